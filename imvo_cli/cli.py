@@ -1,0 +1,43 @@
+"""The `imvo` command line: a thin Typer layer over the library (no domain logic here)."""
+
+from __future__ import annotations
+
+import typer
+
+from . import __version__
+from .commands import register_all
+
+app = typer.Typer(
+    name="imvo",
+    help="Map production chains and flag due-diligence risks (IMVO / OECD) from supplier "
+         "spreadsheets.\n\nExample: imvo map sample_data/suppliers.xlsx",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"imvo {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Show the version and exit."),
+) -> None:
+    """imvo: supply-chain mapping for responsible business conduct."""
+
+
+register_all(app)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,19 @@
+"""One module per command (`<verb>_cmd.py`); each exposes `register(app)`.
+
+Heavy imports stay inside the command bodies so `imvo --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+# Order shown in `imvo --help`.
+COMMANDS = ("map", "validate", "check", "aggregate", "risk", "template")
+
+
+def register_all(app) -> None:
+    here = Path(__file__).parent
+    for name in COMMANDS:
+        if (here / f"{name}_cmd.py").exists():
+            importlib.import_module(f".{name}_cmd", __name__).register(app)

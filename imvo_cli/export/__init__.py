@@ -1,0 +1,1 @@
+"""Writers: annotated workbooks, the aggregate workbook, the input template, atomic output."""

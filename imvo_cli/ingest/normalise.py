@@ -1,0 +1,215 @@
+"""Small pure functions that turn messy cell values into clean typed values.
+
+Each parser returns the value, or raises ValueError with a message a user can act on.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime, timedelta
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_SPACES = re.compile(r"\s+")
+
+
+def clean_text(value: object) -> str:
+    """NFC, control characters removed, whitespace collapsed and trimmed."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = unicodedata.normalize("NFC", str(value))
+    text = _CONTROL.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def has_control_chars(value: object) -> bool:
+    return isinstance(value, str) and bool(_CONTROL.search(value))
+
+
+def split_multi(text: str, *, allow_comma: bool = True) -> list[str]:
+    """Split 'Dyeing | Printing; Washing' into parts on |, ; and (where unambiguous) comma.
+
+    A comma splits only when no part then looks like a fragment of a company name with a
+    legal form ('Co., Ltd') or of a number ('1,5').
+    """
+    if not text:
+        return []
+    parts = re.split(r"\s*[|;\n]\s*", text)
+    out: list[str] = []
+    for part in parts:
+        if allow_comma and "," in part and _comma_is_separator(part):
+            out.extend(p.strip() for p in part.split(","))
+        else:
+            out.append(part.strip())
+    seen: list[str] = []
+    for p in out:
+        if p and p not in seen:
+            seen.append(p)
+    return seen
+
+
+_LEGAL_TAIL = re.compile(r"^\s*(co|ltd|inc|llc|pvt|limited|s\.?a|gmbh|b\.?v|bv|corp|sa|srl|plc)\b",
+                         re.I)
+
+
+def _comma_is_separator(part: str) -> bool:
+    pieces = part.split(",")
+    if any(re.fullmatch(r"\s*\d+\s*", p) for p in pieces[1:]):
+        return False  # "1,5" or "Unit 3, 4"
+    return not any(_LEGAL_TAIL.match(p) for p in pieces[1:])
+
+
+def parse_int_like(value: object) -> int:
+    """Whole numbers written as people write them: 1.250 / 1,250 / 1 250 / 1250.0."""
+    if isinstance(value, bool):
+        raise ValueError("expected a number")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError("expected a number")
+        return round(value)
+    text = clean_text(value).replace("\u00a0", " ").replace("'", "")
+    if re.fullmatch(r"\d{1,3}([ .,]\d{3})+", text):
+        return int(re.sub(r"[ .,]", "", text))
+    if re.fullmatch(r"\d+", text):
+        return int(text)
+    if re.fullmatch(r"\d+[.,]\d{1,2}", text):
+        return round(float(text.replace(",", ".")))
+    raise ValueError(f"{text!r} is not a number")
+
+
+def parse_workers(value: object) -> int:
+    """'1.250', '100-500' (midpoint), 'approx. 300', '>1000', '300+' -> a whole number."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        n = parse_int_like(value)
+    else:
+        text = clean_text(value).lower()
+        text = re.sub(r"^(approx\.?|approximately|ca\.?|circa|about|around|±|~|ongeveer|"
+                      r"plm\.?|>|<|>=|<=|meer dan|more than|over|up to|tot)\s*", "", text)
+        text = re.sub(r"\s*(\+|workers|employees|werknemers|medewerkers|people|fte)$", "", text)
+        rng = re.fullmatch(r"([\d., ]+?)\s*(?:-|–|to|tot)\s*([\d., ]+)", text)
+        if rng:
+            lo, hi = parse_int_like(rng.group(1)), parse_int_like(rng.group(2))
+            if lo > hi:
+                raise ValueError(f"range {text!r} runs backwards")
+            n = (lo + hi) // 2
+        else:
+            n = parse_int_like(text)
+    if n < 0:
+        raise ValueError("a number of workers cannot be negative")
+    if n > 2_000_000:
+        raise ValueError(f"{n} workers is not plausible for one production location")
+    return n
+
+
+_EXCEL_EPOCH = date(1899, 12, 30)
+_DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%d/%m/%y", "%d-%m-%y",
+                 "%Y/%m/%d", "%d %B %Y", "%d %b %Y", "%B %Y", "%b %Y", "%Y%m%d", "%m/%Y",
+                 "%Y-%m")
+_DUTCH_MONTHS = {"januari": "January", "februari": "February", "maart": "March", "april": "April",
+                 "mei": "May", "juni": "June", "juli": "July", "augustus": "August",
+                 "september": "September", "oktober": "October", "november": "November",
+                 "december": "December", "mrt": "Mar", "okt": "Oct"}
+
+
+def parse_date(value: object) -> date:
+    """Excel serials, ISO, dd-mm-yyyy, d/m/yy, '12 maart 2024' -> a date (day first)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 1 <= value < 2958466:  # Excel serial range
+            return _EXCEL_EPOCH + timedelta(days=int(value))
+        raise ValueError(f"{value!r} is not a date")
+    text = clean_text(value)
+    if re.fullmatch(r"\d{5}(\.0+)?", text):
+        return _EXCEL_EPOCH + timedelta(days=int(float(text)))
+    text = re.sub(r"[T ]\d{1,2}:\d{2}(:\d{2})?(\.\d+)?$", "", text)
+    low = text.lower()
+    for nl, en in _DUTCH_MONTHS.items():
+        low = re.sub(rf"\b{nl}\b", en, low)
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(low, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"{text!r} is not a date (use YYYY-MM-DD or DD-MM-YYYY)")
+
+
+def parse_tier(value: object) -> int:
+    """'1', 'Tier 2', 'T3', 'tier-4', 3.0 -> 1..10."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if float(value).is_integer():
+            n = int(value)
+        else:
+            raise ValueError(f"{value!r} is not a whole tier number")
+    else:
+        m = re.fullmatch(r"(?:tier|t|niveau|schakel)?\s*[-_ ]?\s*(\d+)", clean_text(value).lower())
+        if not m:
+            raise ValueError(f"{clean_text(value)!r} is not a tier (use 1, 2, 3 ...)")
+        n = int(m.group(1))
+    if not 1 <= n <= 20:
+        raise ValueError(f"tier {n} is out of range (1..20)")
+    return n
+
+
+def parse_share(value: object) -> float:
+    """'35%', '35', 0.35, '0,35' -> a fraction 0..1."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        x = float(value)
+        pct = x > 1
+    else:
+        text = clean_text(value).replace(" ", "")
+        pct = text.endswith("%")
+        text = text.rstrip("%").replace(",", ".")
+        try:
+            x = float(text)
+        except ValueError:
+            raise ValueError(f"{clean_text(value)!r} is not a share (use 35% or 0.35)") from None
+        pct = pct or x > 1
+    if pct:
+        x /= 100
+    if not 0 <= x <= 1:
+        raise ValueError(f"share {value!r} is outside 0..100%")
+    return round(x, 6)
+
+
+def parse_coordinate(value: object, limit: float) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        x = float(value)
+    else:
+        try:
+            x = float(clean_text(value).replace(",", "."))
+        except ValueError:
+            raise ValueError(f"{clean_text(value)!r} is not a coordinate") from None
+    if not -limit <= x <= limit:
+        raise ValueError(f"{x} is outside -{limit}..{limit}")
+    return x
+
+
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def parse_os_id(value: object) -> str:
+    """Open Supply Hub ID: 2-letter country + 13 base-32 characters, the last a check character."""
+    text = clean_text(value).upper().replace("-", "").replace(" ", "")
+    if not re.fullmatch(r"[A-Z]{2}[0-9A-Z]{13}", text):
+        raise ValueError(f"{clean_text(value)!r} is not an Open Supply Hub ID (like CN2019303BQ3FZP)")
+    try:
+        total = ord(text[0]) + ord(text[1]) + sum(_CROCKFORD.index(c) for c in text[2:-1])
+    except ValueError:
+        raise ValueError(f"{text!r} has characters that Open Supply Hub IDs never use") from None
+    if _CROCKFORD[total % 32] != text[-1]:
+        raise ValueError(f"{text!r} fails its check character (a typo?)")
+    return text
+
+
+def name_key(text: str) -> str:
+    """Key for matching names within one list: case, accents, punctuation, spacing ignored."""
+    s = unicodedata.normalize("NFKD", text)
+    s = "".join(c for c in s if not unicodedata.combining(c)).casefold()
+    return re.sub(r"[\W_]+", " ", s).strip()

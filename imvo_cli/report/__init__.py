@@ -1,0 +1,1 @@
+"""Renderers: rich tables and trees, JSON documents, JUnit, GitHub annotations, markdown."""

@@ -1,0 +1,20 @@
+"""The rich consoles: stdout for results, stderr for progress; colour off without a TTY."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def console(stderr: bool = False, width: int | None = None):
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    no_color = bool(os.environ.get("NO_COLOR")) or not stream.isatty()
+    return Console(file=stream, no_color=no_color, highlight=False, soft_wrap=False,
+                   width=width or (None if stream.isatty() else int(os.environ.get("COLUMNS", 100))),
+                   emoji=False)
+
+
+LEVEL_STYLE = {"critical": "bold white on #882255", "high": "bold #CC6677",
+               "medium": "#DDAA33", "low": "#117733", "unknown": "dim"}
