@@ -211,3 +211,31 @@ class RiskAssessment:
     def to_dict(self) -> dict[str, Any]:
         return {"level": self.level, "score": self.score, "themes": self.theme_levels(),
                 "upstream_level": self.upstream_level}
+
+
+@dataclass(slots=True)
+class Company:
+    id: str
+    name: str
+
+
+@dataclass(slots=True)
+class ChainMap:
+    """A company's production chains: the result of `imvo map`, shared by every renderer.
+
+    `graph` is a networkx DiGraph whose edges follow the flow of goods (supplier -> customer)
+    and end at `company.id`. Node attributes are not relied on by renderers: they read
+    `suppliers`, `tiers` and `risk`, keyed by supplier id.
+    """
+
+    company: Company
+    source: SupplierList
+    graph: Any  # networkx.DiGraph
+    suppliers: dict[str, Supplier]
+    tiers: dict[str, int | None]  # computed tier: shortest distance to the company
+    risk: dict[str, RiskAssessment]
+    issues: list[Issue]  # ingest issues + chain-structure issues, sorted
+    summary: dict[str, Any]  # the imvo.map/1 "summary" object
+    sector: str = "textile"
+    as_of: date | None = None
+    policy: Any = None  # imvo_cli.policy.Policy
