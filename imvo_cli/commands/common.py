@@ -95,3 +95,15 @@ def output_path_guard(out: Path | None, inputs: list[Path]) -> None:
         if same:
             raise ImvoError("output path is the input file; imvo never writes its input",
                             file=out, code="output-is-input", hint="choose another output file name")
+
+
+def parse_as_of(text: str | None):
+    """--as-of YYYY-MM-DD -> date (None: today, decided by the risk model)."""
+    if not text:
+        return None
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ImvoError(f"--as-of expects a date YYYY-MM-DD, got {text!r}", code="usage") from None

@@ -1,0 +1,198 @@
+"""Batch checks of supplier lists against a policy: pass, fail (policy broken) or error."""
+
+from __future__ import annotations
+
+import glob
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .model import LEVELS, ImvoError, Issue, at_least, level_rank
+from .policy import load_policy
+
+SCHEMA = "imvo.check/1"
+SPREADSHEET_EXTS = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv")
+FAIL_ON_CHOICES = ("critical", "high", "medium", "never")
+TOP_FINDINGS = 5
+
+
+@dataclass(slots=True)
+class Finding:
+    """A supplier at or above the fail-on level, with its main reason."""
+
+    supplier: str
+    country: str | None
+    tier: int | None
+    level: str
+    reason: str
+    rows: list[int]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"supplier": self.supplier, "country": self.country, "tier": self.tier,
+                "level": self.level, "reason": self.reason, "rows": self.rows}
+
+
+@dataclass(slots=True)
+class FileResult:
+    file: str
+    status: str  # pass | fail | error
+    reasons: list[str] = field(default_factory=list)
+    summary: dict[str, Any] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "status": self.status, "reasons": self.reasons,
+                "summary": self.summary, "issues": [i.to_dict() for i in self.issues],
+                "findings": [f.to_dict() for f in self.findings]}
+
+
+@dataclass(slots=True)
+class CheckResult:
+    files: list[FileResult]
+
+    @property
+    def totals(self) -> dict[str, int]:
+        counts = {"files": len(self.files), "pass": 0, "fail": 0, "error": 0}
+        for f in self.files:
+            counts[f.status] += 1
+        return counts
+
+    @property
+    def exit_code(self) -> int:
+        """2 if any file could not be read, else 1 if any failed, else 0."""
+        statuses = {f.status for f in self.files}
+        return 2 if "error" in statuses else 1 if "fail" in statuses else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"schema": SCHEMA, "files": [f.to_dict() for f in self.files],
+                "totals": self.totals}
+
+
+@dataclass(frozen=True, slots=True)
+class CheckOptions:
+    """Command-line choices; None means: take it from the policy file."""
+
+    policy: str | None = None
+    fail_on: str | None = None
+    max_errors: int | None = None
+    min_visibility: float | None = None
+    min_address_completeness: float | None = None
+    sector: str | None = None
+    as_of: date | None = None
+
+
+def _skipped(path: Path) -> bool:
+    return path.name.startswith(("~$", ".")) or any(
+        part.startswith(".") and part not in (".", "..") for part in path.parts[:-1])
+
+
+def discover(paths: list[str | Path]) -> list[Path]:
+    """Files to check, in the order given: files as they are, folders searched recursively
+    (sorted), globs expanded (sorted); lock files (~$) and hidden files skipped; no repeats.
+    A path that matches nothing is kept so it is reported as an error."""
+    found: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            hits = sorted(q for q in p.rglob("*") if q.is_file()
+                          and q.suffix.lower() in SPREADSHEET_EXTS
+                          and not _skipped(q.relative_to(p)))
+            found.extend(hits)
+        elif not p.exists() and glob.has_magic(str(raw)):
+            found.extend(sorted(Path(q) for q in glob.glob(str(raw), recursive=True)
+                                if Path(q).is_file() and not _skipped(Path(q))))
+        else:
+            found.append(p)
+    seen: set[str] = set()
+    unique = []
+    for p in found:
+        key = os.path.normpath(str(p))
+        if key not in seen:
+            seen.add(key)
+            unique.append(p)
+    return unique
+
+
+def policy_reasons(summary: dict[str, Any], findings: list[Finding], error_rows: int,
+                   fail_on: str, max_errors: int, min_visibility: float | None,
+                   min_address_completeness: float | None) -> list[str]:
+    """Why a readable file breaks the policy (empty list: it passes)."""
+    reasons = []
+    if fail_on != "never" and findings:
+        names = ", ".join(f"{f.supplier} ({f.level})" for f in findings[:TOP_FINDINGS])
+        more = f" and {len(findings) - TOP_FINDINGS} more" if len(findings) > TOP_FINDINGS else ""
+        reasons.append(f"{len(findings)} supplier(s) at or above {fail_on}: {names}{more}")
+    if error_rows > max_errors:
+        reasons.append(f"{error_rows} row(s) with errors, more than the {max_errors} allowed")
+    vis = summary.get("visibility")
+    if min_visibility is not None and vis is not None and vis < min_visibility:
+        reasons.append(f"visibility {vis:.0%} is below the minimum of {min_visibility:.0%}")
+    addr = summary.get("address_completeness")
+    if min_address_completeness is not None and addr is not None and addr < min_address_completeness:
+        reasons.append(f"address completeness {addr:.0%} is below the minimum of "
+                       f"{min_address_completeness:.0%}")
+    return reasons
+
+
+def _findings(chain_map, fail_on: str) -> list[Finding]:
+    if fail_on == "never":
+        return []
+    out = []
+    for sid, risk in chain_map.risk.items():
+        if at_least(risk.level, fail_on):
+            sup = chain_map.suppliers[sid]
+            top = sorted(risk.flags, key=lambda f: -LEVELS.index(f.level) if f.level in LEVELS else 1)
+            reason = (f"{top[0].theme}: {top[0].evidence} [{top[0].source}]" if top else "")
+            out.append(Finding(sup.name, sup.country, chain_map.tiers.get(sid), risk.level, reason,
+                               list(sup.rows)))
+    out.sort(key=lambda f: (-level_rank(f.level), f.tier or 99, f.supplier))
+    return out
+
+
+def check_file(path: str | Path, options: CheckOptions = CheckOptions()) -> FileResult:
+    """Check one file; never raises for bad input (the result says `error`)."""
+    from .mapping import read_and_map
+
+    path = Path(path)
+    try:
+        policy = load_policy(options.policy, near=path)
+        fail_on = options.fail_on or policy.fail_on
+        max_errors = policy.max_errors if options.max_errors is None else options.max_errors
+        min_vis = options.min_visibility if options.min_visibility is not None else policy.min_visibility
+        min_addr = (options.min_address_completeness if options.min_address_completeness is not None
+                    else policy.min_address_completeness)
+        chain_map = read_and_map(path, policy=policy, sector=options.sector, as_of=options.as_of)
+    except ImvoError as exc:
+        return FileResult(str(path), "error", [str(exc)], {}, [exc.as_issue()])
+    findings = _findings(chain_map, fail_on)
+    error_rows = len(chain_map.source.rejected_rows)
+    reasons = policy_reasons(chain_map.summary, findings, error_rows, fail_on, max_errors,
+                             min_vis, min_addr)
+    return FileResult(str(path), "fail" if reasons else "pass", reasons, chain_map.summary,
+                      list(chain_map.issues), findings)
+
+
+def _check_one(args: tuple[str, CheckOptions]) -> FileResult:
+    return check_file(*args)
+
+
+def run_check(paths: list[str | Path], options: CheckOptions = CheckOptions(),
+              jobs: int | None = None) -> CheckResult:
+    """Check every file; results keep the input order whatever the number of processes."""
+    files = discover(paths)
+    if not files:
+        raise ImvoError("no spreadsheet files found", code="no-files",
+                        hint=f"give files or folders holding {', '.join(SPREADSHEET_EXTS)} files")
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    work = [(str(f), options) for f in files]
+    if jobs == 1 or len(work) == 1:
+        results = [_check_one(w) for w in work]
+    else:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(work))) as pool:
+            chunk = max(1, len(work) // (jobs * 4))
+            results = list(pool.map(_check_one, work, chunksize=chunk))
+    return CheckResult(results)

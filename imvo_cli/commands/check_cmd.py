@@ -1,0 +1,71 @@
+"""`imvo check`: batch-check supplier lists in CI with exit codes and CI-native reports."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from . import common
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("check")
+    @common.handle_errors
+    def check(
+        paths: List[str] = typer.Argument(..., help="Files, folders (searched recursively) or globs."),
+        fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Fail when a supplier is at or above: critical, high, medium, never (default: policy, else high)."),
+        max_errors: Optional[int] = typer.Option(None, "--max-errors", min=0, help="Rows with errors allowed per file (default: policy, else 0)."),
+        min_visibility: Optional[float] = typer.Option(None, "--min-visibility", min=0, max=1, help="Minimum share of tier-1 suppliers with a disclosed upstream supplier."),
+        min_address_completeness: Optional[float] = typer.Option(None, "--min-address-completeness", min=0, max=1, help="Minimum share of suppliers with a full address."),
+        policy: Optional[Path] = common.PolicyOpt,
+        format: str = typer.Option("table", "--format", "-f", help="table, json, junit, github or markdown."),
+        output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file instead of stdout."),
+        export: Optional[Path] = typer.Option(None, "--export", help="Also write a workbook with every file's status, findings and issues."),
+        jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Parallel processes (default: number of cores)."),
+        sector: Optional[str] = common.SectorOpt,
+        as_of: Optional[str] = common.AsOfOpt,
+        debug: bool = common.DebugOpt,
+    ) -> None:
+        """Check supplier lists against a policy: exit 0 all pass, 1 a file fails, 2 a file is unreadable.
+
+        Example: imvo check sample_data/members --fail-on critical --format markdown
+        """
+        from ..check import FAIL_ON_CHOICES, CheckOptions, run_check
+        from ..report import check_report
+        from ..export.atomic import write_text_atomic
+
+        common.check_choice(format, ("table", "json", "junit", "github", "markdown"), "--format")
+        if fail_on is not None:
+            common.check_choice(fail_on, FAIL_ON_CHOICES, "--fail-on")
+        options = CheckOptions(policy=str(policy) if policy else None, fail_on=fail_on,
+                               max_errors=max_errors, min_visibility=min_visibility,
+                               min_address_completeness=min_address_completeness,
+                               sector=sector, as_of=common.parse_as_of(as_of))
+        inputs = [Path(p) for p in paths]
+        common.output_path_guard(output, inputs)
+        common.output_path_guard(export, inputs)
+        result = run_check(paths, options, jobs=jobs)
+        if format == "table":
+            if output:
+                write_text_atomic(output, check_report.to_markdown(result))
+            else:
+                check_report.render_table(result)
+        else:
+            text = check_report.RENDERERS[format](result)
+            if output:
+                write_text_atomic(output, text)
+            else:
+                typer.echo(text, nl=False)
+        if format == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
+            with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as fh:
+                fh.write(check_report.to_markdown(result))
+        if export:
+            from ..export.checkbook import write_check_workbook
+            write_check_workbook(result, export)
+        for f in result.files:
+            if f.status == "error":
+                common.stderr(f"imvo: error: {f.reasons[0]}")
+        raise typer.Exit(result.exit_code)

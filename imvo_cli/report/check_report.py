@@ -1,0 +1,125 @@
+"""Renderers for `imvo check`: rich table, JSON, JUnit XML, GitHub annotations, markdown."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from ..export.safety import csv_safe
+from .jsonout import dumps
+
+MAX_ANNOTATIONS_PER_FILE = 50
+STATUS_STYLE = {"pass": "green", "fail": "bold red", "error": "bold magenta"}
+
+
+def to_json(result) -> str:
+    return dumps(result.to_dict())
+
+
+def _inert(text: str) -> str:
+    """User text in reports that people paste into spreadsheets: never a formula."""
+    return str(csv_safe(text))
+
+
+def to_junit(result) -> str:
+    """One testsuite, one testcase per file; <failure> for fail, <error> for error."""
+    totals = result.totals
+    suite = ET.Element("testsuite", {"name": "imvo check", "tests": str(totals["files"]),
+                                     "failures": str(totals["fail"]),
+                                     "errors": str(totals["error"]), "skipped": "0"})
+    for f in result.files:
+        case = ET.SubElement(suite, "testcase", {"classname": "imvo.check", "name": _inert(f.file),
+                                                 "file": _inert(f.file)})
+        if f.status in ("fail", "error"):
+            tag = "failure" if f.status == "fail" else "error"
+            el = ET.SubElement(case, tag, {"message": _inert("; ".join(f.reasons)),
+                                           "type": "policy" if tag == "failure" else "input"})
+            lines = [_inert(r) for r in f.reasons]
+            lines += [_inert(f"{x.level}: {x.supplier} ({x.country}, tier {x.tier}) - {x.reason}")
+                      for x in f.findings[:20]]
+            el.text = "\n".join(lines)
+        s = f.summary
+        if s:
+            out = ET.SubElement(case, "system-out")
+            out.text = (f"suppliers={s.get('suppliers')} visibility={s.get('visibility')} "
+                        f"address_completeness={s.get('address_completeness')} "
+                        f"risk={s.get('risk')}")
+    ET.indent(suite)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suite, encoding="unicode") + "\n"
+
+
+def _gh_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_prop(text: str) -> str:
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def to_github(result) -> str:
+    """GitHub Actions workflow commands: ::error / ::warning with file and line."""
+    lines = []
+    for f in result.files:
+        file = _gh_prop(f.file)
+        for reason in f.reasons:
+            lines.append(f"::error file={file},title={_gh_prop('imvo ' + f.status)}::{_gh_data(reason)}")
+        for i in f.issues[:MAX_ANNOTATIONS_PER_FILE]:
+            if f.status == "error":
+                break  # the reason above already says why the file is unreadable
+            props = f"file={file}" + (f",line={i.row}" if i.row else "") + \
+                f",title={_gh_prop(i.code)}"
+            lines.append(f"::{i.severity} {props}::{_gh_data(i.message)}")
+        if len(f.issues) > MAX_ANNOTATIONS_PER_FILE and f.status != "error":
+            lines.append(f"::notice file={file}::{len(f.issues) - MAX_ANNOTATIONS_PER_FILE} more "
+                         "issues (see the JSON report)")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _md(text: object) -> str:
+    return _inert(str(text)).replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(result) -> str:
+    """A table for a pull-request comment or a job summary."""
+    t = result.totals
+    out = [f"### imvo check: {t['pass']} pass, {t['fail']} fail, {t['error']} error "
+           f"({t['files']} files)", "",
+           "| file | status | suppliers | high+critical | visibility | address completeness | reasons |",
+           "|---|---|---:|---:|---:|---:|---|"]
+    for f in result.files:
+        s = f.summary or {}
+        risk = s.get("risk", {})
+        hc = (risk.get("high", 0) + risk.get("critical", 0)) if risk else ""
+        vis = f"{s['visibility']:.0%}" if s.get("visibility") is not None else ""
+        addr = f"{s['address_completeness']:.0%}" if s.get("address_completeness") is not None else ""
+        icon = {"pass": "✅ pass", "fail": "❌ fail", "error": "⚠️ error"}[f.status]
+        out.append(f"| {_md(f.file)} | {icon} | {s.get('suppliers', '')} | {hc} | {vis} | {addr} | "
+                   f"{_md('; '.join(f.reasons))} |")
+    return "\n".join(out) + "\n"
+
+
+def render_table(result) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from .console import LEVEL_STYLE, console
+
+    out = console()
+    table = Table(title="imvo check", title_justify="left")
+    table.add_column("File", overflow="fold", ratio=2)
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Suppliers", justify="right", no_wrap=True)
+    table.add_column("Reasons / top findings", overflow="fold", ratio=3)
+    for f in result.files:
+        details = [escape(r) for r in f.reasons]
+        for x in f.findings[:3]:
+            details.append(f"[{LEVEL_STYLE.get(x.level, '')}]{x.level}[/] {escape(x.supplier)}"
+                           f" ({x.country or '?'}) {escape(x.reason[:120])}")
+        table.add_row(escape(f.file), f"[{STATUS_STYLE[f.status]}]{f.status}[/]",
+                      str(f.summary.get("suppliers", "")) if f.summary else "",
+                      "\n".join(details) or "-")
+    out.print(table)
+    t = result.totals
+    out.print(f"{t['files']} files: {t['pass']} pass, {t['fail']} fail, {t['error']} error")
+
+
+RENDERERS = {"json": to_json, "junit": to_junit, "github": to_github, "markdown": to_markdown}
