@@ -1,0 +1,51 @@
+"""The command line as a whole: version, help with examples, README coverage of commands."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+from imvo_cli import __version__
+from imvo_cli.cli import app
+from imvo_cli.commands import COMMANDS
+
+from conftest import REPO
+
+runner = CliRunner()
+
+
+def test_version():
+    res = runner.invoke(app, ["--version"])
+    assert res.exit_code == 0
+    assert res.output.strip() == f"imvo {__version__}"
+
+
+def test_help_lists_every_command_with_a_runnable_example():
+    res = runner.invoke(app, ["--help"])
+    assert res.exit_code == 0
+    for name in COMMANDS:
+        assert re.search(rf"^\s+{name}\s", res.output, re.M), f"{name} missing from imvo --help"
+        sub = runner.invoke(app, [name, "--help"])
+        assert sub.exit_code == 0
+        assert f"Example: imvo {name}" in sub.output, f"imvo {name} --help has no example"
+
+
+def test_readme_documents_every_command():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for name in COMMANDS:
+        assert f"`imvo {name}" in readme, f"imvo {name} is not in the README"
+
+
+def test_no_arguments_shows_help_not_a_traceback():
+    proc = subprocess.run([sys.executable, "-m", "imvo_cli"], capture_output=True, text=True,
+                          cwd=REPO)
+    assert "Usage" in proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_unknown_option_is_a_usage_error():
+    res = runner.invoke(app, ["validate", "--no-such-option", "x.csv"])
+    assert res.exit_code == 2
