@@ -12,6 +12,7 @@ from ..model import ImvoError
 
 PROFILE_DIR = Path(__file__).parent / "profiles"
 MAX_PHRASE = 4  # longest vocabulary phrase, in words
+FARM_STAGE_TAGS = frozenset({"raw_material", "farm"})  # tags that mean "this is the farm stage"
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +170,11 @@ def match_terms(profile: Profile, text: str) -> list[Term]:
             if term is not None and k not in seen:
                 seen.add(k)
                 found.append(term)
+    whole = " ".join(ws)
     if any(not t.raw for t in found if t.goods or t.tags):
-        found = [t for t in found if not t.raw]
+        # A farm-level word next to a made product describes the material, not the stage:
+        # keep its welfare tags (wool, down) but not its DOL goods or farm-stage tags. A cell
+        # that is exactly the farm word ("Silk Cocoons") keeps everything.
+        found = [t if not t.raw or t.phrase == whole else
+                 Term(t.phrase, frozenset(), t.tags - FARM_STAGE_TAGS, raw=True) for t in found]
     return found
