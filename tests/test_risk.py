@@ -162,17 +162,29 @@ def test_valid_audit_adds_no_flag():
     assert not {"no-audit", "audit-expired"} & {f.rule for f in r.flags}
 
 
-def test_no_audit_raises_labour_likelihood():
-    base = assess_supplier(supplier(), TEXTILE, POLICY, AS_OF)
-    none = assess_supplier(supplier(audit_standard=None, audit_date=None, audit_result=None),
+def test_no_audit_raises_labour_likelihood_where_evidence_points_to_risk():
+    base = assess_supplier(supplier(country="BD"), TEXTILE, POLICY, AS_OF)
+    none = assess_supplier(supplier(country="BD", audit_standard=None, audit_date=None, audit_result=None),
                            TEXTILE, POLICY, AS_OF)
     assert none.themes["child_labour"].likelihood == base.themes["child_labour"].likelihood + 1
     assert none.themes["water_chemicals_energy"].likelihood == base.themes["water_chemicals_energy"].likelihood
     assert "no-audit" in rules(none.themes["child_labour"])
+    # audits are not expected in low-risk countries: no effect in the Netherlands
+    nl = assess_supplier(supplier(audit_standard=None, audit_date=None, audit_result=None), TEXTILE, POLICY, AS_OF)
+    assert nl.level == "low" and "no-audit" not in {f.rule for f in nl.flags}
+
+
+def test_unverified_signals_count_once():
+    one = assess_supplier(supplier(country="BD", audit_date=None, audit_standard=None, audit_result=None),
+                          TEXTILE, POLICY, AS_OF)
+    two = assess_supplier(supplier(country="BD", audit_date=None, audit_standard=None, audit_result=None,
+                                   address=None), TEXTILE, POLICY, AS_OF)
+    assert two.themes["living_wage"].likelihood == one.themes["living_wage"].likelihood
+    assert {"no-audit", "missing-address"} <= set(rules(two.themes["living_wage"]))
 
 
 def test_audit_older_than_policy_is_expired_relative_to_as_of():
-    s = supplier(audit_date=date(2021, 1, 15))
+    s = supplier(country="BD", audit_date=date(2021, 1, 15))
     r = assess_supplier(s, TEXTILE, POLICY, AS_OF)
     f = [f for f in r.flags if f.rule == "audit-expired"]
     assert f and "40 months" in f[0].evidence and "2024-06-01" in f[0].evidence
@@ -193,7 +205,7 @@ def test_failed_audit_and_zero_tolerance():
 
 
 def test_missing_address_raises_likelihood():
-    r = assess_supplier(supplier(address=None), TEXTILE, POLICY, AS_OF)
+    r = assess_supplier(supplier(country="BD", address=None), TEXTILE, POLICY, AS_OF)
     assert "missing-address" in rules(r.themes["forced_labour"])
 
 

@@ -28,7 +28,9 @@ FAILED_WORDS = {"fail", "failed", "fails", "failure", "noncompliant", "unaccepta
                 "insufficient", "rejected", "afgekeurd", "onvoldoende", "not passed",
                 "non compliant", "niet geslaagd"}
 ZERO_TOLERANCE = {"zero tolerance", "zt", "zero tolerance finding", "nultolerantie"}
-FAILED_GRADES = {"d", "e"}  # amfori BSCI ratings D (insufficient) and E (unacceptable)
+FAILED_GRADES = {"d", "e"}
+UNVERIFIED = {"no-audit", "audit-expired", "missing-address"}
+UNVERIFIED_FROM = 3  # evidence likelihood from which an unverified location moves up a step  # amfori BSCI ratings D (insufficient) and E (unacceptable)
 
 
 def level_for_score(score: int | None, thresholds: dict[str, int]) -> str:
@@ -302,11 +304,23 @@ def _finish(bases: tuple[_Base, ...], profile: Profile, country: str | None, sig
             continue
         sev, lik = base.severity, base.likelihood
         row_flags = []
+        unverified = False
         for rule, scope, delta, evidence, source in signals:
             if scope == "labour" and not theme.labour:
                 continue
             if scope not in ("labour", base.theme):
                 continue
+            if rule in UNVERIFIED:
+                # No audit, an expired one and a missing address all say "not verified":
+                # together they raise likelihood once, and only where the evidence already
+                # points to a risk (likelihood >= 3). Audits are not expected in low-risk
+                # countries, so their absence there is no finding.
+                if lik is None or base.likelihood < UNVERIFIED_FROM:
+                    continue
+                if unverified:
+                    row_flags.append((rule, evidence, source))
+                    continue
+                unverified = True
             if delta == "sev+1":
                 sev = min(5, sev + 1)
             elif delta == "set5":
@@ -383,7 +397,9 @@ def assess_supplier(supplier: Supplier, profile: Profile, policy: Policy,
     """
     as_of = as_of or date.today()
     iso = _iso(supplier.country)
-    products, processes = _cells(supplier.product), _cells(supplier.process)
+    # Many real lists have only a sector column ("Apparel"): read it as the product then.
+    products = _cells(supplier.product) or _cells(supplier.sector)
+    processes = _cells(supplier.process)
     signals = _row_signals(supplier, policy, as_of)
     if iso is None:
         signals = signals + (("unknown-country", "all", 0,
