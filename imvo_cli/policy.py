@@ -21,6 +21,16 @@ class Override:
 
 
 @dataclass(frozen=True, slots=True)
+class IndicatorSource:
+    """A user's own copy of a country indicator (e.g. ITUC Global Rights Index) for a theme."""
+
+    theme: str
+    file: str  # resolved path of a CSV with columns country,rating (1-5, 5+)
+    name: str
+    edition: str
+
+
+@dataclass(frozen=True, slots=True)
 class Limits:
     max_rows: int = 1_100_000
     max_columns: int = 16_384
@@ -46,6 +56,7 @@ class Policy:
     theme_weights: dict[str, float] = field(default_factory=dict)
     accepted_certifications: dict[str, list[str]] = field(default_factory=dict)
     overrides: tuple[Override, ...] = ()
+    indicators: tuple[IndicatorSource, ...] = ()
     fail_on: str = "high"  # critical|high|medium|never
     max_errors: int = 0
     min_visibility: float | None = None
@@ -66,6 +77,8 @@ class Policy:
             "accepted_certifications": {k: list(v) for k, v in sorted(self.accepted_certifications.items())},
             "overrides": [{"country": o.country, "theme": o.theme, "level": o.level, "reason": o.reason}
                           for o in self.overrides],
+            "indicators": [{"theme": i.theme, "file": i.file, "name": i.name, "edition": i.edition}
+                           for i in self.indicators],
             "fail_on": self.fail_on,
             "max_errors": self.max_errors,
             "min_visibility": self.min_visibility,
@@ -99,6 +112,40 @@ def _level(path, key, value, allowed=LEVELS):
     return value
 
 
+def _theme(path, key, value):
+    from .risk.profiles import known_themes  # local: profiles are data files
+
+    if not isinstance(value, str) or value not in known_themes():
+        raise _bad(path, key, f"{value!r} is not a theme key; known: {', '.join(sorted(known_themes()))}")
+    return value
+
+
+def _indicators(path, value) -> tuple[IndicatorSource, ...]:
+    """[[risk.indicators]]: theme, file (CSV country,rating; relative to the policy file),
+    name and edition of the source, so flags can cite it."""
+    if not isinstance(value, list):
+        raise _bad(path, "risk.indicators", "expected an array of tables [[risk.indicators]]")
+    out = []
+    for n, item in enumerate(value, 1):
+        key = f"risk.indicators[{n}]"
+        if not isinstance(item, dict):
+            raise _bad(path, key, "expected a table with theme, file, name and edition")
+        for req in ("theme", "file", "name", "edition"):
+            if not isinstance(item.get(req), str) or not item[req].strip():
+                raise _bad(path, f"{key}.{req}", "is required (a non-empty text)")
+        extra = sorted(set(item) - {"theme", "file", "name", "edition"})
+        if extra:
+            raise _bad(path, f"{key}.{extra[0]}", "unknown key")
+        theme = _theme(path, f"{key}.theme", item["theme"])
+        file = Path(item["file"])
+        if not file.is_absolute():
+            file = Path(path).parent / file
+        if not file.is_file():
+            raise _bad(path, f"{key}.file", f"file not found: {file}")
+        out.append(IndicatorSource(theme, str(file), item["name"].strip(), item["edition"].strip()))
+    return tuple(out)
+
+
 def parse_policy(data: dict[str, Any], path: str = POLICY_FILENAME) -> Policy:
     """Validate a decoded TOML document and build a Policy; names the key on any problem."""
     from .ingest.countries import to_iso2  # local: keeps policy import light
@@ -129,7 +176,7 @@ def parse_policy(data: dict[str, Any], path: str = POLICY_FILENAME) -> Policy:
         raise _bad(path, "risk", "expected a table")
     for key in risk:
         if key not in {"thresholds", "audit_max_age_months", "large_workforce", "theme_weights",
-                       "accepted_certifications", "overrides"}:
+                       "accepted_certifications", "overrides", "indicators"}:
             raise _bad(path, f"risk.{key}", "unknown key")
     if "thresholds" in risk:
         th = risk["thresholds"]
@@ -151,6 +198,8 @@ def parse_policy(data: dict[str, Any], path: str = POLICY_FILENAME) -> Policy:
         tw = risk["theme_weights"]
         if not isinstance(tw, dict):
             raise _bad(path, "risk.theme_weights", "expected a table theme = weight")
+        for k in tw:
+            _theme(path, f"risk.theme_weights.{k}", k)
         kw["theme_weights"] = {k: _number(path, f"risk.theme_weights.{k}", v, lo=0, hi=5)
                                for k, v in tw.items()}
     if "accepted_certifications" in risk:
@@ -159,6 +208,10 @@ def parse_policy(data: dict[str, Any], path: str = POLICY_FILENAME) -> Policy:
                 isinstance(v, list) and all(isinstance(x, str) for x in v) for v in ac.values()):
             raise _bad(path, "risk.accepted_certifications",
                        'expected a table certification = ["theme", ...]')
+        for k, v in ac.items():
+            for t in v:
+                if t != "*":
+                    _theme(path, f"risk.accepted_certifications.{k}", t)
         kw["accepted_certifications"] = {k: list(v) for k, v in ac.items()}
     if "overrides" in risk:
         ov = risk["overrides"]
@@ -179,11 +232,13 @@ def parse_policy(data: dict[str, Any], path: str = POLICY_FILENAME) -> Policy:
             if not isinstance(reason, str) or not reason.strip():
                 raise _bad(path, f"{key}.reason", "must be a non-empty explanation")
             theme = item.get("theme")
-            if theme is not None and not isinstance(theme, str):
-                raise _bad(path, f"{key}.theme", "expected a theme key")
+            if theme is not None:
+                _theme(path, f"{key}.theme", theme)
             out.append(Override(iso, theme, _level(path, f"{key}.level", item["level"]),
                                 reason.strip()))
         kw["overrides"] = tuple(out)
+    if "indicators" in risk:
+        kw["indicators"] = _indicators(path, risk["indicators"])
 
     check = data.get("check", {})
     if not isinstance(check, dict):

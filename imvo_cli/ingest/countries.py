@@ -38,6 +38,8 @@ ALIASES: dict[str, str] = {
     "bahamas the": "BS", "cabo verde": "CV", "cape verde": "CV", "eswatini": "SZ",
     "swaziland": "SZ", "macedonia": "MK", "north macedonia": "MK", "macedonia fyr": "MK",
     "kosovo": "XK", "palestine": "PS", "west bank and gaza": "PS", "timor leste": "TL",
+    "west bank and the gaza strip": "PS", "falkland islands": "FK",
+    "falkland islands islas malvinas": "FK",
     "east timor": "TL", "brunei": "BN", "vatican": "VA", "sao tome and principe": "ST",
     "curacao": "CW", "reunion": "RE", "turks and caicos": "TC",
     # Dutch names that differ from the English ones

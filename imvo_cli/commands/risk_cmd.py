@@ -1,0 +1,104 @@
+"""`imvo risk COUNTRY`: every theme's level, score and reasons for a country and product."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from . import common
+
+SCHEMA = "imvo.risk/1"
+
+
+def risk_document(country: str, product: str | None, process: str | None, sector: str,
+                  themes) -> dict:
+    """The imvo.risk/1 JSON document for a list of ThemeRisk."""
+    return {
+        "schema": SCHEMA,
+        "country": country,
+        "product": product,
+        "process": process,
+        "sector": sector,
+        "themes": [{"theme": t.theme, "level": t.level, "score": t.score,
+                    "reasons": [{"rule": f.rule, "evidence": f.evidence, "source": f.source}
+                                for f in t.reasons]}
+                   for t in themes],
+    }
+
+
+def check_country(text: str) -> str:
+    """ISO code for a country name or code, else a usage error with suggestions."""
+    from ..ingest.countries import suggest, to_iso2
+    from ..model import ImvoError
+
+    iso = to_iso2(text)
+    if iso is None:
+        near = suggest(text)
+        raise ImvoError(f"unknown country {text!r}", code="unknown-country",
+                        hint=("did you mean: " + ", ".join(near)) if near
+                        else "give an ISO code such as IN or an English name")
+    return iso
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("risk")
+    @common.handle_errors
+    def risk(
+        country: str = typer.Argument(..., help="Country name or ISO code (e.g. India, IN, Burma)."),
+        product: Optional[str] = typer.Option(None, "--product", help="Product, e.g. garments, cotton yarn, gold."),
+        process: Optional[str] = typer.Option(None, "--process", help="Process, e.g. dyeing, spinning, sandblasting."),
+        sector: Optional[str] = common.SectorOpt,
+        policy: Optional[Path] = common.PolicyOpt,
+        format: str = common.FormatOpt,
+        debug: bool = common.DebugOpt,
+    ) -> None:
+        """Risk per due-diligence theme for a country, product and process, with reasons.
+
+        Example: imvo risk Bangladesh --product garments --process dyeing
+        """
+        from ..policy import load_policy
+        from ..risk import assess_location, load_profile
+
+        common.check_choice(format, ("table", "json"), "--format")
+        iso = check_country(country)
+        pol = load_policy(policy)
+        profile = load_profile(sector or pol.sector)
+        themes = assess_location(iso, [product] if product else [], [process] if process else [],
+                                 profile, pol)
+        doc = risk_document(iso, product, process, profile.key, themes)
+        if format == "json":
+            from ..report.jsonout import dumps
+
+            typer.echo(dumps(doc), nl=False)
+        else:
+            _render(doc, profile)
+
+    return None
+
+
+def _render(doc: dict, profile) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from ..ingest.countries import country_name
+    from ..report.console import LEVEL_STYLE, console
+
+    labels = {t.key: t.label for t in profile.theme_defs}
+    what = ", ".join(x for x in (doc["product"], doc["process"]) if x) or "any product"
+    table = Table(title=escape(f"Risk in {country_name(doc['country'])} ({doc['country']}) for {what}, "
+                               f"profile {profile.key}"), show_lines=True)
+    table.add_column("theme")
+    table.add_column("level")
+    table.add_column("score", justify="right")
+    table.add_column(escape("reasons (rule: evidence [source])"))
+    for t in doc["themes"]:
+        reasons = "\n".join(escape(f"{r['rule']}: {r['evidence']} [{r['source']}]")
+                            for r in t["reasons"])
+        table.add_row(labels.get(t["theme"], t["theme"]),
+                      f"[{LEVEL_STYLE.get(t['level'], '')}]{t['level']}[/]",
+                      "" if t["score"] is None else str(t["score"]), reasons)
+    out = console()
+    out.print(table)
+    out.print("unknown = no data for this country and theme; it is not the same as low risk.")

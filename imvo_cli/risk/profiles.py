@@ -1,0 +1,180 @@
+"""Sector profiles (themes and product vocabulary) as data files, and the word matcher."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from ..model import ImvoError
+
+PROFILE_DIR = Path(__file__).parent / "profiles"
+MAX_PHRASE = 4  # longest vocabulary phrase, in words
+FARM_STAGE_TAGS = frozenset({"raw_material", "farm"})  # tags that mean "this is the farm stage"
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    key: str
+    label: str
+    severity: int  # base severity 1-5
+    wgi: tuple[str, ...] = ()  # governance dimensions whose weakness raises likelihood
+    labour: bool = False  # concerns workers: audits cover it, workforce size scales it
+    dol: str | None = None  # "child_labour" | "forced_labour": DOL finding that applies
+    dol_country: bool = False  # use the DOL country child-labour profile
+    applies_to: str | None = None  # only for products/processes with this vocabulary tag
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """What one vocabulary phrase means: DOL goods, tags, and whether it is a farm-level word."""
+
+    phrase: str
+    goods: frozenset[str] = frozenset()
+    tags: frozenset[str] = frozenset()
+    raw: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    key: str
+    name: str
+    themes: tuple[str, ...]
+    vocabulary: dict = field(default_factory=dict, hash=False, compare=False)
+    covenant: str = ""
+    theme_defs: tuple[Theme, ...] = ()
+
+    def theme(self, key: str) -> Theme:
+        for t in self.theme_defs:
+            if t.key == key:
+                return t
+        raise KeyError(key)
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Profile) and other.key == self.key
+
+
+def available_profiles() -> tuple[str, ...]:
+    return tuple(sorted(p.stem for p in PROFILE_DIR.glob("*.toml")))
+
+
+@lru_cache(maxsize=None)
+def known_themes() -> frozenset[str]:
+    """Theme keys of every profile (for validating the policy file)."""
+    return frozenset(t for name in available_profiles() for t in load_profile(name).themes)
+
+
+def _stem(word: str) -> str:
+    # Plural-insensitive matching without a stemmer: "shirts" = "shirt". Applied to both
+    # the vocabulary and the supplier text, so only consistency matters.
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+@lru_cache(maxsize=65536)
+def words(text: str) -> tuple[str, ...]:
+    from anyascii import anyascii
+
+    return tuple(_stem(w) for w in re.split(r"[^a-z0-9]+", anyascii(text).lower()) if w)
+
+
+def phrase_key(text: str) -> str:
+    return " ".join(words(text))
+
+
+def _dol_phrases(good: str) -> list[str]:
+    """Phrases a DOL good name is recognised by: the full name, the part before a
+    parenthesis, each '/'-alternative, and a one-word parenthesis naming the ore or stone."""
+    out = [good]
+    head, _, paren = good.partition("(")
+    out.append(head)
+    out.extend(head.split("/"))
+    paren = paren.rstrip(")").strip()
+    if paren and " " not in paren and "," not in paren and paren.lower() not in _GENERIC_PAREN:
+        out.append(paren)
+    return [p for p in out if p.strip()]
+
+
+# Parenthesised DOL qualifiers too generic to stand for the good on their own.
+_GENERIC_PAREN = {"mineral", "gems", "hybrid", "crushed", "steel", "textiles", "fish", "clay",
+                  "sandals", "legumes"}
+
+
+def _build_vocabulary(raw: dict, key: str) -> dict[str, Term]:
+    from .tables import dol_good_sectors
+
+    sectors = dol_good_sectors()
+    vocab: dict[str, Term] = {}
+    # Every DOL good name, so `--product "Thread/Yarn"` works in any profile.
+    for good, sector in sectors.items():
+        for phrase in _dol_phrases(good):
+            k = phrase_key(phrase)
+            prev = vocab.get(k)
+            goods = (prev.goods if prev else frozenset()) | {good}
+            vocab[k] = Term(k, goods, frozenset(), raw=sector == "Agriculture" and (prev.raw if prev else True))
+    for phrase, spec in raw.items():
+        if not isinstance(spec, dict):
+            raise ImvoError(f"profile {key}: vocabulary entry {phrase!r} must be a table",
+                            code="profile-invalid")
+        unknown = set(spec.get("goods", ())) - set(sectors)
+        if unknown:
+            raise ImvoError(f"profile {key}: {phrase!r} names goods not on the DOL list: "
+                            f"{', '.join(sorted(unknown))}", code="profile-invalid")
+        k = phrase_key(phrase)
+        prev = vocab.get(k)
+        vocab[k] = Term(k, frozenset(spec.get("goods", ())) | (prev.goods if prev else frozenset()),
+                        frozenset(spec.get("tags", ())), raw=spec.get("stage") == "raw")
+    # Words of the process x theme table are recognised too ("sandblasting").
+    from .tables import process_rules
+
+    for phrase, rules in process_rules().items():
+        if phrase not in vocab and any(not r.sectors or key in r.sectors for r in rules):
+            vocab[phrase] = Term(phrase)
+    return vocab
+
+
+@lru_cache(maxsize=None)
+def load_profile(sector: str = "textile") -> Profile:
+    """The themes and vocabulary of a sector profile (profiles/<sector>.toml)."""
+    key = (sector or "textile").strip().lower().replace("-", "_").replace(" ", "_")
+    path = PROFILE_DIR / f"{key}.toml"
+    if not path.is_file():
+        raise ImvoError(f"unknown sector profile {sector!r}", code="usage",
+                        hint=f"choose one of {', '.join(available_profiles())}")
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    themes = tuple(
+        Theme(k, t["label"], int(t["severity"]), tuple(t.get("wgi", ())), bool(t.get("labour")),
+              t.get("dol"), bool(t.get("dol_country")), t.get("applies_to"))
+        for k, t in data["themes"].items())
+    return Profile(data["key"], data["name"], tuple(t.key for t in themes),
+                   _build_vocabulary(data.get("vocabulary", {}), key), data.get("covenant", ""),
+                   themes)
+
+
+def match_terms(profile: Profile, text: str) -> list[Term]:
+    """Vocabulary terms named in one product or process cell, farm-level words dropped when
+    the cell also names a made product ("cotton t-shirts" is a garment)."""
+    ws = words(text)
+    found: list[Term] = []
+    seen = set()
+    for n in range(min(MAX_PHRASE, len(ws)), 0, -1):
+        for i in range(len(ws) - n + 1):
+            k = " ".join(ws[i:i + n])
+            term = profile.vocabulary.get(k)
+            if term is not None and k not in seen:
+                seen.add(k)
+                found.append(term)
+    whole = " ".join(ws)
+    if any(not t.raw for t in found if t.goods or t.tags):
+        # A farm-level word next to a made product describes the material, not the stage:
+        # keep its welfare tags (wool, down) but not its DOL goods or farm-stage tags. A cell
+        # that is exactly the farm word ("Silk Cocoons") keeps everything.
+        found = [t if not t.raw or t.phrase == whole else
+                 Term(t.phrase, frozenset(), t.tags - FARM_STAGE_TAGS, raw=True) for t in found]
+    return found

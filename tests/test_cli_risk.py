@@ -1,0 +1,74 @@
+"""`imvo risk` through the CLI: JSON schema, parity with the library, errors."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from imvo_cli.cli import app
+from imvo_cli.policy import Policy
+from imvo_cli.risk import assess_location, load_profile
+
+runner = CliRunner()
+
+
+def test_json_schema_and_parity():
+    r = runner.invoke(app, ["risk", "India", "--product", "yarn", "--process", "spinning", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.output)
+    assert list(doc) == ["schema", "country", "product", "process", "sector", "themes"]
+    assert doc["schema"] == "imvo.risk/1" and doc["country"] == "IN" and doc["sector"] == "textile"
+    assert doc["product"] == "yarn" and doc["process"] == "spinning"
+    lib = assess_location("IN", ["yarn"], ["spinning"], load_profile("textile"), Policy())
+    assert [(t["theme"], t["level"], t["score"]) for t in doc["themes"]] == [(t.theme, t.level, t.score) for t in lib]
+    for t in doc["themes"]:
+        assert set(t) == {"theme", "level", "score", "reasons"}
+        for reason in t["reasons"]:
+            assert set(reason) == {"rule", "evidence", "source"} and reason["source"]
+
+
+def test_country_by_code_or_dol_spelling_and_null_product():
+    a = json.loads(runner.invoke(app, ["risk", "MM", "-f", "json"]).output)
+    b = json.loads(runner.invoke(app, ["risk", "Burma", "-f", "json"]).output)
+    assert a == b and a["product"] is None and a["process"] is None
+
+
+def test_output_is_deterministic():
+    args = ["risk", "BD", "--product", "garments", "-f", "json"]
+    assert runner.invoke(app, args).output == runner.invoke(app, args).output
+
+
+def test_unknown_country_exits_2_with_suggestions():
+    r = runner.invoke(app, ["risk", "Bangldesh"])
+    assert r.exit_code == 2 and "Bangladesh" in r.output and "unknown country" in r.output
+
+
+def test_sector_option():
+    doc = json.loads(runner.invoke(app, ["risk", "CD", "--product", "gold", "--sector", "metals", "-f", "json"]).output)
+    assert doc["sector"] == "metals" and "conflict_minerals" in [t["theme"] for t in doc["themes"]]
+    r = runner.invoke(app, ["risk", "CD", "--sector", "toys"])
+    assert r.exit_code == 2 and "textile" in r.output
+
+
+def test_table_output_names_levels_and_sources():
+    r = runner.invoke(app, ["risk", "Bangladesh", "--product", "garments"])
+    assert r.exit_code == 0
+    assert "Child labour" in r.output and "List of Goods" in r.output and "unknown =" in r.output
+
+
+def test_policy_override_shows_in_output(tmp_path):
+    pol = tmp_path / "imvo.toml"
+    pol.write_text('[[risk.overrides]]\ncountry = "Portugal"\ntheme = "living_wage"\n'
+                   'level = "high"\nreason = "wage study 2024"\n', encoding="utf-8")
+    doc = json.loads(runner.invoke(app, ["risk", "PT", "--policy", str(pol), "-f", "json"]).output)
+    lw = next(t for t in doc["themes"] if t["theme"] == "living_wage")
+    assert lw["level"] == "high" and lw["reasons"][-1]["rule"] == "policy-override"
+    assert str(pol) in lw["reasons"][-1]["source"]
+
+
+def test_invalid_policy_exits_2_naming_key(tmp_path):
+    pol = tmp_path / "imvo.toml"
+    pol.write_text('[risk.theme_weights]\nchildlabour = 2\n', encoding="utf-8")
+    r = runner.invoke(app, ["risk", "PT", "--policy", str(pol)])
+    assert r.exit_code == 2 and "risk.theme_weights.childlabour" in r.output
