@@ -271,6 +271,7 @@ def read_suppliers(path: str | Path, *, sheet: str | int | None = None,
     rejected: list[int] = []
     n_rows = empty = examples = 0
     width = len(fields)
+    uncached = chosen.uncached_formulas
     for i in range(h + 1, len(rows)):
         raw_row = rows[i]
         row_no = i + 1
@@ -284,6 +285,12 @@ def read_suppliers(path: str | Path, *, sheet: str | int | None = None,
         row_issues: list[Issue] = []
         for j, raw in enumerate(raw_row[:width] if len(raw_row) >= width else raw_row):
             if raw is None or raw == "":
+                if uncached and (i, j) in uncached:
+                    row_issues.append(reader.issue(
+                        "warning", "formula-without-value",
+                        "cell holds a formula saved without its result; read as empty",
+                        row_no, texts[j], "open the file in Excel or LibreOffice, let it "
+                        "calculate and save it again (or type the value)"))
                 continue
             field = fields[j]
             column = texts[j]
@@ -355,6 +362,10 @@ def read_suppliers(path: str | Path, *, sheet: str | int | None = None,
                                        "no address: the location cannot be verified", row_no,
                                        taken.get("address"), "add the street address"))
         _add_row(suppliers, by_source_id, by_key, values, extra, country, row_no, reader, issues)
+    if n_rows == 0:
+        raise ImvoError(f"no supplier rows below the header (row {h + 1})", file=fname,
+                        sheet=sheet_name, row=h + 1, code="no-data-rows",
+                        hint="add one row per production location below the header")
     ids = sorted(suppliers)
     return SupplierList(
         file=fname, sheet=sheet_name, header_row=h + 1, headers=texts,
