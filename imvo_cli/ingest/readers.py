@@ -399,12 +399,23 @@ def read_text_table(path: Path, limits: Limits) -> list[Sheet]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[list] = []
+    cells = 0
     try:
         for row in reader:
             rows.append(row)
+            cells += len(row)
             if len(rows) > limits.max_rows + 1:
                 raise _fail(path, f"more than {limits.max_rows:,} rows",
                             "raise limits.max_rows in imvo.toml or split the list", "too-many-rows")
+            if len(row) > limits.max_columns:
+                raise ImvoError(f"line {reader.line_num} has {len(row):,} fields, above the limit "
+                                f"of {limits.max_columns:,} columns", file=path,
+                                row=reader.line_num, code="too-many-columns",
+                                hint="check the delimiter, or raise limits.max_columns in imvo.toml")
+            if cells > limits.max_cells:
+                raise _fail(path, f"more than {limits.max_cells:,} cells",
+                            "split the list or raise limits.max_cells in imvo.toml",
+                            "too-many-cells")
     except csv.Error as exc:
         raise ImvoError(f"the CSV is malformed near line {reader.line_num}: {exc}", file=path,
                         row=reader.line_num, code="csv-malformed",
