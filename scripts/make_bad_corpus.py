@@ -366,6 +366,26 @@ def corner_cell(p: Path) -> None:
     write_xlsx(p, [("Suppliers", "visible", xml)])
 
 
+def ods_repeated_cells(p: Path) -> None:
+    """One ODS cell repeated 16,384 columns x 1,048,575 rows: 17 billion cells from 1 KB."""
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+    cell = '<table:table-cell office:value-type="string"><text:p>{}</text:p></table:table-cell>'
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} office:version="1.2">'
+               '<office:body><office:spreadsheet><table:table table:name="Suppliers">'
+               f'<table:table-row>{cell.format("Supplier name")}{cell.format("Country")}</table:table-row>'
+               '<table:table-row table:number-rows-repeated="1048575"><table:table-cell '
+               'table:number-columns-repeated="16384" office:value-type="string"><text:p>x</text:p>'
+               '</table:table-cell></table:table-row></table:table></office:spreadsheet></office:body>'
+               '</office:document-content>')
+    with zipfile.ZipFile(p, "w") as zf:
+        _zip_write(zf, "mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        _zip_write(zf, "content.xml", content)
+        _zip_write(zf, "META-INF/manifest.xml", '<?xml version="1.0"?><manifest:manifest xmlns:manifest='
+                   '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"/>')
+
+
 # name -> (file name, builder). Expected behaviour lives in tests/test_bad_inputs.py.
 SMALL: dict[str, tuple[str, Callable[[Path], None]]] = {
     "empty-file": ("empty.xlsx", empty_file),
@@ -399,6 +419,7 @@ SMALL: dict[str, tuple[str, Callable[[Path], None]]] = {
     "billion-laughs": ("billion_laughs.xlsx", billion_laughs),
     "billion-laughs-late-dtd": ("billion_laughs_late.xlsx", billion_laughs_late),
     "corner-cell": ("corner_cell.xlsx", corner_cell),
+    "ods-repeated-cells": ("repeated_cells.ods", ods_repeated_cells),
 }
 
 
@@ -408,7 +429,11 @@ EXCEL_MAX_ROWS = 1_048_576
 
 
 def big_cell(p: Path) -> None:
-    simple_xlsx(p, [HEADER, ["Dhaka Knit Ltd", "x" * (1 << 20), "BD", 1, 10, ""]])
+    """A 1 MiB address of varied text (repeated 'x' would trip the compression-ratio limit)."""
+    rnd = random.Random(1)
+    words = " ".join("".join(rnd.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rnd.randint(2, 9)))
+                     for _ in range(200_000))[: 1 << 20]
+    simple_xlsx(p, [HEADER, ["Dhaka Knit Ltd", words, "BD", 1, 10, ""]])
 
 
 def wide_10000_columns(p: Path) -> None:
