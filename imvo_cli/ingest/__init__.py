@@ -272,6 +272,7 @@ def read_suppliers(path: str | Path, *, sheet: str | int | None = None,
     n_rows = empty = examples = 0
     width = len(fields)
     uncached = chosen.uncached_formulas
+    error_cells = chosen.error_cells or {}
     for i in range(h + 1, len(rows)):
         raw_row = rows[i]
         row_no = i + 1
@@ -285,7 +286,13 @@ def read_suppliers(path: str | Path, *, sheet: str | int | None = None,
         row_issues: list[Issue] = []
         for j, raw in enumerate(raw_row[:width] if len(raw_row) >= width else raw_row):
             if raw is None or raw == "":
-                if uncached and (i, j) in uncached:
+                if error_cells and (i, j) in error_cells:
+                    row_issues.append(reader.issue("warning", "error-value",
+                                                   f"cell holds the spreadsheet error "
+                                                   f"{error_cells[i, j]}; treated as empty",
+                                                   row_no, texts[j],
+                                                   "fix the formula or type the value"))
+                elif uncached and (i, j) in uncached:
                     row_issues.append(reader.issue(
                         "warning", "formula-without-value",
                         "cell holds a formula saved without its result; read as empty",

@@ -35,6 +35,8 @@ class Sheet:
     kind: str = "worksheet"
     # (row, column) 0-based of formula cells saved without a result; they read as empty
     uncached_formulas: frozenset = frozenset()
+    # (row, column) 0-based -> the error text ('#N/A') of cells the reader turns into empty
+    error_cells: dict = None  # type: ignore[assignment]
 
 
 @dataclass(slots=True)
@@ -44,10 +46,13 @@ class Extent:
     max_row: int = 0
     max_col: int = 0
     uncached_formulas: set = None  # type: ignore[assignment]
+    error_cells: dict = None  # type: ignore[assignment]
 
     def __post_init__(self):
         if self.uncached_formulas is None:
             self.uncached_formulas = set()
+        if self.error_cells is None:
+            self.error_cells = {}
 
     @property
     def cells(self) -> int:
@@ -82,6 +87,10 @@ _CELL_REF = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})(\d+)"')
 # A formula cell with no (or an empty) cached value, as written by programs that never calculate.
 _UNCACHED = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*>\s*<f\b[^>]*(?:/>|>[^<]*</f>)'
                        rb'\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
+# Error cells (t="e"): the reader gives them as empty, so their text is taken from the XML.
+_ERROR_CELL = re.compile(rb'<c\b([^>]*\bt="e"[^>]*)>(.{0,400}?)</c>', re.S)
+_R_ATTR = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_V_TEXT = re.compile(rb"<v>([^<]{1,40})</v>")
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
 _MAX_FORMULA_REFS = 10_000
 _CARRY_LIMIT = 8 << 20
@@ -105,6 +114,12 @@ def _scan_sheet_chunk(buf: bytes, extent: Extent) -> None:
     if b"<f" in buf and len(extent.uncached_formulas) < _MAX_FORMULA_REFS:
         for col, row in _UNCACHED.findall(buf):
             extent.uncached_formulas.add((int(row) - 1, _col_number(col) - 1))
+    if b't="e"' in buf and len(extent.error_cells) < _MAX_FORMULA_REFS:
+        for attrs, body in _ERROR_CELL.findall(buf):
+            ref, value = _R_ATTR.search(attrs), _V_TEXT.search(body)
+            if ref and value:
+                key = (int(ref.group(2)) - 1, _col_number(ref.group(1)) - 1)
+                extent.error_cells[key] = value.group(1).decode("utf-8", "replace")
 
 
 def _check_zip(path: Path, limits: Limits, kind: str) -> dict[str, Extent]:
@@ -280,7 +295,8 @@ def read_workbook(path: Path, limits: Limits) -> list[Sheet]:
             extent = max(extents.values(), key=lambda e: e.cells, default=None)
         loader = _sheet_loader(path, wb, name, limits, extent)
         sheets.append(Sheet(name, loader, visible, kind_name,
-                            frozenset(extent.uncached_formulas) if extent else frozenset()))
+                            frozenset(extent.uncached_formulas) if extent else frozenset(),
+                            dict(extent.error_cells) if extent else {}))
     if not sheets:
         raise _fail(path, "the workbook has no sheets", "add a sheet with the supplier list",
                     "no-sheets")
