@@ -373,6 +373,7 @@ def read_suppliers(path: str | Path, *, sheet: str | int | None = None,
         raise ImvoError(f"no supplier rows below the header (row {h + 1})", file=fname,
                         sheet=sheet_name, row=h + 1, code="no-data-rows",
                         hint="add one row per production location below the header")
+    suppliers = _final_ids(suppliers)
     ids = sorted(suppliers)
     return SupplierList(
         file=fname, sheet=sheet_name, header_row=h + 1, headers=texts,
@@ -382,6 +383,27 @@ def read_suppliers(path: str | Path, *, sheet: str | int | None = None,
         company=company or policy.company or _metadata_company(rows[:h]),
         extra_columns=extras, example_rows=examples,
     )
+
+
+def _final_ids(suppliers: dict[str, Supplier]) -> dict[str, Supplier]:
+    """Ids from each supplier's merged content, so merged rows give the same id in any order.
+
+    While reading, a supplier's id comes from its first row; after merging, a later row may
+    have filled its address, which would make the id depend on row order.
+    """
+    out: dict[str, Supplier] = {}
+    ordered = sorted(suppliers.values(),
+                     key=lambda s: (supplier_id(s.name, s.country, s.address), s.name,
+                                    s.address or "", s.source_id or "", s.rows))
+    for sup in ordered:
+        base = supplier_id(sup.name, sup.country, sup.address)
+        sid, n = base, 2
+        while sid in out:
+            sid = f"{base}-{n}"
+            n += 1
+        sup.id = sid
+        out[sid] = sup
+    return out
 
 
 _FIX = {
