@@ -389,3 +389,15 @@ def test_xlsx_writer_stores_dangerous_text_as_text(tmp_path):
             all(c.data_type == "s" for c in ws["A"][1:])
         assert all(ws.cell(r, 1).data_type == "s" for r in range(2, 2 + len(DANGEROUS)))
     assert sorted(os.listdir(tmp_path)) == ["normal.xlsx", "streamed.xlsx"]
+
+
+def test_readme_lists_every_default_limit():
+    from dataclasses import fields
+
+    from imvo_cli.policy import Limits
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("<!-- section: limits -->", 1)[1]
+    for f in fields(Limits):
+        assert f"| `{f.name}` | {getattr(Limits(), f.name):,}" in section, f.name
+    assert (ROOT / "SECURITY.md").is_file()
