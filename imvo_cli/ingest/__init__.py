@@ -271,6 +271,8 @@ def read_suppliers(path: str | Path, *, sheet: str | int | None = None,
     rejected: list[int] = []
     n_rows = empty = examples = 0
     width = len(fields)
+    uncached = chosen.uncached_formulas
+    error_cells = chosen.error_cells or {}
     for i in range(h + 1, len(rows)):
         raw_row = rows[i]
         row_no = i + 1
@@ -284,6 +286,18 @@ def read_suppliers(path: str | Path, *, sheet: str | int | None = None,
         row_issues: list[Issue] = []
         for j, raw in enumerate(raw_row[:width] if len(raw_row) >= width else raw_row):
             if raw is None or raw == "":
+                if error_cells and (i, j) in error_cells:
+                    row_issues.append(reader.issue("warning", "error-value",
+                                                   f"cell holds the spreadsheet error "
+                                                   f"{error_cells[i, j]}; treated as empty",
+                                                   row_no, texts[j],
+                                                   "fix the formula or type the value"))
+                elif uncached and (i, j) in uncached:
+                    row_issues.append(reader.issue(
+                        "warning", "formula-without-value",
+                        "cell holds a formula saved without its result; read as empty",
+                        row_no, texts[j], "open the file in Excel or LibreOffice, let it "
+                        "calculate and save it again (or type the value)"))
                 continue
             field = fields[j]
             column = texts[j]
@@ -355,6 +369,11 @@ def read_suppliers(path: str | Path, *, sheet: str | int | None = None,
                                        "no address: the location cannot be verified", row_no,
                                        taken.get("address"), "add the street address"))
         _add_row(suppliers, by_source_id, by_key, values, extra, country, row_no, reader, issues)
+    if n_rows == 0:
+        raise ImvoError(f"no supplier rows below the header (row {h + 1})", file=fname,
+                        sheet=sheet_name, row=h + 1, code="no-data-rows",
+                        hint="add one row per production location below the header")
+    suppliers = _final_ids(suppliers)
     ids = sorted(suppliers)
     return SupplierList(
         file=fname, sheet=sheet_name, header_row=h + 1, headers=texts,
@@ -364,6 +383,27 @@ def read_suppliers(path: str | Path, *, sheet: str | int | None = None,
         company=company or policy.company or _metadata_company(rows[:h]),
         extra_columns=extras, example_rows=examples,
     )
+
+
+def _final_ids(suppliers: dict[str, Supplier]) -> dict[str, Supplier]:
+    """Ids from each supplier's merged content, so merged rows give the same id in any order.
+
+    While reading, a supplier's id comes from its first row; after merging, a later row may
+    have filled its address, which would make the id depend on row order.
+    """
+    out: dict[str, Supplier] = {}
+    ordered = sorted(suppliers.values(),
+                     key=lambda s: (supplier_id(s.name, s.country, s.address), s.name,
+                                    s.address or "", s.source_id or "", s.rows))
+    for sup in ordered:
+        base = supplier_id(sup.name, sup.country, sup.address)
+        sid, n = base, 2
+        while sid in out:
+            sid = f"{base}-{n}"
+            n += 1
+        sup.id = sid
+        out[sid] = sup
+    return out
 
 
 _FIX = {

@@ -9,7 +9,9 @@ import re
 import unicodedata
 from datetime import date, datetime, timedelta
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# C0/C1 control characters and the bidi embedding/override/isolate marks: the latter render
+# a name backwards in reports ("Trojan source" spoofing) and real RTL names never need them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _SPACES = re.compile(r"\s+")
 
 

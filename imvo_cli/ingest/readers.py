@@ -33,6 +33,30 @@ class Sheet:
     load: Callable[[int | None], list[list]]  # nrows -> rows (None: all)
     visible: bool = True
     kind: str = "worksheet"
+    # (row, column) 0-based of formula cells saved without a result; they read as empty
+    uncached_formulas: frozenset = frozenset()
+    # (row, column) 0-based -> the error text ('#N/A') of cells the reader turns into empty
+    error_cells: dict = None  # type: ignore[assignment]
+
+
+@dataclass(slots=True)
+class Extent:
+    """How far a worksheet's cells reach, read from its XML before any reader allocates it."""
+
+    max_row: int = 0
+    max_col: int = 0
+    uncached_formulas: set = None  # type: ignore[assignment]
+    error_cells: dict = None  # type: ignore[assignment]
+
+    def __post_init__(self):
+        if self.uncached_formulas is None:
+            self.uncached_formulas = set()
+        if self.error_cells is None:
+            self.error_cells = {}
+
+    @property
+    def cells(self) -> int:
+        return self.max_row * self.max_col
 
 
 def _fail(path: Path, message: str, hint: str, code: str = "unreadable", sheet=None) -> ImvoError:
@@ -58,13 +82,60 @@ def check_file(path: Path, limits: Limits) -> None:
                     "use .xlsx, .xlsm, .xls, .ods, .csv, .tsv or .txt", "unsupported-type")
 
 
-def _check_zip(path: Path, limits: Limits, kind: str) -> None:
-    """Refuse zip bombs and XML with a DTD (entity expansion) before the reader sees them."""
+_ROW_REF = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
+_CELL_REF = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})(\d+)"')
+# A formula cell with no (or an empty) cached value, as written by programs that never calculate.
+_UNCACHED = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*>\s*<f\b[^>]*(?:/>|>[^<]*</f>)'
+                       rb'\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
+# Error cells (t="e"): the reader gives them as empty, so their text is taken from the XML.
+_ERROR_CELL = re.compile(rb'<c\b([^>]*\bt="e"[^>]*)>(.{0,400}?)</c>', re.S)
+_R_ATTR = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_V_TEXT = re.compile(rb"<v>([^<]{1,40})</v>")
+_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
+_MAX_FORMULA_REFS = 10_000
+_CARRY_LIMIT = 8 << 20
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _scan_sheet_chunk(buf: bytes, extent: Extent) -> None:
+    rows = _ROW_REF.findall(buf)
+    if rows:
+        extent.max_row = max(extent.max_row, max(map(int, rows)))
+    cells = _CELL_REF.findall(buf)
+    if cells:
+        extent.max_col = max(extent.max_col, max(_col_number(c) for c in {c for c, _ in cells}))
+        extent.max_row = max(extent.max_row, max(int(r) for _, r in cells))
+    if b"<f" in buf and len(extent.uncached_formulas) < _MAX_FORMULA_REFS:
+        for col, row in _UNCACHED.findall(buf):
+            extent.uncached_formulas.add((int(row) - 1, _col_number(col) - 1))
+    if b't="e"' in buf and len(extent.error_cells) < _MAX_FORMULA_REFS:
+        for attrs, body in _ERROR_CELL.findall(buf):
+            ref, value = _R_ATTR.search(attrs), _V_TEXT.search(body)
+            if ref and value:
+                key = (int(ref.group(2)) - 1, _col_number(ref.group(1)) - 1)
+                extent.error_cells[key] = value.group(1).decode("utf-8", "replace")
+
+
+def _check_zip(path: Path, limits: Limits, kind: str) -> dict[str, Extent]:
+    """Refuse zip bombs and XML with a DTD (entity expansion) before the reader sees them.
+
+    Every XML part is streamed once: its real unpacked size is counted (headers can lie), it
+    is searched for a DTD anywhere (not only at the start), and worksheet parts are scanned
+    for how far their cells reach, so a tiny file with one cell at XFD1048576 is refused
+    before a reader allocates 17 billion cells. Returns the extent per worksheet part.
+    """
     try:
         zf = zipfile.ZipFile(path)
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, OSError, ValueError):
         raise _fail(path, f"not a valid {kind} file (the zip container is damaged or truncated)",
                     "open it in Excel or LibreOffice and save it again", "corrupt") from None
+    extents: dict[str, Extent] = {}
     with zf:
         infos = zf.infolist()
         names = {i.filename for i in infos}
@@ -89,15 +160,12 @@ def _check_zip(path: Path, limits: Limits, kind: str) -> None:
                             "zip-bomb")
             if not info.filename.endswith((".xml", ".rels")):
                 continue
+            is_sheet = kind != "ods" and info.filename.startswith("xl/worksheets/")
+            extent = extents.setdefault(info.filename, Extent()) if is_sheet else None
             try:
                 with zf.open(info) as fh:
-                    head = fh.read(4096)
-                    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                        raise _fail(path, f"{info.filename} declares an XML DTD/entities, which "
-                                    "spreadsheets never need (possible entity-expansion attack)",
-                                    "save the file again from Excel or LibreOffice", "xml-dtd")
-                    total += len(head)
-                    # Stream the rest to verify the real size (headers can lie) and the CRC.
+                    tail = b""
+                    carry = b""
                     while chunk := fh.read(1 << 20):
                         total += len(chunk)
                         if total > limits.max_decompressed_bytes:
@@ -105,9 +173,52 @@ def _check_zip(path: Path, limits: Limits, kind: str) -> None:
                                         f"{limits.max_decompressed_bytes:,} bytes (possible zip bomb)",
                                         "raise limits.max_decompressed_bytes in imvo.toml",
                                         "zip-bomb")
-            except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as exc:
+                        if _DTD.search(tail + chunk):
+                            raise _fail(path, f"{info.filename} declares an XML DTD/entities, which "
+                                        "spreadsheets never need (possible entity-expansion attack)",
+                                        "save the file again from Excel or LibreOffice", "xml-dtd")
+                        tail = chunk[-16:]
+                        if extent is not None:
+                            buf = carry + chunk
+                            # Scan whole cells only: keep the last (maybe cut) cell for the next chunk.
+                            cut = max(buf.rfind(b"<c "), buf.rfind(b"<row"))
+                            if cut <= 0 or len(buf) - cut > _CARRY_LIMIT:
+                                cut = len(buf)
+                            _scan_sheet_chunk(buf[:cut], extent)
+                            carry = buf[cut:]
+                    if extent is not None and carry:
+                        _scan_sheet_chunk(carry, extent)
+            except ImvoError:
+                raise
+            except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError, ValueError) as exc:
                 raise _fail(path, f"the workbook is damaged ({info.filename}: {exc})",
                             "open it in Excel or LibreOffice and save it again", "corrupt") from None
+    return extents
+
+
+def _sheet_parts(path: Path) -> dict[str, str]:
+    """Sheet name -> worksheet part ('xl/worksheets/sheet1.xml'), from the workbook's own XML."""
+    from defusedxml import ElementTree as ET  # the DTD check already ran; this is belt and braces
+
+    ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    try:
+        with zipfile.ZipFile(path) as zf:
+            wb = ET.fromstring(zf.read("xl/workbook.xml"))
+            rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except Exception:
+        return {}
+    targets = {}
+    for rel in rels:
+        target = rel.get("Target", "")
+        target = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        targets[rel.get("Id")] = target
+    parts = {}
+    for sheet in wb.iter(f"{ns_main}sheet"):
+        rid = sheet.get(f"{ns_rel}id")
+        if rid in targets:
+            parts[sheet.get("name")] = targets[rid]
+    return parts
 
 
 def _sniff_kind(path: Path) -> str:
@@ -127,6 +238,7 @@ def read_workbook(path: Path, limits: Limits) -> list[Sheet]:
     """Every sheet of a workbook as rows of values (formulas give their cached values)."""
     ext = path.suffix.lower()
     kind = _sniff_kind(path)
+    extents: dict[str, Extent] = {}
     if ext in (".xlsx", ".xlsm"):
         if kind == "ole":
             raise _fail(path, "the workbook is encrypted or password-protected",
@@ -135,7 +247,7 @@ def read_workbook(path: Path, limits: Limits) -> list[Sheet]:
         if kind != "zip":
             raise _fail(path, "not an Excel workbook (the file is not an .xlsx zip container)",
                         "check the file; export it again as .xlsx or .csv", "not-a-workbook")
-        _check_zip(path, limits, "xlsx")
+        extents = _check_zip(path, limits, "xlsx")
     elif ext == ".ods":
         if kind != "zip":
             raise _fail(path, "not an OpenDocument spreadsheet (the file is not a zip container)",
@@ -143,7 +255,7 @@ def read_workbook(path: Path, limits: Limits) -> list[Sheet]:
         _check_zip(path, limits, "ods")
     elif ext == ".xls":
         if kind == "zip":
-            _check_zip(path, limits, "xlsx")  # an .xlsx saved with the old extension
+            extents = _check_zip(path, limits, "xlsx")  # an .xlsx saved with the old extension
         elif kind != "ole":
             raise _fail(path, "not a legacy Excel (.xls) workbook",
                         "export it again as .xlsx or .csv", "not-a-workbook")
@@ -156,11 +268,15 @@ def read_workbook(path: Path, limits: Limits) -> list[Sheet]:
                     "remove the password in Excel and save a copy", "encrypted") from None
     except Exception as exc:  # calamine raises several types for broken files
         text = str(exc)
+        if "cell limit" in text.lower():  # calamine's own guard (ods repeated cells)
+            raise _fail(path, f"a sheet is too large to read ({text.splitlines()[0][:200]})",
+                        "delete stray cells far below or right of the list", "too-many-cells") from None
         if re.search(r"encrypt|password", text, re.I):
             raise _fail(path, "the workbook is encrypted or password-protected",
                         "remove the password in Excel and save a copy", "encrypted") from None
         raise _fail(path, f"the workbook cannot be read ({text.splitlines()[0][:200] if text else type(exc).__name__})",
                     "open it in Excel or LibreOffice and save it again as .xlsx", "corrupt") from None
+    parts = _sheet_parts(path) if extents else {}
     sheets: list[Sheet] = []
     try:
         metas = {m.name: m for m in wb.sheets_metadata}
@@ -173,19 +289,55 @@ def read_workbook(path: Path, limits: Limits) -> list[Sheet]:
         if meta is not None:
             visible = "hidden" not in str(meta.visible).lower()
             kind_name = "chart" if "chart" in str(meta.typ).lower() else "worksheet"
-        loader = _sheet_loader(path, wb, name, limits)
-        sheets.append(Sheet(name, loader, visible, kind_name))
+        extent = extents.get(parts.get(name, ""))
+        if extents and extent is None:
+            # A sheet whose part we could not map: assume the worst extent seen in the file.
+            extent = max(extents.values(), key=lambda e: e.cells, default=None)
+        loader = _sheet_loader(path, wb, name, limits, extent)
+        sheets.append(Sheet(name, loader, visible, kind_name,
+                            frozenset(extent.uncached_formulas) if extent else frozenset(),
+                            dict(extent.error_cells) if extent else {}))
     if not sheets:
         raise _fail(path, "the workbook has no sheets", "add a sheet with the supplier list",
                     "no-sheets")
     return sheets
 
 
-def _sheet_loader(path: Path, wb, name: str, limits: Limits):
+def _sheet_loader(path: Path, wb, name: str, limits: Limits, extent: Extent | None = None):
     """Rows load only when a sheet is looked at (first 20 rows) or chosen (all rows)."""
     def load(nrows: int | None = None) -> list[list]:
+        if extent is not None:
+            _check_extent(path, name, extent, limits)
         return _load_calamine_sheet(path, wb, name, limits, nrows)
     return load
+
+
+def _check_extent(path: Path, name: str, extent: Extent, limits: Limits) -> None:
+    """Refuse a sheet by the reach of its cells before the reader allocates them."""
+    last = f"{_col_letters(extent.max_col)}{extent.max_row}"
+    if extent.max_row > limits.max_rows + 1:
+        raise _fail(path, f"the sheet reaches row {extent.max_row:,} (it spans A1:{last}), above the "
+                    f"limit of {limits.max_rows:,} rows",
+                    "delete stray cells below the list, split the list, or raise "
+                    "limits.max_rows in imvo.toml", "too-many-rows", sheet=name)
+    if extent.max_col > limits.max_columns:
+        raise _fail(path, f"the sheet reaches column {extent.max_col:,} (it spans A1:{last}), above the "
+                    f"limit of {limits.max_columns:,} columns",
+                    "delete stray cells right of the list or raise limits.max_columns in imvo.toml",
+                    "too-many-columns", sheet=name)
+    if extent.cells > limits.max_cells:
+        raise _fail(path, f"the sheet spans A1:{last} ({extent.cells:,} cells), above the limit "
+                    f"of {limits.max_cells:,} cells",
+                    "delete stray cells far below or right of the list, or raise "
+                    "limits.max_cells in imvo.toml", "too-many-cells", sheet=name)
+
+
+def _col_letters(n: int) -> str:
+    s = ""
+    while n > 0:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s or "A"
 
 
 def _load_calamine_sheet(path: Path, wb, name: str, limits: Limits, nrows: int | None) -> list[list]:
@@ -195,7 +347,7 @@ def _load_calamine_sheet(path: Path, wb, name: str, limits: Limits, nrows: int |
         if s.height > limits.max_rows + 1:
             raise _fail(path, f"the sheet has {s.height:,} rows, above the limit of "
                         f"{limits.max_rows:,}", "raise limits.max_rows in imvo.toml or split "
-                        "the list", "too-many-rows", sheet=sheet.name)
+                        "the list", "too-many-rows", sheet=sheet_name)
         if s.width > limits.max_columns:
             raise _fail(path, f"the sheet has {s.width:,} columns, above the limit of "
                         f"{limits.max_columns:,}", "raise limits.max_columns in imvo.toml",
@@ -205,6 +357,10 @@ def _load_calamine_sheet(path: Path, wb, name: str, limits: Limits, nrows: int |
         raise
     except Exception as exc:
         text = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        if "cell limit" in text.lower():  # calamine's own guard (ods repeated cells)
+            raise _fail(path, f"the sheet is too large to read ({text})",
+                        "delete stray cells far below or right of the list", "too-many-cells",
+                        sheet=sheet_name) from None
         raise _fail(path, f"the sheet cannot be read ({text})",
                     "open it in Excel or LibreOffice and save it again", "corrupt",
                     sheet=sheet_name) from None
@@ -259,12 +415,23 @@ def read_text_table(path: Path, limits: Limits) -> list[Sheet]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[list] = []
+    cells = 0
     try:
         for row in reader:
             rows.append(row)
+            cells += len(row)
             if len(rows) > limits.max_rows + 1:
                 raise _fail(path, f"more than {limits.max_rows:,} rows",
                             "raise limits.max_rows in imvo.toml or split the list", "too-many-rows")
+            if len(row) > limits.max_columns:
+                raise ImvoError(f"line {reader.line_num} has {len(row):,} fields, above the limit "
+                                f"of {limits.max_columns:,} columns", file=path,
+                                row=reader.line_num, code="too-many-columns",
+                                hint="check the delimiter, or raise limits.max_columns in imvo.toml")
+            if cells > limits.max_cells:
+                raise _fail(path, f"more than {limits.max_cells:,} cells",
+                            "split the list or raise limits.max_cells in imvo.toml",
+                            "too-many-cells")
     except csv.Error as exc:
         raise ImvoError(f"the CSV is malformed near line {reader.line_num}: {exc}", file=path,
                         row=reader.line_num, code="csv-malformed",
