@@ -406,9 +406,11 @@ def make_factories(n: int, seed: int = 1, *, products=None, names: _Names | None
     factories: list[Factory] = []
     for tier, count in _tier_counts(n).items():
         roles = _allocate(count, ROLES_BY_TIER[tier], rng) if count else []
+        # Countries per role in one go, so every producing country shows up where there is room.
+        countries = {role: iter(_allocate(roles.count(role), ROLES[role]["countries"], rng))
+                     for role in sorted(set(roles))}
         for role in roles:
-            country = _allocate(1, ROLES[role]["countries"], rng)[0]
-            factories.append(_make_factory(country, role, names, rng, products))
+            factories.append(_make_factory(next(countries[role]), role, names, rng, products))
     _link(factories, rng)
     return factories
 
@@ -511,8 +513,9 @@ _ADDRESS_ABBREVIATIONS = (("Road", "Rd."), ("Street", "St."), ("Avenue", "Ave.")
                           ("District", "Dist."), ("Highway", "Hwy"), ("Plot ", "Plot No. "))
 
 
-def name_variant(f: Factory, rng: random.Random) -> str:
-    """The factory's name as another member would type it (always a different string)."""
+def name_variant(f: Factory, rng: random.Random, avoid=()) -> str:
+    """The factory's name as another member would type it: never the plain name, nor a
+    spelling in `avoid` (the ones other members already used) while there are others."""
     forms = LEGAL_FORMS[f.country]
     for _ in range(10):
         base = f.base
@@ -534,7 +537,7 @@ def name_variant(f: Factory, rng: random.Random) -> str:
             name = _strip_accents(name)
         if "case" in tricks:
             name = name.upper() if rng.random() < 0.6 else name.title()
-        if " ".join(name.split()) != f.name:
+        if " ".join(name.split()) != f.name and name not in avoid:
             return name
     return f.name.upper() + " "  # unreachable in practice; still a different spelling
 
@@ -567,6 +570,7 @@ class MemberList:
     member: str
     rows: list[dict]
     shared_rows: int  # rows naming a factory that another member lists too
+    facilities: list[str] = field(default_factory=list)  # true facility per row, for scoring matches
 
 
 def member_lists(n_members: int, total_rows: int, shared_fraction: float = 0.2,
@@ -602,7 +606,9 @@ def member_lists(n_members: int, total_rows: int, shared_fraction: float = 0.2,
         country = _allocate(1, ROLES[role]["countries"], rng)[0]
         shared.append(_make_factory(country, role, names, rng))
     per_member: list[list[tuple[Factory, bool]]] = [[] for _ in range(n_members)]
+    spelled: dict[int, set[str]] = {}  # id(factory) -> names members gave it so far
     for f, group in zip(shared, groups):
+        spelled[id(f)] = {f.name}
         for j, i in enumerate(group):
             per_member[i].append((f, j > 0))  # the first member keeps the plain spelling
     out = []
@@ -613,10 +619,16 @@ def member_lists(n_members: int, total_rows: int, shared_fraction: float = 0.2,
         rng.shuffle(items)
         items.sort(key=lambda t: t[0].tier)  # members list tier 1 first, like everyone
         rows = []
+        truth = []
         for f, variant in items:
+            truth.append(f"{f.country}:{f.base}")
             customers = [own[c].name for c in f.customers] if id(f) in own_ids else []
+            name = f.name
+            if variant:
+                name = name_variant(f, rng, spelled[id(f)])
+                spelled[id(f)].add(name)
             rows.append({
-                "name": name_variant(f, rng) if variant else f.name,
+                "name": name,
                 "address": address_variant(f, rng) if variant else f.address,
                 "city": f.city, "postal_code": f.postal_code or None,
                 "country": _country_text(f.country, rng), "tier": f.tier,
@@ -625,7 +637,7 @@ def member_lists(n_members: int, total_rows: int, shared_fraction: float = 0.2,
                 "workers": _workers_cell(f.workers, rng), "parent_company": f.parent_company,
                 "certifications": _join(f.certs, rng) if f.certs else None,
             })
-        out.append(MemberList(member_names[i], rows, len(per_member[i])))
+        out.append(MemberList(member_names[i], rows, len(per_member[i]), truth))
     return out
 
 
@@ -802,9 +814,10 @@ def dutch_rows(seed: int = 31) -> list[dict]:
     rows = supplier_rows(40, seed, company=DUTCH_BRAND, products=WORKWEAR_PRODUCTS, id_prefix="L")
     rng = random.Random(seed)
     for r in rows:
-        r["name"] = _cp1252_safe(r["name"])
-        r["address"] = _cp1252_safe(r["address"]) if r.get("address") else r.get("address")
-        r["city"] = _cp1252_safe(r["city"])
+        # The CSV twin is cp1252: write the workbook with the same characters so they agree.
+        for k, v in r.items():
+            if isinstance(v, str):
+                r[k] = _cp1252_safe(v)
         code = _code_for(r["country"])
         r["country"] = COUNTRY_NL[code]
         if isinstance(r.get("workers"), int) and r["workers"] >= 1000:
