@@ -195,7 +195,7 @@ def _load_calamine_sheet(path: Path, wb, name: str, limits: Limits, nrows: int |
         if s.height > limits.max_rows + 1:
             raise _fail(path, f"the sheet has {s.height:,} rows, above the limit of "
                         f"{limits.max_rows:,}", "raise limits.max_rows in imvo.toml or split "
-                        "the list", "too-many-rows", sheet=sheet.name)
+                        "the list", "too-many-rows", sheet=sheet_name)
         if s.width > limits.max_columns:
             raise _fail(path, f"the sheet has {s.width:,} columns, above the limit of "
                         f"{limits.max_columns:,}", "raise limits.max_columns in imvo.toml",
