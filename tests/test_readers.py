@@ -200,3 +200,22 @@ def test_unsupported_extension(tmp_path):
     with pytest.raises(ImvoError) as exc:
         read_suppliers(path)
     assert exc.value.code == "unsupported-type"
+
+
+@pytest.mark.parametrize("name", ["l.xlsx", "l.csv"])
+def test_row_limit_names_the_limit(tmp_path, name):
+    # regression: a workbook over the row limit said "cannot be read (name 'sheet' is not defined)"
+    import dataclasses
+
+    from imvo_cli.policy import Limits, Policy
+
+    path = tmp_path / name
+    if name.endswith(".xlsx"):
+        write_xlsx(path, BASIC_ROWS * 4)
+    else:
+        path.write_text(csv_text(",") * 4, encoding="utf-8")
+    policy = Policy(limits=dataclasses.replace(Limits(), max_rows=10))
+    with pytest.raises(ImvoError) as exc:
+        read_suppliers(path, policy=policy)
+    assert exc.value.code == "too-many-rows"
+    assert "max_rows" in exc.value.hint
