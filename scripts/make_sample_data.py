@@ -836,7 +836,7 @@ def _code_for(country_text: str) -> str:
     return next(code for code, name in COUNTRY_EN.items() if name == country_text)
 
 
-MEMBER_LAYOUTS = (  # (file suffix, headers, how the member is named, delimiter, encoding)
+MEMBER_LAYOUTS = (  # (file type, headers, member named by a "Company:" cell or the file name)
     ("xlsx", EN_HEADERS, "cell"), ("xlsx", NL_HEADERS, "cell"), ("csv", OSH_HEADERS, "file"),
     ("xlsx", EN_HEADERS, "cell"), ("csv", NL_HEADERS, "file"), ("xlsx", OSH_HEADERS, "file"),
     ("xlsx", NL_HEADERS, "cell"), ("xlsx", EN_HEADERS, "file"),

@@ -15,7 +15,7 @@ SAMPLE_COUNTRIES = {"BD", "CN", "IN", "TR", "PK", "VN", "MM", "ET", "PT", "IT", 
 
 
 @pytest.fixture(scope="module")
-def fresh(tmp_path_factory, request):
+def fresh(tmp_path_factory):
     from conftest import load_sample_generator
 
     gen = load_sample_generator()
