@@ -1,14 +1,105 @@
-"""Shared test helpers: where the read-only real data lives, and small file builders."""
+"""Shared test helpers: repository paths and small builders for workbooks of every kind."""
 
 from __future__ import annotations
 
-import csv
+import importlib.util
+import sys
+import zipfile
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+SAMPLE = REPO / "sample_data"
 SHARED = REPO.parent / "shared"
+OSH_FIXTURES = SHARED / "fixtures" / "open-supply-hub"
+
+
+def load_sample_generator():
+    """scripts/make_sample_data.py as a module (scripts/ is not a package)."""
+    name = "make_sample_data"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / "make_sample_data.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while being built
+    spec.loader.exec_module(module)
+    return module
+
+
+def write_xlsx(path: Path, rows: list[list], sheet: str = "Sheet1", more: dict | None = None) -> Path:
+    """A workbook with `rows` on `sheet` (and more sheets after it), written by openpyxl."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet
+    for row in rows:
+        ws.append(row)
+    for name, extra_rows in (more or {}).items():
+        extra = wb.create_sheet(name)
+        for row in extra_rows:
+            extra.append(row)
+    wb.save(path)
+    return path
+
+
+def write_ods(path: Path, sheets: dict[str, list[list]]) -> Path:
+    """A minimal OpenDocument spreadsheet built by hand: mimetype, manifest, content.xml."""
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+    tables = []
+    for name, rows in sheets.items():
+        xml_rows = []
+        for row in rows:
+            cells = []
+            for v in row:
+                if v is None or v == "":
+                    cells.append("<table:table-cell/>")
+                elif isinstance(v, (int, float)):
+                    cells.append(f'<table:table-cell office:value-type="float" office:value="{v}">'
+                                 f"<text:p>{v}</text:p></table:table-cell>")
+                else:
+                    cells.append(f'<table:table-cell office:value-type="string">'
+                                 f"<text:p>{escape(str(v))}</text:p></table:table-cell>")
+            xml_rows.append(f"<table:table-row>{''.join(cells)}</table:table-row>")
+        tables.append(f'<table:table table:name="{escape(name)}">{"".join(xml_rows)}</table:table>')
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} '
+               f'office:version="1.2"><office:body><office:spreadsheet>{"".join(tables)}'
+               f"</office:spreadsheet></office:body></office:document-content>")
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+                'manifest:version="1.2"><manifest:file-entry manifest:full-path="/" '
+                'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+                '<manifest:file-entry manifest:full-path="content.xml" '
+                'manifest:media-type="text/xml"/></manifest:manifest>')
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
+        z.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+    return path
+
+
+def osh_fixture_files() -> list[Path]:
+    if not OSH_FIXTURES.is_dir():
+        return []
+    return sorted(OSH_FIXTURES.glob("*.csv"))
+
+
+@pytest.fixture
+def sample_generator():
+    return load_sample_generator()
+
+
+BASIC_ROWS = [
+    ["Supplier name", "Address", "City", "Country", "Tier", "Number of workers"],
+    ["Meghna Apparels Ltd.", "Holding 12, Konabari", "Gazipur", "Bangladesh", 1, 1250],
+    ["Akdeniz Örme San. ve Tic. A.Ş.", "Demirtaş OSB No: 4", "Bursa", "Türkiye", 2, "100-500"],
+    ["Kaveri Spinning Mills Pvt Ltd", "SF No. 12, Sathy Road", "Coimbatore", "IN", 3, "approx. 300"],
+]
 
 
 def shared_path(*parts: str) -> Path:
@@ -20,6 +111,9 @@ def shared_path(*parts: str) -> Path:
 
 
 def write_csv(path: Path, header: list[str], rows: list[list], delimiter: str = ",") -> Path:
+    """A UTF-8 CSV with a header row."""
+    import csv
+
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, delimiter=delimiter)
         w.writerow(header)

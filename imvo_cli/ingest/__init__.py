@@ -364,7 +364,8 @@ def read_suppliers(path: str | Path, *, sheet: str | int | None = None,
             rejected.append(row_no)
             continue
         issues.extend(row_issues)
-        if not values.get("address"):
+        # Without an address column the file-level warning says it once, not once per row.
+        if "address" in taken and not values.get("address"):
             issues.append(reader.issue("warning", "missing-address",
                                        "no address: the location cannot be verified", row_no,
                                        taken.get("address"), "add the street address"))

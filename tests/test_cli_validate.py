@@ -1,0 +1,131 @@
+"""`imvo validate`: the imvo.validate/1 JSON shape, exit codes and error messages."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import BASIC_ROWS, SAMPLE, write_xlsx
+from imvo_cli.cli import app
+from imvo_cli.validate import to_document, validate_file
+
+FILE_KEYS = ["file", "sheet", "rows", "empty_rows", "suppliers", "issues"]
+ISSUE_KEYS = ["severity", "code", "sheet", "row", "column", "message", "hint"]
+
+
+def run(*args):
+    result = CliRunner().invoke(app, ["validate", *map(str, args)])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def check_shape(doc):
+    assert list(doc) == ["schema", "files"] and doc["schema"] == "imvo.validate/1"
+    for f in doc["files"]:
+        assert list(f) == FILE_KEYS
+        assert isinstance(f["file"], str) and (f["sheet"] is None or isinstance(f["sheet"], str))
+        assert all(isinstance(f[k], int) for k in ("rows", "empty_rows", "suppliers"))
+        for i in f["issues"]:
+            assert list(i) == ISSUE_KEYS
+            assert i["severity"] in ("error", "warning")
+            assert isinstance(i["code"], str) and isinstance(i["message"], str)
+            assert i["row"] is None or isinstance(i["row"], int)
+            for k in ("sheet", "column", "hint"):
+                assert i[k] is None or isinstance(i[k], str)
+
+
+def test_clean_file_exits_0(tmp_path):
+    path = write_xlsx(tmp_path / "ok.xlsx", BASIC_ROWS)
+    code, out, err = run(path, "--format", "json")
+    assert code == 0, err
+    doc = json.loads(out)
+    check_shape(doc)
+    assert doc["files"][0] | {"issues": None} == {"file": str(path), "sheet": "Sheet1", "rows": 3,
+                                                  "empty_rows": 0, "suppliers": 3, "issues": None}
+
+
+def test_sample_brand_list_exits_1_with_its_issues():
+    code, out, _ = run(SAMPLE / "suppliers.xlsx", "--format", "json")
+    assert code == 1  # the misspelt country is an error row
+    doc = json.loads(out)
+    check_shape(doc)
+    f = doc["files"][0]
+    assert (f["rows"], f["empty_rows"], f["suppliers"]) == (81, 1, 79)
+    error = next(i for i in f["issues"] if i["severity"] == "error")
+    assert error["code"] == "unknown-country" and error["column"] == "Country"
+    assert error["sheet"] == "Suppliers" and isinstance(error["row"], int)
+    assert "Bangladesh" in error["hint"]
+
+
+def test_json_equals_the_library_result():
+    path = SAMPLE / "leveranciers.csv"
+    code, out, _ = run(path, "--format", "json")
+    assert code == 0
+    assert json.loads(out) == json.loads(json.dumps(to_document([validate_file(path)])))
+
+
+def test_several_files_and_the_worst_exit_code(tmp_path):
+    ok = write_xlsx(tmp_path / "ok.xlsx", BASIC_ROWS)
+    missing = tmp_path / "nope.xlsx"
+    code, out, err = run(ok, SAMPLE / "suppliers.xlsx", missing, "--format", "json")
+    assert code == 2
+    doc = json.loads(out)
+    check_shape(doc)
+    assert [f["file"] for f in doc["files"]] == [str(ok), str(SAMPLE / "suppliers.xlsx"), str(missing)]
+    assert doc["files"][2]["issues"][0]["code"] == "missing"
+    assert "nope.xlsx" in err and "Traceback" not in err
+
+
+def test_missing_required_column_exits_2_naming_field_headers_and_alias(tmp_path):
+    path = write_xlsx(tmp_path / "l.xlsx", [["Supplier name", "Contry", "Address"], ["Ruifeng", "CN", "x"]])
+    code, out, err = run(path, "--format", "json")
+    assert code == 2
+    issue = json.loads(out)["files"][0]["issues"][0]
+    assert issue["code"] == "missing-column" and issue["column"] == "country"
+    assert "'country'" in issue["message"]
+    assert "Supplier name, Contry, Address" in issue["message"]
+    assert "did you mean 'country'" in issue["hint"]
+    assert err.count("\n") == 1 and "l.xlsx" in err and "'country'" in err
+
+
+@pytest.mark.parametrize("content", [b"", b"PK\x03\x04 truncated", b"\x13\x37" * 100])
+def test_unreadable_files_exit_2_with_one_line(tmp_path, content):
+    path = tmp_path / "bad.xlsx"
+    path.write_bytes(content)
+    code, out, err = run(path)
+    assert code == 2
+    assert err.count("\n") == 1 and str(path) in err and "Traceback" not in err
+
+
+def test_sheet_option_by_name_and_number():
+    code, out, _ = run(SAMPLE / "leveranciers.xlsx", "--sheet", "Leveranciers", "--format", "json")
+    assert code == 0 and json.loads(out)["files"][0]["sheet"] == "Leveranciers"
+    code, out, _ = run(SAMPLE / "leveranciers.xlsx", "--sheet", "2", "--format", "json")
+    assert code == 0 and json.loads(out)["files"][0]["suppliers"] == 40
+    code, out, err = run(SAMPLE / "leveranciers.xlsx", "--sheet", "Blad9")
+    assert code == 2 and "Toelichting" in err
+
+
+def test_map_option(tmp_path):
+    path = write_xlsx(tmp_path / "l.xlsx", [["Fabrikant", "Herkomst", "Adres"], ["Ruifeng", "CN", "x"]])
+    assert run(path)[0] == 2
+    code, out, _ = run(path, "--map", "Fabrikant=name", "--map", "Herkomst=country", "--format", "json")
+    assert code == 0 and json.loads(out)["files"][0]["suppliers"] == 1
+
+
+def test_table_output_counts_per_file():
+    code, out, _ = run(SAMPLE / "suppliers.xlsx")
+    assert code == 1
+    assert "81 rows read, 79 suppliers, 1 errors, 2 warnings, 1 empty rows skipped" in out
+    assert "Bangladseh" in out
+
+
+def test_bad_format_is_a_usage_error():
+    code, _, err = run(SAMPLE / "suppliers.xlsx", "--format", "yaml")
+    assert code == 2 and "--format" in err
+
+
+def test_json_output_is_deterministic():
+    assert run(SAMPLE / "suppliers.xlsx", "--format", "json")[1] == \
+        run(SAMPLE / "suppliers.xlsx", "--format", "json")[1]

@@ -1,0 +1,113 @@
+"""Header aliases (English, Dutch, Open Supply Hub), the header row search and the README table."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import REPO
+from imvo_cli.ingest.headers import (ALIASES, OSH_COLUMNS, canonical_field, closest_alias,
+                                     find_header_row, header_key, validate_column_map)
+from imvo_cli.model import FIELDS, ImvoError
+
+
+@pytest.mark.parametrize("header,field", [
+    ("Supplier name", "name"), ("Factory name", "name"), ("Facility name", "name"),
+    ("Naam leverancier", "name"), ("Bedrijfsnaam", "name"), ("Productielocatie", "name"),
+    ("Country", "country"), ("Country/Region", "country"), ("Land", "country"),
+    ("Supplies to", "supplies_to"), ("Customer", "supplies_to"), ("Levert aan", "supplies_to"),
+    ("Number of workers", "workers"), ("Aantal werknemers", "workers"),
+    ("Processing type", "process"), ("Productieproces", "process"),
+    ("Datum laatste audit", "audit_date"), ("Niveau", "tier"), ("Plaats", "city"),
+    # case, spacing and punctuation do not matter
+    ("  SUPPLIER-NAME: ", "name"), ("naam_leverancier", "name"), ("Aantal  Werknemers", "workers"),
+    ("Número of workers", None), ("Colour", None), ("", None), (None, None),
+])
+def test_canonical_field(header, field):
+    assert canonical_field(header) == field
+
+
+@pytest.mark.parametrize("column,field", sorted(OSH_COLUMNS.items()))
+def test_open_supply_hub_columns_as_they_are(column, field):
+    assert canonical_field(column) == field
+
+
+def test_every_alias_names_its_own_field():
+    for field, (en, nl) in ALIASES.items():
+        assert field in FIELDS
+        for alias in (*en, *nl):
+            assert canonical_field(alias) == field, (alias, field)
+
+
+def test_column_map_wins_over_aliases():
+    assert canonical_field("Leverancier", {"Leverancier": "parent_company"}) == "parent_company"
+    assert canonical_field("leverancier ", {"Leverancier": "parent_company"}) == "parent_company"
+    assert canonical_field("Kleur", {"kleur": "ignore"}) == "ignore"
+
+
+def test_column_map_with_an_unknown_field_suggests_one():
+    with pytest.raises(ImvoError) as exc:
+        validate_column_map({"Leverancier": "nmae"})
+    assert "'name'" in exc.value.hint
+
+
+def test_header_key():
+    assert header_key("Naam  leverancier:") == "naamleverancier"
+    assert header_key("Pays/Région") == "paysregion"
+
+
+def test_closest_alias_for_a_typo():
+    assert closest_alias("Suplier nam") == ("supplier name", "name")
+    assert closest_alias("Contry")[1] == "country"
+    assert closest_alias("zzzz") is None
+
+
+def test_find_header_row_below_title_rows():
+    rows = [["Supplier list 2024"], ["Company:", "Tulpveld Fashion B.V."], [],
+            ["Supplier name", "Address", "Country", "Tier"], ["Ruifeng", "No. 5", "CN", 1]]
+    assert find_header_row(rows) == 3
+
+
+def test_find_header_row_needs_name_or_country():
+    # two recognised fields but neither name nor country: not a header
+    assert find_header_row([["Tier", "Audit date"], ["1", "2024-01-01"]]) is None
+    assert find_header_row([["Name", "Country"]]) == 0
+
+
+def test_find_header_row_looks_at_twenty_rows_only():
+    rows = [["title"]] * 20 + [["Supplier name", "Country"]]
+    assert find_header_row(rows) is None
+    assert find_header_row(rows[1:]) == 19
+
+
+def test_find_header_row_prefers_the_richest_row():
+    rows = [["Name", "Country"], ["Supplier name", "Address", "City", "Country", "Tier"]]
+    assert find_header_row(rows) == 1
+
+
+# --------------------------------------------------------------------------- README table
+
+
+def _readme_columns_table() -> list[list[str]]:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    section = text.split("<!-- section: columns -->", 1)[1].split("<!-- section:", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("|")]
+    assert len(rows) > 2, "the input-columns table is missing below <!-- section: columns -->"
+    cells = [[c.strip() for c in line.strip().strip("|").split("|")] for line in rows]
+    return [c for c in cells[2:]]  # skip header and --- line
+
+
+def test_readme_lists_every_canonical_field():
+    listed = [re.sub(r"`", "", row[0]) for row in _readme_columns_table()]
+    assert listed == list(FIELDS)
+
+
+def test_readme_aliases_are_recognised():
+    for row in _readme_columns_table():
+        field = row[0].strip("`")
+        for column in (2, 3):
+            for alias in filter(None, (a.strip() for a in row[column].split(","))):
+                assert canonical_field(alias) == field, (alias, field)
+        for osh in re.findall(r"`([^`]+)`", row[4]):
+            assert OSH_COLUMNS.get(osh) == field, (osh, field)

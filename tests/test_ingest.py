@@ -1,0 +1,241 @@
+"""read_suppliers: header search, Dutch headers, merging, issues, and every row accounted for."""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import BASIC_ROWS, osh_fixture_files, write_xlsx
+from imvo_cli.ingest import read_suppliers, supplier_id
+from imvo_cli.model import ImvoError
+from imvo_cli.policy import Policy
+
+
+def codes(sl, severity=None):
+    return [i.code for i in sl.issues if severity is None or i.severity == severity]
+
+
+def test_title_and_company_rows_above_the_header(tmp_path):
+    rows = [["Tulpveld Fashion B.V. - production locations 2024"], ["Company:", "Tulpveld Fashion B.V."],
+            [], *BASIC_ROWS]
+    sl = read_suppliers(write_xlsx(tmp_path / "l.xlsx", rows))
+    assert sl.header_row == 4
+    assert sl.company == "Tulpveld Fashion B.V."
+    assert sl.rows == 3 and len(sl.suppliers) == 3
+    assert sorted(s.rows[0] for s in sl.suppliers) == [5, 6, 7]  # Excel row numbers
+
+
+def test_company_in_one_cell_and_dutch_label(tmp_path):
+    rows = [["Bedrijf: Veenstra Werkkleding B.V."], ["Naam leverancier", "Land"], ["Ruifeng", "China"]]
+    sl = read_suppliers(write_xlsx(tmp_path / "l.xlsx", rows))
+    assert sl.company == "Veenstra Werkkleding B.V."
+    assert read_suppliers(tmp_path / "l.xlsx", company="Other B.V.").company == "Other B.V."
+
+
+def test_dutch_headers(tmp_path):
+    rows = [["Leveranciersnummer", "Naam leverancier", "Adres", "Plaats", "Postcode", "Land", "Niveau",
+             "Productieproces", "Productgroep", "Levert aan", "Aantal werknemers", "Auditstandaard",
+             "Datum laatste audit", "Auditresultaat", "Certificeringen", "Inkoopaandeel"],
+            ["L1", "Kaveri Knit Fab Pvt Ltd", "SF No. 12, Avinashi Road", "Tiruppur", "641604", "India",
+             "Tier 2", "Breien; Verven", "Tricot", "L2", "1.250", "SA8000", "15-03-2023", "Certified",
+             "GOTS | OEKO-TEX", "12,5%"],
+            ["L2", "Jamuna Apparels Ltd.", "Plot 4, Dhaka EPZ", "Savar", "1349", "Bangladesh", 1,
+             "Confectie", "Werkbroeken", "Veenstra Werkkleding B.V.", "100-500", None, None, None, None, None]]
+    sl = read_suppliers(write_xlsx(tmp_path / "nl.xlsx", rows))
+    assert set(sl.columns) >= {"id", "name", "address", "city", "postal_code", "country", "tier",
+                               "process", "product", "supplies_to", "workers", "audit_standard",
+                               "audit_date", "audit_result", "certifications", "purchase_share"}
+    knit = next(s for s in sl.suppliers if s.source_id == "L1")
+    assert (knit.country, knit.declared_tier, knit.workers) == ("IN", 2, 1250)
+    assert knit.process == ["Breien", "Verven"]
+    assert knit.certifications == ["GOTS", "OEKO-TEX"]
+    assert knit.supplies_to == ["L2"]
+    assert knit.purchase_share == pytest.approx(0.125)
+    assert str(knit.audit_date) == "2023-03-15"
+    assert not sl.issues
+
+
+def test_unknown_columns_are_kept(tmp_path):
+    rows = [["Supplier name", "Country", "Address", "Buyer contact", "Remarks"],
+            ["Ruifeng", "CN", "No. 5", "J. de Vries", 42]]
+    sl = read_suppliers(write_xlsx(tmp_path / "l.xlsx", rows))
+    assert sl.extra_columns == ["Buyer contact", "Remarks"]
+    assert sl.suppliers[0].extra == {"Buyer contact": "J. de Vries", "Remarks": 42}
+
+
+def test_column_map(tmp_path):
+    rows = [["Fabrikant", "Herkomst"], ["Ruifeng", "CN"]]
+    path = write_xlsx(tmp_path / "l.xlsx", rows)
+    with pytest.raises(ImvoError):
+        read_suppliers(path)
+    sl = read_suppliers(path, column_map={"Fabrikant": "name", "Herkomst": "country"})
+    assert [(s.name, s.country) for s in sl.suppliers] == [("Ruifeng", "CN")]
+    # the policy file's [columns] table does the same
+    sl = read_suppliers(path, policy=Policy(columns={"Fabrikant": "name", "Herkomst": "country"}))
+    assert len(sl.suppliers) == 1
+
+
+def test_missing_required_column_names_the_field_and_suggests(tmp_path):
+    path = write_xlsx(tmp_path / "l.xlsx", [["Supplier name", "Contry", "Address"], ["Ruifeng", "CN", "x"]])
+    with pytest.raises(ImvoError) as exc:
+        read_suppliers(path)
+    err = exc.value
+    assert err.code == "missing-column" and err.column == "country"
+    assert "'country'" in err.message
+    assert "Supplier name, Contry, Address" in err.message  # the headers found
+    assert "did you mean 'country'" in err.hint and "Contry" in err.hint
+
+
+def test_missing_address_column_and_cell_are_warnings(tmp_path):
+    # regression: without an address column every row also got its own missing-address warning
+    sl = read_suppliers(write_xlsx(tmp_path / "a.xlsx", [["Name", "Country"], ["Ruifeng", "CN"]]))
+    assert codes(sl) == ["missing-address-column"] and len(sl.suppliers) == 1
+    rows = [["Name", "Country", "Address"], ["Ruifeng", "CN", None], ["Jiaxin", "CN", "No. 3"]]
+    sl = read_suppliers(write_xlsx(tmp_path / "b.xlsx", rows))
+    assert codes(sl) == ["missing-address"] and sl.issues[0].row == 2
+    assert len(sl.suppliers) == 2
+
+
+def test_rows_with_errors_are_rejected_and_listed(tmp_path):
+    rows = [["Name", "Country", "Address"],
+            ["Ruifeng", "Bangladseh", "x"],  # 2: misspelt country
+            [None, "CN", "x"],  # 3: no name
+            ["Jiaxin", None, "x"],  # 4: no country
+            ["Huamei", "China", "x"]]  # 5: fine
+    sl = read_suppliers(write_xlsx(tmp_path / "l.xlsx", rows))
+    assert sl.rejected_rows == [2, 3, 4]
+    assert [s.name for s in sl.suppliers] == ["Huamei"]
+    errors = {i.row: i for i in sl.errors}
+    assert errors[2].code == "unknown-country" and "Bangladesh" in errors[2].hint
+    assert errors[2].column == "Country"
+    assert errors[3].code == "missing-name" and errors[4].code == "missing-country"
+    assert sl.accounted_rows() == sl.rows == 4
+
+
+def test_empty_rows_are_counted_not_read(tmp_path):
+    rows = [["Name", "Country", "Address"], ["Ruifeng", "CN", "x"], [None, None, None],
+            ["  ", "", None], ["Jiaxin", "CN", "y"]]
+    sl = read_suppliers(write_xlsx(tmp_path / "l.xlsx", rows))
+    assert (sl.rows, sl.empty_rows, len(sl.suppliers)) == (2, 2, 2)
+
+
+def test_same_factory_on_two_rows_merges_with_a_warning(tmp_path):
+    rows = [["Supplier ID", "Name", "Country", "Address", "Product type"],
+            ["V1", "Ruifeng Garment Co., Ltd.", "CN", "No. 5 Kaifa Avenue", "Jeans"],
+            ["V1", "Ruifeng Garment Co., Ltd.", "CN", "No. 5 Kaifa Avenue", "Jackets"],
+            ["", "RUIFENG GARMENT CO LTD", "China", "No. 5, Kaifa Avenue", "Shirts"],
+            ["V2", "Ruifeng Garment Co., Ltd.", "CN", "Another street 9", "Shirts"]]
+    sl = read_suppliers(write_xlsx(tmp_path / "l.xlsx", rows))
+    assert len(sl.suppliers) == 2
+    merged = next(s for s in sl.suppliers if s.source_id == "V1")
+    assert merged.rows == [2, 3, 4]
+    assert merged.product == ["Jeans", "Jackets", "Shirts"]
+    assert codes(sl, "warning") == ["duplicate-supplier", "duplicate-supplier"]
+    assert sl.accounted_rows() == sl.rows == 4
+
+
+def test_supplier_ids_are_stable_across_row_order(tmp_path):
+    a = read_suppliers(write_xlsx(tmp_path / "a.xlsx", BASIC_ROWS))
+    b = read_suppliers(write_xlsx(tmp_path / "b.xlsx", [BASIC_ROWS[0], *reversed(BASIC_ROWS[1:])]))
+    assert [s.id for s in a.suppliers] == [s.id for s in b.suppliers]
+    assert [s.name for s in a.suppliers] == [s.name for s in b.suppliers]
+    assert supplier_id("Ruifeng Co., Ltd.", "CN", "No. 5") == supplier_id("RUIFENG CO LTD", "CN", "No 5")
+    assert supplier_id("Ruifeng", "CN", None).startswith("S") and len(supplier_id("x", None, None)) == 11
+
+
+def test_invalid_values_are_warnings_not_rejections(tmp_path):
+    rows = [["Name", "Country", "Address", "Workers", "Audit date", "Tier", "OS ID"],
+            ["Ruifeng", "CN", "x", "many", "soon", "first", "CN2019303BQ3FZQ"]]
+    sl = read_suppliers(write_xlsx(tmp_path / "l.xlsx", rows))
+    assert len(sl.suppliers) == 1 and not sl.errors
+    assert sorted(codes(sl)) == ["invalid-audit-date", "invalid-os-id", "invalid-tier",
+                                 "invalid-workers"]
+    assert all(i.hint for i in sl.issues)
+
+
+def test_excel_error_values_are_treated_as_empty(tmp_path):
+    path = tmp_path / "l.csv"  # a CSV export keeps the error text; calamine reads error cells as ""
+    path.write_text("Name,Country,Address,Workers\nRuifeng,CN,x,#N/A\n", encoding="utf-8")
+    sl = read_suppliers(path)
+    assert sl.suppliers[0].workers is None and codes(sl) == ["error-value"]
+    assert sl.issues[0].row == 2 and sl.issues[0].column == "Workers"
+
+
+def test_template_example_rows_are_skipped_but_counted(tmp_path):
+    rows = [["ID", "Name", "Country", "Address"], ["Example", "Voorbeeld B.V.", "NL", "x"],
+            ["V1", "Ruifeng", "CN", "y"]]
+    sl = read_suppliers(write_xlsx(tmp_path / "l.xlsx", rows))
+    assert [s.name for s in sl.suppliers] == ["Ruifeng"]
+    assert sl.example_rows == 1 and sl.accounted_rows() == sl.rows == 2
+
+
+def test_headers_only_gives_no_suppliers(tmp_path):
+    sl = read_suppliers(write_xlsx(tmp_path / "l.xlsx", [["Name", "Country", "Address"]]))
+    assert (sl.rows, sl.suppliers) == (0, [])
+
+
+def test_no_recognisable_header(tmp_path):
+    path = write_xlsx(tmp_path / "l.xlsx", [["Fabrikant", "Herkomst"], ["Ruifeng", "CN"]])
+    with pytest.raises(ImvoError) as exc:
+        read_suppliers(path)
+    assert exc.value.code == "header-not-found"
+    assert "Fabrikant" in exc.value.message and "--map" in exc.value.hint
+
+
+# --------------------------------------------------------------------------- real lists
+
+
+@pytest.mark.parametrize("path", osh_fixture_files() or [None],
+                         ids=lambda p: p.name if p else "absent")
+def test_open_supply_hub_lists(path):
+    if path is None:
+        pytest.skip("../shared/fixtures/open-supply-hub is not available")
+    sl = read_suppliers(path)
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        data_rows = [r for r in csv.reader(fh)][1:]
+    non_empty = [r for r in data_rows if any(c.strip() for c in r)]
+    assert sl.rows == len(non_empty)
+    assert sl.accounted_rows() == sl.rows
+    assert sl.rows == sum(len(s.rows) for s in sl.suppliers) + len(sl.rejected_rows)
+    assert "unknown-country" not in codes(sl)
+    assert all(s.country for s in sl.suppliers)
+    assert set(sl.columns) >= {"name", "address", "country", "sector"}
+
+
+# --------------------------------------------------------------------------- property
+
+
+NAMES = st.sampled_from(["Ruifeng Co., Ltd.", "RUIFENG CO LTD", "Jiaxin", "Meghna Apparels Ltd.", "",
+                         " ", "=cmd()", "Akdeniz Örme A.Ş."])
+COUNTRIES = st.sampled_from(["China", "CN", "Bangladseh", "", "Türkiye", "Holland", "Atlantis", "PK"])
+ADDRESSES = st.sampled_from(["No. 5", "No 5", "", "Plot 3, Sector 2", "Rua da Indústria, 12"])
+WORKERS = st.sampled_from(["", "1.250", "100-500", "approx. 300", "many", "12"])
+ROW = st.tuples(NAMES, COUNTRIES, ADDRESSES, WORKERS)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(ROW, max_size=25))
+def test_every_row_is_accounted_for(rows):
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["Supplier name", "Country", "Address", "Number of workers"])
+    w.writerows(rows)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "l.csv"
+        path.write_text(buf.getvalue(), encoding="utf-8")
+        sl = read_suppliers(path)
+    non_empty = [r for r in rows if any(c.strip() for c in r)]
+    assert sl.rows == len(non_empty)
+    assert sl.empty_rows == len(rows) - len(non_empty)
+    assert sl.rows == sum(len(s.rows) for s in sl.suppliers) + len(sl.rejected_rows)
+    assert sl.accounted_rows() == sl.rows
+    # every rejected row has an error issue on that row, and no supplier row does
+    error_rows = {i.row for i in sl.errors}
+    assert error_rows == set(sl.rejected_rows)
+    assert not error_rows & {r for s in sl.suppliers for r in s.rows}

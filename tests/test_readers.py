@@ -1,0 +1,221 @@
+"""Every file format and text encoding reads into the same suppliers."""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import date
+
+import pytest
+
+from conftest import BASIC_ROWS, DATA, write_ods, write_xlsx
+from imvo_cli.ingest import read_suppliers
+from imvo_cli.ingest.readers import decode_text, read_sheets, sniff_delimiter
+from imvo_cli.model import ImvoError
+
+EXPECTED = {("Meghna Apparels Ltd.", "BD", 1, 1250),
+            ("Akdeniz Örme San. ve Tic. A.Ş.", "TR", 2, 300),
+            ("Kaveri Spinning Mills Pvt Ltd", "IN", 3, 300)}
+
+
+def facts(sl):
+    return {(s.name, s.country, s.declared_tier, s.workers) for s in sl.suppliers}
+
+
+def csv_text(delimiter: str) -> str:
+    lines = []
+    for row in BASIC_ROWS:
+        cells = []
+        for v in row:
+            v = str(v)
+            cells.append(f'"{v}"' if delimiter in v or "," in v else v)
+        lines.append(delimiter.join(cells))
+    return "\r\n".join(lines) + "\r\n"
+
+
+@pytest.mark.parametrize("ext", ["xlsx", "xlsm"])
+def test_openxml_workbooks(tmp_path, ext):
+    sl = read_suppliers(write_xlsx(tmp_path / f"list.{ext}", BASIC_ROWS))
+    assert facts(sl) == EXPECTED
+    assert sl.rows == 3 and sl.accounted_rows() == 3 and not sl.errors
+
+
+def test_ods(tmp_path):
+    sl = read_suppliers(write_ods(tmp_path / "list.ods", {"Leveranciers": BASIC_ROWS}))
+    assert facts(sl) == EXPECTED
+    assert sl.sheet == "Leveranciers"
+
+
+def test_legacy_xls_with_dutch_headers_and_company_cell():
+    sl = read_suppliers(DATA / "legacy.xls")
+    assert facts(sl) == EXPECTED
+    assert sl.sheet == "Leveranciers" and sl.header_row == 4
+    assert sl.company == "Zeeland Textiel B.V."
+    dates = {s.name: s.audit_date for s in sl.suppliers}
+    # one a real date cell, one typed as dd-mm-yyyy text, one empty
+    assert dates["Meghna Apparels Ltd."] == date(2023, 3, 15)
+    assert dates["Akdeniz Örme San. ve Tic. A.Ş."] == date(2023, 3, 15)
+    assert dates["Kaveri Spinning Mills Pvt Ltd"] is None
+
+
+@pytest.mark.parametrize("ext,delimiter,encoding", [
+    ("csv", ",", "utf-8"),
+    ("csv", ",", "utf-8-sig"),
+    ("csv", ";", "utf-8"),
+    ("csv", ";", "cp1252-safe"),
+    ("csv", "\t", "utf-8"),
+    ("tsv", "\t", "utf-8"),
+    ("txt", ";", "utf-8-sig"),
+    ("txt", "\t", "utf-16"),
+])
+def test_text_files(tmp_path, ext, delimiter, encoding):
+    text = csv_text(delimiter)
+    expected = EXPECTED
+    if encoding == "cp1252-safe":
+        # cp1252 has no Ş: Excel's Western export writes what the encoding can hold.
+        text = text.replace("Ş", "S").replace("ş", "s")
+        data = text.encode("cp1252")
+        expected = {e if e[1] != "TR" else ("Akdeniz Örme San. ve Tic. A.S.", "TR", 2, 300)
+                    for e in EXPECTED}
+    else:
+        data = text.encode(encoding)
+    path = tmp_path / f"list.{ext}"
+    path.write_bytes(data)
+    sl = read_suppliers(path)
+    assert facts(sl) == expected
+    assert sl.headers[0] == "Supplier name"  # no BOM left on the first header
+
+
+def test_cp1252_accents_decoded():
+    text = "Naam leverancier;Plaats;Land\r\nConfecções Araújo Lda.;Guimarães;Portugal\r\n"
+    assert decode_text(text.encode("cp1252"), None) == text
+    assert decode_text(b"\xef\xbb\xbf" + text.encode("utf-8"), None) == text
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+def test_sniff_delimiter(delimiter):
+    text = csv_text(delimiter)
+    assert sniff_delimiter(text, ".csv") == delimiter
+
+
+def test_sniff_ignores_delimiters_inside_quotes():
+    text = 'name;address;country\r\n"Ruifeng Co., Ltd.";"No. 5, Road 3, Area 2";China\r\n'
+    assert sniff_delimiter(text, ".csv") == ";"
+
+
+def test_formula_cells_give_their_cached_value_never_the_formula(tmp_path):
+    path = write_xlsx(tmp_path / "f.xlsx", [["name", "country", "workers"], ["Ruifeng", "CN", "=1+1"]])
+    # openpyxl writes no cached value; put one in as Excel would have saved it.
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = parts[sheet].replace(b"<f>1+1</f><v />", b"<f>1+1</f><v>1200</v>")
+    with zipfile.ZipFile(path, "w") as z:
+        for n, b in parts.items():
+            z.writestr(n, b)
+    sl = read_suppliers(path)
+    assert sl.suppliers[0].workers == 1200
+
+
+def test_sheet_chosen_by_name_and_by_number(tmp_path):
+    path = write_xlsx(tmp_path / "two.xlsx", [["Instructions: one row per factory"]], sheet="Read me",
+                      more={"Tier 1": BASIC_ROWS[:2],
+                            "Tier 2": [BASIC_ROWS[0], BASIC_ROWS[2], BASIC_ROWS[3]]})
+    # default: the first sheet whose header is recognised
+    assert read_suppliers(path).sheet == "Tier 1"
+    assert read_suppliers(path, sheet="Tier 2").sheet == "Tier 2"
+    assert read_suppliers(path, sheet="tier 2").sheet == "Tier 2"  # case-insensitive
+    assert read_suppliers(path, sheet="3").sheet == "Tier 2"
+    assert read_suppliers(path, sheet=2).sheet == "Tier 1"
+    assert len(read_suppliers(path, sheet="3").suppliers) == 2
+
+
+def test_sheet_not_found_lists_the_sheets(tmp_path):
+    path = write_xlsx(tmp_path / "two.xlsx", BASIC_ROWS, sheet="Suppliers")
+    with pytest.raises(ImvoError) as exc:
+        read_suppliers(path, sheet="Leveranciers")
+    assert exc.value.code == "sheet-not-found"
+    assert "'Suppliers'" in exc.value.hint
+    with pytest.raises(ImvoError):
+        read_suppliers(path, sheet="5")
+
+
+def test_sheet_number_for_a_csv(tmp_path):
+    path = tmp_path / "l.csv"
+    path.write_text(csv_text(","), encoding="utf-8")
+    assert len(read_suppliers(path, sheet="1").suppliers) == 3
+
+
+def test_hidden_sheet_is_skipped_by_default(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    old = wb.active
+    old.title = "Old list"
+    for row in BASIC_ROWS[:2]:
+        old.append(row)
+    old.sheet_state = "hidden"
+    new = wb.create_sheet("Current")
+    for row in BASIC_ROWS:
+        new.append(row)
+    wb.save(tmp_path / "h.xlsx")
+    assert read_suppliers(tmp_path / "h.xlsx").sheet == "Current"
+
+
+def test_workbook_sheets_load_lazily(tmp_path):
+    path = write_xlsx(tmp_path / "l.xlsx", BASIC_ROWS)
+    sheets = read_sheets(path)
+    assert [s.name for s in sheets] == ["Sheet1"]
+    assert len(sheets[0].load(2)) == 2
+    assert len(sheets[0].load(None)) == 4
+
+
+@pytest.mark.parametrize("content,code", [
+    (None, "missing"),
+    (b"", "empty-file"),
+    (b"\x00\x01 not a workbook at all " * 20, "not-a-workbook"),
+])
+def test_unreadable_files_raise_one_clear_error(tmp_path, content, code):
+    path = tmp_path / "broken.xlsx"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(ImvoError) as exc:
+        read_suppliers(path)
+    assert exc.value.code == code
+    assert exc.value.file == str(path)
+    assert exc.value.hint
+
+
+def test_truncated_workbook(tmp_path):
+    good = write_xlsx(tmp_path / "good.xlsx", BASIC_ROWS).read_bytes()
+    path = tmp_path / "cut.xlsx"
+    path.write_bytes(good[: len(good) // 2])
+    with pytest.raises(ImvoError) as exc:
+        read_suppliers(path)
+    assert exc.value.code in ("corrupt", "no-workbook")
+
+
+def test_unsupported_extension(tmp_path):
+    path = tmp_path / "list.pdf"
+    path.write_bytes(b"%PDF-1.4")
+    with pytest.raises(ImvoError) as exc:
+        read_suppliers(path)
+    assert exc.value.code == "unsupported-type"
+
+
+@pytest.mark.parametrize("name", ["l.xlsx", "l.csv"])
+def test_row_limit_names_the_limit(tmp_path, name):
+    # regression: a workbook over the row limit said "cannot be read (name 'sheet' is not defined)"
+    import dataclasses
+
+    from imvo_cli.policy import Limits, Policy
+
+    path = tmp_path / name
+    if name.endswith(".xlsx"):
+        write_xlsx(path, BASIC_ROWS * 4)
+    else:
+        path.write_text(csv_text(",") * 4, encoding="utf-8")
+    policy = Policy(limits=dataclasses.replace(Limits(), max_rows=10))
+    with pytest.raises(ImvoError) as exc:
+        read_suppliers(path, policy=policy)
+    assert exc.value.code == "too-many-rows"
+    assert "max_rows" in exc.value.hint
