@@ -175,9 +175,11 @@ def test_template_example_rows_are_skipped_but_counted(tmp_path):
     assert sl.example_rows == 1 and sl.accounted_rows() == sl.rows == 2
 
 
-def test_headers_only_gives_no_suppliers(tmp_path):
-    sl = read_suppliers(write_xlsx(tmp_path / "l.xlsx", [["Name", "Country", "Address"]]))
-    assert (sl.rows, sl.suppliers) == (0, [])
+def test_headers_only_is_an_input_error(tmp_path):
+    with pytest.raises(ImvoError) as exc:
+        read_suppliers(write_xlsx(tmp_path / "l.xlsx", [["Name", "Country", "Address"]]))
+    assert exc.value.code == "no-data-rows"
+    assert exc.value.row == 1
 
 
 def test_no_recognisable_header(tmp_path):
@@ -229,8 +231,12 @@ def test_every_row_is_accounted_for(rows):
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "l.csv"
         path.write_text(buf.getvalue(), encoding="utf-8")
+        non_empty = [r for r in rows if any(c.strip() for c in r)]
+        if not non_empty:  # a header with no data rows is an input error (exit 2)
+            with pytest.raises(ImvoError):
+                read_suppliers(path)
+            return
         sl = read_suppliers(path)
-    non_empty = [r for r in rows if any(c.strip() for c in r)]
     assert sl.rows == len(non_empty)
     assert sl.empty_rows == len(rows) - len(non_empty)
     assert sl.rows == sum(len(s.rows) for s in sl.suppliers) + len(sl.rejected_rows)
