@@ -59,6 +59,14 @@ def page_session(tmp_path_factory):
         browser.close()
 
 
+def expect(locator):
+    # Playwright's expect polls from its own world; wait_for_function would need eval,
+    # which the report's Content-Security-Policy rightly refuses.
+    from playwright.sync_api import expect as _expect
+
+    return _expect(locator)
+
+
 def test_loads_without_errors_or_network(page_session):
     page, errors, requests, report = page_session
     OUTPUT.mkdir(exist_ok=True)
@@ -85,7 +93,7 @@ def test_level_filter_hides_nodes(page_session):
     assert page.locator("#chain-svg .node[data-level=high]:visible").count() == 0
     assert "Showing" in page.text_content("#f-status")
     page.click("#f-reset")
-    page.wait_for_function(f"document.querySelectorAll('#chain-svg .node:not(.off)').length === {total}")
+    expect(page.locator("#chain-svg .node:not(.off)")).to_have_count(total)
     page.select_option("#f-country", "PK")
     assert page.locator("#chain-svg .node:visible").count() == 3  # two in PK and the company
     page.click("#f-reset")
@@ -95,7 +103,7 @@ def test_level_filter_hides_nodes(page_session):
 def test_search_and_hover_show_markup_as_text(page_session):
     page, errors, *_ = page_session
     page.fill("#f-search", "onerror")
-    page.wait_for_function("document.querySelectorAll('#chain-svg .node:not(.off)').length === 2")
+    expect(page.locator("#chain-svg .node:not(.off)")).to_have_count(2)
     node = page.locator("#chain-svg .node:not(.off):not(.company)")
     node.hover()
     assert page.locator("#card h3").inner_text() == XSS_NAME
