@@ -516,15 +516,16 @@ class _MapView:
                 bar.append(f"<rect class=\"seg lv-{level}\" x=\"{x:.1f}\" y=\"{NODE_HEIGHT - 7}\" width=\"{w:.1f}\" height=\"4\"/>")
                 x += w
         self.cards[node.id] = {"n": place, "k": "group", "t": node.tier, "c": len(node.members),
-                               "lv": {k: v for k, v in levels.items()}, "l": lvl}
+                               "lv": [[k, levels[k]] for k in ALL_LEVELS if levels.get(k)], "l": lvl}
         return (f"<g class=\"node group lv-{lvl}\" data-id=\"{esc(node.id)}\" data-level=\"{lvl}\" "
                 f"data-levels=\"{' '.join(sorted(levels))}\" data-country=\"{esc(' '.join(countries))}\" "
                 f"data-tier=\"{tier}\" data-themes=\"{esc(' '.join(themes))}\" tabindex=\"0\" role=\"button\" "
                 f"aria-label=\"{esc(label)}\" transform=\"translate({node.x:g},{node.y:g})\">"
                 f"<rect class=\"box\" width=\"{NODE_WIDTH}\" height=\"{NODE_HEIGHT}\" rx=\"6\"/>"
                 f"<path class=\"glyph\" transform=\"translate(13,{NODE_HEIGHT / 2 - 2:g})\" d=\"{LEVEL_GLYPH[lvl]}\"/>"
-                f"<text class=\"name\" x=\"26\" y=\"14\">{esc(_truncate(place, NAME_CHARS - 6))} ({total:,})</text>"
-                f"<text class=\"sub\" x=\"26\" y=\"25\">worst {LEVEL_SHORT[lvl]}</text>{''.join(bar)}</g>")
+                f"<text class=\"name\" x=\"26\" y=\"14\">{esc(_truncate(place))}</text>"
+                f"<text class=\"sub\" x=\"26\" y=\"25\">{total:,} · worst {LEVEL_SHORT[lvl]}</text>"
+                f"{''.join(bar)}</g>")
 
     def card(self, sid: str) -> dict[str, Any]:
         s = self.cm.suppliers[sid]
@@ -576,7 +577,9 @@ class _MapView:
                         "Click a column title to sort.")
 
     def group_lists(self) -> str:
-        out = ["<div class=\"groups\" id=\"groups\"><h3>Suppliers per group</h3>"]
+        count = sum(1 for n in self.layout.nodes if n.kind == "group")
+        out = [f"<details class=\"groups\" id=\"groups\"><summary>Suppliers per group <small>({count} groups; "
+               f"up to {GROUP_ROWS_SHOWN} listed per group, worst first)</small></summary>"]
         for node in self.layout.nodes:
             if node.kind != "group":
                 continue
@@ -591,12 +594,12 @@ class _MapView:
             more = (f"<p class=\"note\">{len(members) - GROUP_ROWS_SHOWN:,} more in the workbook export.</p>"
                     if len(members) > GROUP_ROWS_SHOWN else "")
             where = f"{_country(node.country)}, {'not linked' if node.tier is None else f'tier {node.tier}'}"
-            out.append(f"<details id=\"list-{esc(node.id)}\" data-group=\"{esc(node.id)}\"><summary>{esc(where)} "
+            out.append(f"<details class=\"group-list\" id=\"list-{esc(node.id)}\" data-group=\"{esc(node.id)}\"><summary>{esc(where)} "
                        f"<small>{len(members):,} suppliers</small></summary><table class=\"data\"><thead><tr>"
                        "<th scope=\"col\">Supplier</th><th scope=\"col\">Country</th><th scope=\"col\">Level</th>"
                        f"<th scope=\"col\">Upstream</th><th scope=\"col\">Process</th></tr></thead><tbody>{''.join(rows)}"
                        f"</tbody></table>{more}</details>")
-        out.append("</div>")
+        out.append("</details>")
         return "".join(out)
 
 

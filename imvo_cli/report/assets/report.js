@@ -43,7 +43,7 @@
     } else if (c.k === "group") {
       row(dl, "Group", (c.t === null ? "not linked" : "tier " + c.t) + ", " + c.c + " suppliers");
       row(dl, "Worst level", badge(c.l));
-      Object.keys(c.lv).sort().forEach(function (lvl) { row(dl, lvl, c.lv[lvl]); });
+      c.lv.forEach(function (pair) { row(dl, pair[0], pair[1]); });
     } else {
       row(dl, "Country", c.c);
       row(dl, "Tier", c.t === null ? "not linked to the company" : c.t);
@@ -84,6 +84,8 @@
   }
   function openGroup(id) {
     var d = document.getElementById("list-" + id);
+    var all = document.getElementById("groups");
+    if (all) all.open = true;
     if (d) d.open = true;
   }
 
