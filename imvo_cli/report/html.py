@@ -26,6 +26,7 @@ from .layout import NODE_HEIGHT, NODE_WIDTH, OTHER, Layout, layered_layout
 FLAGGED_ROWS_SHOWN = 250  # the workbook export holds the rest
 GROUP_ROWS_SHOWN = 20  # suppliers listed under each group, worst first
 ISSUES_SHOWN = 500
+MIN_SCALE = 0.85  # the picture shrinks to fit the screen down to this scale, then scrolls
 NAME_CHARS = 20  # characters of a name that fit in a node box
 
 LEVEL_SHORT = {"critical": "CRIT", "high": "HIGH", "medium": "MED", "low": "LOW", UNKNOWN: "?"}
@@ -72,8 +73,8 @@ def _csp_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
 
 
-def _page(title: str, body: str, data: dict[str, Any]) -> str:
-    css = _level_css() + _asset("report.css")
+def _page(title: str, body: str, data: dict[str, Any], extra_css: str = "") -> str:
+    css = _level_css() + _asset("report.css") + extra_css
     js = _asset("report.js")
     # Hashes instead of 'unsafe-inline': an injected inline handler could not run either.
     csp = (f"default-src 'none'; style-src {_csp_hash(css)}; script-src {_csp_hash(js)}; "
@@ -291,7 +292,10 @@ def render_map_html(chain_map) -> str:
                  heat_map((s.country, view.theme_levels(sid)) for sid, s in view.suppliers)),
         issues_section(chain_map.issues), sources_section(), policy_section(chain_map.policy),
         "</main>", _footer()])
-    return _page(f"Supply chain map – {company}", body, {"cards": view.cards, "kind": "map"})
+    # A slightly too wide picture shrinks to fit the screen, but never below legible size.
+    fit = (f"@media screen{{svg.chain{{max-width:100%;height:auto;"
+           f"min-width:{view.layout.width * MIN_SCALE:.0f}px}}}}\n")
+    return _page(f"Supply chain map – {company}", body, {"cards": view.cards, "kind": "map"}, fit)
 
 
 def write_map_html(chain_map, out_path) -> None:
