@@ -140,3 +140,22 @@ def test_table_sorts(page_session):
     names = page.locator("#flagged-table tbody tr td.nm").all_inner_texts()
     assert names == sorted(names, key=str.lower)
     assert first  # the table starts worst first
+
+
+def test_sector_report_runs_without_errors(page_session, tmp_path):
+    from test_html import _aggregate
+
+    from imvo_cli.report.html import write_aggregate_html
+
+    page, *_ = page_session
+    out = tmp_path / "sector.html"
+    write_aggregate_html(_aggregate(public=False), out)
+    errors, requests = [], []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(out.as_uri())
+    page.locator("#shared-table th button", has_text="Members").click()
+    counts = page.locator("#shared-table tbody tr td:nth-child(3)").all_inner_texts()
+    assert counts == sorted(counts)
+    page.screenshot(path=str(OUTPUT / "sector.png"), full_page=True)
+    assert errors == [] and requests == [out.as_uri()]
