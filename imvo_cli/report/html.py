@@ -1,0 +1,744 @@
+"""Self-contained HTML reports: the chain picture (`imvo map --html`) and the sector report.
+
+One file with inline CSS, inline SVG and a little inline JavaScript from `report/assets/`;
+a Content-Security-Policy forbids every outside request, so the page reads the same offline
+and by email. Every piece of user text goes through `esc` (or, inside the embedded JSON,
+through `script_json`, which keeps `</script>` and `<!--` inert). No timestamps, everything
+sorted: the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import math
+from collections import Counter, defaultdict
+from functools import lru_cache
+from html import escape as _escape
+from importlib import resources
+from typing import Any, Iterable
+
+from .. import __version__
+from ..model import ALL_LEVELS, LEVELS, UNKNOWN, at_least, level_rank, worst
+from .layout import NODE_HEIGHT, NODE_WIDTH, OTHER, Layout, layered_layout
+
+FLAGGED_ROWS_SHOWN = 250  # the workbook export holds the rest
+GROUP_ROWS_SHOWN = 20  # suppliers listed under each group, worst first
+ISSUES_SHOWN = 500
+MIN_SCALE = 0.85  # the picture shrinks to fit the screen down to this scale, then scrolls
+NAME_CHARS = 20  # characters of a name that fit in a node box
+
+LEVEL_SHORT = {"critical": "CRIT", "high": "HIGH", "medium": "MED", "low": "LOW", UNKNOWN: "?"}
+# A shape per level, so the level reads without colour too (10 x 10 box around 0,0).
+LEVEL_GLYPH = {
+    "critical": "M0 -6 L6 0 L0 6 L-6 0 Z",  # diamond
+    "high": "M0 -6 L6 5 L-6 5 Z",  # triangle
+    "medium": "M-5 -5 H5 V5 H-5 Z",  # square
+    "low": "M-5 0 A5 5 0 1 0 5 0 A5 5 0 1 0 -5 0 Z",  # circle
+    UNKNOWN: "M-5 -1 H5 V1 H-5 Z",  # dash
+}
+
+
+def esc(value: Any) -> str:
+    """Text for HTML content and quoted attributes: & < > " ' all escaped."""
+    return _escape("" if value is None else str(value), quote=True)
+
+
+def script_json(data: Any) -> str:
+    """JSON safe inside <script>: no `</script>`, `<!--` or `]]>` can form from user text."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+@lru_cache(maxsize=4)
+def _asset(name: str) -> str:
+    return resources.files("imvo_cli.report").joinpath("assets", name).read_text(encoding="utf-8")
+
+
+def _level_css() -> str:
+    """Level colours from the one palette the workbook uses too."""
+    from ..export.xlsx import LEVEL_COLOURS, LEVEL_FONT_COLOURS
+
+    rules = []
+    for lvl in ALL_LEVELS:
+        fill, ink = LEVEL_COLOURS[lvl], LEVEL_FONT_COLOURS[lvl]
+        rules.append(f".lv-{lvl}{{--lv:#{fill};--ink:#{ink}}}"
+                     f".ring-{lvl}{{stroke:#{fill}}}")
+    return "".join(rules) + "\n"
+
+
+def _csp_hash(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+def _page(title: str, body: str, data: dict[str, Any], extra_css: str = "") -> str:
+    css = _level_css() + _asset("report.css") + extra_css
+    js = _asset("report.js")
+    # Hashes instead of 'unsafe-inline': an injected inline handler could not run either.
+    csp = (f"default-src 'none'; style-src {_csp_hash(css)}; script-src {_csp_hash(js)}; "
+           "img-src data:; base-uri 'none'; form-action 'none'")
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f"<meta http-equiv=\"Content-Security-Policy\" content=\"{csp}\">\n"  # our own text, no quotes
+        "<meta name=\"referrer\" content=\"no-referrer\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        f"<meta name=\"generator\" content=\"imvo {esc(__version__)}\">\n"
+        f"<title>{esc(title)}</title>\n<style>{css}</style>\n</head>\n<body>\n{body}\n"
+        f"<script type=\"application/json\" id=\"imvo-data\">{script_json(data)}</script>\n"
+        f"<script>{js}</script>\n</body>\n</html>\n")
+
+
+# ---------------------------------------------------------------- small formatting helpers
+
+def _theme_label(theme: str) -> str:
+    return theme.replace("_", " ")
+
+
+def _country(code: str | None) -> str:
+    if not code:
+        return "unknown country"
+    if code == OTHER:
+        return "Other countries"
+    from ..ingest.countries import country_name
+
+    return country_name(code) or code
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:.0f}%"
+
+
+def _share(value: Any) -> float | None:
+    """A share from the map summary: a number, or a dict holding one."""
+    if isinstance(value, dict):
+        for key in ("share", "ratio", "value", "percent"):
+            if key in value:
+                return _share(value[key])
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return value / 100 if value > 1 else float(value)
+
+
+def _badge(level: str | None) -> str:
+    lvl = level if level in ALL_LEVELS else UNKNOWN
+    return f"<span class=\"badge lv-{lvl}\">{lvl}</span>"
+
+
+def _plain(value: Any) -> str:
+    if value is None or value == [] or value == {}:
+        return "–"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_plain(v)}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_plain(v) for v in value)
+    return str(value)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def _truncate(text: str, limit: int = NAME_CHARS) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def _section(sid: str, title: str, inner: str, intro: str = "") -> str:
+    lead = f"<p class=\"intro\">{intro}</p>" if intro else ""
+    return f"<section id=\"{sid}\" aria-labelledby=\"h-{sid}\"><h2 id=\"h-{sid}\">{title}</h2>{lead}{inner}</section>\n"
+
+
+def _table(head: list[tuple[str, str]], rows: list[str], *, sortable: bool = True,
+           tid: str = "", caption: str = "") -> str:
+    """`head` is (label, kind) with kind "text" or "num"; rows are ready <tr> strings."""
+    ths = "".join(
+        (f"<th scope=\"col\" data-kind=\"{kind}\"><button type=\"button\">{label}</button></th>"
+         if sortable else f"<th scope=\"col\">{label}</th>") for label, kind in head)
+    cap = f"<caption>{caption}</caption>" if caption else ""
+    attrs = f" id=\"{tid}\"" if tid else ""
+    cls = "data sortable" if sortable else "data"
+    return (f"<div class=\"table-wrap\"><table class=\"{cls}\"{attrs}>{cap}<thead><tr>{ths}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table></div>")
+
+
+def _chips(counts: Counter) -> str:
+    return "".join(f"<span class=\"chip lv-{lvl}\"><b>{counts.get(lvl, 0)}</b> {lvl}</span>"
+                   for lvl in ALL_LEVELS)
+
+
+def _stat(label: str, value: str, note: str = "") -> str:
+    note_html = f"<span class=\"note\">{note}</span>" if note else ""
+    return f"<div class=\"stat\"><span class=\"label\">{label}</span><span class=\"value\">{value}</span>{note_html}</div>"
+
+
+# ---------------------------------------------------------------- shared sections
+
+def heat_map(items: Iterable[tuple[str | None, dict[str, str]]]) -> str:
+    """Country x theme table: worst level per cell, and how many locations reach medium+."""
+    cells: dict[tuple[str, str], list[str]] = defaultdict(list)
+    totals: Counter = Counter()
+    themes: set[str] = set()
+    for country, theme_levels in items:
+        key = country or ""
+        totals[key] += 1
+        for theme, lvl in theme_levels.items():
+            themes.add(theme)
+            cells[(key, theme)].append(lvl)
+    if not themes:
+        return "<p class=\"empty\">No theme assessments to show.</p>"
+    theme_list = sorted(themes)
+
+    def row_key(c):
+        return (-max(level_rank(worst(cells[(c, t)])) for t in theme_list), _country(c))
+
+    head = "".join(f"<th scope=\"col\"><span>{esc(_theme_label(t))}</span></th>" for t in theme_list)
+    rows = []
+    for c in sorted(totals, key=row_key):
+        tds = []
+        for t in theme_list:
+            levels = cells.get((c, t), [])
+            lvl = worst(levels)
+            flagged = sum(1 for v in levels if at_least(v, "medium"))
+            title = (f"{_country(c)}, {_theme_label(t)}: worst {lvl}; {flagged} of {totals[c]} "
+                     "locations at medium or above")
+            count = f"<small>{flagged}</small>" if flagged else ""
+            tds.append(f"<td class=\"cell lv-{lvl}\" title=\"{esc(title)}\">{LEVEL_SHORT[lvl]}{count}</td>")
+        rows.append(f"<tr><th scope=\"row\">{esc(_country(c))} <small>({totals[c]})</small></th>{''.join(tds)}</tr>")
+    return (f"<div class=\"table-wrap\"><table class=\"heat\"><thead><tr><th scope=\"col\">Country "
+            f"<small>(locations)</small></th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+            "<p class=\"note\">Each cell: the worst level in that country for the theme; the small "
+            "number counts locations at medium or above.</p>")
+
+
+def issues_section(issues: list) -> str:
+    if not issues:
+        return _section("issues", "Validation issues", "<p class=\"empty\">No issues: every row was read.</p>")
+    ordered = sorted(issues, key=lambda i: (i.severity != "error", i.sort_key()))
+    rows = []
+    for i in ordered[:ISSUES_SHOWN]:
+        hint = f"<br><span class=\"hint\">{esc(i.hint)}</span>" if i.hint else ""
+        rows.append(f"<tr><td><span class=\"sev sev-{esc(i.severity)}\">{esc(i.severity)}</span></td>"
+                    f"<td>{esc(i.code)}</td><td>{esc(i.sheet or '')}</td><td data-sort=\"{i.row or 0}\">{esc(i.row or '')}</td>"
+                    f"<td>{esc(i.column or '')}</td><td>{esc(i.message)}{hint}</td></tr>")
+    counts = Counter(i.severity for i in issues)
+    more = (f"<p class=\"note\">{len(issues) - ISSUES_SHOWN} more issues: run "
+            "<code>imvo validate</code> for the full list.</p>" if len(issues) > ISSUES_SHOWN else "")
+    intro = (f"{_count(counts.get('error', 0), 'error')} (rows rejected), "
+             f"{_count(counts.get('warning', 0), 'warning')}.")
+    table = _table([("Severity", "text"), ("Code", "text"), ("Sheet", "text"), ("Row", "num"),
+                    ("Column", "text"), ("Problem", "text")], rows, tid="issues-table")
+    return _section("issues", "Validation issues", table + more, intro)
+
+
+def sources_section() -> str:
+    from ..risk import sources
+
+    items = sorted(sources(), key=lambda s: (str(s.get("name", "")), str(s.get("edition", ""))))
+    if not items:
+        return _section("sources", "Sources and editions",
+                        "<p class=\"empty\">No risk data sources are embedded in this version: "
+                        "every theme is unknown, which is not the same as low.</p>")
+    rows = []
+    for s in items:
+        url = str(s.get("url") or "")
+        rows.append(f"<tr><td>{esc(s.get('name'))}</td><td>{esc(s.get('edition'))}</td>"
+                    f"<td>{esc(s.get('licence') or s.get('license'))}</td><td class=\"url\">{esc(url)}</td></tr>")
+    return _section("sources", "Sources and editions",
+                    _table([("Source", "text"), ("Edition", "text"), ("Licence", "text"),
+                            ("Address", "text")], rows, sortable=False))
+
+
+def policy_section(policy: Any) -> str:
+    if policy is None:
+        from ..policy import Policy
+
+        policy = Policy()
+    described = policy.describe()
+    rows = "".join(f"<tr><th scope=\"row\">{esc(k.replace('_', ' '))}</th><td>{esc(_plain(v))}</td></tr>"
+                   for k, v in described.items())
+    where = esc(described.get("file") or "built-in defaults")
+    return _section("policy", "Policy used", f"<table class=\"kv\"><tbody>{rows}</tbody></table>",
+                    f"Rules applied to this report (from {where}).")
+
+
+def _toc(entries: list[tuple[str, str]]) -> str:
+    links = "".join(f"<a href=\"#{sid}\">{label}</a>" for sid, label in entries)
+    return f"<nav class=\"toc\" aria-label=\"Sections\">{links}</nav>"
+
+
+# ---------------------------------------------------------------- the chain map
+
+def render_map_html(chain_map) -> str:
+    """The whole report for one company's chain map, as a string."""
+    view = _MapView(chain_map)
+    company = chain_map.company.name
+    meta = [f"Source <b>{esc(chain_map.source.file)}</b>"]
+    if chain_map.source.sheet:
+        meta.append(f"sheet {esc(chain_map.source.sheet)}")
+    meta.append(f"sector {esc(chain_map.sector)}")
+    if chain_map.as_of:
+        meta.append(f"risk as of {esc(chain_map.as_of.isoformat())}")
+    meta.append(f"imvo {esc(__version__)}")
+    header = (f"<header class=\"top\"><p class=\"kicker\">Supply chain map</p><h1>{esc(company)}</h1>"
+              f"<p class=\"meta\">{' · '.join(meta)}</p></header>")
+    toc = _toc([("summary", "Summary"), ("chain", "Chains"), ("flagged", "Flagged suppliers"),
+                ("heatmap", "Country × theme"), ("issues", "Issues"), ("sources", "Sources"),
+                ("policy", "Policy")])
+    body = "".join([
+        header, toc, "<main>", view.summary(), view.chain(), view.flagged(),
+        _section("heatmap", "Country × theme heat map",
+                 heat_map((s.country, view.theme_levels(sid)) for sid, s in view.suppliers)),
+        issues_section(chain_map.issues), sources_section(), policy_section(chain_map.policy),
+        "</main>", _footer()])
+    # A slightly too wide picture shrinks to fit the screen, but never below legible size.
+    fit = (f"@media screen{{svg.chain{{max-width:100%;height:auto;"
+           f"min-width:{view.layout.width * MIN_SCALE:.0f}px}}}}\n")
+    return _page(f"Supply chain map – {company}", body, {"cards": view.cards, "kind": "map"}, fit)
+
+
+def write_map_html(chain_map, out_path) -> None:
+    """Render the chain map report and write it atomically to `out_path`."""
+    from ..export.atomic import write_text_atomic
+
+    write_text_atomic(out_path, render_map_html(chain_map))
+
+
+def _edge_path(a, b) -> str:
+    """A curve from the right side of the supplier to the left side of its customer.
+
+    Links inside one column (two suppliers at the same distance from the company) bulge out
+    to the right; links pointing back to a deeper column enter the customer from the right.
+    """
+    mid = NODE_HEIGHT / 2
+    if a.column == b.column:
+        x, y1, y2 = a.x + NODE_WIDTH, a.y + mid, b.y + mid
+        bulge = 28 + min(abs(y2 - y1) / 6, 30)
+        return f"M{x:g} {y1:g} C{x + bulge:g} {y1:g} {x + bulge:g} {y2:g} {x + 2:g} {y2:g}"
+    if a.column > b.column:
+        x1, y1, x2, y2 = a.x, a.y + mid, b.x + NODE_WIDTH + 2, b.y + mid
+        return f"M{x1:g} {y1:g} C{x1 - 50:g} {y1:g} {x2 + 50:g} {y2:g} {x2:g} {y2:g}"
+    x1, y1, x2, y2 = a.x + NODE_WIDTH, a.y + mid, b.x - 2, b.y + mid
+    bend = max((x2 - x1) / 2, 40)
+    return f"M{x1:g} {y1:g} C{x1 + bend:g} {y1:g} {x2 - bend:g} {y2:g} {x2:g} {y2:g}"
+
+
+def _footer() -> str:
+    return ("<footer><p>Made with imvo " + esc(__version__) + ". Levels: critical, high, medium, "
+            "low; <em>unknown</em> means no data, not no risk. Every flag names its rule, "
+            "evidence and source.</p></footer>")
+
+
+class _MapView:
+    """What the map report shows, computed once from a ChainMap."""
+
+    def __init__(self, cm) -> None:
+        self.cm = cm
+        self.company_id = cm.company.id
+        self.suppliers = sorted(((sid, s) for sid, s in cm.suppliers.items() if sid != cm.company.id),
+                                key=lambda kv: kv[0])
+        self.tiers = {sid: cm.tiers.get(sid) for sid, _ in self.suppliers}
+        self.layout: Layout = layered_layout(
+            cm.graph.edges(), self.tiers, self.company_id,
+            countries={sid: s.country for sid, s in self.suppliers})
+        self.cards: dict[str, Any] = {}
+
+    # risk helpers
+    def level(self, sid: str) -> str:
+        r = self.cm.risk.get(sid)
+        return r.level if r and r.level in ALL_LEVELS else UNKNOWN
+
+    def upstream(self, sid: str) -> str | None:
+        r = self.cm.risk.get(sid)
+        return r.upstream_level if r and r.upstream_level in LEVELS else None
+
+    def theme_levels(self, sid: str) -> dict[str, str]:
+        r = self.cm.risk.get(sid)
+        return r.theme_levels() if r else {}
+
+    def flagged_themes(self, sid: str) -> list[str]:
+        return [t for t, lvl in self.theme_levels(sid).items() if at_least(lvl, "medium")]
+
+    def name(self, sid: str) -> str:
+        s = self.cm.suppliers.get(sid)
+        if s is not None:
+            return s.name
+        return self.cm.company.name if sid == self.company_id else sid
+
+    # sections
+    def summary(self) -> str:
+        n = len(self.suppliers)
+        levels = Counter(self.level(sid) for sid, _ in self.suppliers)
+        countries = {s.country for _, s in self.suppliers if s.country}
+        linked = sum(1 for sid, _ in self.suppliers if self.tiers.get(sid) is not None)
+        deepest = max((t for t in self.tiers.values() if t is not None), default=0)
+        summary = self.cm.summary or {}
+        visibility = _share(summary.get("visibility"))
+        vis_note = "from the map summary"
+        if visibility is None:
+            visibility = linked / n if n else None
+            vis_note = "suppliers linked to the company"
+        address = _share(summary.get("address_completeness"))
+        if address is None:
+            address = sum(1 for _, s in self.suppliers if s.has_full_address) / n if n else None
+        upstream_hot = sum(1 for sid, _ in self.suppliers if at_least(self.upstream(sid), "high"))
+        errors = sum(1 for i in self.cm.issues if i.severity == "error")
+        warnings = len(self.cm.issues) - errors
+        stats = "".join([
+            _stat("Suppliers", f"{n:,}", f"in {len(countries)} countries"),
+            _stat("Links", f"{self.cm.graph.number_of_edges():,}", "supplier → customer"),
+            _stat("Deepest tier", str(deepest), f"{n - linked} not linked" if n - linked else "all linked"),
+            _stat("Visibility", _pct(visibility), vis_note),
+            _stat("Address completeness", _pct(address), "street, city or postcode, country"),
+            _stat("High risk upstream", f"{upstream_hot:,}", "suppliers fed by high or critical"),
+            _stat("Issues", f"{errors} / {warnings}", "errors / warnings"),
+        ])
+        return _section("summary", "Summary",
+                        f"<div class=\"stats\">{stats}</div><div class=\"chips\" aria-label=\"Suppliers by own risk level\">{_chips(levels)}</div>")
+
+    def chain(self) -> str:
+        lay = self.layout
+        countries = sorted({s.country or "" for _, s in self.suppliers}, key=_country)
+        tiers = sorted({t for t in self.tiers.values() if t is not None})
+        themes = sorted({t for sid, _ in self.suppliers for t in self.theme_levels(sid)})
+        level_boxes = "".join(
+            f"<label class=\"check lv-{lvl}\"><input type=\"checkbox\" name=\"level\" value=\"{lvl}\" checked>"
+            f"<span class=\"swatch\"></span>{lvl}</label>" for lvl in ALL_LEVELS)
+        country_opts = "".join(f"<option value=\"{esc(c or 'XX')}\">{esc(_country(c))}</option>" for c in countries)
+        tier_opts = "".join(f"<option value=\"{t}\">Tier {t}</option>" for t in tiers)
+        if any(t is None for t in self.tiers.values()):
+            tier_opts += "<option value=\"x\">Not linked</option>"
+        theme_opts = "".join(f"<option value=\"{esc(t)}\">{esc(_theme_label(t))}</option>" for t in themes)
+        controls = (
+            "<form class=\"controls\" id=\"filters\" role=\"search\" aria-label=\"Filter the chain\">"
+            "<label class=\"field\">Search<input type=\"search\" id=\"f-search\" placeholder=\"Supplier name\" autocomplete=\"off\"></label>"
+            f"<label class=\"field\">Country<select id=\"f-country\"><option value=\"\">All countries</option>{country_opts}</select></label>"
+            f"<label class=\"field\">Tier<select id=\"f-tier\"><option value=\"\">All tiers</option>{tier_opts}</select></label>"
+            f"<label class=\"field\">Theme at medium+<select id=\"f-theme\"><option value=\"\">Any theme</option>{theme_opts}</select></label>"
+            f"<fieldset class=\"levels\"><legend>Risk level</legend>{level_boxes}</fieldset>"
+            "<button type=\"reset\" id=\"f-reset\">Reset</button>"
+            "<p id=\"f-status\" class=\"status\" aria-live=\"polite\"></p></form>")
+        legend = (
+            "<div class=\"legend\" aria-hidden=\"true\">"
+            + "".join(f"<span class=\"lv-{lvl}\"><svg width=\"14\" height=\"14\" viewBox=\"-7 -7 14 14\">"
+                      f"<path class=\"glyph\" d=\"{LEVEL_GLYPH[lvl]}\"/></svg>{lvl}</span>" for lvl in ALL_LEVELS)
+            + "<span><svg width=\"26\" height=\"14\"><rect class=\"ring ring-critical\" x=\"2\" y=\"2\" width=\"22\" height=\"10\" rx=\"3\"/></svg>"
+              "dashed ring: worse risk upstream</span>"
+            + "<span>arrows follow the flow of goods</span></div>")
+        grouped_note = ""
+        if lay.grouped:
+            grouped_note = (f"<p class=\"note\">{len(self.suppliers):,} suppliers are grouped by tier and "
+                            "country to keep the picture readable; select a group to see its suppliers.</p>")
+        picture = (f"<div class=\"chain-wrap\"><div class=\"map-scroll\" tabindex=\"-1\">{self.svg()}</div>"
+                   "<aside id=\"card\" class=\"card\" aria-live=\"polite\"><p class=\"hint\">Hover or focus a "
+                   "supplier to see its card. Click it (or press Enter) to highlight its paths to the "
+                   "company; Escape clears.</p></aside></div>")
+        groups = self.group_lists() if lay.grouped else ""
+        return _section("chain", "Chains", controls + legend + grouped_note + picture + groups,
+                        "From raw material on the left to the company on the right.")
+
+    def svg(self) -> str:
+        lay = self.layout
+        parts = [f"<svg id=\"chain-svg\" class=\"chain\" xmlns=\"http://www.w3.org/2000/svg\" "
+                 f"viewBox=\"0 0 {lay.width:g} {lay.height:g}\" width=\"{lay.width:g}\" height=\"{lay.height:g}\" "
+                 "role=\"group\" aria-label=\"Supply chain picture\">"
+                 "<defs><marker id=\"arrow\" viewBox=\"0 0 8 8\" refX=\"8\" refY=\"4\" markerWidth=\"7\" "
+                 "markerHeight=\"7\" orient=\"auto\"><path d=\"M0 0 L8 4 L0 8 Z\" class=\"arrowhead\"/></marker></defs>"]
+        columns_x = sorted({n.column: n.x for n in lay.nodes}.items())
+        for col, x in columns_x:
+            parts.append(f"<text class=\"col-title\" x=\"{x + NODE_WIDTH / 2:g}\" y=\"32\">{esc(lay.columns[col])}</text>")
+        parts.append("<g class=\"edges\">")
+        for e in lay.edges:
+            a, b = lay.by_id[e.source], lay.by_id[e.target]
+            d = _edge_path(a, b)
+            width = f" stroke-width=\"{min(1.2 + math.log2(e.weight), 7):.1f}\"" if e.weight > 1 else ""
+            parts.append(f"<path class=\"edge\" data-s=\"{esc(e.source)}\" data-t=\"{esc(e.target)}\"{width} "
+                         f"d=\"{d}\"/>")
+        parts.append("</g><g class=\"nodes\">")
+        for node in lay.nodes:
+            if node.kind == "company":
+                parts.append(self.company_node(node))
+            elif node.kind == "group":
+                parts.append(self.group_node(node))
+            else:
+                parts.append(self.supplier_node(node))
+        parts.append("</g></svg>")
+        return "".join(parts)
+
+    def supplier_node(self, node) -> str:
+        sid = node.id
+        s = self.cm.suppliers[sid]
+        lvl, up = self.level(sid), self.upstream(sid)
+        tier = "x" if node.tier is None else str(node.tier)
+        ring = ""
+        if up and level_rank(up) > level_rank(lvl):
+            ring = (f"<rect class=\"ring ring-{up}\" x=\"-4\" y=\"-4\" width=\"{NODE_WIDTH + 8}\" "
+                    f"height=\"{NODE_HEIGHT + 8}\" rx=\"9\"/>")
+        label = f"{s.name}, {_country(s.country)}, {'not linked' if node.tier is None else f'tier {node.tier}'}, risk {lvl}"
+        if ring:
+            label += f", upstream {up}"
+        self.cards[sid] = self.card(sid)
+        return (f"<g class=\"node lv-{lvl}\" data-id=\"{esc(sid)}\" data-level=\"{lvl}\" "
+                f"data-country=\"{esc(s.country or 'XX')}\" data-tier=\"{tier}\" "
+                f"data-themes=\"{esc(' '.join(self.flagged_themes(sid)))}\" tabindex=\"0\" role=\"button\" "
+                f"aria-label=\"{esc(label)}\" transform=\"translate({node.x:g},{node.y:g})\">{ring}"
+                f"<rect class=\"box\" width=\"{NODE_WIDTH}\" height=\"{NODE_HEIGHT}\" rx=\"6\"/>"
+                f"<path class=\"glyph\" transform=\"translate(13,{NODE_HEIGHT / 2:g})\" d=\"{LEVEL_GLYPH[lvl]}\"/>"
+                f"<text class=\"name\" x=\"26\" y=\"15\">{esc(_truncate(s.name))}</text>"
+                f"<text class=\"sub\" x=\"26\" y=\"29\">{esc(s.country or '??')} · {LEVEL_SHORT[lvl]}"
+                f"{' · up ' + LEVEL_SHORT[up] if ring else ''}</text></g>")
+
+    def company_node(self, node) -> str:
+        up = worst(worst([self.level(s), self.upstream(s) or UNKNOWN]) for s, t in self.tiers.items() if t == 1)
+        ring = ""
+        if up in LEVELS:
+            ring = (f"<rect class=\"ring ring-{up}\" x=\"-4\" y=\"-4\" width=\"{NODE_WIDTH + 8}\" "
+                    f"height=\"{NODE_HEIGHT + 8}\" rx=\"9\"/>")
+        name = self.cm.company.name
+        self.cards[node.id] = {"n": name, "k": "company", "u": up if up in LEVELS else None,
+                               "s": len(self.suppliers)}
+        return (f"<g class=\"node company\" data-id=\"{esc(node.id)}\" tabindex=\"0\" role=\"button\" "
+                f"aria-label=\"{esc(name)}, the company\" transform=\"translate({node.x:g},{node.y:g})\">{ring}"
+                f"<rect class=\"box\" width=\"{NODE_WIDTH}\" height=\"{NODE_HEIGHT}\" rx=\"6\"/>"
+                f"<text class=\"name\" x=\"12\" y=\"15\">{esc(_truncate(name, NAME_CHARS + 2))}</text>"
+                f"<text class=\"sub\" x=\"12\" y=\"29\">company{' · chain ' + LEVEL_SHORT[up] if ring else ''}</text></g>")
+
+    def group_node(self, node) -> str:
+        levels = Counter(self.level(m) for m in node.members)
+        lvl = worst(levels) if any(level in LEVELS for level in levels) else UNKNOWN
+        themes = sorted({t for m in node.members for t in self.flagged_themes(m)})
+        tier = "x" if node.tier is None else str(node.tier)
+        place = _country(node.country)
+        countries = sorted({self.cm.suppliers[m].country or "XX" for m in node.members})
+        label = f"{place}, {'not linked' if node.tier is None else f'tier {node.tier}'}: {len(node.members)} suppliers, worst {lvl}"
+        bar, x, total = [], 26.0, len(node.members)
+        span = NODE_WIDTH - 34
+        for level in ALL_LEVELS:
+            if levels.get(level):
+                w = span * levels[level] / total
+                bar.append(f"<rect class=\"seg lv-{level}\" x=\"{x:.1f}\" y=\"{NODE_HEIGHT - 7}\" width=\"{w:.1f}\" height=\"4\"/>")
+                x += w
+        self.cards[node.id] = {"n": place, "k": "group", "t": node.tier, "c": len(node.members),
+                               "lv": [[k, levels[k]] for k in ALL_LEVELS if levels.get(k)], "l": lvl}
+        return (f"<g class=\"node group lv-{lvl}\" data-id=\"{esc(node.id)}\" data-level=\"{lvl}\" "
+                f"data-levels=\"{' '.join(sorted(levels))}\" data-country=\"{esc(' '.join(countries))}\" "
+                f"data-tier=\"{tier}\" data-themes=\"{esc(' '.join(themes))}\" tabindex=\"0\" role=\"button\" "
+                f"aria-label=\"{esc(label)}\" transform=\"translate({node.x:g},{node.y:g})\">"
+                f"<rect class=\"box\" width=\"{NODE_WIDTH}\" height=\"{NODE_HEIGHT}\" rx=\"6\"/>"
+                f"<path class=\"glyph\" transform=\"translate(13,{NODE_HEIGHT / 2 - 2:g})\" d=\"{LEVEL_GLYPH[lvl]}\"/>"
+                f"<text class=\"name\" x=\"26\" y=\"14\">{esc(_truncate(place))}</text>"
+                f"<text class=\"sub\" x=\"26\" y=\"25\">{total:,} · worst {LEVEL_SHORT[lvl]}</text>"
+                f"{''.join(bar)}</g>")
+
+    def card(self, sid: str) -> dict[str, Any]:
+        s = self.cm.suppliers[sid]
+        r = self.cm.risk.get(sid)
+        reasons = []
+        if r:
+            flags = list(r.flags) or [f for t in r.themes.values() for f in t.reasons]
+            for f in sorted(flags, key=lambda f: (-level_rank(f.level), f.theme, f.rule)):
+                reasons.append([_theme_label(f.theme), f.level, f.rule, f.evidence, f.source])
+        up = self.upstream(sid)
+        card = {"n": s.name, "c": f"{_country(s.country)} ({s.country})" if s.country else "unknown",
+                "t": self.tiers.get(sid), "p": ", ".join(s.process), "l": self.level(sid),
+                "r": reasons, "w": sorted(s.rows)}
+        if s.product:
+            card["pr"] = ", ".join(s.product)
+        if up:
+            card["u"] = up
+            if r and r.upstream_path:
+                card["up"] = [self.name(p) for p in r.upstream_path]
+        return card
+
+    def flagged(self) -> str:
+        chosen = [(sid, s) for sid, s in self.suppliers if at_least(self.level(sid), "medium")]
+        chosen.sort(key=lambda kv: (-level_rank(self.level(kv[0])), kv[1].name.casefold(), kv[0]))
+        rows = []
+        for sid, s in chosen[:FLAGGED_ROWS_SHOWN]:
+            lvl, up = self.level(sid), self.upstream(sid)
+            tier = self.tiers.get(sid)
+            themes = self.flagged_themes(sid)
+            theme_text = ", ".join(f"{_theme_label(t)} ({self.theme_levels(sid)[t]})" for t in themes)
+            rows.append(
+                f"<tr data-id=\"{esc(sid)}\" data-level=\"{lvl}\" data-country=\"{esc(s.country or 'XX')}\" "
+                f"data-tier=\"{'x' if tier is None else tier}\" data-themes=\"{esc(' '.join(themes))}\">"
+                f"<td class=\"nm\">{esc(s.name)}</td><td>{esc(_country(s.country))}</td>"
+                f"<td data-sort=\"{99 if tier is None else tier}\">{'–' if tier is None else tier}</td>"
+                f"<td data-sort=\"{level_rank(lvl)}\">{_badge(lvl)}</td>"
+                f"<td data-sort=\"{level_rank(up)}\">{_badge(up) if up else '–'}</td>"
+                f"<td>{esc(theme_text) or '–'}</td><td>{esc(', '.join(map(str, sorted(s.rows))))}</td></tr>")
+        if not rows:
+            return _section("flagged", "Flagged suppliers",
+                            "<p class=\"empty\">No supplier has its own risk at medium or above.</p>")
+        more = (f"<p class=\"note\">{len(chosen) - FLAGGED_ROWS_SHOWN:,} more flagged suppliers are in the "
+                "workbook export (<code>imvo map FILE --export</code>).</p>" if len(chosen) > FLAGGED_ROWS_SHOWN else "")
+        table = _table([("Supplier", "text"), ("Country", "text"), ("Tier", "num"), ("Level", "num"),
+                        ("Upstream", "num"), ("Themes at medium+", "text"), ("Rows", "text")],
+                       rows, tid="flagged-table")
+        return _section("flagged", "Flagged suppliers", table + more,
+                        f"{len(chosen):,} suppliers with their own risk at medium or above, worst first. "
+                        "Click a column title to sort.")
+
+    def group_lists(self) -> str:
+        count = sum(1 for n in self.layout.nodes if n.kind == "group")
+        out = [f"<details class=\"groups\" id=\"groups\"><summary>Suppliers per group <small>({count} groups; "
+               f"up to {GROUP_ROWS_SHOWN} listed per group, worst first)</small></summary>"]
+        for node in self.layout.nodes:
+            if node.kind != "group":
+                continue
+            members = sorted(node.members, key=lambda m: (-level_rank(self.level(m)),
+                                                           self.cm.suppliers[m].name.casefold(), m))
+            rows = []
+            for m in members[:GROUP_ROWS_SHOWN]:
+                s, up = self.cm.suppliers[m], self.upstream(m)
+                rows.append(f"<tr><td class=\"nm\">{esc(s.name)}</td><td>{esc(s.country or '')}</td>"
+                            f"<td>{_badge(self.level(m))}</td><td>{_badge(up) if up else '–'}</td>"
+                            f"<td>{esc(', '.join(s.process))}</td></tr>")
+            more = (f"<p class=\"note\">{len(members) - GROUP_ROWS_SHOWN:,} more in the workbook export.</p>"
+                    if len(members) > GROUP_ROWS_SHOWN else "")
+            where = f"{_country(node.country)}, {'not linked' if node.tier is None else f'tier {node.tier}'}"
+            out.append(f"<details class=\"group-list\" id=\"list-{esc(node.id)}\" data-group=\"{esc(node.id)}\"><summary>{esc(where)} "
+                       f"<small>{len(members):,} suppliers</small></summary><table class=\"data\"><thead><tr>"
+                       "<th scope=\"col\">Supplier</th><th scope=\"col\">Country</th><th scope=\"col\">Level</th>"
+                       f"<th scope=\"col\">Upstream</th><th scope=\"col\">Process</th></tr></thead><tbody>{''.join(rows)}"
+                       f"</tbody></table>{more}</details>")
+        out.append("</details>")
+        return "".join(out)
+
+
+# ---------------------------------------------------------------- the sector report
+
+def _get(obj: Any, *names: str, default: Any = None) -> Any:
+    """First present attribute (or mapping key) of `names`."""
+    for name in names:
+        if isinstance(obj, dict) and name in obj:
+            return obj[name]
+        if hasattr(obj, name):
+            return getattr(obj, name)
+    return default
+
+
+def _facility_level(f: Any) -> str:
+    lvl = _get(f, "level")
+    if lvl is None:
+        lvl = _get(_get(f, "risk"), "level")
+    return lvl if lvl in ALL_LEVELS else UNKNOWN
+
+
+def _facility_themes(f: Any) -> dict[str, str]:
+    themes = _get(f, "themes")
+    if themes is None:
+        risk = _get(f, "risk")
+        themes = _get(risk, "themes", default={}) if risk is not None else {}
+    if isinstance(themes, dict):
+        return {str(k): (v if isinstance(v, str) else _get(v, "level", default=UNKNOWN))
+                for k, v in themes.items()}
+    return {str(t): "medium" for t in themes or ()}  # a bare list names themes of concern
+
+
+def _completeness(value: Any) -> float | None:
+    if isinstance(value, dict):
+        shares = [v for v in (_share(x) for x in value.values()) if v is not None]
+        return sum(shares) / len(shares) if shares else None
+    return _share(value)
+
+
+def render_aggregate_html(result) -> str:
+    """The sector report: shared production locations and member completeness.
+
+    `result` is read through this duck-typed interface (attributes or mapping keys):
+
+    - `facilities`: production locations, each with `id`, `name`, `country` (ISO-2),
+      `members` (list of member names or ids supplying from it), `level` (or `risk.level`)
+      and `themes` ({theme: level}, or `risk.themes` {theme: ThemeRisk}).
+    - `members`: each with `name` (or `id`), `completeness` (a 0..1 share, or a dict of
+      field -> share whose mean is shown) and optionally `suppliers` (a count).
+    - `shared` (optional): the facilities used by two or more members; derived from
+      `facilities` when absent.
+    - `issues`: list of `Issue`; `public`: bool; optional `sector`, `title`, `policy`.
+
+    With `public` true no member name appears anywhere in the page: members become
+    "Member 1..n" ordered by completeness, and shared locations show member counts only.
+    """
+    facilities = sorted(_get(result, "facilities", default=[]) or [],
+                        key=lambda f: (str(_get(f, "id", default="")), str(_get(f, "name", default=""))))
+    members = list(_get(result, "members", default=[]) or [])
+    public = bool(_get(result, "public", default=False))
+    shared = _get(result, "shared")
+    if shared is None:
+        shared = [f for f in facilities if len(_get(f, "members", default=[]) or []) >= 2]
+    shared = sorted(shared, key=lambda f: (-len(_get(f, "members", default=[]) or []),
+                                           -level_rank(_facility_level(f)),
+                                           str(_get(f, "name", default="")).casefold(), str(_get(f, "id", default=""))))
+    sector = _get(result, "sector", default=None)
+    title = _get(result, "title", default=None) or "Sector list of production locations"
+
+    levels = Counter(_facility_level(f) for f in facilities)
+    countries = {_get(f, "country") for f in facilities if _get(f, "country")}
+    stats = "".join([
+        _stat("Members", f"{len(members):,}"),
+        _stat("Production locations", f"{len(facilities):,}", f"in {len(countries)} countries"),
+        _stat("Shared locations", f"{len(shared):,}", "used by two or more members"),
+        _stat("Issues", f"{len(_get(result, 'issues', default=[]) or []):,}"),
+    ])
+    summary = _section("summary", "Summary", f"<div class=\"stats\">{stats}</div>"
+                       f"<div class=\"chips\" aria-label=\"Locations by risk level\">{_chips(levels)}</div>")
+
+    rows = []
+    for f in shared:
+        names = sorted(str(m) for m in (_get(f, "members", default=[]) or []))
+        who = f"{len(names)} members" if public else esc(", ".join(names))
+        lvl = _facility_level(f)
+        rows.append(f"<tr data-level=\"{lvl}\"><td class=\"nm\">{esc(_get(f, 'name'))}</td>"
+                    f"<td>{esc(_country(_get(f, 'country')))}</td><td data-sort=\"{len(names)}\">{len(names)}</td>"
+                    f"<td data-sort=\"{level_rank(lvl)}\">{_badge(lvl)}</td>"
+                    f"<td>{esc(', '.join(_theme_label(t) for t, v in sorted(_facility_themes(f).items()) if at_least(v, 'medium'))) or '–'}</td>"
+                    + ("" if public else f"<td>{who}</td>") + "</tr>")
+    head = [("Production location", "text"), ("Country", "text"), ("Members", "num"),
+            ("Level", "num"), ("Themes at medium+", "text")] + ([] if public else [("Used by", "text")])
+    shared_html = (_table(head, rows, tid="shared-table") if rows
+                   else "<p class=\"empty\">No production location is shared by two members.</p>")
+    shared_sec = _section("shared", "Shared production locations", shared_html,
+                          "Locations where members can act together, most shared first."
+                          + (" Member names are left out of this public report." if public else ""))
+
+    def member_key(m):
+        c = _completeness(_get(m, "completeness"))
+        return (-(c if c is not None else -1), "" if public else str(_get(m, "name", "id", default="")).casefold())
+
+    mrows = []
+    for i, m in enumerate(sorted(members, key=member_key), start=1):
+        c = _completeness(_get(m, "completeness"))
+        label = f"Member {i}" if public else esc(_get(m, "name", "id", default=f"Member {i}"))
+        count = _get(m, "suppliers", "facilities", default=None)
+        if isinstance(count, (list, tuple, set, dict)):
+            count = len(count)
+        width = 0 if c is None else round(c * 100)
+        mrows.append(f"<tr><td>{label}</td><td data-sort=\"{count or 0}\">{'–' if count is None else f'{count:,}'}</td>"
+                     f"<td data-sort=\"{width}\"><span class=\"bar\"><svg width=\"100\" height=\"8\" aria-hidden=\"true\">"
+                     f"<rect class=\"bar-bg\" width=\"100\" height=\"8\"/><rect class=\"bar-fg\" width=\"{width}\" height=\"8\"/></svg>"
+                     f"{_pct(c)}</span></td></tr>")
+    member_sec = _section("members", "Member completeness",
+                          _table([("Member", "text"), ("Locations", "num"), ("Completeness", "num")], mrows,
+                                 tid="members-table") if mrows else "<p class=\"empty\">No members.</p>",
+                          "Share of the expected fields (address, tier, process) each member filled in.")
+    heat = _section("heatmap", "Country × theme heat map",
+                    heat_map((_get(f, "country"), _facility_themes(f)) for f in facilities))
+    meta = [f"{len(members)} members"] + ([f"sector {esc(sector)}"] if sector else []) \
+        + (["public version"] if public else []) + [f"imvo {esc(__version__)}"]
+    header = (f"<header class=\"top\"><p class=\"kicker\">Sector report</p><h1>{esc(title)}</h1>"
+              f"<p class=\"meta\">{' · '.join(meta)}</p></header>")
+    toc = _toc([("summary", "Summary"), ("shared", "Shared locations"), ("members", "Members"),
+                ("heatmap", "Country × theme"), ("issues", "Issues"), ("sources", "Sources"), ("policy", "Policy")])
+    body = "".join([header, toc, "<main>", summary, shared_sec, member_sec, heat,
+                    issues_section(list(_get(result, "issues", default=[]) or [])), sources_section(),
+                    policy_section(_get(result, "policy")), "</main>", _footer()])
+    return _page(title, body, {"kind": "aggregate", "cards": {}})
+
+
+def write_aggregate_html(result, out_path) -> None:
+    """Render the sector report and write it atomically to `out_path`."""
+    from ..export.atomic import write_text_atomic
+
+    write_text_atomic(out_path, render_aggregate_html(result))
