@@ -7,6 +7,7 @@ stored as text, never as a formula.
 
 from __future__ import annotations
 
+from copy import copy
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -108,12 +109,19 @@ def add_table_sheet(wb, title: str, headers: Sequence[str], rows: Sequence[Seque
         set_value(cell, h)
         apply_style(cell, HEADER_STYLE)
     level_idx = headers.index(level_column) if level_column in headers else None
+    # Registering a style is slow (openpyxl hashes it into the workbook's tables): style one
+    # cell per level, then copy its style array onto the others.
+    level_arrays: dict[Any, Any] = {}
     for r, row in enumerate(rows, FIRST_DATA_ROW):
         for c, v in enumerate(row, 1):
             cell = ws.cell(r, c)
             set_value(cell, v)
             if level_idx is not None and c - 1 == level_idx:
-                apply_style(cell, level_style(v))
+                if v in level_arrays:
+                    cell._style = copy(level_arrays[v])
+                else:
+                    apply_style(cell, level_style(v))
+                    level_arrays[v] = copy(cell._style)
     for i, w in enumerate(widths or column_widths(headers, rows), 1):
         ws.column_dimensions[get_column_letter(i)].width = w
     if freeze:

@@ -1,0 +1,46 @@
+"""`imvo template` through the command line."""
+
+from __future__ import annotations
+
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from imvo_cli.cli import app
+from imvo_cli.validate import validate_file
+
+runner = CliRunner()
+
+
+def test_template_nl_metals(tmp_path):
+    out = tmp_path / "leveranciers.xlsx"
+    result = runner.invoke(app, ["template", str(out), "--lang", "nl", "--sector", "metals"])
+    assert result.exit_code == 0, result.output
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["Leveranciers", "Instructies", "Lijsten"]
+    assert wb["Leveranciers"]["B1"].value == "Naam leverancier"
+    assert "smelting" in [c.value for c in wb["Lijsten"]["B"]]
+    assert validate_file(out).issues == []
+
+
+def test_template_default_is_english_textile(tmp_path):
+    out = tmp_path / "t.xlsx"
+    result = runner.invoke(app, ["template", str(out), "-q"])
+    assert result.exit_code == 0
+    assert load_workbook(out).sheetnames == ["Suppliers", "Instructions", "Lists"]
+
+
+def test_template_bad_options_exit_2(tmp_path):
+    for args in (["--lang", "fr"], ["--sector", "toys"]):
+        result = runner.invoke(app, ["template", str(tmp_path / "t.xlsx"), *args])
+        assert result.exit_code == 2
+        assert "must be one of" in result.output
+    result = runner.invoke(app, ["template", str(tmp_path / "t.txt")])
+    assert result.exit_code == 2 and ".xlsx" in result.output
+    result = runner.invoke(app, ["template", str(tmp_path / "missing" / "t.xlsx")])
+    assert result.exit_code == 2 and "folder does not exist" in result.output
+    assert not (tmp_path / "t.xlsx").exists()
+
+
+def test_help_has_an_example():
+    result = runner.invoke(app, ["template", "--help"])
+    assert result.exit_code == 0 and "Example: imvo template" in result.output
