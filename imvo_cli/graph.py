@@ -107,7 +107,7 @@ def _suggest(ref: str, suppliers: list[Supplier], cache: dict[str, list[str]]) -
         choices.setdefault(s.name, s.name)
         if s.source_id:
             choices.setdefault(s.source_id, s.source_id)
-    found = process.extract(ref, list(choices), scorer=fuzz.WRatio, processor=name_key,
+    found = process.extract(ref, list(choices), scorer=fuzz.ratio, processor=name_key,
                             limit=SUGGESTIONS, score_cutoff=SUGGEST_CUTOFF)
     result = [c for c, _score, _i in sorted(found, key=lambda t: (-t[1], t[0]))]
     cache[ref] = result
