@@ -48,6 +48,7 @@ class ChainGraph:
     issues: list[Issue]
     cycles: list[list[str]]  # strongly connected groups of suppliers, each sorted
     unreachable: list[str]
+    groups: object = None  # the condensation: the graph with each circle as one node
 
 
 # ---------------------------------------------------------------- references
@@ -59,8 +60,9 @@ class _Index:
 
     by_source_id: dict[str, list[str]]
     by_id: dict[str, str]
-    by_name: dict[str, list[str]]
+    suppliers: list[Supplier]
     company_keys: frozenset[str]
+    by_name: dict[str, list[str]] | None = None  # built on the first reference by name
 
     def resolve(self, ref: str) -> list[str] | None:
         """Supplier ids (or [COMPANY_ID]) a reference names, None when it names nothing."""
@@ -72,6 +74,10 @@ class _Index:
         if ref in self.by_id:
             return [self.by_id[ref]]
         key = name_key(ref)
+        if self.by_name is None:
+            self.by_name = {}
+            for s in self.suppliers:
+                self.by_name.setdefault(name_key(s.name), []).append(s.id)
         if key in self.by_name:
             return self.by_name[key]
         if key in self.company_keys:
@@ -81,19 +87,17 @@ class _Index:
 
 def _index(suppliers: list[Supplier], company_name: str | None) -> _Index:
     by_source_id: dict[str, list[str]] = {}
-    by_name: dict[str, list[str]] = {}
     for s in suppliers:
         if s.source_id:
             by_source_id.setdefault(s.source_id, []).append(s.id)
             folded = s.source_id.casefold()
             if folded != s.source_id:
                 by_source_id.setdefault(folded, []).append(s.id)
-        by_name.setdefault(name_key(s.name), []).append(s.id)
     company_keys = {name_key(COMPANY_ID)}
     if company_name:
         company_keys.add(name_key(company_name))
     company_keys.discard("")
-    return _Index(by_source_id, {s.id: s.id for s in suppliers}, by_name, frozenset(company_keys))
+    return _Index(by_source_id, {s.id: s.id for s in suppliers}, suppliers, frozenset(company_keys))
 
 
 def _suggest(ref: str, suppliers: list[Supplier], cache: dict[str, list[str]]) -> list[str]:
@@ -166,7 +170,9 @@ def build_chain_graph(supplier_list: SupplierList, company_name: str | None = No
     graph.add_edges_from(edges)
 
     tiers = _tiers(graph, company_id, suppliers)
-    cycles = _cycles(graph, company_id)
+    cond = nx.condensation(graph)  # computed once: cycles, facts and risk all use it
+    cycles = sorted(sorted(cond.nodes[c]["members"]) for c in cond
+                    if len(cond.nodes[c]["members"]) > 1)
     in_cycle = {n for group in cycles for n in group}
     for group in cycles:
         issues.append(_cycle_issue(graph, group, supplier_list, column))
@@ -187,21 +193,15 @@ def build_chain_graph(supplier_list: SupplierList, company_name: str | None = No
                 f"{s.name!r} is declared tier {s.declared_tier} but its links make it tier {t}",
                 file, sheet, s.rows[0] if s.rows else None, tier_column or column,
                 "check the tier or the supplies-to column"))
-    facts = _facts(graph, company_id, suppliers, in_cycle)
+    facts = _facts(graph, cond, company_id, suppliers, in_cycle)
     return ChainGraph(graph, company_id, tiers, facts, sorted(issues, key=Issue.sort_key),
-                      cycles, unreachable)
+                      cycles, unreachable, cond)
 
 
 def _tiers(graph: nx.DiGraph, company_id: str, suppliers: list[Supplier]) -> dict[str, int | None]:
     """Computed tier: shortest number of hops from a supplier to the company."""
     dist = nx.single_source_shortest_path_length(graph.reverse(copy=False), company_id)
     return {s.id: dist.get(s.id) for s in suppliers}
-
-
-def _cycles(graph: nx.DiGraph, company_id: str) -> list[list[str]]:
-    """Groups of suppliers that supply each other in a circle (never enumerates cycles)."""
-    groups = [sorted(c) for c in nx.strongly_connected_components(graph) if len(c) > 1]
-    return sorted(groups)
 
 
 def _cycle_issue(graph: nx.DiGraph, group: list[str], supplier_list: SupplierList,
@@ -225,12 +225,11 @@ def _cycle_issue(graph: nx.DiGraph, group: list[str], supplier_list: SupplierLis
 # ---------------------------------------------------------------- chain facts
 
 
-def _facts(graph: nx.DiGraph, company_id: str, suppliers: list[Supplier],
+def _facts(graph: nx.DiGraph, cond: nx.DiGraph, company_id: str, suppliers: list[Supplier],
            in_cycle: set[str]) -> dict[str, ChainFacts]:
     """Paths, upstream depth and upstream supplier counts, over the graph of cycle groups."""
     facts = {s.id: ChainFacts(customers=sorted(graph.successors(s.id)), in_cycle=s.id in in_cycle)
              for s in suppliers}
-    cond = nx.condensation(graph)
     members = cond.graph["mapping"]  # node -> group number
     order = list(nx.topological_sort(cond))  # raw materials first, the company last
 

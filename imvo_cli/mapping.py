@@ -98,7 +98,7 @@ def propagate_upstream_risk(chain: ChainGraph, risk: dict[str, RiskAssessment]) 
     import networkx as nx
 
     graph = chain.graph
-    cond = nx.condensation(graph)
+    cond = chain.groups if chain.groups is not None else nx.condensation(graph)
     members = cond.graph["mapping"]
     # best[n] = (rank, path) of the worst own level strictly upstream of n
     best: dict[str, tuple[int, tuple[str, ...]]] = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import sys
 from datetime import date
 from pathlib import Path
@@ -13,6 +14,7 @@ import typer
 from . import common
 
 STAGES = ("reading", "linking", "scoring", "writing")
+COMPACT_ABOVE = 2000  # nodes; --format json output beyond this is not indented
 
 
 def parse_as_of(text: str | None) -> date | None:
@@ -97,6 +99,10 @@ def register(app: typer.Typer) -> None:
         for out in (graph, export, html):
             common.output_path_guard(out, [file])
         pol = load_policy(policy, near=file)
+        # Mapping allocates millions of small objects and frees none until the end; the
+        # cyclic garbage collector would rescan them all again and again (measured: about
+        # two thirds of the time on 100,000 rows). Nothing here depends on it.
+        gc.disable()
 
         with stage_progress(sys.stderr.isatty()) as on_stage:
             chain_map = read_and_map(file, sheet=sheet, column_map=column_map, policy=pol,
@@ -120,7 +126,11 @@ def register(app: typer.Typer) -> None:
         if format == "json":
             from ..report.jsonout import dumps
 
-            typer.echo(dumps(map_document(chain_map)), nl=False)
+            document = map_document(chain_map)
+            # Large maps are written compact: indented JSON takes the slow pure-Python encoder.
+            indent = 2 if len(document["nodes"]) <= COMPACT_ABOVE else None
+            sys.stdout.write(dumps(document, indent=indent))
+            sys.stdout.flush()
         else:
             from ..report.map_view import render_map
 
