@@ -73,16 +73,21 @@ class _Index:
             return self.by_source_id[folded]
         if ref in self.by_id:
             return [self.by_id[ref]]
-        key = name_key(ref)
+        key = _match_key(ref)
         if self.by_name is None:
             self.by_name = {}
             for s in self.suppliers:
-                self.by_name.setdefault(name_key(s.name), []).append(s.id)
+                self.by_name.setdefault(_match_key(s.name), []).append(s.id)
         if key in self.by_name:
             return self.by_name[key]
         if key in self.company_keys:
             return [COMPANY_ID]
         return None
+
+
+def _match_key(text: str) -> str:
+    """The ingest name key without spaces, so 'B.V.', 'B V' and 'BV' agree."""
+    return name_key(text).replace(" ", "")
 
 
 def _index(suppliers: list[Supplier], company_name: str | None) -> _Index:
@@ -93,9 +98,9 @@ def _index(suppliers: list[Supplier], company_name: str | None) -> _Index:
             folded = s.source_id.casefold()
             if folded != s.source_id:
                 by_source_id.setdefault(folded, []).append(s.id)
-    company_keys = {name_key(COMPANY_ID)}
+    company_keys = {_match_key(COMPANY_ID)}
     if company_name:
-        company_keys.add(name_key(company_name))
+        company_keys.add(_match_key(company_name))
     company_keys.discard("")
     return _Index(by_source_id, {s.id: s.id for s in suppliers}, suppliers, frozenset(company_keys))
 
