@@ -42,8 +42,12 @@ def write_graph(chain_map, path: str | Path) -> str:
     elif fmt == "gexf":
         import networkx as nx
 
-        with atomic_path(path) as tmp:
-            nx.write_gexf(attributed_graph(chain_map), tmp, encoding="utf-8", prettyprint=True)
+        import re
+
+        # networkx stamps today's date into <meta>; drop it so the same input gives the same bytes
+        text = "\n".join(nx.generate_gexf(attributed_graph(chain_map), encoding="utf-8",
+                                           prettyprint=True))
+        write_text_atomic(path, re.sub(r' lastmodifieddate="[^"]*"', "", text, count=1) + "\n")
     elif fmt == "json":
         write_text_atomic(path, node_link_json(chain_map))
     elif fmt == "dot":
