@@ -38,6 +38,21 @@ class ChainFacts:
 
 
 @dataclass(slots=True)
+class Groups:
+    """The graph with each circle of suppliers as one group, in flow order.
+
+    Without circles (the usual case) every node is its own group and no condensed graph is
+    built; plain dicts keep the passes over 100,000 suppliers cheap.
+    """
+
+    order: list[str]  # group keys, raw materials first, the company's group last
+    members: dict[str, tuple[str, ...]]
+    group_of: dict[str, str]
+    preds: dict[str, list[str]]  # group -> upstream groups
+    succs: dict[str, list[str]]  # group -> downstream groups
+
+
+@dataclass(slots=True)
 class ChainGraph:
     """The graph plus what was learnt while building it."""
 
@@ -48,7 +63,9 @@ class ChainGraph:
     issues: list[Issue]
     cycles: list[list[str]]  # strongly connected groups of suppliers, each sorted
     unreachable: list[str]
-    groups: object = None  # the condensation: the graph with each circle as one node
+    groups: Groups | None = None
+    succ: dict[str, list[str]] = field(default_factory=dict)  # supplier -> customers
+    pred: dict[str, list[str]] = field(default_factory=dict)  # customer -> its suppliers
 
 
 # ---------------------------------------------------------------- references
@@ -173,11 +190,15 @@ def build_chain_graph(supplier_list: SupplierList, company_name: str | None = No
             targets = [company_id]
         edges.extend((s.id, t if t != COMPANY_ID else company_id) for t in targets)
     graph.add_edges_from(edges)
+    succ: dict[str, list[str]] = {n: [] for n in graph}
+    pred: dict[str, list[str]] = {n: [] for n in graph}
+    for u, v in edges:
+        succ[u].append(v)
+        pred[v].append(u)
 
-    tiers = _tiers(graph, company_id, suppliers)
-    cond = nx.condensation(graph)  # computed once: cycles, facts and risk all use it
-    cycles = sorted(sorted(cond.nodes[c]["members"]) for c in cond
-                    if len(cond.nodes[c]["members"]) > 1)
+    tiers = _tiers(pred, company_id, suppliers)
+    groups = _groups(graph, succ, pred)  # computed once: cycles, facts and risk all use it
+    cycles = sorted(sorted(m) for m in groups.members.values() if len(m) > 1)
     in_cycle = {n for group in cycles for n in group}
     for group in cycles:
         issues.append(_cycle_issue(graph, group, supplier_list, column))
@@ -198,15 +219,46 @@ def build_chain_graph(supplier_list: SupplierList, company_name: str | None = No
                 f"{s.name!r} is declared tier {s.declared_tier} but its links make it tier {t}",
                 file, sheet, s.rows[0] if s.rows else None, tier_column or column,
                 "check the tier or the supplies-to column"))
-    facts = _facts(graph, cond, company_id, suppliers, in_cycle)
+    facts = _facts(groups, succ, company_id, suppliers, in_cycle)
     return ChainGraph(graph, company_id, tiers, facts, sorted(issues, key=Issue.sort_key),
-                      cycles, unreachable, cond)
+                      cycles, unreachable, groups, succ, pred)
 
 
-def _tiers(graph: nx.DiGraph, company_id: str, suppliers: list[Supplier]) -> dict[str, int | None]:
-    """Computed tier: shortest number of hops from a supplier to the company."""
-    dist = nx.single_source_shortest_path_length(graph.reverse(copy=False), company_id)
+def _tiers(pred: dict[str, list[str]], company_id: str,
+           suppliers: list[Supplier]) -> dict[str, int | None]:
+    """Computed tier: shortest number of hops from a supplier to the company (breadth first)."""
+    dist = {company_id: 0}
+    frontier = [company_id]
+    while frontier:
+        nxt = []
+        for n in frontier:
+            d = dist[n] + 1
+            for p in pred[n]:
+                if p not in dist:
+                    dist[p] = d
+                    nxt.append(p)
+        frontier = nxt
     return {s.id: dist.get(s.id) for s in suppliers}
+
+
+def _groups(graph: nx.DiGraph, succ: dict[str, list[str]], pred: dict[str, list[str]]) -> Groups:
+    """Flow order of the graph; circles become one group each (only when there are any)."""
+    indegree = {n: len(p) for n, p in pred.items()}
+    order = [n for n, d in indegree.items() if d == 0]
+    for n in order:  # Kahn's algorithm; the list grows while it is walked
+        for v in succ[n]:
+            indegree[v] -= 1
+            if indegree[v] == 0:
+                order.append(v)
+    if len(order) == len(succ):
+        return Groups(order, {n: (n,) for n in order}, {n: n for n in order}, pred, succ)
+    cond = nx.condensation(graph)
+    key = {c: f"group{c}" for c in cond}
+    members = {key[c]: tuple(sorted(cond.nodes[c]["members"])) for c in cond}
+    group_of = {n: key[c] for n, c in cond.graph["mapping"].items()}
+    return Groups([key[c] for c in nx.topological_sort(cond)], members, group_of,
+                  {key[c]: [key[p] for p in cond.predecessors(c)] for c in cond},
+                  {key[c]: [key[t] for t in cond.successors(c)] for c in cond})
 
 
 def _cycle_issue(graph: nx.DiGraph, group: list[str], supplier_list: SupplierList,
@@ -230,50 +282,54 @@ def _cycle_issue(graph: nx.DiGraph, group: list[str], supplier_list: SupplierLis
 # ---------------------------------------------------------------- chain facts
 
 
-def _facts(graph: nx.DiGraph, cond: nx.DiGraph, company_id: str, suppliers: list[Supplier],
-           in_cycle: set[str]) -> dict[str, ChainFacts]:
-    """Paths, upstream depth and upstream supplier counts, over the graph of cycle groups."""
-    facts = {s.id: ChainFacts(customers=sorted(graph.successors(s.id)), in_cycle=s.id in in_cycle)
-             for s in suppliers}
-    members = cond.graph["mapping"]  # node -> group number
-    order = list(nx.topological_sort(cond))  # raw materials first, the company last
+def _facts(groups: Groups, succ: dict[str, list[str]], company_id: str,
+           suppliers: list[Supplier], in_cycle: set[str]) -> dict[str, ChainFacts]:
+    """Paths, upstream depth and upstream supplier counts, over the groups in flow order."""
+    members, group_of = groups.members, groups.group_of
+    company_group = group_of[company_id]
 
     # Upstream suppliers: the union of upstream sets, raw materials first. The sets are as
     # large as the chains are deep, so the total work stays near nodes x depth.
-    upstream: dict[int, frozenset[str]] = {}
-    depth: dict[int, int] = {}
-    for c in order:
-        own = cond.nodes[c]["members"]
-        if company_id in own:
+    upstream: dict[str, frozenset[str]] = {}
+    depth: dict[str, int] = {}
+    empty: frozenset[str] = frozenset()
+    for c in groups.order:
+        if c == company_group:
             continue  # everything is upstream of the company; nobody asks
+        own = members[c]
+        ups = groups.preds[c]
+        if not ups and len(own) == 1:
+            upstream[c], depth[c] = empty, 0
+            continue
         acc: set[str] = set()
         d = 0
-        for p in cond.predecessors(c):
+        for p in ups:
             acc |= upstream[p]
-            acc |= cond.nodes[p]["members"]
+            acc.update(members[p])
             d = max(d, depth[p] + 1)
         if len(own) > 1:
-            acc |= own  # the other members of a circle are upstream of each member
+            acc.update(own)  # the other members of a circle are upstream of each member
         upstream[c] = frozenset(acc)
         depth[c] = d
-    for s in suppliers:
-        c = members[s.id]
-        f = facts[s.id]
-        f.upstream_suppliers = len(upstream[c]) - (1 if s.id in upstream[c] else 0)
-        f.upstream_depth = depth[c]
 
     # Paths to the company, counted downstream-first over the groups and saturating at
     # PATH_CAP: exact outside circles, and a circle counts as one step (never enumerated).
-    counts: dict[int, int] = {}
-    for c in reversed(order):
-        if company_id in cond.nodes[c]["members"]:
+    counts: dict[str, int] = {}
+    for c in reversed(groups.order):
+        if c == company_group:
             counts[c] = 1
         else:
-            counts[c] = min(sum(counts[t] for t in cond.successors(c)), PATH_CAP + 1)
+            counts[c] = min(sum(counts[t] for t in groups.succs[c]), PATH_CAP + 1)
+
+    facts: dict[str, ChainFacts] = {}
     for s in suppliers:
-        n = counts[members[s.id]]
-        facts[s.id].paths = min(n, PATH_CAP)
-        facts[s.id].paths_capped = n > PATH_CAP
+        c = group_of[s.id]
+        ups = upstream[c]
+        n = counts[c]
+        facts[s.id] = ChainFacts(
+            paths=min(n, PATH_CAP), paths_capped=n > PATH_CAP, upstream_depth=depth[c],
+            upstream_suppliers=len(ups) - (1 if s.id in ups else 0),
+            customers=sorted(succ[s.id]), in_cycle=s.id in in_cycle)
     return facts
 
 

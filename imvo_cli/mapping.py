@@ -95,59 +95,52 @@ def propagate_upstream_risk(chain: ChainGraph, risk: dict[str, RiskAssessment]) 
     direct upstream supplier (the supplier itself is not in it). Inside a circle of
     suppliers the path names the circle member only. No upstream suppliers: None.
     """
-    import networkx as nx
-
-    graph = chain.graph
-    cond = chain.groups if chain.groups is not None else nx.condensation(graph)
-    members = cond.graph["mapping"]
+    groups, pred = chain.groups, chain.pred
+    rank = {sid: _rank(a.level) for sid, a in risk.items()}
     # best[n] = (rank, path) of the worst own level strictly upstream of n
     best: dict[str, tuple[int, tuple[str, ...]]] = {}
-    has_upstream: dict[str, bool] = {}
+    has_upstream: set[str] = set()
 
     def better(a, b):
         # worse level first, then the shorter path, then ids: deterministic
         if a is None:
             return b
-        if b is None:
-            return a
         return a if (-a[0], len(a[1]), a[1]) <= (-b[0], len(b[1]), b[1]) else b
 
-    for c in nx.topological_sort(cond):
-        group = cond.nodes[c]["members"]
-        if chain.company_id in group:
+    company_group = groups.group_of[chain.company_id]
+    for c in groups.order:
+        if c == company_group:
             continue
+        group = groups.members[c]
         external: dict[str, Any] = {}
         for n in group:
             cand = None
-            up = False
-            for p in graph.predecessors(n):
-                if p in group:
+            for p in pred[n]:
+                if len(group) > 1 and p in group:
                     continue
-                up = True
-                cand = better(cand, (_rank(risk[p].level), (p,)))
+                cand = better(cand, (rank[p], (p,)))
                 if p in best:
                     r, path = best[p]
                     cand = better(cand, (r, path + (p,)))
             external[n] = cand
-            has_upstream[n] = up
+            if cand is not None:
+                has_upstream.add(n)
         if len(group) > 1:
             for n in group:
                 cand = external[n]
                 for u in group:
                     if u != n:
-                        cand = better(cand, (_rank(risk[u].level), (u,)))
-                    if u != n and external[u] is not None:
-                        r, path = external[u]
-                        cand = better(cand, (r, path + (u,)))
+                        cand = better(cand, (rank[u], (u,)))
+                        if external[u] is not None:
+                            r, path = external[u]
+                            cand = better(cand, (r, path + (u,)))
                 best[n] = cand
-                has_upstream[n] = True
-        else:
-            (n,) = group
-            if external[n] is not None:
-                best[n] = external[n]
+                has_upstream.add(n)
+        elif external[group[0]] is not None:
+            best[group[0]] = external[group[0]]
 
     for sid, assessment in risk.items():
-        if not has_upstream.get(sid):
+        if sid not in has_upstream:
             assessment.upstream_level, assessment.upstream_path = None, []
             continue
         r, path = best[sid]
