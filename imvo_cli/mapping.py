@@ -243,3 +243,39 @@ def map_document(chain_map: ChainMap) -> dict[str, Any]:
         "edges": [{"source": u, "target": v} for u, v in edges],
         "issues": [i.to_dict() for i in chain_map.issues],
     }
+
+
+COMPACT_ABOVE = 2000  # nodes; larger documents are written without indentation
+
+
+def write_map_json(chain_map: ChainMap, stream) -> None:
+    """Write the imvo.map/1 document to a text stream.
+
+    Small maps are indented. Large ones are written compact, one node at a time, so the
+    whole document never sits in memory twice; the bytes equal `dumps(map_document(...),
+    indent=None)`.
+    """
+    import json
+
+    from .report.jsonout import dumps
+
+    if len(chain_map.suppliers) <= COMPACT_ABOVE:
+        stream.write(dumps(map_document(chain_map)))
+        return
+    encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False,
+                              default=lambda v: v.isoformat()).encode
+    src = chain_map.source
+    head = {
+        "schema": SCHEMA,
+        "company": {"id": chain_map.company.id, "name": chain_map.company.name},
+        "source": {"file": src.file, "sheet": src.sheet, "rows": src.rows},
+        "summary": {k: chain_map.summary[k] for k in SUMMARY_KEYS},
+    }
+    stream.write(encode(head)[:-1] + ', "nodes": [')
+    for i, sid in enumerate(sorted(chain_map.suppliers)):
+        stream.write((", " if i else "") + encode(node_document(chain_map, sid)))
+    stream.write('], "edges": ')
+    stream.write(encode([{"source": u, "target": v} for u, v in sorted(chain_map.graph.edges())]))
+    stream.write(', "issues": ')
+    stream.write(encode([i.to_dict() for i in chain_map.issues]))
+    stream.write("}\n")

@@ -142,3 +142,15 @@ def test_same_input_same_bytes_regardless_of_row_order(tmp_path):
     assert strip(a) == strip(b)
     assert a["edges"] == b["edges"]
     assert dumps(map_document(read_and_map(SAMPLE))) == dumps(a)
+
+
+def test_streamed_compact_json_equals_the_document(monkeypatch):
+    import io
+
+    import imvo_cli.mapping as mapping
+
+    cm = read_and_map(SAMPLE, company="Acme \u00c9 BV")
+    monkeypatch.setattr(mapping, "COMPACT_ABOVE", 3)
+    out = io.StringIO()
+    mapping.write_map_json(cm, out)
+    assert out.getvalue() == dumps(map_document(cm), indent=None)

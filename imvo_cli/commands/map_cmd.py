@@ -14,7 +14,6 @@ import typer
 from . import common
 
 STAGES = ("reading", "linking", "scoring", "writing")
-COMPACT_ABOVE = 2000  # nodes; --format json output beyond this is not indented
 
 
 def parse_as_of(text: str | None) -> date | None:
@@ -79,7 +78,7 @@ def register(app: typer.Typer) -> None:
 
         Example: imvo map sample_data/suppliers.xlsx --tree --min-risk high
         """
-        from ..mapping import map_document, read_and_map
+        from ..mapping import read_and_map
         from ..policy import load_policy
         from ..report.map_view import make_filter
 
@@ -124,12 +123,9 @@ def register(app: typer.Typer) -> None:
                 write_map_html(chain_map, html)
 
         if format == "json":
-            from ..report.jsonout import dumps
+            from ..mapping import write_map_json
 
-            document = map_document(chain_map)
-            # Large maps are written compact: indented JSON takes the slow pure-Python encoder.
-            indent = 2 if len(document["nodes"]) <= COMPACT_ABOVE else None
-            sys.stdout.write(dumps(document, indent=indent))
+            write_map_json(chain_map, sys.stdout)
             sys.stdout.flush()
         else:
             from ..report.map_view import render_map
