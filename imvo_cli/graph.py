@@ -1,0 +1,388 @@
+"""The chain graph: suppliers -> networkx DiGraph of the flow of goods, ending at the company.
+
+Edges follow the goods: supplier -> customer, the last hop being supplier -> company. A
+supplier's `supplies_to` references are matched by the user's own id, the imvo id, or the
+name (after the same normalisation as ingest). Whatever cannot be linked is an Issue and the
+supplier stays attached to the company, so no supplier disappears from the map.
+
+Everything here is linear in the size of the graph (or close to it) so that mapping a list
+of 100,000 production locations costs about as much as reading it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from .ingest.normalise import name_key
+from .model import Issue, Supplier, SupplierList
+
+COMPANY_ID = "COMPANY"
+PATH_CAP = 1000  # paths to the company counted (and listed) per supplier, at most
+SUGGESTIONS = 3
+SUGGEST_CUTOFF = 60  # rapidfuzz ratio (0-100) a candidate needs to be suggested
+MAX_CYCLE_NAMES = 6
+
+
+@dataclass(slots=True)
+class ChainFacts:
+    """Where one supplier sits in the chains."""
+
+    paths: int = 0  # simple paths to the company, at most PATH_CAP
+    paths_capped: bool = False  # True when there are more than PATH_CAP paths
+    upstream_depth: int = 0  # the longest chain of suppliers above it (a cycle counts once)
+    upstream_suppliers: int = 0  # distinct suppliers upstream of it
+    customers: list[str] = field(default_factory=list)  # direct customers (ids; COMPANY_ID too)
+    in_cycle: bool = False
+
+
+@dataclass(slots=True)
+class Groups:
+    """The graph with each circle of suppliers as one group, in flow order.
+
+    Without circles (the usual case) every node is its own group and no condensed graph is
+    built; plain dicts keep the passes over 100,000 suppliers cheap.
+    """
+
+    order: list[str]  # group keys, raw materials first, the company's group last
+    members: dict[str, tuple[str, ...]]
+    group_of: dict[str, str]
+    preds: dict[str, list[str]]  # group -> upstream groups
+    succs: dict[str, list[str]]  # group -> downstream groups
+
+
+@dataclass(slots=True)
+class ChainGraph:
+    """The graph plus what was learnt while building it."""
+
+    graph: nx.DiGraph
+    company_id: str
+    tiers: dict[str, int | None]  # computed tier, None when the company cannot be reached
+    facts: dict[str, ChainFacts]
+    issues: list[Issue]
+    cycles: list[list[str]]  # strongly connected groups of suppliers, each sorted
+    unreachable: list[str]
+    groups: Groups | None = None
+    succ: dict[str, list[str]] = field(default_factory=dict)  # supplier -> customers
+    pred: dict[str, list[str]] = field(default_factory=dict)  # customer -> its suppliers
+
+
+# ---------------------------------------------------------------- references
+
+
+@dataclass(slots=True)
+class _Index:
+    """Ways a `supplies_to` reference can name a supplier (or the company)."""
+
+    by_source_id: dict[str, list[str]]
+    by_id: dict[str, str]
+    suppliers: list[Supplier]
+    company_keys: frozenset[str]
+    by_name: dict[str, list[str]] | None = None  # built on the first reference by name
+
+    def resolve(self, ref: str) -> list[str] | None:
+        """Supplier ids (or [COMPANY_ID]) a reference names, None when it names nothing."""
+        if ref in self.by_source_id:
+            return self.by_source_id[ref]
+        folded = ref.casefold()
+        if folded in self.by_source_id:
+            return self.by_source_id[folded]
+        if ref in self.by_id:
+            return [self.by_id[ref]]
+        key = _match_key(ref)
+        if self.by_name is None:
+            self.by_name = {}
+            for s in self.suppliers:
+                self.by_name.setdefault(_match_key(s.name), []).append(s.id)
+        if key in self.by_name:
+            return self.by_name[key]
+        if key in self.company_keys:
+            return [COMPANY_ID]
+        return None
+
+
+def _match_key(text: str) -> str:
+    """The ingest name key without spaces, so 'B.V.', 'B V' and 'BV' agree."""
+    return name_key(text).replace(" ", "")
+
+
+def _index(suppliers: list[Supplier], company_name: str | None) -> _Index:
+    by_source_id: dict[str, list[str]] = {}
+    for s in suppliers:
+        if s.source_id:
+            by_source_id.setdefault(s.source_id, []).append(s.id)
+            folded = s.source_id.casefold()
+            if folded != s.source_id:
+                by_source_id.setdefault(folded, []).append(s.id)
+    company_keys = {_match_key(COMPANY_ID)}
+    if company_name:
+        company_keys.add(_match_key(company_name))
+    company_keys.discard("")
+    return _Index(by_source_id, {s.id: s.id for s in suppliers}, suppliers, frozenset(company_keys))
+
+
+def _suggest(ref: str, suppliers: list[Supplier], cache: dict[str, list[str]]) -> list[str]:
+    """Closest supplier names and ids to a reference nobody matches."""
+    if ref in cache:
+        return cache[ref]
+    from rapidfuzz import fuzz, process  # fast enough for 100,000 candidates
+
+    choices: dict[str, str] = {}
+    for s in suppliers:
+        choices.setdefault(s.name, s.name)
+        if s.source_id:
+            choices.setdefault(s.source_id, s.source_id)
+    found = process.extract(ref, list(choices), scorer=fuzz.ratio, processor=name_key,
+                            limit=SUGGESTIONS, score_cutoff=SUGGEST_CUTOFF)
+    result = [c for c, _score, _i in sorted(found, key=lambda t: (-t[1], t[0]))]
+    cache[ref] = result
+    return result
+
+
+# ---------------------------------------------------------------- building
+
+
+def build_chain_graph(supplier_list: SupplierList, company_name: str | None = None,
+                      company_id: str = COMPANY_ID) -> ChainGraph:
+    """Link every supplier to its customers and compute tiers, cycles and chain facts."""
+    suppliers = supplier_list.suppliers
+    file, sheet = supplier_list.file, supplier_list.sheet
+    column = supplier_list.columns.get("supplies_to")
+    tier_column = supplier_list.columns.get("tier")
+    index = _index(suppliers, company_name)
+    issues: list[Issue] = []
+    suggestions: dict[str, list[str]] = {}
+
+    graph = nx.DiGraph()
+    graph.add_node(company_id, name=company_name or company_id, kind="company")
+    graph.add_nodes_from((s.id, {"name": s.name, "kind": "supplier"}) for s in suppliers)
+    edges: list[tuple[str, str]] = []
+    for s in suppliers:
+        row = s.rows[0] if s.rows else None
+        targets: list[str] = []
+        for ref in s.supplies_to:
+            found = index.resolve(ref)
+            if found is None:
+                close = _suggest(ref, suppliers, suggestions)
+                issues.append(Issue(
+                    "warning", "unknown-reference",
+                    f"{s.name!r} supplies to {ref!r}, which matches no supplier id or name; "
+                    "it is shown as supplying the company directly",
+                    file, sheet, row, column,
+                    (f"did you mean {', '.join(repr(c) for c in close)}?" if close else
+                     "use the id or the exact name of a supplier in this list")))
+                continue
+            if found == [s.id]:
+                issues.append(Issue(
+                    "warning", "self-reference",
+                    f"{s.name!r} is listed as supplying to itself ({ref!r}); that link was ignored",
+                    file, sheet, row, column, "name the customer this location delivers to"))
+                continue
+            if len(found) > 1:
+                names = ", ".join(sorted(found))
+                issues.append(Issue(
+                    "warning", "ambiguous-reference",
+                    f"{ref!r} matches {len(found)} suppliers ({names}); linked to all of them",
+                    file, sheet, row, column, "refer to the customer by its id instead of its name"))
+            targets.extend(t for t in found if t != s.id and t not in targets)
+        if not targets:
+            targets = [company_id]
+        edges.extend((s.id, t if t != COMPANY_ID else company_id) for t in targets)
+    graph.add_edges_from(edges)
+    succ: dict[str, list[str]] = {n: [] for n in graph}
+    pred: dict[str, list[str]] = {n: [] for n in graph}
+    for u, v in edges:
+        succ[u].append(v)
+        pred[v].append(u)
+
+    tiers = _tiers(pred, company_id, suppliers)
+    groups = _groups(graph, succ, pred)  # computed once: cycles, facts and risk all use it
+    cycles = sorted(sorted(m) for m in groups.members.values() if len(m) > 1)
+    in_cycle = {n for group in cycles for n in group}
+    for group in cycles:
+        issues.append(_cycle_issue(graph, group, supplier_list, column))
+    unreachable = sorted(s.id for s in suppliers if tiers[s.id] is None)
+    by_id = {s.id: s for s in suppliers}
+    for sid in unreachable:
+        s = by_id[sid]
+        issues.append(Issue(
+            "warning", "unreachable",
+            f"{s.name!r} does not reach {company_name or 'the company'}: its customers only "
+            "supply each other", file, sheet, s.rows[0] if s.rows else None, column,
+            "make at least one supplier in that chain supply the company or a tier-1 supplier"))
+    for s in suppliers:
+        t = tiers[s.id]
+        if s.declared_tier is not None and t is not None and t != s.declared_tier:
+            issues.append(Issue(
+                "warning", "tier-mismatch",
+                f"{s.name!r} is declared tier {s.declared_tier} but its links make it tier {t}",
+                file, sheet, s.rows[0] if s.rows else None, tier_column or column,
+                "check the tier or the supplies-to column"))
+    facts = _facts(groups, succ, company_id, suppliers, in_cycle)
+    return ChainGraph(graph, company_id, tiers, facts, sorted(issues, key=Issue.sort_key),
+                      cycles, unreachable, groups, succ, pred)
+
+
+def _tiers(pred: dict[str, list[str]], company_id: str,
+           suppliers: list[Supplier]) -> dict[str, int | None]:
+    """Computed tier: shortest number of hops from a supplier to the company (breadth first)."""
+    dist = {company_id: 0}
+    frontier = [company_id]
+    while frontier:
+        nxt = []
+        for n in frontier:
+            d = dist[n] + 1
+            for p in pred[n]:
+                if p not in dist:
+                    dist[p] = d
+                    nxt.append(p)
+        frontier = nxt
+    return {s.id: dist.get(s.id) for s in suppliers}
+
+
+def _groups(graph: nx.DiGraph, succ: dict[str, list[str]], pred: dict[str, list[str]]) -> Groups:
+    """Flow order of the graph; circles become one group each (only when there are any)."""
+    indegree = {n: len(p) for n, p in pred.items()}
+    order = [n for n, d in indegree.items() if d == 0]
+    for n in order:  # Kahn's algorithm; the list grows while it is walked
+        for v in succ[n]:
+            indegree[v] -= 1
+            if indegree[v] == 0:
+                order.append(v)
+    if len(order) == len(succ):
+        return Groups(order, {n: (n,) for n in order}, {n: n for n in order}, pred, succ)
+    cond = nx.condensation(graph)
+    key = {c: f"group{c}" for c in cond}
+    members = {key[c]: tuple(sorted(cond.nodes[c]["members"])) for c in cond}
+    group_of = {n: key[c] for n, c in cond.graph["mapping"].items()}
+    return Groups([key[c] for c in nx.topological_sort(cond)], members, group_of,
+                  {key[c]: [key[p] for p in cond.predecessors(c)] for c in cond},
+                  {key[c]: [key[t] for t in cond.successors(c)] for c in cond})
+
+
+def _cycle_issue(graph: nx.DiGraph, group: list[str], supplier_list: SupplierList,
+                 column: str | None) -> Issue:
+    members = set(group)
+    start = group[0]
+    loop = [u for u, _v in nx.find_cycle(graph.subgraph(members), source=start)]
+    names = [graph.nodes[n].get("name", n) for n in loop]
+    shown = " -> ".join(repr(n) for n in names[:MAX_CYCLE_NAMES])
+    if len(names) > MAX_CYCLE_NAMES:
+        shown += f" -> ... ({len(names) - MAX_CYCLE_NAMES} more)"
+    shown += f" -> {names[0]!r}"
+    rows = sorted(r for s in supplier_list.suppliers if s.id in members for r in s.rows[:1])
+    extra = f"; {len(group)} suppliers in this circle" if len(group) > len(loop) else ""
+    return Issue("warning", "cycle",
+                 f"suppliers supply each other in a circle: {shown}{extra}",
+                 supplier_list.file, supplier_list.sheet, rows[0] if rows else None, column,
+                 "goods flow one way: remove the link that points back up the chain")
+
+
+# ---------------------------------------------------------------- chain facts
+
+
+def _facts(groups: Groups, succ: dict[str, list[str]], company_id: str,
+           suppliers: list[Supplier], in_cycle: set[str]) -> dict[str, ChainFacts]:
+    """Paths, upstream depth and upstream supplier counts, over the groups in flow order."""
+    members, group_of = groups.members, groups.group_of
+    company_group = group_of[company_id]
+
+    # Upstream suppliers: the union of upstream sets, raw materials first. The sets are as
+    # large as the chains are deep, so the total work stays near nodes x depth.
+    upstream: dict[str, frozenset[str]] = {}
+    depth: dict[str, int] = {}
+    empty: frozenset[str] = frozenset()
+    for c in groups.order:
+        if c == company_group:
+            continue  # everything is upstream of the company; nobody asks
+        own = members[c]
+        ups = groups.preds[c]
+        if not ups and len(own) == 1:
+            upstream[c], depth[c] = empty, 0
+            continue
+        acc: set[str] = set()
+        d = 0
+        for p in ups:
+            acc |= upstream[p]
+            acc.update(members[p])
+            d = max(d, depth[p] + 1)
+        if len(own) > 1:
+            acc.update(own)  # the other members of a circle are upstream of each member
+        upstream[c] = frozenset(acc)
+        depth[c] = d
+
+    # Paths to the company, counted downstream-first over the groups and saturating at
+    # PATH_CAP: exact outside circles, and a circle counts as one step (never enumerated).
+    counts: dict[str, int] = {}
+    for c in reversed(groups.order):
+        if c == company_group:
+            counts[c] = 1
+        else:
+            counts[c] = min(sum(counts[t] for t in groups.succs[c]), PATH_CAP + 1)
+
+    facts: dict[str, ChainFacts] = {}
+    for s in suppliers:
+        c = group_of[s.id]
+        ups = upstream[c]
+        n = counts[c]
+        facts[s.id] = ChainFacts(
+            paths=min(n, PATH_CAP), paths_capped=n > PATH_CAP, upstream_depth=depth[c],
+            upstream_suppliers=len(ups) - (1 if s.id in ups else 0),
+            customers=sorted(succ[s.id]), in_cycle=s.id in in_cycle)
+    return facts
+
+
+def _simple_paths(graph: nx.DiGraph, source: str, target: str, limit: int):
+    if source not in graph or target not in graph:
+        return
+    for i, path in enumerate(nx.all_simple_paths(graph, source, target)):
+        if i >= limit:
+            return
+        yield path
+
+
+def paths_to_company(chain: ChainGraph, supplier_id: str, limit: int = PATH_CAP) -> list[list[str]]:
+    """Up to `limit` chains from a supplier to the company (ids, supplier first), shortest first."""
+    paths = list(_simple_paths(chain.graph, supplier_id, chain.company_id, limit))
+    return sorted(paths, key=lambda p: (len(p), p))
+
+
+def upstream_of(graph: nx.DiGraph, supplier_id: str) -> set[str]:
+    """Every supplier whose goods reach this one."""
+    return set(nx.ancestors(graph, supplier_id))
+
+
+# ---------------------------------------------------------------- company facts
+
+
+def company_facts(suppliers: list[Supplier], tiers: dict[str, int | None],
+                  graph: nx.DiGraph) -> dict:
+    """The numbers a covenant assessment asks about, for the whole list."""
+    per_tier: dict[str, int] = {}
+    for s in suppliers:
+        t = tiers.get(s.id)
+        key = str(t) if t is not None else "unreachable"
+        per_tier[key] = per_tier.get(key, 0) + 1
+    countries = sorted({s.country for s in suppliers if s.country})
+    processes = sorted({p for s in suppliers for p in s.process})
+    known = [t for t in tiers.values() if t is not None]
+    tier1 = [s.id for s in suppliers if tiers.get(s.id) == 1]
+    disclosed = sum(1 for sid in tier1 if graph.in_degree(sid) > 0)
+    full = sum(1 for s in suppliers if s.has_full_address)
+    return {
+        "suppliers": len(suppliers),
+        "suppliers_per_tier": dict(sorted(per_tier.items(), key=lambda kv: (
+            kv[0] == "unreachable", int(kv[0]) if kv[0].isdigit() else 0))),
+        "countries": countries,
+        "processes": processes,
+        "max_tier": max(known) if known else 0,
+        "tier1_suppliers": len(tier1),
+        "tier1_with_upstream": disclosed,
+        "visibility": _share(disclosed, len(tier1)),
+        "address_completeness": _share(full, len(suppliers)),
+    }
+
+
+def _share(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0

@@ -1,0 +1,262 @@
+"""Graph files of a chain map: GraphML, GEXF, node-link JSON, Graphviz DOT and Mermaid.
+
+Every node carries its attributes (risk included) in the formats that hold attributes;
+DOT and Mermaid are drawings, so they colour nodes by risk and, past COLLAPSE_AT nodes,
+draw one box per tier instead of one per supplier (a drawing of thousands of boxes helps
+nobody), saying so in a note.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from ..export.atomic import atomic_path, write_text_atomic
+from ..export.xlsx import LEVEL_COLOURS, LEVEL_FONT_COLOURS
+from ..model import ALL_LEVELS, ImvoError, level_rank
+
+FORMATS = {".graphml": "graphml", ".gexf": "gexf", ".json": "json", ".dot": "dot", ".gv": "dot",
+           ".mmd": "mermaid", ".mermaid": "mermaid"}
+COLLAPSE_AT = 300  # drawings with more supplier nodes than this show tiers instead
+
+
+def graph_format(path: str | Path) -> str:
+    """The format a file name asks for, from its extension."""
+    ext = Path(path).suffix.lower()
+    if ext not in FORMATS:
+        raise ImvoError(f"unknown graph file type {ext or '(none)'!r}", file=path,
+                        code="graph-format",
+                        hint="use .graphml, .gexf, .json (node-link), .dot or .mmd (Mermaid)")
+    return FORMATS[ext]
+
+
+def write_graph(chain_map, path: str | Path) -> str:
+    """Write the chain graph to `path` in the format of its extension; returns the format."""
+    fmt = graph_format(path)
+    if fmt == "graphml":
+        import networkx as nx
+
+        with atomic_path(path) as tmp:
+            nx.write_graphml(attributed_graph(chain_map), tmp, encoding="utf-8", prettyprint=True)
+    elif fmt == "gexf":
+        import networkx as nx
+
+        import re
+
+        # networkx stamps today's date into <meta>; drop it so the same input gives the same bytes
+        text = "\n".join(nx.generate_gexf(attributed_graph(chain_map), encoding="utf-8",
+                                           prettyprint=True))
+        write_text_atomic(path, re.sub(r' lastmodifieddate="[^"]*"', "", text, count=1) + "\n")
+    elif fmt == "json":
+        write_text_atomic(path, node_link_json(chain_map))
+    elif fmt == "dot":
+        write_text_atomic(path, to_dot(chain_map))
+    else:
+        write_text_atomic(path, to_mermaid(chain_map))
+    return fmt
+
+
+# ---------------------------------------------------------------- attributes
+
+
+def _flat(value: Any) -> Any:
+    """A value GraphML and GEXF can hold: lists joined, dates as ISO text."""
+    if isinstance(value, (list, tuple)):
+        return " | ".join(str(v) for v in value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+_TEXT_FIELDS = ("address", "city", "region", "postal_code", "parent_company", "audit_standard",
+                "audit_result", "os_id", "source_id")
+_LIST_FIELDS = ("process", "product", "sector", "certifications", "supplies_to")
+
+
+def supplier_attributes(chain_map, sid: str) -> dict[str, Any]:
+    """Flat, typed attributes of one supplier node; missing values are left out."""
+    s = chain_map.suppliers[sid]
+    a = chain_map.risk[sid]
+    facts = chain_map.graph.graph.get("facts", {}).get(sid)
+    out: dict[str, Any] = {"label": s.name, "kind": "supplier", "name": s.name,
+                           "risk_level": a.level, "upstream_level": a.upstream_level or "none"}
+    if s.country:
+        out["country"] = s.country
+    tier = chain_map.tiers.get(sid)
+    if tier is not None:
+        out["tier"] = tier
+    if s.declared_tier is not None:
+        out["declared_tier"] = s.declared_tier
+    for name in _LIST_FIELDS:
+        value = getattr(s, name)
+        if value:
+            out[name] = _flat(value)
+    for name in _TEXT_FIELDS:
+        value = getattr(s, name)
+        if value not in (None, ""):
+            out[name] = value
+    if s.audit_date is not None:
+        out["audit_date"] = s.audit_date.isoformat()
+    if s.workers is not None:
+        out["workers"] = s.workers
+    for name in ("purchase_share", "lat", "lng"):
+        value = getattr(s, name)
+        if value is not None:
+            out[name] = float(value)
+    if a.score is not None:
+        out["risk_score"] = a.score
+    for theme, level in a.theme_levels().items():
+        out[f"risk_{theme}"] = level
+    if a.flags:
+        out["risk_reasons"] = " | ".join(f"{f.theme}: {f.evidence} ({f.source})" for f in a.flags)
+    if a.upstream_path:
+        out["upstream_path"] = _flat(a.upstream_path)
+    out["rows"] = _flat(s.rows)
+    if facts is not None:
+        out["paths"] = facts.paths
+        out["paths_capped"] = facts.paths_capped
+        out["upstream_depth"] = facts.upstream_depth
+        out["upstream_suppliers"] = facts.upstream_suppliers
+    for key, value in sorted(s.extra.items()):
+        out[f"extra_{key}"] = str(value)  # one type per key, as GraphML wants
+    return out
+
+
+def attributed_graph(chain_map):
+    """A copy of the chain graph with flat attributes on every node, in id order."""
+    import networkx as nx
+
+    g = nx.DiGraph(name=chain_map.company.name)
+    company = chain_map.company
+    g.add_node(company.id, label=company.name, kind="company", name=company.name, tier=0)
+    for sid in sorted(chain_map.suppliers):
+        g.add_node(sid, **supplier_attributes(chain_map, sid))
+    g.add_edges_from(sorted(chain_map.graph.edges()))
+    return g
+
+
+def node_link_json(chain_map) -> str:
+    import networkx as nx
+
+    data = nx.node_link_data(attributed_graph(chain_map), edges="edges")
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+# ---------------------------------------------------------------- drawings
+
+
+def _tier_groups(chain_map) -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = {}
+    for sid in sorted(chain_map.suppliers):
+        t = chain_map.tiers.get(sid)
+        groups.setdefault(f"tier {t}" if t is not None else "not linked", []).append(sid)
+    return dict(sorted(groups.items(), key=lambda kv: (kv[0] == "not linked", len(kv[0]), kv[0])))
+
+
+def _worst_of(chain_map, ids: list[str]) -> str:
+    return max((chain_map.risk[i].level for i in ids), key=level_rank, default="unknown")
+
+
+def _level_counts(chain_map, ids: list[str]) -> str:
+    counts = {lvl: 0 for lvl in ALL_LEVELS}
+    for i in ids:
+        counts[chain_map.risk[i].level] = counts.get(chain_map.risk[i].level, 0) + 1
+    return ", ".join(f"{lvl} {n}" for lvl, n in counts.items() if n)
+
+
+def _collapsed(chain_map):
+    """Tier boxes and the number of links between them, for drawings of large maps."""
+    groups = _tier_groups(chain_map)
+    tier_of = {sid: name for name, ids in groups.items() for sid in ids}
+    links: dict[tuple[str, str], int] = {}
+    for u, v in chain_map.graph.edges():
+        key = (tier_of.get(u, chain_map.company.id), tier_of.get(v, chain_map.company.id))
+        links[key] = links.get(key, 0) + 1
+    return groups, dict(sorted(links.items()))
+
+
+def _collapse_note(chain_map) -> str:
+    return (f"{len(chain_map.suppliers)} suppliers: drawn as one box per tier (more than "
+            f"{COLLAPSE_AT}); use .graphml, .gexf or .json for every supplier")
+
+
+def _dot_text(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def _dot_node(node_id: str, label: str, level: str, shape: str = "box") -> str:
+    fill = LEVEL_COLOURS.get(level, LEVEL_COLOURS["unknown"])
+    font = LEVEL_FONT_COLOURS.get(level, "000000")
+    return (f"  {_dot_text(node_id)} [label={_dot_text(label)}, shape={shape}, style=filled, "
+            f"fillcolor=\"#{fill}\", fontcolor=\"#{font}\", risk={_dot_text(level)}];")
+
+
+def to_dot(chain_map) -> str:
+    """Graphviz DOT, goods flowing left to right into the company, nodes coloured by risk."""
+    company = chain_map.company
+    lines = ["digraph chains {", "  rankdir=LR;", "  node [fontname=\"Helvetica\"];",
+             f"  {_dot_text(company.id)} [label={_dot_text(company.name)}, shape=doubleoctagon];"]
+    if len(chain_map.suppliers) > COLLAPSE_AT:
+        groups, links = _collapsed(chain_map)
+        lines.insert(1, f"  label={_dot_text('Note: ' + _collapse_note(chain_map))};")
+        lines.insert(2, "  labelloc=t;")
+        for name, ids in groups.items():
+            label = f"{name}: {len(ids)} suppliers\n{_level_counts(chain_map, ids)}"
+            lines.append(_dot_node(name, label, _worst_of(chain_map, ids), "box3d"))
+        for (u, v), n in links.items():
+            lines.append(f"  {_dot_text(u)} -> {_dot_text(v)} [label={_dot_text(str(n))}];")
+    else:
+        for sid in sorted(chain_map.suppliers):
+            s = chain_map.suppliers[sid]
+            tier = chain_map.tiers.get(sid)
+            label = f"{s.name}\n{s.country or '?'} · tier {tier if tier is not None else '?'}"
+            lines.append(_dot_node(sid, label, chain_map.risk[sid].level))
+        for u, v in sorted(chain_map.graph.edges()):
+            lines.append(f"  {_dot_text(u)} -> {_dot_text(v)};")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _mmd_text(text: str) -> str:
+    # Mermaid labels in double quotes take entity codes for characters that end them.
+    out = text.replace("&", "#amp;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
+    return '"' + out.replace("\n", "<br/>") + '"'
+
+
+def _mmd_id(node_id: str) -> str:
+    return "n_" + "".join(c if c.isalnum() else "_" for c in node_id)
+
+
+def to_mermaid(chain_map) -> str:
+    """A Mermaid flowchart (renders in GitHub and GitLab markdown), coloured by risk."""
+    company = chain_map.company
+    lines = ["flowchart LR", f"  {_mmd_id(company.id)}[[{_mmd_text(company.name)}]]"]
+    classes: dict[str, list[str]] = {}
+    if len(chain_map.suppliers) > COLLAPSE_AT:
+        groups, links = _collapsed(chain_map)
+        lines.insert(1, f"  %% {_collapse_note(chain_map)}")
+        lines.append(f"  note[{_mmd_text('Note: ' + _collapse_note(chain_map))}]")
+        for name, ids in groups.items():
+            label = f"{name}: {len(ids)} suppliers\n{_level_counts(chain_map, ids)}"
+            lines.append(f"  {_mmd_id(name)}[{_mmd_text(label)}]")
+            classes.setdefault(_worst_of(chain_map, ids), []).append(_mmd_id(name))
+        for (u, v), n in links.items():
+            lines.append(f"  {_mmd_id(u)} -->|{n}| {_mmd_id(v)}")
+    else:
+        for sid in sorted(chain_map.suppliers):
+            s = chain_map.suppliers[sid]
+            tier = chain_map.tiers.get(sid)
+            label = f"{s.name}\n{s.country or '?'} · tier {tier if tier is not None else '?'}"
+            lines.append(f"  {_mmd_id(sid)}[{_mmd_text(label)}]")
+            classes.setdefault(chain_map.risk[sid].level, []).append(_mmd_id(sid))
+        for u, v in sorted(chain_map.graph.edges()):
+            lines.append(f"  {_mmd_id(u)} --> {_mmd_id(v)}")
+    for level in ALL_LEVELS:
+        fill = LEVEL_COLOURS.get(level, LEVEL_COLOURS["unknown"])
+        font = LEVEL_FONT_COLOURS.get(level, "000000")
+        lines.append(f"  classDef {level} fill:#{fill},color:#{font},stroke:#333")
+    for level in ALL_LEVELS:
+        if classes.get(level):
+            lines.append(f"  class {','.join(classes[level])} {level}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,261 @@
+"""Rich view of a chain map: summary panel, suppliers table sorted by risk, chain tree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from ..model import ALL_LEVELS, LEVELS, ImvoError, at_least, level_rank
+from .console import LEVEL_STYLE, console
+
+MAX_ROWS_SHOWN = 500  # table rows without --top; the rest is counted, not printed
+MAX_TREE_LINES = 400
+MAX_ISSUES_SHOWN = 10
+STRUCTURE_CODES = ("cycle", "unreachable", "unknown-reference", "self-reference",
+                   "ambiguous-reference", "tier-mismatch")
+
+
+@dataclass(frozen=True, slots=True)
+class MapFilter:
+    """Which suppliers a view shows (None: no restriction)."""
+
+    countries: frozenset[str] | None = None  # ISO alpha-2
+    tier: int | None = None
+    min_risk: str | None = None
+    top: int | None = None
+
+    @property
+    def active(self) -> bool:
+        return any(v is not None for v in (self.countries, self.tier, self.min_risk, self.top))
+
+
+def make_filter(country: list[str] | None = None, tier: int | None = None,
+                min_risk: str | None = None, top: int | None = None) -> MapFilter:
+    """Validate filter options: countries by name or code, a known level, positive numbers."""
+    from ..ingest.countries import suggest, to_iso2
+
+    codes = None
+    if country:
+        found = set()
+        for text in (p.strip() for item in country for p in item.split(",")):
+            if not text:
+                continue
+            iso = to_iso2(text)
+            if iso is None:
+                close = suggest(text)
+                raise ImvoError(f"--country {text!r} is not a recognised country", code="usage",
+                                hint=f"did you mean {', '.join(close)}?" if close else
+                                "use a country name or an ISO code such as BD")
+            found.add(iso)
+        codes = frozenset(found)
+    if min_risk is not None and min_risk not in LEVELS:
+        raise ImvoError(f"--min-risk must be one of {', '.join(LEVELS)}, got {min_risk!r}",
+                        code="usage")
+    if tier is not None and tier < 1:
+        raise ImvoError(f"--tier must be 1 or more, got {tier}", code="usage")
+    if top is not None and top < 1:
+        raise ImvoError(f"--top must be 1 or more, got {top}", code="usage")
+    return MapFilter(codes, tier, min_risk, top)
+
+
+def sort_key(chain_map, sid: str):
+    """Worst risk first, then tier (unlinked last), then name."""
+    s = chain_map.suppliers[sid]
+    tier = chain_map.tiers.get(sid)
+    return (-level_rank(chain_map.risk[sid].level), tier if tier is not None else 1_000_000,
+            s.name.casefold(), sid)
+
+
+def selected(chain_map, flt: MapFilter) -> list[str]:
+    """Supplier ids the filter keeps, in table order (--top applied last)."""
+    ids = []
+    for sid, s in chain_map.suppliers.items():
+        if flt.countries is not None and s.country not in flt.countries:
+            continue
+        if flt.tier is not None and chain_map.tiers.get(sid) != flt.tier:
+            continue
+        if flt.min_risk is not None and not at_least(chain_map.risk[sid].level, flt.min_risk):
+            continue
+        ids.append(sid)
+    ids.sort(key=lambda sid: sort_key(chain_map, sid))
+    return ids[:flt.top] if flt.top is not None else ids
+
+
+def _level_text(level: str | None) -> Text:
+    level = level or "unknown"
+    return Text(level, style=LEVEL_STYLE.get(level, ""))
+
+
+def main_reasons(chain_map, sid: str, limit: int = 2) -> str:
+    """The strongest flags of a supplier, and upstream risk when it is worse than its own."""
+    a = chain_map.risk[sid]
+    flags = sorted(a.flags, key=lambda f: (-level_rank(f.level), f.theme, f.rule))
+    parts = [f"{f.theme.replace('_', ' ')}: {f.evidence}" for f in flags[:limit]]
+    if a.upstream_level and level_rank(a.upstream_level) > level_rank(a.level) and a.upstream_path:
+        first = chain_map.suppliers.get(a.upstream_path[0])
+        parts.append(f"upstream {a.upstream_level} ({first.name if first else a.upstream_path[0]})")
+    if not parts and a.level == "unknown":
+        parts.append("no risk data")
+    return "; ".join(parts)
+
+
+# ---------------------------------------------------------------- panels and tables
+
+
+def summary_panel(chain_map) -> Panel:
+    sm = chain_map.summary
+    src = chain_map.source
+    where = src.file + (f" [sheet {src.sheet}]" if src.sheet else "")
+    per_tier = ", ".join(f"tier {k}: {v}" if k.isdigit() else f"{k}: {v}"
+                         for k, v in sm.get("suppliers_per_tier", {}).items())
+    risk = Text()
+    for level in ALL_LEVELS:
+        if risk:
+            risk.append("  ")
+        risk.append(f"{level} {sm['risk'].get(level, 0)}", style=LEVEL_STYLE.get(level, ""))
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    grid.add_row("Company", escape(chain_map.company.name))
+    grid.add_row("Source", escape(f"{where}: {src.rows} rows, {sm['rows_rejected']} rejected"))
+    grid.add_row("Suppliers", f"{sm['suppliers']} in {sm['countries']} countries; "
+                              f"deepest tier {sm['max_tier']}")
+    if per_tier:
+        grid.add_row("Per tier", per_tier)
+    grid.add_row("Visibility", f"{sm['visibility']:.0%} of tier-1 suppliers disclose an "
+                               "upstream supplier")
+    grid.add_row("Addresses", f"{sm['address_completeness']:.0%} complete")
+    grid.add_row("Risk", risk)
+    extra = []
+    if sm.get("cycles"):
+        extra.append(f"{sm['cycles']} circle(s) of suppliers")
+    if sm.get("unreachable"):
+        extra.append(f"{sm['unreachable']} not linked to the company")
+    extra.append(f"{sm.get('errors', 0)} errors, {sm.get('warnings', 0)} warnings")
+    grid.add_row("Issues", "; ".join(extra))
+    return Panel(grid, title=f"imvo map - {escape(chain_map.company.name)}", title_align="left",
+                 expand=False)
+
+
+def suppliers_table(chain_map, ids: list[str]) -> Table:
+    table = Table(expand=False, pad_edge=False, show_lines=False)
+    # The name column never shrinks below a readable width; process and reasons give way.
+    table.add_column("Name", overflow="fold", min_width=16, ratio=3)
+    table.add_column("Ctry", no_wrap=True, width=4)
+    table.add_column("Tier", justify="right", no_wrap=True, width=4)
+    table.add_column("Process", overflow="ellipsis", no_wrap=True, max_width=16, ratio=1)
+    table.add_column("Risk", no_wrap=True, width=8)
+    table.add_column("Main reasons", overflow="fold", ratio=2, min_width=12)
+    for sid in ids:
+        s = chain_map.suppliers[sid]
+        tier = chain_map.tiers.get(sid)
+        tier_text = str(tier) if tier is not None else "-"
+        if s.declared_tier is not None and s.declared_tier != tier:
+            tier_text += "*"
+        table.add_row(escape(s.name), s.country or "", tier_text, escape(", ".join(s.process)),
+                      _level_text(chain_map.risk[sid].level),
+                      escape(main_reasons(chain_map, sid)))
+    return table
+
+
+def chain_tree(chain_map, flt: MapFilter | None = None) -> tuple[Tree, int]:
+    """The company at the root, its suppliers below, down to raw materials; (tree, lines cut)."""
+    graph = chain_map.graph
+    company = chain_map.company
+    keep = None
+    if flt is not None and flt.active:
+        keep = set()
+        for sid in selected(chain_map, flt):
+            if sid not in keep:
+                keep.add(sid)
+                keep |= _downstream(graph, sid)
+    root = Tree(Text(chain_map.company.name, style="bold"))
+    budget = [MAX_TREE_LINES]
+    cut = [0]
+
+    def label(sid: str) -> Text:
+        s = chain_map.suppliers[sid]
+        a = chain_map.risk[sid]
+        text = Text(s.name, style=LEVEL_STYLE.get(a.level, ""))
+        text.append(f" ({s.country or '?'}", style="")
+        if s.process:
+            text.append(f", {', '.join(s.process[:2])}", style="")
+        text.append(f") [{a.level}]", style="")
+        return text
+
+    def grow(node: Tree, customer: str, path: frozenset[str]) -> None:
+        for sid in sorted(graph.predecessors(customer), key=lambda x: sort_key(chain_map, x)):
+            if keep is not None and sid not in keep:
+                continue
+            if budget[0] <= 0:
+                cut[0] += 1
+                continue
+            budget[0] -= 1
+            if sid in path:
+                node.add(Text(f"{chain_map.suppliers[sid].name} (circle: already shown above)",
+                              style="italic"))
+                continue
+            grow(node.add(label(sid)), sid, path | {sid})
+
+    grow(root, company.id, frozenset())
+    loose = sorted((sid for sid, t in chain_map.tiers.items() if t is None
+                    and (keep is None or sid in keep)), key=lambda x: sort_key(chain_map, x))
+    if loose:
+        branch = root.add(Text("not linked to the company", style="italic"))
+        for sid in loose:
+            if budget[0] <= 0:
+                cut[0] += 1
+                continue
+            budget[0] -= 1
+            branch.add(label(sid))
+    return root, cut[0]
+
+
+def _downstream(graph, sid: str) -> set[str]:
+    import networkx as nx
+
+    return set(nx.descendants(graph, sid))
+
+
+def structure_issues(chain_map) -> list:
+    return [i for i in chain_map.issues if i.code in STRUCTURE_CODES]
+
+
+def render_map(chain_map, flt: MapFilter | None = None, *, tree: bool = False) -> None:
+    """Print the map: summary panel, then the tree or the suppliers table, then chain issues."""
+    flt = flt or MapFilter()
+    out = console()
+    out.print(summary_panel(chain_map))
+    if tree:
+        root, cut = chain_tree(chain_map, flt)
+        out.print(root)
+        if cut:
+            out.print(f"... {cut} more branches not shown (use --graph or --format json)")
+    else:
+        ids = selected(chain_map, flt)
+        shown = ids if flt.top is not None else ids[:MAX_ROWS_SHOWN]
+        if shown:
+            out.print(suppliers_table(chain_map, shown))
+        else:
+            out.print("No supplier matches the filters.")
+        if len(ids) > len(shown):
+            out.print(f"... {len(ids) - len(shown)} more suppliers (use --top N, filters or "
+                      "--format json)")
+        if any(chain_map.suppliers[s].declared_tier not in (None, chain_map.tiers.get(s))
+               for s in shown):
+            out.print("* declared tier differs from the tier the links give")
+    issues = structure_issues(chain_map)
+    if issues:
+        out.print(f"\nChain issues ({len(issues)}):")
+        for i in issues[:MAX_ISSUES_SHOWN]:
+            where = f"row {i.row}: " if i.row else ""
+            out.print(escape(f"  {where}{i.message}" + (f" - {i.hint}" if i.hint else "")),
+                      style="yellow" if i.severity == "warning" else "red")
+        if len(issues) > MAX_ISSUES_SHOWN:
+            out.print(f"  ... {len(issues) - MAX_ISSUES_SHOWN} more (use --format json or "
+                      "imvo validate)")
