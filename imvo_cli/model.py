@@ -194,6 +194,17 @@ class ThemeRisk:
     reasons: list[Flag] = field(default_factory=list)
 
 
+# Rules that read the supplier's own row (audit, address, workforce, certification): they
+# adjust a level but are not the evidence of the risk itself, so reasons list them last.
+ROW_SIGNAL_RULES = frozenset({"no-audit", "audit-expired", "audit-failed", "missing-address",
+                              "large-workforce", "accepted-certification"})
+
+
+def flag_sort_key(flag: "Flag"):
+    """Worst first; at one level, evidence about the place and product before row signals."""
+    return (-level_rank(flag.level), flag.rule in ROW_SIGNAL_RULES, flag.theme, flag.rule)
+
+
 @dataclass(slots=True)
 class RiskAssessment:
     """A supplier's own risk per theme, plus the worst risk upstream of it."""
@@ -204,6 +215,31 @@ class RiskAssessment:
     flags: list[Flag] = field(default_factory=list)
     upstream_level: str | None = None
     upstream_path: list[str] = field(default_factory=list)
+
+    def ranked_flags(self) -> list[Flag]:
+        return sorted(self.flags, key=flag_sort_key)
+
+    def top_themes(self) -> list[str]:
+        """The themes that give the supplier its level."""
+        return sorted(k for k, t in self.themes.items() if t.level == self.level)
+
+    def main_flags(self) -> list[Flag]:
+        """Flags of the top themes: evidence first, then the row signals that raised it."""
+        top = set(self.top_themes())
+        flags = sorted((f for f in self.flags if f.theme in top),
+                       key=lambda f: (f.rule in ROW_SIGNAL_RULES, f.level == UNKNOWN,
+                                      -level_rank(f.level), f.theme, f.rule))
+        return flags
+
+    def main_reasons(self, limit: int = 2) -> list[str]:
+        """The strongest distinct reasons, themes sharing one piece of evidence joined."""
+        groups: dict[tuple[str, str], list[str]] = {}
+        for f in self.main_flags():
+            themes = groups.setdefault((f.rule, f.evidence), [])
+            if f.theme not in themes:
+                themes.append(f.theme)
+        return [f"{', '.join(t.replace('_', ' ') for t in themes)}: {evidence}"
+                for (_, evidence), themes in list(groups.items())[:limit]]
 
     def theme_levels(self) -> dict[str, str]:
         return {k: t.level for k, t in sorted(self.themes.items())}

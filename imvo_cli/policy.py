@@ -58,7 +58,7 @@ class Policy:
     columns: dict[str, str] = field(default_factory=dict)  # header text -> canonical field
     # score (0-100) at or above which a theme reaches the level
     thresholds: dict[str, int] = field(
-        default_factory=lambda: {"medium": 25, "high": 50, "critical": 75})
+        default_factory=lambda: {"medium": 25, "high": 50, "critical": 90})
     audit_max_age_months: int = 24
     large_workforce: int = 1000
     theme_weights: dict[str, float] = field(default_factory=dict)
@@ -190,7 +190,7 @@ def parse_policy(data: dict[str, Any], path: str = POLICY_FILENAME) -> Policy:
         th = risk["thresholds"]
         if not isinstance(th, dict) or set(th) - {"medium", "high", "critical"}:
             raise _bad(path, "risk.thresholds", "expected a table with medium, high, critical")
-        merged = {"medium": 25, "high": 50, "critical": 75}
+        merged = {"medium": 25, "high": 50, "critical": 90}
         for k, v in th.items():
             merged[k] = _number(path, f"risk.thresholds.{k}", v, lo=1, hi=100, kind=int)
         if not merged["medium"] < merged["high"] < merged["critical"]:

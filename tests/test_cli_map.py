@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from imvo_cli.cli import app
 from imvo_cli.mapping import map_document, read_and_map
+from imvo_cli.model import level_rank
 from imvo_cli.report.jsonout import dumps
 
 SAMPLE = Path(__file__).parent / "data" / "chains.csv"
@@ -55,11 +56,19 @@ def test_filters(runner):
     assert "Delta Dyeing" in out and "Epsilon Spinning" in out and "Alpha Garments" not in out
     out = run(runner, SAMPLE, "--tier", "2").stdout
     assert "Gamma Fabrics" in out and "Zeta Cotton" not in out
+    cm = read_and_map(SAMPLE)
+    order = sorted(cm.suppliers, key=lambda sid: (-level_rank(cm.risk[sid].level),
+                                                  cm.tiers.get(sid) or 99, cm.suppliers[sid].name))
+    names = [cm.suppliers[sid].name for sid in order]
     out = run(runner, SAMPLE, "--top", "2").stdout
     table = out.split("Chain issues")[0]
-    assert "Alpha Garments" in table and "Beta Apparel" in table and "Kappa Self" not in table
-    out = run(runner, SAMPLE, "--min-risk", "high").stdout
-    assert "No supplier matches the filters." in out  # every level is unknown here
+    assert names[0] in table and names[1] in table and names[-1] not in table
+    out = run(runner, SAMPLE, "--min-risk", "critical").stdout.split("Chain issues")[0]
+    for sid in order:
+        shown = cm.suppliers[sid].name in out
+        assert shown == (cm.risk[sid].level == "critical"), cm.suppliers[sid].name
+    none = run(runner, SAMPLE, "--min-risk", "critical", "--country", "NL").stdout
+    assert "No supplier matches the filters." in none
 
 
 def test_tree_shows_chains_down_to_raw_materials(runner):

@@ -27,7 +27,7 @@ def _check_graph(g, chain_map):
     assert set(g.edges) == set(chain_map.graph.edges)
     sid = next(iter(sorted(chain_map.suppliers)))
     attrs = g.nodes[sid]
-    assert attrs["risk_level"] == "unknown"
+    assert attrs["risk_level"] == chain_map.risk[sid].level
     assert attrs["name"] == chain_map.suppliers[sid].name
     assert "risk_child_labour" in attrs
     assert "upstream_suppliers" in attrs
@@ -66,7 +66,9 @@ def test_dot_colours_by_risk_and_parses(tmp_path, chain_map):
     assert set(nodes) == set(chain_map.graph.nodes)
     assert set(edges) == set(chain_map.graph.edges)
     assert nodes["COMPANY"] == 'Acme \\"Quotes\\" BV'
-    assert 'fillcolor="#DDDDDD"' in text  # unknown risk colour
+    from imvo_cli.export.xlsx import LEVEL_COLOURS
+    for sid, a in chain_map.risk.items():  # every node carries its level's colour
+        assert re.search(rf'"{sid}" \[[^\]]*fillcolor="#{LEVEL_COLOURS[a.level]}"', text), sid
 
 
 def _parse_mermaid(text: str):

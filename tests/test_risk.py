@@ -52,8 +52,8 @@ def test_unknown_profile_is_a_usage_error():
 def test_score_and_level_formula():
     assert score_of(5, 5) == 100 and score_of(1, 1) == 4 and score_of(5, 3) == 60
     th = POLICY.thresholds
-    assert [level_for_score(s, th) for s in (0, 24, 25, 49, 50, 74, 75, 100)] == [
-        "low", "low", "medium", "medium", "high", "high", "critical", "critical"]
+    assert [level_for_score(s, th) for s in (0, 24, 25, 49, 50, 80, 89, 90, 100)] == [
+        "low", "low", "medium", "medium", "high", "high", "high", "critical", "critical"]
     assert level_for_score(None, th) == "unknown"
 
 

@@ -190,8 +190,7 @@ def flag_text(flag) -> str:
 
 
 def reasons_text(risk: RiskAssessment, sep: str = "; ") -> str:
-    flags = sorted(risk.flags, key=lambda f: (-level_rank(f.level), f.theme, f.rule))
-    return sep.join(flag_text(f) for f in flags)
+    return sep.join(flag_text(f) for f in risk.ranked_flags())
 
 
 def _column_index(headers: list[str]) -> dict[str, int]:
@@ -286,7 +285,7 @@ def annotate_suppliers_sheet(ws, chain_map: ChainMap) -> None:
         if supplier is not None:
             risk = chain_map.risk.get(supplier.id)
             if risk is not None and risk.flags:
-                cells[(r, level_col)].comment = _comment(reasons_text(risk, "\n"))
+                writable_cell(ws, r, level_col).comment = _comment(reasons_text(risk, "\n"))
         _comment_issues(ws, r, issues, source.headers, issues_col)
         last_row = max(last_row, r)
     last_row = max(last_row, ws.max_row)
@@ -294,6 +293,18 @@ def annotate_suppliers_sheet(ws, chain_map: ChainMap) -> None:
     if not ws.tables:  # Excel refuses an autofilter that overlaps a table's own
         last_col = get_column_letter(first + len(ADDED_HEADERS) - 1)
         ws.auto_filter.ref = f"A{header_row}:{last_col}{last_row}"
+
+
+def writable_cell(ws, row: int, col: int):
+    """The cell itself, or the top-left cell of the merged range that covers it."""
+    from openpyxl.cell.cell import MergedCell
+
+    cell = ws.cell(row, col)
+    if isinstance(cell, MergedCell):
+        for rng in ws.merged_cells.ranges:
+            if cell.coordinate in rng:
+                return ws.cell(rng.min_row, rng.min_col)
+    return cell
 
 
 def _comment(text: str):
@@ -315,7 +326,7 @@ def _comment_issues(ws, r: int, issues, headers: list[str], fallback_col: int) -
         text = issue.message + (f" ({issue.hint})" if issue.hint else "")
         per_col.setdefault(col, []).append(text)
     for col, texts in per_col.items():
-        cell = ws.cell(r, col)
+        cell = writable_cell(ws, r, col)
         text = "\n".join(texts)
         if cell.comment is not None:  # keep the user's own comment, add ours below it
             text = f"{cell.comment.text}\n\n{COMMENT_AUTHOR}: {text}"
@@ -416,7 +427,7 @@ def risk_rows(chain_map: ChainMap) -> list[tuple]:
         risk = chain_map.risk.get(sid)
         if risk is None:
             continue
-        for f in sorted(risk.flags, key=lambda f: (-level_rank(f.level), f.theme, f.rule)):
+        for f in risk.ranked_flags():
             rows.append((sid, s.name, s.country, _tier_of(chain_map, sid), f.theme, f.level,
                          f.rule, f.evidence, f.source))
     rows.sort(key=lambda r: (-level_rank(r[5]), r[1], r[0], r[4], r[6]))

@@ -56,11 +56,16 @@ def level_style(level: str | None) -> dict[str, Any]:
 
 
 def cell_value(value: Any) -> Any:
-    """A Python value openpyxl can store (lists joined, None kept)."""
+    """A Python value openpyxl can store: lists joined, None kept, and the control
+    characters that the xlsx format cannot hold removed (ingest already warned about them)."""
     if isinstance(value, (list, tuple, set)):
-        return " | ".join(str(v) for v in value)
-    if isinstance(value, dict):
-        return "; ".join(f"{k}: {v}" for k, v in value.items())
+        value = " | ".join(str(v) for v in value)
+    elif isinstance(value, dict):
+        value = "; ".join(f"{k}: {v}" for k, v in value.items())
+    if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     return value
 
 

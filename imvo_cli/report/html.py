@@ -20,7 +20,7 @@ from importlib import resources
 from typing import Any, Iterable
 
 from .. import __version__
-from ..model import ALL_LEVELS, LEVELS, UNKNOWN, at_least, level_rank, worst
+from ..model import ALL_LEVELS, LEVELS, UNKNOWN, at_least, flag_sort_key, level_rank, worst
 from .layout import NODE_HEIGHT, NODE_WIDTH, OTHER, Layout, layered_layout
 
 FLAGGED_ROWS_SHOWN = 250  # the workbook export holds the rest
@@ -537,7 +537,7 @@ class _MapView:
         reasons = []
         if r:
             flags = list(r.flags) or [f for t in r.themes.values() for f in t.reasons]
-            for f in sorted(flags, key=lambda f: (-level_rank(f.level), f.theme, f.rule)):
+            for f in sorted(flags, key=flag_sort_key):
                 reasons.append([_theme_label(f.theme), f.level, f.rule, f.evidence, f.source])
         up = self.upstream(sid)
         card = {"n": s.name, "c": f"{_country(s.country)} ({s.country})" if s.country else "unknown",

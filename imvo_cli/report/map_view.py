@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 
 from rich.markup import escape
@@ -91,11 +93,42 @@ def _level_text(level: str | None) -> Text:
     return Text(level, style=LEVEL_STYLE.get(level, ""))
 
 
-def main_reasons(chain_map, sid: str, limit: int = 2) -> str:
-    """The strongest flags of a supplier, and upstream risk when it is worse than its own."""
+# Short labels for the terminal table; the full evidence is in --format json and --export.
+RULE_LABELS = {
+    "governance-baseline": "weak governance (WGI)", "dol-country-profile": "DOL child-labour profile",
+    "no-audit": "no audit", "audit-expired": "audit expired", "audit-failed": "audit failed",
+    "audit-zero-tolerance": "zero-tolerance audit finding", "missing-address": "no address",
+    "large-workforce": "large workforce", "accepted-certification": "accepted certification",
+    "policy-override": "policy override", "no-data": "no data", "no-product-data": "no product",
+    "not-applicable": "not applicable",
+}
+_DOL_GOOD = re.compile(r"DOL good '([^']+)'")
+_CELL = re.compile(r"^\w+ '([^']+)'")
+
+
+def flag_label(flag) -> str:
+    if flag.rule == "dol-listed-good":
+        m = _DOL_GOOD.search(flag.evidence)
+        return f"DOL list: {m.group(1) if m else 'listed good'}"
+    if flag.rule == "process-knowledge":
+        m = _CELL.search(flag.evidence)
+        return f"process: {m.group(1) if m else 'known risk'}"
+    return RULE_LABELS.get(flag.rule, flag.rule.replace("-", " "))
+
+
+def main_reasons(chain_map, sid: str, limit: int = 3) -> str:
+    """'forced labour, child labour: DOL list: Cotton; no audit' and worse upstream risk."""
     a = chain_map.risk[sid]
-    flags = sorted(a.flags, key=lambda f: (-level_rank(f.level), f.theme, f.rule))
-    parts = [f"{f.theme.replace('_', ' ')}: {f.evidence}" for f in flags[:limit]]
+    labels: list[str] = []
+    for f in a.main_flags():
+        label = flag_label(f)
+        if label not in labels:
+            labels.append(label)
+    themes = [t.replace("_", " ") for t in a.top_themes()]
+    parts = []
+    if labels and a.level not in ("low", "unknown"):
+        head = ", ".join(themes[:2]) + (f" +{len(themes) - 2}" if len(themes) > 2 else "")
+        parts.append(f"{head}: {'; '.join(labels[:limit])}")
     if a.upstream_level and level_rank(a.upstream_level) > level_rank(a.level) and a.upstream_path:
         first = chain_map.suppliers.get(a.upstream_path[0])
         parts.append(f"upstream {a.upstream_level} ({first.name if first else a.upstream_path[0]})")
@@ -145,10 +178,10 @@ def summary_panel(chain_map) -> Panel:
 def suppliers_table(chain_map, ids: list[str]) -> Table:
     table = Table(expand=False, pad_edge=False, show_lines=False)
     # The name column never shrinks below a readable width; process and reasons give way.
-    table.add_column("Name", overflow="fold", min_width=16, ratio=3)
+    table.add_column("Name", overflow="fold", min_width=20, ratio=3)
     table.add_column("Ctry", no_wrap=True, width=4)
     table.add_column("Tier", justify="right", no_wrap=True, width=4)
-    table.add_column("Process", overflow="ellipsis", no_wrap=True, max_width=16, ratio=1)
+    table.add_column("Process", overflow="ellipsis", max_width=16, min_width=7, ratio=1)
     table.add_column("Risk", no_wrap=True, width=8)
     table.add_column("Main reasons", overflow="fold", ratio=2, min_width=12)
     for sid in ids:
