@@ -102,7 +102,15 @@ def build(rows, company="Noord Textiel B.V.", issues=None) -> ChainMap:
                        empty_rows=0, rejected_rows=[])
     return ChainMap(company=Company(COMPANY_ID, company), source=src, graph=graph,
                     suppliers=suppliers, tiers=tiers, risk=risk, issues=sorted(src.issues, key=Issue.sort_key),
-                    summary={}, sector="textile", as_of=date(2025, 1, 31), policy=Policy())
+                    summary=_summary(graph, suppliers, tiers), sector="textile",
+                    as_of=date(2025, 1, 31), policy=Policy())
+
+
+def _summary(graph, suppliers, tiers) -> dict:
+    from imvo_cli.graph import company_facts
+
+    facts = company_facts(list(suppliers.values()), tiers, graph)
+    return {"visibility": facts["visibility"], "address_completeness": facts["address_completeness"]}
 
 
 def sample_chain() -> ChainMap:

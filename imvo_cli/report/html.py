@@ -111,12 +111,7 @@ def _pct(value: float | None) -> str:
 
 
 def _share(value: Any) -> float | None:
-    """A share from the map summary: a number, or a dict holding one."""
-    if isinstance(value, dict):
-        for key in ("share", "ratio", "value", "percent"):
-            if key in value:
-                return _share(value[key])
-        return None
+    """A 0..1 share from a number (a percentage above 1 is scaled)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     return value / 100 if value > 1 else float(value)
@@ -373,15 +368,9 @@ class _MapView:
         countries = {s.country for _, s in self.suppliers if s.country}
         linked = sum(1 for sid, _ in self.suppliers if self.tiers.get(sid) is not None)
         deepest = max((t for t in self.tiers.values() if t is not None), default=0)
-        summary = self.cm.summary or {}
-        visibility = _share(summary.get("visibility"))
-        vis_note = "from the map summary"
-        if visibility is None:
-            visibility = linked / n if n else None
-            vis_note = "suppliers linked to the company"
-        address = _share(summary.get("address_completeness"))
-        if address is None:
-            address = sum(1 for _, s in self.suppliers if s.has_full_address) / n if n else None
+        summary = self.cm.summary
+        visibility = summary.get("visibility")
+        address = summary.get("address_completeness")
         upstream_hot = sum(1 for sid, _ in self.suppliers if at_least(self.upstream(sid), "high"))
         errors = sum(1 for i in self.cm.issues if i.severity == "error")
         warnings = len(self.cm.issues) - errors
@@ -389,7 +378,7 @@ class _MapView:
             _stat("Suppliers", f"{n:,}", f"in {len(countries)} countries"),
             _stat("Links", f"{self.cm.graph.number_of_edges():,}", "supplier → customer"),
             _stat("Deepest tier", str(deepest), f"{n - linked} not linked" if n - linked else "all linked"),
-            _stat("Visibility", _pct(visibility), vis_note),
+            _stat("Visibility", _pct(visibility), "tier-1 suppliers disclosing an upstream supplier"),
             _stat("Address completeness", _pct(address), "street, city or postcode, country"),
             _stat("High risk upstream", f"{upstream_hot:,}", "suppliers fed by high or critical"),
             _stat("Issues", f"{errors} / {warnings}", "errors / warnings"),
