@@ -24,6 +24,10 @@ def atomic_path(target: str | Path, suffix: str | None = None):
                         hint="create the folder or choose another output path")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix or ".tmp", dir=folder)
     os.close(fd)
+    # mkstemp makes the file private (0600); give the output the usual permissions instead.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
     try:
         yield Path(tmp)
         os.replace(tmp, target)
