@@ -61,6 +61,7 @@ mill manufacturing manufacturer manufacturers manufactory mfg factory factories 
 industry industries industrial industria industrias industrie sanayi ticaret trading traders
 trade exports export exporters import imports group international intl global enterprise
 enterprises products product works the and of y e et und en fashions wear sportswear
+city province county district
 """.split())
 
 # Address abbreviations, folded to one spelling.
@@ -167,8 +168,10 @@ def normalise_address(address: str | None) -> str:
 
 
 def address_numbers(normalised_address: str) -> frozenset[str]:
-    """House, lot and plot numbers plus postal codes: the part of an address that pins a site."""
-    return frozenset(n.lstrip("0") or "0" for n in _NUMBER.findall(normalised_address))
+    """House, lot, plot and kilometre numbers (1-3 digits): the part of an address that pins a
+    site. Longer numbers are mostly postal codes, which a whole district shares."""
+    return frozenset(n.lstrip("0") or "0" for n in _NUMBER.findall(normalised_address)
+                     if len(n) <= 3)
 
 
 def compact(text: str) -> str:
