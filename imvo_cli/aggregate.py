@@ -68,6 +68,15 @@ class Facility:
     def member_count(self) -> int:
         return len(self.members)
 
+    # Names the HTML sector report reads (report/html.py, duck-typed).
+    @property
+    def id(self) -> str:
+        return self.facility_id
+
+    @property
+    def level(self) -> str:
+        return self.risk_level
+
     def to_dict(self, public: bool = False) -> dict[str, Any]:
         d: dict[str, Any] = {
             "facility_id": self.facility_id, "name": self.name, "names": self.names,
@@ -102,6 +111,15 @@ class MemberSummary:
     identifier_share: float = 0.0
     high_risk: int = 0
     disclosure_score: int = 0
+
+    @property
+    def name(self) -> str:
+        return self.member
+
+    @property
+    def completeness(self) -> float:
+        """The disclosure completeness score as a share (0..1)."""
+        return self.disclosure_score / 100
 
     def to_dict(self) -> dict[str, Any]:
         return {"member": self.member, "file": self.file, "readable": self.readable,
@@ -158,6 +176,7 @@ class AggregateResult:
     decisions_applied: int = 0
     public: bool = False
     unreadable: list[str] = field(default_factory=list)
+    policy: Any = None  # the Policy used
 
     @property
     def shared(self) -> list[Facility]:
@@ -405,7 +424,8 @@ def aggregate(paths: Iterable[str | Path], policy: Policy | None = None, *,
         members=members, facilities=facilities, review=review,
         issues=sorted(issues, key=Issue.sort_key), countries=_countries(facilities, themes),
         themes=themes, sector=sector, threshold=threshold, review_threshold=review_threshold,
-        decisions_applied=clustering.decided, public=public, unreadable=unreadable)
+        decisions_applied=clustering.decided, public=public, unreadable=unreadable,
+        policy=policy)
 
 
 def _fill_member_stats(lists, group_of, facilities_by_group) -> None:
