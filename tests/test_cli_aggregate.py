@@ -68,7 +68,7 @@ def test_workbook_sheets_and_review_round_trip(folder, tmp_path):
     assert r.exit_code == 0, r.output
     sheets = cells(out)
     assert list(sheets)[:7] == ["Production locations", "Shared suppliers", "Countries", "Members",
-                                "Review", "Records", "Issues"]
+                                "Review", "Merged records", "Issues"]
     assert len(sheets["Production locations"]) == 1 + 3  # Weijie merged, Epyllion pair in review
     assert sheets["Shared suppliers"][1][4] == 2
     review = sheets["Review"]
@@ -83,7 +83,7 @@ def test_workbook_sheets_and_review_round_trip(folder, tmp_path):
     assert r.exit_code == 0, r.output
     again = cells(out2)
     assert len(again["Review"]) == 1 and len(again["Production locations"]) == 1 + 2
-    records = again["Records"]
+    records = again["Merged records"]
     assert "decision" in {row[-1] for row in records[1:]}
 
 
@@ -92,7 +92,7 @@ def test_public_workbook_names_no_member(folder, tmp_path):
     r = runner.invoke(app, ["aggregate", str(folder), "--out", str(out), "--public"])
     assert r.exit_code == 0, r.output
     sheets = cells(out)
-    assert not {"Members", "Review", "Records"} & set(sheets)
+    assert not {"Members", "Review", "Merged records"} & set(sheets)
     text = json.dumps(sheets, default=str)
     for secret in ("alpha", "beta", "0.5", "Purchase"):
         assert secret not in text

@@ -1,7 +1,8 @@
 """The sector workbook of `imvo aggregate`: production locations, shared suppliers, heat map.
 
-Sheets: Production locations, Shared suppliers, Countries, Members, Review, Records, Issues.
-The public version (`public=True`) leaves out Members, Review and Records and every member
+Sheets: Production locations, Shared suppliers, Countries, Members, Review, Merged records
+(every row of a facility listed more than once, with the scores that merged it), Issues.
+The public version (`public=True`) leaves out Members, Review and Merged records and every member
 name, purchase share and file name: it is the list a secretariat can publish.
 Written in openpyxl's write-only mode through the shared writer, so 100,000 rows stream.
 """
@@ -96,7 +97,11 @@ def _review_rows(result):
 
 
 def _record_rows(result):
+    """Rows of merged facilities only: a facility of one row is its own explanation, and
+    every row's facility is in the JSON output; this keeps 100,000-row workbooks quick."""
     for f in result.facilities:
+        if len(f.record_ids) < 2 and len(f.records) < 2:
+            continue
         why: dict[str, dict] = {}
         for m in f.matches:
             why.setdefault(m["b"], m)
@@ -148,7 +153,7 @@ def build_sector_workbook(result):
         ws = add_write_only_table(wb, "Review", REVIEW_HEADERS, _review_rows(result),
                                   widths=[13, 20, 34, 40, 7, 13, 20, 34, 40, 7, 8, 7, 8, 8, 8, 12, 11])
         _decision_dropdown(ws, len(REVIEW_HEADERS), len(result.review))
-        add_write_only_table(wb, "Records", RECORD_HEADERS, _record_rows(result),
+        add_write_only_table(wb, "Merged records", RECORD_HEADERS, _record_rows(result),
                              widths=[13, 28, 40, 7, 13, 13, 7, 8, 8, 8, 14])
         add_write_only_table(wb, "Issues", ISSUE_HEADERS, _issue_rows(result),
                              widths=[40, 16, 7, 16, 9, 22, 60, 50])

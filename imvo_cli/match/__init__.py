@@ -12,6 +12,9 @@ Normalisation (normalise.py), blocking (block.py), pair scoring (score.py), clus
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import replace
+
 from .block import candidate_pairs
 from .cluster import Clustering, Link, cluster
 from .records import MatchRecord, make_record, record_key
@@ -19,6 +22,31 @@ from .score import PairScore, score_pair
 
 __all__ = ["Clustering", "Link", "MatchRecord", "PairScore", "candidate_pairs", "cluster",
            "make_record", "match_records", "record_key", "score_pair"]
+
+
+COMMON_SHARE = 0.003  # a word in more than this share of a country's names is common there...
+COMMON_MIN = 25  # ...and in at least this many of them
+
+
+def distinctive_cores(records: list[MatchRecord]) -> list[MatchRecord]:
+    """Drop words that are common in a country's names (its big cities, its main products):
+    "Ningbo Xinhong Leather" and "Ningbo Longfuzhong Leather" share only those, and must not
+    look alike. A name made only of common words keeps them."""
+    freq: Counter = Counter()
+    per_country: Counter = Counter()
+    for r in records:
+        per_country[r.country] += 1
+        freq.update((r.country, w) for w in set(r.core.split()))
+    out = []
+    for r in records:
+        limit = max(COMMON_MIN, COMMON_SHARE * per_country[r.country])
+        words = r.core.split()
+        kept = [w for w in words if freq[(r.country, w)] <= limit]
+        if kept and len(kept) < len(words):
+            core = " ".join(kept)
+            r = replace(r, core=core, core_compact=core.replace(" ", ""))
+        out.append(r)
+    return out
 
 
 def match_records(records: list[MatchRecord], threshold: float = 0.86,
@@ -38,6 +66,7 @@ def match_records(records: list[MatchRecord], threshold: float = 0.86,
             rep_of[k] = len(reps)
             reps.append(r)
             members.append([i])
+    reps = distinctive_cores(reps)
     # Decisions refer to record keys, which identical spellings share: they carry over.
     pairs = candidate_pairs(reps)
     result = cluster(reps, pairs, threshold, review_threshold, decisions)

@@ -15,10 +15,12 @@ from typing import Iterable
 
 from .records import MatchRecord
 
-MAX_BLOCK = 120
+MAX_BLOCK = 60
+WINDOW = 24  # a block that is still too big: compare each record with its neighbours in name order
 KEYS_PER_RECORD = 3
-PREFIX = 5
-PREFILTER = 55  # 0..100: below this the names share too little to ever reach review
+PREFIX = 6
+PREFILTER = 65  # 0..100: below this the names share too little to reach review in practice
+SUBSET_PREFILTER = 85
 _SMALL = 12  # blocks up to this size are compared pair by pair (no numpy round trip)
 
 
@@ -41,6 +43,8 @@ def block_keys(records: list[MatchRecord], max_block: int = MAX_BLOCK) -> dict[t
             common = [w for w in words if w not in chosen]
             for j in range(min(len(common), 3) - 1):
                 blocks[("ww", r.country, common[j], common[j + 1])].append(i)
+        # Spacing-free prefix of the distinctive words ("Hai Ning" = "Haining"); match_records
+        # has already dropped the words common in the country ("Dongguan ...").
         if len(r.core_compact) >= 4:
             blocks[("p", r.country, r.core_compact[:PREFIX])].append(i)
         if r.os_id:
@@ -60,8 +64,8 @@ def candidate_pairs(records: list[MatchRecord], max_block: int = MAX_BLOCK) -> s
         if len(members) > max_block:
             # A pair-of-words key can still be common: keep its nearest neighbours in name order.
             members = sorted(members, key=lambda i: records[i].core_compact)
-            for start in range(0, len(members), max_block // 2):
-                _compare(records, members[start:start + max_block], pairs, fuzz, process)
+            for start in range(0, len(members), WINDOW // 2):
+                _compare(records, members[start:start + WINDOW], pairs, fuzz, process)
             continue
         _compare(records, members, pairs, fuzz, process)
     return pairs
@@ -79,7 +83,7 @@ def _compare(records, members, pairs, fuzz, process) -> None:
                 continue
             a, b = records[i], records[j]
             if fuzz.ratio(a.core_compact, b.core_compact) >= PREFILTER or \
-                    fuzz.token_set_ratio(a.core, b.core) >= 80:
+                    fuzz.token_set_ratio(a.core, b.core) >= SUBSET_PREFILTER:
                 pairs.add((i, j))
         return
     compact = [records[i].core_compact for i in members]
@@ -92,7 +96,7 @@ def _compare(records, members, pairs, fuzz, process) -> None:
                                                  score_cutoff=PREFILTER, limit=None)}
         hits.update(y for _, _, y in process.extract(cores[x], cores[x + 1:],
                                                      scorer=fuzz.token_set_ratio,
-                                                     score_cutoff=80, limit=None))
+                                                     score_cutoff=SUBSET_PREFILTER, limit=None))
         for y in hits:
             j = members[x + 1 + y]
             pairs.add((i, j) if i < j else (j, i))
