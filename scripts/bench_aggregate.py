@@ -22,9 +22,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SYLLABLES = ("an bao bei chang chen da dong fa feng fu gao guang hai hao heng hong hua hui jia "
-             "jian jin jing kai kang li lian long mei ming nan ning ping qi qian qing rui sen "
-             "sheng shi tai tian wei xiang xin xing yang yi yong yuan yue zhen zhong").split()
+# A realistic share of the ~400 pinyin syllables: with too few, distinct factories get
+# near-identical names far more often than in real lists, and matching work is inflated.
+SYLLABLES = ("an ao ba bai ban bang bao bei ben bi bian biao bin bo cai can cang cao ce cen "
+             "chang chao chen cheng chi chong chu chuan chun ci cong cui cun da dai dan dang dao "
+             "de deng di dian diao ding dong dou du duan dun duo e en er fa fan fang fei fen feng "
+             "fu gai gan gang gao ge gen geng gong gou gu gua guan guang gui guo hai han hang hao "
+             "he hei hen heng hong hou hu hua huai huan huang hui hun huo ji jia jian jiang jiao "
+             "jie jin jing jiong jiu ju juan jue jun kai kan kang kao ke ken keng kong kou ku kua "
+             "kuai kuan kuang kui kun kuo la lai lan lang lao le lei leng li lian liang liao lie "
+             "lin ling liu long lou lu luan lun luo ma mai man mang mao mei men meng mi mian miao "
+             "min ming mo mou mu na nai nan nang nao nei neng ni nian niao nie nin ning niu nong "
+             "nu nuan nuo ou pai pan pang pao pei pen peng pi pian piao pin ping po pu qi qia qian "
+             "qiang qiao qie qin qing qiong qiu qu quan que qun ran rang rao re ren reng ri rong "
+             "rou ru ruan rui run ruo sa sai san sang sao se sen seng sha shan shang shao she shen "
+             "sheng shi shou shu shua shuai shuang shui shun shuo si song sou su suan sui sun suo "
+             "ta tai tan tang tao te teng ti tian tiao tie ting tong tou tu tuan tui tun tuo wa "
+             "wai wan wang wei wen weng wo wu xi xia xian xiang xiao xie xin xing xiong xiu xu "
+             "xuan xue xun ya yan yang yao ye yi yin ying yong you yu yuan yue yun za zai zan zang "
+             "zao ze zeng zha zhai zhan zhang zhao zhe zhen zheng zhi zhong zhou zhu zhua zhuan "
+             "zhuang zhui zhun zhuo zi zong zou zu zuan zui zun zuo").split()
 COUNTRIES = {
     "China": (0.40, "Ningbo Shanghai Dongguan Suzhou Wuxi Jiaxing Hangzhou Qingdao Xiamen Guangzhou "
                     "Shenzhen Nantong Changzhou Jiangyin Shaoxing Wenzhou Taizhou Yiwu Haining Zhuji".split()),
@@ -53,7 +70,7 @@ def _facility(rng: random.Random, n: int, used: set) -> dict:
     city = rng.choice(COUNTRIES[country][1])
     # Brand names are mostly unique, as in real lists; a few collide on purpose.
     while True:
-        brand = "".join(rng.sample(SYLLABLES, rng.choice((2, 3, 3, 3)))).title()
+        brand = "".join(rng.sample(SYLLABLES, rng.choice((2, 2, 3)))).title()
         if (country, brand) not in used or rng.random() < 0.05:
             used.add((country, brand))
             break

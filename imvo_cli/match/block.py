@@ -15,8 +15,8 @@ from typing import Iterable
 
 from .records import MatchRecord
 
-MAX_BLOCK = 60
-WINDOW = 24  # a block that is still too big: compare each record with its neighbours in name order
+MAX_BLOCK = 25
+WINDOW = 10  # a block that is still too big: compare each record with its neighbours in name order
 KEYS_PER_RECORD = 3
 PREFIX = 6
 PREFILTER = 65  # 0..100: below this the names share too little to reach review in practice
