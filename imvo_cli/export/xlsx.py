@@ -33,6 +33,16 @@ TITLE_STYLE = {"font": {"bold": True, "size": 14}}
 LABEL_STYLE = {"font": {"bold": True}}
 
 
+class Styled:
+    """A value with its own style, for a single cell of a streamed table (e.g. a heat map)."""
+
+    __slots__ = ("value", "style")
+
+    def __init__(self, value: Any, style: dict[str, Any] | None):
+        self.value = value
+        self.style = style
+
+
 def apply_style(cell, style: dict[str, Any]) -> None:
     """Apply a small style dict ({'font': {...}, 'fill': 'RRGGBB', 'alignment': {...}})."""
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -154,7 +164,9 @@ def add_write_only_table(wb, title: str, headers: Sequence[str], rows: Iterable[
         n += 1
         cells = []
         for i, v in enumerate(row):
-            if level_idx == i:
+            if isinstance(v, Styled):
+                cells.append(write_only_cell(ws, v.value, v.style))
+            elif level_idx == i:
                 cells.append(write_only_cell(ws, v, styles.get(v or "unknown")))
             elif isinstance(v, str) and is_dangerous(v) or isinstance(v, (list, tuple, dict)):
                 cells.append(write_only_cell(ws, v))

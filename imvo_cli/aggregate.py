@@ -1,0 +1,490 @@
+"""The sector list: every member's production locations merged into one list of facilities.
+
+    result = aggregate(["members/"], policy)            # -> AggregateResult
+    result.facilities, result.members, result.review, result.issues
+    result.to_dict()                                    # the imvo.aggregate/1 document
+
+Each input file is one member. Every data row of every file ends in exactly one facility's
+`records`, as an error issue (a rejected row), or as a skipped template example row; an
+unreadable file becomes one error issue and the run goes on with the other files.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from .ingest.readers import SUPPORTED_EXTS
+from .model import UNKNOWN, ImvoError, Issue, Supplier, SupplierList, at_least, level_rank, worst
+from .policy import Policy
+
+SCHEMA = "imvo.aggregate/1"
+HIGH = "high"
+
+# Disclosure completeness score (0-100): what a sector agreement asks members to disclose.
+DISCLOSURE_WEIGHTS = {"address": 0.4, "depth": 0.3, "activity": 0.2, "identifier": 0.1}
+DEPTH_TARGET = 3  # tiers: disclosing three tiers deep earns the full depth part
+
+
+@dataclass(slots=True)
+class RecordRef:
+    """One data row of one member's file, and the spelling (record id) it was matched by."""
+
+    member: str
+    file: str
+    row: int
+    record_id: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"member": self.member, "file": self.file, "row": self.row,
+                "record_id": self.record_id}
+
+
+@dataclass(slots=True)
+class Facility:
+    facility_id: str
+    name: str  # the most common spelling
+    names: list[str]  # every spelling, most common first
+    country: str
+    country_name: str | None
+    address: str | None
+    city: str | None
+    postal_code: str | None
+    os_ids: list[str]
+    processes: list[str]
+    products: list[str]
+    workers: int | None  # the largest number any member gave
+    members: list[str]
+    records: list[RecordRef]
+    record_ids: list[str]
+    purchase_shares: dict[str, float]  # member -> share of its purchases
+    risk_level: str
+    themes: dict[str, str]  # theme -> level
+    matches: list[dict]  # merges that built it: a, b (record ids), score, rule, fields
+
+    @property
+    def member_count(self) -> int:
+        return len(self.members)
+
+    # Names the HTML sector report reads (report/html.py, duck-typed).
+    @property
+    def id(self) -> str:
+        return self.facility_id
+
+    @property
+    def level(self) -> str:
+        return self.risk_level
+
+    def to_dict(self, public: bool = False) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "facility_id": self.facility_id, "name": self.name, "names": self.names,
+            "country": self.country, "address": self.address, "city": self.city,
+            "postal_code": self.postal_code, "os_ids": self.os_ids, "processes": self.processes,
+            "products": self.products, "workers": self.workers,
+            "member_count": self.member_count,
+            "risk": {"level": self.risk_level, "themes": self.themes},
+            "record_ids": self.record_ids, "matches": self.matches,
+        }
+        if not public:
+            d["members"] = self.members
+            d["records"] = [r.to_dict() for r in self.records]
+            d["purchase_shares"] = self.purchase_shares
+        return d
+
+
+@dataclass(slots=True)
+class MemberSummary:
+    member: str
+    file: str
+    readable: bool
+    rows: int = 0
+    suppliers: int = 0
+    facilities: int = 0
+    rejected_rows: int = 0
+    example_rows: int = 0
+    tiers_disclosed: list[int] = field(default_factory=list)
+    beyond_tier1_share: float = 0.0
+    address_completeness: float = 0.0
+    activity_share: float = 0.0
+    identifier_share: float = 0.0
+    high_risk: int = 0
+    disclosure_score: int = 0
+
+    @property
+    def name(self) -> str:
+        return self.member
+
+    @property
+    def completeness(self) -> float:
+        """The disclosure completeness score as a share (0..1)."""
+        return self.disclosure_score / 100
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"member": self.member, "file": self.file, "readable": self.readable,
+                "rows": self.rows, "suppliers": self.suppliers, "facilities": self.facilities,
+                "rejected_rows": self.rejected_rows, "example_rows": self.example_rows,
+                "tiers_disclosed": self.tiers_disclosed,
+                "beyond_tier1_share": self.beyond_tier1_share,
+                "address_completeness": self.address_completeness,
+                "activity_share": self.activity_share, "identifier_share": self.identifier_share,
+                "high_risk": self.high_risk, "disclosure_score": self.disclosure_score}
+
+
+@dataclass(slots=True)
+class ReviewPair:
+    """Two spellings that may be one facility: a person decides same or different."""
+
+    a: dict[str, Any]
+    b: dict[str, Any]
+    score: float
+    rule: str
+    fields: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"a": self.a, "b": self.b, "score": self.score, "rule": self.rule,
+                "fields": self.fields}
+
+
+@dataclass(slots=True)
+class CountryRow:
+    country: str
+    name: str | None
+    facilities: int
+    members: int
+    themes: dict[str, dict[str, Any]]  # theme -> {"worst": level, "high_or_worse": n}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"country": self.country, "name": self.name, "facilities": self.facilities,
+                "members": self.members, "themes": self.themes}
+
+
+@dataclass(slots=True)
+class AggregateResult:
+    """Everything `imvo aggregate` computed; renderers (workbook, JSON, HTML) only read it."""
+
+    members: list[MemberSummary]
+    facilities: list[Facility]
+    review: list[ReviewPair]
+    issues: list[Issue]
+    countries: list[CountryRow]
+    themes: tuple[str, ...]
+    sector: str
+    threshold: float
+    review_threshold: float
+    decisions_applied: int = 0
+    public: bool = False
+    unreadable: list[str] = field(default_factory=list)
+    policy: Any = None  # the Policy used
+
+    @property
+    def shared(self) -> list[Facility]:
+        """Facilities of 2+ members, most members first, then worst risk: collective leverage."""
+        return sorted((f for f in self.facilities if f.member_count >= 2),
+                      key=lambda f: (-f.member_count, -level_rank(f.risk_level), f.name,
+                                     f.facility_id))
+
+    def summary(self) -> dict[str, Any]:
+        levels = Counter(f.risk_level for f in self.facilities)
+        return {
+            "members": len(self.members),
+            "unreadable_files": len(self.unreadable),
+            "rows": sum(m.rows for m in self.members),
+            "records": sum(len(f.records) for f in self.facilities),
+            "rejected_rows": sum(m.rejected_rows for m in self.members),
+            "facilities": len(self.facilities),
+            "shared_facilities": sum(1 for f in self.facilities if f.member_count >= 2),
+            "review_pairs": len(self.review),
+            "decisions_applied": self.decisions_applied,
+            "risk_levels": {lvl: levels.get(lvl, 0) for lvl in ("critical", "high", "medium", "low", UNKNOWN)},
+            "threshold": self.threshold, "review_threshold": self.review_threshold,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        doc: dict[str, Any] = {"schema": SCHEMA, "sector": self.sector, "public": self.public,
+                               "summary": self.summary()}
+        if self.public:
+            # Nothing that names or sizes a single member: counts of issues only.
+            doc["members"] = []
+            doc["review"] = []
+            codes = Counter((i.severity, i.code) for i in self.issues)
+            doc["issues"] = [{"severity": s, "code": c, "count": n}
+                             for (s, c), n in sorted(codes.items())]
+        else:
+            doc["members"] = [m.to_dict() for m in self.members]
+            doc["review"] = [r.to_dict() for r in self.review]
+            doc["issues"] = [issue_dict(i) for i in self.issues]
+        doc["facilities"] = [f.to_dict(self.public) for f in self.facilities]
+        doc["countries"] = [c.to_dict() for c in self.countries]
+        return doc
+
+
+def issue_dict(issue: Issue) -> dict[str, Any]:
+    return {"file": issue.file, **issue.to_dict()}
+
+
+def member_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Files to read: the paths given, folders searched recursively; lock and hidden files skipped."""
+    found: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                rel = f.relative_to(p).parts
+                if f.is_file() and f.suffix.lower() in SUPPORTED_EXTS and not any(
+                        part.startswith((".", "~$")) for part in rel):
+                    found.append(f)
+        else:
+            found.append(p)  # a missing or odd file is reported when read
+    seen, out = set(), []
+    for f in found:
+        key = str(f.resolve()) if f.exists() else str(f)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def _member_name(sl: SupplierList | None, path: Path, taken: set[str]) -> str:
+    base = (sl.company if sl and sl.company else path.stem).strip() or path.name
+    name, n = base, 2
+    while name.casefold() in taken:
+        name = f"{base} ({n})"
+        n += 1
+    taken.add(name.casefold())
+    return name
+
+
+def _most_common(values: Iterable[str | None]) -> tuple[str | None, list[str]]:
+    counts = Counter(v for v in values if v)
+    ordered = [v for v, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return (ordered[0] if ordered else None), ordered
+
+
+def _union(lists: Iterable[list[str]]) -> list[str]:
+    seen: dict[str, str] = {}
+    for values in lists:
+        for v in values:
+            seen.setdefault(v.casefold(), v)
+    return sorted(seen.values(), key=str.casefold)
+
+
+def supplier_tiers(suppliers: list[Supplier]) -> dict[str, int]:
+    """Tier per supplier id: the declared tier, else one more than the customer it supplies."""
+    from .ingest.normalise import name_key
+
+    ref: dict[str, Supplier] = {}
+    for s in suppliers:
+        ref.setdefault(name_key(s.name), s)
+        if s.source_id:
+            ref[s.source_id.casefold()] = s
+    tiers: dict[str, int] = {s.id: s.declared_tier for s in suppliers if s.declared_tier}
+    for s in suppliers:
+        if s.id not in tiers and not s.supplies_to:
+            tiers[s.id] = 1
+    for _ in range(8):  # deeper chains than this are rare; undeclared rest counts as tier 1
+        changed = False
+        for s in suppliers:
+            if s.id in tiers:
+                continue
+            found = [ref.get(r.casefold()) or ref.get(name_key(r)) for r in s.supplies_to]
+            known = [tiers[t.id] for t in found if t is not None and t.id in tiers]
+            if known:
+                tiers[s.id] = min(known) + 1
+                changed = True
+        if not changed:
+            break
+    for s in suppliers:
+        tiers.setdefault(s.id, 1)
+    return tiers
+
+
+def _share(n: int, total: int) -> float:
+    return round(n / total, 3) if total else 0.0
+
+
+def aggregate(paths: Iterable[str | Path], policy: Policy | None = None, *,
+              sector: str | None = None, threshold: float | None = None,
+              review_threshold: float | None = None,
+              decisions: dict[frozenset, str] | None = None, previous=None,
+              public: bool = False, sheet=None, column_map: dict[str, str] | None = None,
+              ) -> AggregateResult:
+    """Read every member file, match production locations into facilities, assess their risk.
+
+    `decisions`: {frozenset({record_id, record_id}): "same" | "different"} (match.decisions);
+    `previous`: a match.ids.PreviousIds (or a path to a previous output) for stable ids.
+    """
+    from . import risk
+    from .ingest import read_suppliers
+    from .ingest.countries import country_name
+    from .match import make_record, match_records
+    from .match.ids import PreviousIds, assign_ids, read_previous
+
+    policy = policy or Policy()
+    sector = sector or policy.sector
+    threshold = policy.match_threshold if threshold is None else threshold
+    review_threshold = policy.review_threshold if review_threshold is None else review_threshold
+    if not 0 <= review_threshold <= threshold <= 1:
+        raise ImvoError(f"the review threshold ({review_threshold}) must lie between 0 and the "
+                        f"match threshold ({threshold}), which must be at most 1",
+                        code="usage", hint="for example --threshold 0.86 --review-threshold 0.70")
+    if previous is not None and not isinstance(previous, PreviousIds):
+        previous = read_previous(previous)
+    files = member_files(paths)
+    if not files:
+        raise ImvoError("no supplier lists found", code="no-input",
+                        hint="give files (.xlsx .xls .ods .csv) or folders that contain them")
+
+    members: list[MemberSummary] = []
+    issues: list[Issue] = []
+    unreadable: list[str] = []
+    lists: list[tuple[MemberSummary, SupplierList]] = []
+    taken: set[str] = set()
+    for path in files:
+        try:
+            sl = read_suppliers(path, sheet=sheet, column_map=column_map, policy=policy)
+        except ImvoError as exc:
+            issues.append(exc.as_issue() if exc.file else Issue(
+                "error", exc.code, exc.message, str(path), hint=exc.hint))
+            unreadable.append(str(path))
+            members.append(MemberSummary(_member_name(None, path, taken), str(path), False))
+            continue
+        m = MemberSummary(_member_name(sl, path, taken), sl.file, True, rows=sl.rows,
+                          suppliers=len(sl.suppliers), rejected_rows=len(sl.rejected_rows),
+                          example_rows=sl.example_rows)
+        issues.extend(sl.issues)
+        members.append(m)
+        lists.append((m, sl))
+
+    # One match record per supplier (a supplier may span several rows of its file).
+    owners: list[tuple[MemberSummary, Supplier]] = []
+    records = []
+    for m, sl in lists:
+        for s in sl.suppliers:
+            records.append(make_record(len(records), s.name, s.country, s.address, s.city,
+                                       s.postal_code, s.os_id))
+            owners.append((m, s))
+    clustering = match_records(records, threshold, review_threshold, decisions)
+
+    groups = clustering.groups
+    ids = assign_ids([[records[i].key for i in g] for g in groups],
+                     [sorted({records[i].os_id for i in g if records[i].os_id}) for g in groups],
+                     previous)
+    links_of: dict[int, list] = {}
+    group_of = {i: gi for gi, g in enumerate(groups) for i in g}
+    for ln in clustering.links:
+        links_of.setdefault(group_of[ln.a], []).append(ln)
+
+    profile = risk.load_profile(sector)
+    themes = tuple(profile.themes)
+    risk_cache: dict[tuple, tuple[str, dict[str, str]]] = {}
+    facilities: list[Facility] = []
+    for gi, g in enumerate(groups):
+        sups = [owners[i][1] for i in g]
+        mems = [owners[i][0].member for i in g]
+        name, names = _most_common(s.name for s in sups)
+        address, _ = _most_common(s.address for s in sups)
+        city, _ = _most_common(s.city for s in sups)
+        postal, _ = _most_common(s.postal_code for s in sups)
+        country = sups[0].country or ""
+        processes = _union(s.process for s in sups)
+        products = _union(s.product for s in sups)
+        key = (country, tuple(products), tuple(processes))
+        if key not in risk_cache:
+            theme_risks = risk.assess_location(country, products, processes, profile, policy)
+            risk_cache[key] = (worst(t.level for t in theme_risks),
+                               {t.theme: t.level for t in sorted(theme_risks, key=lambda t: t.theme)})
+        level, theme_levels = risk_cache[key]
+        refs = sorted((RecordRef(owners[i][0].member, owners[i][0].file, row, records[i].key)
+                       for i in g for row in owners[i][1].rows),
+                      key=lambda r: (r.member, r.file, r.row))
+        shares: dict[str, float] = {}
+        for i in g:
+            m, s = owners[i]
+            if s.purchase_share is not None:
+                shares[m.member] = round(shares.get(m.member, 0.0) + s.purchase_share, 4)
+        workers = [s.workers for s in sups if s.workers is not None]
+        matches = sorted(({"a": records[ln.a].key, "b": records[ln.b].key, "score": ln.score,
+                           "rule": ln.rule, "fields": ln.fields} for ln in links_of.get(gi, [])),
+                         key=lambda d: (-d["score"], d["a"], d["b"]))
+        facilities.append(Facility(
+            facility_id=ids[gi], name=name or "", names=names, country=country,
+            country_name=country_name(country), address=address, city=city, postal_code=postal,
+            os_ids=sorted({s.os_id for s in sups if s.os_id}), processes=processes,
+            products=products, workers=max(workers) if workers else None,
+            members=sorted(set(mems), key=str.casefold), records=refs,
+            record_ids=sorted({records[i].key for i in g}), purchase_shares=dict(sorted(shares.items())),
+            risk_level=level, themes=theme_levels, matches=matches))
+    _fill_member_stats(lists, group_of, facilities)  # still in group order here
+    facilities.sort(key=lambda f: (f.country, f.name.casefold(), f.facility_id))
+    review = [_review_pair(ln, records, owners) for ln in clustering.review]
+    review.sort(key=lambda r: (-r.score, r.a["record_id"], r.b["record_id"]))
+    return AggregateResult(
+        members=members, facilities=facilities, review=review,
+        issues=sorted(issues, key=Issue.sort_key), countries=_countries(facilities, themes),
+        themes=themes, sector=sector, threshold=threshold, review_threshold=review_threshold,
+        decisions_applied=clustering.decided, public=public, unreadable=unreadable,
+        policy=policy)
+
+
+def _fill_member_stats(lists, group_of, facilities_by_group) -> None:
+    """Per-member disclosure figures; match records were made member by member, in order."""
+    start = 0
+    for m, sl in lists:
+        count = len(sl.suppliers)
+        facs = {group_of[i] for i in range(start, start + count)}
+        tiers = supplier_tiers(sl.suppliers)
+        m.facilities = len(facs)
+        m.tiers_disclosed = sorted(set(tiers.values()))
+        m.beyond_tier1_share = _share(sum(1 for t in tiers.values() if t >= 2), count)
+        m.address_completeness = _share(sum(1 for s in sl.suppliers if s.has_full_address), count)
+        m.activity_share = _share(sum(1 for s in sl.suppliers if s.product or s.process), count)
+        m.identifier_share = _share(sum(1 for s in sl.suppliers
+                                        if s.os_id or (s.lat is not None and s.lng is not None)), count)
+        m.high_risk = sum(1 for g in facs if at_least(facilities_by_group[g].risk_level, HIGH))
+        m.disclosure_score = disclosure_score(m)
+        start += count
+
+
+def disclosure_score(m: MemberSummary) -> int:
+    """0-100: 40 address completeness, 30 chain depth (3 tiers = full), 20 products or
+    processes given, 10 Open Supply Hub ids or coordinates given."""
+    if not m.suppliers:
+        return 0
+    depth = min(max(m.tiers_disclosed or [0]), DEPTH_TARGET) / DEPTH_TARGET
+    w = DISCLOSURE_WEIGHTS
+    return round(100 * (w["address"] * m.address_completeness + w["depth"] * depth
+                        + w["activity"] * m.activity_share + w["identifier"] * m.identifier_share))
+
+
+def _record_dict(i: int, records, owners) -> dict[str, Any]:
+    m, s = owners[i]
+    return {"record_id": records[i].key, "member": m.member, "file": m.file, "row": s.rows[0],
+            "name": s.name, "address": s.address, "city": s.city, "country": s.country,
+            "os_id": s.os_id}
+
+
+def _review_pair(link, records, owners) -> ReviewPair:
+    a, b = _record_dict(link.a, records, owners), _record_dict(link.b, records, owners)
+    if a["record_id"] > b["record_id"]:
+        a, b = b, a
+    return ReviewPair(a, b, link.score, link.rule, link.fields)
+
+
+def _countries(facilities: list[Facility], themes: tuple[str, ...]) -> list[CountryRow]:
+    from .ingest.countries import country_name
+
+    by_country: dict[str, list[Facility]] = {}
+    for f in facilities:
+        by_country.setdefault(f.country, []).append(f)
+    rows = []
+    for c, facs in sorted(by_country.items()):
+        cells = {}
+        for t in themes:
+            levels = [f.themes.get(t, UNKNOWN) for f in facs]
+            cells[t] = {"worst": worst(levels),
+                        "high_or_worse": sum(1 for lvl in levels if at_least(lvl, HIGH))}
+        rows.append(CountryRow(c, country_name(c), len(facs),
+                               len({m for f in facs for m in f.members}), cells))
+    return rows

@@ -1,0 +1,102 @@
+"""`imvo aggregate`: merge members' supplier lists into one sector list of production locations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from . import common
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("aggregate")
+    @common.handle_errors
+    def aggregate(
+        paths: List[Path] = typer.Argument(..., help="Member lists (files or folders; each file is one member)."),
+        out: Optional[Path] = typer.Option(None, "--out", "-o", help="Sector workbook to write (.xlsx); required unless --format json."),
+        public: bool = typer.Option(False, "--public", help="The publishable list: no member names, purchase shares or anything that identifies a member."),
+        threshold: Optional[float] = typer.Option(None, "--threshold", help="Match score (0-1) at or above which two rows are one facility (default 0.86 or match.threshold)."),
+        review_threshold: Optional[float] = typer.Option(None, "--review-threshold", help="Score (0-1) from which uncertain pairs go to the Review sheet (default 0.70)."),
+        decisions: Optional[Path] = typer.Option(None, "--decisions", help="Reviewed pairs (csv/xlsx with a_id, b_id, decision = same|different), e.g. last run's workbook."),
+        previous: Optional[Path] = typer.Option(None, "--previous", help="A previous aggregate output (.json or .xlsx): facilities keep their ids."),
+        format: str = common.FormatOpt,
+        policy: Optional[Path] = common.PolicyOpt,
+        sector: Optional[str] = common.SectorOpt,
+        sheet: Optional[str] = common.SheetOpt,
+        map: Optional[List[str]] = common.MapOpt,
+        quiet: bool = common.QuietOpt,
+        debug: bool = common.DebugOpt,
+    ) -> None:
+        """Merge member lists into one sector list; shared suppliers, review pairs, heat map.
+
+        Exit 0 done, 2 a usage error or any member file unreadable (the outputs are still
+        written from the readable files, and each unreadable file is an error issue).
+
+        Example: imvo aggregate sample_data/members/ --out sector.xlsx
+        """
+        from ..aggregate import aggregate as run_aggregate
+        from ..model import ImvoError
+        from ..policy import load_policy
+        from ..report.jsonout import dumps
+
+        common.check_choice(format, ("table", "json"), "--format")
+        if out is None and format != "json":
+            raise ImvoError("--out is required (the sector workbook to write), unless --format json",
+                            code="usage", hint="for example --out sector.xlsx")
+        if out is not None and out.suffix.lower() != ".xlsx":
+            raise ImvoError("--out must be an .xlsx file", file=out, code="usage",
+                            hint="for example --out sector.xlsx")
+        for name, value in (("--threshold", threshold), ("--review-threshold", review_threshold)):
+            if value is not None and not 0 <= value <= 1:
+                raise ImvoError(f"{name} must be between 0 and 1, got {value}", code="usage")
+        from ..aggregate import member_files
+
+        files = member_files(paths)
+        guarded = list(files) + [p for p in (decisions, previous) if p is not None]
+        common.output_path_guard(out, guarded)
+        pol = load_policy(policy, near=paths[0] if paths else None)
+        decided = None
+        if decisions is not None:
+            from ..match.decisions import read_decisions
+            decided = read_decisions(decisions)
+        result = run_aggregate(files, pol, sector=sector, threshold=threshold,
+                               review_threshold=review_threshold, decisions=decided,
+                               previous=previous, public=public, sheet=sheet,
+                               column_map=common.parse_column_map(map))
+        if out is not None:
+            from ..export.sector import write_sector_workbook
+            write_sector_workbook(result, out)
+        if format == "json":
+            typer.echo(dumps(result.to_dict()), nl=False)
+        elif not quiet:
+            _render_summary(result, out)
+        for path in result.unreadable:
+            issue = next(i for i in result.issues if i.file == path and i.severity == "error")
+            common.stderr(f"imvo: error: {issue.location()}: {issue.message}"
+                          + (f" ({issue.hint})" if issue.hint else ""))
+        raise typer.Exit(common.EXIT_INPUT if result.unreadable else common.EXIT_OK)
+
+
+def _render_summary(result, out) -> None:
+    from rich.table import Table
+
+    from ..report.console import LEVEL_STYLE, console
+
+    s = result.summary()
+    con = console()
+    con.print(f"{s['members']} members, {s['rows']:,} rows -> {s['facilities']:,} production "
+              f"locations, {s['shared_facilities']:,} shared by 2+ members; "
+              f"{s['review_pairs']:,} pairs to review"
+              + (f", {s['decisions_applied']} decisions applied" if s["decisions_applied"] else ""))
+    table = Table(title="Shared suppliers (top 15)", show_lines=False)
+    for col in ("Facility", "Name", "Country", "Members", "Risk"):
+        table.add_column(col)
+    for f in result.shared[:15]:
+        table.add_row(f.facility_id, f.name, f.country, str(f.member_count),
+                      f"[{LEVEL_STYLE.get(f.risk_level, '')}]{f.risk_level}[/]")
+    if result.shared:
+        con.print(table)
+    if out is not None:
+        con.print(f"wrote {out}" + (" (public version)" if result.public else ""))

@@ -1,0 +1,133 @@
+"""Stable facility ids: derived from content, and carried over from a previous output.
+
+A new facility's id is a hash of the smallest record id in it (record ids are hashes of
+country, normalised name and normalised address), so neither row order nor input order can
+change it. With a previous output, a facility keeps the id that most of its records (or its
+Open Supply Hub id) had last time; when two facilities claim one old id, the one with more
+records from it keeps it and the other gets a new id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..model import ImvoError
+
+
+@dataclass(slots=True)
+class PreviousIds:
+    """What a previous sector output said: record id -> facility id, OS Hub id -> facility id."""
+
+    by_record: dict[str, str] = field(default_factory=dict)
+    by_os_id: dict[str, str] = field(default_factory=dict)
+    issued: set[str] = field(default_factory=set)
+
+
+def fresh_id(record_keys: list[str]) -> str:
+    seed = min(record_keys)
+    return "F" + hashlib.blake2b(seed.encode("utf-8"), digest_size=5).hexdigest().upper()
+
+
+def assign_ids(groups: list[list[str]], os_ids: list[list[str]],
+               previous: PreviousIds | None = None) -> list[str]:
+    """One id per group of record keys (same order as `groups`)."""
+    previous = previous or PreviousIds()
+    ids: list[str | None] = [None] * len(groups)
+    claims = []
+    for g, keys in enumerate(groups):
+        votes = Counter(previous.by_record[k] for k in keys if k in previous.by_record)
+        for o in os_ids[g]:
+            if o in previous.by_os_id:
+                votes[previous.by_os_id[o]] += 1
+        for old, n in votes.items():
+            claims.append((-n, old, min(keys), g))
+    taken: set[str] = set()
+    for _, old, _, g in sorted(claims):
+        if ids[g] is None and old not in taken:
+            ids[g] = old
+            taken.add(old)
+    used = taken | previous.issued
+    for g, keys in enumerate(groups):
+        if ids[g] is None:
+            new = fresh_id(keys)
+            n = 2
+            while new in used:
+                new = fresh_id([f"{min(keys)}#{n}"])
+                n += 1
+            ids[g] = new
+            used.add(new)
+    return ids  # type: ignore[return-value]
+
+
+def read_previous(path: str | Path) -> PreviousIds:
+    """Facility ids from a previous `imvo aggregate` output: its JSON or its workbook."""
+    path = Path(path)
+    if not path.is_file():
+        raise ImvoError("previous output not found", file=path, code="previous-missing",
+                        hint="give the JSON or workbook of an earlier imvo aggregate run")
+    if path.suffix.lower() == ".json":
+        return _from_json(path)
+    return _from_workbook(path)
+
+
+def _from_json(path: Path) -> PreviousIds:
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ImvoError(f"previous output is not valid JSON: {exc}", file=path,
+                        code="previous-invalid", hint="give an imvo.aggregate/1 JSON file") from None
+    if not isinstance(doc, dict) or doc.get("schema") != "imvo.aggregate/1":
+        raise ImvoError("previous output is not an imvo.aggregate/1 document", file=path,
+                        code="previous-invalid", hint="give the JSON of an earlier imvo aggregate run")
+    prev = PreviousIds()
+    for fac in doc.get("facilities", []):
+        fid = fac.get("facility_id")
+        if not fid:
+            continue
+        prev.issued.add(fid)
+        for key in fac.get("record_ids", []):
+            prev.by_record.setdefault(key, fid)
+        for rec in fac.get("records", []) or []:
+            if isinstance(rec, dict) and rec.get("record_id"):
+                prev.by_record.setdefault(rec["record_id"], fid)
+        for o in fac.get("os_ids", []):
+            prev.by_os_id.setdefault(o, fid)
+    return prev
+
+
+def _from_workbook(path: Path) -> PreviousIds:
+    from ..ingest.readers import read_sheets
+
+    sheets = {s.name: s for s in read_sheets(path)}
+    sheet = sheets.get("Production locations")
+    if sheet is None:
+        raise ImvoError("previous workbook has no 'Production locations' sheet", file=path,
+                        code="previous-invalid", hint="give the sector workbook of an earlier imvo aggregate run")
+    rows = sheet.load(None)
+    if not rows:
+        return PreviousIds()
+    head = [str(c or "") for c in rows[0]]
+    need = ("Facility ID", "Record IDs")
+    for col in need:
+        if col not in head:
+            raise ImvoError(f"previous workbook lacks the column {col!r}", file=path,
+                            sheet="Production locations", code="previous-invalid",
+                            hint="give the sector workbook of an earlier imvo aggregate run")
+    i_id, i_rec = head.index("Facility ID"), head.index("Record IDs")
+    i_os = head.index("OS IDs") if "OS IDs" in head else None
+    prev = PreviousIds()
+    for row in rows[1:]:
+        fid = str(row[i_id] or "").strip() if len(row) > i_id else ""
+        if not fid:
+            continue
+        prev.issued.add(fid)
+        for key in str(row[i_rec] or "").split():
+            prev.by_record.setdefault(key.strip(" |"), fid)
+        if i_os is not None and len(row) > i_os:
+            for o in str(row[i_os] or "").replace("|", " ").split():
+                prev.by_os_id.setdefault(o, fid)
+    return prev

@@ -1,0 +1,179 @@
+"""Normalise facility names and addresses so spellings of one factory compare as equal.
+
+Names: transliterate (anyascii), fold case, drop punctuation, glue abbreviations written with
+dots or spaces ("S.R.L.", "s r o"), then remove legal forms in many languages and spellings
+("Co., Ltd.", "(Pvt.) Ltd.", "Sanayi ve Ticaret A.S.", "Cong ty TNHH", "Youxian Gongsi").
+Addresses: the same folding plus common abbreviations, numbers and postal codes.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from anyascii import anyascii
+
+# Legal forms as token sequences (after folding and gluing single letters). Longest first
+# wins, so "sa de cv" goes before "sa". Sources: company-register abbreviations of the
+# countries that make most of the world's garments, shoes, stone and metal goods.
+LEGAL_FORMS: tuple[str, ...] = (
+    # English and common-law countries (IN, PK, BD, LK, HK, SG, MY, UK, US)
+    "private limited company", "private limited", "public limited company", "limited company",
+    "limited liability company", "limited liability partnership", "company limited",
+    "pvt ltd", "pvt limited", "pte ltd", "pty ltd", "sdn bhd", "co ltd", "co limited",
+    "corp ltd", "ltd co", "joint stock company", "joint stock", "holding company",
+    "incorporated", "corporation", "limited", "company", "ltd", "llc", "llp", "lllp", "plc",
+    "pvt", "pte", "pty", "inc", "corp", "co", "bhd", "opc", "jsc", "jv",
+    # German, Dutch, Austrian, Swiss, Scandinavian
+    "gmbh and co kg", "gmbh co kg", "gmbh", "mbh", "ag", "kg", "ohg", "ug", "ev", "bv", "nv",
+    "vof", "cv", "ab", "as", "asa", "aps", "oy", "oyj", "hf", "ehf",
+    # Romance languages and Latin America
+    "sa de cv", "s de rl de cv", "s de rl", "sapi de cv", "sa de rl", "sas", "sarl", "eurl",
+    "sasu", "snc", "sa", "srl", "srls", "spa", "sl", "slu", "sll", "sc", "scs", "sca",
+    "lda", "ltda", "eireli", "me", "epp", "cia", "y cia", "e hijos", "e hijo",
+    # Central and Eastern Europe, Balkans, Baltics
+    "sp zoo", "spzoo", "sp z oo", "sro", "spol sro", "as", "kft", "zrt", "nyrt", "bt", "doo",
+    "dd", "ad", "ead", "ood", "eood", "ooo", "zao", "oao", "pao", "tov", "uab", "sia", "ou",
+    # Turkey
+    "sanayi ve ticaret limited sirketi", "sanayi ve ticaret anonim sirketi",
+    "sanayi ve ticaret ltd sti", "sanayi ve ticaret as", "sanayi ve ticaret",
+    "san ve tic ltd sti", "san ve tic as", "san ve tic", "san tic ltd sti", "san tic as",
+    "san tic", "ithalat ihracat", "ic ve dis ticaret", "limited sirketi", "anonim sirketi",
+    "ltd sti", "ltd sirketi", "sti",
+    # Greece, Cyprus, Middle East, North Africa
+    "ae", "epe", "ike", "sae", "wll", "fze", "fzco", "fzc", "fzllc", "sarl au",
+    # South and South-East Asia
+    "cong ty tnhh mtv", "cong ty tnhh", "cong ty co phan", "cong ty", "tnhh mtv", "tnhh",
+    "co phan", "ctcp", "pt tbk", "tbk", "pt", "cv", "ud", "pma", "bhd", "public co",
+    "public company limited", "pcl", "sole co",
+    # China, Taiwan, Japan, Korea (transliterated)
+    "youxian zeren gongsi", "youxian gongsi", "gufen youxian gongsi", "gongsi",
+    "you xian ze ren gong si", "gu fen you xian gong si", "you xian gong si", "gong si",
+    "kabushiki kaisha", "kabushikigaisha", "yugen kaisha", "godo kaisha", "kk", "yk", "gk",
+    "jusik hoesa", "chusik hoesa", "yuhan hoesa",
+)
+
+# Words that say what a factory does rather than which factory it is: they count, but less.
+GENERIC_WORDS: frozenset[str] = frozenset("""
+apparel apparels garment garments clothing clothes fashion fashions textile textiles tekstil
+textil textiles textilwerk knit knits knitting knitwear knitted weaving spinning dyeing mills
+mill manufacturing manufacturer manufacturers manufactory mfg factory factories fabrik fabrika
+industry industries industrial industria industrias industrie sanayi ticaret trading traders
+trade exports export exporters import imports group international intl global enterprise
+enterprises products product works the and of y e et und en fashions wear sportswear
+city province county district
+""".split())
+
+# Address abbreviations, folded to one spelling.
+ADDRESS_WORDS: dict[str, str] = {
+    "rd": "road", "st": "street", "str": "street", "strasse": "street", "straat": "street",
+    "ave": "avenue", "av": "avenue", "avda": "avenue", "blvd": "boulevard", "hwy": "highway",
+    "ln": "lane", "dr": "drive", "bldg": "building", "blk": "block", "flr": "floor", "fl": "floor",
+    "ind": "industrial", "indl": "industrial", "industri": "industrial", "est": "estate",
+    "dist": "district", "distt": "district", "qu": "district", "prov": "province",
+    "twn": "town", "zn": "zone", "jl": "jalan", "jln": "jalan", "kec": "kecamatan",
+    "kab": "kabupaten", "cd": "cadde", "cad": "cadde", "sk": "sokak", "sok": "sokak",
+    "mah": "mahalle", "mh": "mahalle", "osb": "organize sanayi", "no": "", "nr": "", "number": "",
+    "num": "", "p": "", "o": "", "po": "", "box": "", "the": "", "of": "", "and": "",
+}
+# Words in addresses that carry no location (dropped from address tokens).
+ADDRESS_FILLER: frozenset[str] = frozenset({"", "china", "prc", "pr", "india", "bangladesh",
+                                            "vietnam", "turkey", "turkiye", "province"})
+
+_SPLIT = re.compile(r"[^0-9a-z]+")
+_NUMBER = re.compile(r"\d+")
+_LEGAL_SEQS = sorted({tuple(f.split()) for f in LEGAL_FORMS}, key=len, reverse=True)
+_MAX_LEGAL = max(len(s) for s in _LEGAL_SEQS)
+_LEGAL_SET = {s for s in _LEGAL_SEQS}
+
+
+def fold(text: str | None) -> str:
+    """Transliterate to ASCII, split CJK pinyin run-ons, fold case, '&' to 'and'."""
+    if not text:
+        return ""
+    if text.isascii():
+        ascii_text = text
+    else:
+        # anyascii writes each CJK syllable capitalised ("ShangHai"): split them into words.
+        ascii_text = anyascii(text)
+        if ascii_text != text:
+            ascii_text = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", ascii_text)
+    return ascii_text.lower().replace("&", " and ").replace("+", " and ")
+
+
+def _glue_letters(tokens: list[str]) -> list[str]:
+    """Join runs of single letters: 's r o' -> 'sro', 'b v' -> 'bv' (dotted abbreviations)."""
+    out: list[str] = []
+    run: list[str] = []
+    for t in tokens:
+        if len(t) == 1 and t.isalpha():
+            run.append(t)
+            continue
+        if run:
+            out.append("".join(run))
+            run = []
+        out.append(t)
+    if run:
+        out.append("".join(run))
+    return out
+
+
+def tokens_of(text: str | None) -> list[str]:
+    """Folded word tokens; dotted abbreviations glued ("Co.,Ltd." -> co ltd, "S.A." -> sa)."""
+    s = fold(text)
+    # An apostrophe inside a word is not a word break ("Bao'an" -> baoan).
+    s = re.sub(r"(?<=[a-z])['\u2019`](?=[a-z])", "", s)
+    return _glue_letters([t for t in _SPLIT.split(s) if t])
+
+
+def strip_legal_forms(tokens: list[str]) -> list[str]:
+    """Remove legal-form token sequences anywhere in the name (PT comes first in Indonesia)."""
+    out: list[str] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        for size in range(min(_MAX_LEGAL, n - i), 0, -1):
+            if tuple(tokens[i:i + size]) in _LEGAL_SET:
+                i += size
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
+@lru_cache(maxsize=200_000)
+def normalise_name(name: str | None) -> str:
+    """A name as comparable words: transliterated, folded, no punctuation, no legal forms."""
+    tokens = tokens_of(name)
+    stripped = strip_legal_forms(tokens)
+    return " ".join(stripped or tokens)
+
+
+def core_name(normalised: str) -> str:
+    """The distinctive words of a normalised name (generic trade words removed)."""
+    words = [t for t in normalised.split() if t not in GENERIC_WORDS]
+    return " ".join(words) if words else normalised
+
+
+@lru_cache(maxsize=200_000)
+def normalise_address(address: str | None) -> str:
+    """An address as comparable words: folded, abbreviations expanded, filler dropped."""
+    out = []
+    for t in tokens_of(address):
+        t = ADDRESS_WORDS.get(t, t)
+        if t in ADDRESS_FILLER:
+            continue
+        out.extend(t.split())
+    return " ".join(out)
+
+
+def address_numbers(normalised_address: str) -> frozenset[str]:
+    """House, lot, plot and kilometre numbers (1-3 digits): the part of an address that pins a
+    site. Longer numbers are mostly postal codes, which a whole district shares."""
+    return frozenset(n.lstrip("0") or "0" for n in _NUMBER.findall(normalised_address)
+                     if len(n) <= 3)
+
+
+def compact(text: str) -> str:
+    """Without spaces, so 'hai ning' equals 'haining' (spacing artefacts of transliteration)."""
+    return text.replace(" ", "")

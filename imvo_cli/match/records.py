@@ -1,0 +1,78 @@
+"""The unit of matching: one production location as one member listed it, pre-normalised."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from .normalise import (address_numbers, compact, core_name, normalise_address, normalise_name,
+                        tokens_of)
+
+# Words that number a unit or site ("Unit 3", "Saigon II", "No.2 Branch"): two names that
+# differ only here are sister factories, not spellings of one.
+_ORDINALS = {"i": "1", "ii": "2", "ll": "2", "iii": "3", "lll": "3", "iv": "4", "vi": "6",
+             "vii": "7", "viii": "8", "ix": "9", "x": "10", "one": "1", "two": "2", "three": "3",
+             "four": "4", "five": "5", "six": "6", "first": "1", "second": "2", "third": "3",
+             "fourth": "4", "fifth": "5", "1st": "1", "2nd": "2", "3rd": "3", "4th": "4",
+             "5th": "5"}
+# Too common as letters or words to read as numbers without a "Unit"/"No." before them.
+_AMBIGUOUS = frozenset({"i", "x", "one"})
+_UNIT_WORDS = frozenset({"unit", "branch", "plant", "factory", "site", "no", "phase", "line",
+                         "division", "building", "bldg", "block"})
+
+
+def record_key(country: str | None, name: str, address: str | None) -> str:
+    """A content id for one spelling of a location: what decisions and --previous refer to."""
+    text = "|".join((country or "", normalise_name(name), normalise_address(address)))
+    return "R" + hashlib.blake2b(text.encode("utf-8"), digest_size=5).hexdigest().upper()
+
+
+def name_marks(name: str) -> frozenset[str]:
+    """Unit numbers in a name: digits, roman numerals and ordinal words, as digits."""
+    tokens = tokens_of(name)
+    marks = set()
+    for i, t in enumerate(tokens):
+        if t.isdigit():
+            marks.add(t.lstrip("0") or "0")
+        elif t in _ORDINALS and (t not in ("i", "x", "one") or (i and tokens[i - 1] in _UNIT_WORDS)):
+            marks.add(_ORDINALS[t])
+        elif re.fullmatch(r"[a-z]+\d+|\d+[a-z]+", t) and t not in _ORDINALS:
+            marks.add(t)  # "mxp5", "kat3" style site codes
+    return frozenset(marks)
+
+
+@dataclass(slots=True)
+class MatchRecord:
+    """One location as listed by one member; `ref` points back to the caller's object."""
+
+    ref: int
+    key: str
+    name: str
+    country: str | None
+    address: str | None = None
+    city: str | None = None
+    postal_code: str | None = None
+    os_id: str | None = None
+    norm_name: str = ""
+    core: str = ""
+    core_compact: str = ""
+    norm_address: str = ""
+    numbers: frozenset[str] = frozenset()
+    norm_city: str = ""
+    marks: frozenset[str] = frozenset()
+
+
+def make_record(ref: int, name: str, country: str | None, address: str | None = None,
+                city: str | None = None, postal_code: str | None = None,
+                os_id: str | None = None) -> MatchRecord:
+    norm = normalise_name(name)
+    core = " ".join(_ORDINALS.get(t, t) if t not in _AMBIGUOUS else t
+                    for t in core_name(norm).split())
+    addr = normalise_address(address)
+    return MatchRecord(
+        ref=ref, key=record_key(country, name, address), name=name, country=country,
+        address=address, city=city, postal_code=postal_code, os_id=os_id, norm_name=norm,
+        core=core, core_compact=compact(core), norm_address=addr,
+        numbers=address_numbers(addr), norm_city=compact(" ".join(tokens_of(city))),
+        marks=name_marks(name))

@@ -1,0 +1,130 @@
+"""Score a pair of records: per-field similarities combined into one number in 0..1.
+
+The rules, in order:
+1. the same Open Supply Hub id is a sure match (1.0); two different ids cap the pair below
+   any sensible threshold (0.80), since OS Hub has already told them apart;
+2. the name decides: without a similar name (< 0.5) nothing else can make a match, because
+   industrial parks and multi-tenant buildings put many factories at one address;
+3. different unit numbers in the names ("Unit 3" / "Unit 4", "II" / "III") cap the pair at 0.80;
+4. otherwise name, address and city are averaged with weights 0.55 / 0.35 / 0.10; a missing
+   address costs certainty (name x 0.93), different house or plot numbers weaken the address,
+   and a vague address (no house/plot number) cannot carry a doubtful name (< 0.9).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from .records import MatchRecord
+
+W_NAME, W_ADDRESS, W_CITY = 0.55, 0.35, 0.10
+NAME_FLOOR = 0.50
+SISTER_CAP = 0.80
+NO_ADDRESS_FACTOR = 0.93
+SUBSET_CREDIT = 0.90  # all distinctive words of one name inside the other
+SINGLE_WORD_SUBSET_CREDIT = 0.80
+VAGUE_ADDRESS_CAP = 0.60
+
+
+@dataclass(frozen=True, slots=True)
+class PairScore:
+    score: float
+    rule: str  # "os_id" | "score" | "os_id-differs" | "unit-differs" | "name-too-different"
+    name: float
+    address: float | None
+    city: float | None
+    os_id: bool | None  # True same, False different, None not both given
+
+    def fields(self) -> dict:
+        return {"name": self.name, "address": self.address, "city": self.city,
+                "os_id": self.os_id}
+
+
+def name_similarity(a: MatchRecord, b: MatchRecord) -> float:
+    """Best of word-order-free, spacing-free and subset comparison of the distinctive words."""
+    sort = fuzz.token_sort_ratio(a.core, b.core)
+    flat = fuzz.ratio(a.core_compact, b.core_compact)
+    best = max(sort, flat)
+    # "Jung Myung Textile" inside "Jung Myung Textile (Shaowu)": a subset of 2+ distinctive
+    # words is strong, one shared word ("Hanes") is not.
+    shorter = min(a.core, b.core, key=len)
+    if shorter.count(" ") >= 1:
+        best = max(best, SUBSET_CREDIT * fuzz.token_set_ratio(a.core, b.core))
+    elif len(shorter) >= 4:
+        best = max(best, SINGLE_WORD_SUBSET_CREDIT * fuzz.token_set_ratio(a.core, b.core))
+    elif a.core == b.core and a.norm_name != b.norm_name:
+        # "AKH Apparels" / "AKH Fashions": one short distinctive word; the trade words count.
+        best = (best + fuzz.token_sort_ratio(a.norm_name, b.norm_name)) / 2
+    return best / 100.0
+
+
+def address_specific(r: MatchRecord) -> bool:
+    """An address that pins a site: a house, plot or km number and a few words."""
+    return bool(r.numbers) and r.norm_address.count(" ") >= 3
+
+
+def address_similarity(a: MatchRecord, b: MatchRecord) -> float | None:
+    if not a.norm_address or not b.norm_address:
+        return None
+    sim = (fuzz.token_set_ratio(a.norm_address, b.norm_address)
+           + fuzz.token_sort_ratio(a.norm_address, b.norm_address)) / 200.0
+    if a.numbers and b.numbers:
+        overlap = len(a.numbers & b.numbers) / len(a.numbers | b.numbers)
+        if overlap >= 0.5:
+            sim = min(1.0, sim + 0.1)
+        elif overlap == 0:
+            sim *= 0.7  # same street, another plot: maybe the neighbour
+        else:
+            sim *= 0.9
+    return sim
+
+
+def city_similarity(a: MatchRecord, b: MatchRecord) -> float | None:
+    if a.norm_city and b.norm_city:
+        return fuzz.ratio(a.norm_city, b.norm_city) / 100.0
+    if a.postal_code and b.postal_code:
+        return 1.0 if a.postal_code.replace(" ", "") == b.postal_code.replace(" ", "") else 0.0
+    return None
+
+
+def score_pair(a: MatchRecord, b: MatchRecord) -> PairScore:
+    if a.country != b.country:
+        return PairScore(0.0, "country-differs", 0.0, None, None, None)
+    same_os = None
+    if a.os_id and b.os_id:
+        same_os = a.os_id == b.os_id
+    name = name_similarity(a, b)
+    address = address_similarity(a, b)
+    city = city_similarity(a, b)
+    if same_os:
+        return PairScore(1.0, "os_id", round(name, 3), _r(address), _r(city), True)
+    if address is not None and name < 0.9 and not (address_specific(a) and address_specific(b)):
+        # "Savar, Dhaka 1340" fits hundreds of factories: weak support for a doubtful name.
+        address = min(address, VAGUE_ADDRESS_CAP)
+    if address is None:
+        score = name * NO_ADDRESS_FACTOR
+        if city is not None:
+            score = (score * (W_NAME + W_ADDRESS) + city * W_CITY) / (W_NAME + W_ADDRESS + W_CITY)
+    elif city is None:
+        score = (name * W_NAME + address * (W_ADDRESS + W_CITY))
+    else:
+        score = name * W_NAME + address * W_ADDRESS + city * W_CITY
+    rule = "score"
+    if name < NAME_FLOOR:
+        score, rule = min(score, name), "name-too-different"
+    elif a.marks != b.marks and (a.marks and b.marks or _one_sided_unit(a, b)):
+        score, rule = min(score, SISTER_CAP), "unit-differs"
+    if same_os is False:
+        score, rule = min(score, SISTER_CAP), "os_id-differs"
+    return PairScore(round(score, 3), rule, round(name, 3), _r(address), _r(city), same_os)
+
+
+def _one_sided_unit(a: MatchRecord, b: MatchRecord) -> bool:
+    """'Nan Yang Garment 3' against 'Nan Yang Garment': a numbered sister site."""
+    return bool(a.marks) != bool(b.marks)
+
+
+def _r(x: float | None) -> float | None:
+    return None if x is None else round(x, 3)

@@ -1,0 +1,149 @@
+"""The aggregate library: members, facilities, every row accounted for, public version, ids."""
+
+import csv
+import json
+
+import pytest
+
+from imvo_cli.aggregate import aggregate, disclosure_score, member_files, MemberSummary
+from imvo_cli.match.ids import read_previous
+from imvo_cli.report.jsonout import dumps
+
+HEADER = ["ID", "Name", "Address", "City", "Country", "Tier", "Supplies to", "Process",
+          "Purchase share", "OS ID"]
+
+# Three members; "Qianrun" and "Weijie" recur with other spellings, one row lacks a country.
+ALPHA = [
+    ["A1", "Shanghai Qianrun Garments Co.,Ltd", "NO. 233 Lane 1888, Daye Road, Wuqiao Industrial Zone", "Shanghai", "China", "1", "", "sewing", "40%", ""],
+    ["A2", "Shanghai Weijie Garment Co. Ltd", "1228 Huiping Road, Nanxiang", "Shanghai", "China", "1", "", "sewing", "30%", ""],
+    ["A3", "Ningbo Dyeing Mill", "8 Harbour Road", "Ningbo", "China", "2", "A1", "dyeing", "", ""],
+    ["A4", "Nameless Country Ltd", "1 Nowhere Street", "Nowhere", "", "1", "", "", "", ""],
+]
+BETA = [
+    ["B1", "SHANGHAI QIANRUN GARMENTS CO., LTD", "No.233, Lane1888, Daye Road, WuQiao Industrial Zone", "Shanghai", "CN", "1", "", "sewing", "10%", ""],
+    ["B2", "Dhaka Knit Composite Ltd", "Plot 12, BSCIC Industrial Estate", "Gazipur", "Bangladesh", "1", "", "knitting", "", ""],
+]
+GAMMA = [
+    ["C1", "Shanghai Weijie Garment Co., Ltd.", "No. 1228, Huiping Road, Nanxiang Town", "Shanghai", "China", "1", "", "", "", ""],
+    ["C2", "Shanghai Qianrun Garments", "233 Lane 1888 Daye Road", "Shanghai", "China", "1", "", "", "", ""],
+]
+
+
+def write_member(path, rows, company=None):
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        if company:
+            w.writerow(["Company:", company])
+        w.writerow(HEADER)
+        w.writerows(rows)
+    return path
+
+
+@pytest.fixture
+def members(tmp_path):
+    folder = tmp_path / "members"
+    folder.mkdir()
+    write_member(folder / "alpha.csv", ALPHA, company="Alpha Fashion B.V.")
+    write_member(folder / "beta.csv", BETA)
+    write_member(folder / "gamma.csv", GAMMA)
+    (folder / "~$alpha.csv").write_text("lock file")
+    (folder / ".hidden.csv").write_text("name,country\nx,NL\n")
+    return folder
+
+
+def test_member_files_skip_lock_and_hidden_files(members):
+    assert [p.name for p in member_files([members])] == ["alpha.csv", "beta.csv", "gamma.csv"]
+
+
+def test_every_row_ends_in_one_facility_or_an_error(members):
+    result = aggregate([members])
+    seen = [(r.file, r.row) for f in result.facilities for r in f.records]
+    assert len(seen) == len(set(seen))
+    errors = {(i.file, i.row) for i in result.issues if i.severity == "error"}
+    for m in result.members:
+        mine = [row for file, row in seen if file == m.file]
+        assert len(mine) + m.rejected_rows + m.example_rows == m.rows
+    assert any(i.code == "missing-country" for i in result.issues)
+    assert not set(seen) & errors
+
+
+def test_members_and_shared_facilities(members):
+    result = aggregate([members])
+    assert [m.member for m in result.members] == ["Alpha Fashion B.V.", "beta", "gamma"]
+    shared = result.shared
+    assert [f.member_count for f in shared] == [3, 2]
+    qianrun = shared[0]
+    assert qianrun.name.casefold().startswith("shanghai qianrun")
+    assert qianrun.members == ["Alpha Fashion B.V.", "beta", "gamma"]
+    assert qianrun.purchase_shares == {"Alpha Fashion B.V.": 0.4, "beta": 0.1}
+    assert qianrun.matches and all({"name", "address", "city", "os_id"} == set(m["fields"])
+                                   for m in qianrun.matches)
+    assert len(result.facilities) == 4  # qianrun, weijie, ningbo mill, dhaka knit
+
+
+def test_member_disclosure_figures(members):
+    alpha = aggregate([members]).members[0]
+    assert alpha.rows == 4 and alpha.suppliers == 3 and alpha.rejected_rows == 1
+    assert alpha.tiers_disclosed == [1, 2]
+    assert alpha.beyond_tier1_share == pytest.approx(1 / 3, abs=0.001)
+    assert alpha.address_completeness == 1.0
+    assert alpha.disclosure_score == disclosure_score(alpha) == round(100 * (0.4 + 0.3 * 2 / 3 + 0.2))
+
+
+def test_disclosure_score_formula():
+    m = MemberSummary("m", "f", True, suppliers=10, tiers_disclosed=[1, 2, 3, 4],
+                      address_completeness=0.5, activity_share=1.0, identifier_share=0.5)
+    assert disclosure_score(m) == 75  # 20 + 30 + 20 + 5
+
+
+def test_unreadable_file_is_an_issue_not_an_abort(members):
+    (members / "broken.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    result = aggregate([members])
+    assert result.unreadable == [str(members / "broken.xlsx")]
+    assert any(i.file == str(members / "broken.xlsx") and i.severity == "error" for i in result.issues)
+    assert len(result.facilities) == 4
+
+
+def test_public_version_names_no_member(members):
+    doc = aggregate([members], public=True).to_dict()
+    text = dumps(doc)
+    for secret in ("Alpha Fashion", "beta", "gamma", "alpha.csv", "purchase_share"):
+        assert secret not in text
+    assert doc["members"] == [] and doc["review"] == []
+    assert all("records" not in f and "members" not in f for f in doc["facilities"])
+    assert max(f["member_count"] for f in doc["facilities"]) == 3
+
+
+def test_ids_do_not_depend_on_input_order(members):
+    files = member_files([members])
+    a = {f.facility_id: sorted(f.record_ids) for f in aggregate(files).facilities}
+    b = {f.facility_id: sorted(f.record_ids) for f in aggregate(files[::-1]).facilities}
+    assert a == b
+    assert dumps(aggregate([members]).to_dict()) == dumps(aggregate([members]).to_dict())
+
+
+def test_previous_output_keeps_ids_when_a_new_spelling_arrives(members, tmp_path):
+    first = aggregate([members])
+    prev_path = tmp_path / "sector.json"
+    prev_path.write_text(dumps(first.to_dict()))
+    weijie_id = next(f.facility_id for f in first.facilities if "Weijie" in f.name)
+    # A new member spells Weijie so that its record id sorts first: without --previous the
+    # content-derived id would change.
+    newcomer = write_member(members / "delta.csv", [["D1", "Shanghai Weijie Garment Company",
+                                                      "1228 Huiping Rd, Nanxiang Town", "Shanghai", "China", "1", "", "", "", ""]])
+    prev = read_previous(prev_path)
+    second = aggregate([members], previous=prev)
+    weijie = next(f for f in second.facilities if "delta" in f.members)
+    assert weijie.facility_id == weijie_id and len(weijie.members) == 3
+    assert {f.facility_id for f in first.facilities} == {f.facility_id for f in second.facilities}
+    newcomer.unlink()
+
+
+def test_to_dict_shape(members):
+    doc = json.loads(dumps(aggregate([members]).to_dict()))
+    assert doc["schema"] == "imvo.aggregate/1"
+    assert {"member", "file", "rows", "facilities"} <= set(doc["members"][0])
+    f = doc["facilities"][0]
+    assert {"facility_id", "name", "country", "members", "records", "risk"} <= set(f)
+    assert {"member", "file", "row"} <= set(f["records"][0])
+    assert doc["summary"]["records"] + doc["summary"]["rejected_rows"] == doc["summary"]["rows"]

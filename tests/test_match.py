@@ -1,0 +1,155 @@
+"""Pair scoring, blocking, clustering with decisions, stable ids and decisions files."""
+
+import csv
+import random
+
+import pytest
+
+from imvo_cli.match import candidate_pairs, make_record, match_records, score_pair
+from imvo_cli.match.decisions import read_decisions
+from imvo_cli.match.ids import PreviousIds, assign_ids, fresh_id
+from imvo_cli.model import ImvoError
+
+
+def rec(i, name, country="CN", address=None, city=None, os_id=None, postal=None):
+    return make_record(i, name, country, address, city, postal, os_id)
+
+
+def test_same_os_id_is_a_sure_match():
+    s = score_pair(rec(0, "Alpha Garments", os_id="CN2019303BQ3FZP"),
+                   rec(1, "Totally Other Name", os_id="CN2019303BQ3FZP"))
+    assert s.score == 1.0 and s.rule == "os_id" and s.os_id is True
+
+
+def test_different_os_ids_never_merge_on_their_own():
+    s = score_pair(rec(0, "Alpha Garments", "CN", "12 Long Road, Ningbo", os_id="CN2019303BQ3FZP"),
+                   rec(1, "Alpha Garments", "CN", "12 Long Road, Ningbo", os_id="CN2020303BQ3FZQ"))
+    assert s.score <= 0.80 and s.rule == "os_id-differs"
+
+
+def test_a_shared_address_alone_is_not_a_match():
+    address = "Building 3, No. 198 Huaxia Road, Lujia Town, Kunshan"
+    s = score_pair(rec(0, "Kunshan Xinhantang Textile Products Co., Ltd.", address=address),
+                   rec(1, "Suzhou Bright Star Garments Ltd", address=address))
+    assert s.address == 1.0
+    assert s.score < 0.70 and s.rule == "name-too-different"
+
+
+def test_spellings_of_one_factory_score_high_with_per_field_evidence():
+    s = score_pair(
+        rec(0, "Shanghai Qianrun Garments Co.,Ltd", address="NO. 233 Lane 1888,Daye Road,Wuqiao industrial Zone,Fengxian District"),
+        rec(1, "Shanghai Qianrun Garments Co., Ltd", address="No.233, Lane1888, Daye Road,, WuQiao Industrial Zone,, FengXian District"))
+    assert s.score >= 0.9
+    assert set(s.fields()) == {"name", "address", "city", "os_id"}
+    assert s.fields()["name"] == 1.0
+
+
+def test_numbered_sister_units_are_capped_below_the_threshold():
+    s = score_pair(rec(0, "Jeans Knit Private Ltd Unit 3", "IN", "Peenya Industrial Area, Bangalore"),
+                   rec(1, "Jeans Knit Private Ltd Unit 4", "IN", "Peenya Industrial Area, Bangalore"))
+    assert s.score <= 0.80 and s.rule == "unit-differs"
+
+
+def test_different_countries_never_match():
+    assert score_pair(rec(0, "Alpha", "CN"), rec(1, "Alpha", "VN")).score == 0.0
+
+
+def _park():
+    """Three factories in one multi-tenant building, plus two spellings of one of them."""
+    address = "Block 4, No. 18 Xinxing Industrial Zone, Dongguan"
+    return [
+        rec(0, "Chung Tai Garment Factory", address=address),
+        rec(1, "Dongguan Wing Luen Knitting Factory", address=address),
+        rec(2, "Evergreen Shoes Co., Ltd.", address=address),
+        rec(3, "CHUNG TAI GARMENT FTY LTD", address="No.18 Xinxing Industrial Zone, Block 4, Dongguan City"),
+    ]
+
+
+def test_clustering_keeps_tenants_of_one_building_apart():
+    result = match_records(_park())
+    assert sorted(result.groups) == [[0, 3], [1], [2]]
+    (link,) = [ln for ln in result.links]
+    assert {link.a, link.b} == {0, 3} and link.fields["name"] >= 0.9
+
+
+def test_decisions_override_the_score():
+    records = _park()
+    keys = {r.ref: r.key for r in records}
+    different = {frozenset((keys[0], keys[3])): "different"}
+    assert sorted(match_records(records, decisions=different).groups) == [[0], [1], [2], [3]]
+    same = {frozenset((keys[1], keys[2])): "same"}
+    result = match_records(records, decisions=same)
+    assert [1, 2] in result.groups and result.decided == 1
+    assert any(ln.rule == "decision" for ln in result.links)
+
+
+def test_uncertain_pairs_go_to_review_and_decided_pairs_do_not():
+    records = [rec(0, "Epyllion Style Ltd.", "BD", "Nayapara, Vhawal Mirzapur, Gazipur Sadar, Gazipur"),
+               rec(1, "Eypllion Style Ltd.", "BD", "Bahadurpur, Vawal Mirzapur, Gazipur Sadar, Gazipur, 1703")]
+    result = match_records(records)
+    assert len(result.groups) == 2 and len(result.review) == 1
+    assert 0.70 <= result.review[0].score < 0.86
+    decided = {frozenset((records[0].key, records[1].key)): "different"}
+    assert match_records(records, decisions=decided).review == []
+
+
+def test_a_chain_of_merges_cannot_join_records_decided_different():
+    records = [rec(0, "Alpha Beta Garments", address="1 Long Road, Ningbo"),
+               rec(1, "Alpha Beta Garment", address="1 Long Road, Ningbo"),
+               rec(2, "Alpha Beta Garments Factory", address="1 Long Rd Ningbo")]
+    assert len({r.key for r in records}) == 3
+    assert len(match_records(records).groups) == 1
+    decided = {frozenset((records[0].key, records[2].key)): "different"}
+    groups = match_records(records, decisions=decided).groups
+    group_of = {i: n for n, g in enumerate(groups) for i in g}
+    assert group_of[0] != group_of[2]
+
+
+def test_blocking_work_grows_near_linearly():
+    rng = random.Random(1)
+    syllables = ["an", "bo", "chen", "da", "fu", "gao", "hua", "jin", "kai", "long", "ming",
+                 "nan", "ping", "qing", "rui", "sheng", "tai", "wei", "xin", "yang", "zhi"]
+
+    def names(n):
+        return [rec(i, f"{rng.choice(['Ningbo', 'Shanghai', 'Dongguan'])} "
+                       f"{''.join(rng.sample(syllables, 2)).title()} {rng.choice(syllables).title()}"
+                       f"{rng.choice(syllables)} Garment Co Ltd") for i in range(n)]
+    small, large = len(candidate_pairs(names(2000))), len(candidate_pairs(names(8000)))
+    assert large < 4 * small * 2.5  # quadratic would be 16x
+
+
+def test_facility_ids_come_from_content_not_order():
+    groups = [["RB", "RA"], ["RC"]]
+    assert assign_ids(groups, [[], []]) == [fresh_id(["RA"]), fresh_id(["RC"])]
+    assert assign_ids(groups[::-1], [[], []]) == [fresh_id(["RC"]), fresh_id(["RA"])]
+
+
+def test_previous_ids_win_and_conflicts_resolve_by_majority():
+    prev = PreviousIds(by_record={"RA": "F1", "RB": "F1", "RC": "F1", "RX": "F9"},
+                       by_os_id={"CN2019303BQ3FZP": "F7"}, issued={"F1", "F7", "F9"})
+    ids = assign_ids([["R0", "RA", "RB"], ["RC"], ["RQ"], ["RX"]],
+                     [[], [], ["CN2019303BQ3FZP"], []], prev)
+    assert ids[0] == "F1" and ids[1] not in {"F1", "F7", "F9"} and ids[2] == "F7" and ids[3] == "F9"
+
+
+def test_read_decisions_csv(tmp_path):
+    p = tmp_path / "decisions.csv"
+    with p.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["a_id", "b_id", "score", "decision"])
+        w.writerow(["RA", "RB", "0.8", "same"])
+        w.writerow(["RC", "RD", "0.7", "Nee"])
+        w.writerow(["RE", "RF", "0.7", ""])
+    assert read_decisions(p) == {frozenset(("RA", "RB")): "same", frozenset(("RC", "RD")): "different"}
+
+
+def test_read_decisions_names_the_bad_cell(tmp_path):
+    p = tmp_path / "decisions.csv"
+    p.write_text("a_id,b_id,decision\nRA,RB,maybe\n")
+    with pytest.raises(ImvoError) as exc:
+        read_decisions(p)
+    assert exc.value.row == 2 and exc.value.column == "decision"
+    q = tmp_path / "other.csv"
+    q.write_text("x,y\n1,2\n")
+    with pytest.raises(ImvoError, match="a_id, b_id and decision"):
+        read_decisions(q)

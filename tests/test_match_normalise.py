@@ -1,0 +1,71 @@
+"""Name and address normalisation for facility matching."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from imvo_cli.match.normalise import (address_numbers, core_name, normalise_address,
+                                      normalise_name)
+from imvo_cli.match.records import name_marks
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Jiangsu Feilong Plastic Co., Ltd ", "JIANGSU FEILONG PLASTIC CO.,LTD."),
+    ("ABC (Pvt.) Ltd.", "ABC Private Limited"),
+    ("Noor Textiles Pvt Ltd", "Noor Textiles Private Limited"),
+    ("Şişli Tekstil Sanayi ve Ticaret A.Ş.", "Sisli Tekstil San. ve Tic. A.S."),
+    ("Şişli Tekstil Sanayi ve Ticaret Ltd. Şti.", "SISLI TEKSTIL"),
+    ("Textiles Opico S.A de C.V", "Textiles Opico SA de CV"),
+    ("GFSI Southwest S. de R.L. de C.V.", "GFSI Southwest S DE Rl DE CV"),
+    ("A.Schmied s.r.o.", "A Schmied sro"),
+    ("Van Dam B.V.", "Van Dam BV"),
+    ("Weber GmbH & Co. KG", "Weber GmbH"),
+    ("Industrias Químicas Perlacos, S.L.", "Industrias Quimicas Perlacos SL"),
+    ("Cong ty TNHH May Viet", "May Viet Co., Ltd"),
+    ("PT. Kanindo Makmur Jaya", "Kanindo Makmur Jaya Tbk"),
+    ("Euro-pegaz Logistyka Sp. z o.o.", "Euro pegaz Logistyka"),
+    ("Thai Daizo Aerosol Co.,Ltd.", "Thai Daizo Aerosol Company Limited"),
+    ("Shanghai Big River Knitwear Co.,Ltd", "Shanghai Big River Knitwear Co Ltd"),
+    ("Nantong Jackbeanie Headwear & Garment Co. Ltd.", "Nantong Jackbeanie Headwear and Garment"),
+])
+def test_spellings_of_one_name_normalise_alike(a, b):
+    assert normalise_name(a) == normalise_name(b)
+
+
+def test_transliteration_and_chinese_legal_form():
+    norm = normalise_name("上海服装有限公司")
+    assert norm.isascii() and "gong si" not in norm and norm.startswith("shang hai")
+
+
+def test_legal_form_alone_keeps_the_name():
+    assert normalise_name("Co., Ltd.") == "co ltd"
+
+
+def test_generic_trade_words_leave_the_core():
+    assert core_name(normalise_name("Zhongshan Yi Jun Knitting Garment Factory Co Ltd")) == "zhongshan yi jun"
+
+
+def test_address_numbers_ignore_postal_codes():
+    addr = normalise_address("No.158 Hubin South Rd, Niutang Town, ChangZhou, 213168")
+    assert addr.startswith("158 hubin south road")
+    assert address_numbers(addr) == {"158"}
+
+
+@pytest.mark.parametrize("name, marks", [
+    ("Jeans Knit Private Ltd Unit 3", {"3"}),
+    ("Pungkook Saigon ll", {"2"}),
+    ("Pungkook Saigon Two Corporation", {"2"}),
+    ("Manufacturing Sportwear JSC - MXP5", {"mxp5"}),
+    ("Regina Miracle Intimate Apparel (Shenzhen) Ltd.", set()),
+    ("Unit I Garments", {"1"}),
+])
+def test_unit_marks(name, marks):
+    assert name_marks(name) == marks
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=60))
+def test_normalise_never_fails_and_gives_plain_words(text):
+    for out in (normalise_name(text), normalise_address(text)):
+        assert out == out.strip() and "  " not in out
+        assert all(c.isascii() and (c.isalnum() or c == " ") for c in out)
