@@ -15,7 +15,8 @@ def register(app: typer.Typer) -> None:
     @common.handle_errors
     def aggregate(
         paths: List[Path] = typer.Argument(..., help="Member lists (files or folders; each file is one member)."),
-        out: Optional[Path] = typer.Option(None, "--out", "-o", help="Sector workbook to write (.xlsx); required unless --format json."),
+        out: Optional[Path] = typer.Option(None, "--out", "-o", help="Sector workbook to write (.xlsx); required unless --format json or --html."),
+        html: Optional[Path] = typer.Option(None, "--html", help="Also write a self-contained HTML sector report."),
         public: bool = typer.Option(False, "--public", help="The publishable list: no member names, purchase shares or anything that identifies a member."),
         threshold: Optional[float] = typer.Option(None, "--threshold", help="Match score (0-1) at or above which two rows are one facility (default 0.86 or match.threshold)."),
         review_threshold: Optional[float] = typer.Option(None, "--review-threshold", help="Score (0-1) from which uncertain pairs go to the Review sheet (default 0.70)."),
@@ -32,7 +33,8 @@ def register(app: typer.Typer) -> None:
         """Merge member lists into one sector list; shared suppliers, review pairs, heat map.
 
         Exit 0 done, 2 a usage error or any member file unreadable (the outputs are still
-        written from the readable files, and each unreadable file is an error issue).
+        written from the readable files, and each unreadable file is an error issue; when no
+        file is readable nothing is written).
 
         Example: imvo aggregate sample_data/members/ --out sector.xlsx
         """
@@ -42,7 +44,7 @@ def register(app: typer.Typer) -> None:
         from ..report.jsonout import dumps
 
         common.check_choice(format, ("table", "json"), "--format")
-        if out is None and format != "json":
+        if out is None and html is None and format != "json":
             raise ImvoError("--out is required (the sector workbook to write), unless --format json",
                             code="usage", hint="for example --out sector.xlsx")
         if out is not None and out.suffix.lower() != ".xlsx":
@@ -56,6 +58,7 @@ def register(app: typer.Typer) -> None:
         files = member_files(paths)
         guarded = list(files) + [p for p in (decisions, previous) if p is not None]
         common.output_path_guard(out, guarded)
+        common.output_path_guard(html, guarded)
         pol = load_policy(policy, near=paths[0] if paths else None)
         decided = None
         if decisions is not None:
@@ -65,9 +68,16 @@ def register(app: typer.Typer) -> None:
                                review_threshold=review_threshold, decisions=decided,
                                previous=previous, public=public, sheet=sheet,
                                column_map=common.parse_column_map(map))
+        if result.unreadable and len(result.unreadable) == len(result.members):
+            first = next(i for i in result.issues if i.severity == "error")
+            raise ImvoError(f"no member list could be read; first problem: {first.message}",
+                            file=first.file, sheet=first.sheet, code=first.code, hint=first.hint)
         if out is not None:
             from ..export.sector import write_sector_workbook
             write_sector_workbook(result, out)
+        if html is not None:
+            from ..report.html import write_aggregate_html
+            write_aggregate_html(result, html)
         if format == "json":
             typer.echo(dumps(result.to_dict()), nl=False)
         elif not quiet:
@@ -80,6 +90,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _render_summary(result, out) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     from ..report.console import LEVEL_STYLE, console
@@ -94,9 +105,9 @@ def _render_summary(result, out) -> None:
     for col in ("Facility", "Name", "Country", "Members", "Risk"):
         table.add_column(col)
     for f in result.shared[:15]:
-        table.add_row(f.facility_id, f.name, f.country, str(f.member_count),
+        table.add_row(f.facility_id, escape(f.name), f.country, str(f.member_count),
                       f"[{LEVEL_STYLE.get(f.risk_level, '')}]{f.risk_level}[/]")
     if result.shared:
         con.print(table)
     if out is not None:
-        con.print(f"wrote {out}" + (" (public version)" if result.public else ""))
+        con.print(f"wrote {escape(str(out))}" + (" (public version)" if result.public else ""))
