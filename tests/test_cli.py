@@ -49,3 +49,17 @@ def test_no_arguments_shows_help_not_a_traceback():
 def test_unknown_option_is_a_usage_error():
     res = runner.invoke(app, ["validate", "--no-such-option", "x.csv"])
     assert res.exit_code == 2
+
+
+def test_readme_policy_example_is_a_valid_policy():
+    import tomllib
+
+    from imvo_cli.policy import parse_policy
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## The policy file", 1)[1]
+    block = section.split("```toml", 1)[1].split("```", 1)[0]
+    policy = parse_policy(tomllib.loads(block), "imvo.toml")
+    assert policy.company == "Tulpveld Fashion B.V."
+    assert policy.columns == {"Leverancier": "name", "Herkomst": "country"}
+    assert policy.fail_on == "high" and policy.limits.max_rows == 200000
