@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..model import MULTI_FIELDS, REQUIRED_FIELDS, ImvoError, Issue, Supplier, SupplierList
@@ -40,8 +42,25 @@ _FIELD_ATTR = {"tier": "declared_tier"}
 
 def supplier_id(name: str, country: str | None, address: str | None) -> str:
     """A stable id from content (never from row order): same supplier, same id."""
-    key = "|".join((nz.name_key(name), country or "", nz.name_key(address or "")))
+    return _id_from_keys(nz.name_key(name), country, nz.name_key(address or ""))
+
+
+def _id_from_keys(name_key: str, country: str | None, address_key: str) -> str:
+    key = "|".join((name_key, country or "", address_key))
     return "S" + hashlib.blake2b(key.encode("utf-8"), digest_size=5).hexdigest().upper()
+
+
+@contextmanager
+def _gc_paused():
+    """Reading allocates hundreds of thousands of objects that all stay alive; the cyclic
+    collector would rescan them again and again for nothing (nothing here makes cycles)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def select_sheet(path: Path, sheets: list[Sheet], wanted: str | int | None,
@@ -247,6 +266,11 @@ def read_suppliers(path: str | Path, *, sheet: str | int | None = None,
                    column_map: dict[str, str] | None = None, policy: Policy | None = None,
                    company: str | None = None) -> SupplierList:
     """Read one supplier list; every non-empty row becomes part of a supplier or an error."""
+    with _gc_paused():
+        return _read_suppliers(path, sheet, column_map, policy, company)
+
+
+def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
     path = Path(path)
     policy = policy or Policy()
     cmap = {**policy.columns, **(column_map or {})}
@@ -393,11 +417,12 @@ def _final_ids(suppliers: dict[str, Supplier]) -> dict[str, Supplier]:
     have filled its address, which would make the id depend on row order.
     """
     out: dict[str, Supplier] = {}
-    ordered = sorted(suppliers.values(),
-                     key=lambda s: (supplier_id(s.name, s.country, s.address), s.name,
-                                    s.address or "", s.source_id or "", s.rows))
-    for sup in ordered:
-        base = supplier_id(sup.name, sup.country, sup.address)
+    # A supplier read from one row keeps the id it got then (minus any "-2" suffix).
+    keyed = sorted(((supplier_id(s.name, s.country, s.address) if len(s.rows) > 1
+                     else s.id.partition("-")[0], s.name, s.address or "",
+                     s.source_id or "", s.rows, s) for s in suppliers.values()),
+                   key=lambda k: k[:5])
+    for base, *_, sup in keyed:
         sid, n = base, 2
         while sid in out:
             sid = f"{base}-{n}"
@@ -441,7 +466,7 @@ def _add_row(suppliers, by_source_id, by_key, values, extra, country, row_no, re
             by_source_id.setdefault(str(source_id), existing)
         by_key.setdefault(key, existing)
         return
-    sid = supplier_id(name, country, address)
+    sid = _id_from_keys(key[0], country, key[1])
     n = 2
     base = sid
     while sid in suppliers:
