@@ -219,6 +219,27 @@ class _RowReader:
         self.max_chars = policy.limits.max_cell_chars
         self.cache: dict[tuple[str, object], tuple[object, str | None]] = {}
         self.country_cache: dict[str, str | None] = {}
+        # Lists repeat the same countries, processes and products thousands of times: each
+        # distinct text is cleaned and split once.
+        self.text_cache: dict[str, str] = {}
+        self.split_cache: dict[str, list[str]] = {}
+
+    def text(self, raw, row_no, column, issues: list[Issue]) -> str:
+        if type(raw) is not str:  # 1 and 1.0 and True are one dict key: never cache them
+            return _cell_text(self, raw, row_no, column, issues)
+        text = self.text_cache.get(raw)
+        if text is None:
+            before = len(issues)
+            text = _cell_text(self, raw, row_no, column, issues)
+            if len(issues) == before:  # a cell with a problem is reported at every row
+                self.text_cache[raw] = text
+        return text
+
+    def split(self, text: str) -> list[str]:
+        parts = self.split_cache.get(text)
+        if parts is None:
+            parts = self.split_cache[text] = nz.split_multi(text)
+        return parts
 
     def issue(self, severity, code, message, row, column, hint=None) -> Issue:
         return Issue(severity, code, message, self.path, self.sheet, row, column, hint)
@@ -332,7 +353,7 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
                                                "fix the formula or type the value"))
                 continue
             if field is None:
-                text = _cell_text(reader, raw, row_no, column, row_issues) if not isinstance(
+                text = reader.text(raw, row_no, column, row_issues) if not isinstance(
                     raw, (int, float)) else raw
                 if text != "":
                     extra[column] = text
@@ -345,11 +366,11 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
                 else:
                     values[field] = value
                 continue
-            text = _cell_text(reader, raw, row_no, column, row_issues)
+            text = reader.text(raw, row_no, column, row_issues)
             if not text:
                 continue
             if field in MULTI_FIELDS:
-                parts = nz.split_multi(text)
+                parts = reader.split(text)
                 prev = values.get(field)
                 values[field] = (prev or []) + [p for p in parts if p not in (prev or [])]
             else:
