@@ -1,10 +1,11 @@
 """Benchmark imvo against the floors of merely reading and writing the same workbooks.
 
-    python benchmarks/run.py [--rows N] [--sizes 1000,10000,100000] [--json FILE] [--repeat K]
+    python benchmarks/run.py [--rows N] [--sizes 1000,10000] [--json FILE] [--repeat K] [--out DIR]
 
 Every figure is the minimum of K runs, each in a fresh process; peak memory is the child's
 maximum resident set size. Inputs are generated deterministically by the sample generator
-(scripts/make_sample_data.py) under benchmarks/out/ (not committed).
+(scripts/make_sample_data.py) under benchmarks/out/ (not committed). Commands this checkout
+does not have yet are reported as "not available" and left out of the table.
 """
 
 from __future__ import annotations
@@ -145,24 +146,41 @@ def imvo_runs(paths: dict[str, Path], repeat: int) -> tuple[dict[str, float], di
         "help": imvo("--help"),
     }
     times, rss = {}, {}
+    available = registered_commands()
     for name, cmd in runs.items():
+        verb = cmd[3] if not cmd[3].startswith("-") else None
+        if verb is not None and verb not in available:
+            print(f"{name}: not available (no `imvo {verb}` command in this checkout)")
+            continue
         times[name], rss[name] = measure(cmd, repeat)
     return times, rss
 
 
+def registered_commands() -> set[str]:
+    """The commands this checkout's `imvo` has (a branch may not have all of them yet)."""
+    out = subprocess.run([PY, "-c", "from imvo_cli.cli import app; import typer; "
+                          "print(' '.join(typer.main.get_command(app).commands))"],
+                         capture_output=True, text=True, check=True, cwd=REPO)
+    return set(out.stdout.split())
+
+
+RATIOS = {  # name: (imvo measurement, divided by this floor or imvo measurement)
+    "validate / calamine_read": ("validate", "calamine_read"),
+    "map_json / calamine_read": ("map_json", "calamine_read"),
+    "map_json / openpyxl_read": ("map_json", "openpyxl_read"),
+    "map_export / openpyxl_load_save": ("map_export", "openpyxl_load_save"),
+    "aggregate / (calamine read + xlsxwriter write)":
+        ("aggregate_300_files", "members_calamine_read_plus_xlsxwriter_write"),
+    "check 1 job / check all cores": ("check_300_files_1_job", "check_300_files"),
+    "version / import typer": ("version", "import_typer"),
+    "help / import typer": ("help", "import_typer"),
+}
+
+
 def ratios(fl: dict[str, float], im: dict[str, float]) -> dict[str, float]:
-    r = {
-        "validate / calamine_read": im["validate"] / fl["calamine_read"],
-        "map_json / calamine_read": im["map_json"] / fl["calamine_read"],
-        "map_json / openpyxl_read": im["map_json"] / fl["openpyxl_read"],
-        "map_export / openpyxl_load_save": im["map_export"] / fl["openpyxl_load_save"],
-        "aggregate / (calamine read + xlsxwriter write)":
-            im["aggregate_300_files"] / fl["members_calamine_read_plus_xlsxwriter_write"],
-        "check 1 job / check all cores": im["check_300_files_1_job"] / im["check_300_files"],
-        "version / import typer": im["version"] / fl["import_typer"],
-        "help / import typer": im["help"] / fl["import_typer"],
-    }
-    return {k: round(v, 2) for k, v in r.items()}
+    both = {**fl, **im}
+    return {k: round(im[a] / both[b], 2) for k, (a, b) in RATIOS.items()
+            if a in im and b in both}
 
 
 TARGETS = {"validate / calamine_read": 2.0, "map_json / calamine_read": 3.0,
@@ -196,7 +214,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default="", help="extra sizes for the growth table, e.g. 1000,10000")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--json", dest="json_out", default=None)
+    ap.add_argument("--out", default=None, help="folder for generated inputs and outputs "
+                    "(default benchmarks/out)")
     args = ap.parse_args(argv)
+    global OUT
+    OUT = Path(args.out).resolve() if args.out else OUT
     os.chdir(REPO)
     OUT.mkdir(parents=True, exist_ok=True)
     paths = generate(args.rows)
@@ -208,12 +230,17 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     if sizes:
         growth: dict[str, dict[int, float]] = {"map_json": {}, "aggregate_300_files": {}}
+        has_aggregate = "aggregate" in registered_commands()
         for n in sorted(set(sizes + [args.rows])):
             p = generate(n)
             growth["map_json"][n] = measure(imvo("map", str(p["xlsx"]), "--format", "json"), 1)[0]
-            growth["aggregate_300_files"][n] = measure(
-                imvo("aggregate", str(p["members"]), "--out", str(OUT / "sector.xlsx")), 1)[0]
-        result["growth"] = growth
+            growth["validate"] = growth.get("validate", {})
+            growth["validate"][n] = measure(imvo("validate", str(p["xlsx"]), "--format",
+                                                 "json"), 1)[0]
+            if has_aggregate:
+                growth["aggregate_300_files"][n] = measure(
+                    imvo("aggregate", str(p["members"]), "--out", str(OUT / "sector.xlsx")), 1)[0]
+        result["growth"] = {k: v for k, v in growth.items() if v}
         if len(growth["aggregate_300_files"]) >= 2 and 10_000 in growth["aggregate_300_files"]:
             big = max(growth["aggregate_300_files"])
             result["ratios"][f"aggregate {big} / 10000 rows"] = round(

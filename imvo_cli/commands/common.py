@@ -11,8 +11,6 @@ from typing import Callable, Optional
 
 import typer
 
-from ..model import ImvoError
-
 EXIT_OK, EXIT_POLICY, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 # Options declared once so every command spells them the same way.
@@ -33,6 +31,8 @@ def stderr(message: str) -> None:
 
 def parse_column_map(items: Optional[list[str]]) -> dict[str, str]:
     """`--map "Leverancier=name"` -> {"Leverancier": "name"}."""
+    from ..model import ImvoError
+
     out: dict[str, str] = {}
     for item in items or []:
         header, sep, field = item.rpartition("=")
@@ -44,6 +44,8 @@ def parse_column_map(items: Optional[list[str]]) -> dict[str, str]:
 
 
 def check_choice(value: str, choices: tuple[str, ...], option: str) -> str:
+    from ..model import ImvoError
+
     if value not in choices:
         raise ImvoError(f"{option} must be one of {', '.join(choices)}, got {value!r}", code="usage")
     return value
@@ -54,6 +56,8 @@ def handle_errors(fn: Callable) -> Callable:
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        from ..model import ImvoError  # here, not at the top: --help and --version stay fast
+
         debug = kwargs.get("debug", False) or os.environ.get("IMVO_DEBUG") == "1"
         try:
             return fn(*args, **kwargs)
@@ -84,6 +88,8 @@ def handle_errors(fn: Callable) -> Callable:
 
 def output_path_guard(out: Path | None, inputs: list[Path]) -> None:
     """Refuse to write over an input file."""
+    from ..model import ImvoError
+
     if out is None:
         return
     o = out.resolve()
@@ -99,6 +105,8 @@ def output_path_guard(out: Path | None, inputs: list[Path]) -> None:
 
 def parse_as_of(text: str | None):
     """--as-of YYYY-MM-DD -> date (None: today, decided by the risk model)."""
+    from ..model import ImvoError
+
     if not text:
         return None
     from datetime import date

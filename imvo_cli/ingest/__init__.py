@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..model import MULTI_FIELDS, REQUIRED_FIELDS, ImvoError, Issue, Supplier, SupplierList
@@ -40,8 +42,25 @@ _FIELD_ATTR = {"tier": "declared_tier"}
 
 def supplier_id(name: str, country: str | None, address: str | None) -> str:
     """A stable id from content (never from row order): same supplier, same id."""
-    key = "|".join((nz.name_key(name), country or "", nz.name_key(address or "")))
+    return _id_from_keys(nz.name_key(name), country, nz.name_key(address or ""))
+
+
+def _id_from_keys(name_key: str, country: str | None, address_key: str) -> str:
+    key = "|".join((name_key, country or "", address_key))
     return "S" + hashlib.blake2b(key.encode("utf-8"), digest_size=5).hexdigest().upper()
+
+
+@contextmanager
+def _gc_paused():
+    """Reading allocates hundreds of thousands of objects that all stay alive; the cyclic
+    collector would rescan them again and again for nothing (nothing here makes cycles)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def select_sheet(path: Path, sheets: list[Sheet], wanted: str | int | None,
@@ -200,6 +219,27 @@ class _RowReader:
         self.max_chars = policy.limits.max_cell_chars
         self.cache: dict[tuple[str, object], tuple[object, str | None]] = {}
         self.country_cache: dict[str, str | None] = {}
+        # Lists repeat the same countries, processes and products thousands of times: each
+        # distinct text is cleaned and split once.
+        self.text_cache: dict[str, str] = {}
+        self.split_cache: dict[str, list[str]] = {}
+
+    def text(self, raw, row_no, column, issues: list[Issue]) -> str:
+        if type(raw) is not str:  # 1 and 1.0 and True are one dict key: never cache them
+            return _cell_text(self, raw, row_no, column, issues)
+        text = self.text_cache.get(raw)
+        if text is None:
+            before = len(issues)
+            text = _cell_text(self, raw, row_no, column, issues)
+            if len(issues) == before:  # a cell with a problem is reported at every row
+                self.text_cache[raw] = text
+        return text
+
+    def split(self, text: str) -> list[str]:
+        parts = self.split_cache.get(text)
+        if parts is None:
+            parts = self.split_cache[text] = nz.split_multi(text)
+        return parts
 
     def issue(self, severity, code, message, row, column, hint=None) -> Issue:
         return Issue(severity, code, message, self.path, self.sheet, row, column, hint)
@@ -247,6 +287,11 @@ def read_suppliers(path: str | Path, *, sheet: str | int | None = None,
                    column_map: dict[str, str] | None = None, policy: Policy | None = None,
                    company: str | None = None) -> SupplierList:
     """Read one supplier list; every non-empty row becomes part of a supplier or an error."""
+    with _gc_paused():
+        return _read_suppliers(path, sheet, column_map, policy, company)
+
+
+def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
     path = Path(path)
     policy = policy or Policy()
     cmap = {**policy.columns, **(column_map or {})}
@@ -308,7 +353,7 @@ def read_suppliers(path: str | Path, *, sheet: str | int | None = None,
                                                "fix the formula or type the value"))
                 continue
             if field is None:
-                text = _cell_text(reader, raw, row_no, column, row_issues) if not isinstance(
+                text = reader.text(raw, row_no, column, row_issues) if not isinstance(
                     raw, (int, float)) else raw
                 if text != "":
                     extra[column] = text
@@ -321,11 +366,11 @@ def read_suppliers(path: str | Path, *, sheet: str | int | None = None,
                 else:
                     values[field] = value
                 continue
-            text = _cell_text(reader, raw, row_no, column, row_issues)
+            text = reader.text(raw, row_no, column, row_issues)
             if not text:
                 continue
             if field in MULTI_FIELDS:
-                parts = nz.split_multi(text)
+                parts = reader.split(text)
                 prev = values.get(field)
                 values[field] = (prev or []) + [p for p in parts if p not in (prev or [])]
             else:
@@ -393,11 +438,12 @@ def _final_ids(suppliers: dict[str, Supplier]) -> dict[str, Supplier]:
     have filled its address, which would make the id depend on row order.
     """
     out: dict[str, Supplier] = {}
-    ordered = sorted(suppliers.values(),
-                     key=lambda s: (supplier_id(s.name, s.country, s.address), s.name,
-                                    s.address or "", s.source_id or "", s.rows))
-    for sup in ordered:
-        base = supplier_id(sup.name, sup.country, sup.address)
+    # A supplier read from one row keeps the id it got then (minus any "-2" suffix).
+    keyed = sorted(((supplier_id(s.name, s.country, s.address) if len(s.rows) > 1
+                     else s.id.partition("-")[0], s.name, s.address or "",
+                     s.source_id or "", s.rows, s) for s in suppliers.values()),
+                   key=lambda k: k[:5])
+    for base, *_, sup in keyed:
         sid, n = base, 2
         while sid in out:
             sid = f"{base}-{n}"
@@ -441,7 +487,7 @@ def _add_row(suppliers, by_source_id, by_key, values, extra, country, row_no, re
             by_source_id.setdefault(str(source_id), existing)
         by_key.setdefault(key, existing)
         return
-    sid = supplier_id(name, country, address)
+    sid = _id_from_keys(key[0], country, key[1])
     n = 2
     base = sid
     while sid in suppliers:

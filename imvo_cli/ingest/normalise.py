@@ -21,13 +21,19 @@ def clean_text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = unicodedata.normalize("NFC", str(value))
+    text = str(value)
+    # Most cells are already clean: printable (so no control or odd whitespace characters),
+    # single-spaced and trimmed. Checking that is far cheaper than two regex passes.
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text if text.isascii() else unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", text)
     text = _CONTROL.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
 
 
 def has_control_chars(value: object) -> bool:
-    return isinstance(value, str) and bool(_CONTROL.search(value))
+    # Printable text (the usual case) holds no control or bidi marks: skip the regex.
+    return isinstance(value, str) and not value.isprintable() and bool(_CONTROL.search(value))
 
 
 def split_multi(text: str, *, allow_comma: bool = True) -> list[str]:
@@ -212,6 +218,12 @@ def parse_os_id(value: object) -> str:
 
 def name_key(text: str) -> str:
     """Key for matching names within one list: case, accents, punctuation, spacing ignored."""
-    s = unicodedata.normalize("NFKD", text)
-    s = "".join(c for c in s if not unicodedata.combining(c)).casefold()
-    return re.sub(r"[\W_]+", " ", s).strip()
+    if text.isascii():  # no accents to strip: skip decomposing character by character
+        s = text.casefold()
+    else:
+        s = unicodedata.normalize("NFKD", text)
+        s = "".join(c for c in s if not unicodedata.combining(c)).casefold()
+    return _NON_WORD.sub(" ", s).strip()
+
+
+_NON_WORD = re.compile(r"[\W_]+")

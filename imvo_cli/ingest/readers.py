@@ -277,6 +277,7 @@ def read_workbook(path: Path, limits: Limits) -> list[Sheet]:
         raise _fail(path, f"the workbook cannot be read ({text.splitlines()[0][:200] if text else type(exc).__name__})",
                     "open it in Excel or LibreOffice and save it again as .xlsx", "corrupt") from None
     parts = _sheet_parts(path) if extents else {}
+    held: dict = {}  # the one sheet parsed last, so the header scan and the full read share it
     sheets: list[Sheet] = []
     try:
         metas = {m.name: m for m in wb.sheets_metadata}
@@ -293,7 +294,7 @@ def read_workbook(path: Path, limits: Limits) -> list[Sheet]:
         if extents and extent is None:
             # A sheet whose part we could not map: assume the worst extent seen in the file.
             extent = max(extents.values(), key=lambda e: e.cells, default=None)
-        loader = _sheet_loader(path, wb, name, limits, extent)
+        loader = _sheet_loader(path, wb, name, limits, extent, held)
         sheets.append(Sheet(name, loader, visible, kind_name,
                             frozenset(extent.uncached_formulas) if extent else frozenset(),
                             dict(extent.error_cells) if extent else {}))
@@ -303,12 +304,17 @@ def read_workbook(path: Path, limits: Limits) -> list[Sheet]:
     return sheets
 
 
-def _sheet_loader(path: Path, wb, name: str, limits: Limits, extent: Extent | None = None):
-    """Rows load only when a sheet is looked at (first 20 rows) or chosen (all rows)."""
+def _sheet_loader(path: Path, wb, name: str, limits: Limits, extent: Extent | None,
+                  held: dict):
+    """Rows load only when a sheet is looked at (first 20 rows) or chosen (all rows).
+
+    calamine parses the whole sheet even for its first rows, so the parsed sheet is kept
+    (one at a time, in `held`) until the full read takes it.
+    """
     def load(nrows: int | None = None) -> list[list]:
         if extent is not None:
             _check_extent(path, name, extent, limits)
-        return _load_calamine_sheet(path, wb, name, limits, nrows)
+        return _load_calamine_sheet(path, wb, name, limits, nrows, held)
     return load
 
 
@@ -340,10 +346,14 @@ def _col_letters(n: int) -> str:
     return s or "A"
 
 
-def _load_calamine_sheet(path: Path, wb, name: str, limits: Limits, nrows: int | None) -> list[list]:
+def _load_calamine_sheet(path: Path, wb, name: str, limits: Limits, nrows: int | None,
+                         held: dict) -> list[list]:
     sheet_name = name
     try:
-        s = wb.get_sheet_by_name(name)
+        s = held.pop(name, None) or wb.get_sheet_by_name(name)
+        held.clear()
+        if nrows is not None:
+            held[name] = s
         if s.height > limits.max_rows + 1:
             raise _fail(path, f"the sheet has {s.height:,} rows, above the limit of "
                         f"{limits.max_rows:,}", "raise limits.max_rows in imvo.toml or split "

@@ -1,0 +1,34 @@
+"""The benchmark script runs end to end at a small size, so it never rots.
+
+CI times nothing: this only checks that every floor and command runs and the JSON has its
+documented shape.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_benchmark_runs_at_1000_rows_and_writes_its_json(tmp_path):
+    out = tmp_path / "bench.json"
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--rows", "1000",
+                           "--repeat", "1", "--out", str(tmp_path / "work"), "--json", str(out)],
+                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert set(result) >= {"rows", "floors", "imvo", "ratios", "peak_rss_mb"}
+    assert result["rows"] == 1000
+    assert {"openpyxl_read", "calamine_read", "csv_read", "openpyxl_write", "xlsxwriter_write",
+            "openpyxl_load_save", "import_typer"} <= set(result["floors"])
+    assert {"validate", "map_json", "map_export", "check_300_files", "version",
+            "help"} <= set(result["imvo"])
+    assert set(result["peak_rss_mb"]) == set(result["imvo"])
+    for group in ("floors", "imvo", "ratios", "peak_rss_mb"):
+        assert all(isinstance(v, (int, float)) and v > 0 for v in result[group].values()), group
+    assert "validate / calamine_read" in result["ratios"]
+    assert "rows: 1,000" in proc.stdout
