@@ -57,6 +57,11 @@ def name_similarity(a: MatchRecord, b: MatchRecord) -> float:
     elif a.core == b.core and a.norm_name != b.norm_name:
         # "AKH Apparels" / "AKH Fashions": one short distinctive word; the trade words count.
         best = (best + fuzz.token_sort_ratio(a.norm_name, b.norm_name)) / 2
+        return best / 100.0
+    if a.trades and b.trades and not a.trades & b.trades:
+        # "Xinlong Knitting" / "Xinlong Clothing": one group's sister sites, which members list
+        # with their own trade words; a spelling of one site keeps (or drops) its trade word.
+        best = (best + fuzz.token_sort_ratio(a.norm_name, b.norm_name)) / 2
     return best / 100.0
 
 
@@ -116,6 +121,11 @@ def score_pair(a: MatchRecord, b: MatchRecord) -> PairScore:
         score, rule = min(score, name), "name-too-different"
     elif a.marks != b.marks and (a.marks and b.marks or _one_sided_unit(a, b)):
         score, rule = min(score, SISTER_CAP), "unit-differs"
+    elif address is not None and a.numbers and b.numbers and not a.numbers & b.numbers \
+            and address_specific(a) and address_specific(b):
+        # "No. 106 Xuefeng West Road" / "No. 109 Xuefeng West Road": the neighbour, or a
+        # typo in the number; a person decides.
+        score, rule = min(score, SISTER_CAP), "number-differs"
     if same_os is False:
         score, rule = min(score, SISTER_CAP), "os_id-differs"
     return PairScore(round(score, 3), rule, round(name, 3), _r(address), _r(city), same_os)
