@@ -1,8 +1,8 @@
 """Candidate pairs: compare only records that share a country and a distinctive name key.
 
 Each record is filed under a few keys: its rarest name words in its country, the first
-letters of its name without spaces (catches "Hai Ning" / "Haining"), and its Open Supply
-Hub id. Keys shared by more than `max_block` records are too common to mean anything and
+letters of its name without spaces (catches "Hai Ning" / "Haining"), its letters in sorted
+order (catches transposed letters), and its Open Supply Hub id. Keys shared by more than `max_block` records are too common to mean anything and
 are replaced by a pair of words. Every record sits in a bounded number of bounded blocks, so
 the work grows with the number of records, not with its square. Within a block a C-level
 first pass (rapidfuzz.process.extract) keeps only pairs whose names are at all alike.
@@ -18,7 +18,7 @@ from .records import MatchRecord
 MAX_BLOCK = 25
 WINDOW = 10  # a block that is still too big: compare each record with its neighbours in name order
 KEYS_PER_RECORD = 3
-PREFIX = 6
+PREFIX = 8  # 6 letters ("zhixin...") fill up with other names as lists grow
 PREFILTER = 65  # 0..100: below this the names share too little to reach review in practice
 SUBSET_PREFILTER = 85
 _SMALL = 12  # blocks up to this size are compared pair by pair (no numpy round trip)
@@ -47,6 +47,10 @@ def block_keys(records: list[MatchRecord], max_block: int = MAX_BLOCK) -> dict[t
         # has already dropped the words common in the country ("Dongguan ...").
         if len(r.core_compact) >= 4:
             blocks[("p", r.country, r.core_compact[:PREFIX])].append(i)
+        # The same letters in another order: typed transpositions ("Dannin" / "Dannni"),
+        # which change every word key and often the prefix too.
+        if len(r.core_compact) >= 5:
+            blocks[("l", r.country, "".join(sorted(r.core_compact)))].append(i)
         if r.os_id:
             blocks[("os", r.os_id)].append(i)
     return {k: v for k, v in blocks.items() if len(v) > 1}

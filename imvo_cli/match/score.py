@@ -121,10 +121,10 @@ def score_pair(a: MatchRecord, b: MatchRecord) -> PairScore:
         score, rule = min(score, name), "name-too-different"
     elif a.marks != b.marks and (a.marks and b.marks or _one_sided_unit(a, b)):
         score, rule = min(score, SISTER_CAP), "unit-differs"
-    elif address is not None and a.numbers and b.numbers and not a.numbers & b.numbers \
+    elif address is not None and a.numbers - b.numbers and b.numbers - a.numbers \
             and address_specific(a) and address_specific(b):
-        # "No. 106 Xuefeng West Road" / "No. 109 Xuefeng West Road": the neighbour, or a
-        # typo in the number; a person decides.
+        # "No. 106 Xuefeng West Road" / "No. 109 Xuefeng West Road", "Plot 41, Sector 4" /
+        # "Plot 231, Sector 4": the neighbour, or a typo in the number; a person decides.
         score, rule = min(score, SISTER_CAP), "number-differs"
     if same_os is False:
         score, rule = min(score, SISTER_CAP), "os_id-differs"
