@@ -16,7 +16,7 @@ from typing import Iterable
 from .records import MatchRecord
 
 MAX_BLOCK = 25
-WINDOW = 10  # a block that is still too big: compare each record with its neighbours in name order
+NEIGHBOURS = 4  # a block that is still too big: compare each record with the next 4 in name order
 KEYS_PER_RECORD = 3
 PREFIX = 8  # 6 letters ("zhixin...") fill up with other names as lists grow
 PREFILTER = 65  # 0..100: below this the names share too little to reach review in practice
@@ -68,8 +68,8 @@ def candidate_pairs(records: list[MatchRecord], max_block: int = MAX_BLOCK) -> s
         if len(members) > max_block:
             # A pair-of-words key can still be common: keep its nearest neighbours in name order.
             members = sorted(members, key=lambda i: records[i].core_compact)
-            for start in range(0, len(members), WINDOW // 2):
-                _compare(records, members[start:start + WINDOW], pairs, fuzz, process)
+            for x in range(len(members) - 1):
+                _compare_one(records, members[x], members[x + 1:x + 1 + NEIGHBOURS], pairs, fuzz)
             continue
         _compare(records, members, pairs, fuzz, process)
     return pairs
@@ -80,14 +80,22 @@ def _all_pairs(members: Iterable[int]):
     return ((m[a], m[b]) for a in range(len(m)) for b in range(a + 1, len(m)))
 
 
+def _alike(a: MatchRecord, b: MatchRecord, fuzz) -> bool:
+    return (fuzz.ratio(a.core_compact, b.core_compact) >= PREFILTER
+            or fuzz.token_set_ratio(a.core, b.core) >= SUBSET_PREFILTER)
+
+
+def _compare_one(records, i, others, pairs, fuzz) -> None:
+    for j in others:
+        pair = (i, j) if i < j else (j, i)
+        if pair not in pairs and _alike(records[i], records[j], fuzz):
+            pairs.add(pair)
+
+
 def _compare(records, members, pairs, fuzz, process) -> None:
     if len(members) <= _SMALL:
         for i, j in _all_pairs(members):
-            if (i, j) in pairs:
-                continue
-            a, b = records[i], records[j]
-            if fuzz.ratio(a.core_compact, b.core_compact) >= PREFILTER or \
-                    fuzz.token_set_ratio(a.core, b.core) >= SUBSET_PREFILTER:
+            if (i, j) not in pairs and _alike(records[i], records[j], fuzz):
                 pairs.add((i, j))
         return
     compact = [records[i].core_compact for i in members]
