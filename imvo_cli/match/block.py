@@ -2,11 +2,12 @@
 
 Each record is filed under a few keys: its rarest name words in its country, the first
 letters of its name without spaces (catches "Hai Ning" / "Haining"), its letters in sorted
-order (catches transposed letters), and its Open Supply Hub id. Keys shared by more than `max_block` records are too common to mean anything and
-are replaced by a pair of words. Every record sits in a bounded number of bounded blocks, so
-the work grows with the number of records, not with its square. Within a block a C-level
-first pass (rapidfuzz.process.extract) keeps only pairs whose names are at all alike.
-"""
+order (catches transposed letters) and its Open Supply Hub id. Keys shared by more than
+`max_block` records are too common to mean anything and are replaced by a pair of words; a
+block that is still too big compares each record with its next few in name order only. So
+every record meets a bounded number of others, and the work grows with the number of
+records, not with its square. Within a block a C-level first pass (rapidfuzz) keeps only
+pairs whose names are at all alike."""
 
 from __future__ import annotations
 
