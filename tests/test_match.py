@@ -68,6 +68,12 @@ def test_a_glued_trade_word_still_matches():
     assert s.score >= 0.86
 
 
+def test_sister_units_at_other_addresses_stay_out_of_review():
+    s = score_pair(rec(0, "Meghna Apparels Unit 3 Ltd.", "BD", "Plot 41, BSCIC Industrial Estate, Tongi"),
+                   rec(1, "Meghna Apparels Unit 4 Ltd.", "BD", "Plot 231, BSCIC Industrial Estate, Tongi"))
+    assert s.rule == "unit-differs" and s.score < 0.70
+
+
 def test_different_countries_never_match():
     assert score_pair(rec(0, "Alpha", "CN"), rec(1, "Alpha", "VN")).score == 0.0
 
