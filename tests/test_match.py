@@ -50,6 +50,30 @@ def test_numbered_sister_units_are_capped_below_the_threshold():
     assert s.score <= 0.80 and s.rule == "unit-differs"
 
 
+def test_one_brand_with_other_trade_words_down_the_street_is_not_merged():
+    s = score_pair(rec(0, "Xinlong Clothing Co., Ltd.", address="No. 106 Xuefeng West Road, Yiwu"),
+                   rec(1, "Xinlong Knitting Co., Ltd.", address="No. 109 Xuefeng West Road, Yiwu"))
+    assert s.score < 0.86 and s.name < 0.9
+
+
+def test_other_house_numbers_on_one_street_go_to_review_at_most():
+    s = score_pair(rec(0, "Haoyu Apparel Co., Ltd.", address="No. 426 Binhai Industrial Zone, Keqiao District"),
+                   rec(1, "Haoyu Apparel Co., Ltd", address="No. 394 Binhai Industrial Zone, Keqiao District"))
+    assert s.score <= 0.80 and s.rule == "number-differs"
+
+
+def test_a_glued_trade_word_still_matches():
+    s = score_pair(rec(0, "Palani Garments Pvt Ltd", "IN", "SF No. 16, Sathy Road, Saravanampatti"),
+                   rec(1, "PALANIGARMENTS PVT LTD", "IN", "SF No. 16 Sathy Rd. Saravanampatti"))
+    assert s.score >= 0.86
+
+
+def test_sister_units_at_other_addresses_stay_out_of_review():
+    s = score_pair(rec(0, "Meghna Apparels Unit 3 Ltd.", "BD", "Plot 41, BSCIC Industrial Estate, Tongi"),
+                   rec(1, "Meghna Apparels Unit 4 Ltd.", "BD", "Plot 231, BSCIC Industrial Estate, Tongi"))
+    assert s.rule == "unit-differs" and s.score < 0.70
+
+
 def test_different_countries_never_match():
     assert score_pair(rec(0, "Alpha", "CN"), rec(1, "Alpha", "VN")).score == 0.0
 

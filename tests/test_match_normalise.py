@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from imvo_cli.match.normalise import (address_numbers, core_name, normalise_address,
-                                      normalise_name)
+                                      normalise_name, trade_words)
 from imvo_cli.match.records import name_marks
 
 
@@ -43,6 +43,18 @@ def test_legal_form_alone_keeps_the_name():
 
 def test_generic_trade_words_leave_the_core():
     assert core_name(normalise_name("Zhongshan Yi Jun Knitting Garment Factory Co Ltd")) == "zhongshan yi jun"
+
+
+def test_a_trade_word_glued_to_the_name_leaves_the_core():
+    assert core_name(normalise_name("PALANIGARMENTS PVT LTD")) == "palani"
+    assert core_name(normalise_name("Haoyuapparel Co., Ltd.")) == "haoyu"
+    assert core_name(normalise_name("Textiles Pvt Ltd")) == "textiles"  # nothing else to keep
+
+
+def test_trade_words_come_in_families():
+    assert trade_words(normalise_name("Yi Jun Knitwear")) == trade_words("yi jun knitting") == {"knit"}
+    assert trade_words("meghna apparels") == trade_words("meghnagarments") == {"clothing"}
+    assert trade_words("baina shoes factory industry") == frozenset()
 
 
 def test_address_numbers_ignore_postal_codes():

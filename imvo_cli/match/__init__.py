@@ -12,6 +12,7 @@ Normalisation (normalise.py), blocking (block.py), pair scoring (score.py), clus
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
 from dataclasses import replace
 
@@ -42,7 +43,8 @@ def distinctive_cores(records: list[MatchRecord]) -> list[MatchRecord]:
         limit = max(COMMON_MIN, COMMON_SHARE * per_country[r.country])
         words = r.core.split()
         kept = [w for w in words if freq[(r.country, w)] <= limit]
-        if kept and len(kept) < len(words):
+        # A unit number alone ("Rupsha Unit 11" -> "11") would make every Unit 11 alike.
+        if kept and len(kept) < len(words) and not all(w.isdigit() for w in kept):
             core = " ".join(kept)
             r = replace(r, core=core, core_compact=core.replace(" ", ""))
         out.append(r)
@@ -53,6 +55,19 @@ def match_records(records: list[MatchRecord], threshold: float = 0.86,
                   review_threshold: float = 0.70,
                   decisions: dict[frozenset, str] | None = None) -> Clustering:
     """Group records into facilities (see cluster.py for the rules)."""
+    # Matching allocates many small objects and makes no reference cycles; the cyclic
+    # collector would rescan the whole heap (every supplier read so far) again and again,
+    # which made matching grow faster than the number of rows.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _match(records, threshold, review_threshold, decisions)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _match(records, threshold, review_threshold, decisions) -> Clustering:
     # Records spelled identically (after normalisation) are one location for sure: match one
     # representative each, then give the group back its members.
     rep_of: dict[tuple, int] = {}

@@ -1,12 +1,13 @@
 """Candidate pairs: compare only records that share a country and a distinctive name key.
 
 Each record is filed under a few keys: its rarest name words in its country, the first
-letters of its name without spaces (catches "Hai Ning" / "Haining"), and its Open Supply
-Hub id. Keys shared by more than `max_block` records are too common to mean anything and
-are replaced by a pair of words. Every record sits in a bounded number of bounded blocks, so
-the work grows with the number of records, not with its square. Within a block a C-level
-first pass (rapidfuzz.process.extract) keeps only pairs whose names are at all alike.
-"""
+letters of its name without spaces (catches "Hai Ning" / "Haining"), its letters in sorted
+order (catches transposed letters) and its Open Supply Hub id. Keys shared by more than
+`max_block` records are too common to mean anything and are replaced by a pair of words; a
+block that is still too big compares each record with its next few in name order only. So
+every record meets a bounded number of others, and the work grows with the number of
+records, not with its square. Within a block a C-level first pass (rapidfuzz) keeps only
+pairs whose names are at all alike."""
 
 from __future__ import annotations
 
@@ -16,9 +17,9 @@ from typing import Iterable
 from .records import MatchRecord
 
 MAX_BLOCK = 25
-WINDOW = 10  # a block that is still too big: compare each record with its neighbours in name order
+NEIGHBOURS = 4  # a block that is still too big: compare each record with the next 4 in name order
 KEYS_PER_RECORD = 3
-PREFIX = 6
+PREFIX = 8  # 6 letters ("zhixin...") fill up with other names as lists grow
 PREFILTER = 65  # 0..100: below this the names share too little to reach review in practice
 SUBSET_PREFILTER = 85
 _SMALL = 12  # blocks up to this size are compared pair by pair (no numpy round trip)
@@ -47,6 +48,10 @@ def block_keys(records: list[MatchRecord], max_block: int = MAX_BLOCK) -> dict[t
         # has already dropped the words common in the country ("Dongguan ...").
         if len(r.core_compact) >= 4:
             blocks[("p", r.country, r.core_compact[:PREFIX])].append(i)
+        # The same letters in another order: typed transpositions ("Dannin" / "Dannni"),
+        # which change every word key and often the prefix too.
+        if len(r.core_compact) >= 5:
+            blocks[("l", r.country, "".join(sorted(r.core_compact)))].append(i)
         if r.os_id:
             blocks[("os", r.os_id)].append(i)
     return {k: v for k, v in blocks.items() if len(v) > 1}
@@ -64,8 +69,8 @@ def candidate_pairs(records: list[MatchRecord], max_block: int = MAX_BLOCK) -> s
         if len(members) > max_block:
             # A pair-of-words key can still be common: keep its nearest neighbours in name order.
             members = sorted(members, key=lambda i: records[i].core_compact)
-            for start in range(0, len(members), WINDOW // 2):
-                _compare(records, members[start:start + WINDOW], pairs, fuzz, process)
+            for x in range(len(members) - 1):
+                _compare_one(records, members[x], members[x + 1:x + 1 + NEIGHBOURS], pairs, fuzz)
             continue
         _compare(records, members, pairs, fuzz, process)
     return pairs
@@ -76,14 +81,22 @@ def _all_pairs(members: Iterable[int]):
     return ((m[a], m[b]) for a in range(len(m)) for b in range(a + 1, len(m)))
 
 
+def _alike(a: MatchRecord, b: MatchRecord, fuzz) -> bool:
+    return (fuzz.ratio(a.core_compact, b.core_compact) >= PREFILTER
+            or fuzz.token_set_ratio(a.core, b.core) >= SUBSET_PREFILTER)
+
+
+def _compare_one(records, i, others, pairs, fuzz) -> None:
+    for j in others:
+        pair = (i, j) if i < j else (j, i)
+        if pair not in pairs and _alike(records[i], records[j], fuzz):
+            pairs.add(pair)
+
+
 def _compare(records, members, pairs, fuzz, process) -> None:
     if len(members) <= _SMALL:
         for i, j in _all_pairs(members):
-            if (i, j) in pairs:
-                continue
-            a, b = records[i], records[j]
-            if fuzz.ratio(a.core_compact, b.core_compact) >= PREFILTER or \
-                    fuzz.token_set_ratio(a.core, b.core) >= SUBSET_PREFILTER:
+            if (i, j) not in pairs and _alike(records[i], records[j], fuzz):
                 pairs.add((i, j))
         return
     compact = [records[i].core_compact for i in members]

@@ -149,10 +149,50 @@ def normalise_name(name: str | None) -> str:
     return " ".join(stripped or tokens)
 
 
+# Trade words long enough to find glued to a name ("PalaniGarments", "Haoyuapparel").
+_GLUED_SUFFIXES = tuple(sorted((w for w in GENERIC_WORDS if len(w) >= 5), key=len, reverse=True))
+
+
+def unglue_trade_word(word: str) -> str:
+    """'palanigarments' -> 'palani': a trade word typed without its space, when at least three
+    letters stay in front of it."""
+    if word in GENERIC_WORDS:
+        return word
+    for suffix in _GLUED_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[:-len(suffix)]
+    return word
+
+
 def core_name(normalised: str) -> str:
     """The distinctive words of a normalised name (generic trade words removed)."""
-    words = [t for t in normalised.split() if t not in GENERIC_WORDS]
+    words = [unglue_trade_word(t) for t in normalised.split() if t not in GENERIC_WORDS]
     return " ".join(words) if words else normalised
+
+
+def trade_words(normalised: str) -> frozenset[str]:
+    """What a name says the site does, as families ("Knitwear" and "Knitting" are one):
+    {"clothing"}, {"knit"}, {"textile", "dyeing"}, ... Empty when it says nothing."""
+    out = set()
+    for t in normalised.split():
+        if t not in GENERIC_WORDS:
+            glued = unglue_trade_word(t)
+            if glued == t:
+                continue
+            t = t[len(glued):]
+        if t in TRADE_FAMILIES:
+            out.add(TRADE_FAMILIES[t])
+    return frozenset(out)
+
+
+# Trade words by what they make; words like "industry" or "factory" say nothing of the kind.
+TRADE_FAMILIES: dict[str, str] = {
+    **dict.fromkeys("apparel apparels garment garments clothing clothes fashion fashions wear "
+                    "sportswear".split(), "clothing"),
+    **dict.fromkeys("knit knits knitting knitwear knitted".split(), "knit"),
+    **dict.fromkeys("textile textiles tekstil textil textilwerk".split(), "textile"),
+    "weaving": "weaving", "spinning": "spinning", "dyeing": "dyeing",
+}
 
 
 @lru_cache(maxsize=200_000)

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from .normalise import (address_numbers, compact, core_name, normalise_address, normalise_name,
-                        tokens_of)
+                        tokens_of, trade_words)
 
 # Words that number a unit or site ("Unit 3", "Saigon II", "No.2 Branch"): two names that
 # differ only here are sister factories, not spellings of one.
@@ -61,6 +61,7 @@ class MatchRecord:
     numbers: frozenset[str] = frozenset()
     norm_city: str = ""
     marks: frozenset[str] = frozenset()
+    trades: frozenset[str] = frozenset()  # trade words of the name ("garment", "knitting")
 
 
 def make_record(ref: int, name: str, country: str | None, address: str | None = None,
@@ -75,4 +76,4 @@ def make_record(ref: int, name: str, country: str | None, address: str | None = 
         address=address, city=city, postal_code=postal_code, os_id=os_id, norm_name=norm,
         core=core, core_compact=compact(core), norm_address=addr,
         numbers=address_numbers(addr), norm_city=compact(" ".join(tokens_of(city))),
-        marks=name_marks(name))
+        marks=name_marks(name), trades=trade_words(norm))

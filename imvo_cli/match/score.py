@@ -5,7 +5,10 @@ The rules, in order:
    any sensible threshold (0.80), since OS Hub has already told them apart;
 2. the name decides: without a similar name (< 0.5) nothing else can make a match, because
    industrial parks and multi-tenant buildings put many factories at one address;
-3. different unit numbers in the names ("Unit 3" / "Unit 4", "II" / "III") cap the pair at 0.80;
+3. different unit numbers in the names ("Unit 3" / "Unit 4", "II" / "III") cap the pair at 0.80,
+   and at 0.60 when the addresses differ too; other house or plot numbers on two specific
+   addresses cap it at 0.80 with a near-equal name (the neighbour, or a typo: a person decides),
+   at 0.60 otherwise;
 4. otherwise name, address and city are averaged with weights 0.55 / 0.35 / 0.10; a missing
    address costs certainty (name x 0.93), different house or plot numbers weaken the address,
    and a vague address (no house/plot number) cannot carry a doubtful name (< 0.9).
@@ -22,6 +25,7 @@ from .records import MatchRecord
 W_NAME, W_ADDRESS, W_CITY = 0.55, 0.35, 0.10
 NAME_FLOOR = 0.50
 SISTER_CAP = 0.80
+OTHER_SITE_CAP = 0.60  # another unit number at another address: below any sensible review
 NO_ADDRESS_FACTOR = 0.93
 SUBSET_CREDIT = 0.90  # all distinctive words of one name inside the other
 SINGLE_WORD_SUBSET_CREDIT = 0.80
@@ -56,6 +60,11 @@ def name_similarity(a: MatchRecord, b: MatchRecord) -> float:
         best = max(best, SINGLE_WORD_SUBSET_CREDIT * fuzz.token_set_ratio(a.core, b.core))
     elif a.core == b.core and a.norm_name != b.norm_name:
         # "AKH Apparels" / "AKH Fashions": one short distinctive word; the trade words count.
+        best = (best + fuzz.token_sort_ratio(a.norm_name, b.norm_name)) / 2
+        return best / 100.0
+    if a.trades and b.trades and not a.trades & b.trades:
+        # "Xinlong Knitting" / "Xinlong Clothing": one group's sister sites, which members list
+        # with their own trade words; a spelling of one site keeps (or drops) its trade word.
         best = (best + fuzz.token_sort_ratio(a.norm_name, b.norm_name)) / 2
     return best / 100.0
 
@@ -115,10 +124,23 @@ def score_pair(a: MatchRecord, b: MatchRecord) -> PairScore:
     if name < NAME_FLOOR:
         score, rule = min(score, name), "name-too-different"
     elif a.marks != b.marks and (a.marks and b.marks or _one_sided_unit(a, b)):
-        score, rule = min(score, SISTER_CAP), "unit-differs"
+        # Another unit number; at another address too, nothing is left for a person to check.
+        elsewhere = address is not None and (address < 0.9 or _numbers_conflict(a, b))
+        score, rule = min(score, OTHER_SITE_CAP if elsewhere else SISTER_CAP), "unit-differs"
+    elif address is not None and _numbers_conflict(a, b) \
+            and address_specific(a) and address_specific(b):
+        # "No. 106 Xuefeng West Road" / "No. 109 Xuefeng West Road", "Plot 41, Sector 4" /
+        # "Plot 231, Sector 4": the neighbour, or a typo in the number; a person decides.
+        # With a doubtful name on top, two signals say "another site".
+        score, rule = min(score, SISTER_CAP if name >= 0.9 else OTHER_SITE_CAP), "number-differs"
     if same_os is False:
         score, rule = min(score, SISTER_CAP), "os_id-differs"
     return PairScore(round(score, 3), rule, round(name, 3), _r(address), _r(city), same_os)
+
+
+def _numbers_conflict(a: MatchRecord, b: MatchRecord) -> bool:
+    """Each address has a house or plot number the other lacks."""
+    return bool(a.numbers - b.numbers) and bool(b.numbers - a.numbers)
 
 
 def _one_sided_unit(a: MatchRecord, b: MatchRecord) -> bool:
