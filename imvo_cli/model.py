@@ -139,7 +139,11 @@ class Supplier:
 
     @property
     def has_full_address(self) -> bool:
-        return bool(self.address and self.country and (self.city or self.postal_code))
+        """Street, a locality (city or postcode column, or a comma-separated part of the
+        address itself, as single-column lists such as Open Supply Hub's write it) and country."""
+        if not (self.address and self.country):
+            return False
+        return bool(self.city or self.postal_code or "," in self.address)
 
 
 @dataclass(slots=True)
