@@ -14,7 +14,7 @@ from openpyxl.styles import Font, PatternFill
 
 from chainmap_factory import FLAGS, chain_map_for
 from imvo_cli import read_suppliers
-from imvo_cli.export import annotated
+from imvo_cli.export import annotated, xlsx
 from imvo_cli.export.annotated import ADDED_HEADERS, write_annotated
 from imvo_cli.export.xlsx import LEVEL_COLOURS
 from imvo_cli.ingest.headers import canonical_field
@@ -219,11 +219,11 @@ def test_interrupted_export_leaves_nothing(tmp_path, monkeypatch):
     src = make_xlsx(tmp_path / "list.xlsx")
     cm = chain_map_for(src)
 
-    def interrupted(table):
+    def interrupted(ws):
         yield "<?xml"
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(annotated, "streamed_sheet_chunks", interrupted)
+    monkeypatch.setattr(xlsx, "streamed_sheet_chunks", interrupted)
     with pytest.raises(KeyboardInterrupt):
         write_annotated(cm, tmp_path / "out.xlsx", input_path=src)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["list.xlsx"]
@@ -274,3 +274,15 @@ def test_xls_input_becomes_a_new_workbook(tmp_path):
     bd = next(s for s in cm.suppliers.values() if s.country == "BD")
     assert ws.cell(bd.rows[0], 9 + ADDED_HEADERS.index("risk level")).value == \
         max((lvl for _, lvl in FLAGS["BD"]), key=["medium", "high", "critical"].index)
+
+
+def test_risks_sheet_is_capped_worst_first_with_a_note(xlsx_export, tmp_path):
+    """A cap on the Risks rows keeps the worst flags, says how many more, and the Summary says so."""
+    _, cm, _ = xlsx_export
+    full, total = annotated.risk_rows(cm, limit=10**9)
+    assert total == len(full) and total >= 3
+    capped, total2 = annotated.risk_rows(cm, limit=2)
+    assert total2 == total and capped[:2] == full[:2]
+    assert f"({total - 2} more flags not listed" in capped[2][1]
+    rows = annotated.summary_rows(cm, {"risks": (annotated.MAX_RISK_ROWS, total)})
+    assert any(r[0] == "risks sheet" and r[1] == "rows listed" for r in rows)

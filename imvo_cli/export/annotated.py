@@ -21,8 +21,9 @@ from typing import Any, Iterable
 from ..model import LEVELS, UNKNOWN, ChainMap, ImvoError, Issue, RiskAssessment, Supplier, level_rank
 from .atomic import atomic_path
 from .safety import is_dangerous
-from .xlsx import (FIRST_DATA_ROW, FREEZE_CELL, HEADER_ROW, HEADER_STYLE, LEVEL_COLOURS,
-                   LEVEL_FONT_COLOURS, add_table_sheet, apply_style, level_style, set_value)
+from .xlsx import (HEADER_STYLE, LEVEL_COLOURS, LEVEL_FONT_COLOURS, add_streamed_table,
+                   add_table_sheet, cell_value, level_style, save_fast, set_value, splice_cells,
+                   stable_properties, style_id)
 
 # Columns added after the user's own on the suppliers sheet: header -> width.
 # "imvo tier" rather than "tier": "tier" is an input alias, and the user's declared tier must
@@ -43,7 +44,15 @@ RISK_HEADERS = ("imvo id", "supplier", "country", "imvo tier", "theme", "risk le
 CHAIN_HEADERS = ("chain", "start", "start country", "steps", "path", "worst risk")
 ISSUE_HEADERS = ("severity", "issue code", "file", "sheet", "row", "column", "message", "hint")
 SUMMARY_HEADERS = ("section", "item", "value")
-MAX_CHAINS = 200_000  # a dense graph can hold more paths than a sheet can show
+# Caps on the generated sheets: one row per flag or per path grows to millions of rows at
+# 100,000 suppliers (more than a sheet holds, and more than anyone reads). The worst come
+# first; a note row and the Summary sheet say what was left out, and every supplier's reasons
+# stay in full in its own row (reasons column) and in `imvo map --format json`.
+MAX_RISK_ROWS = 100_000
+MAX_CHAINS = 100_000
+# Reasons as a cell comment only on the risk level of critical suppliers: the reasons column
+# already holds them for every row, and 100,000 comments cost more than the rest of the export.
+COMMENT_LEVELS = ("critical",)
 COMMENT_AUTHOR = "imvo"
 COMMENT_SIZE = {"width": 360, "height": 160}  # points
 MAX_COMMENT_CHARS = 2_000
@@ -72,12 +81,16 @@ def write_annotated(chain_map: ChainMap, out_path, *, input_path) -> None:
     else:
         wb, ws = _rebuild(input_path, source.sheet)
     annotate_suppliers_sheet(ws, chain_map)
-    add_summary_sheet(wb, chain_map)
-    add_risks_sheet(wb, chain_map)
-    add_chains_sheet(wb, chain_map)
+    risks, flags = risk_rows(chain_map)
+    chains = chain_rows(chain_map)
+    add_summary_sheet(wb, chain_map, listed={
+        "risks": (len(risks) - (len(risks) > MAX_RISK_ROWS), flags),
+        "chains": (len(chains) - (len(chains) > MAX_CHAINS), None)})
+    add_risks_sheet(wb, chain_map, risks)
+    add_chains_sheet(wb, chain_map, chains)
     add_issues_sheet(wb, chain_map)
     add_countries_sheet(wb, chain_map)
-    _stable_properties(wb, chain_map)
+    stable_properties(wb, chain_map.as_of, keep_created=not getattr(wb, "_imvo_rebuilt", False))
     with atomic_path(out_path, suffix=out_ext) as tmp:
         save_fast(wb, tmp)
 
@@ -222,33 +235,27 @@ def _first_added_column(ws, header_row: int) -> int:
     return (max(used) if used else 0) + 1
 
 
-def _style_array(wb, style: dict[str, Any]):
-    """The openpyxl style array for a style dict, built once and copied onto many cells."""
-    from openpyxl.cell import Cell
-
-    probe = Cell(wb.worksheets[0])
-    apply_style(probe, style)
-    return probe._style
-
-
 def annotate_suppliers_sheet(ws, chain_map: ChainMap) -> None:
-    """Add imvo's columns, level fills, comments, a frozen header and an autofilter."""
-    from openpyxl.cell import Cell
+    """Add imvo's columns, level fills, comments, a frozen header and an autofilter.
+
+    The added cells are spliced into the sheet's rows as XML when it is saved (no openpyxl
+    Cell per value); only cells that carry a comment are real cells."""
     from openpyxl.utils import get_column_letter
 
     source = chain_map.source
     header_row = source.header_row
     first = _first_added_column(ws, header_row)
-    cells = ws._cells
-    header_style = _style_array(ws.parent, HEADER_STYLE)
-    for k, (header, width) in enumerate(ADDED_COLUMNS.items()):
-        cell = Cell(ws, row=header_row, column=first + k, value=header)
-        cell._style = copy(header_style)
-        cells[(header_row, first + k)] = cell
-        ws.column_dimensions[get_column_letter(first + k)].width = width
-    level_styles = {lvl: _style_array(ws.parent, level_style(lvl)) for lvl in LEVEL_COLOURS}
+    for key in [k for k in ws._cells if first <= k[1] < first + len(ADDED_HEADERS)]:
+        del ws._cells[key]  # an earlier export's columns: replaced, comments included
+    wb = ws.parent
+    header_sid = style_id(wb, HEADER_STYLE)
+    level_sids = {lvl: style_id(wb, level_style(lvl)) for lvl in LEVEL_COLOURS}
     level_col = first + ADDED_HEADERS.index("risk level")
     issues_col = first + ADDED_HEADERS.index("issues")
+    spliced: dict[int, dict[int, tuple[Any, int | None]]] = {
+        header_row: {first + k: (h, header_sid) for k, h in enumerate(ADDED_HEADERS)}}
+    for k, width in enumerate(ADDED_COLUMNS.values()):
+        ws.column_dimensions[get_column_letter(first + k)].width = width
 
     row_issues: dict[int, list[Issue]] = {}
     for issue in chain_map.issues:
@@ -258,6 +265,19 @@ def annotate_suppliers_sheet(ws, chain_map: ChainMap) -> None:
     for supplier in chain_map.suppliers.values():
         for r in supplier.rows:
             by_row[r] = supplier
+
+    def real_cell(r: int, col: int):
+        """A real cell for a comment: an added value moves from the splice into it."""
+        added = spliced.get(r, {}).pop(col, None)
+        if added is None:
+            return writable_cell(ws, r, col)
+        cell = ws.cell(r, col)
+        cell.value = added[0]
+        if is_dangerous(added[0]):
+            cell.data_type = "s"
+        if added[1]:
+            cell._style = copy(wb._cell_styles[added[1]])
+        return cell
 
     cached: dict[str, list[Any]] = {}
     last_row = header_row
@@ -273,21 +293,23 @@ def annotate_suppliers_sheet(ws, chain_map: ChainMap) -> None:
         issues = row_issues.get(r, ())
         if issues:
             values[-1] = "; ".join(f"{i.severity}: {i.message}" for i in issues)
+        row = {}
         for k, value in enumerate(values):
             if value is None or value == "":
                 continue
-            cell = Cell(ws, row=r, column=first + k, value=value)
-            if is_dangerous(value):
-                cell.data_type = "s"
-            if first + k == level_col:
-                cell._style = copy(level_styles.get(value, level_styles[UNKNOWN]))
-            cells[(r, first + k)] = cell
+            col = first + k
+            row[col] = (cell_value(value),
+                        level_sids.get(value, level_sids[UNKNOWN]) if col == level_col else None)
+        spliced[r] = row
         if supplier is not None:
             risk = chain_map.risk.get(supplier.id)
-            if risk is not None and risk.flags:
-                writable_cell(ws, r, level_col).comment = _comment(reasons_text(risk, "\n"))
-        _comment_issues(ws, r, issues, source.headers, issues_col)
+            if risk is not None and risk.flags and risk.level in COMMENT_LEVELS:
+                real_cell(r, level_col).comment = _comment(reasons_text(risk, "\n"))
+        if issues:
+            _comment_issues(ws, r, issues, source.headers, issues_col, real_cell)
         last_row = max(last_row, r)
+    splice_cells(ws, {r: [(c, v, sid) for c, (v, sid) in row.items()]
+                      for r, row in spliced.items() if row})
     last_row = max(last_row, ws.max_row)
     ws.freeze_panes = f"A{header_row + 1}"
     if not ws.tables:  # Excel refuses an autofilter that overlaps a table's own
@@ -315,7 +337,8 @@ def _comment(text: str):
     return Comment(text, COMMENT_AUTHOR, **COMMENT_SIZE)
 
 
-def _comment_issues(ws, r: int, issues, headers: list[str], fallback_col: int) -> None:
+def _comment_issues(ws, r: int, issues, headers: list[str], fallback_col: int,
+                    cell_at=None) -> None:
     """A comment with the messages on each cell an issue points at (or on the issues cell)."""
     if not issues:
         return
@@ -326,7 +349,7 @@ def _comment_issues(ws, r: int, issues, headers: list[str], fallback_col: int) -
         text = issue.message + (f" ({issue.hint})" if issue.hint else "")
         per_col.setdefault(col, []).append(text)
     for col, texts in per_col.items():
-        cell = writable_cell(ws, r, col)
+        cell = (cell_at or (lambda row, c: writable_cell(ws, row, c)))(r, col)
         text = "\n".join(texts)
         if cell.comment is not None:  # keep the user's own comment, add ours below it
             text = f"{cell.comment.text}\n\n{COMMENT_AUTHOR}: {text}"
@@ -339,8 +362,9 @@ def _tier_of(chain_map: ChainMap, sid: str):
     return chain_map.tiers.get(sid)
 
 
-def summary_rows(chain_map: ChainMap) -> list[tuple[str, str, Any]]:
-    """(section, item, value) rows: company, counts, coverage, sources, version, policy."""
+def summary_rows(chain_map: ChainMap, listed: dict | None = None) -> list[tuple[str, str, Any]]:
+    """(section, item, value) rows: company, counts, coverage, sources, version, policy;
+    `listed` (sheet -> (rows listed, total or None)) notes a capped Risks or Chains sheet."""
     from .. import __version__
 
     sups = list(chain_map.suppliers.values())
@@ -383,6 +407,12 @@ def summary_rows(chain_map: ChainMap) -> list[tuple[str, str, Any]]:
     for src in _sources():
         rows.append(("sources", str(src.get("name", "")),
                      " | ".join(str(src[k]) for k in ("edition", "url", "licence") if src.get(k))))
+    for sheet, (shown, total) in (listed or {}).items():
+        cap = MAX_RISK_ROWS if sheet == "risks" else MAX_CHAINS
+        if shown >= cap:
+            rows.append((f"{sheet} sheet", "rows listed",
+                         f"the first {shown} of {total if total is not None else 'more'}, worst first"
+                         " (capped; every supplier's reasons are in its row and in the JSON output)"))
     rows.append(("imvo", "version", __version__))
     policy = chain_map.policy
     if policy is not None and hasattr(policy, "describe"):
@@ -415,27 +445,55 @@ def _sources() -> list[dict]:
         return []
 
 
-def add_summary_sheet(wb, chain_map: ChainMap):
+def add_summary_sheet(wb, chain_map: ChainMap, listed: dict | None = None):
     return add_table_sheet(wb, _unique_title(wb, SUMMARY), SUMMARY_HEADERS,
-                           summary_rows(chain_map), widths=(26, 30, 60), autofilter=False)
+                           summary_rows(chain_map, listed), widths=(26, 30, 60), autofilter=False)
 
 
-def risk_rows(chain_map: ChainMap) -> list[tuple]:
+def risk_rows(chain_map: ChainMap, limit: int = MAX_RISK_ROWS) -> tuple[list[tuple], int]:
+    """(rows, number of flags): one row per flag, worst first (then by supplier name), at most
+    `limit` rows and then a note row saying how many more there are.
+
+    Only the flags that can make the cut are turned into rows: whole levels while they fit,
+    then the next level's flags supplier by supplier in name order."""
+    suppliers = sorted(((s.name or "", sid) for sid, s in chain_map.suppliers.items()
+                        if chain_map.risk.get(sid) is not None))
+    per_level: dict[str, int] = {}
+    for _, sid in suppliers:
+        for f in chain_map.risk[sid].flags:
+            per_level[f.level] = per_level.get(f.level, 0) + 1
+    total = sum(per_level.values())
+    whole, cut, room = set(), None, limit
+    for lvl in sorted(per_level, key=level_rank, reverse=True):
+        if per_level[lvl] <= room:
+            whole.add(lvl)
+            room -= per_level[lvl]
+        else:
+            cut = lvl
+            break
     rows = []
-    for sid in sorted(chain_map.suppliers):
+    for _, sid in suppliers:
         s = chain_map.suppliers[sid]
-        risk = chain_map.risk.get(sid)
-        if risk is None:
-            continue
-        for f in risk.ranked_flags():
-            rows.append((sid, s.name, s.country, _tier_of(chain_map, sid), f.theme, f.level,
-                         f.rule, f.evidence, f.source))
-    rows.sort(key=lambda r: (-level_rank(r[5]), r[1], r[0], r[4], r[6]))
-    return rows
+        tier = _tier_of(chain_map, sid)
+        take_cut = room > 0  # all of a supplier's flags at the cut level, or none
+        for f in chain_map.risk[sid].flags:
+            if f.level in whole or (take_cut and f.level == cut):
+                rows.append((sid, s.name, s.country, tier, f.theme, f.level, f.rule, f.evidence,
+                             f.source))
+                room -= f.level == cut
+    rows.sort(key=lambda r: (-level_rank(r[5]), r[1] or "", r[0], r[4] or "", r[6] or "",
+                             str(r[7] or ""), str(r[8] or "")))
+    if total > limit:
+        rows = rows[:limit]
+        rows.append((None, f"({total - limit} more flags not listed: every supplier's reasons "
+                           "are in its row of the suppliers sheet and in the JSON output)",
+                     None, None, None, None, None, None, None))
+    return rows, total
 
 
-def add_risks_sheet(wb, chain_map: ChainMap):
-    return add_streamed_table(wb, _unique_title(wb, RISKS), RISK_HEADERS, risk_rows(chain_map),
+def add_risks_sheet(wb, chain_map: ChainMap, rows: list[tuple] | None = None):
+    return add_streamed_table(wb, _unique_title(wb, RISKS), RISK_HEADERS,
+                              risk_rows(chain_map)[0] if rows is None else rows,
                               level_column="risk level",
                               widths=(14, 34, 9, 10, 24, 11, 28, 60, 40))
 
@@ -472,8 +530,9 @@ def chain_rows(chain_map: ChainMap) -> list[tuple]:
     return rows
 
 
-def add_chains_sheet(wb, chain_map: ChainMap):
-    return add_streamed_table(wb, _unique_title(wb, CHAINS), CHAIN_HEADERS, chain_rows(chain_map),
+def add_chains_sheet(wb, chain_map: ChainMap, rows: list[tuple] | None = None):
+    return add_streamed_table(wb, _unique_title(wb, CHAINS), CHAIN_HEADERS,
+                              chain_rows(chain_map) if rows is None else rows,
                               level_column="worst risk", widths=(8, 34, 13, 8, 90, 12))
 
 
@@ -550,154 +609,3 @@ def add_countries_sheet(wb, chain_map: ChainMap):
                 fill=PatternFill("solid", start_color=colour, end_color=colour),
                 font=Font(color=LEVEL_FONT_COLOURS[lvl])))
     return ws
-
-
-# ---- saving -------------------------------------------------------------------------------
-# openpyxl spends most of a save serialising cells one element at a time. The long generated
-# tables (Risks, Chains, Issues) are plain: text, numbers, one level fill. They are kept as
-# rows on an empty placeholder sheet and streamed straight into the zip as sheet XML when
-# the workbook is saved; everything else (the user's sheets, styles, comments) is openpyxl's.
-
-STREAMED_ROWS_ATTR = "_imvo_streamed_table"
-FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # zip entries carry no clock time: same input, same bytes
-_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_SHEET_NS = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-             'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">')
-
-
-def add_streamed_table(wb, title: str, headers, rows, *, level_column: str | None = None,
-                       widths=None):
-    """A table sheet written at save time by `save_fast`; same look as xlsx.add_table_sheet."""
-    from openpyxl.utils import get_column_letter
-
-    ws = wb.create_sheet(title)
-    ws.freeze_panes = FREEZE_CELL
-    last = f"{get_column_letter(max(1, len(headers)))}{max(HEADER_ROW, len(rows) + HEADER_ROW)}"
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{last}"  # also makes openpyxl name the filter range
-    header_sid = wb._cell_styles.add(_style_array(wb, HEADER_STYLE))
-    level_sids = {lvl: wb._cell_styles.add(_style_array(wb, level_style(lvl)))
-                  for lvl in LEVEL_COLOURS}
-    setattr(ws, STREAMED_ROWS_ATTR, {
-        "headers": list(headers), "rows": rows, "widths": list(widths or ()),
-        "level_index": list(headers).index(level_column) if level_column in headers else None,
-        "header_sid": header_sid, "level_sids": level_sids, "ref": f"A1:{last}"})
-    return ws
-
-
-def _xml_text(value: str) -> str:
-    value = _XML_BAD.sub("", value)
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _cell_xml(ref: str, value: Any, sid: int | None) -> str:
-    style = f' s="{sid}"' if sid else ""
-    if value is None or value == "":
-        return f'<c r="{ref}"{style}/>' if sid else ""
-    if isinstance(value, bool):
-        return f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>'
-    if isinstance(value, (int, float)):
-        return f'<c r="{ref}"{style}><v>{value!r}</v></c>'
-    from .xlsx import cell_value
-
-    text = str(cell_value(value))  # always text: a formula is never written from data
-    return (f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">'
-            f"{_xml_text(text)}</t></is></c>")
-
-
-def streamed_sheet_chunks(table: dict):
-    """The worksheet XML of a streamed table, in chunks."""
-    from openpyxl.utils import get_column_letter
-
-    headers, widths = table["headers"], table["widths"]
-    letters = [get_column_letter(i) for i in range(1, len(headers) + 1)]
-    yield ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + _SHEET_NS +
-           f'<dimension ref="{table["ref"]}"/><sheetViews><sheetView workbookViewId="0">'
-           f'<pane ySplit="{HEADER_ROW}" topLeftCell="{FREEZE_CELL}" activePane="bottomLeft" '
-           f'state="frozen"/><selection pane="bottomLeft" activeCell="{FREEZE_CELL}" '
-           f'sqref="{FREEZE_CELL}"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>')
-    if widths:
-        yield "<cols>" + "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
-                                 for i, w in enumerate(widths, 1)) + "</cols>"
-    yield "<sheetData>"
-    hs = table["header_sid"]
-    yield (f'<row r="{HEADER_ROW}">' +
-           "".join(_cell_xml(f"{letters[i]}{HEADER_ROW}", h, hs) for i, h in enumerate(headers))
-           + "</row>")
-    level_index, level_sids = table["level_index"], table["level_sids"]
-    batch: list[str] = []
-    for r, row in enumerate(table["rows"], FIRST_DATA_ROW):
-        cells = []
-        for i, value in enumerate(row):
-            sid = level_sids.get(value or UNKNOWN, level_sids[UNKNOWN]) if i == level_index else None
-            cells.append(_cell_xml(f"{letters[i]}{r}", value, sid))
-        batch.append(f'<row r="{r}">{"".join(cells)}</row>')
-        if len(batch) >= 2000:
-            yield "".join(batch)
-            batch = []
-    yield "".join(batch)
-    yield (f'</sheetData><autoFilter ref="{table["ref"]}"/>'
-           '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>'
-           "</worksheet>")
-
-
-def _stable_zip_class():
-    import zipfile
-
-    class StableZip(zipfile.ZipFile):
-        """A zip whose entries carry a fixed time, so equal workbooks are equal bytes."""
-
-        def _info(self, name):
-            if isinstance(name, zipfile.ZipInfo):
-                return name
-            info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
-            info.compress_type = self.compression
-            return info
-
-        def writestr(self, zinfo_or_arcname, data, *args, **kwargs):
-            super().writestr(self._info(zinfo_or_arcname), data, *args, **kwargs)
-
-        def write(self, filename, arcname=None, *args, **kwargs):
-            with open(filename, "rb") as fh:
-                self.writestr(arcname or os.path.basename(filename), fh.read())
-
-        def open(self, name, mode="r", *args, **kwargs):
-            if mode == "w":
-                name = self._info(name)
-            return super().open(name, mode, *args, **kwargs)
-
-    return StableZip
-
-
-def save_fast(wb, path) -> None:
-    """Save `wb` like openpyxl does, streaming the tables added with add_streamed_table."""
-    import zipfile
-
-    from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
-    from openpyxl.packaging.relationship import RelationshipList
-    from openpyxl.writer.excel import ExcelWriter
-
-    class Writer(ExcelWriter):
-        def write_worksheet(self, ws):
-            table = getattr(ws, STREAMED_ROWS_ATTR, None)
-            if table is None:
-                return super().write_worksheet(ws)
-            ws._drawing = SpreadsheetDrawing()
-            ws._rels = RelationshipList()
-            with self._archive.open(ws.path[1:], "w") as fh:
-                for chunk in streamed_sheet_chunks(table):
-                    fh.write(chunk.encode("utf-8"))
-            self.manifest.append(ws)
-
-    archive = _stable_zip_class()(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
-    Writer(wb, archive).save()
-
-
-def _stable_properties(wb, chain_map: ChainMap) -> None:
-    """No clock time in the document properties: the same input gives the same bytes."""
-    from datetime import datetime
-
-    stamp = datetime(chain_map.as_of.year, chain_map.as_of.month, chain_map.as_of.day) \
-        if chain_map.as_of else datetime(2000, 1, 1)
-    if wb.properties.created is None or getattr(wb, "_imvo_rebuilt", False):
-        wb.properties.created = stamp
-    wb.properties.modified = stamp

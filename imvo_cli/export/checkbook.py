@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .xlsx import add_table_sheet, save_workbook
+from .xlsx import add_streamed_table, save_workbook
 
 FILES_HEADERS = ["file", "status", "suppliers", "critical", "high", "medium", "low", "unknown",
                  "visibility", "address completeness", "rows rejected", "reasons"]
@@ -24,11 +24,11 @@ def write_check_workbook(result, target: str | Path) -> None:
         files.append([f.file, f.status, s.get("suppliers"), r.get("critical"), r.get("high"),
                       r.get("medium"), r.get("low"), r.get("unknown"), s.get("visibility"),
                       s.get("address_completeness"), s.get("rows_rejected"), "; ".join(f.reasons)])
-    add_table_sheet(wb, "Files", FILES_HEADERS, files)
+    add_streamed_table(wb, "Files", FILES_HEADERS, files)
     findings = [[f.file, x.supplier, x.country, x.tier, x.level, x.reason,
                  ", ".join(map(str, x.rows))] for f in result.files for x in f.findings]
-    add_table_sheet(wb, "Findings", FINDINGS_HEADERS, findings, level_column="level")
+    add_streamed_table(wb, "Findings", FINDINGS_HEADERS, findings, level_column="level")
     issues = [[f.file, i.severity, i.code, i.sheet, i.row, i.column, i.message, i.hint]
               for f in result.files for i in f.issues]
-    add_table_sheet(wb, "Issues", ISSUES_HEADERS, issues)
+    add_streamed_table(wb, "Issues", ISSUES_HEADERS, issues)
     save_workbook(wb, target)

@@ -4,7 +4,7 @@ Sheets: Production locations, Shared suppliers, Countries, Members, Review, Merg
 (every row of a facility listed more than once, with the scores that merged it), Issues.
 The public version (`public=True`) leaves out Members, Review and Merged records and every member
 name, purchase share and file name: it is the list a secretariat can publish.
-Written in openpyxl's write-only mode through the shared writer, so 100,000 rows stream.
+Every sheet is a table streamed as XML by the shared writer (xlsx.add_streamed_table).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import LEVELS, at_least
-from .xlsx import Styled, add_write_only_table, level_style, save_workbook
+from .xlsx import Styled, add_streamed_table, level_style, save_workbook
 
 REVIEW_DECISIONS = ("same", "different")
 
@@ -132,33 +132,34 @@ def _public_issue_rows(result):
 
 
 def build_sector_workbook(result):
-    """The workbook (write-only) for an AggregateResult; `result.public` picks the version."""
+    """The workbook for an AggregateResult; `result.public` picks the version."""
     from openpyxl import Workbook
 
     public = result.public
-    wb = Workbook(write_only=True)
+    wb = Workbook()
+    wb.remove(wb.active)
     headers = [h for h in LOCATION_HEADERS if not (public and h in PUBLIC_DROP)]
-    add_write_only_table(wb, "Production locations", headers, _location_rows(result, public),
+    add_streamed_table(wb, "Production locations", headers, _location_rows(result, public),
                          level_column="Risk level",
                          widths=[13, 40, 50, 16, 10, 8, 16, 18, 24, 24, 9, 9, 30, 11, 30, 40, 26, 50])
     shared = [h for h in SHARED_HEADERS if not (public and h == "Member names")]
-    add_write_only_table(wb, "Shared suppliers", shared, _shared_rows(result, public),
+    add_streamed_table(wb, "Shared suppliers", shared, _shared_rows(result, public),
                          level_column="Risk level", widths=[13, 40, 8, 16, 9, 40, 11, 30, 24, 24, 9])
-    add_write_only_table(wb, "Countries", ["Country", "Country name", "Facilities", "Members",
+    add_streamed_table(wb, "Countries", ["Country", "Country name", "Facilities", "Members",
                                            *result.themes], _country_rows(result),
                          widths=[8, 22, 10, 9] + [14] * len(result.themes))
     if not public:
-        add_write_only_table(wb, "Members", MEMBER_HEADERS, _member_rows(result),
+        add_streamed_table(wb, "Members", MEMBER_HEADERS, _member_rows(result),
                              widths=[28, 40, 9, 8, 10, 10, 10, 10, 12, 12, 12, 12])
-        ws = add_write_only_table(wb, "Review", REVIEW_HEADERS, _review_rows(result),
+        ws = add_streamed_table(wb, "Review", REVIEW_HEADERS, _review_rows(result),
                                   widths=[13, 20, 34, 40, 7, 13, 20, 34, 40, 7, 8, 7, 8, 8, 8, 12, 11])
         _decision_dropdown(ws, len(REVIEW_HEADERS), len(result.review))
-        add_write_only_table(wb, "Merged records", RECORD_HEADERS, _record_rows(result),
+        add_streamed_table(wb, "Merged records", RECORD_HEADERS, _record_rows(result),
                              widths=[13, 28, 40, 7, 13, 13, 7, 8, 8, 8, 14])
-        add_write_only_table(wb, "Issues", ISSUE_HEADERS, _issue_rows(result),
+        add_streamed_table(wb, "Issues", ISSUE_HEADERS, _issue_rows(result),
                              widths=[40, 16, 7, 16, 9, 22, 60, 50])
     else:
-        add_write_only_table(wb, "Issues", ["Severity", "Code", "Count"],
+        add_streamed_table(wb, "Issues", ["Severity", "Code", "Count"],
                              _public_issue_rows(result), widths=[9, 26, 8])
     _legend(wb)
     return wb
@@ -190,7 +191,7 @@ def _legend(wb) -> None:
         ["Disclosure score", "0-100: 40 address completeness + 30 tiers disclosed (3 = full) "
                              "+ 20 products or processes given + 10 OS IDs or coordinates given"],
     ]
-    add_write_only_table(wb, "About", ["Item", "Meaning"], rows, widths=[20, 100])
+    add_streamed_table(wb, "About", ["Item", "Meaning"], rows, widths=[20, 100])
 
 
 def write_sector_workbook(result, out: str | Path) -> None:

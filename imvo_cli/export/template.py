@@ -13,8 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import FIELDS, REQUIRED_FIELDS, ImvoError
-from .atomic import atomic_path
-from .xlsx import HEADER_STYLE, LABEL_STYLE, TITLE_STYLE, apply_style, set_value
+from .xlsx import HEADER_STYLE, LABEL_STYLE, TITLE_STYLE, apply_style, save_workbook, set_value
 
 LANGS = ("en", "nl")
 SECTORS = ("textile", "metals", "natural_stone", "food")
@@ -228,14 +227,7 @@ def write_template(out_path, *, lang: str = "en", sector: str = "textile") -> No
     list_ranges = _write_lists(lists, vocabulary)
     lists.sheet_state = "hidden"
     _add_validations(ws, lang, list_ranges)
-    from datetime import datetime
-
-    from .annotated import save_fast
-
-    # no clock time inside: the same arguments give the same bytes
-    wb.properties.created = wb.properties.modified = datetime(2000, 1, 1)
-    with atomic_path(out_path, suffix=".xlsx") as tmp:
-        save_fast(wb, tmp)
+    save_workbook(wb, out_path)  # no clock time inside: the same arguments give the same bytes
 
 
 def _write_input_sheet(ws, lang: str, vocabulary, sector: str) -> None:

@@ -7,6 +7,8 @@ stored as text, never as a formula.
 
 from __future__ import annotations
 
+import os
+import re
 from copy import copy
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -178,7 +180,324 @@ def add_write_only_table(wb, title: str, headers: Sequence[str], rows: Iterable[
     return ws
 
 
-def save_workbook(wb, target: str | Path) -> None:
-    """Save atomically: a temporary file beside the target, renamed only when complete."""
-    with atomic_path(target, suffix=".xlsx") as tmp:
-        wb.save(tmp)
+# ---- streamed sheets and saving -------------------------------------------------------------
+# openpyxl spends most of a save serialising cells one element at a time (~10 µs a cell). The
+# generated tables are plain (text, numbers, a fill per level): they are kept as rows on an
+# empty placeholder sheet and written straight into the zip as sheet XML when the workbook is
+# saved (add_streamed_table), and cells imvo adds to a user's sheet are spliced into that
+# sheet's rows as XML (splice_cells). Everything else (the user's sheets, styles, comments,
+# validations) is openpyxl's. Every string is an inline string: data never becomes a formula.
+
+STREAMED_ATTR = "_imvo_streamed_table"
+SPLICED_ATTR = "_imvo_spliced_cells"
+FIXED_TIME = (2000, 1, 1)  # document properties carry no clock time: same input, same bytes
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # nor do zip entries
+DATE_FORMAT = "yyyy-mm-dd"
+# Characters XML 1.0 cannot hold are dropped; & < > are escaped and CR kept as a reference
+# (a parser would turn a raw CR into LF).
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_WORK = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SHEET_NS = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+             'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">')
+
+
+def xml_text(text: str) -> str:
+    """Text as XML character data: illegal characters removed, markup escaped."""
+    if _XML_WORK.search(text) is None:
+        return text
+    text = _XML_BAD.sub("", text)
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("\r", "&#13;"))
+
+
+def style_id(wb, style: dict[str, Any]) -> int:
+    """The workbook's cell-format index for a style dict, registered once per workbook."""
+    from openpyxl.cell import Cell
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    cache = wb.__dict__.setdefault("_imvo_style_ids", {})
+    key = repr(style)
+    if key not in cache:
+        probe = Cell(Worksheet(wb))
+        apply_style(probe, style)
+        if style.get("number_format"):
+            probe.number_format = style["number_format"]
+        cache[key] = wb._cell_styles.add(probe._style)
+    return cache[key]
+
+
+def cell_xml(ref: str, value: Any, sid: int | None, wb) -> str:
+    """One <c> element; text is always an inline string, never a formula."""
+    style = f' s="{sid}"' if sid else ""
+    if value is None or value == "":
+        return f'<c r="{ref}"{style}/>' if sid else ""
+    kind = type(value)
+    if kind is str:
+        return f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{xml_text(value)}</t></is></c>'
+    if kind is bool:
+        return f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>'
+    if kind is int or kind is float:
+        if value != value or value in (float("inf"), float("-inf")):
+            return cell_xml(ref, str(value), sid, wb)
+        return f'<c r="{ref}"{style}><v>{value!r}</v></c>'
+    from datetime import date, datetime, time
+
+    if isinstance(value, (date, datetime, time)):
+        from openpyxl.utils.datetime import to_excel
+
+        fmt = DATE_FORMAT if type(value) is date else \
+            ("hh:mm:ss" if isinstance(value, time) else DATE_FORMAT + " hh:mm:ss")
+        return f'<c r="{ref}" s="{style_id(wb, {"number_format": fmt})}"><v>{to_excel(value)!r}</v></c>'
+    if isinstance(value, (int, float)):  # numpy-like or Decimal-free numbers, bool subclasses
+        return cell_xml(ref, float(value), sid, wb)
+    return cell_xml(ref, str(cell_value(value)), sid, wb)
+
+
+def add_streamed_table(wb, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], *,
+                       level_column: str | None = None, widths: Sequence[float] | None = None):
+    """A table sheet written at save time by `save_fast`: bold header, frozen, autofilter, a
+    fill per level in `level_column`, a Styled value's own style; rows are plain values."""
+    from openpyxl.utils import get_column_letter
+
+    rows = rows if isinstance(rows, Sequence) else list(rows)
+    ws = wb.create_sheet(title)
+    ws.freeze_panes = FREEZE_CELL
+    last = f"{get_column_letter(max(1, len(headers)))}{max(HEADER_ROW, len(rows) + HEADER_ROW)}"
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{last}"  # also makes openpyxl name the filter range
+    setattr(ws, STREAMED_ATTR, {
+        "headers": list(headers), "rows": rows,
+        "widths": list(widths or column_widths(headers, rows)),
+        "level_index": list(headers).index(level_column) if level_column in headers else None,
+        "header_sid": style_id(wb, HEADER_STYLE),
+        "level_sids": {lvl: style_id(wb, level_style(lvl)) for lvl in LEVEL_COLOURS},
+        "ref": f"A1:{last}"})
+    return ws
+
+
+def streamed_sheet_chunks(ws):
+    """The worksheet XML of a streamed table, in chunks."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.xml.functions import tostring
+
+    table = getattr(ws, STREAMED_ATTR)
+    wb = ws.parent
+    headers, widths = table["headers"], table["widths"]
+    rows = table["rows"]
+    ncols = max([len(headers), *(len(r) for r in rows[:1])]) if rows else len(headers)
+    letters = [get_column_letter(i) for i in range(1, max(ncols, len(headers)) + 1)]
+    yield ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + _SHEET_NS +
+           f'<dimension ref="{table["ref"]}"/><sheetViews><sheetView workbookViewId="0">'
+           f'<pane ySplit="{HEADER_ROW}" topLeftCell="{FREEZE_CELL}" activePane="bottomLeft" '
+           f'state="frozen"/><selection pane="bottomLeft" activeCell="{FREEZE_CELL}" '
+           f'sqref="{FREEZE_CELL}"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>')
+    if widths:
+        yield "<cols>" + "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
+                                 for i, w in enumerate(widths, 1)) + "</cols>"
+    yield "<sheetData>"
+    hs = table["header_sid"]
+    yield (f'<row r="{HEADER_ROW}">' +
+           "".join(cell_xml(f"{letters[i]}{HEADER_ROW}", cell_value(h), hs, wb)
+                   for i, h in enumerate(headers)) + "</row>")
+    level_index, level_sids = table["level_index"], table["level_sids"]
+    unknown_sid = level_sids["unknown"]
+    batch: list[str] = []
+    needs_work = _XML_WORK.search
+    for r, row in enumerate(rows, FIRST_DATA_ROW):
+        cells = []
+        for i, value in enumerate(row):
+            if i >= len(letters):
+                letters.append(get_column_letter(i + 1))
+            if type(value) is str and i != level_index:  # most cells: plain text, inline
+                if value:
+                    cells.append(f'<c r="{letters[i]}{r}" t="inlineStr"><is><t xml:space="preserve">'
+                                 f'{xml_text(value) if needs_work(value) else value}</t></is></c>')
+                continue
+            if value is None:
+                if i != level_index:
+                    continue
+            if isinstance(value, Styled):
+                sid = style_id(wb, value.style) if value.style else None
+                value = value.value
+            elif i == level_index:
+                sid = level_sids.get(value or "unknown", unknown_sid)
+            else:
+                sid = None
+            cells.append(cell_xml(f"{letters[i]}{r}", value, sid, wb))
+        batch.append(f'<row r="{r}">{"".join(cells)}</row>')
+        if len(batch) >= 2000:
+            yield "".join(batch)
+            batch = []
+    yield "".join(batch)
+    yield f'</sheetData><autoFilter ref="{table["ref"]}"/>'
+    if ws.data_validations.dataValidation:
+        yield tostring(ws.data_validations.to_tree()).decode("utf-8")
+    yield ('<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>'
+           "</worksheet>")
+
+
+def splice_cells(ws, cells: dict[int, list[tuple[int, Any, int | None]]]) -> None:
+    """Cells to add to an openpyxl sheet as XML when it is saved: row -> [(column, value,
+    style id)], without building a Cell object per value. Columns must be free (no user cell)."""
+    setattr(ws, SPLICED_ATTR, cells)
+
+
+def _spliced_sheet_writer(ws):
+    """openpyxl's sheet writer, with the spliced cells written into each row as XML."""
+    from collections import defaultdict
+
+    from openpyxl.cell import Cell
+    from openpyxl.cell._writer import write_cell
+    from openpyxl.comments.comment_sheet import CommentRecord
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet._writer import WorksheetWriter
+
+    extra = getattr(ws, SPLICED_ATTR)
+    wb = ws.parent
+    letters: dict[int, str] = {}
+
+    def letter(col: int) -> str:
+        if col not in letters:
+            letters[col] = get_column_letter(col)
+        return letters[col]
+
+    class SplicingWriter(WorksheetWriter):
+        def rows(self):
+            rows = defaultdict(list)
+            for (row, _col), cell in sorted(self.ws._cells.items()):
+                rows[row].append(cell)
+            for row in (self.ws.row_dimensions.keys() | extra.keys()) - rows.keys():
+                rows[row] = []
+            return sorted(rows.items())
+
+        def write_row(self, xf, row, row_idx):
+            raw = getattr(xf, "_file", None)  # et_xmlfile's raw writer
+            if raw is None:  # another xml backend: openpyxl's way, added cells as Cells
+                added = extra.get(row_idx)
+                if added:
+                    cells = {c.column: c for c in row}
+                    for item in added:
+                        cells[item[0]] = self._added_cell(row_idx, item)
+                    row = [cells[c] for c in sorted(cells)]
+                return super().write_row(xf, row, row_idx)
+            attrs = {"r": f"{row_idx}"}
+            attrs.update(self.ws.row_dimensions.get(row_idx, {}))
+            pending = sorted(extra.get(row_idx, ()), key=lambda a: a[0])
+            k = 0
+            with xf.element("row", attrs):
+                for cell in row:
+                    while k < len(pending) and pending[k][0] < cell.column:
+                        raw(self._added_xml(row_idx, pending[k]))
+                        k += 1
+                    if cell._comment is not None:
+                        self.ws._comments.append(CommentRecord.from_cell(cell))
+                    value = cell._value
+                    if value is None and not cell.has_style and not cell._comment:
+                        continue
+                    kind = type(value)
+                    if (cell._hyperlink is None and cell.data_type in ("s", "n")
+                            and (kind is str or kind is int or kind is float)):
+                        # a plain value: the same XML openpyxl writes, without an element tree
+                        raw(cell_xml(f"{letter(cell.column)}{row_idx}", value,
+                                     cell.style_id if cell.has_style else None, wb))
+                    else:
+                        write_cell(xf, self.ws, cell, cell.has_style)
+                for item in pending[k:]:
+                    raw(self._added_xml(row_idx, item))
+
+        def _added_xml(self, row_idx, item):
+            col, value, sid = item
+            return cell_xml(f"{letter(col)}{row_idx}", value, sid, wb)
+
+        def _added_cell(self, row_idx, item):
+            col, value, sid = item
+            cell = Cell(self.ws, row=row_idx, column=col, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"
+            if sid:
+                cell._style = copy(wb._cell_styles[sid])
+            return cell
+
+    return SplicingWriter(ws)
+
+
+def _stable_zip_class():
+    import zipfile
+
+    class StableZip(zipfile.ZipFile):
+        """A zip whose entries carry a fixed time, so equal workbooks are equal bytes."""
+
+        def _info(self, name):
+            if isinstance(name, zipfile.ZipInfo):
+                return name
+            info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
+            info.compress_type = self.compression
+            info._compresslevel = self.compresslevel
+            return info
+
+        def writestr(self, zinfo_or_arcname, data, *args, **kwargs):
+            super().writestr(self._info(zinfo_or_arcname), data, *args, **kwargs)
+
+        def write(self, filename, arcname=None, *args, **kwargs):
+            with open(filename, "rb") as fh:
+                self.writestr(arcname or os.path.basename(filename), fh.read())
+
+        def open(self, name, mode="r", *args, **kwargs):
+            if mode == "w":
+                name = self._info(name)
+            return super().open(name, mode, *args, **kwargs)
+
+    return StableZip
+
+
+def save_fast(wb, path) -> None:
+    """Save `wb` like openpyxl does, streaming the tables added with add_streamed_table and
+    splicing the cells added with splice_cells; zip entries carry a fixed time."""
+    import zipfile
+
+    from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+    from openpyxl.packaging.relationship import RelationshipList
+    from openpyxl.writer.excel import ExcelWriter
+
+    class Writer(ExcelWriter):
+        def write_worksheet(self, ws):
+            if getattr(ws, STREAMED_ATTR, None) is not None:
+                ws._drawing = SpreadsheetDrawing()
+                ws._rels = RelationshipList()
+                with self._archive.open(ws.path[1:], "w", force_zip64=True) as fh:
+                    for chunk in streamed_sheet_chunks(ws):
+                        fh.write(chunk.encode("utf-8"))
+                self.manifest.append(ws)
+                return None
+            if getattr(ws, SPLICED_ATTR, None) is None or self.workbook.write_only:
+                return super().write_worksheet(ws)
+            ws._drawing = SpreadsheetDrawing()
+            ws._drawing.charts = ws._charts
+            ws._drawing.images = ws._images
+            writer = _spliced_sheet_writer(ws)
+            writer.write()
+            ws._rels = writer._rels
+            self._archive.write(writer.out, ws.path[1:])
+            self.manifest.append(ws)
+            writer.cleanup()
+            return None
+
+    archive = _stable_zip_class()(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+    Writer(wb, archive).save()
+
+
+def stable_properties(wb, when=None, *, keep_created: bool = False) -> None:
+    """No clock time in the document properties: `when` (a date) or a fixed day."""
+    from datetime import datetime
+
+    stamp = datetime(when.year, when.month, when.day) if when else datetime(*FIXED_TIME)
+    if not (keep_created and wb.properties.created is not None):
+        wb.properties.created = stamp
+    wb.properties.modified = stamp
+
+
+def save_workbook(wb, target: str | Path, when=None) -> None:
+    """Save atomically (a temporary file beside the target, renamed only when complete) and
+    deterministically (no clock time in the file)."""
+    stable_properties(wb, when)
+    with atomic_path(target, suffix=Path(target).suffix or ".xlsx") as tmp:
+        save_fast(wb, tmp)
