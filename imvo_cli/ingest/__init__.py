@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import unicodedata
 from contextlib import contextmanager
 from itertools import repeat, zip_longest
 from operator import and_
@@ -62,6 +63,10 @@ def _gc_paused():
         yield
     finally:
         if was_enabled:
+            # Everything read is still alive: move it straight to the oldest generation
+            # (freeze + unfreeze) instead of letting the first young collection scan it all.
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
@@ -247,7 +252,18 @@ class _CellReader:
 
     def resolver(self, field: str | None):
         """A function raw -> (value or None, problems) for a column holding `field`."""
+        multi = field in MULTI_FIELDS
+        plain = field not in _PARSERS
+        max_chars = self.max_chars
+
         def resolve(raw):
+            # Most cells are already clean text: short, printable, single-spaced, trimmed.
+            # Their text is their NFC form (as clean_text would return it), with no problem.
+            if type(raw) is str and plain and raw and raw.isprintable() \
+                    and len(raw) <= max_chars and "  " not in raw and raw[0] != " " \
+                    and raw[-1] != " " and raw not in EXCEL_ERRORS:
+                text = raw if raw.isascii() else unicodedata.normalize("NFC", raw)
+                return (nz.split_multi(text) if multi else text), ()
             if raw is None or raw == "":
                 return None, ()
             if isinstance(raw, str) and raw.strip() in EXCEL_ERRORS:
@@ -269,7 +285,7 @@ class _CellReader:
             text, problems = self.text(raw)
             if not text:
                 return None, problems
-            return (nz.split_multi(text) if field in MULTI_FIELDS else text), problems
+            return (nz.split_multi(text) if multi else text), problems
         return resolve
 
 
@@ -505,12 +521,19 @@ def _final_ids(suppliers: dict[str, Supplier]) -> dict[str, Supplier]:
     While reading, a supplier's id comes from its first row; after merging, a later row may
     have filled its address, which would make the id depend on row order.
     """
+    bases = [supplier_id(s.name, s.country, s.address) if len(s.rows) > 1
+             else s.id.partition("-")[0] for s in suppliers.values()]
+    if len(set(bases)) == len(bases):  # the usual case: no two suppliers share a base id
+        out = {}
+        for base, sup in zip(bases, suppliers.values()):
+            sup.id = base
+            out[base] = sup
+        return out
     out: dict[str, Supplier] = {}
-    # A supplier read from one row keeps the id it got then (minus any "-2" suffix).
-    keyed = sorted(((supplier_id(s.name, s.country, s.address) if len(s.rows) > 1
-                     else s.id.partition("-")[0], s.name, s.address or "",
-                     s.source_id or "", s.rows, s) for s in suppliers.values()),
-                   key=lambda k: k[:5])
+    # A supplier read from one row keeps the id it got then (minus any "-2" suffix); equal
+    # bases get "-2", "-3" ... in content order, never in row order.
+    keyed = sorted(((base, s.name, s.address or "", s.source_id or "", s.rows, s)
+                    for base, s in zip(bases, suppliers.values())), key=lambda k: k[:5])
     for base, *_, sup in keyed:
         sid, n = base, 2
         while sid in out:
