@@ -245,3 +245,15 @@ def test_every_row_is_accounted_for(rows):
     error_rows = {i.row for i in sl.errors}
     assert error_rows == set(sl.rejected_rows)
     assert not error_rows & {r for s in sl.suppliers for r in s.rows}
+
+
+def test_supplier_fields_match_the_positional_build():
+    """read_suppliers builds Supplier positionally for speed: pin the field order it uses."""
+    import dataclasses
+
+    from imvo_cli.model import Supplier
+    assert [f.name for f in dataclasses.fields(Supplier)] == [
+        "id", "name", "country", "address", "city", "region", "postal_code", "declared_tier",
+        "process", "product", "sector", "certifications", "supplies_to", "workers",
+        "parent_company", "audit_standard", "audit_date", "audit_result", "purchase_share",
+        "os_id", "lat", "lng", "source_id", "rows", "extra"]

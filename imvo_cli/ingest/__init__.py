@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import unicodedata
 from contextlib import contextmanager
+from itertools import repeat, zip_longest
+from operator import and_
 from pathlib import Path
 
 from ..model import MULTI_FIELDS, REQUIRED_FIELDS, ImvoError, Issue, Supplier, SupplierList
@@ -60,6 +63,10 @@ def _gc_paused():
         yield
     finally:
         if was_enabled:
+            # Everything read is still alive: move it straight to the oldest generation
+            # (freeze + unfreeze) instead of letting the first young collection scan it all.
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
@@ -211,76 +218,110 @@ def _missing_required(path, sheet_name, taken: dict[str, str], texts: list[str])
                     file=path, sheet=sheet_name, column=field, code="missing-column", hint=hint)
 
 
-class _RowReader:
-    """Turns one data row into field values plus issues; caches parses of repeated values."""
+# Supplier attributes filled from columns, in the order the row loop unpacks them.
+_ROW_FIELDS = ("name", "country", "id", "address", "city", "region", "postal_code", "tier",
+               "process", "product", "sector", "certifications", "supplies_to", "workers",
+               "parent_company", "audit_standard", "audit_date", "audit_result",
+               "purchase_share", "os_id", "lat", "lng")
+_NUMERIC_TYPES = frozenset({bool, int, float})
 
-    def __init__(self, path: str, sheet: str | None, fields, texts, policy: Policy):
-        self.path, self.sheet, self.fields, self.texts = path, sheet, fields, texts
+
+class _CellReader:
+    """What one distinct raw value of one column means: (value or None, problems).
+
+    A problem is (code, message, hint); it is reported at every row holding that value.
+    Lists repeat the same countries, processes and products thousands of times, so each
+    distinct value of a column is resolved once and rows only look the result up.
+    """
+
+    def __init__(self, policy: Policy):
         self.max_chars = policy.limits.max_cell_chars
-        self.cache: dict[tuple[str, object], tuple[object, str | None]] = {}
-        self.country_cache: dict[str, str | None] = {}
-        # Lists repeat the same countries, processes and products thousands of times: each
-        # distinct text is cleaned and split once.
-        self.text_cache: dict[str, str] = {}
-        self.split_cache: dict[str, list[str]] = {}
 
-    def text(self, raw, row_no, column, issues: list[Issue]) -> str:
-        if type(raw) is not str:  # 1 and 1.0 and True are one dict key: never cache them
-            return _cell_text(self, raw, row_no, column, issues)
-        text = self.text_cache.get(raw)
-        if text is None:
-            before = len(issues)
-            text = _cell_text(self, raw, row_no, column, issues)
-            if len(issues) == before:  # a cell with a problem is reported at every row
-                self.text_cache[raw] = text
-        return text
+    def text(self, raw) -> tuple[str, tuple]:
+        problems = ()
+        if isinstance(raw, str):
+            if len(raw) > self.max_chars:
+                problems += (("cell-too-long", f"cell has {len(raw):,} characters; kept the "
+                              f"first {self.max_chars:,}",
+                              "shorten the cell or raise limits.max_cell_chars"),)
+                raw = raw[:self.max_chars]
+            if nz.has_control_chars(raw):
+                problems += (("control-characters", "cell contains control characters; they "
+                              "were replaced by spaces", "clean the cell text"),)
+        return nz.clean_text(raw), problems
 
-    def split(self, text: str) -> list[str]:
-        parts = self.split_cache.get(text)
-        if parts is None:
-            parts = self.split_cache[text] = nz.split_multi(text)
-        return parts
+    def resolver(self, field: str | None):
+        """A function raw -> (value or None, problems) for a column holding `field`."""
+        multi = field in MULTI_FIELDS
+        plain = field not in _PARSERS
+        max_chars = self.max_chars
 
-    def issue(self, severity, code, message, row, column, hint=None) -> Issue:
-        return Issue(severity, code, message, self.path, self.sheet, row, column, hint)
+        def resolve(raw):
+            # Most cells are already clean text: short, printable, single-spaced, trimmed.
+            # Their text is their NFC form (as clean_text would return it), with no problem.
+            if type(raw) is str and plain and raw and raw.isprintable() \
+                    and len(raw) <= max_chars and "  " not in raw and raw[0] != " " \
+                    and raw[-1] != " " and raw not in EXCEL_ERRORS:
+                text = raw if raw.isascii() else unicodedata.normalize("NFC", raw)
+                return (nz.split_multi(text) if multi else text), ()
+            if raw is None or raw == "":
+                return None, ()
+            if isinstance(raw, str) and raw.strip() in EXCEL_ERRORS:
+                return None, (("error-value", f"cell holds the spreadsheet error "
+                               f"{raw.strip()}; treated as empty",
+                               "fix the formula or type the value"),)
+            if field is None:  # an extra column: numbers kept as they are
+                if isinstance(raw, (int, float)):
+                    return raw, ()
+                text, problems = self.text(raw)
+                return (text if text != "" else None), problems
+            parser = _PARSERS.get(field)
+            if parser is not None:
+                try:
+                    return parser(raw), ()
+                except ValueError as exc:
+                    return None, ((f"invalid-{field.replace('_', '-')}", str(exc),
+                                   _FIX.get(field)),)
+            text, problems = self.text(raw)
+            if not text:
+                return None, problems
+            return (nz.split_multi(text) if multi else text), problems
+        return resolve
 
-    def parse(self, field: str, raw: object) -> tuple[object, str | None]:
-        key = (field, raw)
-        try:
-            hit = self.cache.get(key)
-        except TypeError:
-            hit = None
-        if hit is not None:
-            return hit
-        try:
-            result = (_PARSERS[field](raw), None)
-        except ValueError as exc:
-            result = (None, str(exc))
-        try:
-            self.cache[key] = result
-        except TypeError:
-            pass
-        return result
 
-    def country(self, text: str) -> str | None:
-        if text not in self.country_cache:
-            self.country_cache[text] = to_iso2(text)
-        return self.country_cache[text]
+def _resolve_column(cells, resolve) -> tuple[list, dict[int, tuple]]:
+    """Values of one column (None where nothing usable) and problems by position."""
+    numeric = _NUMERIC_TYPES.intersection(map(type, cells))
+    if len(numeric) <= 1:
+        # 1, 1.0 and True are one dict key: safe only when at most one of them occurs.
+        resolved = {raw: resolve(raw) for raw in dict.fromkeys(cells)}
+        values = list(map({raw: r[0] for raw, r in resolved.items()}.__getitem__, cells))
+        problems = {raw: r[1] for raw, r in resolved.items() if r[1]}
+        if not problems:
+            return values, {}
+        return values, {i: problems[raw] for i, raw in enumerate(cells) if raw in problems}
+    keyed = [(type(raw), raw) for raw in cells]
+    resolved = {key: resolve(key[1]) for key in dict.fromkeys(keyed)}
+    values = [resolved[key][0] for key in keyed]
+    return values, {i: resolved[key][1] for i, key in enumerate(keyed) if resolved[key][1]}
 
 
-def _cell_text(reader: _RowReader, raw, row_no, column, issues) -> str:
-    if isinstance(raw, str):
-        if len(raw) > reader.max_chars:
-            issues.append(reader.issue("warning", "cell-too-long",
-                                       f"cell has {len(raw):,} characters; kept the first "
-                                       f"{reader.max_chars:,}", row_no, column,
-                                       "shorten the cell or raise limits.max_cell_chars"))
-            raw = raw[:reader.max_chars]
-        if nz.has_control_chars(raw):
-            issues.append(reader.issue("warning", "control-characters",
-                                       "cell contains control characters; they were replaced by "
-                                       "spaces", row_no, column, "clean the cell text"))
-    return nz.clean_text(raw)
+def _merge_multi(first: list, second: list) -> list:
+    """Two columns naming the same multi-valued field: parts of both, each once."""
+    return [a if b is None else b if a is None else a + [p for p in b if p not in a]
+            for a, b in zip(first, second)]
+
+
+def _filled_rows(columns: list, n: int) -> list[bool]:
+    """Per row: does any cell hold something other than blanks (None, '', spaces)?"""
+    blank_rows = [True] * n
+    for cells in columns:
+        blanks = {v for v in dict.fromkeys(cells)
+                  if v is None or v == "" or (isinstance(v, str) and not v.strip())}
+        if not blanks:
+            return [True] * n  # this column fills every row
+        blank_rows = list(map(and_, blank_rows, map(blanks.__contains__, cells)))
+    return [not b for b in blank_rows]
 
 
 def read_suppliers(path: str | Path, *, sheet: str | int | None = None,
@@ -309,112 +350,116 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
                             "no address column: production locations cannot be verified",
                             fname, sheet_name, h + 1, None,
                             "add an 'Address' column (covenants ask for full addresses)"))
-    reader = _RowReader(fname, sheet_name, fields, texts, policy)
+    first = h + 1  # index of the first data row
+    data = rows[first:]
+    width = len(fields)
+    # Column by column: each column's distinct values are resolved once, rows look them up.
+    columns = list(zip_longest(*data)) if data else []
+    while len(columns) < width:
+        columns.append((None,) * len(data))
+    filled = _filled_rows(columns, len(data))
+    # row (index in data) -> [(code, message, hint, column)]: warnings found in its cells
+    problems: dict[int, list[tuple]] = {}
+    cell_reader = _CellReader(policy)
+    by_field: dict[str, list] = {}
+    extra_values: list[tuple[str, list]] = []
+    for j in range(width):
+        values, found = _resolve_column(columns[j], cell_reader.resolver(fields[j]))
+        for i, found_here in found.items():
+            problems.setdefault(i, []).extend(p + (texts[j],) for p in found_here)
+        field = fields[j]
+        if field is None:
+            extra_values.append((texts[j], values))
+        elif field in by_field:  # only multi-valued fields may come from several columns
+            by_field[field] = _merge_multi(by_field[field], values)
+        else:
+            by_field[field] = values
+    _empty_cell_problems(chosen, first, width, texts, columns, problems)
+    beyond = [any(v not in (None, "") for v in cells) for cells in zip(*columns[width:])] \
+        if len(columns) > width else None
+    countries = {t: to_iso2(t) for t in dict.fromkeys(by_field["country"]) if t}
+    address_keys = {a: nz.name_key(a) for a in dict.fromkeys(by_field.get("address", ())) if a}
+    if extra_values:
+        names = [name for name, _ in extra_values]
+        extra_rows = ({k: v for k, v in zip(names, row) if v is not None}
+                      for row in zip(*(values for _, values in extra_values)))
+    else:
+        extra_rows = repeat(None)
+
     suppliers: dict[str, Supplier] = {}
     by_source_id: dict[str, str] = {}
     by_key: dict[tuple, str] = {}
     rejected: list[int] = []
     n_rows = empty = examples = 0
-    width = len(fields)
-    uncached = chosen.uncached_formulas
-    error_cells = chosen.error_cells or {}
-    for i in range(h + 1, len(rows)):
-        raw_row = rows[i]
-        row_no = i + 1
-        if not any(c not in (None, "") and not (isinstance(c, str) and not c.strip())
-                   for c in raw_row):
+    has_address = "address" in taken
+    vectors = [by_field.get(f) or repeat(None) for f in _ROW_FIELDS]
+    for i, (is_filled, extra, row) in enumerate(zip(filled, extra_rows, zip(*vectors))):
+        if not is_filled:
             empty += 1
             continue
         n_rows += 1
-        values: dict[str, object] = {}
-        extra: dict[str, str] = {}
-        row_issues: list[Issue] = []
-        for j, raw in enumerate(raw_row[:width] if len(raw_row) >= width else raw_row):
-            if raw is None or raw == "":
-                if error_cells and (i, j) in error_cells:
-                    row_issues.append(reader.issue("warning", "error-value",
-                                                   f"cell holds the spreadsheet error "
-                                                   f"{error_cells[i, j]}; treated as empty",
-                                                   row_no, texts[j],
-                                                   "fix the formula or type the value"))
-                elif uncached and (i, j) in uncached:
-                    row_issues.append(reader.issue(
-                        "warning", "formula-without-value",
-                        "cell holds a formula saved without its result; read as empty",
-                        row_no, texts[j], "open the file in Excel or LibreOffice, let it "
-                        "calculate and save it again (or type the value)"))
-                continue
-            field = fields[j]
-            column = texts[j]
-            if isinstance(raw, str) and raw.strip() in EXCEL_ERRORS:
-                row_issues.append(reader.issue("warning", "error-value",
-                                               f"cell holds the spreadsheet error {raw.strip()}; "
-                                               "treated as empty", row_no, column,
-                                               "fix the formula or type the value"))
-                continue
-            if field is None:
-                text = reader.text(raw, row_no, column, row_issues) if not isinstance(
-                    raw, (int, float)) else raw
-                if text != "":
-                    extra[column] = text
-                continue
-            if field in _PARSERS:
-                value, problem = reader.parse(field, raw)
-                if problem:
-                    row_issues.append(reader.issue("warning", f"invalid-{field.replace('_', '-')}",
-                                                   problem, row_no, column, _FIX.get(field)))
-                else:
-                    values[field] = value
-                continue
-            text = reader.text(raw, row_no, column, row_issues)
-            if not text:
-                continue
-            if field in MULTI_FIELDS:
-                parts = reader.split(text)
-                prev = values.get(field)
-                values[field] = (prev or []) + [p for p in parts if p not in (prev or [])]
-            else:
-                values[field] = text
-        if len(raw_row) > width and any(c not in (None, "") for c in raw_row[width:]):
-            row_issues.append(reader.issue("warning", "cells-beyond-header",
-                                           "row has values in columns without a header; "
-                                           "they were not read", row_no, _col_letter(width),
-                                           "give those columns a header"))
-        source_id = values.get("id")
-        if isinstance(source_id, str) and source_id.casefold() in EXAMPLE_MARKERS:
+        row_no = first + i + 1
+        name, country_text, source_id = row[0], row[1], row[2]
+        if source_id is not None and source_id.casefold() in EXAMPLE_MARKERS:
             examples += 1
             continue
-        name = values.get("name")
-        country_text = values.get("country")
-        errors = []
-        if not name:
-            errors.append(reader.issue("error", "missing-name", "the supplier name is empty",
-                                       row_no, taken["name"], "fill in the production location's name"))
-        country = None
-        if not country_text:
-            errors.append(reader.issue("error", "missing-country", "the country is empty", row_no,
-                                       taken["country"], "fill in the country (name or ISO code)"))
-        else:
-            country = reader.country(country_text)
-            if country is None:
-                close = suggest_country(country_text)
-                errors.append(reader.issue("error", "unknown-country",
-                                           f"{country_text!r} is not a recognised country",
-                                           row_no, taken["country"],
-                                           f"did you mean {', '.join(close)}?" if close else
-                                           "use an English or Dutch country name or an ISO code"))
-        if errors:
+        row_issues = [Issue("warning", code, message, fname, sheet_name, row_no, column, hint)
+                      for code, message, hint, column in problems[i]] if i in problems else []
+        if beyond is not None and beyond[i]:
+            row_issues.append(Issue("warning", "cells-beyond-header",
+                                    "row has values in columns without a header; they were "
+                                    "not read", fname, sheet_name, row_no, _col_letter(width),
+                                    "give those columns a header"))
+        country = countries.get(country_text) if country_text else None
+        if not name or country is None:
             issues.extend(row_issues)
-            issues.extend(errors)
+            issues.extend(_row_errors(fname, sheet_name, row_no, taken, name, country_text))
             rejected.append(row_no)
             continue
         issues.extend(row_issues)
+        address = row[3]
         # Without an address column the file-level warning says it once, not once per row.
-        if "address" in taken and not values.get("address"):
-            issues.append(reader.issue("warning", "missing-address",
-                                       "no address: the location cannot be verified", row_no,
-                                       taken.get("address"), "add the street address"))
-        _add_row(suppliers, by_source_id, by_key, values, extra, country, row_no, reader, issues)
+        if has_address and not address:
+            issues.append(Issue("warning", "missing-address",
+                                "no address: the location cannot be verified", fname,
+                                sheet_name, row_no, taken.get("address"), "add the street address"))
+        key = (nz.name_key(name), address_keys.get(address, ""), country)
+        existing = None
+        if source_id is not None:
+            existing = by_source_id.get(source_id)
+        if existing is None:
+            existing = by_key.get(key)
+        if existing is not None:
+            sup = suppliers[existing]
+            how = "the same id" if source_id is not None and \
+                by_source_id.get(source_id) == existing else "the same name, address and country"
+            issues.append(Issue("warning", "duplicate-supplier",
+                                f"same supplier as row {sup.rows[0]} ({how}); the rows were "
+                                "merged", fname, sheet_name, row_no, None,
+                                "list each production location once, with all its processes"))
+            _merge_into(sup, row, extra, row_no)
+            if source_id is not None:
+                by_source_id.setdefault(source_id, existing)
+            by_key.setdefault(key, existing)
+            continue
+        sid = base = _id_from_keys(key[0], country, key[1])
+        n = 2
+        while sid in suppliers:
+            sid = f"{base}-{n}"
+            n += 1
+        (_, _, _, _, city, region, postal_code, tier, process, product, sector, certifications,
+         supplies_to, workers, parent_company, audit_standard, audit_date, audit_result,
+         purchase_share, os_id, lat, lng) = row
+        suppliers[sid] = Supplier(
+            sid, name, country, address, city, region, postal_code, tier,
+            list(process) if process else [], list(product) if product else [],
+            list(sector) if sector else [], list(certifications) if certifications else [],
+            list(supplies_to) if supplies_to else [], workers, parent_company, audit_standard,
+            audit_date, audit_result, purchase_share, os_id, lat, lng, source_id, [row_no],
+            extra if extra is not None else {})
+        if source_id is not None:
+            by_source_id[source_id] = sid
+        by_key[key] = sid
     if n_rows == 0:
         raise ImvoError(f"no supplier rows below the header (row {h + 1})", file=fname,
                         sheet=sheet_name, row=h + 1, code="no-data-rows",
@@ -431,18 +476,64 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
     )
 
 
+def _empty_cell_problems(sheet: Sheet, first: int, width: int, texts, columns, problems) -> None:
+    """Empty cells that were error values or formulas without a result, from the sheet XML."""
+    error_cells = sheet.error_cells or {}
+    uncached = sheet.uncached_formulas
+    for (r, j) in sorted(set(error_cells) | set(uncached)):
+        i = r - first
+        if i < 0 or j >= width or i >= len(columns[j]) or columns[j][i] not in (None, ""):
+            continue
+        if (r, j) in error_cells:
+            found = ("error-value", f"cell holds the spreadsheet error {error_cells[r, j]}; "
+                     "treated as empty", "fix the formula or type the value")
+        else:
+            found = ("formula-without-value",
+                     "cell holds a formula saved without its result; read as empty",
+                     "open the file in Excel or LibreOffice, let it calculate and save it "
+                     "again (or type the value)")
+        problems.setdefault(i, []).append(found + (texts[j],))
+
+
+def _row_errors(fname, sheet_name, row_no, taken, name, country_text) -> list[Issue]:
+    errors = []
+    if not name:
+        errors.append(Issue("error", "missing-name", "the supplier name is empty", fname,
+                            sheet_name, row_no, taken["name"],
+                            "fill in the production location's name"))
+    if not country_text:
+        errors.append(Issue("error", "missing-country", "the country is empty", fname,
+                            sheet_name, row_no, taken["country"],
+                            "fill in the country (name or ISO code)"))
+    elif to_iso2(country_text) is None:
+        close = suggest_country(country_text)
+        errors.append(Issue("error", "unknown-country",
+                            f"{country_text!r} is not a recognised country", fname, sheet_name,
+                            row_no, taken["country"],
+                            f"did you mean {', '.join(close)}?" if close else
+                            "use an English or Dutch country name or an ISO code"))
+    return errors
+
+
 def _final_ids(suppliers: dict[str, Supplier]) -> dict[str, Supplier]:
     """Ids from each supplier's merged content, so merged rows give the same id in any order.
 
     While reading, a supplier's id comes from its first row; after merging, a later row may
     have filled its address, which would make the id depend on row order.
     """
+    bases = [supplier_id(s.name, s.country, s.address) if len(s.rows) > 1
+             else s.id.partition("-")[0] for s in suppliers.values()]
+    if len(set(bases)) == len(bases):  # the usual case: no two suppliers share a base id
+        out = {}
+        for base, sup in zip(bases, suppliers.values()):
+            sup.id = base
+            out[base] = sup
+        return out
     out: dict[str, Supplier] = {}
-    # A supplier read from one row keeps the id it got then (minus any "-2" suffix).
-    keyed = sorted(((supplier_id(s.name, s.country, s.address) if len(s.rows) > 1
-                     else s.id.partition("-")[0], s.name, s.address or "",
-                     s.source_id or "", s.rows, s) for s in suppliers.values()),
-                   key=lambda k: k[:5])
+    # A supplier read from one row keeps the id it got then (minus any "-2" suffix); equal
+    # bases get "-2", "-3" ... in content order, never in row order.
+    keyed = sorted(((base, s.name, s.address or "", s.source_id or "", s.rows, s)
+                    for base, s in zip(bases, suppliers.values())), key=lambda k: k[:5])
     for base, *_, sup in keyed:
         sid, n = base, 2
         while sid in out:
@@ -464,59 +555,17 @@ _FIX = {
 }
 
 
-def _add_row(suppliers, by_source_id, by_key, values, extra, country, row_no, reader, issues):
-    name = values["name"]
-    address = values.get("address")
-    key = (nz.name_key(name), nz.name_key(address or ""), country)
-    source_id = values.get("id")
-    existing = None
-    if source_id is not None:
-        existing = by_source_id.get(str(source_id))
-    if existing is None:
-        existing = by_key.get(key)
-    if existing is not None:
-        sup = suppliers[existing]
-        how = "the same id" if source_id is not None and by_source_id.get(str(source_id)) == existing \
-            else "the same name, address and country"
-        issues.append(reader.issue("warning", "duplicate-supplier",
-                                   f"same supplier as row {sup.rows[0]} ({how}); the rows were "
-                                   "merged", row_no, None,
-                                   "list each production location once, with all its processes"))
-        _merge_into(sup, values, extra, row_no, reader, issues)
-        if source_id is not None:
-            by_source_id.setdefault(str(source_id), existing)
-        by_key.setdefault(key, existing)
-        return
-    sid = _id_from_keys(key[0], country, key[1])
-    n = 2
-    base = sid
-    while sid in suppliers:
-        sid = f"{base}-{n}"
-        n += 1
-    sup = Supplier(id=sid, name=name, country=country, rows=[row_no], extra=dict(extra),
-                   source_id=str(source_id) if source_id is not None else None)
-    for field, value in values.items():
-        if field in ("name", "country", "id"):
-            continue
-        setattr(sup, _FIELD_ATTR.get(field, field), list(value) if isinstance(value, list) else value)
-    suppliers[sid] = sup
-    if source_id is not None:
-        by_source_id[str(source_id)] = sid
-    by_key[key] = sid
-
-
-def _merge_into(sup: Supplier, values, extra, row_no, reader, issues) -> None:
+def _merge_into(sup: Supplier, row: tuple, extra: dict | None, row_no: int) -> None:
+    """A later row of the same supplier: add its list values, fill what is still empty."""
     sup.rows.append(row_no)
-    for field, value in values.items():
-        if field in ("id",):
+    for field, value in zip(_ROW_FIELDS, row):
+        if value is None or field in ("id", "country"):
             continue
         attr = _FIELD_ATTR.get(field, field)
-        if field == "country":
-            continue
         current = getattr(sup, attr)
         if isinstance(value, list):
             current.extend(v for v in value if v not in current)
         elif current in (None, ""):
             setattr(sup, attr, value)
-    for k, v in extra.items():
+    for k, v in (extra or {}).items():
         sup.extra.setdefault(k, v)

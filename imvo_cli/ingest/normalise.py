@@ -44,6 +44,9 @@ def split_multi(text: str, *, allow_comma: bool = True) -> list[str]:
     """
     if not text:
         return []
+    if "|" not in text and ";" not in text and "\n" not in text and "," not in text:
+        part = text.strip()  # one value: nothing to split
+        return [part] if part else []
     parts = re.split(r"\s*[|;\n]\s*", text)
     out: list[str] = []
     for part in parts:
@@ -218,12 +221,26 @@ def parse_os_id(value: object) -> str:
 
 def name_key(text: str) -> str:
     """Key for matching names within one list: case, accents, punctuation, spacing ignored."""
-    if text.isascii():  # no accents to strip: skip decomposing character by character
-        s = text.casefold()
-    else:
-        s = unicodedata.normalize("NFKD", text)
-        s = "".join(c for c in s if not unicodedata.combining(c)).casefold()
-    return _NON_WORD.sub(" ", s).strip()
+    if not text.isascii():  # strip accents: decompose, then drop the combining marks
+        text = unicodedata.normalize("NFKD", text).translate(_COMBINING).casefold()
+        if not text.isascii():
+            return _NON_WORD.sub(" ", text).strip()
+    # ASCII: a bytes translate does what the regex does, many times faster
+    return b" ".join(text.encode().lower().translate(_ASCII_NON_WORD).split()).decode()
+
+
+class _CombiningMarks(dict):
+    """str.translate table deleting combining marks; learns each character once."""
+
+    def __missing__(self, code: int):
+        value = None if unicodedata.combining(chr(code)) else code
+        self[code] = value
+        return value
+
+
+_COMBINING = _CombiningMarks()
 
 
 _NON_WORD = re.compile(r"[\W_]+")
+# ASCII bytes that are not letters or digits (what [\W_] matches in ASCII) -> space
+_ASCII_NON_WORD = bytes(c if chr(c).isalnum() and c < 128 else 32 for c in range(256))

@@ -83,7 +83,6 @@ def check_file(path: Path, limits: Limits) -> None:
 
 
 _ROW_REF = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
-_CELL_REF = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})(\d+)"')
 # A formula cell with no (or an empty) cached value, as written by programs that never calculate.
 _UNCACHED = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*>\s*<f\b[^>]*(?:/>|>[^<]*</f>)'
                        rb'\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
@@ -103,14 +102,58 @@ def _col_number(letters: bytes) -> int:
     return n
 
 
+def _above(text: str, alphabet: str, max_len: int | None) -> str:
+    """Regex for strings over `alphabet` (digits or column letters, no leading zero) that
+    are greater than `text`: longer ones, or as long and larger at the first difference."""
+    cls = f"[{alphabet[0]}-{alphabet[-1]}]"
+    longer = f"{cls}{{{len(text) + 1},{'' if max_len is None else max_len}}}"
+    if max_len is not None and len(text) >= max_len:
+        longer = "(?!)"
+    options = [longer]
+    for i, ch in enumerate(text):
+        bigger = alphabet[alphabet.index(ch) + 1:]
+        if bigger:
+            rest = f"{cls}{{{len(text) - i - 1}}}"
+            options.append(f"{re.escape(text[:i])}[{bigger[0]}-{bigger[-1]}]{rest}")
+    return "(?:" + "|".join(options) + ")"
+
+
+def _refs_beyond(max_col: int, max_row: int) -> re.Pattern:
+    """Cell references reaching right of column `max_col` or below row `max_row`: in a
+    normal sheet none after the first rows, so one fast pass replaces parsing every ref."""
+    col = _above(_col_letters(max_col) if max_col else "", _LETTERS, 3)
+    row = _above(str(max_row) if max_row else "", "0123456789", None)
+    return re.compile(f'r="(?={col}[0-9]|[A-Z]{{1,3}}{row}")([A-Z]{{1,3}})([0-9]+)"'.encode())
+
+
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _is_word_byte(b: bytes) -> bool:
+    return b.isalnum() or b == b"_"
+
+
+def _in_cell_tag(buf: bytes, pos: int) -> bool:
+    """Is the r=" at `pos` an attribute of a <c> tag (as `<c\b[^>]*?\br="` would say)?"""
+    if pos and _is_word_byte(buf[pos - 1:pos]):
+        return False
+    gt = buf.rfind(b">", 0, pos)
+    lt = buf.rfind(b"<c", gt + 1, pos)
+    while lt != -1:
+        if not _is_word_byte(buf[lt + 2:lt + 3]):
+            return True
+        lt = buf.rfind(b"<c", gt + 1, lt)
+    return False
+
+
 def _scan_sheet_chunk(buf: bytes, extent: Extent) -> None:
     rows = _ROW_REF.findall(buf)
     if rows:
         extent.max_row = max(extent.max_row, max(map(int, rows)))
-    cells = _CELL_REF.findall(buf)
-    if cells:
-        extent.max_col = max(extent.max_col, max(_col_number(c) for c in {c for c, _ in cells}))
-        extent.max_row = max(extent.max_row, max(int(r) for _, r in cells))
+    for m in _refs_beyond(extent.max_col, extent.max_row).finditer(buf):
+        if _in_cell_tag(buf, m.start()):
+            extent.max_col = max(extent.max_col, _col_number(m.group(1)))
+            extent.max_row = max(extent.max_row, int(m.group(2)))
     if b"<f" in buf and len(extent.uncached_formulas) < _MAX_FORMULA_REFS:
         for col, row in _UNCACHED.findall(buf):
             extent.uncached_formulas.add((int(row) - 1, _col_number(col) - 1))
@@ -173,7 +216,7 @@ def _check_zip(path: Path, limits: Limits, kind: str) -> dict[str, Extent]:
                                         f"{limits.max_decompressed_bytes:,} bytes (possible zip bomb)",
                                         "raise limits.max_decompressed_bytes in imvo.toml",
                                         "zip-bomb")
-                        if _DTD.search(tail + chunk):
+                        if _DTD.search(chunk) or _DTD.search(tail + chunk[:16]):
                             raise _fail(path, f"{info.filename} declares an XML DTD/entities, which "
                                         "spreadsheets never need (possible entity-expansion attack)",
                                         "save the file again from Excel or LibreOffice", "xml-dtd")
