@@ -245,6 +245,57 @@ def map_document(chain_map: ChainMap) -> dict[str, Any]:
     }
 
 
+class _SharedJson:
+    """Compact JSON of values many nodes share, each distinct object encoded once.
+
+    The risk model hands suppliers with the same assessment the same `themes` dict and
+    `flags` list, and the same Flag objects across assessments; a large map repeats a few
+    thousand distinct flags hundreds of thousands of times. Fragments are keyed by object
+    identity; the cache holds each object, so its identity is not reused while writing.
+    """
+
+    def __init__(self, encode):
+        self.encode = encode
+        self.flags: dict[int, tuple[Any, str]] = {}
+        self.flag_lists: dict[int, tuple[list, str]] = {}
+        self.themes: dict[int, tuple[dict, str]] = {}
+
+    def flag(self, f) -> str:
+        hit = self.flags.get(id(f))
+        if hit is None:
+            hit = self.flags[id(f)] = (f, self.encode(f.to_dict()))
+        return hit[1]
+
+    def flag_list(self, flags: list) -> str:
+        hit = self.flag_lists.get(id(flags))
+        if hit is None:
+            flag = self.flag
+            hit = self.flag_lists[id(flags)] = (flags, "[" + ", ".join([flag(f) for f in flags]) + "]")
+        return hit[1]
+
+    def theme_levels(self, themes: dict) -> str:
+        hit = self.themes.get(id(themes))
+        if hit is None:
+            hit = self.themes[id(themes)] = (
+                themes, self.encode({k: t.level for k, t in sorted(themes.items())}))
+        return hit[1]
+
+
+def _node_json(chain_map: ChainMap, sid: str, shared: _SharedJson, encode) -> str:
+    """One node of imvo.map/1 in compact form; equals encode(node_document(...))."""
+    s = chain_map.suppliers[sid]
+    a = chain_map.risk[sid]
+    head = encode({"id": s.id, "name": s.name, "country": s.country,
+                   "tier": chain_map.tiers.get(s.id), "declared_tier": s.declared_tier,
+                   "process": s.process, "product": s.product, "rows": s.rows})
+    risk = encode({"level": a.level, "score": a.score})
+    return "".join((
+        head[:-1], ', "risk": ', risk[:-1], ', "themes": ', shared.theme_levels(a.themes),
+        ', "upstream_level": ', encode(a.upstream_level), '}, "flags": ',
+        shared.flag_list(a.flags), ', "attributes": ', encode(node_attributes(chain_map, sid)),
+        "}"))
+
+
 COMPACT_ABOVE = 2000  # nodes; larger documents are written without indentation
 
 
@@ -272,8 +323,16 @@ def write_map_json(chain_map: ChainMap, stream) -> None:
         "summary": {k: chain_map.summary[k] for k in SUMMARY_KEYS},
     }
     stream.write(encode(head)[:-1] + ', "nodes": [')
+    shared = _SharedJson(encode)
+    chunk: list[str] = []
     for i, sid in enumerate(sorted(chain_map.suppliers)):
-        stream.write((", " if i else "") + encode(node_document(chain_map, sid)))
+        if i:
+            chunk.append(", ")
+        chunk.append(_node_json(chain_map, sid, shared, encode))
+        if len(chunk) >= 2000:  # write in chunks: few calls, no whole document in memory
+            stream.write("".join(chunk))
+            chunk.clear()
+    stream.write("".join(chunk))
     stream.write('], "edges": ')
     stream.write(encode([{"source": u, "target": v} for u, v in sorted(chain_map.graph.edges())]))
     stream.write(', "issues": ')

@@ -292,53 +292,127 @@ def _indicator_key(policy: Policy) -> tuple:
     return tuple((i.theme, i.file, i.name, i.edition) for i in policy.indicators)
 
 
-def _finish(bases: tuple[_Base, ...], profile: Profile, country: str | None, signals: tuple,
-            policy: Policy) -> list[ThemeRisk]:
+@dataclass(frozen=True, slots=True)
+class _ThemePlan:
+    """One theme's outcome for a place and a set of row-signal *kinds*, before evidence text.
+
+    `parts` lists the theme's reasons in order: a shared Flag, or (signal index, level) for a
+    flag that quotes the supplier's own row (its text differs from supplier to supplier).
+    """
+
+    theme: str
+    level: str
+    score: int | None
+    severity: int | None
+    likelihood: int | None
+    parts: tuple
+    shared: bool  # no row flags: one ThemeRisk serves every supplier with this plan
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    themes: tuple[_ThemePlan, ...]
+    level: str
+    score: int | None
+    order: tuple[tuple[int, int], ...]  # flags worst first: (theme index, reason index)
+
+
+def _plan(bases: tuple[_Base, ...], profile: Profile, country: str | None, effects: tuple,
+          policy: Policy) -> _Plan:
+    """Levels and scores from the place evidence and the kinds of row signals.
+
+    `effects` holds (rule, scope, delta) per row signal; the evidence text of those signals
+    does not change any level, so suppliers differing only in it (audit dates, worker
+    counts) share one plan.
+    """
     th = policy.thresholds
-    out = []
+    themes = []
+    unknown_country = [i for i, e in enumerate(effects) if e[1] == "all"]
     for base in bases:
         theme = profile.theme(base.theme)
-        reasons = list(base.reasons)
+        parts: list = list(base.reasons)
         if not base.applicable:
-            out.append(ThemeRisk(base.theme, "low", 0, None, None, reasons))
-            continue
-        sev, lik = base.severity, base.likelihood
-        row_flags = []
-        unverified = False
-        for rule, scope, delta, evidence, source in signals:
-            if scope == "labour" and not theme.labour:
-                continue
-            if scope not in ("labour", base.theme):
-                continue
-            if rule in UNVERIFIED:
-                # No audit, an expired one and a missing address all say "not verified":
-                # together they raise likelihood once, and only where the evidence already
-                # points to a risk (likelihood >= 3). Audits are not expected in low-risk
-                # countries, so their absence there is no finding.
-                if lik is None or base.likelihood < UNVERIFIED_FROM:
+            level, score, sev, lik = "low", 0, None, None
+        else:
+            sev, lik = base.severity, base.likelihood
+            row: list[int] = []
+            unverified = False
+            for i, (rule, scope, delta) in enumerate(effects):
+                if scope == "all":
                     continue
-                if unverified:
-                    row_flags.append((rule, evidence, source))
+                if scope == "labour" and not theme.labour:
                     continue
-                unverified = True
-            if delta == "sev+1":
-                sev = min(5, sev + 1)
-            elif delta == "set5":
-                lik = 5
-            elif lik is not None:
-                lik = _clamp(lik + delta)
-            row_flags.append((rule, evidence, source))
-        score = score_of(sev, lik, policy.theme_weights.get(base.theme, 1.0)) if lik else None
-        level = level_for_score(score, th)
-        reasons.extend(Flag(base.theme, level, r, e, s) for r, e, s in row_flags)
-        override = _override(policy, country, base.theme)
-        if override is not None:
-            level = override.level
-            scope = f"{country} x {base.theme}" if override.theme else f"all themes of {country}"
-            reasons.append(Flag(base.theme, level, "policy-override",
-                                f"{scope} set to {level}: {override.reason}",
-                                f"policy file {policy.path or 'imvo.toml'}"))
-        out.append(ThemeRisk(base.theme, level, score, sev if lik else None, lik, reasons))
+                if scope not in ("labour", base.theme):
+                    continue
+                if rule in UNVERIFIED:
+                    # No audit, an expired one and a missing address all say "not verified":
+                    # together they raise likelihood once, and only where the evidence already
+                    # points to a risk (likelihood >= 3). Audits are not expected in low-risk
+                    # countries, so their absence there is no finding.
+                    if lik is None or base.likelihood < UNVERIFIED_FROM:
+                        continue
+                    if unverified:
+                        row.append(i)
+                        continue
+                    unverified = True
+                if delta == "sev+1":
+                    sev = min(5, sev + 1)
+                elif delta == "set5":
+                    lik = 5
+                elif lik is not None:
+                    lik = _clamp(lik + delta)
+                row.append(i)
+            score = score_of(sev, lik, policy.theme_weights.get(base.theme, 1.0)) if lik else None
+            level = level_for_score(score, th)
+            parts.extend((i, level) for i in row)
+            override = _override(policy, country, base.theme)
+            if override is not None:
+                level = override.level
+                scope = f"{country} x {base.theme}" if override.theme else f"all themes of {country}"
+                parts.append(Flag(base.theme, level, "policy-override",
+                                  f"{scope} set to {level}: {override.reason}",
+                                  f"policy file {policy.path or 'imvo.toml'}"))
+            if not lik:
+                sev = None
+        parts.extend((i, level) for i in unknown_country)
+        themes.append(_ThemePlan(base.theme, level, score, sev, lik, tuple(parts),
+                                 all(type(p) is Flag for p in parts)))
+    order = [(ti, ri) for ti, t in enumerate(themes) for ri in range(len(t.parts))]
+    order.sort(key=lambda tr: -level_rank(_part_level(themes[tr[0]].parts[tr[1]])))
+    scores = [t.score for t in themes if t.score is not None]
+    return _Plan(tuple(themes), _worst(t.level for t in themes), max(scores) if scores else None,
+                 tuple(order))
+
+
+def _part_level(part) -> str:
+    return part.level if type(part) is Flag else part[1]
+
+
+# Flags quoting a supplier's row, one object per distinct text: 100,000 suppliers repeat a
+# few thousand audit dates, worker counts and results, and sharing the objects lets the
+# JSON writer encode each distinct flag once.
+_ROW_FLAGS: dict[tuple, Flag] = {}
+
+
+def _row_flag(theme: str, level: str, signal: tuple) -> Flag:
+    key = (theme, level, signal)
+    flag = _ROW_FLAGS.get(key)
+    if flag is None:
+        if len(_ROW_FLAGS) >= _MAX_CACHED:
+            _ROW_FLAGS.clear()
+        flag = _ROW_FLAGS[key] = Flag(theme, level, signal[0], signal[3], signal[4])
+    return flag
+
+
+def _themes_of(plan: _Plan, signals: tuple) -> list[ThemeRisk]:
+    out = []
+    for t in plan.themes:
+        if t.shared:
+            reasons = list(t.parts)
+        else:
+            reasons = [p if type(p) is Flag else _row_flag(t.theme, p[1], signals[p[0]])
+                       for p in t.parts]
+        out.append(ThemeRisk(t.theme, t.level, t.score, t.severity, t.likelihood, reasons))
     return out
 
 
@@ -367,10 +441,13 @@ def _iso(country) -> str | None:
 
 
 def _cells(values) -> tuple[str, ...]:
-    if values is None:
+    if not values:
         return ()
     if isinstance(values, str):
         values = [values]
+    if len(values) == 1:  # the usual case: one product or process per cell
+        v = values[0].strip() if values[0] else ""
+        return (v,) if v else ()
     return tuple(sorted({v.strip() for v in values if v and v.strip()}))
 
 
@@ -379,21 +456,46 @@ def assess_location(country, products, processes, profile: Profile, policy: Poli
     iso = _iso(country)
     bases = _location(iso, _cells(products), _cells(processes), profile.key,
                       _indicator_key(policy), tuple(sorted(policy.thresholds.items())))
-    return _finish(bases, profile, iso, (), policy)
+    return _themes_of(_plan(bases, profile, iso, (), policy), ())
 
 
-# Cache of whole assessments per (place, row signals, policy): suppliers sharing a country,
-# products, processes and audit situation share the (read-only) ThemeRisk objects.
-_ASSESSMENTS: dict[tuple, tuple[str, int | None, dict, list]] = {}
+# Caches per (profile, policy): plans per (place, kinds of row signals), and whole
+# assessments per (place, row signals). Suppliers sharing a country, products, processes
+# and audit situation share the (read-only) ThemeRisk and Flag objects.
+_CACHES: dict[tuple, tuple[dict, dict]] = {}
 _MAX_CACHED = 200_000
+
+
+_LAST: list = [None, None, None]  # (profile, policy, caches) of the previous call
+
+
+def _caches(profile: Profile, policy: Policy) -> tuple[dict, dict]:
+    if _LAST[0] is profile and _LAST[1] is policy:
+        found = _LAST[2]
+        if len(found[1]) < _MAX_CACHED and len(found[0]) < _MAX_CACHED:
+            return found
+    key = (profile.key, _policy_key(policy))
+    found = _CACHES.get(key)
+    if found is None:
+        if len(_CACHES) >= 16:
+            _CACHES.clear()
+        found = _CACHES[key] = ({}, {})
+    _LAST[:] = [profile, policy, found]  # Policy is frozen: same object, same key
+    plans, assessments = found
+    if len(assessments) >= _MAX_CACHED:
+        assessments.clear()
+    if len(plans) >= _MAX_CACHED:
+        plans.clear()
+    return found
 
 
 def assess_supplier(supplier: Supplier, profile: Profile, policy: Policy,
                     as_of: date | None = None) -> RiskAssessment:
     """The supplier's own risk per theme (upstream propagation is the chain's job).
 
-    The returned ThemeRisk and Flag objects may be shared between suppliers: treat them as
-    read-only. The RiskAssessment itself (upstream_level, upstream_path) is the caller's.
+    The returned `themes` dict, `flags` list and the ThemeRisk and Flag objects in them are
+    shared between suppliers with the same assessment: treat them as read-only. The
+    RiskAssessment itself (upstream_level, upstream_path) is the caller's.
     """
     as_of = as_of or date.today()
     iso = _iso(supplier.country)
@@ -405,27 +507,23 @@ def assess_supplier(supplier: Supplier, profile: Profile, policy: Policy,
         signals = signals + (("unknown-country", "all", 0,
                               f"country {supplier.country!r} missing or not recognised: country "
                               "evidence cannot be looked up", "supplier list"),)
-    pkey = _policy_key(policy)
-    key = (iso, products, processes, profile.key, signals, pkey)
-    hit = _ASSESSMENTS.get(key)
+    plans, assessments = _caches(profile, policy)
+    key = (iso, products, processes, signals)
+    hit = assessments.get(key)
     if hit is None:
-        bases = _location(iso, products, processes, profile.key, _indicator_key(policy),
-                          pkey[0])
-        themes_list = _finish(bases, profile, iso, tuple(s for s in signals if s[1] != "all"), policy)
-        if iso is None:
-            for t in themes_list:
-                t.reasons.append(Flag(t.theme, t.level, "unknown-country", signals[-1][3], "supplier list"))
-        themes = {t.theme: t for t in themes_list}
-        flags = sorted((f for t in themes_list for f in t.reasons),
-                       key=lambda f: -level_rank(f.level))
-        level = _worst(t.level for t in themes_list)
-        scores = [t.score for t in themes_list if t.score is not None]
-        hit = (level, max(scores) if scores else None, themes, flags)
-        if len(_ASSESSMENTS) >= _MAX_CACHED:
-            _ASSESSMENTS.clear()
-        _ASSESSMENTS[key] = hit
+        effects = tuple(sig[:3] for sig in signals)
+        plan_key = (iso, products, processes, effects)
+        plan = plans.get(plan_key)
+        if plan is None:
+            bases = _location(iso, products, processes, profile.key, _indicator_key(policy),
+                              tuple(sorted(policy.thresholds.items())))
+            plan = plans[plan_key] = _plan(bases, profile, iso, effects, policy)
+        themes_list = _themes_of(plan, signals)
+        flags = [themes_list[ti].reasons[ri] for ti, ri in plan.order]
+        hit = assessments[key] = (plan.level, plan.score,
+                                  {t.theme: t for t in themes_list}, flags)
     level, score, themes, flags = hit
-    return RiskAssessment(level=level, score=score, themes=dict(themes), flags=list(flags))
+    return RiskAssessment(level=level, score=score, themes=themes, flags=flags)
 
 
 def _worst(levels) -> str:
