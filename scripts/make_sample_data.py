@@ -948,7 +948,9 @@ def write_benchmark_inputs(folder: str | Path, *, rows: int, member_files: int =
     `rows` rows in total, about 20% of them near-duplicates across members."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    table = supplier_rows(rows, seed=11)
+    # Tier 1 leaves "Supplies to" empty (it supplies the company): the benchmark file has no
+    # "Company:" cell naming the brand, so a brand name there would match nothing.
+    table = supplier_rows(rows, seed=11, company=None)
     write_xlsx_fast(table, folder / "suppliers.xlsx")
     write_csv(table, folder / "suppliers.csv")
     members = folder / "members"
