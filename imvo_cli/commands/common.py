@@ -112,6 +112,7 @@ def parse_as_of(text: str | None):
     from datetime import date
 
     try:
-        return date.fromisoformat(text)
+        return date.fromisoformat(text.strip())
     except ValueError:
-        raise ImvoError(f"--as-of expects a date YYYY-MM-DD, got {text!r}", code="usage") from None
+        raise ImvoError(f"--as-of expects a date as YYYY-MM-DD, got {text!r}", code="usage",
+                        hint="for example --as-of 2024-12-31") from None

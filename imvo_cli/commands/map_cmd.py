@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import sys
-from datetime import date
 from pathlib import Path
 from typing import List, Optional
 
@@ -14,18 +13,6 @@ import typer
 from . import common
 
 STAGES = ("reading", "linking", "scoring", "writing")
-
-
-def parse_as_of(text: str | None) -> date | None:
-    from ..model import ImvoError
-
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise ImvoError(f"--as-of expects a date as YYYY-MM-DD, got {text!r}", code="usage",
-                        hint="for example --as-of 2024-12-31") from None
 
 
 @contextlib.contextmanager
@@ -89,7 +76,7 @@ def register(app: typer.Typer) -> None:
             raise ImvoError("file not found", file=file, code="file-not-found",
                             hint="check the path and the file name")
         flt = make_filter(country, tier, min_risk, top)
-        reference_date = parse_as_of(as_of)
+        reference_date = common.parse_as_of(as_of)
         column_map = common.parse_column_map(map)
         if graph is not None:
             from ..report.graphfiles import graph_format
