@@ -202,20 +202,30 @@ def to_dot(chain_map) -> str:
         lines.insert(1, f"  label={_dot_text('Note: ' + _collapse_note(chain_map))};")
         lines.insert(2, "  labelloc=t;")
         for name, ids in groups.items():
-            label = f"{name}: {len(ids)} suppliers\n{_level_counts(chain_map, ids)}"
+            label = _group_label(chain_map, name, ids)
             lines.append(_dot_node(name, label, _worst_of(chain_map, ids), "box3d"))
         for (u, v), n in links.items():
             lines.append(f"  {_dot_text(u)} -> {_dot_text(v)} [label={_dot_text(str(n))}];")
     else:
         for sid in sorted(chain_map.suppliers):
-            s = chain_map.suppliers[sid]
-            tier = chain_map.tiers.get(sid)
-            label = f"{s.name}\n{s.country or '?'} · tier {tier if tier is not None else '?'}"
+            label = _supplier_label(chain_map, sid)
             lines.append(_dot_node(sid, label, chain_map.risk[sid].level))
         for u, v in sorted(chain_map.graph.edges()):
             lines.append(f"  {_dot_text(u)} -> {_dot_text(v)};")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _supplier_label(chain_map, sid: str) -> str:
+    """Two lines for a drawn supplier: its name, then country and tier."""
+    s = chain_map.suppliers[sid]
+    tier = chain_map.tiers.get(sid)
+    return f"{s.name}\n{s.country or '?'} · tier {tier if tier is not None else '?'}"
+
+
+def _group_label(chain_map, name: str, ids) -> str:
+    """Two lines for a collapsed group: its name and size, then its levels."""
+    return f"{name}: {len(ids)} suppliers\n{_level_counts(chain_map, ids)}"
 
 
 def _mmd_text(text: str) -> str:
@@ -238,16 +248,14 @@ def to_mermaid(chain_map) -> str:
         lines.insert(1, f"  %% {_collapse_note(chain_map)}")
         lines.append(f"  note[{_mmd_text('Note: ' + _collapse_note(chain_map))}]")
         for name, ids in groups.items():
-            label = f"{name}: {len(ids)} suppliers\n{_level_counts(chain_map, ids)}"
+            label = _group_label(chain_map, name, ids)
             lines.append(f"  {_mmd_id(name)}[{_mmd_text(label)}]")
             classes.setdefault(_worst_of(chain_map, ids), []).append(_mmd_id(name))
         for (u, v), n in links.items():
             lines.append(f"  {_mmd_id(u)} -->|{n}| {_mmd_id(v)}")
     else:
         for sid in sorted(chain_map.suppliers):
-            s = chain_map.suppliers[sid]
-            tier = chain_map.tiers.get(sid)
-            label = f"{s.name}\n{s.country or '?'} · tier {tier if tier is not None else '?'}"
+            label = _supplier_label(chain_map, sid)
             lines.append(f"  {_mmd_id(sid)}[{_mmd_text(label)}]")
             classes.setdefault(chain_map.risk[sid].level, []).append(_mmd_id(sid))
         for u, v in sorted(chain_map.graph.edges()):
