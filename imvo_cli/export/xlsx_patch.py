@@ -23,10 +23,9 @@ from posixpath import dirname, join, normpath
 from types import SimpleNamespace
 from typing import Any, Iterator
 
-from .safety import is_dangerous
+from . import xlsx
 from .xlsx import (DATE_FORMAT, FIXED_ZIP_TIME, HEADER_STYLE, LEVEL_COLOURS, LEVEL_FONT_COLOURS,
-                   STREAMED_ATTR, cell_value, column_widths, level_style, streamed_sheet_chunks,
-                   xml_text)
+                   STREAMED_ATTR, column_widths, level_style, xml_text)
 
 CHUNK = 1 << 20  # bytes read from the input at a time
 MAX_HEAD = 8 << 20  # the XML before <sheetData> or after </sheetData> held in memory
@@ -320,8 +319,9 @@ def _sheet_view(head: str, freeze_row: int) -> str:
         raise Unsupported("several sheet views")
     if not views:
         view = f'<sheetViews><sheetView workbookViewId="0">{pane}</sheetView></sheetViews>'
-        m = re.search(r"<(sheetFormatPr|cols|sheetData)\b", head)
-        return head[:m.start()] + view + head[m.start():]
+        m = re.search(r"<(sheetFormatPr|cols)\b", head)
+        at = m.start() if m else len(head)
+        return head[:at] + view + head[at:]
     m = re.search(r"<sheetView\b([^>]*?)(/?)>", head)
     if m.group(2):
         return head[:m.start()] + f"<sheetView{m.group(1)}>{pane}</sheetView>" + head[m.end():]
@@ -338,9 +338,8 @@ def _cols(head: str, first: int, widths: list[float]) -> str:
                   for k, w in enumerate(widths))
     if re.search(r"<cols\b[^>]*/>", head):
         raise Unsupported("empty cols")
-    if "<cols" not in head:
-        i = head.find("<sheetData")
-        return head[:i] + f"<cols>{new}</cols>" + head[i:]
+    if "<cols" not in head:  # the head ends where <sheetData> starts: cols come last
+        return head + f"<cols>{new}</cols>"
     for c in re.findall(r"<col\b[^>]*>", head):
         if int(_attr(c, "max") or 0) >= first:
             raise Unsupported("column formats over imvo's columns")
@@ -526,8 +525,7 @@ def generated_sheet(titles, title: str, headers, rows, *, sids: dict[str, int], 
     """(title, placeholder) for a table written by the shared streamed writer."""
     cache = _StyleTable({repr(HEADER_STYLE): sids["header"],
                          repr({"number_format": DATE_FORMAT}): sids["date"],
-                         repr({"number_format": DATE_FORMAT + " hh:mm:ss"}): sids["datetime"],
-                         repr({"number_format": "hh:mm:ss"}): sids["datetime"]})
+                         repr({"number_format": DATE_FORMAT + " hh:mm:ss"}): sids["datetime"]})
     for lvl in LEVEL_COLOURS:
         cache[repr(level_style(lvl))] = sids[lvl]
     wb = SimpleNamespace(_imvo_style_ids=cache)
@@ -708,4 +706,4 @@ def write_patched(chain_map, input_path, out_path, plan_rows, sheets_for) -> Non
                 _new_part(zout, comment_part, comments_chunks(comments, COMMENT_AUTHOR))
                 _new_part(zout, vml_part, vml_chunks(comments, COMMENT_SIZE))
             for part, ws in parts:
-                _new_part(zout, part, streamed_sheet_chunks(ws))
+                _new_part(zout, part, xlsx.streamed_sheet_chunks(ws))
