@@ -345,16 +345,15 @@ def annotate_suppliers_sheet(ws, chain_map: ChainMap) -> None:
 
 def plan_added_cells(chain_map: ChainMap, first: int, sids: dict[str, int]):
     """The suppliers sheet's added cells for the zip-level copy, the same as
-    annotate_suppliers_sheet writes: (row -> [(column, value, style index)], comments as
-    [(row, column, text)], added column widths, last row)."""
+    annotate_suppliers_sheet writes: (row -> [(column, value, style index)] as a mapping that
+    builds each row when it is written, comments as [(row, column, text)], added column
+    widths, last row). Rows are built on demand: 100,000 rows of text held at once would
+    cost more memory than the rest of the export."""
     source = chain_map.source
     header_row = source.header_row
     level_sids = {lvl: sids[lvl] for lvl in LEVEL_COLOURS}
     level_col = first + ADDED_HEADERS.index("risk level")
     issues_col = first + ADDED_HEADERS.index("issues")
-    rows: dict[int, list[tuple[int, Any, int | None]]] = {
-        header_row: [(first + k, h, sids["header"]) for k, h in enumerate(ADDED_HEADERS)]}
-    comments: list[tuple[int, int, str]] = []
     row_issues: dict[int, list[Issue]] = {}
     for issue in chain_map.issues:
         if issue.row is not None and issue.row > header_row and issue.sheet == source.sheet:
@@ -364,33 +363,15 @@ def plan_added_cells(chain_map: ChainMap, first: int, sids: dict[str, int]):
         for r in supplier.rows:
             by_row[r] = supplier
     columns = _column_index(source.headers)
-    cached: dict[str, list[Any]] = {}
-    for r in sorted(set(by_row) | set(row_issues)):
+    comments: list[tuple[int, int, str]] = []
+    numbers = sorted(set(by_row) | set(row_issues))
+    for r in numbers:
         supplier = by_row.get(r)
-        if supplier is not None:
-            values = cached.get(supplier.id)
-            if values is None:
-                values = cached[supplier.id] = [cell_value(v) for v in
-                                                supplier_cells(supplier, chain_map)]
-            values = list(values)
-        else:
-            values = [None] * len(ADDED_HEADERS)
-        issues = row_issues.get(r, ())
-        if issues:
-            values[-1] = cell_value("; ".join(f"{i.severity}: {i.message}" for i in issues))
-        cells = []
-        for k, value in enumerate(values):
-            if value is None or value == "":
-                continue
-            col = first + k
-            cells.append((col, value,
-                          level_sids.get(value, level_sids[UNKNOWN]) if col == level_col else None))
-        if cells:
-            rows[r] = cells
         if supplier is not None:
             risk = chain_map.risk.get(supplier.id)
             if risk is not None and risk.flags and risk.level in COMMENT_LEVELS:
                 comments.append((r, level_col, _comment_text(reasons_text(risk, "\n"))))
+        issues = row_issues.get(r, ())
         if issues:
             per_col: dict[int, list[str]] = {}
             for issue in issues:
@@ -399,7 +380,45 @@ def plan_added_cells(chain_map: ChainMap, first: int, sids: dict[str, int]):
                     issue.message + (f" ({issue.hint})" if issue.hint else ""))
             comments += [(r, col, _comment_text("\n".join(texts)))
                          for col, texts in per_col.items()]
-    return rows, comments, list(ADDED_COLUMNS.values()), max(rows)
+    header = [(first + k, h, sids["header"]) for k, h in enumerate(ADDED_HEADERS)]
+
+    def cells(r: int) -> list[tuple[int, Any, int | None]]:
+        if r == header_row:
+            return header
+        supplier = by_row.get(r)
+        values = supplier_cells(supplier, chain_map) if supplier is not None \
+            else [None] * len(ADDED_HEADERS)
+        issues = row_issues.get(r)
+        if issues:
+            values[-1] = "; ".join(f"{i.severity}: {i.message}" for i in issues)
+        out = []
+        for k, value in enumerate(values):
+            if value is None or value == "":
+                continue
+            col = first + k
+            out.append((col, cell_value(value) if isinstance(value, (list, tuple, set, dict))
+                        else value,  # text: xml_text drops what XML cannot hold
+                        level_sids.get(value, level_sids[UNKNOWN]) if col == level_col else None))
+        return out
+
+    rows = _LazyRows(sorted({header_row, *numbers}), cells)
+    return rows, comments, list(ADDED_COLUMNS.values()), max([header_row, *numbers])
+
+
+class _LazyRows:
+    """Row numbers in order, and each row's cells built when asked for."""
+
+    def __init__(self, numbers: list[int], cells):
+        self.numbers, self.cells = numbers, cells
+
+    def __iter__(self):
+        return iter(self.numbers)
+
+    def __len__(self):
+        return len(self.numbers)
+
+    def __getitem__(self, r: int):
+        return self.cells(r)
 
 
 def plan_generated_sheets(chain_map: ChainMap, titles: list[str], sids: dict[str, int],
