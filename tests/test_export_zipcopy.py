@@ -127,7 +127,12 @@ def _with_autofilter(ws):
     ws.auto_filter.ref = "A3:H8"
 
 
-@pytest.mark.parametrize("change", [_with_comment, _with_table, _with_autofilter])
+def _with_summary_sheet(ws):
+    ws.parent.create_sheet("summary")  # Excel's sheet names ignore case: "Summary" is taken
+
+
+@pytest.mark.parametrize("change", [_with_comment, _with_table, _with_autofilter,
+                                    _with_summary_sheet])
 def test_unusual_sheets_go_through_openpyxl(tmp_path, change):
     src = make_xlsx(tmp_path / "list.xlsx", user_comment=False)
     wb = load_workbook(src)

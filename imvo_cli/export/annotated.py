@@ -106,9 +106,7 @@ def write_annotated(chain_map: ChainMap, out_path, *, input_path) -> None:
 def _write_zip_copy(chain_map: ChainMap, input_path: Path, out_path: Path) -> bool:
     """The fast path (xlsx_patch): the input's zip parts copied, the suppliers sheet edited as
     a stream. False when the workbook is outside what it handles; nothing is written then."""
-    import zipfile
-
-    from .xlsx_patch import Unsupported, write_patched
+    from .xlsx_patch import write_patched
 
     try:
         with atomic_path(out_path, suffix=out_path.suffix.lower()) as tmp:
@@ -116,8 +114,12 @@ def _write_zip_copy(chain_map: ChainMap, input_path: Path, out_path: Path) -> bo
                           lambda first, sids: plan_added_cells(chain_map, first, sids),
                           lambda titles, sids, dxf0: plan_generated_sheets(chain_map, titles,
                                                                            sids, dxf0))
-    except (Unsupported, zipfile.BadZipFile, KeyError, UnicodeDecodeError, ValueError):
-        return False  # the openpyxl path copies it (or reports what is wrong with it)
+    except ImvoError:
+        raise
+    except Exception:  # Unsupported, or
+        # anything else the edit did not foresee: the openpyxl path copies the workbook (or
+        # reports what is wrong with it); the partial file is already gone
+        return False
     return True
 
 

@@ -485,9 +485,11 @@ def comments_chunks(comments: list[tuple[int, int, str]], author: str) -> Iterat
 
 
 def vml_chunks(comments: list[tuple[int, int, str]], size: dict[str, int]) -> Iterator[str]:
+    # shape ids 1025, 1026, ... fall in blocks of 1024 that the idmap must list
+    blocks = ",".join(str(b) for b in range(1, (1024 + len(comments)) // 1024 + 1))
     yield ('<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
            'xmlns:x="urn:schemas-microsoft-com:office:excel"><o:shapelayout v:ext="edit">'
-           '<o:idmap v:ext="edit" data="1"/></o:shapelayout><v:shapetype id="_x0000_t202" '
+           f'<o:idmap v:ext="edit" data="{blocks}"/></o:shapelayout><v:shapetype id="_x0000_t202" '
            'coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,l21600,xe"><v:stroke '
            'joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>')
     batch = []
@@ -524,6 +526,8 @@ class _StyleTable(dict):
 def generated_sheet(titles, title: str, headers, rows, *, sids: dict[str, int], level_column=None,
                     widths=None, extra_tail: str = "") -> tuple[str, Any]:
     """(title, placeholder) for a table written by the shared streamed writer."""
+    if title.lower() in {t.lower() for t in titles}:  # Excel compares sheet names so
+        raise Unsupported(f"sheet name {title!r} taken")
     cache = _StyleTable({repr(HEADER_STYLE): sids["header"],
                          repr({"number_format": DATE_FORMAT}): sids["date"],
                          repr({"number_format": DATE_FORMAT + " hh:mm:ss"}): sids["datetime"]})
