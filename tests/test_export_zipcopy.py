@@ -172,7 +172,7 @@ def test_macros_are_kept(tmp_path):
         assert z.read("xl/vbaProject.bin") == macro
         assert b"macroEnabled" in z.read("[Content_Types].xml")
         assert "xl/comments1.xml" in z.namelist()  # the zip copy, not openpyxl's
-    assert load_workbook(out, keep_vba=True).sheetnames == ["Read me", "Leveranciers", *NEW_SHEETS]
+    assert load_workbook(out).sheetnames == ["Read me", "Leveranciers", *NEW_SHEETS]
 
 
 def test_interrupted_zip_copy_leaves_nothing(tmp_path, monkeypatch):

@@ -1,8 +1,11 @@
 """The annotated workbook: the user's own supplier list back, with imvo's findings added.
 
-An .xlsx/.xlsm input is loaded with openpyxl and saved as a copy, so its sheets, styles,
-column widths, formulas and other cells stay as they were; a csv/xls/ods input becomes a new
-.xlsx built from the same rows imvo read. On the suppliers sheet imvo adds columns after the
+An .xlsx/.xlsm input is copied at the zip level (xlsx_patch.py: every part as it was, the
+suppliers sheet edited as a stream), or, when the workbook is outside what that edit handles
+(comments or a table on the suppliers sheet, an earlier export, XML it does not recognise),
+loaded with openpyxl and saved as a copy; either way its sheets, styles, column widths,
+formulas and other cells stay as they were. A csv/xls/ods input becomes a new .xlsx built
+from the same rows imvo read. On the suppliers sheet imvo adds columns after the
 user's own (ADDED_COLUMNS) and appends the sheets Summary, Risks, Chains, Issues and Countries.
 
 The added headers never name an input field (see ADDED_COLUMNS), so the annotated sheet

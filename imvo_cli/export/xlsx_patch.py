@@ -620,9 +620,11 @@ def write_patched(chain_map, input_path, out_path, plan_rows, sheets_for) -> Non
             rels = None
         for part in ("xl/sharedStrings.xml",):
             if part in pkg.names:
+                overlap = ""
                 for text in _text_chunks(zin, part):
-                    if "imvo id" in text:  # an annotated workbook again: openpyxl refreshes it
+                    if "imvo id" in overlap + text:  # exported before: openpyxl refreshes it
                         raise Unsupported("earlier export")
+                    overlap = text[-8:]
         scan = scan_sheet(zin, pkg.sheet_part)
         first = scan["last_column"] + 1
         last_col = first + len(ADDED_HEADERS) - 1
