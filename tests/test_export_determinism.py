@@ -121,3 +121,26 @@ def test_streamed_table_keeps_text_inert_and_values_exact(tmp_path):
                       "ab & <c>", True]
     assert got[2][:2] == ["@SUM(A1)", -3] and got[2][4] == "\tx"
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:F3"
+
+
+def test_annotated_zip_copy_same_bytes(tmp_path, monkeypatch):
+    """An xlsx input copied at the zip level: no clock time in the new or copied parts."""
+    from openpyxl import Workbook
+
+    from imvo_cli.export import annotated
+    from imvo_cli.mapping import read_and_map
+
+    src = tmp_path / "list.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Suppliers"
+    for row in (["Supplier name", "Address", "City", "Country", "Tier"],
+                ["Dhaka Knit", "1 Road", "Dhaka", "Bangladesh", 1],
+                ["+31 20 1234", "2 Road", "Izmir", "Turkey", 2]):
+        ws.append(row)
+    wb.save(src)
+    cm = read_and_map(src)
+    monkeypatch.setattr(annotated, "_load_copy", lambda *a, **k: pytest.fail("not the zip copy"))
+    a, b = write_twice(tmp_path, lambda p: annotated.write_annotated(cm, p, input_path=src),
+                       monkeypatch)
+    assert a == b

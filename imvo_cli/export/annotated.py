@@ -1,8 +1,11 @@
 """The annotated workbook: the user's own supplier list back, with imvo's findings added.
 
-An .xlsx/.xlsm input is loaded with openpyxl and saved as a copy, so its sheets, styles,
-column widths, formulas and other cells stay as they were; a csv/xls/ods input becomes a new
-.xlsx built from the same rows imvo read. On the suppliers sheet imvo adds columns after the
+An .xlsx/.xlsm input is copied at the zip level (xlsx_patch.py: every part as it was, the
+suppliers sheet edited as a stream), or, when the workbook is outside what that edit handles
+(comments or a table on the suppliers sheet, an earlier export, XML it does not recognise),
+loaded with openpyxl and saved as a copy; either way its sheets, styles, column widths,
+formulas and other cells stay as they were. A csv/xls/ods input becomes a new .xlsx built
+from the same rows imvo read. On the suppliers sheet imvo adds columns after the
 user's own (ADDED_COLUMNS) and appends the sheets Summary, Risks, Chains, Issues and Countries.
 
 The added headers never name an input field (see ADDED_COLUMNS), so the annotated sheet
@@ -58,6 +61,12 @@ COMMENT_SIZE = {"width": 360, "height": 160}  # points
 MAX_COMMENT_CHARS = 2_000
 EXCEL_MAX_ROWS = 1_048_576
 SHEET_TITLE_BAD = re.compile(r"[\[\]:*?/\\]")
+# Copy an xlsx/xlsm input at the zip level (xlsx_patch) when it fits; openpyxl otherwise.
+FAST_COPY = True
+SUMMARY_WIDTHS = (26, 30, 60)
+RISK_WIDTHS = (14, 34, 9, 10, 24, 11, 28, 60, 40)
+CHAIN_WIDTHS = (8, 34, 13, 8, 90, 12)
+ISSUE_WIDTHS = (10, 24, 24, 16, 8, 18, 70, 60)
 
 
 def write_annotated(chain_map: ChainMap, out_path, *, input_path) -> None:
@@ -72,6 +81,8 @@ def write_annotated(chain_map: ChainMap, out_path, *, input_path) -> None:
                         hint="end the export file name with .xlsx (.xlsm only for an .xlsm input)")
     source = chain_map.source
     if in_ext in COPY_EXTS and _is_zip(input_path):
+        if FAST_COPY and in_ext == out_ext and _write_zip_copy(chain_map, input_path, out_path):
+            return
         wb = _load_copy(input_path, keep_vba=out_ext == ".xlsm")
         title = source.sheet if source.sheet is not None else wb.sheetnames[0]
         if title not in wb.sheetnames:
@@ -93,6 +104,26 @@ def write_annotated(chain_map: ChainMap, out_path, *, input_path) -> None:
     stable_properties(wb, chain_map.as_of, keep_created=not getattr(wb, "_imvo_rebuilt", False))
     with atomic_path(out_path, suffix=out_ext) as tmp:
         save_fast(wb, tmp)
+
+
+def _write_zip_copy(chain_map: ChainMap, input_path: Path, out_path: Path) -> bool:
+    """The fast path (xlsx_patch): the input's zip parts copied, the suppliers sheet edited as
+    a stream. False when the workbook is outside what it handles; nothing is written then."""
+    from .xlsx_patch import write_patched
+
+    try:
+        with atomic_path(out_path, suffix=out_path.suffix.lower()) as tmp:
+            write_patched(chain_map, input_path, tmp,
+                          lambda first, sids: plan_added_cells(chain_map, first, sids),
+                          lambda titles, sids, dxf0: plan_generated_sheets(chain_map, titles,
+                                                                           sids, dxf0))
+    except ImvoError:
+        raise
+    except Exception:  # Unsupported, or
+        # anything else the edit did not foresee: the openpyxl path copies the workbook (or
+        # reports what is wrong with it); the partial file is already gone
+        return False
+    return True
 
 
 def refuse_output_over_input(out_path: Path, input_path: Path) -> None:
@@ -317,6 +348,117 @@ def annotate_suppliers_sheet(ws, chain_map: ChainMap) -> None:
         ws.auto_filter.ref = f"A{header_row}:{last_col}{last_row}"
 
 
+def plan_added_cells(chain_map: ChainMap, first: int, sids: dict[str, int]):
+    """The suppliers sheet's added cells for the zip-level copy, the same as
+    annotate_suppliers_sheet writes: (row -> [(column, value, style index)] as a mapping that
+    builds each row when it is written, comments as [(row, column, text)], added column
+    widths, last row). Rows are built on demand: 100,000 rows of text held at once would
+    cost more memory than the rest of the export."""
+    source = chain_map.source
+    header_row = source.header_row
+    level_sids = {lvl: sids[lvl] for lvl in LEVEL_COLOURS}
+    level_col = first + ADDED_HEADERS.index("risk level")
+    issues_col = first + ADDED_HEADERS.index("issues")
+    row_issues: dict[int, list[Issue]] = {}
+    for issue in chain_map.issues:
+        if issue.row is not None and issue.row > header_row and issue.sheet == source.sheet:
+            row_issues.setdefault(issue.row, []).append(issue)
+    by_row: dict[int, Supplier] = {}
+    for supplier in chain_map.suppliers.values():
+        for r in supplier.rows:
+            by_row[r] = supplier
+    columns = _column_index(source.headers)
+    comments: list[tuple[int, int, str]] = []
+    numbers = sorted(set(by_row) | set(row_issues))
+    for r in numbers:
+        supplier = by_row.get(r)
+        if supplier is not None:
+            risk = chain_map.risk.get(supplier.id)
+            if risk is not None and risk.flags and risk.level in COMMENT_LEVELS:
+                comments.append((r, level_col, _comment_text(reasons_text(risk, "\n"))))
+        issues = row_issues.get(r, ())
+        if issues:
+            per_col: dict[int, list[str]] = {}
+            for issue in issues:
+                col = _issue_column(issue, columns) or issues_col
+                per_col.setdefault(col, []).append(
+                    issue.message + (f" ({issue.hint})" if issue.hint else ""))
+            comments += [(r, col, _comment_text("\n".join(texts)))
+                         for col, texts in per_col.items()]
+    header = [(first + k, h, sids["header"]) for k, h in enumerate(ADDED_HEADERS)]
+
+    def cells(r: int) -> list[tuple[int, Any, int | None]]:
+        if r == header_row:
+            return header
+        supplier = by_row.get(r)
+        values = supplier_cells(supplier, chain_map) if supplier is not None \
+            else [None] * len(ADDED_HEADERS)
+        issues = row_issues.get(r)
+        if issues:
+            values[-1] = "; ".join(f"{i.severity}: {i.message}" for i in issues)
+        out = []
+        for k, value in enumerate(values):
+            if value is None or value == "":
+                continue
+            col = first + k
+            out.append((col, cell_value(value) if isinstance(value, (list, tuple, set, dict))
+                        else value,  # text: xml_text drops what XML cannot hold
+                        level_sids.get(value, level_sids[UNKNOWN]) if col == level_col else None))
+        return out
+
+    rows = _LazyRows(sorted({header_row, *numbers}), cells)
+    return rows, comments, list(ADDED_COLUMNS.values()), max([header_row, *numbers])
+
+
+class _LazyRows:
+    """Row numbers in order, and each row's cells built when asked for."""
+
+    def __init__(self, numbers: list[int], cells):
+        self.numbers, self.cells = numbers, cells
+
+    def __iter__(self):
+        return iter(self.numbers)
+
+    def __len__(self):
+        return len(self.numbers)
+
+    def __getitem__(self, r: int):
+        return self.cells(r)
+
+
+def plan_generated_sheets(chain_map: ChainMap, titles: list[str], sids: dict[str, int],
+                          dxf0: int) -> list:
+    """The generated sheets for the zip-level copy, as streamed tables (xlsx_patch)."""
+    from types import SimpleNamespace
+
+    from .xlsx_patch import generated_sheet, heat_map_xml
+
+    names = SimpleNamespace(sheetnames=titles)
+    risks, flags = risk_rows(chain_map)
+    chains = chain_rows(chain_map)
+    listed = {"risks": (len(risks) - (len(risks) > MAX_RISK_ROWS), flags),
+              "chains": (len(chains) - (len(chains) > MAX_CHAINS), None)}
+    themes, countries = country_theme_levels(chain_map)
+    return [
+        generated_sheet(titles, _unique_title(names, SUMMARY), SUMMARY_HEADERS,
+                        summary_rows(chain_map, listed), sids=sids, widths=SUMMARY_WIDTHS),
+        generated_sheet(titles, _unique_title(names, RISKS), RISK_HEADERS, risks, sids=sids,
+                        level_column="risk level", widths=RISK_WIDTHS),
+        generated_sheet(titles, _unique_title(names, CHAINS), CHAIN_HEADERS, chains, sids=sids,
+                        level_column="worst risk", widths=CHAIN_WIDTHS),
+        generated_sheet(titles, _unique_title(names, ISSUES), ISSUE_HEADERS,
+                        issue_rows(chain_map), sids=sids, widths=ISSUE_WIDTHS),
+        generated_sheet(titles, _unique_title(names, COUNTRIES),
+                        ("country", "country name", *themes, "worst risk"), countries, sids=sids,
+                        widths=(9, 24, *([16] * len(themes)), 12),
+                        extra_tail=heat_map_xml(len(themes), len(countries), dxf0)),
+    ]
+
+
+def _comment_text(text: str) -> str:
+    return text[:MAX_COMMENT_CHARS - 1] + "…" if len(text) > MAX_COMMENT_CHARS else text
+
+
 def writable_cell(ws, row: int, col: int):
     """The cell itself, or the top-left cell of the merged range that covers it."""
     from openpyxl.cell.cell import MergedCell
@@ -447,7 +589,7 @@ def _sources() -> list[dict]:
 
 def add_summary_sheet(wb, chain_map: ChainMap, listed: dict | None = None):
     return add_table_sheet(wb, _unique_title(wb, SUMMARY), SUMMARY_HEADERS,
-                           summary_rows(chain_map, listed), widths=(26, 30, 60), autofilter=False)
+                           summary_rows(chain_map, listed), widths=SUMMARY_WIDTHS, autofilter=False)
 
 
 def risk_rows(chain_map: ChainMap, limit: int = MAX_RISK_ROWS) -> tuple[list[tuple], int]:
@@ -495,7 +637,7 @@ def add_risks_sheet(wb, chain_map: ChainMap, rows: list[tuple] | None = None):
     return add_streamed_table(wb, _unique_title(wb, RISKS), RISK_HEADERS,
                               risk_rows(chain_map)[0] if rows is None else rows,
                               level_column="risk level",
-                              widths=(14, 34, 9, 10, 24, 11, 28, 60, 40))
+                              widths=RISK_WIDTHS)
 
 
 def chain_rows(chain_map: ChainMap) -> list[tuple]:
@@ -533,7 +675,7 @@ def chain_rows(chain_map: ChainMap) -> list[tuple]:
 def add_chains_sheet(wb, chain_map: ChainMap, rows: list[tuple] | None = None):
     return add_streamed_table(wb, _unique_title(wb, CHAINS), CHAIN_HEADERS,
                               chain_rows(chain_map) if rows is None else rows,
-                              level_column="worst risk", widths=(8, 34, 13, 8, 90, 12))
+                              level_column="worst risk", widths=CHAIN_WIDTHS)
 
 
 def issue_rows(chain_map: ChainMap) -> list[tuple]:
@@ -543,7 +685,7 @@ def issue_rows(chain_map: ChainMap) -> list[tuple]:
 
 def add_issues_sheet(wb, chain_map: ChainMap):
     return add_streamed_table(wb, _unique_title(wb, ISSUES), ISSUE_HEADERS, issue_rows(chain_map),
-                           widths=(10, 24, 24, 16, 8, 18, 70, 60))
+                           widths=ISSUE_WIDTHS)
 
 
 def country_theme_levels(chain_map: ChainMap) -> tuple[list[str], list[tuple]]:

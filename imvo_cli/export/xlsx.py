@@ -329,6 +329,8 @@ def streamed_sheet_chunks(ws):
             batch = []
     yield "".join(batch)
     yield f'</sheetData><autoFilter ref="{table["ref"]}"/>'
+    if table.get("extra_tail"):  # e.g. conditional formatting, already XML
+        yield table["extra_tail"]
     if ws.data_validations.dataValidation:
         yield tostring(ws.data_validations.to_tree()).decode("utf-8")
     yield ('<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>'
