@@ -153,6 +153,7 @@ def normalise_name(name: str | None) -> str:
 _GLUED_SUFFIXES = tuple(sorted((w for w in GENERIC_WORDS if len(w) >= 5), key=len, reverse=True))
 
 
+@lru_cache(maxsize=200_000)
 def unglue_trade_word(word: str) -> str:
     """'palanigarments' -> 'palani': a trade word typed without its space, when at least three
     letters stay in front of it."""
@@ -164,12 +165,14 @@ def unglue_trade_word(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=200_000)
 def core_name(normalised: str) -> str:
     """The distinctive words of a normalised name (generic trade words removed)."""
     words = [unglue_trade_word(t) for t in normalised.split() if t not in GENERIC_WORDS]
     return " ".join(words) if words else normalised
 
 
+@lru_cache(maxsize=200_000)
 def trade_words(normalised: str) -> frozenset[str]:
     """What a name says the site does, as families ("Knitwear" and "Knitting" are one):
     {"clothing"}, {"knit"}, {"textile", "dyeing"}, ... Empty when it says nothing."""
