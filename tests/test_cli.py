@@ -63,3 +63,16 @@ def test_readme_policy_example_is_a_valid_policy():
     assert policy.company == "Tulpveld Fashion B.V."
     assert policy.columns == {"Leverancier": "name", "Herkomst": "country"}
     assert policy.fail_on == "high" and policy.limits.max_rows == 200000
+
+
+def test_closed_pipe_keeps_the_exit_code_and_prints_no_traceback():
+    """Regression: `imvo validate x | head` exited 1 (rich's broken-pipe exit) whatever the
+    result; now output stops quietly and the exit code still means what it says."""
+    proc = subprocess.Popen([sys.executable, "-m", "imvo_cli", "validate",
+                             str(REPO / "sample_data" / "suppliers.xlsx")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO)
+    proc.stdout.read(10)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait() == 1  # the sample has one row with an error
+    assert "Traceback" not in err and "BrokenPipe" not in err

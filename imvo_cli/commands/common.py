@@ -60,7 +60,11 @@ def handle_errors(fn: Callable) -> Callable:
 
         debug = kwargs.get("debug", False) or os.environ.get("IMVO_DEBUG") == "1"
         try:
-            return fn(*args, **kwargs)
+            try:
+                result = fn(*args, **kwargs)
+            finally:
+                sys.stdout.flush()  # a closed pipe (`imvo map x | head`) shows up here
+            return result
         except typer.Exit:
             raise
         except ImvoError as exc:
@@ -72,6 +76,10 @@ def handle_errors(fn: Callable) -> Callable:
             stderr("imvo: interrupted; no output was written")
             raise typer.Exit(EXIT_INTERRUPTED)
         except BrokenPipeError:
+            # The reader went away (`| head`) before the command finished writing: stop here,
+            # quietly. Point stdout at devnull so the interpreter's final flush does not fail.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
             raise typer.Exit(EXIT_OK)
         except MemoryError:
             stderr("imvo: error: out of memory; lower the input size or the limits in imvo.toml")
