@@ -51,6 +51,35 @@ def check_choice(value: str, choices: tuple[str, ...], option: str) -> str:
     return value
 
 
+class _ClosedPipeGuard:
+    """stdout that goes quiet when the reader goes away (`imvo check x | head`): the command
+    still finishes and its exit code still says pass, fail or error."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def _silence(self) -> None:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, self._stream.fileno())
+        os.close(devnull)
+
+    def write(self, text):
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            self._silence()
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._silence()
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
 def handle_errors(fn: Callable) -> Callable:
     """Run a command body: ImvoError -> one line on stderr + exit 2; Ctrl-C -> exit 130."""
 
@@ -59,12 +88,14 @@ def handle_errors(fn: Callable) -> Callable:
         from ..model import ImvoError  # here, not at the top: --help and --version stay fast
 
         debug = kwargs.get("debug", False) or os.environ.get("IMVO_DEBUG") == "1"
+        stdout = sys.stdout
+        sys.stdout = _ClosedPipeGuard(stdout)
         try:
             try:
-                result = fn(*args, **kwargs)
+                return fn(*args, **kwargs)
             finally:
-                sys.stdout.flush()  # a closed pipe (`imvo map x | head`) shows up here
-            return result
+                sys.stdout.flush()
+                sys.stdout = stdout
         except typer.Exit:
             raise
         except ImvoError as exc:
@@ -75,12 +106,6 @@ def handle_errors(fn: Callable) -> Callable:
         except KeyboardInterrupt:
             stderr("imvo: interrupted; no output was written")
             raise typer.Exit(EXIT_INTERRUPTED)
-        except BrokenPipeError:
-            # The reader went away (`| head`) before the command finished writing: stop here,
-            # quietly. Point stdout at devnull so the interpreter's final flush does not fail.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            raise typer.Exit(EXIT_OK)
         except MemoryError:
             stderr("imvo: error: out of memory; lower the input size or the limits in imvo.toml")
             raise typer.Exit(EXIT_INPUT)

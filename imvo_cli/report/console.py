@@ -9,19 +9,11 @@ import sys
 def console(stderr: bool = False, width: int | None = None):
     from rich.console import Console
 
-    class _Console(Console):
-        def on_broken_pipe(self) -> None:
-            # The reader went away (`imvo map x | head`): stop printing but finish, so the
-            # exit code still says what it means (rich would exit 1, imvo's "policy broken").
-            self.quiet = True
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, self.file.fileno())
-
     stream = sys.stderr if stderr else sys.stdout
     no_color = bool(os.environ.get("NO_COLOR")) or not stream.isatty()
-    return _Console(file=stream, no_color=no_color, highlight=False, soft_wrap=False,
-                    width=width or (None if stream.isatty() else int(os.environ.get("COLUMNS", 100))),
-                    emoji=False)
+    return Console(file=stream, no_color=no_color, highlight=False, soft_wrap=False,
+                   width=width or (None if stream.isatty() else int(os.environ.get("COLUMNS", 100))),
+                   emoji=False)
 
 
 LEVEL_STYLE = {"critical": "bold white on #882255", "high": "bold #CC6677",
