@@ -368,16 +368,17 @@ def test_xlsx_writer_stores_dangerous_text_as_text(tmp_path):
 
     from openpyxl import Workbook, load_workbook
 
-    from imvo_cli.export.xlsx import add_table_sheet, add_write_only_table, save_workbook
+    from imvo_cli.export.xlsx import add_streamed_table, add_table_sheet, save_workbook
 
     rows = [[t, 1, ["=list", "ok"]] for t in DANGEROUS]
     wb = Workbook()
     wb.remove(wb.active)
     add_table_sheet(wb, "normal", ["=header", "n", "multi"], rows)
     save_workbook(wb, tmp_path / "normal.xlsx")
-    wo = Workbook(write_only=True)
-    add_write_only_table(wo, "streamed", ["=header", "n", "multi"], rows)
-    save_workbook(wo, tmp_path / "streamed.xlsx")
+    streamed = Workbook()
+    streamed.remove(streamed.active)
+    add_streamed_table(streamed, "streamed", ["=header", "n", "multi"], rows)
+    save_workbook(streamed, tmp_path / "streamed.xlsx")
     for fname in ("normal.xlsx", "streamed.xlsx"):
         with zipfile.ZipFile(tmp_path / fname) as zf:
             sheet = next(n for n in zf.namelist() if n.startswith("xl/worksheets/"))

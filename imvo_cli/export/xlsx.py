@@ -89,19 +89,6 @@ def set_value(cell, value: Any) -> None:
         cell.data_type = "s"
 
 
-def write_only_cell(ws, value: Any, style: dict[str, Any] | None = None):
-    """A cell for a write-only sheet, inert text where needed, optionally styled."""
-    from openpyxl.cell import WriteOnlyCell
-
-    value = cell_value(value)
-    cell = WriteOnlyCell(ws, value=value)
-    if is_dangerous(value):
-        cell.data_type = "s"
-    if style:
-        apply_style(cell, style)
-    return cell
-
-
 def column_widths(headers: Sequence[str], rows: Iterable[Sequence[Any]], sample: int = 500) -> list[float]:
     """Widths from the header and the first rows, clamped to a readable range."""
     widths = [max(MIN_COLUMN_WIDTH, len(str(h)) + 2) for h in headers]
@@ -147,46 +134,6 @@ def add_table_sheet(wb, title: str, headers: Sequence[str], rows: Sequence[Seque
         ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(headers))}{max(HEADER_ROW, len(rows) + HEADER_ROW)}"
     return ws
 
-
-def add_write_only_table(wb, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], *,
-                         level_column: str | None = None, widths: Sequence[float] | None = None):
-    """A table sheet on a write-only workbook (fast for large sheets): rows are streamed."""
-    from openpyxl.utils import get_column_letter
-
-    ws = wb.create_sheet(title)
-    if widths:
-        for i, w in enumerate(widths, 1):
-            ws.column_dimensions[get_column_letter(i)].width = w
-    ws.freeze_panes = FREEZE_CELL
-    ws.append([write_only_cell(ws, h, HEADER_STYLE) for h in headers])
-    level_idx = headers.index(level_column) if level_column in headers else None
-    styles = {lvl: level_style(lvl) for lvl in LEVEL_COLOURS}
-    n = 0
-    for row in rows:
-        n += 1
-        cells = []
-        for i, v in enumerate(row):
-            if isinstance(v, Styled):
-                cells.append(write_only_cell(ws, v.value, v.style))
-            elif level_idx == i:
-                cells.append(write_only_cell(ws, v, styles.get(v or "unknown")))
-            elif isinstance(v, str) and is_dangerous(v) or isinstance(v, (list, tuple, dict)):
-                cells.append(write_only_cell(ws, v))
-            else:
-                cells.append(v)
-        ws.append(cells)
-    if headers:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{n + 1}"
-    return ws
-
-
-# ---- streamed sheets and saving -------------------------------------------------------------
-# openpyxl spends most of a save serialising cells one element at a time (~10 µs a cell). The
-# generated tables are plain (text, numbers, a fill per level): they are kept as rows on an
-# empty placeholder sheet and written straight into the zip as sheet XML when the workbook is
-# saved (add_streamed_table), and cells imvo adds to a user's sheet are spliced into that
-# sheet's rows as XML (splice_cells). Everything else (the user's sheets, styles, comments,
-# validations) is openpyxl's. Every string is an inline string: data never becomes a formula.
 
 STREAMED_ATTR = "_imvo_streamed_table"
 SPLICED_ATTR = "_imvo_spliced_cells"
