@@ -95,7 +95,7 @@ def _level_text(level: str | None) -> Text:
 
 # Short labels for the terminal table; the full evidence is in --format json and --export.
 RULE_LABELS = {
-    "governance-baseline": "weak governance (WGI)", "dol-country-profile": "DOL child-labour profile",
+    "governance-baseline": "governance rank (WGI)", "dol-country-profile": "DOL child-labour profile",
     "no-audit": "no audit", "audit-expired": "audit expired", "audit-failed": "audit failed",
     "audit-zero-tolerance": "zero-tolerance audit finding", "missing-address": "no address",
     "large-workforce": "large workforce", "accepted-certification": "accepted certification",
