@@ -288,14 +288,7 @@ def annotate_suppliers_sheet(ws, chain_map: ChainMap) -> None:
     for k, width in enumerate(ADDED_COLUMNS.values()):
         ws.column_dimensions[get_column_letter(first + k)].width = width
 
-    row_issues: dict[int, list[Issue]] = {}
-    for issue in chain_map.issues:
-        if issue.row is not None and issue.row > header_row and issue.sheet == source.sheet:
-            row_issues.setdefault(issue.row, []).append(issue)
-    by_row: dict[int, Supplier] = {}
-    for supplier in chain_map.suppliers.values():
-        for r in supplier.rows:
-            by_row[r] = supplier
+    row_issues, by_row = _rows_of(chain_map)
 
     def real_cell(r: int, col: int):
         """A real cell for a comment: an added value moves from the splice into it."""
@@ -348,6 +341,20 @@ def annotate_suppliers_sheet(ws, chain_map: ChainMap) -> None:
         ws.auto_filter.ref = f"A{header_row}:{last_col}{last_row}"
 
 
+def _rows_of(chain_map: ChainMap) -> tuple[dict[int, list[Issue]], dict[int, Supplier]]:
+    """The suppliers sheet's data rows: the issues on each, and the supplier each belongs to."""
+    source = chain_map.source
+    row_issues: dict[int, list[Issue]] = {}
+    for issue in chain_map.issues:
+        if issue.row is not None and issue.row > source.header_row and issue.sheet == source.sheet:
+            row_issues.setdefault(issue.row, []).append(issue)
+    by_row: dict[int, Supplier] = {}
+    for supplier in chain_map.suppliers.values():
+        for r in supplier.rows:
+            by_row[r] = supplier
+    return row_issues, by_row
+
+
 def plan_added_cells(chain_map: ChainMap, first: int, sids: dict[str, int]):
     """The suppliers sheet's added cells for the zip-level copy, the same as
     annotate_suppliers_sheet writes: (row -> [(column, value, style index)] as a mapping that
@@ -359,14 +366,7 @@ def plan_added_cells(chain_map: ChainMap, first: int, sids: dict[str, int]):
     level_sids = {lvl: sids[lvl] for lvl in LEVEL_COLOURS}
     level_col = first + ADDED_HEADERS.index("risk level")
     issues_col = first + ADDED_HEADERS.index("issues")
-    row_issues: dict[int, list[Issue]] = {}
-    for issue in chain_map.issues:
-        if issue.row is not None and issue.row > header_row and issue.sheet == source.sheet:
-            row_issues.setdefault(issue.row, []).append(issue)
-    by_row: dict[int, Supplier] = {}
-    for supplier in chain_map.suppliers.values():
-        for r in supplier.rows:
-            by_row[r] = supplier
+    row_issues, by_row = _rows_of(chain_map)
     columns = _column_index(source.headers)
     comments: list[tuple[int, int, str]] = []
     numbers = sorted(set(by_row) | set(row_issues))
