@@ -44,6 +44,8 @@ def test_every_dol_entry_is_rated_at_least_high_citing_dol():
 
 def test_embedded_tables_match_a_rebuild_from_the_originals():
     import subprocess, sys
+    if not (SHARED / "goods_2021.xml").is_file():
+        pytest.skip("../shared/data not present: the rebuild needs the original DOL and WGI files")
     repo = Path(__file__).resolve().parents[1]
     r = subprocess.run([sys.executable, str(repo / "scripts" / "build_risk_data.py"), "--check",
                         "--shared", str(SHARED.parent)], capture_output=True, text=True)

@@ -661,7 +661,9 @@ def chain_rows(chain_map: ChainMap) -> list[tuple]:
     starts = sorted(n for n in graph.nodes if n != company and graph.in_degree(n) == 0)
     rows = []
     for start in starts:
-        for path in sorted(nx.all_simple_paths(graph, start, company)):
+        # Paths are taken as they are generated and stop at the cap: a layered list has
+        # exponentially many, so they are never all enumerated (and sorted) first.
+        for path in nx.all_simple_paths(graph, start, company):
             if len(rows) >= MAX_CHAINS:
                 rows.append((len(rows) + 1, "(more chains not listed)", None, None, None, None))
                 return rows
