@@ -93,3 +93,38 @@ def variants(key: str) -> tuple[str, ...]:
         if text is not None and text not in out:
             out.append(text)
     return tuple(out)
+
+
+@lru_cache(maxsize=None)
+def _vocabulary() -> dict[str, dict[str, dict[str, str]]]:
+    text = resources.files(__name__).joinpath("vocabulary.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def sector_terms(sector: str, field: str) -> list[tuple[str, str]]:
+    """[(English term, Dutch term)] of a sector's process or product dropdown."""
+    return list(_vocabulary().get(sector, {}).get(field, {}).items())
+
+
+def term(sector: str, field: str, canonical: str, lang: str = DEFAULT_LANG) -> str:
+    """A dropdown term in `lang` for its canonical (English) value."""
+    if lang == "en":
+        return canonical
+    return dict(sector_terms(sector, field)).get(canonical, canonical)
+
+
+@lru_cache(maxsize=None)
+def _canonical_index() -> dict[tuple[str, str], str]:
+    out: dict[tuple[str, str], str] = {}
+    for fields in _vocabulary().values():
+        for field, pairs in fields.items():
+            for en, nl in pairs.items():
+                out.setdefault((field, en.casefold()), en)
+                out.setdefault((field, nl.casefold()), en)
+    return out
+
+
+def canonical_term(field: str, value: str) -> str | None:
+    """The canonical (English) process or product term of a dropdown value in any language
+    ("verven" -> "dyeing"), None for a value that is not a dropdown term."""
+    return _canonical_index().get((field, value.strip().casefold()))
