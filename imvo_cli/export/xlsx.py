@@ -244,10 +244,11 @@ def cell_xml(ref: str, value: Any, sid: int | None, wb) -> str:
 
 def add_streamed_table(wb, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], *,
                        level_column: str | None = None, widths: Sequence[float] | None = None,
-                       footer: str | None = None):
+                       footer: str | None = None, level_labels: dict[str, str] | None = None):
     """A table sheet written at save time by `save_fast`: bold header, frozen, autofilter, a
     fill per level in `level_column`, a Styled value's own style, print setup (landscape, fit
-    to width, header repeated, `footer` with page numbers); rows are plain values."""
+    to width, header repeated, `footer` with page numbers); rows are plain values.
+    `level_labels` (level -> the text written, e.g. "hoog") colours translated levels too."""
     from openpyxl.utils import get_column_letter
 
     rows = rows if isinstance(rows, Sequence) else list(rows)
@@ -261,9 +262,18 @@ def add_streamed_table(wb, title: str, headers: Sequence[str], rows: Iterable[Se
         "widths": list(widths or column_widths(headers, rows)),
         "level_index": list(headers).index(level_column) if level_column in headers else None,
         "header_sid": style_id(wb, HEADER_STYLE),
-        "level_sids": {lvl: style_id(wb, level_style(lvl)) for lvl in LEVEL_COLOURS},
+        "level_sids": _level_sids(wb, level_labels),
         "ref": f"A1:{last}", "footer": footer})
     return ws
+
+
+def _level_sids(wb, level_labels: dict[str, str] | None) -> dict[str, int]:
+    """Style ids per level, also under each level's translated text."""
+    sids = {lvl: style_id(wb, level_style(lvl)) for lvl in LEVEL_COLOURS}
+    for lvl, text in (level_labels or {}).items():
+        if lvl in sids:
+            sids.setdefault(text, sids[lvl])
+    return sids
 
 
 def streamed_sheet_chunks(ws):
