@@ -213,3 +213,37 @@ def test_same_arguments_same_bytes(tmp_path):
     write_template(tmp_path / "a.xlsx", lang="nl")
     write_template(tmp_path / "b.xlsx", lang="nl")
     assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+
+
+def _scored(tmp_path, lang: str, sector: str, process: str, product: str):
+    from imvo_cli import read_suppliers
+    from imvo_cli.policy import Policy
+    from imvo_cli.risk import assess_supplier, load_profile
+
+    out = tmp_path / f"{lang}-{sector}.xlsx"
+    write_template(out, lang=lang, sector=sector)
+    wb = load_workbook(out)
+    ws = wb.worksheets[0]
+    row = {"name": "Factory", "country": "Bangladesh" if sector == "textile" else "India",
+           "process": process, "product": product}
+    for c, field in enumerate(FIELDS, 1):
+        if field in row:
+            ws.cell(tpl.FIRST_INPUT_ROW, c, row[field])
+    wb.save(out)
+    (supplier,) = read_suppliers(out).suppliers
+    risk = assess_supplier(supplier, load_profile(sector), Policy(), date(2025, 1, 1))
+    return {k: (v.level, v.score) for k, v in risk.themes.items()}
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason="ingest keeps a Dutch dropdown term as written and the "
+                   "risk tables know the English one: ingest must map template terms with "
+                   "i18n.canonical_term (see the template's vocabulary.toml)")
+def test_a_dutch_dropdown_term_scores_like_its_english_term(tmp_path):
+    en = _scored(tmp_path, "en", "textile", "dyeing", "garments")
+    nl = _scored(tmp_path, "nl", "textile", term_nl("textile", "process", "dyeing"),
+                 term_nl("textile", "product", "garments"))
+    assert nl == en
+
+
+def term_nl(sector: str, field: str, english: str) -> str:
+    return dict(sector_terms(sector, field))[english]
