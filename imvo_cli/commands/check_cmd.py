@@ -60,13 +60,14 @@ def register(app: typer.Typer) -> None:
         with progress(t("check.progress", lang), total) as step:
             extra = {"on_progress": lambda label: step(description=label)} if counting else {}
             result = run_check(paths, options, jobs=jobs, **extra)
-        text = table_text(result) if format == "table" else check_report.RENDERERS[format](result)
-        if output:
-            write_text_atomic(output, text)
-        elif format == "table":
+        if format == "table" and not output:
             check_report.render_table(result)
         else:
-            typer.echo(text, nl=False)
+            text = table_text(result) if format == "table" else check_report.RENDERERS[format](result)
+            if output:
+                write_text_atomic(output, text)
+            else:
+                typer.echo(text, nl=False)
         if format == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
             with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as fh:
                 fh.write(check_report.to_markdown(result))
