@@ -97,3 +97,12 @@ def test_policy_rejects_an_unknown_language():
     with pytest.raises(ImvoError) as exc:
         parse_policy({"report": {"lang": "de"}}, "imvo.toml")
     assert "report.lang" in str(exc.value)
+
+
+def test_country_names_in_dutch():
+    from imvo_cli.i18n import country_label
+
+    assert country_label("DE", "Germany", "nl") == "Duitsland"
+    assert country_label("TR", "Turkey", "nl") == "Turkije"
+    assert country_label("DE", "Germany", "en") == "Germany"
+    assert country_label(None, None, "nl") is None

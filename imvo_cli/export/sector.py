@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..i18n import label, t
+from ..i18n import country_label, label, t
 from ..model import LEVELS, at_least
 from .xlsx import Styled, add_streamed_table, level_style, save_workbook
 
@@ -83,7 +83,7 @@ def _evidence(matches: list[dict], lang: str = "en") -> str:
 def _location_rows(result, public: bool, lang: str = "en"):
     for f in result.facilities:
         row = [f.facility_id, f.name, f.address, f.city, f.postal_code, f.country,
-               f.country_name, " ".join(f.os_ids), f.processes, f.products, f.workers,
+               country_label(f.country, f.country_name, lang), " ".join(f.os_ids), f.processes, f.products, f.workers,
                f.member_count, None if public else f.members, _level(f.risk_level, lang),
                _high_themes(f.themes, lang), f.names[1:], " ".join(f.record_ids),
                None if public else _evidence(f.matches, lang)]
@@ -102,13 +102,13 @@ def _shared_rows(result, public: bool, lang: str = "en"):
         yield row
 
 
-def _country_rows(result):
+def _country_rows(result, lang: str = "en"):
     for c in result.countries:
         cells = []
         for theme in result.themes:
             cell = c.themes[theme]
             cells.append(Styled(cell["high_or_worse"], level_style(cell["worst"])))
-        yield [c.country, c.name, c.facilities, c.members, *cells]
+        yield [c.country, country_label(c.country, c.name, lang), c.facilities, c.members, *cells]
 
 
 def _member_rows(result, lang: str = "en"):
@@ -186,7 +186,7 @@ def build_sector_workbook(result, lang: str = "en"):
           level_column=risk_header, widths=[13, 40, 8, 16, 9, 40, 11, 30, 24, 24, 9])
     table("countries", [*headers(["country_code", "country_name", "facilities", "members"], lang),
                         *(label("theme", k, lang) for k in result.themes)],
-          _country_rows(result), widths=[8, 22, 10, 9] + [14] * len(result.themes))
+          _country_rows(result, lang), widths=[8, 22, 10, 9] + [14] * len(result.themes))
     if not public:
         table("members", headers(MEMBER_COLUMNS, lang), _member_rows(result, lang),
               widths=[28, 40, 9, 8, 10, 10, 10, 10, 12, 12, 12, 12])

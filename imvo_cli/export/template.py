@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..i18n import LANGS, check_lang, sector_terms, t, term
+from ..i18n import LANGS, check_lang, country_translator, sector_terms, t, term
 from ..model import FIELDS, REQUIRED_FIELDS, ImvoError
 from .xlsx import (HEADER_STYLE, LABEL_STYLE, TITLE_STYLE, apply_print_setup, apply_style,
                    save_workbook, set_value)
@@ -101,7 +101,7 @@ def _country_choices(lang: str) -> list[tuple[str, str]]:
 
     from ..ingest.countries import country_name, to_iso2
 
-    translate = _country_translator(lang)
+    translate = country_translator(lang) if lang != "en" else None
     out = []
     for c in pycountry.countries:
         english = country_name(c.alpha_2)
@@ -111,19 +111,6 @@ def _country_choices(lang: str) -> list[tuple[str, str]]:
         elif english and to_iso2(english) == c.alpha_2:
             out.append((c.alpha_2, english))
     return out
-
-
-def _country_translator(lang: str):
-    if lang == "en":
-        return None
-    import gettext
-
-    import pycountry
-
-    try:
-        return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang]).gettext
-    except OSError:  # a pycountry without translations: English names still read back
-        return None
 
 
 def sector_vocabulary(sector: str, lang: str = "en") -> dict[str, list[str]]:

@@ -128,3 +128,29 @@ def canonical_term(field: str, value: str) -> str | None:
     """The canonical (English) process or product term of a dropdown value in any language
     ("verven" -> "dyeing"), None for a value that is not a dropdown term."""
     return _canonical_index().get((field, value.strip().casefold()))
+
+
+@lru_cache(maxsize=None)
+def country_translator(lang: str):
+    """gettext for ISO 3166 country names in `lang` (None without translations)."""
+    import gettext
+
+    import pycountry
+
+    try:
+        return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang]).gettext
+    except OSError:  # a pycountry without its translations: names stay English
+        return None
+
+
+def country_label(code: str | None, english: str | None, lang: str = DEFAULT_LANG) -> str | None:
+    """A country's name in `lang` (pycountry's ISO 3166 translations), else `english`."""
+    if lang == "en" or not code:
+        return english
+    import pycountry
+
+    translate = country_translator(lang)
+    country = pycountry.countries.get(alpha_2=code)
+    if translate is None or country is None:
+        return english
+    return translate(country.name)
