@@ -4,7 +4,8 @@ Each fenced block marked bash, sh, shell or console is split into commands (line
 trailing backslash, `&&` chains, `#` comments, a `$ ` prompt) and run in a temporary copy of
 what the commands read (sample_data/), so the repository is never written to. `imvo ...` runs
 in-process through Typer's CliRunner, with `> FILE` written from its stdout; `pip install`
-is checked for its shape (the extras it names exist); `python -m pytest` is this suite itself;
+is checked for its shape (the extras it names exist), `apt-get install` too; `python -m
+pytest` is this suite itself;
 `python SCRIPT ...` must accept every option it is given (`SCRIPT --help`). The `imvo` lines
 of the CI examples (yaml blocks) run the same way in a folder holding `members/`, as the
 repository of a sector's lists would. Blocks marked text, json, toml or anything else are
@@ -139,6 +140,8 @@ def run_command(argv: list[str], cwd: Path, where: str) -> None:
         run_imvo(argv, cwd, where)
     elif argv[:2] == ["pip", "install"]:
         check_pip(argv)
+    elif argv[:2] == ["apt-get", "install"] or argv[:3] == ["sudo", "apt-get", "install"]:
+        assert len(argv) > 2  # a system package: named, not installed by a test
     elif argv[:3] == ["python", "-m", "pytest"]:
         assert (REPO / "tests").is_dir()  # the suite running this very test
     elif argv[0] == "python" and argv[1].endswith(".py"):
