@@ -5,8 +5,8 @@ trailing backslash, `&&` chains, `#` comments, a `$ ` prompt) and run in a tempo
 what the commands read (sample_data/), so the repository is never written to. `imvo ...` runs
 in-process through Typer's CliRunner, with `> FILE` written from its stdout; `pip install`
 is checked for its shape (the extras it names exist), `apt-get install` too; `python -m
-pytest` is this suite itself;
-`python SCRIPT ...` must accept every option it is given (`SCRIPT --help`). The `imvo` lines
+pytest` is this suite itself; `python SCRIPT ...` must accept every option it is given
+(`SCRIPT --help`). The `imvo` lines
 of the CI examples (yaml blocks) run the same way in a folder holding `members/`, as the
 repository of a sector's lists would. Blocks marked text, json, toml or anything else are
 output or configuration and are not run.
