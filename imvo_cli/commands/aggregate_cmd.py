@@ -110,14 +110,14 @@ def _render_summary(result, lang: str) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from ..i18n import label, t, tn
+    from ..i18n import label, number, t, tn
     from ..report.console import LEVEL_STYLE, console
 
     s = result.summary()
     con = console()
     line = t("aggregate.summary", lang, members=tn("member", s["members"], lang),
              rows=tn("row", s["rows"], lang), locations=tn("location", s["facilities"], lang),
-             shared=f"{s['shared_facilities']:,}".replace(",", "." if lang == "nl" else ","),
+             shared=number(s["shared_facilities"], lang),
              pairs=tn("pair", s["review_pairs"], lang))
     if s["decisions_applied"]:
         line += ", " + tn("decision", s["decisions_applied"], lang)
