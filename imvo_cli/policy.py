@@ -72,6 +72,7 @@ class Policy:
     match_threshold: float = 0.86
     review_threshold: float = 0.70
     limits: Limits = field(default_factory=Limits)
+    lang: str | None = None  # [report] lang: en or nl; None = English unless --lang says
 
     def describe(self) -> dict[str, Any]:
         """A plain summary for reports (the policy used)."""
@@ -95,7 +96,7 @@ class Policy:
 
 
 _KNOWN = {
-    "company", "sector", "columns", "risk", "check", "match", "limits",
+    "company", "sector", "columns", "risk", "check", "match", "limits", "report",
 }
 
 
@@ -178,6 +179,14 @@ def parse_policy(data: dict[str, Any], path: str = POLICY_FILENAME) -> Policy:
         if not isinstance(cols, dict) or not all(isinstance(v, str) for v in cols.values()):
             raise _bad(path, "columns", 'expected a table of "Header text" = "field"')
         kw["columns"] = dict(cols)
+
+    report = data.get("report", {})
+    if not isinstance(report, dict):
+        raise _bad(path, "report", "expected a table")
+    if "lang" in report:
+        if report["lang"] not in ("en", "nl"):
+            raise _bad(path, "report.lang", f"{report['lang']!r} is not one of en, nl")
+        kw["lang"] = report["lang"]
 
     risk = data.get("risk", {})
     if not isinstance(risk, dict):

@@ -17,8 +17,10 @@ def test_template_nl_metals(tmp_path):
     assert result.exit_code == 0, result.output
     wb = load_workbook(out)
     assert wb.sheetnames == ["Leveranciers", "Instructies", "Lijsten"]
-    assert wb["Leveranciers"]["B1"].value == "Naam leverancier"
-    assert "smelting" in [c.value for c in wb["Lijsten"]["B"]]
+    assert wb["Leveranciers"]["B2"].value == "Naam leverancier"
+    lists = [c.value for c in wb["Lijsten"]["B"]]
+    assert "smelten" in lists and "smelting" not in lists
+    assert "geschreven" in result.stderr
     assert validate_file(out).issues == []
 
 
@@ -26,6 +28,16 @@ def test_template_default_is_english_textile(tmp_path):
     out = tmp_path / "t.xlsx"
     result = runner.invoke(app, ["template", str(out), "-q"])
     assert result.exit_code == 0
+    assert load_workbook(out).sheetnames == ["Suppliers", "Instructions", "Lists"]
+
+
+def test_template_language_from_the_policy_next_to_it(tmp_path):
+    (tmp_path / "imvo.toml").write_text('[report]\nlang = "nl"\n', encoding="utf-8")
+    out = tmp_path / "t.xlsx"
+    result = runner.invoke(app, ["template", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    assert load_workbook(out).sheetnames == ["Leveranciers", "Instructies", "Lijsten"]
+    result = runner.invoke(app, ["template", str(out), "-q", "--lang", "en"])
     assert load_workbook(out).sheetnames == ["Suppliers", "Instructions", "Lists"]
 
 

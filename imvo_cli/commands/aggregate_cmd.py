@@ -8,6 +8,7 @@ from typing import List, Optional
 import typer
 
 from . import common
+from .options import LangOpt
 
 
 def register(app: typer.Typer) -> None:
@@ -27,6 +28,7 @@ def register(app: typer.Typer) -> None:
         sector: Optional[str] = common.SectorOpt,
         sheet: Optional[str] = common.SheetOpt,
         map: Optional[List[str]] = common.MapOpt,
+        lang: Optional[str] = LangOpt,
         quiet: bool = common.QuietOpt,
         debug: bool = common.DebugOpt,
     ) -> None:
@@ -39,11 +41,15 @@ def register(app: typer.Typer) -> None:
         Example: imvo aggregate sample_data/members/ --out sector.xlsx
         """
         from ..aggregate import aggregate as run_aggregate
+        from ..i18n import check_lang, resolve_lang, t
         from ..model import ImvoError
+        from ..report.progress import accepts_progress, progress
         from ..policy import load_policy
         from ..report.jsonout import dumps
 
         common.check_choice(format, ("table", "json"), "--format")
+        if lang is not None:
+            check_lang(lang)
         if out is None and html is None and format != "json":
             raise ImvoError("--out is required (the sector workbook to write), unless --format json",
                             code="usage", hint="for example --out sector.xlsx")
@@ -60,28 +66,38 @@ def register(app: typer.Typer) -> None:
         common.output_path_guard(out, guarded)
         common.output_path_guard(html, guarded)
         pol = load_policy(policy, near=paths[0] if paths else None)
+        lang = resolve_lang(lang, pol)
         decided = None
         if decisions is not None:
             from ..match.decisions import read_decisions
             decided = read_decisions(decisions)
-        result = run_aggregate(files, pol, sector=sector, threshold=threshold,
-                               review_threshold=review_threshold, decisions=decided,
-                               previous=previous, public=public, sheet=sheet,
-                               column_map=common.parse_column_map(map))
+        options = dict(sector=sector, threshold=threshold, review_threshold=review_threshold,
+                       decisions=decided, previous=previous, public=public, sheet=sheet,
+                       column_map=common.parse_column_map(map))
+        counting = accepts_progress(run_aggregate)
+        with progress(t("aggregate.progress", lang), len(files) if counting else None) as step:
+            if counting:
+                options["on_progress"] = lambda label: step(description=label)
+            result = run_aggregate(files, pol, **options)
         if result.unreadable and len(result.unreadable) == len(result.members):
             first = next(i for i in result.issues if i.severity == "error")
             raise ImvoError(f"no member list could be read; first problem: {first.message}",
                             file=first.file, sheet=first.sheet, code=first.code, hint=first.hint)
         if out is not None:
             from ..export.sector import write_sector_workbook
-            write_sector_workbook(result, out)
+            write_sector_workbook(result, out, lang=lang)
         if html is not None:
             from ..report.html import write_aggregate_html
             write_aggregate_html(result, html)
         if format == "json":
             typer.echo(dumps(result.to_dict()), nl=False)
         elif not quiet:
-            _render_summary(result, out)
+            _render_summary(result, lang)
+        if not quiet:
+            for what, path in (("workbook", out), ("html", html)):
+                if path is not None:
+                    key = "aggregate.wrote_public" if result.public else "aggregate.wrote"
+                    common.stderr(t(key, lang, what=t(f"aggregate.{what}", lang), path=path))
         for path in result.unreadable:
             issue = next(i for i in result.issues if i.file == path and i.severity == "error")
             common.stderr(f"imvo: error: {issue.location()}: {issue.message}"
@@ -89,25 +105,29 @@ def register(app: typer.Typer) -> None:
         raise typer.Exit(common.EXIT_INPUT if result.unreadable else common.EXIT_OK)
 
 
-def _render_summary(result, out) -> None:
+def _render_summary(result, lang: str) -> None:
+    """The counts and the most shared suppliers on stdout; status lines go to stderr."""
     from rich.markup import escape
     from rich.table import Table
 
+    from ..i18n import label, number, t, tn
     from ..report.console import LEVEL_STYLE, console
 
     s = result.summary()
     con = console()
-    con.print(f"{s['members']} members, {s['rows']:,} rows -> {s['facilities']:,} production "
-              f"locations, {s['shared_facilities']:,} shared by 2+ members; "
-              f"{s['review_pairs']:,} pairs to review"
-              + (f", {s['decisions_applied']} decisions applied" if s["decisions_applied"] else ""))
-    table = Table(title="Shared suppliers (top 15)", show_lines=False)
-    for col in ("Facility", "Name", "Country", "Members", "Risk"):
-        table.add_column(col)
-    for f in result.shared[:15]:
+    line = t("aggregate.summary", lang, members=tn("member", s["members"], lang),
+             rows=tn("row", s["rows"], lang), locations=tn("location", s["facilities"], lang),
+             shared=number(s["shared_facilities"], lang),
+             pairs=tn("pair", s["review_pairs"], lang))
+    if s["decisions_applied"]:
+        line += ", " + tn("decision", s["decisions_applied"], lang)
+    con.print(escape(line))
+    top = 15
+    table = Table(title=t("aggregate.shared_title", lang, n=top), show_lines=False)
+    for col in ("facility", "name", "country", "members", "risk"):
+        table.add_column(t(f"aggregate.col_{col}", lang))
+    for f in result.shared[:top]:
         table.add_row(f.facility_id, escape(f.name), f.country, str(f.member_count),
-                      f"[{LEVEL_STYLE.get(f.risk_level, '')}]{f.risk_level}[/]")
+                      f"[{LEVEL_STYLE.get(f.risk_level, '')}]{escape(label('level', f.risk_level, lang))}[/]")
     if result.shared:
         con.print(table)
-    if out is not None:
-        con.print(f"wrote {escape(str(out))}" + (" (public version)" if result.public else ""))

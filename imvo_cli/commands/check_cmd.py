@@ -9,6 +9,7 @@ from typing import List, Optional
 import typer
 
 from . import common
+from .options import LangOpt
 
 
 def register(app: typer.Typer) -> None:
@@ -27,19 +28,25 @@ def register(app: typer.Typer) -> None:
         jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Parallel processes (default: number of cores)."),
         sector: Optional[str] = common.SectorOpt,
         as_of: Optional[str] = common.AsOfOpt,
+        lang: Optional[str] = LangOpt,
         debug: bool = common.DebugOpt,
     ) -> None:
         """Check supplier lists against a policy: exit 0 all pass, 1 a file fails, 2 a file is unreadable.
 
         Example: imvo check sample_data/members --fail-on critical --format markdown
         """
-        from ..check import FAIL_ON_CHOICES, CheckOptions, run_check
-        from ..report import check_report
+        from ..check import FAIL_ON_CHOICES, CheckOptions, discover, run_check
         from ..export.atomic import write_text_atomic
+        from ..i18n import check_lang, resolve_lang, t
+        from ..policy import load_policy
+        from ..report import check_report
+        from ..report.progress import accepts_progress, progress
 
         common.check_choice(format, ("table", "json", "junit", "github", "markdown"), "--format")
         if fail_on is not None:
             common.check_choice(fail_on, FAIL_ON_CHOICES, "--fail-on")
+        if lang is not None:
+            check_lang(lang)
         options = CheckOptions(policy=str(policy) if policy else None, fail_on=fail_on,
                                max_errors=max_errors, min_visibility=min_visibility,
                                min_address_completeness=min_address_completeness,
@@ -47,14 +54,16 @@ def register(app: typer.Typer) -> None:
         inputs = [Path(p) for p in paths]
         common.output_path_guard(output, inputs)
         common.output_path_guard(export, inputs)
-        result = run_check(paths, options, jobs=jobs)
-        if format == "table":
-            if output:
-                write_text_atomic(output, check_report.to_markdown(result))
-            else:
-                check_report.render_table(result)
+        lang = resolve_lang(lang, load_policy(policy, near=inputs[0]) if lang is None else None)
+        counting = accepts_progress(run_check)
+        total = len(discover(paths)) if counting else None
+        with progress(t("check.progress", lang), total) as step:
+            extra = {"on_progress": lambda label: step(description=label)} if counting else {}
+            result = run_check(paths, options, jobs=jobs, **extra)
+        if format == "table" and not output:
+            check_report.render_table(result)
         else:
-            text = check_report.RENDERERS[format](result)
+            text = table_text(result) if format == "table" else check_report.RENDERERS[format](result)
             if output:
                 write_text_atomic(output, text)
             else:
@@ -68,4 +77,30 @@ def register(app: typer.Typer) -> None:
         for f in result.files:
             if f.status == "error":
                 common.stderr(f"imvo: error: {f.reasons[0]}")
+        common.stderr(summary_line(result, lang))
+        for what, path in (("report", output), ("workbook", export)):
+            if path is not None:
+                common.stderr(t("check.wrote", lang, what=t(f"check.{what}", lang), path=path))
         raise typer.Exit(result.exit_code)
+
+
+def summary_line(result, lang: str = "en") -> str:
+    """'imvo check: 3 files: 2 pass, 1 fail, 0 error': always on stderr, for CI logs."""
+    from ..i18n import t, tn
+
+    totals = result.totals
+    return t("check.summary_line", lang, files=tn("file", totals["files"], lang),
+             passed=totals["pass"], failed=totals["fail"], errors=totals["error"])
+
+
+def table_text(result) -> str:
+    """The table view as plain text (no colour), as `--format table --output F` writes it."""
+    import contextlib
+    import io
+
+    from ..report import check_report
+
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        check_report.render_table(result)
+    return buf.getvalue()

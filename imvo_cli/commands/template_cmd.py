@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Optional
 
 import typer
 
 from . import common
+from .options import LangOpt
 
-LANGS = ("en", "nl")
 SECTORS = ("textile", "metals", "natural_stone", "food")
 
 
@@ -17,21 +18,26 @@ def register(app: typer.Typer) -> None:
     @common.handle_errors
     def template(
         out: Path = typer.Argument(..., help="Workbook to write (.xlsx)."),
-        lang: str = typer.Option("en", "--lang", help="Language of headers and instructions: en or nl."),
+        lang: Optional[str] = LangOpt,
         sector: str = typer.Option("textile", "--sector",
                                    help="Process and product lists of: textile, metals, natural_stone, food."),
+        policy: Optional[Path] = common.PolicyOpt,
         quiet: bool = common.QuietOpt,
         debug: bool = common.DebugOpt,
     ) -> None:
-        """Write an input template: canonical headers, Instructions sheet, dropdowns, one example row.
+        """Write an input template: company cell, canonical headers, Instructions sheet, dropdowns, one example row.
 
         Example: imvo template leveranciers.xlsx --lang nl --sector textile
         """
         from ..export.template import write_template
+        from ..i18n import check_lang, resolve_lang, t
+        from ..policy import load_policy
 
-        common.check_choice(lang, LANGS, "--lang")
+        if lang is not None:
+            check_lang(lang)
         common.check_choice(sector, SECTORS, "--sector")
+        lang = resolve_lang(lang, load_policy(policy, near=out.parent) if lang is None else None)
         write_template(out, lang=lang, sector=sector)
         if not quiet:
-            common.stderr(f"imvo: wrote {out} ({lang}, {sector}); fill in one row per "
-                          "production location, then run: imvo validate " + str(out))
+            common.stderr(t("template.wrote", lang, path=out, language=lang,
+                            sector=t(f"sector.{sector}", lang)))

@@ -4,7 +4,9 @@ Sheets: Production locations, Shared suppliers, Countries, Members, Review, Merg
 (every row of a facility listed more than once, with the scores that merged it), Issues.
 The public version (`public=True`) leaves out Members, Review and Merged records and every member
 name, purchase share and file name: it is the list a secretariat can publish.
-Every sheet is a table streamed as XML by the shared writer (xlsx.add_streamed_table).
+Every sheet is a table streamed as XML by the shared writer (xlsx.add_streamed_table); sheet
+names, headers, levels and theme names are in the chosen language (imvo_cli/i18n), except
+the a_id, b_id and decision columns that `--decisions` reads back.
 """
 
 from __future__ import annotations
@@ -12,78 +14,107 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..i18n import country_label, label, t
 from ..model import LEVELS, at_least
 from .xlsx import Styled, add_streamed_table, level_style, save_workbook
 
 REVIEW_DECISIONS = ("same", "different")
 
-LOCATION_HEADERS = ["Facility ID", "Name", "Address", "City", "Postal code", "Country",
-                    "Country name", "OS IDs", "Processes", "Products", "Workers", "Members",
-                    "Member names", "Risk level", "Themes at high or worse", "Other spellings",
-                    "Record IDs", "Match evidence"]
-PUBLIC_DROP = {"Member names", "Match evidence"}
-SHARED_HEADERS = ["Facility ID", "Name", "Country", "City", "Members", "Member names",
-                  "Risk level", "Themes at high or worse", "Processes", "Products", "Workers"]
-MEMBER_HEADERS = ["Member", "File", "Readable", "Rows", "Locations listed", "Facilities",
-                  "Rejected rows", "Tiers disclosed", "Share beyond tier 1",
-                  "Address completeness", "High-risk facilities", "Disclosure score"]
-REVIEW_HEADERS = ["a_id", "a_member", "a_name", "a_address", "a_row", "b_id", "b_member",
-                  "b_name", "b_address", "b_row", "country", "score", "name score",
-                  "address score", "city score", "rule", "decision"]
-RECORD_HEADERS = ["Facility ID", "Member", "File", "Row", "Record ID", "Matched with",
-                  "Score", "Name score", "Address score", "City score", "Rule"]
-ISSUE_HEADERS = ["File", "Sheet", "Row", "Column", "Severity", "Code", "Message", "Hint"]
+# Columns per sheet as catalogue keys (imvo_cli/i18n, group "column"); the headers are their
+# texts in the workbook's language.
+LOCATION_COLUMNS = ["facility_id", "name", "address", "city", "postal_code", "country_code",
+                    "country_name", "os_ids", "processes", "products", "workers", "members",
+                    "member_names", "risk_level_title", "themes_high", "other_spellings",
+                    "record_ids", "match_evidence"]
+PUBLIC_DROP_COLUMNS = {"member_names", "match_evidence"}
+SHARED_COLUMNS = ["facility_id", "name", "country_code", "city", "members", "member_names",
+                  "risk_level_title", "themes_high", "processes", "products", "workers"]
+MEMBER_COLUMNS = ["member", "file_title", "readable", "rows_title", "locations_listed",
+                  "facilities", "rejected_rows", "tiers_disclosed", "share_beyond_tier1",
+                  "address_completeness_title", "high_risk_facilities", "disclosure_score"]
+# a_id, b_id and decision are what --decisions reads back: the same in every language.
+REVIEW_COLUMNS = ["=a_id", "a_member", "a_name", "a_address", "a_row", "=b_id", "b_member",
+                  "b_name", "b_address", "b_row", "review_country", "score", "name_score",
+                  "address_score", "city_score", "review_rule", "=decision"]
+RECORD_COLUMNS = ["facility_id", "member", "file_title", "row_title", "record_id", "matched_with",
+                  "score_title", "name_score_title", "address_score_title", "city_score_title",
+                  "rule_title"]
+ISSUE_COLUMNS = ["file_title", "sheet_title", "row_title", "column_title", "severity_title",
+                 "code_title", "message_title", "hint_title"]
+PUBLIC_ISSUE_COLUMNS = ["severity_title", "code_title", "count_title"]
 
 
-def _high_themes(themes: dict[str, str]) -> str:
-    return ", ".join(t for t, lvl in sorted(themes.items()) if at_least(lvl, "high"))
+def headers(columns: list[str], lang: str = "en") -> list[str]:
+    """Column headers in `lang`; a key written "=name" is a fixed header."""
+    return [c[1:] if c.startswith("=") else t(f"column.{c}", lang) for c in columns]
 
 
-def _evidence(matches: list[dict]) -> str:
+LOCATION_HEADERS = headers(LOCATION_COLUMNS)
+PUBLIC_DROP = set(headers(sorted(PUBLIC_DROP_COLUMNS)))
+SHARED_HEADERS = headers(SHARED_COLUMNS)
+MEMBER_HEADERS = headers(MEMBER_COLUMNS)
+REVIEW_HEADERS = headers(REVIEW_COLUMNS)
+RECORD_HEADERS = headers(RECORD_COLUMNS)
+ISSUE_HEADERS = headers(ISSUE_COLUMNS)
+
+
+def _high_themes(themes: dict[str, str], lang: str = "en") -> str:
+    """Human labels of the themes at high or worse, in theme-key order."""
+    return ", ".join(label("theme", k, lang) for k, lvl in sorted(themes.items())
+                     if at_least(lvl, "high"))
+
+
+def _level(level: str | None, lang: str) -> str | None:
+    return label("level", level, lang) if level else level
+
+
+def _evidence(matches: list[dict], lang: str = "en") -> str:
     """'R1~R2 0.93 (name 1.0, address 0.86)' per merge: why these rows are one facility."""
     parts = []
     for m in matches:
         fields = ", ".join(f"{k} {v}" for k, v in m["fields"].items()
                            if v is not None and k != "os_id")
         if m["fields"].get("os_id"):
-            fields = "same OS ID" + (f", {fields}" if fields else "")
+            fields = t("sector_workbook.evidence_same_os_id", lang) + (f", {fields}" if fields else "")
         parts.append(f"{m['a']}~{m['b']} {m['score']} {m['rule']} ({fields})")
     return "; ".join(parts)
 
 
-def _location_rows(result, public: bool):
+def _location_rows(result, public: bool, lang: str = "en"):
     for f in result.facilities:
         row = [f.facility_id, f.name, f.address, f.city, f.postal_code, f.country,
-               f.country_name, " ".join(f.os_ids), f.processes, f.products, f.workers,
-               f.member_count, None if public else f.members, f.risk_level,
-               _high_themes(f.themes), f.names[1:], " ".join(f.record_ids),
-               None if public else _evidence(f.matches)]
+               country_label(f.country, f.country_name, lang), " ".join(f.os_ids), f.processes, f.products, f.workers,
+               f.member_count, None if public else f.members, _level(f.risk_level, lang),
+               _high_themes(f.themes, lang), f.names[1:], " ".join(f.record_ids),
+               None if public else _evidence(f.matches, lang)]
         if public:
-            row = [v for h, v in zip(LOCATION_HEADERS, row) if h not in PUBLIC_DROP]
+            row = [v for c, v in zip(LOCATION_COLUMNS, row) if c not in PUBLIC_DROP_COLUMNS]
         yield row
 
 
-def _shared_rows(result, public: bool):
+def _shared_rows(result, public: bool, lang: str = "en"):
     for f in result.shared:
         row = [f.facility_id, f.name, f.country, f.city, f.member_count, f.members,
-               f.risk_level, _high_themes(f.themes), f.processes, f.products, f.workers]
+               _level(f.risk_level, lang), _high_themes(f.themes, lang), f.processes,
+               f.products, f.workers]
         if public:
             del row[5]
         yield row
 
 
-def _country_rows(result):
+def _country_rows(result, lang: str = "en"):
     for c in result.countries:
         cells = []
-        for t in result.themes:
-            cell = c.themes[t]
+        for theme in result.themes:
+            cell = c.themes[theme]
             cells.append(Styled(cell["high_or_worse"], level_style(cell["worst"])))
-        yield [c.country, c.name, c.facilities, c.members, *cells]
+        yield [c.country, country_label(c.country, c.name, lang), c.facilities, c.members, *cells]
 
 
-def _member_rows(result):
+def _member_rows(result, lang: str = "en"):
+    yes, no = t("sector_workbook.yes", lang), t("sector_workbook.no", lang)
     for m in result.members:
-        yield [m.member, m.file, "yes" if m.readable else "no", m.rows, m.suppliers,
+        yield [m.member, m.file, yes if m.readable else no, m.rows, m.suppliers,
                m.facilities, m.rejected_rows, ", ".join(map(str, m.tiers_disclosed)),
                m.beyond_tier1_share, m.address_completeness, m.high_risk, m.disclosure_score]
 
@@ -131,72 +162,78 @@ def _public_issue_rows(result):
         yield [severity, code, n]
 
 
-def build_sector_workbook(result):
-    """The workbook for an AggregateResult; `result.public` picks the version."""
+def build_sector_workbook(result, lang: str = "en"):
+    """The workbook for an AggregateResult in `lang`; `result.public` picks the version."""
     from openpyxl import Workbook
 
     public = result.public
     wb = Workbook()
     wb.remove(wb.active)
-    headers = [h for h in LOCATION_HEADERS if not (public and h in PUBLIC_DROP)]
-    add_streamed_table(wb, "Production locations", headers, _location_rows(result, public),
-                         level_column="Risk level",
-                         widths=[13, 40, 50, 16, 10, 8, 16, 18, 24, 24, 9, 9, 30, 11, 30, 40, 26, 50])
-    shared = [h for h in SHARED_HEADERS if not (public and h == "Member names")]
-    add_streamed_table(wb, "Shared suppliers", shared, _shared_rows(result, public),
-                         level_column="Risk level", widths=[13, 40, 8, 16, 9, 40, 11, 30, 24, 24, 9])
-    add_streamed_table(wb, "Countries", ["Country", "Country name", "Facilities", "Members",
-                                           *result.themes], _country_rows(result),
-                         widths=[8, 22, 10, 9] + [14] * len(result.themes))
+    levels = {lvl: label("level", lvl, lang) for lvl in (*LEVELS, "unknown")}
+    footer = t("print.footer", lang)
+
+    def table(sheet: str, columns, rows, **kw):
+        return add_streamed_table(wb, t(f"sheet.{sheet}", lang), columns, rows,
+                                  level_labels=levels, footer=footer, **kw)
+
+    location_columns = [c for c in LOCATION_COLUMNS if not (public and c in PUBLIC_DROP_COLUMNS)]
+    risk_header = t("column.risk_level_title", lang)
+    table("production_locations", headers(location_columns, lang),
+          _location_rows(result, public, lang), level_column=risk_header,
+          widths=[13, 40, 50, 16, 10, 8, 16, 18, 24, 24, 9, 9, 30, 11, 30, 40, 26, 50])
+    shared = [c for c in SHARED_COLUMNS if not (public and c == "member_names")]
+    table("shared_suppliers", headers(shared, lang), _shared_rows(result, public, lang),
+          level_column=risk_header, widths=[13, 40, 8, 16, 9, 40, 11, 30, 24, 24, 9])
+    table("countries", [*headers(["country_code", "country_name", "facilities", "members"], lang),
+                        *(label("theme", k, lang) for k in result.themes)],
+          _country_rows(result, lang), widths=[8, 22, 10, 9] + [14] * len(result.themes))
     if not public:
-        add_streamed_table(wb, "Members", MEMBER_HEADERS, _member_rows(result),
-                             widths=[28, 40, 9, 8, 10, 10, 10, 10, 12, 12, 12, 12])
-        ws = add_streamed_table(wb, "Review", REVIEW_HEADERS, _review_rows(result),
-                                  widths=[13, 20, 34, 40, 7, 13, 20, 34, 40, 7, 8, 7, 8, 8, 8, 12, 11])
-        _decision_dropdown(ws, len(REVIEW_HEADERS), len(result.review))
-        add_streamed_table(wb, "Merged records", RECORD_HEADERS, _record_rows(result),
-                             widths=[13, 28, 40, 7, 13, 13, 7, 8, 8, 8, 14])
-        add_streamed_table(wb, "Issues", ISSUE_HEADERS, _issue_rows(result),
-                             widths=[40, 16, 7, 16, 9, 22, 60, 50])
+        table("members", headers(MEMBER_COLUMNS, lang), _member_rows(result, lang),
+              widths=[28, 40, 9, 8, 10, 10, 10, 10, 12, 12, 12, 12])
+        ws = table("review", headers(REVIEW_COLUMNS, lang), _review_rows(result),
+                   widths=[13, 20, 34, 40, 7, 13, 20, 34, 40, 7, 8, 7, 8, 8, 8, 12, 11])
+        _decision_dropdown(ws, len(REVIEW_COLUMNS), len(result.review), lang)
+        table("merged_records", headers(RECORD_COLUMNS, lang), _record_rows(result),
+              widths=[13, 28, 40, 7, 13, 13, 7, 8, 8, 8, 14])
+        table("issues", headers(ISSUE_COLUMNS, lang), _issue_rows(result),
+              widths=[40, 16, 7, 16, 9, 22, 60, 50])
     else:
-        add_streamed_table(wb, "Issues", ["Severity", "Code", "Count"],
-                             _public_issue_rows(result), widths=[9, 26, 8])
-    _legend(wb)
+        table("issues", headers(PUBLIC_ISSUE_COLUMNS, lang), _public_issue_rows(result),
+              widths=[9, 26, 8])
+    _legend(wb, lang, footer)
     return wb
 
 
-def _decision_dropdown(ws, column: int, rows: int) -> None:
+def _decision_dropdown(ws, column: int, rows: int, lang: str = "en") -> None:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     letter = get_column_letter(column)
-    dv = DataValidation(type="list", formula1='"' + ",".join(REVIEW_DECISIONS) + '"',
+    choices = [t(f"sector_workbook.decision_{d}", lang) for d in REVIEW_DECISIONS]
+    dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"',
                         allow_blank=True, showErrorMessage=True,
-                        errorTitle="same or different",
-                        error="Write same or different, or leave the cell empty.")
+                        errorTitle=t("sector_workbook.decision_error_title", lang)[:32],
+                        error=t("sector_workbook.decision_error", lang))
     dv.add(f"{letter}2:{letter}{max(rows + 1, 2)}")
     ws.data_validations.dataValidation.append(dv)
 
 
-def _legend(wb) -> None:
+def _legend(wb, lang: str = "en", footer: str | None = None) -> None:
     """What the levels, scores and sheets mean, on the last sheet."""
-    rows = [
-        ["Risk levels", ", ".join(LEVELS) + ", unknown (no data: not the same as low)"],
-        ["Countries sheet", "each theme cell counts the facilities at high or critical; its "
-                            "colour is the worst level of that theme in the country"],
-        ["Match evidence", "record~record score rule (per-field similarities 0..1); record ids "
-                           "are hashes of country, name and address"],
-        ["Review", "fill in decision (same or different) and pass this workbook back with "
-                   "--decisions: decided pairs are never asked again"],
-        ["Disclosure score", "0-100: 40 address completeness + 30 tiers disclosed (3 = full) "
-                             "+ 20 products or processes given + 10 OS IDs or coordinates given"],
-    ]
-    add_streamed_table(wb, "About", ["Item", "Meaning"], rows, widths=[20, 100])
+    def line(key: str, **kw):
+        return [t(f"sector_workbook.{key}", lang), t(f"sector_workbook.{key}_text", lang, **kw)]
+
+    rows = [line("about_levels", levels=", ".join(label("level", lvl, lang) for lvl in LEVELS)),
+            line("about_countries"), line("about_evidence"), line("about_review"),
+            line("about_disclosure")]
+    add_streamed_table(wb, t("sheet.about", lang),
+                       headers(["item_title", "meaning_title"], lang), rows, widths=[20, 100],
+                       footer=footer)
 
 
-def write_sector_workbook(result, out: str | Path) -> None:
-    """Write the sector workbook atomically."""
-    save_workbook(build_sector_workbook(result), out)
+def write_sector_workbook(result, out: str | Path, lang: str = "en") -> None:
+    """Write the sector workbook atomically, labels in `lang` (en or nl)."""
+    save_workbook(build_sector_workbook(result, lang), out)
 
 
 def sector_rows(result) -> dict[str, Any]:

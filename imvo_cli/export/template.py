@@ -2,8 +2,9 @@
 
 A branch organisation hands it to its members so every list reads without guessing: headers
 in English or Dutch (each one an alias ingest recognises), dropdowns for country, tier and the
-sector's process and product vocabulary, checked dates and numbers, one example row that
-ingest skips (its id cell says "example" / "voorbeeld").
+sector's process and product vocabulary (in the template's language), checked dates and
+numbers, a company cell above the header that ingest reads back, and one example row of the
+sector that ingest skips (its id cell says "example" / "voorbeeld").
 """
 
 from __future__ import annotations
@@ -12,194 +13,123 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..i18n import LANGS, check_lang, country_translator, sector_terms, t, term
 from ..model import FIELDS, REQUIRED_FIELDS, ImvoError
-from .xlsx import HEADER_STYLE, LABEL_STYLE, TITLE_STYLE, apply_style, save_workbook, set_value
+from .xlsx import (HEADER_STYLE, LABEL_STYLE, TITLE_STYLE, apply_print_setup, apply_style,
+                   save_workbook, set_value)
 
-LANGS = ("en", "nl")
 SECTORS = ("textile", "metals", "natural_stone", "food")
 
-# Geometry of the input sheet.
-HEADER_ROW = 1
-EXAMPLE_ROW = 2
-FIRST_INPUT_ROW = 3
+# Geometry of the input sheet: the company cell above the header (ingest reads a
+# "Company: ..." pair there and names the list after it), then the header, the example row
+# and the rows to fill in.
+COMPANY_ROW = 1
+COMPANY_VALUE_CELL = "B1"
+HEADER_ROW = 2
+EXAMPLE_ROW = 3
+FIRST_INPUT_ROW = 4
 LAST_INPUT_ROW = 20_000  # validations cover this many rows
-FREEZE_CELL = "B2"  # header and the id column stay in view
+FREEZE_CELL = "B3"  # company, header and the id column stay in view
 LIST_COLUMNS = {"country": "A", "process": "B", "product": "C", "tier": "D"}
+COMPANY_STYLE = {"fill": "FFF2CC", "font": {"bold": True}}
+EXAMPLE_STYLE = {"font": {"italic": True, "color": "666666"}}
 
-SHEET_TITLES = {
-    "en": {"input": "Suppliers", "instructions": "Instructions", "lists": "Lists"},
-    "nl": {"input": "Leveranciers", "instructions": "Instructies", "lists": "Lijsten"},
-}
-EXAMPLE_MARKER = {"en": "example", "nl": "voorbeeld"}  # see ingest.EXAMPLE_MARKERS
+SHEET_TITLES = {lang: {"input": t("template.sheet_input", lang),
+                       "instructions": t("template.sheet_instructions", lang),
+                       "lists": t("template.sheet_lists", lang)} for lang in LANGS}
+EXAMPLE_MARKER = {lang: t("template.example_marker", lang) for lang in LANGS}  # see ingest.EXAMPLE_MARKERS
 
-# field -> (English header, Dutch header); every header is an alias ingest maps to the field.
-DISPLAY_NAMES: dict[str, tuple[str, str]] = {
-    "id": ("Supplier ID", "Leveranciersnummer"),
-    "name": ("Supplier name", "Naam leverancier"),
-    "address": ("Address", "Adres"),
-    "city": ("City", "Plaats"),
-    "region": ("Region", "Regio"),
-    "postal_code": ("Postal code", "Postcode"),
-    "country": ("Country", "Land"),
-    "tier": ("Tier", "Tier niveau"),
-    "process": ("Process", "Productieproces"),
-    "product": ("Product", "Productgroep"),
-    "sector": ("Sector", "Branche"),
-    "workers": ("Number of workers", "Aantal werknemers"),
-    "supplies_to": ("Supplies to", "Levert aan"),
-    "parent_company": ("Parent company", "Moederbedrijf"),
-    "audit_standard": ("Audit standard", "Auditstandaard"),
-    "audit_date": ("Audit date", "Auditdatum"),
-    "audit_result": ("Audit result", "Auditresultaat"),
-    "certifications": ("Certifications", "Certificeringen"),
-    "purchase_share": ("Purchase share", "Inkoopaandeel"),
-    "os_id": ("OS ID", "OS ID"),
-    "lat": ("Latitude", "Breedtegraad"),
-    "lng": ("Longitude", "Lengtegraad"),
+# field -> column width on the input sheet
+WIDTHS: dict[str, float] = {
+    "id": 16, "name": 30, "address": 32, "city": 16, "region": 16, "postal_code": 12,
+    "country": 20, "tier": 10, "process": 22, "product": 20, "sector": 14, "workers": 12,
+    "supplies_to": 16, "parent_company": 22, "audit_standard": 18, "audit_date": 14,
+    "audit_result": 14, "certifications": 20, "purchase_share": 14, "os_id": 18, "lat": 12,
+    "lng": 12,
 }
 
-# field -> (meaning in English, meaning in Dutch, example value, column width)
-FIELD_HELP: dict[str, tuple[str, str, Any, float]] = {
-    "id": ("Your own code for the production location; links in 'Supplies to' use it.",
-           "Uw eigen code voor de productielocatie; 'Levert aan' verwijst ernaar.", "SUP-001", 16),
-    "name": ("Name of the production location (the factory, not the agent).",
-             "Naam van de productielocatie (de fabriek, niet de agent).", "Dhaka Knitwear Ltd", 30),
-    "address": ("Street and number of the location.", "Straat en huisnummer van de locatie.",
-                "Plot 12, Road 5, Tejgaon I/A", 32),
-    "city": ("City or town.", "Plaats.", "Dhaka", 16),
-    "region": ("Region, state or province.", "Regio, staat of provincie.", "Dhaka Division", 16),
-    "postal_code": ("Postal code.", "Postcode.", "1208", 12),
-    "country": ("Country of the location: pick from the list.",
-                "Land van de locatie: kies uit de lijst.", "Bangladesh", 20),
-    "tier": ("1 = supplies you directly, 2 = supplies a tier-1 supplier, and so on.",
-             "1 = levert rechtstreeks aan u, 2 = levert aan een tier-1-leverancier, enz.", 1, 10),
-    "process": ("What the location does; several values separated by ';'.",
-                "Wat de locatie doet; meerdere waarden gescheiden door ';'.", None, 22),
-    "product": ("What it makes; several values separated by ';'.",
-                "Wat er gemaakt wordt; meerdere waarden gescheiden door ';'.", None, 20),
-    "sector": ("Sector of the location.", "Sector van de locatie.", None, 14),
-    "workers": ("Number of workers (a whole number).", "Aantal werknemers (een geheel getal).",
-                850, 12),
-    "supplies_to": ("Supplier ID of the customer this location delivers to (empty: you).",
-                    "Leveranciersnummer van de afnemer (leeg: uzelf).", None, 16),
-    "parent_company": ("Group or owner of the location.", "Concern of eigenaar van de locatie.",
-                       "Dhaka Textile Group", 22),
-    "audit_standard": ("Standard of the last social audit.", "Standaard van de laatste sociale audit.",
-                       "amfori BSCI", 18),
-    "audit_date": ("Date of the last audit (a date).", "Datum van de laatste audit (een datum).",
-                   date(2024, 3, 15), 14),
-    "audit_result": ("Outcome of the last audit.", "Uitslag van de laatste audit.", "B", 14),
-    "certifications": ("Certificates, separated by ';'.", "Certificaten, gescheiden door ';'.",
-                       "GOTS; OEKO-TEX", 20),
-    "purchase_share": ("Share of your purchases from this location (0% to 100%).",
-                       "Aandeel van uw inkoop bij deze locatie (0% tot 100%).", 0.35, 14),
-    "os_id": ("ID on opensupplyhub.org, if listed.", "ID op opensupplyhub.org, indien vermeld.",
-              None, 18),
-    "lat": ("Latitude in decimal degrees.", "Breedtegraad in decimale graden.", 23.7639, 12),
-    "lng": ("Longitude in decimal degrees.", "Lengtegraad in decimale graden.", 90.3889, 12),
+# One coherent example per sector: a plausible tier-1 location of that sector. Process and
+# product are canonical (English) terms of the sector's dropdowns, shown in the template's
+# language; the rest is written as a member would.
+EXAMPLES: dict[str, dict[str, Any]] = {
+    "textile": {"name": "Dhaka Knitwear Ltd", "address": "Plot 12, Road 5, Tejgaon I/A",
+                "city": "Dhaka", "region": "Dhaka Division", "postal_code": "1208",
+                "country": "Bangladesh", "process": "sewing", "product": "knitwear",
+                "workers": 850, "parent_company": "Dhaka Textile Group",
+                "audit_standard": "amfori BSCI", "audit_result": "B",
+                "certifications": "GOTS; OEKO-TEX", "lat": 23.7639, "lng": 90.3889},
+    "metals": {"name": "Ningbo Precision Castings Co., Ltd.",
+               "address": "No. 18 Xingye Road, Beilun District", "city": "Ningbo",
+               "region": "Zhejiang", "postal_code": "315800", "country": "China",
+               "process": "casting", "product": "components", "workers": 420,
+               "parent_company": "Ningbo Metal Works Group", "audit_standard": "SMETA",
+               "audit_result": "no major non-conformities", "certifications": "ISO 14001",
+               "lat": 29.8880, "lng": 121.8450},
+    "natural_stone": {"name": "Sri Balaji Granites Pvt Ltd", "address": "Survey No. 45, Hosur Road",
+                      "city": "Krishnagiri", "region": "Tamil Nadu", "postal_code": "635001",
+                      "country": "India", "process": "polishing", "product": "granite",
+                      "workers": 120, "parent_company": "Balaji Stone Group",
+                      "audit_standard": "SA8000", "audit_result": "certified",
+                      "certifications": "ISO 14001", "lat": 12.5186, "lng": 78.2137},
+    "food": {"name": "Ashanti Cocoa Processing Ltd", "address": "Plot 7, Industrial Area",
+             "city": "Kumasi", "region": "Ashanti", "postal_code": "AK-039-5028",
+             "country": "Ghana", "process": "processing", "product": "cocoa", "workers": 300,
+             "parent_company": "Ashanti Agro Holdings", "audit_standard": "SMETA",
+             "audit_result": "no major non-conformities",
+             "certifications": "Rainforest Alliance; Fairtrade", "lat": 6.6885, "lng": -1.6244},
 }
-
-# Vocabulary used when the risk profile of a sector brings none.
-FALLBACK_VOCABULARY: dict[str, dict[str, tuple[str, ...]]] = {
-    "textile": {"process": ("cut-make-trim", "sewing", "knitting", "weaving", "spinning",
-                            "dyeing", "printing", "finishing", "washing", "tanning",
-                            "embroidery", "ginning", "cotton farming", "packing"),
-                "product": ("garments", "knitwear", "denim", "footwear", "leather goods",
-                            "home textiles", "accessories", "yarn", "fabric", "fibre")},
-    "metals": {"process": ("mining", "smelting", "refining", "casting", "forging", "machining",
-                           "welding", "surface treatment", "assembly"),
-               "product": ("steel", "aluminium", "copper", "tin", "tantalum", "tungsten", "gold",
-                           "components", "machinery")},
-    "natural_stone": {"process": ("quarrying", "cutting", "polishing", "finishing", "transport"),
-                      "product": ("granite", "marble", "sandstone", "slate", "limestone",
-                                  "cobblestones", "tiles", "kerbstones")},
-    "food": {"process": ("farming", "fishing", "harvesting", "processing", "packing",
-                         "slaughtering", "storage", "trading"),
-             "product": ("cocoa", "coffee", "tea", "palm oil", "soy", "fruit", "vegetables",
-                         "nuts", "seafood", "spices", "sugar")},
-}
-
-# Texts of the sheets, per language.
-TEXT = {
-    "en": {"title": "How to fill in the supplier list", "column": "Column", "meaning": "Meaning",
-           "required": "Required", "example": "Example", "yes": "yes", "no": "no",
-           "intro": "One row per production location. Row 2 is an example and is ignored. "
-                    "Only the supplier name and the country are required; the more you fill "
-                    "in, the better imvo can assess risks.",
-           "list_prompt": "Pick a value from the list.",
-           "multi_prompt": "Pick from the list or type several values separated by ';'.",
-           "list_error": "Choose a value from the list.",
-           "date_prompt": "A date, e.g. 2024-03-15.", "date_error": "Enter a date.",
-           "whole_prompt": "A whole number, 0 or more.", "whole_error": "Enter a whole number.",
-           "share_prompt": "A percentage from 0% to 100%.", "share_error": "Enter 0% to 100%.",
-           "lat_prompt": "Between -90 and 90.", "lng_prompt": "Between -180 and 180.",
-           "coord_error": "Enter decimal degrees in range.",
-           "error_title": "Not a valid value"},
-    "nl": {"title": "Zo vult u de leverancierslijst in", "column": "Kolom",
-           "meaning": "Betekenis", "required": "Verplicht", "example": "Voorbeeld",
-           "yes": "ja", "no": "nee",
-           "intro": "Eén regel per productielocatie. Regel 2 is een voorbeeld en wordt "
-                    "overgeslagen. Alleen de naam van de leverancier en het land zijn verplicht; "
-                    "hoe meer u invult, hoe beter imvo risico's kan inschatten.",
-           "list_prompt": "Kies een waarde uit de lijst.",
-           "multi_prompt": "Kies uit de lijst of typ meerdere waarden gescheiden door ';'.",
-           "list_error": "Kies een waarde uit de lijst.",
-           "date_prompt": "Een datum, bijv. 15-03-2024.", "date_error": "Vul een datum in.",
-           "whole_prompt": "Een geheel getal, 0 of meer.",
-           "whole_error": "Vul een geheel getal in.",
-           "share_prompt": "Een percentage van 0% tot 100%.",
-           "share_error": "Vul 0% tot 100% in.",
-           "lat_prompt": "Tussen -90 en 90.", "lng_prompt": "Tussen -180 en 180.",
-           "coord_error": "Vul decimale graden binnen het bereik in.",
-           "error_title": "Geen geldige waarde"},
-}
+EXAMPLE_COMMON: dict[str, Any] = {"tier": 1, "audit_date": date(2024, 3, 15),
+                                  "purchase_share": 0.35}
 TIERS = (1, 2, 3, 4, 5)
 INSTRUCTION_WIDTHS = (24, 70, 10, 30)
+INSTRUCTIONS_HEADER_ROW = 4
 
 
 def header(field: str, lang: str) -> str:
-    return DISPLAY_NAMES[field][LANGS.index(lang)]
+    return t(f"field.{field}", lang)
 
 
-def country_names() -> list[str]:
-    """ISO country names that ingest reads back to the same code, sorted."""
+def country_names(lang: str = "en") -> list[str]:
+    """Country names that ingest reads back to the same code, sorted: in Dutch where ingest
+    knows the Dutch name (pycountry's translation), else the English name."""
+    return sorted({name for _, name in _country_choices(lang)}, key=str.casefold)
+
+
+def _country_choices(lang: str) -> list[tuple[str, str]]:
+    """[(ISO code, name in `lang` that reads back to that code)] for every country."""
     import pycountry
 
     from ..ingest.countries import country_name, to_iso2
 
-    names = set()
+    translate = country_translator(lang) if lang != "en" else None
+    out = []
     for c in pycountry.countries:
-        name = country_name(c.alpha_2)
-        if name and to_iso2(name) == c.alpha_2:
-            names.add(name)
-    return sorted(names)
-
-
-def sector_vocabulary(sector: str) -> dict[str, list[str]]:
-    """Process and product terms of a sector: the risk profile's, else FALLBACK_VOCABULARY."""
-    try:
-        from ..risk import load_profile
-
-        vocab = dict(getattr(load_profile(sector), "vocabulary", None) or {})
-    except Exception:  # a profile that cannot load must not block an empty template
-        vocab = {}
-    out = {}
-    for field in ("process", "product"):
-        terms = vocab.get(field) or vocab.get(field + "es" if field == "process" else field + "s")
-        if isinstance(terms, dict):
-            terms = list(terms)
-        if not terms:
-            terms = FALLBACK_VOCABULARY.get(sector, FALLBACK_VOCABULARY["textile"])[field]
-        out[field] = sorted({str(t) for t in terms}, key=str.casefold)
+        english = country_name(c.alpha_2)
+        local = translate(c.name) if translate else None
+        if local and to_iso2(local) == c.alpha_2:
+            out.append((c.alpha_2, local))
+        elif english and to_iso2(english) == c.alpha_2:
+            out.append((c.alpha_2, english))
     return out
 
 
-def example_row(lang: str, vocabulary: dict[str, list[str]], sector: str) -> dict[str, Any]:
-    row = {f: FIELD_HELP[f][2] for f in FIELDS}
+def sector_vocabulary(sector: str, lang: str = "en") -> dict[str, list[str]]:
+    """The process and product dropdown values of a sector in `lang`, sorted."""
+    out = {}
+    for field in ("process", "product"):
+        terms = [en if lang == "en" else nl for en, nl in sector_terms(sector, field)]
+        out[field] = sorted(set(terms), key=str.casefold)
+    return out
+
+
+def example_row(lang: str, sector: str) -> dict[str, Any]:
+    """The sector's example location in `lang`; its id cell marks it as the example."""
+    values = {**EXAMPLE_COMMON, **EXAMPLES[sector]}
+    row: dict[str, Any] = {f: values.get(f) for f in FIELDS}
     row["id"] = EXAMPLE_MARKER[lang]
-    row["process"] = vocabulary["process"][0]
-    row["product"] = vocabulary["product"][0]
-    row["sector"] = sector.replace("_", " ")
+    row["process"] = term(sector, "process", values["process"], lang)
+    row["product"] = term(sector, "product", values["product"], lang)
+    row["sector"] = t(f"sector.{sector}", lang)
     return row
 
 
@@ -208,32 +138,39 @@ def write_template(out_path, *, lang: str = "en", sector: str = "textile") -> No
     from openpyxl import Workbook
 
     out_path = Path(out_path)
-    if lang not in LANGS:
-        raise ImvoError(f"--lang must be one of {', '.join(LANGS)}, got {lang!r}", code="usage")
+    check_lang(lang)
     if sector not in SECTORS:
         raise ImvoError(f"--sector must be one of {', '.join(SECTORS)}, got {sector!r}",
                         code="usage")
     if out_path.suffix.lower() != ".xlsx":
         raise ImvoError(f"the template must be an .xlsx file, got {out_path.name!r}",
                         file=out_path, code="output-type", hint="end the file name with .xlsx")
-    vocabulary = sector_vocabulary(sector)
+    vocabulary = sector_vocabulary(sector, lang)
     titles = SHEET_TITLES[lang]
+    footer = t("print.footer", lang)
     wb = Workbook()
     ws = wb.active
     ws.title = titles["input"]
-    _write_input_sheet(ws, lang, vocabulary, sector)
-    _write_instructions(wb.create_sheet(titles["instructions"]), lang, vocabulary, sector)
+    _write_input_sheet(ws, lang, sector)
+    apply_print_setup(ws, footer=footer, title_rows=HEADER_ROW)
+    instructions = wb.create_sheet(titles["instructions"])
+    _write_instructions(instructions, lang, sector)
+    apply_print_setup(instructions, footer=footer, title_rows=INSTRUCTIONS_HEADER_ROW)
     lists = wb.create_sheet(titles["lists"])
-    list_ranges = _write_lists(lists, vocabulary)
+    list_ranges = _write_lists(lists, lang, vocabulary)
     lists.sheet_state = "hidden"
     _add_validations(ws, lang, list_ranges)
     save_workbook(wb, out_path)  # no clock time inside: the same arguments give the same bytes
 
 
-def _write_input_sheet(ws, lang: str, vocabulary, sector: str) -> None:
+def _write_input_sheet(ws, lang: str, sector: str) -> None:
     from openpyxl.utils import get_column_letter
 
-    example = example_row(lang, vocabulary, sector)
+    label = ws.cell(COMPANY_ROW, 1)
+    set_value(label, t("template.company_label", lang))
+    apply_style(label, LABEL_STYLE)
+    apply_style(ws[COMPANY_VALUE_CELL], COMPANY_STYLE)  # left empty: the member types the name
+    example = example_row(lang, sector)
     for c, field in enumerate(FIELDS, 1):
         cell = ws.cell(HEADER_ROW, c)
         set_value(cell, header(field, lang))
@@ -242,51 +179,51 @@ def _write_input_sheet(ws, lang: str, vocabulary, sector: str) -> None:
         if value is not None:
             ex = ws.cell(EXAMPLE_ROW, c)
             set_value(ex, value)
-            apply_style(ex, {"font": {"italic": True, "color": "666666"}})
+            apply_style(ex, EXAMPLE_STYLE)
             if field == "audit_date":
                 ex.number_format = "yyyy-mm-dd"
             elif field == "purchase_share":
                 ex.number_format = "0%"
-        ws.column_dimensions[get_column_letter(c)].width = FIELD_HELP[field][3]
+        ws.column_dimensions[get_column_letter(c)].width = WIDTHS[field]
     ws.freeze_panes = FREEZE_CELL
 
 
-def _write_instructions(ws, lang: str, vocabulary, sector: str) -> None:
+def _write_instructions(ws, lang: str, sector: str) -> None:
     from openpyxl.utils import get_column_letter
 
-    t = TEXT[lang]
     title = ws.cell(1, 1)
-    set_value(title, t["title"])
+    set_value(title, t("template.title", lang))
     apply_style(title, TITLE_STYLE)
-    set_value(ws.cell(2, 1), t["intro"])
-    heads = (t["column"], t["meaning"], t["required"], t["example"])
+    set_value(ws.cell(2, 1), t("template.intro", lang))
+    heads = [t(f"template.{k}", lang) for k in ("column", "meaning", "required", "example")]
     for c, h in enumerate(heads, 1):
-        cell = ws.cell(4, c)
+        cell = ws.cell(INSTRUCTIONS_HEADER_ROW, c)
         set_value(cell, h)
         apply_style(cell, HEADER_STYLE)
-    example = example_row(lang, vocabulary, sector)
-    for r, field in enumerate(FIELDS, 5):
+    example = example_row(lang, sector)
+    example["id"] = "SUP-001"  # the marker is for the input sheet; here show a real code
+    for r, field in enumerate(FIELDS, INSTRUCTIONS_HEADER_ROW + 1):
         name = ws.cell(r, 1)
         set_value(name, header(field, lang))
         apply_style(name, LABEL_STYLE)
-        set_value(ws.cell(r, 2), FIELD_HELP[field][LANGS.index(lang)])
-        set_value(ws.cell(r, 3), t["yes"] if field in REQUIRED_FIELDS else t["no"])
-        value = example[field] if field != "id" else FIELD_HELP["id"][2]
+        set_value(ws.cell(r, 2), t(f"template.help.{field}", lang))
+        set_value(ws.cell(r, 3), t("template.yes" if field in REQUIRED_FIELDS else "template.no", lang))
+        value = example[field]
         set_value(ws.cell(r, 4), value.isoformat() if isinstance(value, date) else value)
     for c, w in enumerate(INSTRUCTION_WIDTHS, 1):
         ws.column_dimensions[get_column_letter(c)].width = w
-    ws.freeze_panes = "A5"
+    ws.freeze_panes = f"A{INSTRUCTIONS_HEADER_ROW + 1}"
 
 
-def _write_lists(ws, vocabulary) -> dict[str, str]:
+def _write_lists(ws, lang: str, vocabulary) -> dict[str, str]:
     """Reference lists in columns of the hidden sheet; returns field -> absolute range."""
     from openpyxl.utils import quote_sheetname
 
-    values = {"country": country_names(), "process": vocabulary["process"],
+    values = {"country": country_names(lang), "process": vocabulary["process"],
               "product": vocabulary["product"], "tier": list(TIERS)}
     ranges = {}
     for field, column in LIST_COLUMNS.items():
-        ws[f"{column}1"] = field
+        ws[f"{column}1"] = t(f"template.list_{field}", lang)
         for r, v in enumerate(values[field], 2):
             set_value(ws[f"{column}{r}"], v)
         ranges[field] = f"{quote_sheetname(ws.title)}!${column}$2:${column}${len(values[field]) + 1}"
@@ -302,7 +239,7 @@ def _column_range(field: str) -> str:
 
 def validation_specs(lang: str, list_ranges: dict[str, str]) -> dict[str, dict[str, Any]]:
     """field -> DataValidation arguments: dropdowns, dates and numbers with prompts."""
-    t = TEXT[lang]
+    t = _texts(lang)
 
     def lst(source: str, strict: bool) -> dict[str, Any]:
         return {"type": "list", "formula1": source, "allow_blank": True,
@@ -333,10 +270,24 @@ def validation_specs(lang: str, list_ranges: dict[str, str]) -> dict[str, dict[s
 def _add_validations(ws, lang: str, list_ranges: dict[str, str]) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    t = TEXT[lang]
+    t = _texts(lang)
     for field, spec in validation_specs(lang, list_ranges).items():
         dv = DataValidation(showInputMessage=True, showErrorMessage=True,
                             promptTitle=header(field, lang)[:32],
                             errorTitle=t["error_title"][:32], **spec)
         dv.add(_column_range(field))
         ws.add_data_validation(dv)
+    company = DataValidation(type="textLength", operator="lessThanOrEqual", formula1="200",
+                             allow_blank=True, showInputMessage=True, showErrorMessage=True,
+                             errorTitle=t["error_title"][:32], error=t["error_title"],
+                             promptTitle=t["company_label"][:32], prompt=t["company_value"])
+    company.add(COMPANY_VALUE_CELL)
+    ws.add_data_validation(company)
+
+
+def _texts(lang: str) -> dict[str, str]:
+    """The template's texts in `lang`, by short key ("list_prompt")."""
+    from ..i18n import catalogue
+
+    prefix = "template."
+    return {k[len(prefix):]: v for k, v in catalogue(lang).items() if k.startswith(prefix)}

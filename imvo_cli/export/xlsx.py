@@ -29,6 +29,12 @@ LEVEL_COLOURS = {"critical": "882255", "high": "CC6677", "medium": "DDCC77", "lo
 LEVEL_FONT_COLOURS = {"critical": "FFFFFF", "high": "000000", "medium": "000000",
                       "low": "000000", "unknown": "000000"}
 
+# Print setup of every generated sheet: A4 landscape, all columns on one page width, the
+# header rows repeated on each page, "Page 3 of 12" in the footer (&P, &N are Excel codes).
+PAPER_A4 = 9
+PRINT_MARGINS = {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6, "header": 0.3, "footer": 0.3}
+DEFAULT_FOOTER = "Page &P of &N"
+
 HEADER_STYLE = {"font": {"bold": True, "color": "FFFFFF"}, "fill": "332288",
                 "alignment": {"wrap_text": True, "vertical": "top"}}
 TITLE_STYLE = {"font": {"bold": True, "size": 14}}
@@ -101,9 +107,44 @@ def column_widths(headers: Sequence[str], rows: Iterable[Sequence[Any]], sample:
     return widths
 
 
+def apply_print_setup(ws, *, footer: str | None = None, title_rows: int = HEADER_ROW) -> None:
+    """Landscape A4, fit to one page wide, rows 1..title_rows repeated, page numbers in the
+    footer: on an openpyxl sheet (the streamed writer writes the same as XML)."""
+    from openpyxl.worksheet.page import PageMargins
+
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = PAPER_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins = PageMargins(**PRINT_MARGINS)
+    if title_rows:
+        ws.print_title_rows = f"1:{title_rows}"
+    ws.oddFooter.center.text = footer or DEFAULT_FOOTER
+
+
+def print_setup_xml(footer: str | None = None) -> str:
+    """The tail elements of a sheet's print setup (after dataValidations, in schema order)."""
+    m = PRINT_MARGINS
+    return (f'<pageMargins left="{m["left"]}" right="{m["right"]}" top="{m["top"]}" '
+            f'bottom="{m["bottom"]}" header="{m["header"]}" footer="{m["footer"]}"/>'
+            f'<pageSetup paperSize="{PAPER_A4}" orientation="landscape" fitToWidth="1" '
+            f'fitToHeight="0"/><headerFooter><oddFooter>&amp;C{xml_text(footer or DEFAULT_FOOTER)}'
+            "</oddFooter></headerFooter>")
+
+
+def print_titles_xml(title: str, sheet_index: int, rows: int = HEADER_ROW) -> str:
+    """The workbook-level <definedName> that repeats rows 1..rows of a sheet on every page
+    (for writers that build workbook.xml themselves)."""
+    quoted = "'" + title.replace("'", "''") + "'"
+    return (f'<definedName name="_xlnm.Print_Titles" localSheetId="{sheet_index}">'
+            f"{xml_text(quoted)}!$1:${rows}</definedName>")
+
+
 def add_table_sheet(wb, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]], *,
                     level_column: str | None = None, freeze: bool = True,
-                    autofilter: bool = True, widths: Sequence[float] | None = None):
+                    autofilter: bool = True, widths: Sequence[float] | None = None,
+                    footer: str | None = None):
     """A styled table sheet on a normal (not write-only) workbook; returns the worksheet."""
     from openpyxl.utils import get_column_letter
 
@@ -132,6 +173,7 @@ def add_table_sheet(wb, title: str, headers: Sequence[str], rows: Sequence[Seque
         ws.freeze_panes = FREEZE_CELL
     if autofilter and headers:
         ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(headers))}{max(HEADER_ROW, len(rows) + HEADER_ROW)}"
+    apply_print_setup(ws, footer=footer)
     return ws
 
 
@@ -201,9 +243,12 @@ def cell_xml(ref: str, value: Any, sid: int | None, wb) -> str:
 
 
 def add_streamed_table(wb, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], *,
-                       level_column: str | None = None, widths: Sequence[float] | None = None):
+                       level_column: str | None = None, widths: Sequence[float] | None = None,
+                       footer: str | None = None, level_labels: dict[str, str] | None = None):
     """A table sheet written at save time by `save_fast`: bold header, frozen, autofilter, a
-    fill per level in `level_column`, a Styled value's own style; rows are plain values."""
+    fill per level in `level_column`, a Styled value's own style, print setup (landscape, fit
+    to width, header repeated, `footer` with page numbers); rows are plain values.
+    `level_labels` (level -> the text written, e.g. "hoog") colours translated levels too."""
     from openpyxl.utils import get_column_letter
 
     rows = rows if isinstance(rows, Sequence) else list(rows)
@@ -211,14 +256,24 @@ def add_streamed_table(wb, title: str, headers: Sequence[str], rows: Iterable[Se
     ws.freeze_panes = FREEZE_CELL
     last = f"{get_column_letter(max(1, len(headers)))}{max(HEADER_ROW, len(rows) + HEADER_ROW)}"
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last}"  # also makes openpyxl name the filter range
+    ws.print_title_rows = f"1:{HEADER_ROW}"  # openpyxl writes the defined name in workbook.xml
     setattr(ws, STREAMED_ATTR, {
         "headers": list(headers), "rows": rows,
         "widths": list(widths or column_widths(headers, rows)),
         "level_index": list(headers).index(level_column) if level_column in headers else None,
         "header_sid": style_id(wb, HEADER_STYLE),
-        "level_sids": {lvl: style_id(wb, level_style(lvl)) for lvl in LEVEL_COLOURS},
-        "ref": f"A1:{last}"})
+        "level_sids": _level_sids(wb, level_labels),
+        "ref": f"A1:{last}", "footer": footer})
     return ws
+
+
+def _level_sids(wb, level_labels: dict[str, str] | None) -> dict[str, int]:
+    """Style ids per level, also under each level's translated text."""
+    sids = {lvl: style_id(wb, level_style(lvl)) for lvl in LEVEL_COLOURS}
+    for lvl, text in (level_labels or {}).items():
+        if lvl in sids:
+            sids.setdefault(text, sids[lvl])
+    return sids
 
 
 def streamed_sheet_chunks(ws):
@@ -233,6 +288,7 @@ def streamed_sheet_chunks(ws):
     ncols = max([len(headers), *(len(r) for r in rows[:1])]) if rows else len(headers)
     letters = [get_column_letter(i) for i in range(1, max(ncols, len(headers)) + 1)]
     yield ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + _SHEET_NS +
+           '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
            f'<dimension ref="{table["ref"]}"/><sheetViews><sheetView workbookViewId="0">'
            f'<pane ySplit="{HEADER_ROW}" topLeftCell="{FREEZE_CELL}" activePane="bottomLeft" '
            f'state="frozen"/><selection pane="bottomLeft" activeCell="{FREEZE_CELL}" '
@@ -280,8 +336,7 @@ def streamed_sheet_chunks(ws):
         yield table["extra_tail"]
     if ws.data_validations.dataValidation:
         yield tostring(ws.data_validations.to_tree()).decode("utf-8")
-    yield ('<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>'
-           "</worksheet>")
+    yield print_setup_xml(table.get("footer")) + "</worksheet>"
 
 
 def splice_cells(ws, cells: dict[int, list[tuple[int, Any, int | None]]]) -> None:

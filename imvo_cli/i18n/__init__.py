@@ -1,0 +1,156 @@
+"""imvo's texts in English and Dutch: one catalogue per language (en.toml, nl.toml), read once.
+
+`t("level.high", "nl")` -> "hoog"; `tn("file", 2, "en")` -> "2 files"; placeholders use
+str.format (`t("summary.tier", "en", tier=2)`). Messages that come from data (evidence,
+sources, the user's own cells) are never translated: only imvo's own labels live here.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+LANGS = ("en", "nl")
+DEFAULT_LANG = "en"
+THOUSANDS = {"en": ",", "nl": "."}
+
+
+def check_lang(lang: str | None) -> str:
+    """A supported language code, else a usage error naming the choices."""
+    if lang in LANGS:
+        return lang
+    from ..model import ImvoError
+
+    raise ImvoError(f"--lang must be one of {', '.join(LANGS)}, got {lang!r}", code="usage",
+                    hint="for example --lang nl")
+
+
+def resolve_lang(option: str | None, policy: Any = None) -> str:
+    """--lang wins, then `[report] lang` of the policy, then English."""
+    if option is not None:
+        return check_lang(option)
+    return check_lang(getattr(policy, "lang", None) or DEFAULT_LANG)
+
+
+def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(_flatten(value, name + "."))
+        else:
+            out[name] = str(value)
+    return out
+
+
+@lru_cache(maxsize=None)
+def catalogue(lang: str) -> dict[str, str]:
+    """Every text of one language, by dotted key ("theme.child_labour")."""
+    check_lang(lang)
+    text = resources.files(__name__).joinpath(f"{lang}.toml").read_text(encoding="utf-8")
+    return _flatten(tomllib.loads(text))
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **values: Any) -> str:
+    """The text for `key` in `lang`, with its placeholders filled in."""
+    text = catalogue(lang)[key]
+    return text.format(**values) if values else text
+
+
+def has(key: str, lang: str = DEFAULT_LANG) -> bool:
+    return key in catalogue(lang)
+
+
+def label(group: str, key: str | None, lang: str = DEFAULT_LANG) -> str:
+    """A human label such as a theme or a level; a key without a text reads as words."""
+    if key is None:
+        return ""
+    full = f"{group}.{key}"
+    return t(full, lang) if has(full, lang) else key.replace("_", " ")
+
+
+def number(n: int | float, lang: str = DEFAULT_LANG) -> str:
+    """A whole number with the language's thousands separator: 1,234 / 1.234."""
+    if isinstance(n, float) and not n.is_integer():
+        return str(n) if lang == "en" else str(n).replace(".", ",")
+    return f"{int(n):,}".replace(",", THOUSANDS[lang])
+
+
+def tn(key: str, n: int, lang: str = DEFAULT_LANG, **values: Any) -> str:
+    """A count with the right plural: tn("file", 1) -> "1 file", tn("file", 3) -> "3 files"."""
+    form = "one" if n == 1 else "other"
+    return t(f"count.{key}.{form}", lang, n=number(n, lang), **values)
+
+
+def variants(key: str) -> tuple[str, ...]:
+    """The text of `key` in every language (distinct, English first): for readers that must
+    recognise a sheet or column imvo wrote in any language."""
+    out: list[str] = []
+    for lang in LANGS:
+        text = catalogue(lang).get(key)
+        if text is not None and text not in out:
+            out.append(text)
+    return tuple(out)
+
+
+@lru_cache(maxsize=None)
+def _vocabulary() -> dict[str, dict[str, dict[str, str]]]:
+    text = resources.files(__name__).joinpath("vocabulary.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def sector_terms(sector: str, field: str) -> list[tuple[str, str]]:
+    """[(English term, Dutch term)] of a sector's process or product dropdown."""
+    return list(_vocabulary().get(sector, {}).get(field, {}).items())
+
+
+def term(sector: str, field: str, canonical: str, lang: str = DEFAULT_LANG) -> str:
+    """A dropdown term in `lang` for its canonical (English) value."""
+    if lang == "en":
+        return canonical
+    return dict(sector_terms(sector, field)).get(canonical, canonical)
+
+
+@lru_cache(maxsize=None)
+def _canonical_index() -> dict[tuple[str, str], str]:
+    out: dict[tuple[str, str], str] = {}
+    for fields in _vocabulary().values():
+        for field, pairs in fields.items():
+            for en, nl in pairs.items():
+                out.setdefault((field, en.casefold()), en)
+                out.setdefault((field, nl.casefold()), en)
+    return out
+
+
+def canonical_term(field: str, value: str) -> str | None:
+    """The canonical (English) process or product term of a dropdown value in any language
+    ("verven" -> "dyeing"), None for a value that is not a dropdown term."""
+    return _canonical_index().get((field, value.strip().casefold()))
+
+
+@lru_cache(maxsize=None)
+def country_translator(lang: str):
+    """gettext for ISO 3166 country names in `lang` (None without translations)."""
+    import gettext
+
+    import pycountry
+
+    try:
+        return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang]).gettext
+    except OSError:  # a pycountry without its translations: names stay English
+        return None
+
+
+def country_label(code: str | None, english: str | None, lang: str = DEFAULT_LANG) -> str | None:
+    """A country's name in `lang` (pycountry's ISO 3166 translations), else `english`."""
+    if lang == "en" or not code:
+        return english
+    import pycountry
+
+    translate = country_translator(lang)
+    country = pycountry.countries.get(alpha_2=code)
+    if translate is None or country is None:
+        return english
+    return translate(country.name)
