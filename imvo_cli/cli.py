@@ -35,6 +35,10 @@ def _root(
 
 register_all(app)
 
+from .commands import diff_cmd  # noqa: E402  (registered here: imvo diff)
+
+diff_cmd.register(app)
+
 
 def main() -> None:
     app()

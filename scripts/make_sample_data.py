@@ -860,7 +860,7 @@ YEAR2_NEW_MEMBER_ROWS = {"Duinzand Mode B.V.": (
     {"name": "Omo Garment PLC", "address": "Bahir Dar Industrial Zone, Plot 77",
      "city": "Bahir Dar", "postal_code": None, "country": "Ethiopia", "tier": 1,
      "process": "Cut-make-trim", "product": "Hoodies", "sector": "Apparel", "workers": 900},
-    {"name": "Tessitura Ricci S.r.l.", "address": "Via Cesare Battisti 201", "city": "Biella",
+    {"name": "Tessitura Vallesesia S.r.l.", "address": "Via Cesare Battisti 201", "city": "Biella",
      "postal_code": "13900", "country": "Italy", "tier": 2, "process": "Weaving",
      "product": "Wool fabric", "sector": "Apparel", "workers": 180},
 )}
