@@ -133,3 +133,50 @@ def test_sector_diff_of_member_folders(tmp_path):
     assert doc["kind"] == "sector" and doc["summary"]["counts"]["members_not_resubmitted"] == 1
     assert openpyxl.load_workbook(xlsx).sheetnames == ["New", "Gone", "Changed", "Risk changes",
                                                        "Summary", "Members"]
+
+
+def test_review_sheet_round_trip_with_decisions(tmp_path):
+    header = ["Supplier name", "Address", "City", "Country"]
+    old = write_csv(tmp_path / "old.csv", header, [["Meghna Apparels Ltd.", "Plot 4, Dhaka EPZ", "Savar", "Bangladesh"]])
+    new = write_csv(tmp_path / "new.csv", header, [["Meghna Apparel Limited", "Plot 9, Dhaka EPZ", "Savar", "Bangladesh"]])
+    book = tmp_path / "diff.xlsx"
+    first = json.loads(run("diff", old, new, "--format", "json", "--out", book).stdout)
+    assert first["summary"]["counts"]["new"] == 1 and first["summary"]["counts"]["gone"] == 1
+    assert len(first["review"]) == 1
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Review"]
+    assert [c.value for c in ws[1]][-1] == "decision"
+    ws.cell(2, ws.max_column, "same")
+    wb.save(tmp_path / "reviewed.xlsx")
+    second = json.loads(run("diff", old, new, "--format", "json", "--decisions",
+                            tmp_path / "reviewed.xlsx").stdout)
+    counts = second["summary"]["counts"]
+    assert (counts["kept"], counts["new"], counts["gone"], counts["decisions_applied"]) == (1, 0, 0, 1)
+    [entry] = second["entries"]
+    assert {c["field"] for c in entry["changes"]} == {"name", "address"}
+
+
+def test_help_example_runs_from_the_repository_root(monkeypatch):
+    from conftest import REPO
+
+    monkeypatch.chdir(REPO)
+    help_text = run("diff", "--help").stdout
+    example = next(line for line in help_text.splitlines() if "Example: imvo diff" in line)
+    args = example.split("Example: imvo ", 1)[1].split()
+    assert runner.invoke(app, args).exit_code == 0
+
+
+def test_readme_examples_run_from_the_repository_root(monkeypatch, tmp_path):
+    from conftest import REPO
+
+    monkeypatch.chdir(REPO)
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## `imvo diff`: year over year", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```bash", 1)[1].split("```", 1)[0].replace("\\\n", " ")
+    commands = [line.split("#")[0].split() for line in block.strip().splitlines()]
+    assert len(commands) == 3
+    for words in commands:
+        assert words[:2] == ["imvo", "diff"]
+        args = [str(tmp_path / w) if w in ("diff.xlsx", "diff.html") else w for w in words[1:]]
+        assert runner.invoke(app, args).exit_code == 0, words
+    assert (tmp_path / "diff.xlsx").is_file() and (tmp_path / "diff.html").is_file()

@@ -58,15 +58,25 @@ def change_text(entry) -> str:
     if entry.risk is not None:
         if entry.risk.direction != "same":
             parts.append(f"risk {entry.risk.old_level} → {entry.risk.new_level}")
-        for t in entry.risk.themes:
-            bits = []
-            if t.old_level != t.new_level:
-                bits.append(f"{t.old_level} → {t.new_level}")
-            if t.old_inherent != t.new_inherent:
-                bits.append(f"inherent {_fmt(t.old_inherent)} → {_fmt(t.new_inherent)}")
-            bits += [f"+ {e}" for e in t.evidence_added] + [f"− {e}" for e in t.evidence_removed]
-            parts.append(f"{_theme(t.theme)}: {', '.join(bits)}")
+        parts += theme_lines(entry.risk.themes)
     return "; ".join(parts)
+
+
+def theme_lines(themes) -> list[str]:
+    """Theme changes grouped: themes sharing one level change or one piece of evidence
+    are named together, so a re-audit that touches six themes reads as one line each."""
+    groups: dict[str, list[str]] = {}
+    for t in themes:
+        label = _theme(t.theme)
+        if t.old_level != t.new_level:
+            groups.setdefault(f"{t.old_level} → {t.new_level}", []).append(label)
+        if t.old_inherent != t.new_inherent:
+            groups.setdefault(f"inherent {_fmt(t.old_inherent)} → {_fmt(t.new_inherent)}", []).append(label)
+        for e in t.evidence_added:
+            groups.setdefault(f"+ {e}", []).append(label)
+        for e in t.evidence_removed:
+            groups.setdefault(f"− {e}", []).append(label)
+    return [f"{', '.join(names)}: {what}" for what, names in groups.items()]
 
 
 def _facility_text(f) -> str:
