@@ -85,7 +85,7 @@ def _sector_sheets(wb, result) -> None:
 def build_diff_workbook(result):
     from openpyxl import Workbook
 
-    from ..report.diff_view import headline, summary_lines
+    from ..diff import headline, summary_lines
 
     wb = Workbook()
     wb.remove(wb.active)
