@@ -204,3 +204,53 @@ def test_sector_outputs_json_and_workbook_agree_with_folders(sector, tmp_path):
         assert [(f.facility_id, f.kind) for f in d.facilities] == \
             [(f.facility_id, f.kind) for f in sector.facilities]
         assert [m.to_dict() for m in d.members] == [m.to_dict() for m in sector.members]
+
+
+def test_two_annotated_exports_give_the_same_diff(tmp_path, result):
+    from imvo_cli.export.annotated import write_annotated
+    from imvo_cli.mapping import read_and_map
+
+    for src, name in ((OLD, "2024.xlsx"), (NEW, "2025.xlsx")):
+        write_annotated(read_and_map(src, as_of=AS_OF), tmp_path / name, input_path=src)
+    again = diff_lists(tmp_path / "2024.xlsx", tmp_path / "2025.xlsx", as_of=AS_OF)
+    assert [(e.kind, e.name, [c.to_dict() for c in e.changes]) for e in again.entries] == \
+        [(e.kind, e.name, [c.to_dict() for c in e.changes]) for e in result.entries]
+
+
+def test_a_list_against_itself_has_no_changes():
+    same = diff_lists(OLD, OLD, as_of=AS_OF)
+    c = same.summary["counts"]
+    assert c["kept"] == c["old_suppliers"] == c["unchanged"] and c["new"] == c["gone"] == 0
+    assert same.to_dict()["entries"] == []
+
+
+def test_two_spellings_listed_one_year_and_one_the_next_are_merged(tmp_path):
+    from conftest import write_csv
+
+    header = ["Supplier name", "Address", "City", "Country"]
+    old = write_csv(tmp_path / "old.csv", header, [
+        ["Meghna Apparels Ltd.", "Plot 4, Dhaka EPZ", "Savar", "Bangladesh"],
+        ["Meghna Apparels Limited", "Plot 4, Dhaka EPZ", "Savar", "Bangladesh"]])
+    new = write_csv(tmp_path / "new.csv", header, [
+        ["Meghna Apparels Ltd.", "Plot 4, Dhaka EPZ", "Savar", "Bangladesh"]])
+    d = diff_lists(old, new)
+    assert sorted((e.status, (e.old or e.new).name) for e in d.entries) == [
+        ("kept", "Meghna Apparels Ltd."), ("merged", "Meghna Apparels Limited")]
+    assert d.disengagements == []  # a merged spelling is not an exit
+    back = diff_lists(new, old)
+    assert sorted(e.status for e in back.entries) == ["kept", "split"]
+
+
+def test_a_public_sector_output_diffs_by_member_counts(tmp_path):
+    from imvo_cli.aggregate import aggregate
+    from imvo_cli.report.jsonout import dumps
+
+    first = aggregate([SAMPLE / "members"], public=True)
+    (tmp_path / "p1.json").write_text(dumps(first.to_dict()), encoding="utf-8")
+    second = aggregate([SAMPLE / "year2" / "members"], previous=tmp_path / "p1.json", public=True)
+    (tmp_path / "p2.json").write_text(dumps(second.to_dict()), encoding="utf-8")
+    d = diff_sector(tmp_path / "p1.json", tmp_path / "p2.json")
+    assert d.members == [] and d.summary["public"] == {"old": True, "new": True}
+    assert d.summary["counts"]["new"] == 2 and d.summary["counts"]["shared_gained"] == 1
+    text = json.dumps(d.to_dict(), ensure_ascii=False)
+    assert "Grachtgoed" not in text and "heidebloem" not in text  # no member named

@@ -180,3 +180,20 @@ def test_readme_examples_run_from_the_repository_root(monkeypatch, tmp_path):
         args = [str(tmp_path / w) if w in ("diff.xlsx", "diff.html") else w for w in words[1:]]
         assert runner.invoke(app, args).exit_code == 0, words
     assert (tmp_path / "diff.xlsx").is_file() and (tmp_path / "diff.html").is_file()
+
+
+def test_an_unreadable_list_is_one_clear_line_and_exit_2():
+    from conftest import DATA
+
+    result = run("diff", OLD, DATA / "bad" / "truncated.xlsx")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("imvo: error: ") and "truncated.xlsx" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_sector_html_names_members_not_resubmitted(tmp_path):
+    page = tmp_path / "sector.html"
+    result = run("diff", SAMPLE / "members", SAMPLE / "year2" / "members", "--html", page)
+    assert result.exit_code == 0, result.output
+    text = page.read_text(encoding="utf-8")
+    assert "not resubmitted" in text and "heidebloem-kids" in text and "<script" not in text

@@ -86,9 +86,28 @@ def theme_evidence(assessment, theme: str) -> set[str]:
     return {_flag_text(f) for f in assessment.flags if f.theme == theme}
 
 
+def _theme_key(t) -> tuple:
+    return (t.level, getattr(t, "inherent_level", None), tuple(getattr(t, "evidence_ids", ()) or ()))
+
+
+def _same_assessment(old, new) -> bool:
+    """Equal levels and equal evidence: most suppliers of a year-on-year list, checked fast
+    (the risk model hands equal assessments the same flag objects)."""
+    if old is new:
+        return True
+    if old.level != new.level or old.themes.keys() != new.themes.keys():
+        return False
+    if getattr(old, "evidence", None) or getattr(new, "evidence", None):
+        return False  # evidence recorded apart from the flags: compare theme by theme
+    return (old.flags is new.flags or old.flags == new.flags) and all(
+        _theme_key(t) == _theme_key(new.themes[k]) for k, t in old.themes.items())
+
+
 def compare_risk(old, new) -> RiskChange:
     """Residual level per theme then and now (and inherent level and evidence when present);
     `old` and `new` are RiskAssessment objects."""
+    if _same_assessment(old, new):
+        return RiskChange(old.level, new.level, [])
     changes = []
     for theme in sorted(set(old.themes) | set(new.themes)):
         ot, nt = old.themes.get(theme), new.themes.get(theme)
