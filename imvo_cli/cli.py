@@ -35,9 +35,10 @@ def _root(
 
 register_all(app)
 
-from .commands import diff_cmd  # noqa: E402  (registered here: imvo diff)
+from .commands import COMMANDS, diff_cmd  # noqa: E402
 
-diff_cmd.register(app)
+if "diff" not in COMMANDS:  # imvo diff, until the command list names it
+    diff_cmd.register(app)
 
 
 def main() -> None:

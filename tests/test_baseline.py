@@ -76,3 +76,12 @@ def test_a_missing_baseline_is_a_clear_error(tmp_path):
 
     with pytest.raises(ImvoError, match="baseline not found"):
         apply_baselines(run_check([OLD], OPTIONS, jobs=1), tmp_path / "nope.xlsx", OPTIONS)
+
+
+def test_an_unreadable_baseline_makes_the_file_an_error():
+    from conftest import DATA
+
+    judged, comparisons = apply_baselines(run_check([OLD], OPTIONS, jobs=1),
+                                          DATA / "bad" / "truncated.xlsx", OPTIONS)
+    assert judged.exit_code == 2 and comparisons == []
+    assert judged.files[0].reasons[0].startswith("baseline: ")
