@@ -187,23 +187,42 @@ def test_sector_new_gone_and_shared_match_the_generator(sector, gen):
     assert c["shared_lost"] == lost
 
 
-def test_sector_outputs_json_and_workbook_agree_with_folders(sector, tmp_path):
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory):
+    """Both years aggregated (the second with the first one's ids), as JSON and workbook."""
     from imvo_cli.aggregate import aggregate
     from imvo_cli.export.sector import write_sector_workbook
     from imvo_cli.report.jsonout import dumps
 
+    folder = tmp_path_factory.mktemp("sector")
     first = aggregate([SAMPLE / "members"])
-    (tmp_path / "s1.json").write_text(dumps(first.to_dict()), encoding="utf-8")
-    second = aggregate([SAMPLE / "year2" / "members"], previous=tmp_path / "s1.json")
-    (tmp_path / "s2.json").write_text(dumps(second.to_dict()), encoding="utf-8")
-    write_sector_workbook(first, tmp_path / "s1.xlsx")
-    write_sector_workbook(second, tmp_path / "s2.xlsx")
+    (folder / "s1.json").write_text(dumps(first.to_dict()), encoding="utf-8")
+    second = aggregate([SAMPLE / "year2" / "members"], previous=folder / "s1.json")
+    (folder / "s2.json").write_text(dumps(second.to_dict()), encoding="utf-8")
+    write_sector_workbook(first, folder / "s1.xlsx")
+    write_sector_workbook(second, folder / "s2.xlsx")
+    return folder, first, second
+
+
+def test_sector_outputs_json_and_workbook_agree_with_folders(sector, outputs):
+    folder = outputs[0]
     for a, b in (("s1.json", "s2.json"), ("s1.xlsx", "s2.xlsx")):
-        d = diff_sector(tmp_path / a, tmp_path / b)
+        d = diff_sector(folder / a, folder / b)
         assert d.summary["counts"] == sector.summary["counts"], a
         assert [(f.facility_id, f.kind) for f in d.facilities] == \
             [(f.facility_id, f.kind) for f in sector.facilities]
         assert [m.to_dict() for m in d.members] == [m.to_dict() for m in sector.members]
+
+
+def test_every_row_and_facility_of_both_sector_years_is_accounted_for(outputs):
+    folder, first, second = outputs
+    d = diff_sector(folder / "s1.json", folder / "s2.json")
+    for year, side in ((first, "old"), (second, "new")):
+        s = year.summary()
+        examples = sum(m.example_rows for m in year.members)
+        assert s["records"] + s["rejected_rows"] + examples == s["rows"]
+        ids = [getattr(f, side).facility_id for f in d.facilities if getattr(f, side)]
+        assert sorted(ids) == sorted(f.facility_id for f in year.facilities)
 
 
 def test_two_annotated_exports_give_the_same_diff(tmp_path, result):
@@ -241,16 +260,32 @@ def test_two_spellings_listed_one_year_and_one_the_next_are_merged(tmp_path):
     assert sorted(e.status for e in back.entries) == ["kept", "split"]
 
 
-def test_a_public_sector_output_diffs_by_member_counts(tmp_path):
-    from imvo_cli.aggregate import aggregate
+def test_a_public_sector_output_diffs_by_member_counts(tmp_path, outputs):
+    from dataclasses import replace
+
     from imvo_cli.report.jsonout import dumps
 
-    first = aggregate([SAMPLE / "members"], public=True)
-    (tmp_path / "p1.json").write_text(dumps(first.to_dict()), encoding="utf-8")
-    second = aggregate([SAMPLE / "year2" / "members"], previous=tmp_path / "p1.json", public=True)
-    (tmp_path / "p2.json").write_text(dumps(second.to_dict()), encoding="utf-8")
+    _, first, second = outputs
+    for year, name in ((first, "p1.json"), (second, "p2.json")):
+        (tmp_path / name).write_text(dumps(replace(year, public=True).to_dict()), encoding="utf-8")
     d = diff_sector(tmp_path / "p1.json", tmp_path / "p2.json")
     assert d.members == [] and d.summary["public"] == {"old": True, "new": True}
     assert d.summary["counts"]["new"] == 2 and d.summary["counts"]["shared_gained"] == 1
     text = json.dumps(d.to_dict(), ensure_ascii=False)
     assert "Grachtgoed" not in text and "heidebloem" not in text  # no member named
+
+
+def test_compare_risk_reads_evidence_items_and_priority_of_the_new_model():
+    from types import SimpleNamespace as NS
+
+    def assessment(level, theme_level, ids, priority):
+        items = [NS(id="E1", text="DOL list: Cotton", source="US DOL 2024"),
+                 NS(id="E2", text="audit result 'Failed'", source="supplier list")]
+        themes = {"forced_labour": NS(level=theme_level, inherent_level="critical", evidence_ids=ids)}
+        return NS(level=level, themes=themes, flags=[], evidence=items, priority=priority)
+
+    change = compare_risk(assessment("high", "high", ["E1", "E2"], 1), assessment("medium", "medium", ["E1"], 4))
+    [t] = change.themes
+    assert t.evidence_removed == ["audit result 'Failed' [supplier list]"] and t.evidence_added == []
+    assert (t.old_inherent, t.new_inherent, t.direction) == ("critical", "critical", "down")
+    assert (change.old_priority, change.new_priority) == (1, 4)

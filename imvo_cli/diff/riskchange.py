@@ -47,6 +47,8 @@ class RiskChange:
     old_level: str
     new_level: str
     themes: list[ThemeChange]  # only the themes that changed
+    old_priority: Any = None  # when the risk model ranks suppliers for action
+    new_priority: Any = None
 
     @property
     def direction(self) -> str:
@@ -54,7 +56,8 @@ class RiskChange:
 
     def to_dict(self) -> dict[str, Any]:
         return {"old_level": self.old_level, "new_level": self.new_level,
-                "direction": self.direction, "themes": [t.to_dict() for t in self.themes]}
+                "direction": self.direction, "old_priority": self.old_priority,
+                "new_priority": self.new_priority, "themes": [t.to_dict() for t in self.themes]}
 
 
 def _direction(old: str | None, new: str | None) -> str:
@@ -83,7 +86,7 @@ def theme_evidence(assessment, theme: str) -> set[str]:
             source = getattr(e, "source", None)
             out.add(f"{text} [{source}]" if source else str(text))
         return out
-    return {_flag_text(f) for f in assessment.flags if f.theme == theme}
+    return {_flag_text(f) for f in getattr(assessment, "flags", ()) if f.theme == theme}
 
 
 def _theme_key(t) -> tuple:
@@ -99,15 +102,19 @@ def _same_assessment(old, new) -> bool:
         return False
     if getattr(old, "evidence", None) or getattr(new, "evidence", None):
         return False  # evidence recorded apart from the flags: compare theme by theme
-    return (old.flags is new.flags or old.flags == new.flags) and all(
+    if getattr(old, "priority", None) != getattr(new, "priority", None):
+        return False
+    old_flags, new_flags = getattr(old, "flags", ()), getattr(new, "flags", ())
+    return (old_flags is new_flags or old_flags == new_flags) and all(
         _theme_key(t) == _theme_key(new.themes[k]) for k, t in old.themes.items())
 
 
 def compare_risk(old, new) -> RiskChange:
     """Residual level per theme then and now (and inherent level and evidence when present);
     `old` and `new` are RiskAssessment objects."""
+    priorities = (getattr(old, "priority", None), getattr(new, "priority", None))
     if _same_assessment(old, new):
-        return RiskChange(old.level, new.level, [])
+        return RiskChange(old.level, new.level, [], *priorities)
     changes = []
     for theme in sorted(set(old.themes) | set(new.themes)):
         ot, nt = old.themes.get(theme), new.themes.get(theme)
@@ -118,4 +125,4 @@ def compare_risk(old, new) -> RiskChange:
             sorted(after - before), sorted(before - after))
         if change.changed:
             changes.append(change)
-    return RiskChange(old.level, new.level, changes)
+    return RiskChange(old.level, new.level, changes, *priorities)

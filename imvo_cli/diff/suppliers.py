@@ -181,7 +181,9 @@ class SupplierChange:
             return self.status
         if self.risk is not None and self.risk.direction != "same":
             return "risk " + self.risk.direction
-        return "changed" if self.changes or (self.risk and self.risk.themes) else "unchanged"
+        risk_moved = self.risk is not None and (
+            bool(self.risk.themes) or self.risk.old_priority != self.risk.new_priority)
+        return "changed" if self.changes or risk_moved else "unchanged"
 
     def sort_key(self):
         return (-level_rank(self.level), KIND_ORDER[self.kind], self.name.casefold(),

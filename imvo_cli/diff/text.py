@@ -41,6 +41,8 @@ def change_text(entry) -> str:
     if entry.risk is not None:
         if entry.risk.direction != "same":
             parts.append(f"risk {entry.risk.old_level} → {entry.risk.new_level}")
+        if entry.risk.old_priority != entry.risk.new_priority:
+            parts.append(f"priority {display(entry.risk.old_priority)} → {display(entry.risk.new_priority)}")
         parts += theme_lines(entry.risk.themes)
     return "; ".join(parts)
 
