@@ -58,6 +58,16 @@ def render_table(result, con=None) -> None:
     for item, then, now in summary_lines(result):
         summary.add_row(item, then, now)
     con.print(summary)
+    review = getattr(result, "review", [])
+    if review:
+        pairs = Table(title="Maybe one location: decide with --decisions (same / different)",
+                      title_justify="left")
+        for col in ("Score", "Old (a_id)", "New (b_id)"):
+            pairs.add_column(col, overflow="fold")
+        for r in review[:SHOWN]:
+            pairs.add_row(f"{r.score:.2f}", escape(f"{r.old.name} ({r.old.record_id})"),
+                          escape(f"{r.new.name} ({r.new.record_id})"))
+        con.print(pairs)
     if result.kind == "sector":
         members = Table(title="Members", title_justify="left")
         for col in ("Member", "Status", "Score then", "Score now", "Facilities then", "Facilities now"):
@@ -97,6 +107,12 @@ def to_markdown(result) -> str:
         out.append("No changes.")
     out += ["", "| item | then | now |", "|---|---:|---:|"]
     out += [f"| {md(i)} | {md(a)} | {md(b)} |" for i, a, b in summary_lines(result)]
+    review = getattr(result, "review", [])
+    if review:
+        out += ["", "Maybe one location (decide with `--decisions`):", "",
+                "| score | old (a\\_id) | new (b\\_id) |", "|---:|---|---|"]
+        out += [f"| {r.score:.2f} | {md(r.old.name)} {md(r.old.record_id)} | {md(r.new.name)} "
+                f"{md(r.new.record_id)} |" for r in review[:SHOWN]]
     if result.kind == "sector":
         out += ["", "| member | status | score then | score now |", "|---|---|---:|---:|"]
         out += [f"| {md(m.member)} | {md(m.status)} | {md(_fmt(m.old_score))} | {md(_fmt(m.new_score))} |"
