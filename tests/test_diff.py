@@ -289,3 +289,33 @@ def test_compare_risk_reads_evidence_items_and_priority_of_the_new_model():
     assert t.evidence_removed == ["audit result 'Failed' [supplier list]"] and t.evidence_added == []
     assert (t.old_inherent, t.new_inherent, t.direction) == ("critical", "critical", "down")
     assert (change.old_priority, change.new_priority) == (1, 4)
+
+
+def test_every_supplier_of_any_two_lists_is_in_exactly_one_entry(tmp_path_factory, gen):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    base = gen.supplier_rows(14, seed=5, company=None)
+    folder = tmp_path_factory.mktemp("pairs")
+
+    @settings(max_examples=6, deadline=None, derandomize=True,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.sets(st.integers(0, 13), min_size=1), st.sets(st.integers(0, 13), min_size=1),
+           st.sets(st.integers(0, 13)))
+    def check(old_rows, new_rows, renamed):
+        new = [dict(base[i], name=base[i]["name"].upper()) if i in renamed else base[i]
+               for i in sorted(new_rows)]
+        a = gen.write_csv([base[i] for i in sorted(old_rows)], folder / "a.csv")
+        b = gen.write_csv(new, folder / "b.csv")
+        d = diff_lists(a, b)
+        c = d.summary["counts"]
+        assert c["kept"] + c["gone"] + c["merged"] == c["old_suppliers"]
+        assert c["kept"] + c["new"] + c["split"] == c["new_suppliers"]
+        for side in ("old", "new"):
+            covered = sorted(r for e in d.entries for s in [getattr(e, side)] if s for r in s.rows)
+            assert len(covered) == len(set(covered)) == d.rows[side]["in_suppliers"]
+            assert d.rows[side]["in_suppliers"] + d.rows[side]["rejected"] == d.rows[side]["rows"]
+        # a row present in both years, spelled the same or only in capitals, is kept
+        assert c["kept"] >= len(old_rows & new_rows) - c["merged"] - c["split"]
+
+    check()
