@@ -197,3 +197,15 @@ def test_sector_html_names_members_not_resubmitted(tmp_path):
     assert result.exit_code == 0, result.output
     text = page.read_text(encoding="utf-8")
     assert "not resubmitted" in text and "heidebloem-kids" in text and "<script" not in text
+
+
+def test_a_json_that_is_not_a_sector_list_is_a_clear_error(tmp_path):
+    good = tmp_path / "s.json"
+    good.write_text('{"schema": "imvo.aggregate/1", "facilities": [], "members": []}', encoding="utf-8")
+    for text, message in (('{"schema": "imvo.map/1"}', "not an imvo.aggregate/1 document"),
+                          ("{oops", "invalid JSON")):
+        bad = tmp_path / "bad.json"
+        bad.write_text(text, encoding="utf-8")
+        result = run("diff", good, bad)
+        assert result.exit_code == 2 and message in result.stderr and "bad.json" in result.stderr
+    assert run("diff", good, good, "--format", "json").exit_code == 0
