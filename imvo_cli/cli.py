@@ -35,6 +35,11 @@ def _root(
 
 register_all(app)
 
+from .commands import COMMANDS, diff_cmd  # noqa: E402
+
+if "diff" not in COMMANDS:  # imvo diff, until the command list names it
+    diff_cmd.register(app)
+
 
 def main() -> None:
     app()

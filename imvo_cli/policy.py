@@ -71,6 +71,7 @@ class Policy:
     min_address_completeness: float | None = None
     match_threshold: float = 0.86
     review_threshold: float = 0.70
+    require_exit_reason: bool = False  # [diff]: gone high/critical suppliers need an exit reason
     limits: Limits = field(default_factory=Limits)
     lang: str | None = None  # [report] lang: en or nl; None = English unless --lang says
 
@@ -96,7 +97,7 @@ class Policy:
 
 
 _KNOWN = {
-    "company", "sector", "columns", "risk", "check", "match", "limits", "report",
+    "company", "sector", "columns", "risk", "check", "match", "limits", "report", "diff",
 }
 
 
@@ -280,6 +281,16 @@ def parse_policy(data: dict[str, Any], path: str = POLICY_FILENAME) -> Policy:
             kw["review_threshold"] = _number(path, "match.review_threshold", value, lo=0, hi=1)
         else:
             raise _bad(path, f"match.{key}", "unknown key")
+
+    diff = data.get("diff", {})
+    if not isinstance(diff, dict):
+        raise _bad(path, "diff", "expected a table")
+    for key, value in diff.items():
+        if key != "require_exit_reason":
+            raise _bad(path, f"diff.{key}", "unknown key")
+        if not isinstance(value, bool):
+            raise _bad(path, "diff.require_exit_reason", f"expected true or false, got {value!r}")
+        kw["require_exit_reason"] = value
 
     limits = data.get("limits", {})
     if not isinstance(limits, dict):

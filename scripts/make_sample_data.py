@@ -809,6 +809,105 @@ def brand_rows(seed: int = 2024) -> list[dict | None]:
     return rows
 
 
+# --------------------------------------------------------------------------- year 2
+
+# The brand's list a year later: exactly these changes, which tests pin one by one.
+YEAR2_GONE = ("V1008", "V1026")  # Yadanar (Myanmar, critical: an exit to explain), Fontana
+YEAR2_RENAMED = {"V1044": "Jamuna Knit Composite Ltd."}  # new name, same id and address
+YEAR2_MOVED = {"V1016": {"address": "Het Lansink 41", "city": "Enschede",
+                         "postal_code": "7521 PH"}}
+YEAR2_REAUDITED = {"V1003": ("WRAP", date(2025, 4, 22), "Gold"),
+                   "V1004": ("amfori BSCI", date(2025, 2, 11), "B")}
+YEAR2_NEW = (
+    {"id": "V1081", "name": "Abay Garment PLC", "address": "Hawassa Industrial Park, Shed 31",
+     "city": "Hawassa", "postal_code": None, "country": "Ethiopia", "tier": 1,
+     "process": "Cut-make-trim", "product": "T-shirts", "supplies_to": BRAND, "workers": 1400,
+     "audit_standard": "WRAP", "audit_date": date(2025, 1, 20), "audit_result": "Gold",
+     "purchase_share": 0.04, "remarks": "New in 2025"},
+    {"id": "V1082", "name": "Malhas Costa Martins Lda.", "address": "Rua de Covas, 118",
+     "city": "Guimarães", "postal_code": "4835-118", "country": "Portugal", "tier": 2,
+     "process": "Knitting", "product": "Jersey fabric", "supplies_to": "V1081",
+     "workers": 260, "certifications": "GOTS", "remarks": "New in 2025"},
+)
+
+
+def brand_rows_year2() -> list[dict | None]:
+    """The brand's list of 2025: two suppliers gone, two new, one renamed, one moved, two
+    re-audited; every other row as it was in 2024."""
+    rows = []
+    for r in brand_rows():
+        if r is not None and r["id"] in YEAR2_GONE:
+            continue
+        if r is not None:
+            r = dict(r)
+            if r["id"] in YEAR2_RENAMED:
+                r["name"] = YEAR2_RENAMED[r["id"]]
+            r.update(YEAR2_MOVED.get(r["id"], {}))
+            if r["id"] in YEAR2_REAUDITED:
+                standard, when, result = YEAR2_REAUDITED[r["id"]]
+                r.update(audit_standard=standard, audit_date=when, audit_result=result,
+                         remarks="Re-audited in 2025")
+        rows.append(r)
+    rows += [dict(r) for r in YEAR2_NEW]
+    return rows
+
+
+# Member lists a year later: one member did not resubmit, one dropped two suppliers and
+# added two, one now also buys from a factory another member lists (a shared location).
+YEAR2_NOT_RESUBMITTED = "Heidebloem Kids B.V."
+YEAR2_DROPS = {"Duinzand Mode B.V.": 2}
+YEAR2_NEW_MEMBER_ROWS = {"Duinzand Mode B.V.": (
+    {"name": "Omo Garment PLC", "address": "Bahir Dar Industrial Zone, Plot 77",
+     "city": "Bahir Dar", "postal_code": None, "country": "Ethiopia", "tier": 1,
+     "process": "Cut-make-trim", "product": "Hoodies", "sector": "Apparel", "workers": 900},
+    {"name": "Tessitura Vallesesia S.r.l.", "address": "Via Cesare Battisti 201", "city": "Biella",
+     "postal_code": "13900", "country": "Italy", "tier": 2, "process": "Weaving",
+     "product": "Wool fabric", "sector": "Apparel", "workers": 180},
+)}
+YEAR2_SHARE = ("Grachtgoed Kleding B.V.", "Polderblauw Denim B.V.")  # (buyer, lister)
+
+
+def _exclusive(lists: list[MemberList]) -> dict[str, int]:
+    """Facility key -> how many members list it."""
+    count: dict[str, int] = {}
+    for m in lists:
+        for key in set(m.facilities):
+            count[key] = count.get(key, 0) + 1
+    return count
+
+
+def member_lists_year2(lists: list[MemberList]) -> tuple[list[MemberList], list[int]]:
+    """The year-2 member lists and each one's layout (members keep theirs)."""
+    members = {m.member: m for m in lists}
+    listed = _exclusive(lists)
+    out, layouts = [], []
+    for i, m in enumerate(lists):
+        if m.member == YEAR2_NOT_RESUBMITTED:
+            continue
+        rows = [dict(r) for r in m.rows]
+        truth = list(m.facilities)
+        referenced = {ref for r in rows for ref in (r.get("supplies_to") or "").split(" | ")}
+        drops = YEAR2_DROPS.get(m.member, 0)
+        for k in range(len(rows) - 1, -1, -1):  # the deepest tiers are listed last
+            if drops and listed[truth[k]] == 1 and rows[k]["name"] not in referenced \
+                    and not rows[k].get("supplies_to"):
+                del rows[k], truth[k]
+                drops -= 1
+        for r in YEAR2_NEW_MEMBER_ROWS.get(m.member, ()):
+            rows.append(dict(r))
+            truth.append(f"new:{r['name']}")
+        if m.member == YEAR2_SHARE[0]:
+            lister = members[YEAR2_SHARE[1]]
+            k = next(k for k, r in enumerate(lister.rows)
+                     if r["tier"] == 1 and listed[lister.facilities[k]] == 1)
+            copy = dict(lister.rows[k], supplies_to=None)
+            rows.insert(next(n for n, r in enumerate(rows) if r["tier"] > 1), copy)
+            truth.insert(rows.index(copy), lister.facilities[k])
+        out.append(MemberList(m.member, rows, m.shared_rows, truth))
+        layouts.append(i)
+    return out, layouts
+
+
 def dutch_rows(seed: int = 31) -> list[dict]:
     """A Dutch workwear company's list: Dutch country names, dd-mm-yyyy, 1.250."""
     rows = supplier_rows(40, seed, company=DUTCH_BRAND, products=WORKWEAR_PRODUCTS, id_prefix="L")
@@ -848,10 +947,13 @@ def slug(name: str) -> str:
     return "".join(c if c.isalnum() else "-" for c in _strip_accents(base)).strip("-")
 
 
-def write_member_files(out: Path, lists: list[MemberList]) -> list[Path]:
+def write_member_files(out: Path, lists: list[MemberList], layouts: list[int] | None = None
+                       ) -> list[Path]:
+    """One file per member; `layouts` picks each member's layout (default: its position)."""
     paths = []
     for i, ml in enumerate(lists):
-        ext, headers, naming = MEMBER_LAYOUTS[i % len(MEMBER_LAYOUTS)]
+        layout = layouts[i] if layouts is not None else i
+        ext, headers, naming = MEMBER_LAYOUTS[layout % len(MEMBER_LAYOUTS)]
         headers = {k: v for k, v in headers.items() if k not in ("id", "purchase_share", "remarks")}
         label = "Bedrijf:" if headers.get("name") == NL_HEADERS["name"] else "Company:"
         above = [[label, ml.member], []] if naming == "cell" else []
@@ -887,7 +989,14 @@ def generate(out: str | Path = "sample_data") -> list[Path]:
     written.append(write_csv(nl_rows, out / "leveranciers.csv", headers=NL_HEADERS,
                              delimiter=";", encoding="cp1252", date_format="%d-%m-%Y",
                              above=nl_above))
-    written += write_member_files(out / "members", member_lists(len(MEMBERS), 480, 0.2, seed=8))
+    lists = member_lists(len(MEMBERS), 480, 0.2, seed=8)
+    written += write_member_files(out / "members", lists)
+    written.append(write_xlsx(brand_rows_year2(), out / "year2" / "suppliers.xlsx",
+                              sheet="Suppliers",
+                              above=[[f"{BRAND} - production locations, all tiers (2025)"],
+                                     ["Company:", BRAND], []]))
+    year2, layouts = member_lists_year2(lists)
+    written += write_member_files(out / "year2" / "members", year2, layouts=layouts)
     return written
 
 

@@ -146,3 +146,22 @@ def test_supplier_rows_scale_and_stay_linked(sample_generator):
             assert not ref or ref in ids or ref in names or ref == sample_generator.BRAND
     assert Counter(r["tier"] for r in rows) == {1: 580, 2: 660, 3: 400, 4: 360}
     assert rows == sample_generator.supplier_rows(2000, seed=5)
+
+
+def test_year_two_lists(sample_generator):
+    gen = sample_generator
+    old = read_suppliers(SAMPLE / "suppliers.xlsx")
+    new = read_suppliers(SAMPLE / "year2" / "suppliers.xlsx")
+    assert new.company == old.company and new.accounted_rows() == new.rows
+    ids_old = {s.source_id for s in old.suppliers}
+    ids_new = {s.source_id for s in new.suppliers}
+    assert ids_old - ids_new == set(gen.YEAR2_GONE)
+    assert ids_new - ids_old == {r["id"] for r in gen.YEAR2_NEW}
+    # the same data-quality problems as last year, no new ones
+    assert Counter(i.code for i in new.issues) == Counter(i.code for i in old.issues)
+    files = sorted((SAMPLE / "year2" / "members").iterdir())
+    year1 = sorted((SAMPLE / "members").iterdir())
+    assert [p.name for p in year1 if p.name not in {q.name for q in files}] == ["heidebloem-kids.xlsx"]
+    for path in files:
+        sl = read_suppliers(path)
+        assert not sl.errors and sl.accounted_rows() == sl.rows, path.name

@@ -1,0 +1,166 @@
+"""Baselines for `imvo check`: fail only on what got worse since an earlier list, as linters do.
+
+    result = run_check([path], options)
+    result = apply_baselines(result, "suppliers-2024.xlsx", options)   # -> CheckResult
+
+A file fails against its baseline only for: a supplier at or above the fail-on level that is
+new, or whose level rose to it (or within it, high -> critical); error issues the baseline did
+not have; more rejected rows than allowed and than before; visibility or address completeness
+below the minimum and lower than before. Everything the baseline already had is known and
+does not fail. The baseline is the old list itself (any readable format, or its annotated
+export); suppliers are matched with the diff matcher.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from .check import CheckOptions, CheckResult, FileResult, Finding, discover
+from .model import ImvoError, Issue, at_least, level_rank
+from .policy import load_policy
+
+
+@dataclass(slots=True)
+class Comparison:
+    """What got worse in one file since its baseline, and what is known or resolved."""
+
+    file: str
+    baseline: str
+    worse: list[Finding] = field(default_factory=list)  # reason says "new" or "was <level>"
+    new_errors: list[Issue] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    known: int = 0  # findings the baseline already had at the same or a higher level
+    resolved: list[str] = field(default_factory=list)  # baseline findings gone or below fail-on
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "baseline": self.baseline, "reasons": self.reasons,
+                "worse": [f.to_dict() for f in self.worse],
+                "new_errors": [i.to_dict() for i in self.new_errors], "known": self.known,
+                "resolved": self.resolved}
+
+
+def _error_key(issue: Issue) -> tuple:
+    # Rows move between years: an error is the same when its code, column and text are.
+    return (issue.code, issue.column or "", issue.message)
+
+
+def new_errors(old: list[Issue], new: list[Issue]) -> list[Issue]:
+    """Error issues of `new` beyond those `old` had (counted, so a second copy is new)."""
+    left = Counter(_error_key(i) for i in old if i.severity == "error")
+    out = []
+    for i in new:
+        if i.severity != "error":
+            continue
+        k = _error_key(i)
+        if left[k] > 0:
+            left[k] -= 1
+        else:
+            out.append(i)
+    return out
+
+
+def compare(new_path: str | Path, baseline_path: str | Path,
+            options: CheckOptions = CheckOptions()) -> Comparison:
+    """Compare a list with its baseline under the check policy (see the module docstring)."""
+    from .diff import diff_lists
+
+    policy = load_policy(options.policy, near=new_path)
+    fail_on = options.fail_on or policy.fail_on
+    max_errors = policy.max_errors if options.max_errors is None else options.max_errors
+    min_vis = options.min_visibility if options.min_visibility is not None else policy.min_visibility
+    min_addr = (options.min_address_completeness if options.min_address_completeness is not None
+                else policy.min_address_completeness)
+    d = diff_lists(baseline_path, new_path, policy=policy, sector=options.sector,
+                   as_of=options.as_of)
+    cmp = Comparison(str(new_path), str(baseline_path))
+    if fail_on != "never":
+        for e in d.entries:
+            now = e.new.level if e.new else None
+            was = e.old.level if e.old else None
+            if e.new is not None and at_least(now, fail_on):
+                if e.old is None or level_rank(now) > level_rank(was):
+                    why = "new supplier" if e.old is None else f"was {was}"
+                    cmp.worse.append(Finding(e.new.name, e.new.country, e.new.tier, now, why,
+                                             list(e.new.rows)))
+                else:
+                    cmp.known += 1
+            elif e.old is not None and at_least(was, fail_on):
+                cmp.resolved.append(f"{e.old.name} ({was} -> {now or 'gone'})")
+    cmp.worse.sort(key=lambda f: (-level_rank(f.level), f.tier or 99, f.supplier))
+    cmp.new_errors = new_errors(d.issues["old"], d.issues["new"])
+    if cmp.worse:
+        names = ", ".join(f"{f.supplier} ({f.level}, {f.reason})" for f in cmp.worse[:5])
+        more = f" and {len(cmp.worse) - 5} more" if len(cmp.worse) > 5 else ""
+        cmp.reasons.append(f"{len(cmp.worse)} supplier(s) newly at or above {fail_on} since the "
+                           f"baseline: {names}{more}")
+    if cmp.new_errors:
+        cmp.reasons.append(f"{len(cmp.new_errors)} new error(s) since the baseline: "
+                           + "; ".join(f"{i.location() or i.file}: {i.message}"
+                                       for i in cmp.new_errors[:3]))
+    rejected_old, rejected_new = d.rows["old"]["rejected"], d.rows["new"]["rejected"]
+    if rejected_new > max_errors and rejected_new > rejected_old:
+        cmp.reasons.append(f"{rejected_new} row(s) with errors (baseline {rejected_old}), more "
+                           f"than the {max_errors} allowed")
+    for key, minimum, label in (("visibility", min_vis, "visibility"),
+                                ("address_completeness", min_addr, "address completeness")):
+        then, now = d.summary[key]["old"], d.summary[key]["new"]
+        if minimum is not None and now is not None and now < minimum and (then is None or now < then):
+            cmp.reasons.append(f"{label} {now:.0%} is below the minimum of {minimum:.0%} and "
+                               f"lower than the baseline's {then:.0%}" if then is not None else
+                               f"{label} {now:.0%} is below the minimum of {minimum:.0%}")
+    return cmp
+
+
+def apply_baseline(result: FileResult, baseline_path: str | Path,
+                   options: CheckOptions = CheckOptions()) -> tuple[FileResult, Comparison | None]:
+    """The file's check result judged against its baseline: pass unless something got worse.
+
+    Findings become the worse ones only; an unreadable file or baseline stays an error."""
+    if result.status == "error":
+        return result, None
+    try:
+        cmp = compare(result.file, baseline_path, options)
+    except ImvoError as exc:
+        issue = exc.as_issue()
+        return FileResult(result.file, "error", [f"baseline: {exc}"], result.summary,
+                          [*result.issues, issue], result.findings), None
+    status = "fail" if cmp.reasons else "pass"
+    return replace(result, status=status, reasons=list(cmp.reasons), findings=list(cmp.worse)), cmp
+
+
+def baseline_for(file: str, baseline: str | Path) -> Path | None:
+    """A baseline file as given, or the file of the same name in a baseline folder."""
+    b = Path(baseline)
+    if not b.is_dir():
+        return b
+    name = Path(file).name
+    hits = sorted(p for p in discover([b]) if p.name == name)
+    return hits[0] if hits else None
+
+
+def apply_baselines(result: CheckResult, baseline: str | Path,
+                    options: CheckOptions = CheckOptions()) -> tuple[CheckResult, list[Comparison]]:
+    """Every file against its baseline (a file for one checked file, or a folder of them).
+
+    A file without a baseline in the folder is judged as it is (every finding is new)."""
+    b = Path(baseline)
+    if not b.exists():
+        raise ImvoError("baseline not found", file=b, code="baseline-missing",
+                        hint="give last year's list (or its annotated export), or a folder of them")
+    if not b.is_dir() and len(result.files) > 1:
+        raise ImvoError("one baseline file for several checked files", file=b, code="usage",
+                        hint="give a folder of baselines: each file is compared with the one of the same name")
+    files, comparisons = [], []
+    for f in result.files:
+        path = baseline_for(f.file, b)
+        if path is None:
+            files.append(f)
+            continue
+        judged, cmp = apply_baseline(f, path, options)
+        files.append(judged)
+        if cmp is not None:
+            comparisons.append(cmp)
+    return CheckResult(files), comparisons

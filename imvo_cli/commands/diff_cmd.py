@@ -1,0 +1,93 @@
+"""`imvo diff`: what changed between two years' supplier lists, or two sector lists."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from . import common
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("diff")
+    @common.handle_errors
+    def diff(
+        old: Path = typer.Argument(..., help="Last year's list (any readable format or an annotated export), or a sector output (.json/.xlsx) or folder of member lists."),
+        new: Path = typer.Argument(..., help="This year's list, of the same kind."),
+        format: str = typer.Option("table", "--format", "-f", help="table, json or markdown."),
+        out: Optional[Path] = typer.Option(None, "--out", "-o", help="Also write a workbook (.xlsx): New, Gone, Changed, Risk changes, Summary."),
+        html: Optional[Path] = typer.Option(None, "--html", help="Also write an HTML page in the report style."),
+        decisions: Optional[Path] = typer.Option(None, "--decisions", help="Reviewed pairs (a_id, b_id, decision = same|different), e.g. the Review sheet of an earlier --out."),
+        threshold: Optional[float] = typer.Option(None, "--threshold", help="Match score (0-1) at or above which two suppliers are one location (default 0.86 or match.threshold)."),
+        review_threshold: Optional[float] = typer.Option(None, "--review-threshold", help="Score (0-1) from which uncertain pairs are listed for review (default 0.70)."),
+        as_of: Optional[str] = common.AsOfOpt,
+        old_as_of: Optional[str] = typer.Option(None, "--old-as-of", help="Reference date for the old list's audit age (default: --as-of)."),
+        policy: Optional[Path] = common.PolicyOpt,
+        sector: Optional[str] = common.SectorOpt,
+        sheet: Optional[str] = common.SheetOpt,
+        map: Optional[List[str]] = common.MapOpt,
+        debug: bool = common.DebugOpt,
+    ) -> None:
+        """Compare two years: new, gone (exits to explain), renamed, moved, re-audited, risk up or down.
+
+        Exit 0 done, 1 the policy is broken ([diff] require_exit_reason and a high or critical
+        supplier gone without one), 2 a usage or input error.
+
+        Example: imvo diff sample_data/suppliers.xlsx sample_data/year2/suppliers.xlsx --as-of 2025-06-30
+        """
+        from ..diff import diff_lists, diff_sector, is_sector_output
+        from ..model import ImvoError
+        from ..policy import load_policy
+        from ..report import diff_view
+
+        common.check_choice(format, ("table", "json", "markdown"), "--format")
+        if out is not None and out.suffix.lower() != ".xlsx":
+            raise ImvoError("--out must be an .xlsx file", file=out, code="usage",
+                            hint="for example --out diff.xlsx")
+        for name, value in (("--threshold", threshold), ("--review-threshold", review_threshold)):
+            if value is not None and not 0 <= value <= 1:
+                raise ImvoError(f"{name} must be between 0 and 1, got {value}", code="usage")
+        for p in (old, new):
+            if not p.exists():
+                raise ImvoError("file not found", file=p, code="file-not-found",
+                                hint="check the path")
+        guarded = [old, new] + ([decisions] if decisions else [])
+        common.output_path_guard(out, guarded)
+        common.output_path_guard(html, guarded)
+        pol = load_policy(policy, near=new)
+        decided = None
+        if decisions is not None:
+            from ..match.decisions import read_decisions
+            decided = read_decisions(decisions)
+        sector_old, sector_new = is_sector_output(old), is_sector_output(new)
+        if sector_old != sector_new:
+            raise ImvoError("compare two supplier lists or two sector lists, not one of each",
+                            file=old if sector_old else new, code="usage",
+                            hint="a sector list is an imvo aggregate output (.json/.xlsx) or a folder of member lists")
+        if sector_old:
+            options = {k: v for k, v in (("threshold", threshold), ("review_threshold", review_threshold),
+                                         ("decisions", decided), ("sector", sector), ("sheet", sheet))
+                       if v is not None}
+            if map:
+                options["column_map"] = common.parse_column_map(map)
+            result = diff_sector(old, new, pol, **options)
+        else:
+            result = diff_lists(old, new, policy=pol, sector=sector,
+                                as_of=common.parse_as_of(as_of),
+                                old_as_of=common.parse_as_of(old_as_of), sheet=sheet,
+                                column_map=common.parse_column_map(map), threshold=threshold,
+                                review_threshold=review_threshold, decisions=decided)
+        if out is not None:
+            from ..export.diffbook import write_diff_workbook
+            write_diff_workbook(result, out)
+        if html is not None:
+            diff_view.write_html(result, html)
+        if format == "table":
+            diff_view.render_table(result)
+        else:
+            typer.echo(diff_view.RENDERERS[format](result), nl=False)
+        for reason in result.policy_reasons:
+            common.stderr(f"imvo: policy: {reason}")
+        raise typer.Exit(result.exit_code)

@@ -1,0 +1,193 @@
+"""Renderers for `imvo diff`: rich table, JSON, markdown (escaped) and a standalone HTML page.
+
+Each takes a diff.ListDiff (two supplier lists) or a diff.SectorDiff (two sector lists).
+Supplier and member names are untrusted: the terminal gets rich markup escaped, markdown
+every metacharacter backslash-escaped (so no raw HTML or link can form), HTML html.escape.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from html import escape as _html_escape
+from importlib import resources
+from typing import Any
+
+from .. import __version__
+from ..model import ALL_LEVELS
+from ..diff import change_text, display as _fmt, headline, summary_lines, visible
+from .jsonout import dumps
+
+SHOWN = 200  # rows in the terminal and markdown views; the JSON and workbook hold all
+_MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~&=:\"'$^")
+
+
+def to_json(result) -> str:
+    return dumps(result.to_dict())
+
+
+# ---------------------------------------------------------------- terminal
+
+
+def render_table(result, con=None) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from .console import LEVEL_STYLE, console
+
+    con = con or console()
+    con.print(f"imvo diff: {escape(result.old_file)} → {escape(result.new_file)}")
+    con.print(escape(headline(result)))
+    rows = visible(result)
+    table = Table(title="What changed, worst first", title_justify="left")
+    for col, kw in (("Change", {"no_wrap": True}), ("Level", {"no_wrap": True}),
+                    ("Name", {"ratio": 2}), ("Ctry", {"no_wrap": True}), ("Details", {"ratio": 3})):
+        table.add_column(col, overflow="fold", **kw)
+    for e in rows[:SHOWN]:
+        table.add_row(e.kind, f"[{LEVEL_STYLE.get(e.level, '')}]{e.level}[/]", escape(e.name),
+                      escape(e.country or "?"), escape(change_text(e)))
+    if rows:
+        con.print(table)
+    else:
+        con.print("No changes.")
+    if len(rows) > SHOWN:
+        con.print(f"{len(rows) - SHOWN} more changes: see --format json or --out")
+    summary = Table(title="Then and now", title_justify="left")
+    for col in ("Item", "Then", "Now"):
+        summary.add_column(col)
+    for item, then, now in summary_lines(result):
+        summary.add_row(item, then, now)
+    con.print(summary)
+    review = getattr(result, "review", [])
+    if review:
+        pairs = Table(title="Maybe one location: decide with --decisions (same / different)",
+                      title_justify="left")
+        for col in ("Score", "Old (a_id)", "New (b_id)"):
+            pairs.add_column(col, overflow="fold")
+        for r in review[:SHOWN]:
+            pairs.add_row(f"{r.score:.2f}", escape(f"{r.old.name} ({r.old.record_id})"),
+                          escape(f"{r.new.name} ({r.new.record_id})"))
+        con.print(pairs)
+    if result.kind == "sector":
+        members = Table(title="Members", title_justify="left")
+        for col in ("Member", "Status", "Score then", "Score now", "Facilities then", "Facilities now"):
+            members.add_column(col)
+        for m in result.members:
+            members.add_row(escape(m.member), m.status, _fmt(m.old_score), _fmt(m.new_score),
+                            _fmt(m.old_facilities), _fmt(m.new_facilities))
+        con.print(members)
+    for reason in result.policy_reasons:
+        con.print(f"[bold red]policy:[/] {escape(reason)}")
+
+
+# ---------------------------------------------------------------- markdown
+
+
+def md(text: Any) -> str:
+    """Untrusted text for markdown: every metacharacter backslash-escaped, one line."""
+    s = " ".join(str("" if text is None else text).split())
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in s)
+
+
+def to_markdown(result) -> str:
+    """A pull-request comment: the headline, the changes worst first, then and now."""
+    out = [f"### imvo diff: {md(result.old_file)} → {md(result.new_file)}", "",
+           headline(result).replace("|", "\\|"), ""]
+    for reason in result.policy_reasons:
+        out += [f"**policy:** {md(reason)}", ""]
+    rows = visible(result)
+    if rows:
+        out += ["| change | level | name | country | details |", "|---|---|---|---|---|"]
+        for e in rows[:SHOWN]:
+            out.append(f"| {md(e.kind)} | {md(e.level)} | {md(e.name)} | {md(e.country or '')} | "
+                       f"{md(change_text(e))} |")
+        if len(rows) > SHOWN:
+            out.append(f"\n{len(rows) - SHOWN} more changes (see the JSON report).")
+    else:
+        out.append("No changes.")
+    out += ["", "| item | then | now |", "|---|---:|---:|"]
+    out += [f"| {md(i)} | {md(a)} | {md(b)} |" for i, a, b in summary_lines(result)]
+    review = getattr(result, "review", [])
+    if review:
+        out += ["", "Maybe one location (decide with `--decisions`):", "",
+                "| score | old (a\\_id) | new (b\\_id) |", "|---:|---|---|"]
+        out += [f"| {r.score:.2f} | {md(r.old.name)} {md(r.old.record_id)} | {md(r.new.name)} "
+                f"{md(r.new.record_id)} |" for r in review[:SHOWN]]
+    if result.kind == "sector":
+        out += ["", "| member | status | score then | score now |", "|---|---|---:|---:|"]
+        out += [f"| {md(m.member)} | {md(m.status)} | {md(_fmt(m.old_score))} | {md(_fmt(m.new_score))} |"
+                for m in result.members]
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------- HTML
+
+
+def esc(value: Any) -> str:
+    return _html_escape("" if value is None else str(value), quote=True)
+
+
+def _css() -> str:
+    from ..export.xlsx import LEVEL_COLOURS, LEVEL_FONT_COLOURS  # the one palette
+
+    levels = "".join(f".lv-{lvl}{{--lv:#{LEVEL_COLOURS[lvl]};--ink:#{LEVEL_FONT_COLOURS[lvl]}}}"
+                     for lvl in ALL_LEVELS)
+    asset = resources.files("imvo_cli.report").joinpath("assets", "report.css").read_text(encoding="utf-8")
+    return levels + "\n" + asset
+
+
+def _badge(level: str) -> str:
+    lvl = level if level in ALL_LEVELS else "unknown"
+    return f"<span class=\"badge lv-{lvl}\">{esc(lvl)}</span>"
+
+
+def _table(head: list[str], rows: list[list[str]]) -> str:
+    ths = "".join(f"<th scope=\"col\">{esc(h)}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    return (f"<div class=\"table-wrap\"><table class=\"data\"><thead><tr>{ths}</tr></thead>"
+            f"<tbody>{body}</tbody></table></div>")
+
+
+def diff_section(result) -> str:
+    """The diff as one report section (<section id="diff">), every value escaped."""
+    rows = [[esc(e.kind), _badge(e.level), esc(e.name), esc(e.country or ""), esc(change_text(e))]
+            for e in visible(result)]
+    changes = (_table(["Change", "Level", "Name", "Country", "Details"], rows) if rows
+               else "<p class=\"empty\">No changes.</p>")
+    then_now = _table(["Item", "Then", "Now"], [[esc(i), esc(a), esc(b)] for i, a, b in summary_lines(result)])
+    members = ""
+    if result.kind == "sector":
+        members = "<h3>Members</h3>" + _table(
+            ["Member", "Status", "Score then", "Score now", "Facilities then", "Facilities now"],
+            [[esc(m.member), esc(m.status), esc(_fmt(m.old_score)), esc(_fmt(m.new_score)),
+              esc(_fmt(m.old_facilities)), esc(_fmt(m.new_facilities))] for m in result.members])
+    policy = "".join(f"<p class=\"sev sev-error\">policy: {esc(r)}</p>" for r in result.policy_reasons)
+    return (f"<section id=\"diff\" aria-labelledby=\"h-diff\"><h2 id=\"h-diff\">Year over year</h2>"
+            f"<p class=\"intro\">{esc(headline(result))}</p>{policy}<h3>What changed, worst first</h3>"
+            f"{changes}<h3>Then and now</h3>{then_now}{members}</section>\n")
+
+
+def render_html(result) -> str:
+    """A standalone page in the report style: CSS only, no script, no outside request."""
+    css = _css()
+    digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+    csp = f"default-src 'none'; style-src 'sha256-{digest}'; base-uri 'none'; form-action 'none'"
+    title = "Year over year" if result.kind == "suppliers" else "Sector list, year over year"
+    header = (f"<header class=\"top\"><p class=\"kicker\">imvo diff</p><h1>{esc(title)}</h1>"
+              f"<p class=\"meta\">{esc(result.old_file)} → {esc(result.new_file)} · imvo "
+              f"{esc(__version__)}</p></header>")
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            f"<meta http-equiv=\"Content-Security-Policy\" content=\"{csp}\">\n"
+            "<meta name=\"referrer\" content=\"no-referrer\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            f"<title>{esc(title)}</title>\n<style>{css}</style>\n</head>\n<body>\n{header}"
+            f"<main>{diff_section(result)}</main>\n</body>\n</html>\n")
+
+
+def write_html(result, out_path) -> None:
+    from ..export.atomic import write_text_atomic
+
+    write_text_atomic(out_path, render_html(result))
+
+
+RENDERERS = {"json": to_json, "markdown": to_markdown}

@@ -1,0 +1,87 @@
+"""imvo check against a baseline: only what got worse fails."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from conftest import SAMPLE, load_sample_generator
+from imvo_cli.baseline import apply_baselines, compare, new_errors
+from imvo_cli.check import CheckOptions, run_check
+from imvo_cli.model import Issue
+
+OPTIONS = CheckOptions(as_of=date(2025, 6, 30))
+OLD = SAMPLE / "suppliers.xlsx"
+CRITICAL = "Golden Lotus Garment Manufacturing Co., Ltd."
+
+
+@pytest.fixture(scope="module")
+def with_new_critical(tmp_path_factory):
+    """Last year's list plus one new supplier in Myanmar (garments: critical there)."""
+    gen = load_sample_generator()
+    rows = gen.brand_rows()
+    template = next(r for r in rows if r is not None and r["id"] == gen.YEAR2_GONE[0])
+    rows.append(dict(template, id="V1090", name=CRITICAL,
+                     address="No. 12, Shwe Pyi Thar Industrial Zone 3"))
+    path = tmp_path_factory.mktemp("baseline") / "suppliers.xlsx"
+    return gen.write_xlsx(rows, path, above=[["Company:", gen.BRAND], []])
+
+
+def test_the_unchanged_list_passes_its_baseline():
+    absolute = run_check([OLD], OPTIONS, jobs=1)
+    assert absolute.exit_code == 1  # known, managed risks fail the absolute check
+    judged, [cmp] = apply_baselines(absolute, OLD, OPTIONS)
+    assert judged.exit_code == 0 and judged.files[0].reasons == []
+    assert cmp.worse == [] and cmp.new_errors == [] and cmp.known > 0
+
+
+def test_one_new_critical_supplier_fails_and_is_named(with_new_critical):
+    judged, [cmp] = apply_baselines(run_check([with_new_critical], OPTIONS, jobs=1), OLD, OPTIONS)
+    assert judged.exit_code == 1
+    [finding] = judged.files[0].findings
+    assert (finding.supplier, finding.level, finding.reason) == (CRITICAL, "critical", "new supplier")
+    [reason] = judged.files[0].reasons
+    assert CRITICAL in reason and "since the baseline" in reason
+
+
+def test_year_two_against_year_one_names_what_is_new_and_resolved():
+    gen = load_sample_generator()
+    cmp = compare(SAMPLE / "year2" / "suppliers.xlsx", OLD, OPTIONS)
+    new_high = {r["name"] for r in gen.YEAR2_NEW if r["tier"] == 1}
+    assert {f.supplier for f in cmp.worse} == new_high
+    gone = {r["name"] for r in gen.brand_rows() if r is not None and r["id"] == gen.YEAR2_GONE[0]}
+    assert {x.split(" (")[0] for x in cmp.resolved} >= gone
+
+
+def test_new_errors_are_counted_not_located():
+    a = Issue("error", "unknown-country", "unknown country 'Bangladseh'", "f", "S", 9, "Country")
+    moved = Issue("error", "unknown-country", "unknown country 'Bangladseh'", "f", "S", 12, "Country")
+    other = Issue("error", "missing-name", "no name", "f", "S", 3, "Name")
+    assert new_errors([a], [moved]) == []
+    assert new_errors([a], [moved, a, other]) == [a, other]
+    assert new_errors([], [Issue("warning", "x", "y")]) == []
+
+
+def test_a_folder_of_baselines_pairs_files_by_name(tmp_path):
+    base = tmp_path / "base"
+    base.mkdir()
+    (base / "suppliers.xlsx").write_bytes(OLD.read_bytes())
+    judged, comparisons = apply_baselines(run_check([OLD], OPTIONS, jobs=1), base, OPTIONS)
+    assert judged.exit_code == 0 and len(comparisons) == 1
+
+
+def test_a_missing_baseline_is_a_clear_error(tmp_path):
+    from imvo_cli.model import ImvoError
+
+    with pytest.raises(ImvoError, match="baseline not found"):
+        apply_baselines(run_check([OLD], OPTIONS, jobs=1), tmp_path / "nope.xlsx", OPTIONS)
+
+
+def test_an_unreadable_baseline_makes_the_file_an_error():
+    from conftest import DATA
+
+    judged, comparisons = apply_baselines(run_check([OLD], OPTIONS, jobs=1),
+                                          DATA / "bad" / "truncated.xlsx", OPTIONS)
+    assert judged.exit_code == 2 and comparisons == []
+    assert judged.files[0].reasons[0].startswith("baseline: ")
