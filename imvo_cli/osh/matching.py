@@ -1,0 +1,402 @@
+"""Attach Open Supply Hub IDs to suppliers from a facilities download, offline.
+
+The suppliers (thousands) are indexed once by country and block key; the download (hundreds of
+thousands of facilities) is streamed past that index, and only facilities that share a key with
+a supplier and whose names are at all alike are kept. Word frequencies per country are counted
+over the whole download on the way, so words that are common there ("Dongguan", "Tiruppur")
+are dropped before scoring, as the facility matcher does within a sector list. Each supplier
+then gets its best candidate:
+
+- an OS ID the list already gives is kept (source "input"), and checked against the download;
+- a person's decision (decisions file, same as `imvo aggregate`) wins (source "decision");
+- a best score at or above the match threshold, with no other facility within
+  AMBIGUITY_MARGIN of it, is a sure match (source "osh-match");
+- otherwise candidates from the review threshold up go to the Review sheet.
+
+A facility the download marks as closed is flagged on the match and as a warning.
+All matcher calls go through the adapter below (`_record`, `_score`, `_keys`, `_alike`,
+`_distinctive`), so a new matcher API changes this one block only.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..model import ImvoError, Issue, Supplier
+from .gazetteer import GazetteerFacility, GazetteerStats, read_gazetteer
+
+SCHEMA = "imvo.osh-match/1"
+AMBIGUITY_MARGIN = 0.03  # two facilities this close to each other: a person picks
+MAX_POSTING = 40  # a key shared by more suppliers than this says little; pairs of words instead
+MAX_REVIEW = 3  # candidates per supplier on the Review sheet
+PAIR_WORDS = 8  # words of a facility name combined into word pairs
+
+SOURCE_INPUT, SOURCE_MATCH, SOURCE_DECISION = "input", "osh-match", "decision"
+
+
+# ---- adapter over imvo_cli.match -------------------------------------------------------------
+
+def _record(ref: int, name: str, country: str, address: str | None = None,
+            city: str | None = None, postal_code: str | None = None, os_id: str | None = None):
+    from ..match import make_record
+
+    return make_record(ref, name, country, address, city, postal_code, os_id)
+
+
+def _record_key(country: str | None, name: str, address: str | None) -> str:
+    from ..match import record_key
+
+    return record_key(country, name, address)
+
+
+def _score(a, b):
+    from ..match import score_pair
+
+    return score_pair(a, b)
+
+
+def _name_core(name: str) -> str:
+    """The distinctive words of a name, as the matcher's records hold them."""
+    from ..match.normalise import core_name, normalise_name
+
+    return core_name(normalise_name(name))
+
+
+def _keys(country: str, core: str) -> list[tuple]:
+    """Block keys of a name core: each word, the spacing-free prefix, the sorted letters (the
+    same families as match/block.py, which works on a list in memory, not on a stream)."""
+    compact = core.replace(" ", "")
+    keys: list[tuple] = [("w", country, w) for w in dict.fromkeys(core.split()) if len(w) >= 2]
+    if len(compact) >= 4:
+        keys.append(("p", country, compact[:8]))
+    if len(compact) >= 5:
+        keys.append(("l", country, "".join(sorted(compact))))
+    return keys
+
+
+def _pair_keys(country: str, core: str) -> list[tuple]:
+    words = sorted(dict.fromkeys(w for w in core.split() if len(w) >= 2))[:PAIR_WORDS]
+    return [("ww", country, a, b) for i, a in enumerate(words) for b in words[i + 1:]]
+
+
+def _alike(core_a: str, core_b: str) -> bool:
+    """The matcher's cheap first pass: names at all alike (block.py's prefilter levels)."""
+    from rapidfuzz import fuzz
+
+    from ..match.block import PREFILTER, SUBSET_PREFILTER
+
+    return (fuzz.ratio(core_a.replace(" ", ""), core_b.replace(" ", "")) >= PREFILTER
+            or fuzz.token_set_ratio(core_a, core_b) >= SUBSET_PREFILTER)
+
+
+def _distinctive(record, common: set[str]):
+    """A record without the words common in its country (match.distinctive_cores' rule, with
+    the frequencies of the whole download)."""
+    words = record.core.split()
+    kept = [w for w in words if (record.country, w) not in common]
+    if kept and len(kept) < len(words) and not all(w.isdigit() for w in kept):
+        core = " ".join(kept)
+        return replace(record, core=core, core_compact=core.replace(" ", ""))
+    return record
+
+
+def _common_words(freq: Counter, per_country: Counter) -> set[tuple[str, str]]:
+    from ..match import COMMON_MIN, COMMON_SHARE
+
+    return {(c, w) for (c, w), n in freq.items()
+            if n > max(COMMON_MIN, COMMON_SHARE * per_country[c])}
+
+
+# ---- results ---------------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class OshMatch:
+    """One supplier and the OS ID found for it (or not), with the evidence."""
+
+    supplier_id: str
+    record_id: str
+    name: str
+    country: str | None
+    address: str | None
+    rows: list[int]
+    status: str  # "given" | "matched" | "review" | "none"
+    os_id: str | None = None  # attached: given, sure match or decided
+    source: str | None = None  # "input" | "osh-match" | "decision"
+    score: float | None = None
+    rule: str | None = None
+    fields: dict | None = None
+    closed: bool | None = None  # None: not in the download
+    osh_name: str | None = None
+    osh_address: str | None = None
+    candidate_id: str | None = None  # the best candidate's OS ID (also when uncertain)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"supplier_id": self.supplier_id, "record_id": self.record_id,
+                "name": self.name, "country": self.country, "rows": self.rows,
+                "status": self.status, "os_id": self.os_id, "source": self.source,
+                "score": self.score, "rule": self.rule, "fields": self.fields,
+                "closed": self.closed, "candidate": self.candidate_id,
+                "osh_name": self.osh_name, "osh_address": self.osh_address}
+
+
+@dataclass(frozen=True, slots=True)
+class OsIdAttachment:
+    """The OS ID attached to a supplier and where it came from, for JSON and exports."""
+
+    os_id: str
+    source: str
+    score: float | None
+    closed: bool | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"os_id": self.os_id, "source": self.source, "score": self.score,
+                "closed": self.closed}
+
+
+@dataclass(slots=True)
+class ReviewCandidate:
+    """A supplier and a facility that may be the same: a person decides same or different."""
+
+    record_id: str
+    supplier_id: str
+    name: str
+    address: str | None
+    rows: list[int]
+    os_id: str
+    osh_name: str
+    osh_address: str
+    country: str
+    score: float
+    rule: str
+    fields: dict
+    closed: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"a_id": self.record_id, "supplier_id": self.supplier_id, "name": self.name,
+                "b_id": self.os_id, "osh_name": self.osh_name, "osh_address": self.osh_address,
+                "country": self.country, "score": self.score, "rule": self.rule,
+                "fields": self.fields, "closed": self.closed}
+
+
+@dataclass(slots=True)
+class OshMatchResult:
+    """Everything `imvo osh-match` found; writers and the terminal view only read it."""
+
+    matches: list[OshMatch]
+    review: list[ReviewCandidate]
+    issues: list[Issue]
+    stats: GazetteerStats
+    threshold: float
+    review_threshold: float
+    decisions_applied: int = 0
+
+    def attachments(self) -> dict[str, OsIdAttachment]:
+        """Supplier id -> attached OS ID with its source (given, sure match or decided)."""
+        return {m.supplier_id: OsIdAttachment(m.os_id, m.source, m.score, m.closed)
+                for m in self.matches if m.os_id and m.source}
+
+    def summary(self) -> dict[str, Any]:
+        status = Counter(m.status for m in self.matches)
+        return {"suppliers": len(self.matches),
+                **{k: status.get(k, 0) for k in ("given", "matched", "review", "none")},
+                "closed": sum(1 for m in self.matches if m.os_id and m.closed),
+                "review_pairs": len(self.review), "decisions_applied": self.decisions_applied,
+                "download": Path(self.stats.file).name, "download_rows": self.stats.rows,
+                "download_facilities": self.stats.facilities,
+                "threshold": self.threshold, "review_threshold": self.review_threshold}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"schema": SCHEMA, "summary": self.summary(),
+                "matches": [m.to_dict() for m in self.matches],
+                "review": [r.to_dict() for r in self.review],
+                "issues": [{"file": i.file, **i.to_dict()} for i in self.issues]}
+
+
+# ---- the supplier index ----------------------------------------------------------------------
+
+@dataclass(slots=True)
+class SupplierIndex:
+    """Suppliers by block key, built once; the download is streamed past it."""
+
+    records: list
+    keys: dict[tuple, list[int]] = field(default_factory=dict)
+    pair_countries: set[str] = field(default_factory=set)
+    countries: set[str] = field(default_factory=set)
+    os_ids: dict[str, list[int]] = field(default_factory=dict)
+
+    def candidates(self, country: str, core: str) -> set[int]:
+        found: set[int] = set()
+        keys = self.keys
+        for k in _keys(country, core):
+            hit = keys.get(k)
+            if hit:
+                found.update(hit)
+        if country in self.pair_countries:
+            for k in _pair_keys(country, core):
+                hit = keys.get(k)
+                if hit:
+                    found.update(hit)
+        return found
+
+
+def build_index(records: list) -> SupplierIndex:
+    index = SupplierIndex(records)
+    keys: dict[tuple, list[int]] = {}
+    for i, r in enumerate(records):
+        index.countries.add(r.country)
+        if r.os_id:
+            index.os_ids.setdefault(r.os_id, []).append(i)
+        for k in _keys(r.country, r.core):
+            keys.setdefault(k, []).append(i)
+    common = {k for k, v in keys.items() if len(v) > MAX_POSTING and k[0] in ("w", "p")}
+    for k in common:
+        del keys[k]
+    for i, r in enumerate(records):
+        word_keys = [k for k in _keys(r.country, r.core) if k[0] == "w"]
+        if word_keys and all(k in common for k in word_keys):
+            # Only common words: their pairs are much rarer than either alone.
+            for k in _pair_keys(r.country, r.core):
+                keys.setdefault(k, []).append(i)
+                index.pair_countries.add(r.country)
+    index.keys = keys
+    return index
+
+
+# ---- matching --------------------------------------------------------------------------------
+
+def match_suppliers(suppliers: Iterable[Supplier], download: str | Path, *,
+                    threshold: float = 0.86, review_threshold: float = 0.70,
+                    decisions: dict[frozenset, str] | None = None) -> OshMatchResult:
+    """Attach OS IDs from an OSH facilities download to suppliers (see the module docstring)."""
+    if not 0 <= review_threshold <= threshold <= 1:
+        raise ImvoError(f"the review threshold ({review_threshold}) must lie between 0 and the "
+                        f"match threshold ({threshold}), which must be at most 1",
+                        code="usage", hint="for example --threshold 0.86 --review-threshold 0.70")
+    paused = gc.isenabled()
+    gc.disable()  # many small objects, no cycles: the collector would only rescan them
+    try:
+        return _match(list(suppliers), Path(download), threshold, review_threshold,
+                      decisions or {})
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _match(suppliers: list[Supplier], download: Path, threshold: float,
+           review_threshold: float, decisions: dict[frozenset, str]) -> OshMatchResult:
+    suppliers = sorted(suppliers, key=lambda s: (s.rows[0] if s.rows else 0, s.id))
+    records = [_record(i, s.name, s.country, s.address, s.city, s.postal_code, s.os_id)
+               for i, s in enumerate(suppliers)]
+    index = build_index(records)
+    decided_ids = {x for pair in decisions for x in pair}
+    issues: list[Issue] = []
+    stats = GazetteerStats(str(download))
+    kept: list[GazetteerFacility] = []
+    kept_records: list = []
+    pairs: list[tuple[int, int]] = []  # (supplier index, kept index)
+    by_os_id: dict[str, int] = {}
+    freq: Counter = Counter()
+    per_country: Counter = Counter()
+    same_of: dict[str, list[str]] = {}  # record id -> OS IDs a person said are the same
+    for pair, verdict in decisions.items():
+        if verdict == "same" and len(pair) == 2:
+            a, b = sorted(pair)
+            same_of.setdefault(a, []).append(b)
+            same_of.setdefault(b, []).append(a)
+    for fac in read_gazetteer(download, issues, stats, countries=index.countries):
+        core = _name_core(fac.name)
+        per_country[fac.country] += 1
+        freq.update((fac.country, w) for w in set(core.split()))
+        hits = [i for i in index.candidates(fac.country, core) if _alike(records[i].core, core)]
+        wanted = fac.os_id in index.os_ids or fac.os_id in decided_ids
+        if not hits and not wanted:
+            continue
+        k = len(kept)
+        kept.append(fac)
+        kept_records.append(_record(k, fac.name, fac.country, fac.address, None, None, fac.os_id))
+        by_os_id.setdefault(fac.os_id, k)
+        pairs.extend((i, k) for i in hits)
+    common = _common_words(freq, per_country)
+    scored_s = [_distinctive(r, common) for r in records]
+    scored_g = [_distinctive(r, common) for r in kept_records]
+    cands: dict[int, list[tuple]] = {}
+    for i, k in pairs:
+        ps = _score(scored_s[i], scored_g[k])
+        cands.setdefault(i, []).append((ps, k))
+    matches: list[OshMatch] = []
+    review: list[ReviewCandidate] = []
+    applied = 0
+    for i, s in enumerate(suppliers):
+        r = records[i]
+        m = OshMatch(s.id, r.key, s.name, s.country, s.address, list(s.rows), "none")
+        options = sorted(cands.get(i, []), key=lambda pk: (-pk[0].score, kept[pk[1]].os_id))
+        # A person's decisions first: "different" removes a candidate, "same" attaches it.
+        chosen = None
+        remaining = []
+        for ps, k in options:
+            verdict = decisions.get(frozenset((r.key, kept[k].os_id)))
+            if verdict == "different":
+                applied += 1
+                continue
+            if verdict == "same" and chosen is None:
+                applied += 1
+                chosen = (ps, k)
+            remaining.append((ps, k))
+        if chosen is None:
+            for os_id in sorted(same_of.get(r.key, ())):
+                if os_id in by_os_id:
+                    k = by_os_id[os_id]
+                    chosen = (_score(scored_s[i], scored_g[k]), k)
+                    applied += 1
+                    break
+        if s.os_id:
+            k = by_os_id.get(s.os_id)
+            m.status, m.os_id, m.source = "given", s.os_id, SOURCE_INPUT
+            if k is not None:
+                _fill(m, kept[k], None)
+            else:
+                issues.append(Issue("warning", "osh-id-not-in-download",
+                                    f"{s.name}: OS ID {s.os_id} is not in the download",
+                                    None, None, s.rows[0] if s.rows else None, "os_id",
+                                    "check the OS ID, or download the facilities of its "
+                                    "country again"))
+        elif chosen is not None:
+            ps, k = chosen
+            m.status, m.os_id, m.source = "matched", kept[k].os_id, SOURCE_DECISION
+            _fill(m, kept[k], ps)
+            m.rule = "decision"
+        elif remaining:
+            best_ps, best_k = remaining[0]
+            _fill(m, kept[best_k], best_ps)
+            rivals = [ps for ps, k in remaining[1:]
+                      if ps.score >= max(review_threshold, best_ps.score - AMBIGUITY_MARGIN)]
+            if best_ps.score >= threshold and not rivals:
+                m.status, m.os_id, m.source = "matched", kept[best_k].os_id, SOURCE_MATCH
+            elif best_ps.score >= review_threshold:
+                m.status = "review"
+                for ps, k in remaining[:MAX_REVIEW]:
+                    if ps.score < review_threshold:
+                        break
+                    fac = kept[k]
+                    review.append(ReviewCandidate(r.key, s.id, s.name, s.address, list(s.rows),
+                                                  fac.os_id, fac.name, fac.address, fac.country,
+                                                  ps.score, ps.rule, ps.fields(), fac.is_closed))
+        if m.os_id and m.closed:
+            issues.append(Issue("warning", "osh-closed",
+                                f"{s.name}: Open Supply Hub marks {m.os_id} as closed", None,
+                                None, s.rows[0] if s.rows else None, "os_id",
+                                "check whether the supplier still produces there"))
+        matches.append(m)
+    review.sort(key=lambda c: (-c.score, c.record_id, c.os_id))
+    return OshMatchResult(matches, review, issues, stats, threshold, review_threshold, applied)
+
+
+def _fill(m: OshMatch, fac: GazetteerFacility, ps) -> None:
+    m.closed = fac.is_closed
+    m.osh_name, m.osh_address, m.candidate_id = fac.name, fac.address, fac.os_id
+    if ps is not None:
+        m.score, m.rule, m.fields = ps.score, ps.rule, ps.fields()
