@@ -35,6 +35,10 @@ def _root(
 
 register_all(app)
 
+from .commands import osh_cmd  # noqa: E402  (Open Supply Hub round trip)
+
+osh_cmd.register(app)
+
 
 def main() -> None:
     app()

@@ -119,6 +119,11 @@ def perturb_address(rng: random.Random, address: str, city: str, postal: str) ->
 
 def sister(name: str) -> str:
     """Another unit of the same group: what a careless matcher would take for the same site."""
+    import re
+
+    unit = re.search(r"\bUnit (\d+)", name)
+    if unit:
+        return name[:unit.start(1)] + str(int(unit.group(1)) + 1) + name[unit.end(1):]
     words = name.split()
     return " ".join(words[:2] + ["Unit 2"] + words[2:])
 

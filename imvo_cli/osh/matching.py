@@ -31,7 +31,8 @@ from .gazetteer import GazetteerFacility, GazetteerStats, read_gazetteer
 
 SCHEMA = "imvo.osh-match/1"
 AMBIGUITY_MARGIN = 0.03  # two facilities this close to each other: a person picks
-MAX_POSTING = 40  # a key shared by more suppliers than this says little; pairs of words instead
+MAX_POSTING = 250  # a key shared by more suppliers than this says little; pairs of words instead
+SMALL_POSTING = 12  # longer posting lists are compared in one C-level call per facility
 MAX_REVIEW = 3  # candidates per supplier on the Review sheet
 PAIR_WORDS = 8  # words of a facility name combined into word pairs
 
@@ -91,6 +92,19 @@ def _alike(core_a: str, core_b: str) -> bool:
 
     return (fuzz.ratio(core_a.replace(" ", ""), core_b.replace(" ", "")) >= PREFILTER
             or fuzz.token_set_ratio(core_a, core_b) >= SUBSET_PREFILTER)
+
+
+def _alike_among(core: str, cores: list[str], compacts: list[str]) -> list[int]:
+    """Positions in `cores` that pass the first pass against `core`, in one C-level scan."""
+    from rapidfuzz import fuzz, process
+
+    from ..match.block import PREFILTER, SUBSET_PREFILTER
+
+    hits = {j for _, _, j in process.extract(core.replace(" ", ""), compacts, scorer=fuzz.ratio,
+                                             score_cutoff=PREFILTER, limit=None)}
+    hits.update(j for _, _, j in process.extract(core, cores, scorer=fuzz.token_set_ratio,
+                                                 score_cutoff=SUBSET_PREFILTER, limit=None))
+    return sorted(hits)
 
 
 def _distinctive(record, common: set[str]):
@@ -227,19 +241,32 @@ class SupplierIndex:
     pair_countries: set[str] = field(default_factory=set)
     countries: set[str] = field(default_factory=set)
     os_ids: dict[str, list[int]] = field(default_factory=dict)
+    scans: dict[tuple, tuple[list[str], list[str]]] = field(default_factory=dict)
 
-    def candidates(self, country: str, core: str) -> set[int]:
+    def alike(self, country: str, core: str) -> set[int]:
+        """Suppliers sharing a block key with a facility name whose names are at all alike."""
         found: set[int] = set()
         keys = self.keys
-        for k in _keys(country, core):
-            hit = keys.get(k)
-            if hit:
-                found.update(hit)
+        wanted = _keys(country, core)
         if country in self.pair_countries:
-            for k in _pair_keys(country, core):
-                hit = keys.get(k)
-                if hit:
-                    found.update(hit)
+            wanted += _pair_keys(country, core)
+        checked: set[int] = set()
+        for k in wanted:
+            hit = keys.get(k)
+            if not hit:
+                continue
+            if len(hit) <= SMALL_POSTING:
+                for i in hit:
+                    if i not in checked:
+                        checked.add(i)
+                        if _alike(self.records[i].core, core):
+                            found.add(i)
+                continue
+            cached = self.scans.get(k)
+            if cached is None:
+                cached = self.scans[k] = ([self.records[i].core for i in hit],
+                                          [self.records[i].core_compact for i in hit])
+            found.update(hit[j] for j in _alike_among(core, *cached))
         return found
 
 
@@ -311,7 +338,7 @@ def _match(suppliers: list[Supplier], download: Path, threshold: float,
         core = _name_core(fac.name)
         per_country[fac.country] += 1
         freq.update((fac.country, w) for w in set(core.split()))
-        hits = [i for i in index.candidates(fac.country, core) if _alike(records[i].core, core)]
+        hits = sorted(index.alike(fac.country, core))
         wanted = fac.os_id in index.os_ids or fac.os_id in decided_ids
         if not hits and not wanted:
             continue

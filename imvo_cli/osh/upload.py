@@ -244,16 +244,22 @@ def _warn_duplicates(rows: list[UploadRow], issues: list[Issue]) -> None:
             seen[key] = r.source
 
 
-def chain_map_locations(chain_map) -> list[Location]:
-    """Every supplier of a mapped list (one production location each), in input-row order."""
-    src = chain_map.source
-    suppliers = sorted(chain_map.suppliers.values(), key=lambda s: (s.rows[0] if s.rows else 0, s.id))
+def supplier_locations(supplier_list, suppliers=None) -> list[Location]:
+    """Every supplier of a list (one production location each), in input-row order."""
+    src = supplier_list
+    suppliers = sorted(supplier_list.suppliers if suppliers is None else suppliers,
+                       key=lambda s: (s.rows[0] if s.rows else 0, s.id))
     return [Location(
         source=s.id, name=s.name, country=s.country, address=s.address, city=s.city,
         region=s.region, postal_code=s.postal_code, sector=tuple(s.sector),
         products=tuple(s.product), processes=tuple(s.process), workers=s.workers,
         parent_company=s.parent_company, lat=s.lat, lng=s.lng, file=src.file, sheet=src.sheet,
         row=s.rows[0] if s.rows else None) for s in suppliers]
+
+
+def chain_map_locations(chain_map) -> list[Location]:
+    """Every supplier of a mapped list, in input-row order."""
+    return supplier_locations(chain_map.source, chain_map.suppliers.values())
 
 
 def upload_from_chain_map(chain_map) -> UploadResult:

@@ -1,0 +1,211 @@
+"""OS IDs from an Open Supply Hub download: sure matches, review, decisions, closed facilities."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, SAMPLE
+from imvo_cli.ingest import read_suppliers
+from imvo_cli.model import ImvoError, Supplier
+from imvo_cli.osh import match_suppliers, read_gazetteer
+from imvo_cli.osh.gazetteer import GazetteerStats
+
+
+def load_gazetteer_generator():
+    name = "make_osh_gazetteer"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / "make_osh_gazetteer.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+GEN = load_gazetteer_generator()
+HEADERS = GEN.HEADERS
+
+
+def write_download(path: Path, rows: list[dict], headers=HEADERS) -> Path:
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=headers, extrasaction="ignore")
+        w.writeheader()
+        for r in rows:
+            w.writerow({"country_name": "", "is_closed": "False", **r})
+    return path
+
+
+def oid(country: str, n: int) -> str:
+    import random
+
+    return GEN.os_id(random.Random(n), country)
+
+
+def sup(sid: str, name: str, country: str, address: str | None, city: str | None = None,
+        os_id: str | None = None, row: int = 2) -> Supplier:
+    return Supplier(sid, name, country, address, city, os_id=os_id, rows=[row])
+
+
+@pytest.fixture(scope="module")
+def sample_suppliers():
+    return read_suppliers(SAMPLE / "suppliers.xlsx").suppliers
+
+
+@pytest.fixture(scope="module")
+def planted(sample_suppliers, tmp_path_factory):
+    path = tmp_path_factory.mktemp("osh") / "download.csv"
+    truth = GEN.generate(path, 3000, seed=3, plant=sample_suppliers)
+    return path, truth
+
+
+def test_perturbed_copies_give_their_os_ids_back(sample_suppliers, planted):
+    path, truth = planted
+    result = match_suppliers(sample_suppliers, path)
+    sure = [m for m in result.matches if m.status == "matched"]
+    right = [m for m in sure if truth[m.supplier_id] == m.os_id]
+    precision = len(right) / len(sure)
+    recall = len(right) / len(truth)
+    assert precision >= 0.98, [(m.name, m.osh_name) for m in sure if m not in right]
+    assert recall >= 0.9, [(m.name, m.status, m.osh_name) for m in result.matches
+                           if m not in right]
+    assert len(result.matches) == len(sample_suppliers)  # every supplier has its line
+    for m in right:
+        assert m.source == "osh-match" and m.score >= result.threshold and m.fields["name"]
+    assert result.stats.rows > 3000 and result.stats.facilities <= result.stats.rows
+
+
+def test_real_osh_lists_as_distractors_do_not_take_the_sample_ids(sample_suppliers, planted,
+                                                                tmp_path):
+    """929 real facilities from OSH's fixture lists around the planted copies."""
+    from conftest import shared_path
+    from imvo_cli.ingest.countries import to_iso2
+
+    folder = shared_path("fixtures", "open-supply-hub")
+    path, truth = planted
+    rows = list(csv.DictReader(open(path, encoding="utf-8")))
+    n = 0
+    for f in sorted(folder.glob("*.csv")):
+        for r in csv.DictReader(open(f, encoding="utf-8-sig")):
+            code = to_iso2(r["country"])
+            if code:
+                n += 1
+                rows.append({"os_id": oid(code, n), "name": r["name"], "address": r["address"],
+                             "country_code": code})
+    mixed = write_download(tmp_path / "mixed.csv", rows)
+    result = match_suppliers(sample_suppliers, mixed)
+    sure = [m for m in result.matches if m.status == "matched"]
+    right = [m for m in sure if truth[m.supplier_id] == m.os_id]
+    assert len(right) / len(sure) >= 0.98
+    assert n > 900
+
+
+def test_an_os_id_in_the_list_is_kept_and_checked(tmp_path):
+    known, unknown = oid("CN", 1), oid("CN", 2)
+    download = write_download(tmp_path / "d.csv", [
+        {"os_id": known, "name": "Mingda Clothing Co Ltd", "address": "No. 4 Qiming Road",
+         "country_code": "CN", "is_closed": "True"}])
+    result = match_suppliers([sup("S1", "Mingda Clothing", "CN", "No. 4 Qiming Rd", os_id=known),
+                              sup("S2", "Other Mill", "CN", "No. 9 Road", os_id=unknown, row=3)],
+                             download)
+    given, missing = result.matches
+    assert (given.status, given.os_id, given.source, given.closed) == ("given", known, "input", True)
+    assert (missing.status, missing.os_id, missing.closed) == ("given", unknown, None)
+    codes = {(i.code, i.row) for i in result.issues}
+    assert ("osh-closed", 2) in codes and ("osh-id-not-in-download", 3) in codes
+    assert result.attachments()["S1"].to_dict() == {"os_id": known, "source": "input",
+                                                    "score": None, "closed": True}
+
+
+def test_closed_facilities_are_flagged(tmp_path):
+    closed = oid("BD", 3)
+    download = write_download(tmp_path / "d.csv", [
+        {"os_id": closed, "name": "Madhumati Apparels Limited",
+         "address": "Plot 270, Kanchpur, Sonargaon, Narayanganj", "country_code": "BD",
+         "is_closed": "True"}])
+    result = match_suppliers([sup("S1", "Madhumati Apparels Ltd.", "BD",
+                                  "Plot 270, Kanchpur, Sonargaon", "Narayanganj")], download)
+    m = result.matches[0]
+    assert (m.status, m.os_id, m.closed) == ("matched", closed, True)
+    assert [i.code for i in result.issues] == ["osh-closed"]
+    assert result.summary()["closed"] == 1
+
+
+def test_uncertain_candidates_go_to_review_and_decisions_settle_them(tmp_path):
+    neighbour = oid("CN", 4)
+    download = write_download(tmp_path / "d.csv", [
+        {"os_id": neighbour, "name": "Yongsheng Clothing Co., Ltd.",
+         "address": "No. 230 Tongzhou Economic Development Zone, Nantong", "country_code": "CN"}])
+    s = sup("S1", "Yongsheng Clothing Co., Ltd.", "CN",
+            "No. 231 Tongzhou Economic Development Zone", "Nantong")
+    first = match_suppliers([s], download)
+    m = first.matches[0]
+    assert m.status == "review" and m.os_id is None and m.candidate_id == neighbour
+    assert m.rule == "number-differs"
+    [cand] = first.review
+    assert (cand.record_id, cand.os_id) == (m.record_id, neighbour)
+    same = match_suppliers([s], download, decisions={frozenset((m.record_id, neighbour)): "same"})
+    assert (same.matches[0].status, same.matches[0].os_id, same.matches[0].source) == \
+        ("matched", neighbour, "decision")
+    assert same.decisions_applied == 1 and not same.review
+    different = match_suppliers([s], download,
+                                decisions={frozenset((m.record_id, neighbour)): "different"})
+    assert different.matches[0].status == "none" and not different.review
+
+
+def test_two_facilities_alike_are_not_a_sure_match(tmp_path):
+    a, b = oid("IN", 5), oid("IN", 6)
+    download = write_download(tmp_path / "d.csv", [
+        {"os_id": a, "name": "Noyyal Knit Fashions Pvt Ltd", "address": "SF No. 12, Avinashi Road, Tiruppur",
+         "country_code": "IN"},
+        {"os_id": b, "name": "Noyyal Knit Fashions Private Limited",
+         "address": "SF No. 12, Avinashi Rd, Tiruppur", "country_code": "IN"}])
+    result = match_suppliers([sup("S1", "Noyyal Knit Fashions Pvt Ltd", "IN",
+                                  "SF No. 12, Avinashi Road", "Tiruppur")], download)
+    assert result.matches[0].status == "review"
+    assert {c.os_id for c in result.review} == {a, b}
+
+
+def test_other_countries_never_match(tmp_path):
+    download = write_download(tmp_path / "d.csv", [
+        {"os_id": oid("VN", 7), "name": "Mingda Clothing Co Ltd", "address": "No. 4 Qiming Road",
+         "country_code": "VN"}])
+    result = match_suppliers([sup("S1", "Mingda Clothing", "CN", "No. 4 Qiming Road")], download)
+    assert result.matches[0].status == "none"
+    assert result.stats.skipped_country == 1
+
+
+def test_download_columns_found_by_name_and_bad_rows_reported(tmp_path):
+    headers = ["partner.extra", "is_closed", "name", "country_name", "os_id", "address"]
+    good = oid("TR", 8)
+    path = write_download(tmp_path / "d.csv", [
+        {"os_id": good, "name": "Ege Giyim", "country_name": "Turkey", "address": "Izmir"},
+        {"os_id": "CN2019303BQ3FZQ", "name": "Bad Check", "country_name": "China"},
+        {"os_id": oid("CN", 9), "name": "", "country_name": "China"},
+        {"os_id": oid("CN", 10), "name": "Nowhere", "country_name": "Atlantis"}], headers)
+    issues: list = []
+    stats = GazetteerStats(str(path))
+    facilities = list(read_gazetteer(path, issues, stats))
+    assert [f.os_id for f in facilities] == [good] and facilities[0].country == "TR"
+    assert sorted((i.code, i.row) for i in issues) == [
+        ("osh-download-country", 5), ("osh-download-name", 4), ("osh-download-os-id", 3)]
+    assert stats.rows == 4 and stats.bad_rows == 3
+
+
+def test_not_a_download_is_a_clear_error(tmp_path):
+    path = tmp_path / "list.csv"
+    path.write_text("Supplier name,Country\nA,China\n", encoding="utf-8")
+    with pytest.raises(ImvoError, match="not an Open Supply Hub facilities download: no column os_id"):
+        list(read_gazetteer(path, []))
+    with pytest.raises(ImvoError, match="file not found"):
+        list(read_gazetteer(tmp_path / "missing.csv", []))
+
+
+def test_same_input_same_result(sample_suppliers, planted):
+    path, _ = planted
+    assert match_suppliers(sample_suppliers, path).to_dict() == \
+        match_suppliers(list(reversed(sample_suppliers)), path).to_dict()
