@@ -5,7 +5,8 @@
 The list comes from the sample generator (scripts/make_sample_data.py), the download from
 scripts/make_osh_gazetteer.py: the list's locations planted as perturbed copies among filler
 facilities. Inputs go to benchmarks/out/ (not committed). The match runs in a fresh process on
-one core; the figures are its wall time and peak resident memory, and precision and recall of
+one core; the figures are its wall time, CPU time (user + system: the honest figure on a busy
+machine) and peak resident memory, and precision and recall of
 the sure matches against the planted OS IDs.
 """
 
@@ -59,7 +60,8 @@ def main(argv=None) -> int:
     with open(result, "w", encoding="utf-8") as fh:
         proc = subprocess.run(cmd, stdout=fh, stderr=subprocess.PIPE, text=True, cwd=REPO, env=env)
     seconds = time.perf_counter() - start
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak_mb = usage.ru_maxrss / 1024
     if proc.returncode != 0:
         print(proc.stderr[-2000:], file=sys.stderr)
         return proc.returncode
@@ -69,7 +71,9 @@ def main(argv=None) -> int:
     sure = [m for m in doc["matches"] if m["status"] == "matched"]
     right = sum(1 for m in sure if planted.get(m["supplier_id"]) == m["os_id"])
     figures = {"suppliers": len(doc["matches"]), "download_rows": doc["summary"]["download_rows"],
-               "seconds": round(seconds, 1), "peak_rss_mb": round(peak_mb),
+               "seconds": round(seconds, 1),
+               "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1),
+               "peak_rss_mb": round(peak_mb),
                "sure_matches": len(sure), "review": doc["summary"]["review"],
                "precision": round(right / len(sure), 4) if sure else None,
                "recall": round(right / len(planted), 4) if planted else None}

@@ -209,3 +209,39 @@ def test_same_input_same_result(sample_suppliers, planted):
     path, _ = planted
     assert match_suppliers(sample_suppliers, path).to_dict() == \
         match_suppliers(list(reversed(sample_suppliers)), path).to_dict()
+
+
+def test_attachments_ride_on_the_chain_map_for_json_and_exports(planted):
+    from imvo_cli.ingest.headers import canonical_field
+    from imvo_cli.mapping import read_and_map
+    from imvo_cli.osh import (ANNOTATED_HEADERS, attach_to_chain_map, attachment_cells,
+                              chain_map_attachment)
+
+    path, truth = planted
+    chain_map = read_and_map(SAMPLE / "suppliers.xlsx")
+    result = attach_to_chain_map(chain_map, path)
+    attached = {sid for sid in chain_map.suppliers if chain_map_attachment(chain_map, sid)}
+    assert attached == {m.supplier_id for m in result.matches if m.os_id}
+    sid = sorted(attached)[0]
+    att = chain_map_attachment(chain_map, sid)
+    assert att.os_id == truth[sid] and att.source == "osh-match" and 0 < att.score <= 1
+    assert attachment_cells(att) == [att.os_id, "osh-match"]
+    assert attachment_cells(None) == [None, None]
+    # The export's added headers must never read back as an input field.
+    assert all(canonical_field(h) is None for h in ANNOTATED_HEADERS)
+
+
+def test_write_osh_upload_takes_a_map_or_a_sector_list(tmp_path):
+    from imvo_cli.aggregate import aggregate
+    from imvo_cli.export.osh_upload import upload_messages, write_osh_upload
+    from imvo_cli.mapping import read_and_map
+
+    up = write_osh_upload(read_and_map(SAMPLE / "suppliers.xlsx"), tmp_path / "m.csv")
+    assert len(up.rows) == 78 and up.rejected
+    lines = upload_messages(up, tmp_path / "m.csv")
+    assert "78 of 79 production locations" in lines[0]
+    assert any("row 58" in line and "no address" in line for line in lines[1:])
+    sector = aggregate([SAMPLE / "members"], public=True)
+    up = write_osh_upload(sector, tmp_path / "s.xlsx")
+    assert up.public and len(up.rows) + len(up.rejected) == len(sector.facilities)
+    assert len(read_suppliers(tmp_path / "s.xlsx").suppliers) == len(up.rows)

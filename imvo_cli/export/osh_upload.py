@@ -84,6 +84,29 @@ def write_upload(upload, path: str | Path) -> list[Issue]:
     return write_csv_table(path, headers, rows, label=lambda n: sources[n - 2])
 
 
+def write_osh_upload(source, path: str | Path):
+    """Build and write the OSH upload of a ChainMap (`imvo map --osh`) or an AggregateResult
+    (`imvo aggregate --public --osh`); returns the osh.UploadResult, cell warnings included."""
+    from ..osh.upload import upload_from_aggregate, upload_from_chain_map
+
+    output_kind(path)
+    upload = upload_from_aggregate(source) if hasattr(source, "facilities") \
+        else upload_from_chain_map(source)
+    upload.issues.extend(write_upload(upload, path))
+    return upload
+
+
+def upload_messages(upload, path: str | Path) -> list[str]:
+    """Lines for stderr: what was written, then each location left out and why."""
+    lines = [f"imvo: wrote Open Supply Hub upload {path} ({len(upload.rows):,} of "
+             f"{upload.locations:,} production locations)"]
+    for i in upload.issues:
+        where = i.location()
+        lines.append(f"imvo: {i.severity}: {where + ': ' if where else ''}{i.message}"
+                     + (f" ({i.hint})" if i.hint else ""))
+    return lines
+
+
 # ---- osh-match -------------------------------------------------------------------------------
 
 MATCH_HEADERS = ("supplier id", "name", "country", "address", "rows", "status", "os_id",

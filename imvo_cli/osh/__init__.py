@@ -12,10 +12,14 @@ attaches OS IDs through one adapter over the facility matcher (imvo_cli.match).
 from __future__ import annotations
 
 from .gazetteer import GazetteerFacility, read_gazetteer
-from .matching import OshMatch, OshMatchResult, ReviewCandidate, match_suppliers
+from .matching import (ANNOTATED_HEADERS, OshMatch, OshMatchResult, OsIdAttachment,
+                       ReviewCandidate, attach_to_chain_map, attachment_cells,
+                       chain_map_attachment, match_suppliers)
 from .upload import (UPLOAD_COLUMNS, UploadResult, UploadRow, upload_from_aggregate,
                      upload_from_chain_map)
 
-__all__ = ["GazetteerFacility", "OshMatch", "OshMatchResult", "ReviewCandidate",
+__all__ = ["ANNOTATED_HEADERS", "GazetteerFacility", "OsIdAttachment", "OshMatch",
+           "OshMatchResult", "ReviewCandidate", "attach_to_chain_map", "attachment_cells",
+           "chain_map_attachment",
            "UPLOAD_COLUMNS", "UploadResult", "UploadRow", "match_suppliers", "read_gazetteer",
            "upload_from_aggregate", "upload_from_chain_map"]

@@ -37,6 +37,10 @@ MAX_REVIEW = 3  # candidates per supplier on the Review sheet
 PAIR_WORDS = 8  # words of a facility name combined into word pairs
 
 SOURCE_INPUT, SOURCE_MATCH, SOURCE_DECISION = "input", "osh-match", "decision"
+GRAPH_KEY = "osh_matches"  # where attach_to_chain_map leaves the attachments on a ChainMap
+# Columns an annotated export adds for the attached OS ID; none is an input header alias, so a
+# re-import keeps reading the list's own os_id column only.
+ANNOTATED_HEADERS: tuple[str, ...] = ("osh match id", "osh match source")
 
 
 # ---- adapter over imvo_cli.match -------------------------------------------------------------
@@ -427,3 +431,29 @@ def _fill(m: OshMatch, fac: GazetteerFacility, ps) -> None:
     m.osh_name, m.osh_address, m.candidate_id = fac.name, fac.address, fac.os_id
     if ps is not None:
         m.score, m.rule, m.fields = ps.score, ps.rule, ps.fields()
+
+
+def attachment_cells(attachment: OsIdAttachment | None) -> list[Any]:
+    """The annotated-export cells (ANNOTATED_HEADERS) of a supplier's attached OS ID."""
+    if attachment is None:
+        return [None, None]
+    source = attachment.source + (" (closed)" if attachment.closed else "")
+    return [attachment.os_id, source]
+
+
+def attach_to_chain_map(chain_map, download: str | Path, *,
+                        decisions: dict[frozenset, str] | None = None) -> OshMatchResult:
+    """Match a mapped list against a download and keep the attachments on the chain map
+    (`chain_map.graph.graph[GRAPH_KEY]`: supplier id -> OsIdAttachment) for JSON and exports."""
+    policy = chain_map.policy
+    result = match_suppliers(
+        chain_map.suppliers.values(), download,
+        threshold=getattr(policy, "match_threshold", 0.86),
+        review_threshold=getattr(policy, "review_threshold", 0.70), decisions=decisions)
+    chain_map.graph.graph[GRAPH_KEY] = result.attachments()
+    return result
+
+
+def chain_map_attachment(chain_map, supplier_id: str) -> OsIdAttachment | None:
+    """The OS ID attached to one supplier of a chain map, if any."""
+    return chain_map.graph.graph.get(GRAPH_KEY, {}).get(supplier_id)
