@@ -46,6 +46,8 @@ class GazetteerStats:
     facilities: int = 0
     skipped_country: int = 0  # valid rows in countries none of the suppliers is in
     bad_rows: int = 0
+    candidates: int = 0  # facilities kept because a supplier's name is alike (set by matching)
+    pairs: int = 0  # supplier-facility pairs scored
 
 
 def _header_index(header: list[str], path: Path) -> dict[str, int]:

@@ -122,11 +122,18 @@ def _distinctive(record, common: set[str]):
     return record
 
 
-def _common_words(freq: Counter, per_country: Counter) -> set[tuple[str, str]]:
+def _common_words(freq: dict[str, int], per_country: Counter) -> set[tuple[str, str]]:
+    """(country, word) pairs common in the download; `freq` is keyed "CC word" (one string
+    per entry instead of a tuple: a full download has hundreds of thousands of words)."""
     from ..match import COMMON_MIN, COMMON_SHARE
 
-    return {(c, w) for (c, w), n in freq.items()
-            if n > max(COMMON_MIN, COMMON_SHARE * per_country[c])}
+    out = set()
+    for key, n in freq.items():
+        if n > COMMON_MIN:
+            c, w = key.split(" ", 1)
+            if n > COMMON_SHARE * per_country[c]:
+                out.add((c, w))
+    return out
 
 
 # ---- results ---------------------------------------------------------------------------------
@@ -225,6 +232,7 @@ class OshMatchResult:
                 "review_pairs": len(self.review), "decisions_applied": self.decisions_applied,
                 "download": Path(self.stats.file).name, "download_rows": self.stats.rows,
                 "download_facilities": self.stats.facilities,
+                "candidate_facilities": self.stats.candidates, "pairs_scored": self.stats.pairs,
                 "threshold": self.threshold, "review_threshold": self.review_threshold}
 
     def to_dict(self) -> dict[str, Any]:
@@ -328,9 +336,9 @@ def _match(suppliers: list[Supplier], download: Path, threshold: float,
     stats = GazetteerStats(str(download))
     kept: list[GazetteerFacility] = []
     kept_records: list = []
-    pairs: list[tuple[int, int]] = []  # (supplier index, kept index)
+    cand_of: dict[int, list[int]] = {}  # supplier index -> kept facilities that may be it
     by_os_id: dict[str, int] = {}
-    freq: Counter = Counter()
+    freq: dict[str, int] = {}
     per_country: Counter = Counter()
     same_of: dict[str, list[str]] = {}  # record id -> OS IDs a person said are the same
     for pair, verdict in decisions.items():
@@ -341,7 +349,9 @@ def _match(suppliers: list[Supplier], download: Path, threshold: float,
     for fac in read_gazetteer(download, issues, stats, countries=index.countries):
         core = _name_core(fac.name)
         per_country[fac.country] += 1
-        freq.update((fac.country, w) for w in set(core.split()))
+        for w in set(core.split()):
+            key = fac.country + " " + w
+            freq[key] = freq.get(key, 0) + 1
         hits = sorted(index.alike(fac.country, core))
         wanted = fac.os_id in index.os_ids or fac.os_id in decided_ids
         if not hits and not wanted:
@@ -350,21 +360,22 @@ def _match(suppliers: list[Supplier], download: Path, threshold: float,
         kept.append(fac)
         kept_records.append(_record(k, fac.name, fac.country, fac.address, None, None, fac.os_id))
         by_os_id.setdefault(fac.os_id, k)
-        pairs.extend((i, k) for i in hits)
+        for i in hits:
+            cand_of.setdefault(i, []).append(k)
+        stats.pairs += len(hits)
     common = _common_words(freq, per_country)
     scored_s = [_distinctive(r, common) for r in records]
     scored_g = [_distinctive(r, common) for r in kept_records]
-    cands: dict[int, list[tuple]] = {}
-    for i, k in pairs:
-        ps = _score(scored_s[i], scored_g[k])
-        cands.setdefault(i, []).append((ps, k))
+    del freq
+    stats.candidates = len(kept)
     matches: list[OshMatch] = []
     review: list[ReviewCandidate] = []
     applied = 0
     for i, s in enumerate(suppliers):
         r = records[i]
         m = OshMatch(s.id, r.key, s.name, s.country, s.address, list(s.rows), "none")
-        options = sorted(cands.get(i, []), key=lambda pk: (-pk[0].score, kept[pk[1]].os_id))
+        options = sorted(((_score(scored_s[i], scored_g[k]), k) for k in cand_of.get(i, ())),
+                         key=lambda pk: (-pk[0].score, kept[pk[1]].os_id))
         # A person's decisions first: "different" removes a candidate, "same" attaches it.
         chosen = None
         remaining = []
