@@ -26,13 +26,13 @@ REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "benchmarks" / "out"
 
 
-def inputs(suppliers: int, facilities: int) -> tuple[Path, Path, Path]:
+def inputs(suppliers: int, facilities: int, out: Path = OUT) -> tuple[Path, Path, Path]:
     sys.path.insert(0, str(REPO / "scripts"))
     sys.path.insert(0, str(REPO))
     import make_osh_gazetteer as gaz
     import make_sample_data as gen
 
-    folder = OUT / f"osh_{suppliers}_{facilities}"
+    folder = out / f"osh_{suppliers}_{facilities}"
     folder.mkdir(parents=True, exist_ok=True)
     listing, download, truth = folder / "suppliers.csv", folder / "download.csv", folder / "truth.csv"
     if not (listing.exists() and download.exists() and truth.exists()):
@@ -48,8 +48,9 @@ def main(argv=None) -> int:
     ap.add_argument("--suppliers", type=int, default=10_000)
     ap.add_argument("--facilities", type=int, default=500_000)
     ap.add_argument("--json", type=Path, help="write the figures here")
+    ap.add_argument("--out", type=Path, default=OUT, help="folder for the generated inputs")
     args = ap.parse_args(argv)
-    listing, download, truth = inputs(args.suppliers, args.facilities)
+    listing, download, truth = inputs(args.suppliers, args.facilities, args.out)
     result = listing.parent / "result.json"
     env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
     cmd = [sys.executable, "-m", "imvo_cli", "osh-match", str(listing), "--facilities",

@@ -113,3 +113,22 @@ def test_bad_input_is_one_clear_line_and_exit_2(tmp_path, download, args, messag
 def test_help_has_an_example():
     res = runner.invoke(app, ["osh-match", "--help"])
     assert res.exit_code == 0 and "Example: imvo osh-match" in res.output
+
+
+def test_benchmark_runs_small_and_reports_its_figures(tmp_path):
+    """benchmarks/osh_match.py end to end at a tiny size, so it never rots (nothing timed)."""
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    out = tmp_path / "bench.json"
+    proc = subprocess.run([sys.executable, str(REPO / "benchmarks" / "osh_match.py"),
+                           "--suppliers", "150", "--facilities", "1500", "--out",
+                           str(tmp_path), "--json", str(out)], capture_output=True, text=True,
+                          timeout=120, cwd=REPO)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    assert figures["suppliers"] == 150 and figures["download_rows"] >= 1500
+    assert figures["peak_rss_mb"] > 0 and figures["cpu_seconds"] > 0
+    assert 0 < figures["precision"] <= 1 and 0 < figures["recall"] <= 1

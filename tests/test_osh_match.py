@@ -245,3 +245,26 @@ def test_write_osh_upload_takes_a_map_or_a_sector_list(tmp_path):
     up = write_osh_upload(sector, tmp_path / "s.xlsx")
     assert up.public and len(up.rows) + len(up.rejected) == len(sector.facilities)
     assert len(read_suppliers(tmp_path / "s.xlsx").suppliers) == len(up.rows)
+
+
+def test_a_workbook_download_is_read_too(tmp_path):
+    from conftest import write_xlsx
+
+    good = oid("PK", 12)
+    path = write_xlsx(tmp_path / "d.xlsx", [HEADERS, [good, "2024-01-02", "Kirthar Apparel", "Plot 21, Sundar",
+                                                     "PK", "Pakistan", 31.4, 74.2, "Apparel", "x",
+                                                     "", "", "", "", "", "", "True"]])
+    [fac] = list(read_gazetteer(path, []))
+    assert (fac.os_id, fac.country, fac.lat, fac.is_closed) == (good, "PK", 31.4, True)
+
+
+def test_a_same_decision_attaches_a_facility_the_matcher_would_not_propose(tmp_path):
+    far = oid("TR", 13)
+    download = write_download(tmp_path / "d.csv", [
+        {"os_id": far, "name": "Kuzey Tekstil", "address": "OSB 4. Cadde No: 9, Bursa",
+         "country_code": "TR"}])
+    s = sup("S1", "Ege Giyim San. ve Tic. A.Ş.", "TR", "Atatürk OSB 10003 Sokak No: 412")
+    assert match_suppliers([s], download).matches[0].status == "none"
+    key = match_suppliers([s], download).matches[0].record_id
+    m = match_suppliers([s], download, decisions={frozenset((key, far)): "same"}).matches[0]
+    assert (m.status, m.os_id, m.source, m.osh_name) == ("matched", far, "decision", "Kuzey Tekstil")
