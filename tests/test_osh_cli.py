@@ -35,6 +35,10 @@ def test_json_equals_the_library_result(download):
     assert doc["schema"] == "imvo.osh-match/1"
     assert doc["matches"] == json.loads(json.dumps(lib.to_dict()["matches"]))
     assert doc["summary"]["matched"] == lib.summary()["matched"] > 0
+    # Every row of the list is a match line or an issue: the rejected row is reported.
+    rejected = read_suppliers(SAMPLE / "suppliers.xlsx").rejected_rows
+    assert doc["summary"]["rejected_rows"] == len(rejected) == 1
+    assert any(i["severity"] == "error" and i["row"] == rejected[0] for i in doc["issues"])
     first = next(m for m in doc["matches"] if m["status"] == "matched")
     assert first["os_id"] and first["source"] == "osh-match" and first["fields"]["name"] > 0
 

@@ -39,7 +39,7 @@ def register(app: typer.Typer) -> None:
         from ..export.osh_upload import output_kind, write_match_table, write_upload
         from ..ingest import read_suppliers
         from ..model import ImvoError
-        from ..osh import match_suppliers
+        from ..osh import match_supplier_list
         from ..policy import load_policy
         from ..report.jsonout import dumps
 
@@ -63,12 +63,11 @@ def register(app: typer.Typer) -> None:
             decided = read_decisions(decisions)
         suppliers = read_suppliers(file, sheet=sheet, column_map=common.parse_column_map(map),
                                    policy=pol)
-        result = match_suppliers(
-            suppliers.suppliers, facilities,
+        result = match_supplier_list(
+            suppliers, facilities,
             threshold=pol.match_threshold if threshold is None else threshold,
             review_threshold=pol.review_threshold if review_threshold is None else review_threshold,
             decisions=decided)
-        _locate(result, suppliers)
         if out is not None:
             result.issues.extend(write_match_table(result, out))
         if osh is not None:
@@ -85,14 +84,6 @@ def register(app: typer.Typer) -> None:
             if target is not None:
                 common.stderr(f"imvo: wrote {label} {target}")
         raise typer.Exit(common.EXIT_OK)
-
-
-def _locate(result, suppliers) -> None:
-    """Issues about a supplier name the list's file and sheet, as every other issue does."""
-    from dataclasses import replace
-
-    result.issues[:] = [replace(i, file=suppliers.file, sheet=suppliers.sheet)
-                        if i.file is None and i.row is not None else i for i in result.issues]
 
 
 def _render(result) -> None:
@@ -118,6 +109,8 @@ def _render(result) -> None:
                       escape(m.osh_name or ""))
     if shown:
         con.print(table)
-    for issue in result.issues[:10]:
-        if issue.code in ("osh-closed", "osh-id-not-in-download"):
-            common.stderr(f"imvo: warning: {issue.location()}: {issue.message}")
+    if s["rejected_rows"]:
+        common.stderr(f"imvo: {s['rejected_rows']} rows of the list are no supplier (no name "
+                      "or country); see the issues (--out, --format json, imvo validate)")
+    for issue in [i for i in result.issues if i.code in ("osh-closed", "osh-id-not-in-download")][:10]:
+        common.stderr(f"imvo: warning: {issue.location()}: {issue.message}")

@@ -14,12 +14,12 @@ from __future__ import annotations
 from .gazetteer import GazetteerFacility, read_gazetteer
 from .matching import (ANNOTATED_HEADERS, OshMatch, OshMatchResult, OsIdAttachment,
                        ReviewCandidate, attach_to_chain_map, attachment_cells,
-                       chain_map_attachment, match_suppliers)
+                       chain_map_attachment, match_supplier_list, match_suppliers)
 from .upload import (UPLOAD_COLUMNS, UploadResult, UploadRow, upload_from_aggregate,
                      upload_from_chain_map)
 
 __all__ = ["ANNOTATED_HEADERS", "GazetteerFacility", "OsIdAttachment", "OshMatch",
            "OshMatchResult", "ReviewCandidate", "attach_to_chain_map", "attachment_cells",
-           "chain_map_attachment",
+           "chain_map_attachment", "match_supplier_list",
            "UPLOAD_COLUMNS", "UploadResult", "UploadRow", "match_suppliers", "read_gazetteer",
            "upload_from_aggregate", "upload_from_chain_map"]

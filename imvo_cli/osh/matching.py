@@ -218,6 +218,7 @@ class OshMatchResult:
     threshold: float
     review_threshold: float
     decisions_applied: int = 0
+    rejected_rows: list[int] = field(default_factory=list)  # list rows that are no supplier
 
     def attachments(self) -> dict[str, OsIdAttachment]:
         """Supplier id -> attached OS ID with its source (given, sure match or decided)."""
@@ -226,7 +227,7 @@ class OshMatchResult:
 
     def summary(self) -> dict[str, Any]:
         status = Counter(m.status for m in self.matches)
-        return {"suppliers": len(self.matches),
+        return {"suppliers": len(self.matches), "rejected_rows": len(self.rejected_rows),
                 **{k: status.get(k, 0) for k in ("given", "matched", "review", "none")},
                 "closed": sum(1 for m in self.matches if m.os_id and m.closed),
                 "review_pairs": len(self.review), "decisions_applied": self.decisions_applied,
@@ -325,27 +326,24 @@ def match_suppliers(suppliers: Iterable[Supplier], download: str | Path, *,
             gc.enable()
 
 
-def _match(suppliers: list[Supplier], download: Path, threshold: float,
-           review_threshold: float, decisions: dict[frozenset, str]) -> OshMatchResult:
-    suppliers = sorted(suppliers, key=lambda s: (s.rows[0] if s.rows else 0, s.id))
-    records = [_record(i, s.name, s.country, s.address, s.city, s.postal_code, s.os_id)
-               for i, s in enumerate(suppliers)]
-    index = build_index(records)
-    decided_ids = {x for pair in decisions for x in pair}
-    issues: list[Issue] = []
-    stats = GazetteerStats(str(download))
-    kept: list[GazetteerFacility] = []
-    kept_records: list = []
-    cand_of: dict[int, list[int]] = {}  # supplier index -> kept facilities that may be it
-    by_os_id: dict[str, int] = {}
-    freq: dict[str, int] = {}
+@dataclass(slots=True)
+class Candidates:
+    """What streaming the download kept: facilities alike to some supplier, and for whom."""
+
+    facilities: list[GazetteerFacility] = field(default_factory=list)
+    records: list = field(default_factory=list)  # scoring records, common words dropped
+    of_supplier: dict[int, list[int]] = field(default_factory=dict)
+    by_os_id: dict[str, int] = field(default_factory=dict)
+
+
+def stream_candidates(download: Path, index: SupplierIndex, wanted: set[str],
+                      issues: list[Issue], stats: GazetteerStats) -> Candidates:
+    """One pass over the download: keep the facilities alike to a supplier (or whose OS ID is
+    `wanted`: given in the list, or in a decision), count words per country on the way."""
+    found = Candidates()
+    freq: dict[str, int] = {}  # "CC word" -> facilities: one string per entry, not a tuple
     per_country: Counter = Counter()
-    same_of: dict[str, list[str]] = {}  # record id -> OS IDs a person said are the same
-    for pair, verdict in decisions.items():
-        if verdict == "same" and len(pair) == 2:
-            a, b = sorted(pair)
-            same_of.setdefault(a, []).append(b)
-            same_of.setdefault(b, []).append(a)
+    raw: list = []
     for fac in read_gazetteer(download, issues, stats, countries=index.countries):
         core = _name_core(fac.name)
         per_country[fac.country] += 1
@@ -353,80 +351,78 @@ def _match(suppliers: list[Supplier], download: Path, threshold: float,
             key = fac.country + " " + w
             freq[key] = freq.get(key, 0) + 1
         hits = sorted(index.alike(fac.country, core))
-        wanted = fac.os_id in index.os_ids or fac.os_id in decided_ids
-        if not hits and not wanted:
+        if not hits and fac.os_id not in wanted:
             continue
-        k = len(kept)
-        kept.append(fac)
-        kept_records.append(_record(k, fac.name, fac.country, fac.address, None, None, fac.os_id))
-        by_os_id.setdefault(fac.os_id, k)
+        k = len(found.facilities)
+        found.facilities.append(fac)
+        raw.append(_record(k, fac.name, fac.country, fac.address, None, None, fac.os_id))
+        found.by_os_id.setdefault(fac.os_id, k)
         for i in hits:
-            cand_of.setdefault(i, []).append(k)
+            found.of_supplier.setdefault(i, []).append(k)
         stats.pairs += len(hits)
     common = _common_words(freq, per_country)
-    scored_s = [_distinctive(r, common) for r in records]
-    scored_g = [_distinctive(r, common) for r in kept_records]
     del freq
-    stats.candidates = len(kept)
+    found.records = [_distinctive(r, common) for r in raw]
+    index.records[:] = [_distinctive(r, common) for r in index.records]
+    stats.candidates = len(found.facilities)
+    return found
+
+
+def _same_decisions(decisions: dict[frozenset, str]) -> dict[str, list[str]]:
+    """Id -> the ids a person said are the same location."""
+    same_of: dict[str, list[str]] = {}
+    for pair, verdict in decisions.items():
+        if verdict == "same" and len(pair) == 2:
+            a, b = sorted(pair)
+            same_of.setdefault(a, []).append(b)
+            same_of.setdefault(b, []).append(a)
+    return same_of
+
+
+def match_supplier_list(supplier_list, download: str | Path, **options) -> OshMatchResult:
+    """match_suppliers for a list as ingest read it: the list's own issues (rejected rows
+    included) come first, and issues about a supplier name the list's file and sheet."""
+    result = match_suppliers(supplier_list.suppliers, download, **options)
+    located = [replace(i, file=supplier_list.file, sheet=supplier_list.sheet)
+               if i.file is None and i.row is not None else i for i in result.issues]
+    result.issues[:] = [*supplier_list.issues, *located]
+    result.rejected_rows = list(supplier_list.rejected_rows)
+    return result
+
+
+def _match(suppliers: list[Supplier], download: Path, threshold: float,
+           review_threshold: float, decisions: dict[frozenset, str]) -> OshMatchResult:
+    suppliers = sorted(suppliers, key=lambda s: (s.rows[0] if s.rows else 0, s.id))
+    records = [_record(i, s.name, s.country, s.address, s.city, s.postal_code, s.os_id)
+               for i, s in enumerate(suppliers)]
+    keys = [r.key for r in records]
+    index = build_index(records)
+    issues: list[Issue] = []
+    stats = GazetteerStats(str(download))
+    wanted = set(index.os_ids) | {x for pair in decisions for x in pair}
+    found = stream_candidates(download, index, wanted, issues, stats)
+    same_of = _same_decisions(decisions)
     matches: list[OshMatch] = []
     review: list[ReviewCandidate] = []
     applied = 0
     for i, s in enumerate(suppliers):
-        r = records[i]
-        m = OshMatch(s.id, r.key, s.name, s.country, s.address, list(s.rows), "none")
-        options = sorted(((_score(scored_s[i], scored_g[k]), k) for k in cand_of.get(i, ())),
-                         key=lambda pk: (-pk[0].score, kept[pk[1]].os_id))
-        # A person's decisions first: "different" removes a candidate, "same" attaches it.
-        chosen = None
-        remaining = []
-        for ps, k in options:
-            verdict = decisions.get(frozenset((r.key, kept[k].os_id)))
-            if verdict == "different":
-                applied += 1
-                continue
-            if verdict == "same" and chosen is None:
-                applied += 1
-                chosen = (ps, k)
-            remaining.append((ps, k))
-        if chosen is None:
-            for os_id in sorted(same_of.get(r.key, ())):
-                if os_id in by_os_id:
-                    k = by_os_id[os_id]
-                    chosen = (_score(scored_s[i], scored_g[k]), k)
-                    applied += 1
-                    break
+        options = sorted(((_score(index.records[i], found.records[k]), k)
+                          for k in found.of_supplier.get(i, ())),
+                         key=lambda pk: (-pk[0].score, found.facilities[pk[1]].os_id))
+        chosen, remaining, n = _apply_decisions(keys[i], options, found, decisions, same_of)
+        if chosen is not None and chosen[0] is None:
+            k = chosen[1]
+            chosen = (_score(index.records[i], found.records[k]), k)
+        applied += n
+        m = OshMatch(s.id, keys[i], s.name, s.country, s.address, list(s.rows), "none")
         if s.os_id:
-            k = by_os_id.get(s.os_id)
-            m.status, m.os_id, m.source = "given", s.os_id, SOURCE_INPUT
-            if k is not None:
-                _fill(m, kept[k], None)
-            else:
-                issues.append(Issue("warning", "osh-id-not-in-download",
-                                    f"{s.name}: OS ID {s.os_id} is not in the download",
-                                    None, None, s.rows[0] if s.rows else None, "os_id",
-                                    "check the OS ID, or download the facilities of its "
-                                    "country again"))
+            _given(m, s, found, issues)
         elif chosen is not None:
             ps, k = chosen
-            m.status, m.os_id, m.source = "matched", kept[k].os_id, SOURCE_DECISION
-            _fill(m, kept[k], ps)
-            m.rule = "decision"
+            _fill(m, found.facilities[k], ps)
+            m.status, m.os_id, m.source, m.rule = "matched", m.candidate_id, SOURCE_DECISION, "decision"
         elif remaining:
-            best_ps, best_k = remaining[0]
-            _fill(m, kept[best_k], best_ps)
-            rivals = [ps for ps, k in remaining[1:]
-                      if ps.score >= max(review_threshold, best_ps.score - AMBIGUITY_MARGIN)]
-            if best_ps.score >= threshold and not rivals:
-                m.status, m.os_id, m.source = "matched", kept[best_k].os_id, SOURCE_MATCH
-            elif best_ps.score >= review_threshold:
-                m.status = "review"
-                for ps, k in remaining[:MAX_REVIEW]:
-                    if ps.score < review_threshold:
-                        break
-                    fac = kept[k]
-                    review.append(ReviewCandidate(r.key, s.id, s.name, s.address, list(s.rows),
-                                                  fac.os_id, fac.name, fac.address, fac.country,
-                                                  ps.score, ps.rule, ps.fields(), fac.is_closed))
+            review.extend(_decide(m, s, remaining, found, threshold, review_threshold))
         if m.os_id and m.closed:
             issues.append(Issue("warning", "osh-closed",
                                 f"{s.name}: Open Supply Hub marks {m.os_id} as closed", None,
@@ -435,6 +431,64 @@ def _match(suppliers: list[Supplier], download: Path, threshold: float,
         matches.append(m)
     review.sort(key=lambda c: (-c.score, c.record_id, c.os_id))
     return OshMatchResult(matches, review, issues, stats, threshold, review_threshold, applied)
+
+
+def _apply_decisions(key: str, options: list, found: Candidates, decisions, same_of):
+    """(chosen, remaining, decisions used): "different" removes a candidate, "same" picks one
+    (also a facility the matcher did not propose; its score is then still to compute)."""
+    chosen, remaining, used = None, [], 0
+    for ps, k in options:
+        verdict = decisions.get(frozenset((key, found.facilities[k].os_id)))
+        if verdict == "different":
+            used += 1
+            continue
+        if verdict == "same" and chosen is None:
+            used += 1
+            chosen = (ps, k)
+        remaining.append((ps, k))
+    if chosen is None:
+        for os_id in sorted(same_of.get(key, ())):
+            if os_id in found.by_os_id:
+                chosen, used = (None, found.by_os_id[os_id]), used + 1
+                break
+    return chosen, remaining, used
+
+
+def _given(m: OshMatch, s: Supplier, found: Candidates, issues: list[Issue]) -> None:
+    """The list's own OS ID: kept, and looked up in the download."""
+    m.status, m.os_id, m.source = "given", s.os_id, SOURCE_INPUT
+    k = found.by_os_id.get(s.os_id)
+    if k is not None:
+        _fill(m, found.facilities[k], None)
+        return
+    issues.append(Issue("warning", "osh-id-not-in-download",
+                        f"{s.name}: OS ID {s.os_id} is not in the download", None, None,
+                        s.rows[0] if s.rows else None, "os_id",
+                        "check the OS ID, or download the facilities of its country again"))
+
+
+def _decide(m: OshMatch, s: Supplier, remaining: list, found: Candidates, threshold: float,
+            review_threshold: float) -> list[ReviewCandidate]:
+    """A sure match, or the candidates a person should look at (best first)."""
+    best_ps, best_k = remaining[0]
+    _fill(m, found.facilities[best_k], best_ps)
+    rivals = [ps for ps, _ in remaining[1:]
+              if ps.score >= max(review_threshold, best_ps.score - AMBIGUITY_MARGIN)]
+    if best_ps.score >= threshold and not rivals:
+        m.status, m.os_id, m.source = "matched", m.candidate_id, SOURCE_MATCH
+        return []
+    if best_ps.score < review_threshold:
+        return []
+    m.status = "review"
+    out = []
+    for ps, k in remaining[:MAX_REVIEW]:
+        if ps.score < review_threshold:
+            break
+        fac = found.facilities[k]
+        out.append(ReviewCandidate(m.record_id, s.id, s.name, s.address, list(s.rows),
+                                   fac.os_id, fac.name, fac.address, fac.country, ps.score,
+                                   ps.rule, ps.fields(), fac.is_closed))
+    return out
 
 
 def _fill(m: OshMatch, fac: GazetteerFacility, ps) -> None:
