@@ -268,3 +268,11 @@ def test_a_same_decision_attaches_a_facility_the_matcher_would_not_propose(tmp_p
     key = match_suppliers([s], download).matches[0].record_id
     m = match_suppliers([s], download, decisions={frozenset((key, far)): "same"}).matches[0]
     assert (m.status, m.os_id, m.source, m.osh_name) == ("matched", far, "decision", "Kuzey Tekstil")
+
+
+def test_download_text_is_cleaned_of_control_characters(tmp_path):
+    path = write_download(tmp_path / "d.csv", [
+        {"os_id": oid("CN", 14), "name": "Evil\x1b[31m Mill\x07", "address": "Road\x00 1",
+         "country_code": "CN"}])
+    [fac] = list(read_gazetteer(path, []))
+    assert "\x1b" not in fac.name and "\x07" not in fac.name and "\x00" not in fac.address

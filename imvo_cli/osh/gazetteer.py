@@ -56,8 +56,9 @@ def _header_index(header: list[str], path: Path) -> dict[str, int]:
         key = str(h or "").strip().lstrip("\ufeff").casefold()
         idx.setdefault(key, i)
     missing = [c for c in REQUIRED if c not in idx]
-    if missing or not any(c in idx for c in COUNTRY_COLUMNS):
-        missing += [] if any(c in idx for c in COUNTRY_COLUMNS) else ["country_code"]
+    if not any(c in idx for c in COUNTRY_COLUMNS):
+        missing.append("country_code")
+    if missing:
         raise ImvoError(f"not an Open Supply Hub facilities download: no column "
                         f"{', '.join(missing)}", file=path, row=1, code="osh-download-columns",
                         hint="download the facilities from opensupplyhub.org (CSV) and pass "
@@ -147,11 +148,14 @@ def read_gazetteer(path: str | Path, issues: list[Issue], stats: GazetteerStats 
 
 
 def _getter(idx: dict[str, int]) -> Callable[[list, str], str]:
+    from ..ingest.normalise import clean_text
+
     def get(row: list, column: str) -> str:
         i = idx.get(column)
         if i is None or i >= len(row) or row[i] is None:
             return ""
-        return str(row[i]).strip()
+        # Downloaded text reaches terminals and workbooks: no control characters in it.
+        return clean_text(row[i])
     return get
 
 
