@@ -1,0 +1,165 @@
+"""Writers for the Open Supply Hub round trip: the list upload (CSV or .xlsx) and the match table.
+
+CSV is UTF-8 with a byte-order mark (what OSH reads, and what spreadsheet programs need to show
+accents), one line per row. A text cell that starts with = + - @ (or tab, CR) gets a leading
+apostrophe, the project's rule against formulas from data (export/safety.py): a spreadsheet
+program would otherwise run it. OSH would keep that apostrophe in the name, so every such cell
+is reported as a warning to fix at the source. In .xlsx every text is an inline string and
+never a formula, so it is written as it is.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from ..model import ImvoError, Issue
+from .atomic import atomic_path
+from .safety import csv_safe, is_dangerous
+
+UPLOAD_SHEET = "Production locations"
+
+
+def output_kind(path: str | Path) -> str:
+    """'csv' or 'xlsx' from the file name; anything else is a usage error."""
+    suffix = Path(path).suffix.lower()
+    if suffix in (".csv", ".xlsx"):
+        return suffix[1:]
+    raise ImvoError(f"cannot write {Path(path).name!r}: use a .csv or .xlsx file name",
+                    file=path, code="usage", hint="for example --osh upload.csv")
+
+
+def _cell(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def write_csv_table(path: str | Path, headers: Sequence[str], rows: Iterable[Sequence[Any]],
+                    label=lambda n: n) -> list[Issue]:
+    """A UTF-8 CSV written atomically; warnings for text cells kept from being formulas."""
+    warnings: list[Issue] = []
+    with atomic_path(path, suffix=".csv") as tmp:
+        with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh, lineterminator="\r\n")
+            writer.writerow(headers)
+            for n, row in enumerate(rows, 2):
+                out = []
+                for h, v in zip(headers, row):
+                    if is_dangerous(v):
+                        warnings.append(Issue(
+                            "warning", "osh-formula-text",
+                            f"{label(n)}: {h} starts with {v[:1]!r}; written with a leading "
+                            "apostrophe so spreadsheet programs keep it as text (OSH will "
+                            "show the apostrophe)", str(path), None, n, h,
+                            "remove the leading character in your list, or write .xlsx"))
+                    out.append(csv_safe(_cell(v)))
+                writer.writerow(out)
+    return warnings
+
+
+def write_xlsx_table(path: str | Path, sheet: str, headers: Sequence[str],
+                     rows: Sequence[Sequence[Any]], more: Sequence[tuple] = ()) -> None:
+    """A workbook through the shared streamed writer: the first sheet is `sheet`."""
+    from openpyxl import Workbook
+
+    from .xlsx import add_streamed_table, save_workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    add_streamed_table(wb, sheet, list(headers), rows)
+    for title, more_headers, more_rows in more:
+        add_streamed_table(wb, title, list(more_headers), more_rows)
+    save_workbook(wb, path)
+
+
+def write_upload(upload, path: str | Path) -> list[Issue]:
+    """Write an osh.UploadResult as OSH's list upload; returns warnings about cells."""
+    kind = output_kind(path)
+    headers = upload.columns
+    rows = [r.values(headers) for r in upload.rows]
+    if kind == "xlsx":
+        write_xlsx_table(path, UPLOAD_SHEET, headers, rows)
+        return []
+    sources = [r.source for r in upload.rows]
+    return write_csv_table(path, headers, rows, label=lambda n: sources[n - 2])
+
+
+def write_osh_upload(source, path: str | Path):
+    """Build and write the OSH upload of a ChainMap (`imvo map --osh`) or an AggregateResult
+    (`imvo aggregate --public --osh`); returns the osh.UploadResult, cell warnings included."""
+    from ..osh.upload import upload_from_aggregate, upload_from_chain_map
+
+    output_kind(path)
+    upload = upload_from_aggregate(source) if hasattr(source, "facilities") \
+        else upload_from_chain_map(source)
+    upload.issues.extend(write_upload(upload, path))
+    return upload
+
+
+def upload_messages(upload, path: str | Path) -> list[str]:
+    """Lines for stderr: what was written, then each location left out and why."""
+    lines = [f"imvo: wrote Open Supply Hub upload {path} ({len(upload.rows):,} of "
+             f"{upload.locations:,} production locations)"]
+    for i in upload.issues:
+        where = i.location()
+        lines.append(f"imvo: {i.severity}: {where + ': ' if where else ''}{i.message}"
+                     + (f" ({i.hint})" if i.hint else ""))
+    return lines
+
+
+# ---- osh-match -------------------------------------------------------------------------------
+
+MATCH_HEADERS = ("supplier id", "name", "country", "address", "rows", "status", "os_id",
+                 "os_id source", "score", "rule", "name score", "address score", "city score",
+                 "closed", "osh name", "osh address", "a_id", "b_id")
+REVIEW_HEADERS = ("a_id", "a_name", "a_address", "a_rows", "b_id", "b_name", "b_address",
+                  "country", "score", "name score", "address score", "city score", "rule",
+                  "closed", "decision")
+ISSUE_HEADERS = ("severity", "code", "file", "row", "column", "message", "hint")
+
+
+def _rows_text(rows: list[int]) -> str:
+    return " ".join(str(r) for r in rows)
+
+
+def match_rows(result) -> list[list[Any]]:
+    out = []
+    for m in result.matches:
+        f = m.fields or {}
+        out.append([m.supplier_id, m.name, m.country, m.address, _rows_text(m.rows), m.status,
+                    m.os_id, m.source, m.score, m.rule, f.get("name"), f.get("address"),
+                    f.get("city"), _closed(m.closed), m.osh_name, m.osh_address, m.record_id,
+                    m.candidate_id])
+    return out
+
+
+def review_rows(result) -> list[list[Any]]:
+    out = []
+    for c in result.review:
+        f = c.fields or {}
+        out.append([c.record_id, c.name, c.address, _rows_text(c.rows), c.os_id, c.osh_name,
+                    c.osh_address, c.country, c.score, f.get("name"), f.get("address"),
+                    f.get("city"), c.rule, _closed(c.closed), None])
+    return out
+
+
+def _closed(value: bool | None) -> str | None:
+    return None if value is None else ("closed" if value else "")
+
+
+def issue_rows(issues: Sequence[Issue]) -> list[list[Any]]:
+    return [[i.severity, i.code, i.file, i.row, i.column, i.message, i.hint] for i in issues]
+
+
+def write_match_table(result, path: str | Path) -> list[Issue]:
+    """The osh-match table: .xlsx has Matches, Review (a decisions file) and Issues sheets; a
+    .csv has the Matches table, whose a_id, b_id and decision columns make it a decisions file
+    too."""
+    kind = output_kind(path)
+    if kind == "csv":
+        return write_csv_table(path, (*MATCH_HEADERS, "decision"),
+                               [[*row, None] for row in match_rows(result)])
+    write_xlsx_table(path, "Matches", MATCH_HEADERS, match_rows(result),
+                     more=[("Review", REVIEW_HEADERS, review_rows(result)),
+                           ("Issues", ISSUE_HEADERS, issue_rows(result.issues))])
+    return []

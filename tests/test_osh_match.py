@@ -1,0 +1,278 @@
+"""OS IDs from an Open Supply Hub download: sure matches, review, decisions, closed facilities."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, SAMPLE
+from imvo_cli.ingest import read_suppliers
+from imvo_cli.model import ImvoError, Supplier
+from imvo_cli.osh import match_suppliers, read_gazetteer
+from imvo_cli.osh.gazetteer import GazetteerStats
+
+
+def load_gazetteer_generator():
+    name = "make_osh_gazetteer"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / "make_osh_gazetteer.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+GEN = load_gazetteer_generator()
+HEADERS = GEN.HEADERS
+
+
+def write_download(path: Path, rows: list[dict], headers=HEADERS) -> Path:
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=headers, extrasaction="ignore")
+        w.writeheader()
+        for r in rows:
+            w.writerow({"country_name": "", "is_closed": "False", **r})
+    return path
+
+
+def oid(country: str, n: int) -> str:
+    import random
+
+    return GEN.os_id(random.Random(n), country)
+
+
+def sup(sid: str, name: str, country: str, address: str | None, city: str | None = None,
+        os_id: str | None = None, row: int = 2) -> Supplier:
+    return Supplier(sid, name, country, address, city, os_id=os_id, rows=[row])
+
+
+@pytest.fixture(scope="module")
+def sample_suppliers():
+    return read_suppliers(SAMPLE / "suppliers.xlsx").suppliers
+
+
+@pytest.fixture(scope="module")
+def planted(sample_suppliers, tmp_path_factory):
+    path = tmp_path_factory.mktemp("osh") / "download.csv"
+    truth = GEN.generate(path, 3000, seed=3, plant=sample_suppliers)
+    return path, truth
+
+
+def test_perturbed_copies_give_their_os_ids_back(sample_suppliers, planted):
+    path, truth = planted
+    result = match_suppliers(sample_suppliers, path)
+    sure = [m for m in result.matches if m.status == "matched"]
+    right = [m for m in sure if truth[m.supplier_id] == m.os_id]
+    precision = len(right) / len(sure)
+    recall = len(right) / len(truth)
+    assert precision >= 0.98, [(m.name, m.osh_name) for m in sure if m not in right]
+    assert recall >= 0.9, [(m.name, m.status, m.osh_name) for m in result.matches
+                           if m not in right]
+    assert len(result.matches) == len(sample_suppliers)  # every supplier has its line
+    for m in right:
+        assert m.source == "osh-match" and m.score >= result.threshold and m.fields["name"]
+    assert result.stats.rows > 3000 and result.stats.facilities <= result.stats.rows
+
+
+def test_real_osh_lists_as_distractors_do_not_take_the_sample_ids(sample_suppliers, planted,
+                                                                tmp_path):
+    """929 real facilities from OSH's fixture lists around the planted copies."""
+    from conftest import shared_path
+    from imvo_cli.ingest.countries import to_iso2
+
+    folder = shared_path("fixtures", "open-supply-hub")
+    path, truth = planted
+    rows = list(csv.DictReader(open(path, encoding="utf-8")))
+    n = 0
+    for f in sorted(folder.glob("*.csv")):
+        for r in csv.DictReader(open(f, encoding="utf-8-sig")):
+            code = to_iso2(r["country"])
+            if code:
+                n += 1
+                rows.append({"os_id": oid(code, n), "name": r["name"], "address": r["address"],
+                             "country_code": code})
+    mixed = write_download(tmp_path / "mixed.csv", rows)
+    result = match_suppliers(sample_suppliers, mixed)
+    sure = [m for m in result.matches if m.status == "matched"]
+    right = [m for m in sure if truth[m.supplier_id] == m.os_id]
+    assert len(right) / len(sure) >= 0.98
+    assert n > 900
+
+
+def test_an_os_id_in_the_list_is_kept_and_checked(tmp_path):
+    known, unknown = oid("CN", 1), oid("CN", 2)
+    download = write_download(tmp_path / "d.csv", [
+        {"os_id": known, "name": "Mingda Clothing Co Ltd", "address": "No. 4 Qiming Road",
+         "country_code": "CN", "is_closed": "True"}])
+    result = match_suppliers([sup("S1", "Mingda Clothing", "CN", "No. 4 Qiming Rd", os_id=known),
+                              sup("S2", "Other Mill", "CN", "No. 9 Road", os_id=unknown, row=3)],
+                             download)
+    given, missing = result.matches
+    assert (given.status, given.os_id, given.source, given.closed) == ("given", known, "input", True)
+    assert (missing.status, missing.os_id, missing.closed) == ("given", unknown, None)
+    codes = {(i.code, i.row) for i in result.issues}
+    assert ("osh-closed", 2) in codes and ("osh-id-not-in-download", 3) in codes
+    assert result.attachments()["S1"].to_dict() == {"os_id": known, "source": "input",
+                                                    "score": None, "closed": True}
+
+
+def test_closed_facilities_are_flagged(tmp_path):
+    closed = oid("BD", 3)
+    download = write_download(tmp_path / "d.csv", [
+        {"os_id": closed, "name": "Madhumati Apparels Limited",
+         "address": "Plot 270, Kanchpur, Sonargaon, Narayanganj", "country_code": "BD",
+         "is_closed": "True"}])
+    result = match_suppliers([sup("S1", "Madhumati Apparels Ltd.", "BD",
+                                  "Plot 270, Kanchpur, Sonargaon", "Narayanganj")], download)
+    m = result.matches[0]
+    assert (m.status, m.os_id, m.closed) == ("matched", closed, True)
+    assert [i.code for i in result.issues] == ["osh-closed"]
+    assert result.summary()["closed"] == 1
+
+
+def test_uncertain_candidates_go_to_review_and_decisions_settle_them(tmp_path):
+    neighbour = oid("CN", 4)
+    download = write_download(tmp_path / "d.csv", [
+        {"os_id": neighbour, "name": "Yongsheng Clothing Co., Ltd.",
+         "address": "No. 230 Tongzhou Economic Development Zone, Nantong", "country_code": "CN"}])
+    s = sup("S1", "Yongsheng Clothing Co., Ltd.", "CN",
+            "No. 231 Tongzhou Economic Development Zone", "Nantong")
+    first = match_suppliers([s], download)
+    m = first.matches[0]
+    assert m.status == "review" and m.os_id is None and m.candidate_id == neighbour
+    assert m.rule == "number-differs"
+    [cand] = first.review
+    assert (cand.record_id, cand.os_id) == (m.record_id, neighbour)
+    same = match_suppliers([s], download, decisions={frozenset((m.record_id, neighbour)): "same"})
+    assert (same.matches[0].status, same.matches[0].os_id, same.matches[0].source) == \
+        ("matched", neighbour, "decision")
+    assert same.decisions_applied == 1 and not same.review
+    different = match_suppliers([s], download,
+                                decisions={frozenset((m.record_id, neighbour)): "different"})
+    assert different.matches[0].status == "none" and not different.review
+
+
+def test_two_facilities_alike_are_not_a_sure_match(tmp_path):
+    a, b = oid("IN", 5), oid("IN", 6)
+    download = write_download(tmp_path / "d.csv", [
+        {"os_id": a, "name": "Noyyal Knit Fashions Pvt Ltd", "address": "SF No. 12, Avinashi Road, Tiruppur",
+         "country_code": "IN"},
+        {"os_id": b, "name": "Noyyal Knit Fashions Private Limited",
+         "address": "SF No. 12, Avinashi Rd, Tiruppur", "country_code": "IN"}])
+    result = match_suppliers([sup("S1", "Noyyal Knit Fashions Pvt Ltd", "IN",
+                                  "SF No. 12, Avinashi Road", "Tiruppur")], download)
+    assert result.matches[0].status == "review"
+    assert {c.os_id for c in result.review} == {a, b}
+
+
+def test_other_countries_never_match(tmp_path):
+    download = write_download(tmp_path / "d.csv", [
+        {"os_id": oid("VN", 7), "name": "Mingda Clothing Co Ltd", "address": "No. 4 Qiming Road",
+         "country_code": "VN"}])
+    result = match_suppliers([sup("S1", "Mingda Clothing", "CN", "No. 4 Qiming Road")], download)
+    assert result.matches[0].status == "none"
+    assert result.stats.skipped_country == 1
+
+
+def test_download_columns_found_by_name_and_bad_rows_reported(tmp_path):
+    headers = ["partner.extra", "is_closed", "name", "country_name", "os_id", "address"]
+    good = oid("TR", 8)
+    path = write_download(tmp_path / "d.csv", [
+        {"os_id": good, "name": "Ege Giyim", "country_name": "Turkey", "address": "Izmir"},
+        {"os_id": "CN2019303BQ3FZQ", "name": "Bad Check", "country_name": "China"},
+        {"os_id": oid("CN", 9), "name": "", "country_name": "China"},
+        {"os_id": oid("CN", 10), "name": "Nowhere", "country_name": "Atlantis"}], headers)
+    issues: list = []
+    stats = GazetteerStats(str(path))
+    facilities = list(read_gazetteer(path, issues, stats))
+    assert [f.os_id for f in facilities] == [good] and facilities[0].country == "TR"
+    assert sorted((i.code, i.row) for i in issues) == [
+        ("osh-download-country", 5), ("osh-download-name", 4), ("osh-download-os-id", 3)]
+    assert stats.rows == 4 and stats.bad_rows == 3
+
+
+def test_not_a_download_is_a_clear_error(tmp_path):
+    path = tmp_path / "list.csv"
+    path.write_text("Supplier name,Country\nA,China\n", encoding="utf-8")
+    with pytest.raises(ImvoError, match="not an Open Supply Hub facilities download: no column os_id"):
+        list(read_gazetteer(path, []))
+    with pytest.raises(ImvoError, match="file not found"):
+        list(read_gazetteer(tmp_path / "missing.csv", []))
+
+
+def test_same_input_same_result(sample_suppliers, planted):
+    path, _ = planted
+    assert match_suppliers(sample_suppliers, path).to_dict() == \
+        match_suppliers(list(reversed(sample_suppliers)), path).to_dict()
+
+
+def test_attachments_ride_on_the_chain_map_for_json_and_exports(planted):
+    from imvo_cli.ingest.headers import canonical_field
+    from imvo_cli.mapping import read_and_map
+    from imvo_cli.osh import (ANNOTATED_HEADERS, attach_to_chain_map, attachment_cells,
+                              chain_map_attachment)
+
+    path, truth = planted
+    chain_map = read_and_map(SAMPLE / "suppliers.xlsx")
+    result = attach_to_chain_map(chain_map, path)
+    attached = {sid for sid in chain_map.suppliers if chain_map_attachment(chain_map, sid)}
+    assert attached == {m.supplier_id for m in result.matches if m.os_id}
+    sid = sorted(attached)[0]
+    att = chain_map_attachment(chain_map, sid)
+    assert att.os_id == truth[sid] and att.source == "osh-match" and 0 < att.score <= 1
+    assert attachment_cells(att) == [att.os_id, "osh-match"]
+    assert attachment_cells(None) == [None, None]
+    # The export's added headers must never read back as an input field.
+    assert all(canonical_field(h) is None for h in ANNOTATED_HEADERS)
+
+
+def test_write_osh_upload_takes_a_map_or_a_sector_list(tmp_path):
+    from imvo_cli.aggregate import aggregate
+    from imvo_cli.export.osh_upload import upload_messages, write_osh_upload
+    from imvo_cli.mapping import read_and_map
+
+    up = write_osh_upload(read_and_map(SAMPLE / "suppliers.xlsx"), tmp_path / "m.csv")
+    assert len(up.rows) == 78 and up.rejected
+    lines = upload_messages(up, tmp_path / "m.csv")
+    assert "78 of 79 production locations" in lines[0]
+    assert any("row 58" in line and "no address" in line for line in lines[1:])
+    sector = aggregate([SAMPLE / "members"], public=True)
+    up = write_osh_upload(sector, tmp_path / "s.xlsx")
+    assert up.public and len(up.rows) + len(up.rejected) == len(sector.facilities)
+    assert len(read_suppliers(tmp_path / "s.xlsx").suppliers) == len(up.rows)
+
+
+def test_a_workbook_download_is_read_too(tmp_path):
+    from conftest import write_xlsx
+
+    good = oid("PK", 12)
+    path = write_xlsx(tmp_path / "d.xlsx", [HEADERS, [good, "2024-01-02", "Kirthar Apparel", "Plot 21, Sundar",
+                                                     "PK", "Pakistan", 31.4, 74.2, "Apparel", "x",
+                                                     "", "", "", "", "", "", "True"]])
+    [fac] = list(read_gazetteer(path, []))
+    assert (fac.os_id, fac.country, fac.lat, fac.is_closed) == (good, "PK", 31.4, True)
+
+
+def test_a_same_decision_attaches_a_facility_the_matcher_would_not_propose(tmp_path):
+    far = oid("TR", 13)
+    download = write_download(tmp_path / "d.csv", [
+        {"os_id": far, "name": "Kuzey Tekstil", "address": "OSB 4. Cadde No: 9, Bursa",
+         "country_code": "TR"}])
+    s = sup("S1", "Ege Giyim San. ve Tic. A.Ş.", "TR", "Atatürk OSB 10003 Sokak No: 412")
+    assert match_suppliers([s], download).matches[0].status == "none"
+    key = match_suppliers([s], download).matches[0].record_id
+    m = match_suppliers([s], download, decisions={frozenset((key, far)): "same"}).matches[0]
+    assert (m.status, m.os_id, m.source, m.osh_name) == ("matched", far, "decision", "Kuzey Tekstil")
+
+
+def test_download_text_is_cleaned_of_control_characters(tmp_path):
+    path = write_download(tmp_path / "d.csv", [
+        {"os_id": oid("CN", 14), "name": "Evil\x1b[31m Mill\x07", "address": "Road\x00 1",
+         "country_code": "CN"}])
+    [fac] = list(read_gazetteer(path, []))
+    assert "\x1b" not in fac.name and "\x07" not in fac.name and "\x00" not in fac.address
