@@ -35,15 +35,6 @@ def _root(
 
 register_all(app)
 
-from .commands import COMMANDS, diff_cmd  # noqa: E402
-
-if "diff" not in COMMANDS:  # imvo diff, until the command list names it
-    diff_cmd.register(app)
-
-from .commands import osh_cmd  # noqa: E402  (Open Supply Hub round trip)
-
-osh_cmd.register(app)
-
 
 def main() -> None:
     app()

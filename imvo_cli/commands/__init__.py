@@ -9,11 +9,16 @@ import importlib
 from pathlib import Path
 
 # Order shown in `imvo --help`.
-COMMANDS = ("map", "validate", "check", "aggregate", "risk", "template")
+COMMANDS = ("map", "validate", "check", "aggregate", "diff", "osh-match", "risk", "template")
+
+
+# A command whose module is not named after it.
+_MODULES = {"osh-match": "osh"}
 
 
 def register_all(app) -> None:
     here = Path(__file__).parent
     for name in COMMANDS:
-        if (here / f"{name}_cmd.py").exists():
-            importlib.import_module(f".{name}_cmd", __name__).register(app)
+        module = _MODULES.get(name, name)
+        if (here / f"{module}_cmd.py").exists():
+            importlib.import_module(f".{module}_cmd", __name__).register(app)

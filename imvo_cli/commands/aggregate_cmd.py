@@ -23,6 +23,7 @@ def register(app: typer.Typer) -> None:
         review_threshold: Optional[float] = typer.Option(None, "--review-threshold", help="Score (0-1) from which uncertain pairs go to the Review sheet (default 0.70)."),
         decisions: Optional[Path] = typer.Option(None, "--decisions", help="Reviewed pairs (csv/xlsx with a_id, b_id, decision = same|different), e.g. last run's workbook."),
         previous: Optional[Path] = typer.Option(None, "--previous", help="A previous aggregate output (.json or .xlsx): facilities keep their ids."),
+        osh: Optional[Path] = typer.Option(None, "--osh", help="Also write the facilities as an Open Supply Hub upload (.csv or .xlsx); use with --public."),
         format: str = common.FormatOpt,
         policy: Optional[Path] = common.PolicyOpt,
         sector: Optional[str] = common.SectorOpt,
@@ -50,7 +51,7 @@ def register(app: typer.Typer) -> None:
         common.check_choice(format, ("table", "json"), "--format")
         if lang is not None:
             check_lang(lang)
-        if out is None and html is None and format != "json":
+        if out is None and html is None and osh is None and format != "json":
             raise ImvoError("--out is required (the sector workbook to write), unless --format json",
                             code="usage", hint="for example --out sector.xlsx")
         if out is not None and out.suffix.lower() != ".xlsx":
@@ -65,6 +66,7 @@ def register(app: typer.Typer) -> None:
         guarded = list(files) + [p for p in (decisions, previous) if p is not None]
         common.output_path_guard(out, guarded)
         common.output_path_guard(html, guarded)
+        common.output_path_guard(osh, guarded)
         pol = load_policy(policy, near=paths[0] if paths else None)
         lang = resolve_lang(lang, pol)
         decided = None
@@ -89,6 +91,11 @@ def register(app: typer.Typer) -> None:
         if html is not None:
             from ..report.html import write_aggregate_html
             write_aggregate_html(result, html)
+        if osh is not None:
+            from ..export.osh_upload import upload_messages, write_osh_upload
+            wrote, *left_out = upload_messages(write_osh_upload(result, osh), osh)
+            for line in ([] if quiet else [wrote]) + left_out:
+                common.stderr(line)
         if format == "json":
             typer.echo(dumps(result.to_dict()), nl=False)
         elif not quiet:

@@ -28,6 +28,7 @@ def register(app: typer.Typer) -> None:
         jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Parallel processes (default: number of cores)."),
         sector: Optional[str] = common.SectorOpt,
         as_of: Optional[str] = common.AsOfOpt,
+        baseline: Optional[Path] = typer.Option(None, "--baseline", help="Last year's list (or its annotated export, or a folder of them by file name): fail only on what got worse since."),
         lang: Optional[str] = LangOpt,
         debug: bool = common.DebugOpt,
     ) -> None:
@@ -60,6 +61,9 @@ def register(app: typer.Typer) -> None:
         with progress(t("check.progress", lang), total) as step:
             extra = {"on_progress": lambda label: step(description=label)} if counting else {}
             result = run_check(paths, options, jobs=jobs, **extra)
+        if baseline is not None:
+            from ..baseline import apply_baselines
+            result, _ = apply_baselines(result, baseline, options)
         if format == "table" and not output:
             check_report.render_table(result)
         else:
