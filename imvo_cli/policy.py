@@ -71,6 +71,9 @@ class Policy:
     min_address_completeness: float | None = None
     match_threshold: float = 0.86
     review_threshold: float = 0.70
+    # [ingest] accept_country_suggestions: a country typo with one clear candidate
+    # ('Bangaldesh') is read as that country with a warning instead of rejecting the row.
+    accept_country_suggestions: bool = False
     limits: Limits = field(default_factory=Limits)
 
     def describe(self) -> dict[str, Any]:
@@ -95,7 +98,7 @@ class Policy:
 
 
 _KNOWN = {
-    "company", "sector", "columns", "risk", "check", "match", "limits",
+    "company", "sector", "columns", "risk", "check", "match", "limits", "ingest",
 }
 
 
@@ -271,6 +274,18 @@ def parse_policy(data: dict[str, Any], path: str = POLICY_FILENAME) -> Policy:
             kw["review_threshold"] = _number(path, "match.review_threshold", value, lo=0, hi=1)
         else:
             raise _bad(path, f"match.{key}", "unknown key")
+
+    ingest = data.get("ingest", {})
+    if not isinstance(ingest, dict):
+        raise _bad(path, "ingest", "expected a table")
+    for key, value in ingest.items():
+        if key == "accept_country_suggestions":
+            if not isinstance(value, bool):
+                raise _bad(path, "ingest.accept_country_suggestions",
+                           f"expected true or false, got {value!r}")
+            kw["accept_country_suggestions"] = value
+        else:
+            raise _bad(path, f"ingest.{key}", "unknown key; known: accept_country_suggestions")
 
     limits = data.get("limits", {})
     if not isinstance(limits, dict):
