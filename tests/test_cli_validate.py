@@ -11,7 +11,7 @@ from conftest import BASIC_ROWS, SAMPLE, write_xlsx
 from imvo_cli.cli import app
 from imvo_cli.validate import to_document, validate_file
 
-FILE_KEYS = ["file", "sheet", "rows", "empty_rows", "suppliers", "issues"]
+FILE_KEYS = ["file", "sheet", "rows", "empty_rows", "suppliers", "header_row", "columns", "issues"]
 ISSUE_KEYS = ["severity", "code", "sheet", "row", "column", "message", "hint"]
 
 
@@ -41,8 +41,9 @@ def test_clean_file_exits_0(tmp_path):
     assert code == 0, err
     doc = json.loads(out)
     check_shape(doc)
-    assert doc["files"][0] | {"issues": None} == {"file": str(path), "sheet": "Sheet1", "rows": 3,
-                                                  "empty_rows": 0, "suppliers": 3, "issues": None}
+    assert doc["files"][0] | {"issues": None, "columns": None} == {
+        "file": str(path), "sheet": "Sheet1", "rows": 3, "empty_rows": 0, "suppliers": 3,
+        "header_row": 1, "columns": None, "issues": None}
 
 
 def test_sample_brand_list_exits_1_with_its_issues():
@@ -117,7 +118,8 @@ def test_map_option(tmp_path):
 def test_table_output_counts_per_file():
     code, out, _ = run(SAMPLE / "suppliers.xlsx")
     assert code == 1
-    assert "81 rows read, 79 suppliers, 1 errors, 2 warnings, 1 empty rows skipped" in out
+    # 2 row warnings + the 2 chain warnings `imvo map` reports (unknown reference, tier)
+    assert "81 rows read, 79 suppliers, 1 errors, 4 warnings, 1 empty rows skipped" in out
     assert "Bangladseh" in out
 
 

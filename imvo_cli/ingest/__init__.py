@@ -531,8 +531,8 @@ def _country_error(reading: CountryReading) -> tuple[str, str]:
         return reading.message, "write the full name (e.g. 'DR Congo') or the ISO code"
     if reading.status == "suggestion":
         code = reading.candidates[0]
-        return reading.message, (f"did you mean {_country_label(code)}? correct it, or set "
-                                 "[ingest] accept_country_suggestions = true in imvo.toml")
+        return reading.message, (f"correct it to {_country_label(code)}, or set [ingest] "
+                                 "accept_country_suggestions = true in imvo.toml")
     close = [_country_label(c) for c in reading.candidates]
     return reading.message, (f"did you mean {', '.join(close)}?" if close else
                              "use a country name (any common language) or an ISO code")
