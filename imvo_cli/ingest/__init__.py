@@ -16,6 +16,7 @@ from . import normalise as nz
 from .countries import CountryReading, read_country
 from .headers import (ALIASES, HEADER_SCAN_ROWS, canonical_field, closest_alias, find_header_row,
                       header_key, validate_column_map)
+from .merged import fill_merged, merged_cell_issues
 from .readers import Sheet, read_sheets
 
 __all__ = ["read_suppliers", "supplier_id", "select_sheet"]
@@ -350,6 +351,10 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
                             fname, sheet_name, h + 1, None,
                             "add an 'Address' column (covenants ask for full addresses)"))
     first = h + 1  # index of the first data row
+    merged = getattr(chosen, "merged", None) or ()
+    if merged:
+        rows = fill_merged(rows, merged)
+        issues.extend(merged_cell_issues(merged, rows, first, fields, texts, fname, sheet_name))
     data = rows[first:]
     width = len(fields)
     # Column by column: each column's distinct values are resolved once, rows look them up.
