@@ -133,7 +133,9 @@ def _bare_key(text: str) -> str:
     """A name without its legal form, spaces ignored: 'Müller Strickwaren GmbH' -> 'mullerstrickwaren'."""
     from .match.normalise import compact, normalise_name
 
-    return compact(normalise_name(text))
+    # Lower case first: the normaliser splits a capital after a lower-case letter in non-ASCII
+    # text (meant for transliterated CJK), which would turn 'Müller ... GmbH' into 'gmb h'.
+    return compact(normalise_name(text.lower()))
 
 
 def _company_short_keys(company_name: str | None) -> frozenset[str]:
@@ -142,7 +144,7 @@ def _company_short_keys(company_name: str | None) -> frozenset[str]:
         return frozenset()
     from .match.normalise import compact, core_name, normalise_name
 
-    bare = normalise_name(company_name)
+    bare = normalise_name(company_name.lower())
     return frozenset(k for k in (compact(bare), compact(core_name(bare))) if k)
 
 

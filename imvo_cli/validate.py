@@ -72,9 +72,8 @@ def _looks_like_ids(header: str) -> bool:
     return any(key == w or key.endswith(w) or key.startswith(w) for w in _ID_WORDS)
 
 
-def _references_into(supplier_list: SupplierList, header: str) -> int:
+def _references_into(supplier_list: SupplierList, header: str, refs: set[str]) -> int:
     """How many distinct `supplies_to` references are values of this (unused) column."""
-    refs = {r.casefold() for s in supplier_list.suppliers for r in s.supplies_to}
     if not refs:
         return 0
     values = set()
@@ -90,6 +89,7 @@ def column_reports(supplier_list: SupplierList,
                    column_map: dict[str, str] | None = None) -> list[ColumnReport]:
     """Every header cell: the field it became, or why not and the closest known field."""
     used = {text: f for f, text in supplier_list.columns.items()}
+    refs = {r.casefold() for s in supplier_list.suppliers for r in s.supplies_to}
     out = []
     for i, text in enumerate(supplier_list.headers):
         letter = _letter(i)
@@ -110,11 +110,12 @@ def column_reports(supplier_list: SupplierList,
             continue
         close = closest_alias(text)
         note = None
-        refs = _references_into(supplier_list, text)
-        if refs and (_looks_like_ids(text) or refs >= 2):
-            note = (f"{refs} reference(s) in {supplier_list.columns.get('supplies_to')!r} are "
+        found = _references_into(supplier_list, text, refs)
+        if found and (_looks_like_ids(text) or found >= 2):
+            note = (f"{found} reference(s) in {supplier_list.columns.get('supplies_to')!r} are "
                     f"values of this column: it looks like the suppliers' ids; map it with "
                     f"--map \"{text}=id\"")
+            close = ("id", "id")
         out.append(ColumnReport(letter, text, None, close[1] if close else None,
                                 close[0] if close else None, note))
     return out

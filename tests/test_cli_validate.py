@@ -131,3 +131,50 @@ def test_bad_format_is_a_usage_error():
 def test_json_output_is_deterministic():
     assert run(SAMPLE / "suppliers.xlsx", "--format", "json")[1] == \
         run(SAMPLE / "suppliers.xlsx", "--format", "json")[1]
+
+
+# ---------------------------------------------------------------- issue 15: header report
+
+def _unmapped_id_list(tmp_path):
+    from conftest import write_csv
+
+    return write_csv(tmp_path / "werk.csv", ["Werk-Nr.", "Name", "Adres", "Country",
+                                              "Supplies to", "Opmerkingen", "Contry code"], [
+        ["W1", "Alpha Garments", "Road 1, Dhaka", "Bangladesh", "", "", "BD"],
+        ["W2", "Beta Spinning", "Road 2, Dhaka", "Bangladesh", "W1", "yarn", "BD"],
+        ["W3", "Gamma Dyeing", "Road 3, Dhaka", "Bangladesh", "W1, W2", "", "BD"],
+    ])
+
+
+def test_validate_lists_every_column_with_its_field(tmp_path):
+    report = validate_file(_unmapped_id_list(tmp_path))
+    cols = {c.header: c for c in report.columns}
+    assert [c.column for c in report.columns] == list("ABCDEFG")
+    assert (cols["Name"].field, cols["Adres"].field, cols["Country"].field) == \
+        ("name", "address", "country")
+    assert cols["Werk-Nr."].field is None
+    assert "looks like the suppliers' ids" in cols["Werk-Nr."].note
+    assert cols["Werk-Nr."].closest == "id"
+    assert "--map \"Werk-Nr.=id\"" in cols["Werk-Nr."].note
+    assert cols["Opmerkingen"].field is None and cols["Opmerkingen"].closest is None
+    assert cols["Contry code"].field is None and cols["Contry code"].closest == "country"
+    # ... and the links that fail because of it are reported as map reports them
+    assert {i.code for i in report.issues} >= {"unknown-reference"}
+
+
+def test_validate_json_and_table_show_the_columns(tmp_path):
+    path = _unmapped_id_list(tmp_path)
+    code, out, _ = run(path, "--format", "json")
+    doc = json.loads(out)
+    check_shape(doc)
+    cols = doc["files"][0]["columns"]
+    assert [c["header"] for c in cols] == ["Werk-Nr.", "Name", "Adres", "Country", "Supplies to",
+                                          "Opmerkingen", "Contry code"]
+    assert cols[1] == {"column": "B", "header": "Name", "field": "name", "closest": None,
+                       "closest_alias": None, "note": None}
+    code, out, _ = run(path)
+    assert "not used (closest:" in out and "looks like" in out
+    mapped = json.loads(run(path, "--format", "json", "--map", "Werk-Nr.=id")[1])
+    f = mapped["files"][0]
+    assert f["columns"][0]["field"] == "id" and f["columns"][0]["note"] is None
+    assert not [i for i in f["issues"] if i["code"] == "unknown-reference"]

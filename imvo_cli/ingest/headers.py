@@ -167,20 +167,36 @@ def validate_column_map(column_map: dict[str, str]) -> None:
                             f"fields: {', '.join(FIELDS)}")
 
 
+@lru_cache(maxsize=4096)
 def closest_alias(header: str) -> tuple[str, str] | None:
     """(alias text, field) closest to an unrecognised header, for 'did you mean' hints."""
-    if header_key(header) in _INFORMATIONAL:
+    from rapidfuzz import fuzz, process
+
+    key = header_key(header)
+    if not key or key in _INFORMATIONAL:
         return None
-    idx = alias_index()
-    hit = difflib.get_close_matches(header_key(header), list(idx), n=1, cutoff=0.6)
+    keys = _alias_keys()
+    hit = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=60)
     if not hit:
         return None
-    # report a readable alias, not the squeezed key
+    return _readable_alias()[hit[0]]
+
+
+@lru_cache(maxsize=1)
+def _alias_keys() -> list[str]:
+    return sorted(alias_index())
+
+
+@lru_cache(maxsize=1)
+def _readable_alias() -> dict[str, tuple[str, str]]:
+    """Squeezed key -> (a readable alias, its field), the first alias written for the key."""
+    out: dict[str, tuple[str, str]] = {}
     for field, (en, nl) in ALIASES.items():
         for alias in (field, *en, *nl, *OTHER_ALIASES.get(field, ())):
-            if header_key(alias) == hit[0]:
-                return alias, field
-    return hit[0], idx[hit[0]]
+            out.setdefault(header_key(alias), (alias, field))
+    for key, field in alias_index().items():
+        out.setdefault(key, (key, field))
+    return out
 
 
 def score_header_row(cells: list, column_map: dict[str, str] | None) -> tuple[int, bool]:

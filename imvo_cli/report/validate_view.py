@@ -8,6 +8,7 @@ from rich.table import Table
 from .console import console
 
 MAX_ISSUES_SHOWN = 200
+MAX_COLUMNS_SHOWN = 200
 
 
 def column_text(c) -> str:
@@ -28,7 +29,7 @@ def _columns_table(r) -> Table:
     table.add_column("Header", overflow="fold", max_width=30)
     table.add_column("Field", overflow="fold")
     table.add_column("Note", overflow="fold", ratio=1)
-    for c in r.columns:
+    for c in r.columns[:MAX_COLUMNS_SHOWN]:
         style = "green" if c.field else "yellow"
         table.add_row(c.column, escape(c.header), f"[{style}]{escape(column_text(c))}[/]",
                       escape(c.note or ""))
@@ -42,6 +43,9 @@ def render_validate(reports) -> None:
         out.print(escape(title))
         if r.columns:
             out.print(_columns_table(r))
+            if len(r.columns) > MAX_COLUMNS_SHOWN:
+                out.print(f"... {len(r.columns) - MAX_COLUMNS_SHOWN} more columns "
+                          "(use --format json)")
         if r.issues:
             table = Table(title="Issues", title_justify="left", expand=False)
             table.add_column("Row", justify="right", no_wrap=True)
