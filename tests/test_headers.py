@@ -144,3 +144,10 @@ def test_every_other_language_alias_names_its_own_field():
         assert field in FIELDS
         for alias in aliases:
             assert canonical_field(alias) == field, (alias, field)
+
+
+def test_readme_table_lists_every_english_and_dutch_alias():
+    table = {row[0].strip("`"): row for row in _readme_columns_table()}
+    for field, (en, nl) in ALIASES.items():
+        assert [a.strip() for a in table[field][2].split(",")] == list(en), field
+        assert [a.strip() for a in table[field][3].split(",")] == list(nl), field
