@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .ingest import read_suppliers
-from .ingest.headers import canonical_field, closest_alias, header_key
+from .ingest.headers import canonical_field, closest_alias, header_key, is_weak_alias
 from .model import MULTI_FIELDS, ImvoError, Issue, SupplierList
 from .policy import Policy
 
@@ -103,21 +103,30 @@ def column_reports(supplier_list: SupplierList,
         if named in MULTI_FIELDS:  # a second column of a list field is read too
             out.append(ColumnReport(letter, text, named))
             continue
-        if named and named != "ignore":
+        found = _references_into(supplier_list, text, refs)
+        if found and (_looks_like_ids(text) or found >= 2):
+            out.append(ColumnReport(
+                letter, text, None, "id", None,
+                f"{found} reference(s) in {supplier_list.columns.get('supplies_to')!r} are "
+                f"values of this column: it looks like the suppliers' ids; map it with "
+                f"--map \"{text}=id\""))
+            continue
+        if named == "ignore":
+            out.append(ColumnReport(letter, text, None, note="ignored as the column map says"))
+            continue
+        if named == "id" and is_weak_alias(text, column_map):
+            out.append(ColumnReport(letter, text, None, "id", None,
+                                    f"taken for a row number: {supplier_list.columns.get('id')!r} "
+                                    "is the id column"))
+            continue
+        if named:
             out.append(ColumnReport(letter, text, None, named, None,
                                     f"names {named!r} again; {supplier_list.columns.get(named)!r}"
                                     " is used, this one is kept as an extra column"))
             continue
         close = closest_alias(text)
-        note = None
-        found = _references_into(supplier_list, text, refs)
-        if found and (_looks_like_ids(text) or found >= 2):
-            note = (f"{found} reference(s) in {supplier_list.columns.get('supplies_to')!r} are "
-                    f"values of this column: it looks like the suppliers' ids; map it with "
-                    f"--map \"{text}=id\"")
-            close = ("id", "id")
         out.append(ColumnReport(letter, text, None, close[1] if close else None,
-                                close[0] if close else None, note))
+                                close[0] if close else None))
     return out
 
 

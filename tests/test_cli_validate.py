@@ -178,3 +178,28 @@ def test_validate_json_and_table_show_the_columns(tmp_path):
     f = mapped["files"][0]
     assert f["columns"][0]["field"] == "id" and f["columns"][0]["note"] is None
     assert not [i for i in f["issues"] if i["code"] == "unknown-reference"]
+
+
+def test_a_row_number_beside_the_id_column_is_not_the_id(tmp_path):
+    from conftest import write_csv
+    from imvo_cli.ingest import read_suppliers
+
+    path = write_csv(tmp_path / "nr.csv", ["Nr.", "Leveranciersnummer", "Naam", "Adres", "Land",
+                                           "Levert aan"], [
+        [1, "L-100", "Alpha Garments", "Road 1, Dhaka", "Bangladesh", ""],
+        [2, "L-200", "Beta Spinning", "Road 2, Dhaka", "Bangladesh", "L-100"],
+    ])
+    sl = read_suppliers(path)
+    assert sl.columns["id"] == "Leveranciersnummer"
+    assert not [i for i in sl.issues if i.code == "duplicate-column"]
+    report = validate_file(path)
+    nr = report.columns[0]
+    assert (nr.header, nr.field, nr.closest) == ("Nr.", None, "id") and "row number" in nr.note
+    assert not [i for i in report.issues if i.code == "unknown-reference"]
+    # Alone, 'Nr.' is the id the links refer to.
+    alone = write_csv(tmp_path / "alone.csv", ["Nr.", "Naam", "Adres", "Land", "Levert aan"], [
+        [1, "Alpha Garments", "Road 1, Dhaka", "Bangladesh", ""],
+        [2, "Beta Spinning", "Road 2, Dhaka", "Bangladesh", "1"],
+    ])
+    assert read_suppliers(alone).columns["id"] == "Nr."
+    assert not [i for i in validate_file(alone).issues if i.code == "unknown-reference"]

@@ -15,7 +15,7 @@ from ..policy import Policy
 from . import normalise as nz
 from .countries import CountryReading, read_country
 from .headers import (ALIASES, HEADER_SCAN_ROWS, canonical_field, closest_alias, find_header_row,
-                      header_key, validate_column_map)
+                      header_key, is_weak_alias, validate_column_map)
 from .merged import fill_merged, merged_cell_issues
 from .readers import Sheet, read_sheets
 
@@ -156,6 +156,9 @@ def _map_columns(path, sheet_name, header: list, column_map, issues: list[Issue]
     texts: list[str] = []
     taken: dict[str, str] = {}
     extras: list[str] = []
+    # A row counter ('Nr.') next to a real id column ('Leveranciersnummer') is not the id.
+    strong_id = any(canonical_field(c, column_map) == "id" and not is_weak_alias(c, column_map)
+                    for c in header if c not in (None, ""))
     for i, cell in enumerate(header):
         text = nz.clean_text(cell)
         if not text:
@@ -164,7 +167,7 @@ def _map_columns(path, sheet_name, header: list, column_map, issues: list[Issue]
             texts.append(text)
             continue
         field = canonical_field(text, column_map)
-        if field == "ignore":
+        if field == "ignore" or (field == "id" and strong_id and is_weak_alias(text, column_map)):
             field = None
         if field and field in taken and field not in MULTI_FIELDS:
             issues.append(Issue("warning", "duplicate-column",

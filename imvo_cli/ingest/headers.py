@@ -72,7 +72,7 @@ ALIASES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 # German, French, Spanish, Italian and Portuguese headers, for lists from other members.
 OTHER_ALIASES: dict[str, tuple[str, ...]] = {
     "id": ("lieferantennummer", "lieferanten nr", "lieferantennr", "nummer", "numero",
-           "n°", "no fournisseur", "code fournisseur", "identifiant", "numero proveedor",
+           "no fournisseur", "code fournisseur", "identifiant", "numero proveedor",
            "codigo proveedor", "codice fornitore", "codigo fornecedor"),
     "name": ("lieferant", "name des lieferanten", "hersteller", "produktionsstätte",
              "fournisseur", "nom", "nom du fournisseur", "usine", "proveedor", "nombre",
@@ -155,6 +155,18 @@ def canonical_field(header: object, column_map: dict[str, str] | None = None) ->
             if header_key(text) == header_key(header):
                 return field
     return alias_index().get(header_key(header))
+
+
+# Id headers that often only count the rows ('Nr.', 'No.'): another id column wins over them.
+_WEAK_ID = frozenset(header_key(h) for h in ("no", "nr", "number", "nummer", "volgnummer",
+                                              "numero"))
+
+
+def is_weak_alias(header: object, column_map: dict[str, str] | None = None) -> bool:
+    """True for a header that names `id` only weakly (a row number), unless mapped on purpose."""
+    if column_map and any(header_key(t) == header_key(header) for t in column_map):
+        return False
+    return header_key(header) in _WEAK_ID
 
 
 def validate_column_map(column_map: dict[str, str]) -> None:
