@@ -124,9 +124,16 @@ class _Index:
                 self.by_bare_name.setdefault(_bare_key(s.name), []).append(s.id)
         if bare and bare in self.by_bare_name:
             return self.by_bare_name[bare]
-        if bare and bare in self.company_short:
+        if bare and (bare in self.company_short or _short_key(ref) in self.company_short):
             return [COMPANY_ID]
         return None
+
+
+def _short_key(text: str) -> str:
+    """A name's distinctive words only: 'Tulpveld Fashion B.V.' -> 'tulpveld'."""
+    from .match.normalise import compact, core_name, normalise_name
+
+    return compact(core_name(normalise_name(text.lower())))
 
 
 def _bare_key(text: str) -> str:
@@ -142,10 +149,7 @@ def _company_short_keys(company_name: str | None) -> frozenset[str]:
     """'Tulpveld Fashion B.V.' -> {'tulpveldfashion', 'tulpveld'}: how lists name the company."""
     if not company_name:
         return frozenset()
-    from .match.normalise import compact, core_name, normalise_name
-
-    bare = normalise_name(company_name.lower())
-    return frozenset(k for k in (compact(bare), compact(core_name(bare))) if k)
+    return frozenset(k for k in (_bare_key(company_name), _short_key(company_name)) if k)
 
 
 def _match_key(text: str) -> str:

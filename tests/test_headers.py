@@ -151,3 +151,12 @@ def test_readme_table_lists_every_english_and_dutch_alias():
     for field, (en, nl) in ALIASES.items():
         assert [a.strip() for a in table[field][2].split(",")] == list(en), field
         assert [a.strip() for a in table[field][3].split(",")] == list(nl), field
+
+
+@pytest.mark.parametrize("header,field", [
+    ("Supplier name (factory)", "name"), ("Land [ISO]", "country"), ("Niveau (1-3)", "tier"),
+    ("Country of manufacture", "country"), ("Adres productielocatie", "address"),
+    ("Name of supplier", "name"), ("Factory address", "address"), ("(x)", None),
+])
+def test_headers_with_brackets_and_longer_forms(header, field):
+    assert canonical_field(header) == field

@@ -99,3 +99,22 @@ def test_validate_runs_the_chain_checks_like_map(tmp_path):
     mapped = read_and_map(path)
     assert sorted((i.code, i.row, i.message) for i in report.issues) == \
         sorted((i.code, i.row, i.message) for i in mapped.issues)
+
+
+def test_the_company_named_in_full_when_the_policy_has_its_short_name(tmp_path):
+    sl, chain = _chain(tmp_path, [
+        ["T1", "Müller Strickwaren GmbH", "Hauptstr. 1, Albstadt", "Germany", 1,
+         "Tulpveld Fashion B.V."],
+    ], company="Tulpveld")
+    assert chain.issues == [] and list(chain.graph.successors(_ids(sl)["T1"])) == [COMPANY_ID]
+
+
+@pytest.mark.parametrize("names", [
+    ["Sapphire Textile Mills Pvt. Ltd.", "Bari Tessuti S.r.l.", "Lodz Dzianiny Sp. z o.o."],
+    ["Fabrica de Hilos Ltda.", "Anadolu Örme San. ve Tic. Ltd. Şti.", "Saigon Knit JSC"],
+    ["Penang Apparel Sdn. Bhd.", "Lanificio Biella S.p.A.", "Nordic Wool A/S"],
+    ["Hanoi Garment Joint Stock Company", "Tunis Confection S.A.R.L.", "Cairo Cotton S.A.E."],
+    ["Alpha Co.,Ltd.", "Beta Co.,Ltd."],
+])
+def test_other_legal_forms_stay_with_their_name(names):
+    assert split_multi(", ".join(names)) == names

@@ -18,20 +18,20 @@ ALIASES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "nummer", "code", "nr", "nummer", "leverancier nr", "leveranciersnr", "lev nr", "code leverancier", "nr leverancier", "fabrieksnummer", "volgnummer", "kenmerk", "referentie")),
     "name": (("name", "supplier name", "supplier", "factory name", "factory", "facility name",
               "facility", "production location", "production location name", "company name",
-              "vendor", "vendor name", "site name", "manufacturer", "company", "company name", "supplier company", "producer", "maker", "mill", "mill name", "site", "plant", "plant name"),
+              "vendor", "vendor name", "site name", "manufacturer", "company", "company name", "supplier company", "producer", "maker", "mill", "mill name", "site", "plant", "plant name", "name of supplier", "name of factory", "name of the supplier", "name of facility", "name of production location", "factory / supplier name", "supplier / factory name"),
              ("naam", "naam leverancier", "leveranciersnaam", "leverancier", "bedrijfsnaam",
-              "productielocatie", "naam productielocatie", "fabriek", "naam fabriek", "bedrijf", "naam bedrijf", "firma", "producent", "fabrikant", "naam producent")),
+              "productielocatie", "naam productielocatie", "fabriek", "naam fabriek", "bedrijf", "naam bedrijf", "firma", "producent", "fabrikant", "naam producent", "naam van de leverancier", "naam van de fabriek", "naam van de productielocatie")),
     "address": (("address", "street address", "street", "full address", "facility address",
-                 "address line 1", "street + house number", "street and house number", "street and number", "street name and number", "street name", "address line", "address 1", "street address 1", "location address", "site address", "full street address"),
-                ("adres", "straat", "straatnaam", "vestigingsadres", "straat + huisnummer", "straat en huisnummer", "straat huisnummer", "adres + huisnummer", "adresgegevens", "bezoekadres", "straatnaam + huisnummer")),
-    "city": (("city", "town", "city town", "locality", "municipality", "city name"), ("plaats", "stad", "woonplaats", "vestigingsplaats", "gemeente", "plaatsnaam")),
+                 "address line 1", "street + house number", "street and house number", "street and number", "street name and number", "street name", "address line", "address 1", "street address 1", "location address", "site address", "full street address", "factory address", "supplier address", "production address", "site address line", "address of production location", "production site address"),
+                ("adres", "straat", "straatnaam", "vestigingsadres", "straat + huisnummer", "straat en huisnummer", "straat huisnummer", "adres + huisnummer", "adresgegevens", "bezoekadres", "straatnaam + huisnummer", "adres productielocatie", "adres fabriek", "adres leverancier")),
+    "city": (("city", "town", "city town", "locality", "municipality", "city name", "factory city", "supplier city"), ("plaats", "stad", "woonplaats", "vestigingsplaats", "gemeente", "plaatsnaam")),
     "region": (("region", "state", "province", "state province", "district", "county", "prefecture", "governorate", "department"),
                ("regio", "provincie", "staat", "deelstaat", "gewest")),
     "postal_code": (("postal code", "postcode", "zip", "zip code", "post code", "zipcode", "postal", "post code", "postalcode"),
                     ("postcode", "postcode")),
     "country": (("country", "country region", "country name", "country code", "country iso",
-                 "country of production", "location country", "country of origin", "production country", "country iso code", "nation", "country code iso"),
-                ("land", "landcode", "land van productie", "vestigingsland", "land van herkomst", "productieland", "land productie", "herkomstland")),
+                 "country of production", "location country", "country of origin", "production country", "country iso code", "nation", "country code iso", "country of manufacture", "manufacturing country", "factory country", "supplier country", "country of the factory"),
+                ("land", "landcode", "land van productie", "vestigingsland", "land van herkomst", "productieland", "land productie", "herkomstland", "land van vestiging", "land productielocatie", "land fabriek")),
     "tier": (("tier", "supplier tier", "tier level", "level", "tier no", "tier number", "supply chain tier", "chain level"), ("niveau", "tier niveau", "schakel", "keten niveau", "ketenschakel", "schakel in de keten", "laag")),
     "process": (("process", "processes", "processing type", "production process",
                  "processing", "facility type", "activity", "activities", "process step", "production step", "process steps", "processes performed", "function", "main process", "production processes", "type of facility", "service"),
@@ -154,7 +154,14 @@ def canonical_field(header: object, column_map: dict[str, str] | None = None) ->
         for text, field in column_map.items():
             if header_key(text) == header_key(header):
                 return field
-    return alias_index().get(header_key(header))
+    idx = alias_index()
+    found = idx.get(header_key(header))
+    if found is None and isinstance(header, str) and ("(" in header or "[" in header):
+        # 'Supplier name (factory)', 'Land [ISO]': the words outside the brackets
+        bare = re.sub(r"\([^)]*\)?|\[[^\]]*\]?", " ", header)
+        if header_key(bare):
+            found = idx.get(header_key(bare))
+    return found
 
 
 # Id headers that often only count the rows ('Nr.', 'No.'): another id column wins over them.
