@@ -69,7 +69,9 @@ ALIASES: dict[str, str] = {
     "bosnia herzegovina": "BA", "dominican rep": "DO", "dominicaanse republiek": "DO",
     "danemark": "DK", "daenemark": "DK", "persia": "IR", "siam": "TH",
     "byelorussia": "BY", "belorussia": "BY", "wit rusland": "BY", "kirgizie": "KG",
-    "swasiland": "SZ", "st maarten": "SX", "sint maarten": "SX",
+    "swasiland": "SZ", "st maarten": "SX", "sint maarten": "SX", "ksa": "SA",
+    "laos pdr": "LA", "rep dominicana": "DO", "png": "PG", "st kitts": "KN", "st vincent": "VC",
+    "antigua": "AG", "trinidad": "TT", "guinea conakry": "GN", "guinee conakry": "GN", "herzegovina": "BA", "bosnia and herz": "BA",
     # common names where the catalogues give only the formal one ("Fédération de Russie")
     "russie": "RU", "rusia": "RU", "russia": "RU", "rossiya": "RU", "россия": "RU",
     "bielorussie": "BY", "bielorrusia": "BY", "bielorussia": "BY", "bielorrussia": "BY",
