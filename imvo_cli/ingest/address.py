@@ -56,7 +56,12 @@ timisoara, skopje, tirana, bac ninh, huizhou, hai duong, thai binh, ha nam, vinh
 samut sakhon, ayutthaya
 """
 TOWNS = frozenset(" ".join(t.split()) for t in _TOWN_LIST.split(",") if t.strip())
-_LONGEST_TOWN = max(t.count(" ") + 1 for t in TOWNS)
+_ONE_WORD_TOWNS = frozenset(t for t in TOWNS if " " not in t)
+_LONG_TOWNS: dict[str, tuple[tuple[str, ...], ...]] = {}  # first word -> the rest, longest first
+for _town in sorted((t for t in TOWNS if " " in t), key=lambda t: -t.count(" ")):
+    _first, *_rest = _town.split()
+    _LONG_TOWNS.setdefault(_first, ())
+    _LONG_TOWNS[_first] += (tuple(_rest),)
 
 # A postcode: 4-6 digits standing alone ('Dhaka-1340', 'Vernon CA 90058', '(67155)') that is
 # not a house, plot or kilometre number; or a lettered format (NL 1234 AB, UK, Canada).
@@ -66,13 +71,16 @@ _NUMBER_WORDS = frozenset("no nr number house plot holding unit lot block bldg b
 _LETTERED = re.compile(r"\b\d{4}\s?[A-Z]{2}\b|\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b|"
                        r"\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b|\b\d{2,5}-\d{3,4}\b")
 _TOKEN = re.compile(r"[a-z0-9]+")
+_DIGIT = re.compile(r"\d")
 
 
 def _words(address: str) -> list[str]:
-    return _TOKEN.findall(fold(address))
+    return _TOKEN.findall(address.lower() if address.isascii() else fold(address))
 
 
 def _has_postcode(address: str, words: list[str]) -> bool:
+    if not _DIGIT.search(address):
+        return False
     if _LETTERED.search(address):
         return True
     for i, w in enumerate(words):
@@ -82,14 +90,16 @@ def _has_postcode(address: str, words: list[str]) -> bool:
 
 
 def _has_town(words: list[str]) -> bool:
-    for size in range(1, _LONGEST_TOWN + 1):
-        for i in range(len(words) - size + 1):
-            if " ".join(words[i:i + size]) in TOWNS:
+    if not _ONE_WORD_TOWNS.isdisjoint(words):
+        return True
+    for i, w in enumerate(words):
+        for rest in _LONG_TOWNS.get(w, ()):
+            if tuple(words[i + 1:i + 1 + len(rest)]) == rest:
                 return True
     return False
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=262144)  # a list's addresses, each asked once per report
 def has_locality(address: str | None) -> bool:
     """True when a one-line address names where it is, beyond the street."""
     if not address:
@@ -97,9 +107,9 @@ def has_locality(address: str | None) -> bool:
     if "," in address:
         return True
     words = _words(address)
-    if any(w in DISTRICT_WORDS for w in words):
+    if not DISTRICT_WORDS.isdisjoint(words):
         return True
-    return _has_postcode(address, words) or _has_town(words)
+    return _has_town(words) or _has_postcode(address, words)
 
 
 def is_complete_address(address: str | None, country: str | None, city: str | None,
