@@ -176,3 +176,22 @@ def test_coverage_of_cldr_local_names():
     share, wrong = _coverage(names)
     assert wrong == []
     assert share >= 0.85
+
+
+@pytest.mark.parametrize("text,code", [
+    ("Sudan, South", "SS"), ("Sudan (South)", "SS"), ("Guinea (Equatorial)", "GQ"),
+    ("Korea (North)", "KP"), ("Korea, North", "KP"), ("Korea (South)", "KR"),
+    ("Virgin Islands (British)", "VG"), ("Virgin Islands, U.S.", "VI"),
+    ("Congo (Democratic Republic)", "CD"), ("Congo, Dem. Rep.", "CD"), ("Congo (Rep.)", "CG"),
+    ("Congo (Kinshasa)", "CD"), ("Congo-Brazzaville", "CG"), ("Samoa (American)", "AS"),
+    ("Bolivia (Plurinational State of)", "BO"), ("Iran (Islamic Republic of)", "IR"),
+    ("Laos PDR", "LA"), ("K.S.A.", "SA"), ("U.A.E.", "AE"), ("Rep. Dominicana", "DO"),
+])
+def test_a_qualifier_that_is_part_of_the_name_changes_the_country(text, code):
+    assert to_iso2(text) == code
+
+
+def test_arabic_script_never_reads_as_an_iso_code():
+    """'مصر' (Egypt) transliterates to 'msr', Montserrat's ISO code: codes need Latin letters."""
+    assert to_iso2("مصر") in ("EG", None)
+    assert to_iso2("MSR") == "MS"

@@ -116,6 +116,10 @@ _OWN_CODE = (("taiwan", "TW"), ("taipei", "TW"), ("hongkong", "HK"), ("macao", "
 _QUALIFIERS = frozenset({"", "sar", "mainland", "the", "country", "pr", "prc", "rep",
                          "republic", "region", "special administrative region", "province",
                          "state", "kingdom", "island", "islands"})
+# Words that belong to a country's name: a part made of them changes the country.
+_PART_OF_NAME = frozenset({"south", "north", "east", "west", "equatorial", "new", "central",
+                           "democratic", "dem", "american", "british", "us", "french", "dutch",
+                           "zuid", "noord", "sud", "nord", "sur", "norte", "oost", "west"})
 # Abbreviations expanded inside a name (never when they stand alone: "IS" is Iceland).
 _WORDS = {"rep": "republic", "dem": "democratic", "st": "saint", "ste": "sainte",
           "fed": "federated", "sts": "states", "isl": "islands", "is": "islands",
@@ -368,12 +372,19 @@ def _from_parts(text: str) -> CountryReading | None:
     parts = [p for p in re.split(r"[,()/;\[\]]|\s-\s", text)]
     if len(parts) < 2:
         return None
+    named = [p for p in parts if _key(p)]
+    if len(named) == 2:  # 'Sudan, South', 'Guinea (Equatorial)': the two parts turned round
+        code = _exact(" ".join(reversed(named)), _key(" ".join(reversed(named))))
+        if code:
+            return CountryReading(text, code, "ok")
     codes: dict[str, str] = {}
     loose: list[str] = []
     for part in parts:
         key = _key(part)
         if key in _QUALIFIERS:
             continue
+        if key in _PART_OF_NAME:
+            return None  # 'Sudan (South)' is not Sudan: a part of the name is not a remark
         code = AMBIGUOUS[key][0] if key in AMBIGUOUS else _exact(part.strip(), key)
         if code:
             codes.setdefault(code, part.strip())
