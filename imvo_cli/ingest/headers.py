@@ -59,7 +59,7 @@ ALIASES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                      ("auditresultaat", "resultaat audit", "uitslag audit", "auditscore")),
     "certifications": (("certifications", "certification", "certificates", "certificate",
                         "labels", "memberships", "certification(s)", "standards", "labels and certifications"),
-                       ("certificeringen", "certificering", "certificaten", "keurmerken", "certificaten en keurmerken", "labels", "keurmerk")),
+                       ("certificeringen", "certificering", "certificaten", "keurmerken", "certificaten en keurmerken", "keurmerk")),
     "purchase_share": (("purchase share", "share of purchases", "purchase volume",
                         "percentage of purchases", "share", "spend share", "volume share"),
                        ("inkoopaandeel", "aandeel inkoop", "inkoopvolume", "percentage inkoop")),
