@@ -1,8 +1,10 @@
 """The chain graph: suppliers -> networkx DiGraph of the flow of goods, ending at the company.
 
 Edges follow the goods: supplier -> customer, the last hop being supplier -> company. A
-supplier's `supplies_to` references are matched by the user's own id, the imvo id, or the
-name (after the same normalisation as ingest). Whatever cannot be linked is an Issue and the
+supplier's `supplies_to` references are matched by the user's own id, the imvo id, the
+name (after the same normalisation as ingest), then the name without its legal form (the
+matcher's normaliser: 'Karachi Weaving' for 'Karachi Weaving (Pvt.) Ltd.'); the company also
+by its short name ('Tulpveld' for 'Tulpveld Fashion B.V.'). Whatever cannot be linked is an Issue and the
 supplier stays attached to the company, so no supplier disappears from the map.
 
 Everything here is linear in the size of the graph (or close to it) so that mapping a list
@@ -81,6 +83,8 @@ class _Index:
     company_keys: frozenset[str]
     by_name: dict[str, list[str]] | None = None  # built on the first reference by name
     name_keys: list[str] | None = None  # name_key of each supplier's name, in list order
+    company_short: frozenset[str] = frozenset()  # the company without legal form / trade words
+    by_bare_name: dict[str, list[str]] | None = None  # names without legal form
     resolved: dict[str, list[str] | None] = field(default_factory=dict)
 
     def resolve(self, ref: str) -> list[str] | None:
@@ -113,7 +117,39 @@ class _Index:
             return self.by_name[key]
         if key in self.company_keys:
             return [COMPANY_ID]
+        bare = _bare_key(ref)
+        if self.by_bare_name is None:
+            self.by_bare_name = {}
+            for s in self.suppliers:
+                self.by_bare_name.setdefault(_bare_key(s.name), []).append(s.id)
+        if bare and bare in self.by_bare_name:
+            return self.by_bare_name[bare]
+        if bare and (bare in self.company_short or _short_key(ref) in self.company_short):
+            return [COMPANY_ID]
         return None
+
+
+def _short_key(text: str) -> str:
+    """A name's distinctive words only: 'Tulpveld Fashion B.V.' -> 'tulpveld'."""
+    from .match.normalise import compact, core_name, normalise_name
+
+    return compact(core_name(normalise_name(text.lower())))
+
+
+def _bare_key(text: str) -> str:
+    """A name without its legal form, spaces ignored: 'Müller Strickwaren GmbH' -> 'mullerstrickwaren'."""
+    from .match.normalise import compact, normalise_name
+
+    # Lower case first: the normaliser splits a capital after a lower-case letter in non-ASCII
+    # text (meant for transliterated CJK), which would turn 'Müller ... GmbH' into 'gmb h'.
+    return compact(normalise_name(text.lower()))
+
+
+def _company_short_keys(company_name: str | None) -> frozenset[str]:
+    """'Tulpveld Fashion B.V.' -> {'tulpveldfashion', 'tulpveld'}: how lists name the company."""
+    if not company_name:
+        return frozenset()
+    return frozenset(k for k in (_bare_key(company_name), _short_key(company_name)) if k)
 
 
 def _match_key(text: str) -> str:
@@ -133,7 +169,8 @@ def _index(suppliers: list[Supplier], company_name: str | None) -> _Index:
     if company_name:
         company_keys.add(_match_key(company_name))
     company_keys.discard("")
-    return _Index(by_source_id, {s.id: s.id for s in suppliers}, suppliers, frozenset(company_keys))
+    return _Index(by_source_id, {s.id: s.id for s in suppliers}, suppliers, frozenset(company_keys),
+                  company_short=_company_short_keys(company_name))
 
 
 def _suggest(ref: str, index: _Index, cache: dict[str, list[str]]) -> list[str]:
@@ -232,7 +269,16 @@ def build_chain_graph(supplier_list: SupplierList, company_name: str | None = No
             "make at least one supplier in that chain supply the company or a tier-1 supplier"))
     for s in suppliers:
         t = tiers[s.id]
-        if s.declared_tier is not None and t is not None and t != s.declared_tier:
+        if s.declared_tier is not None and s.declared_tier > 1 and not s.supplies_to:
+            where = f"the {column!r} cell is empty" if column else \
+                "the list has no supplies-to column"
+            issues.append(Issue(
+                "warning", "tier-mismatch",
+                f"{s.name!r} is declared tier {s.declared_tier} but {where}: it is drawn as "
+                "supplying the company directly (tier 1)", file, sheet,
+                s.rows[0] if s.rows else None, tier_column or column,
+                "name the customer it delivers to (an id or a name from this list)"))
+        elif s.declared_tier is not None and t is not None and t != s.declared_tier:
             issues.append(Issue(
                 "warning", "tier-mismatch",
                 f"{s.name!r} is declared tier {s.declared_tier} but its links make it tier {t}",

@@ -139,11 +139,11 @@ class Supplier:
 
     @property
     def has_full_address(self) -> bool:
-        """Street, a locality (city or postcode column, or a comma-separated part of the
-        address itself, as single-column lists such as Open Supply Hub's write it) and country."""
-        if not (self.address and self.country):
-            return False
-        return bool(self.city or self.postal_code or "," in self.address)
+        """Street, a locality (city or postcode column, or named in the address itself: a
+        comma-separated part, a postcode, a district word or a known town) and country."""
+        from .ingest.address import is_complete_address  # the rules live with ingest
+
+        return is_complete_address(self.address, self.country, self.city, self.postal_code)
 
 
 @dataclass(slots=True)

@@ -72,6 +72,9 @@ class Policy:
     match_threshold: float = 0.86
     review_threshold: float = 0.70
     require_exit_reason: bool = False  # [diff]: gone high/critical suppliers need an exit reason
+    # [ingest] accept_country_suggestions: a country typo with one clear candidate
+    # ('Bangaldesh') is read as that country with a warning instead of rejecting the row.
+    accept_country_suggestions: bool = False
     limits: Limits = field(default_factory=Limits)
     lang: str | None = None  # [report] lang: en or nl; None = English unless --lang says
 
@@ -98,6 +101,7 @@ class Policy:
 
 _KNOWN = {
     "company", "sector", "columns", "risk", "check", "match", "limits", "report", "diff",
+    "ingest",
 }
 
 
@@ -291,6 +295,18 @@ def parse_policy(data: dict[str, Any], path: str = POLICY_FILENAME) -> Policy:
         if not isinstance(value, bool):
             raise _bad(path, "diff.require_exit_reason", f"expected true or false, got {value!r}")
         kw["require_exit_reason"] = value
+
+    ingest = data.get("ingest", {})
+    if not isinstance(ingest, dict):
+        raise _bad(path, "ingest", "expected a table")
+    for key, value in ingest.items():
+        if key == "accept_country_suggestions":
+            if not isinstance(value, bool):
+                raise _bad(path, "ingest.accept_country_suggestions",
+                           f"expected true or false, got {value!r}")
+            kw["accept_country_suggestions"] = value
+        else:
+            raise _bad(path, f"ingest.{key}", "unknown key; known: accept_country_suggestions")
 
     limits = data.get("limits", {})
     if not isinstance(limits, dict):

@@ -1,4 +1,4 @@
-"""Validation of supplier lists: the `imvo.validate/1` report."""
+"""Validation of supplier lists: the `imvo.validate/1` report (rows, columns and chain links)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .ingest import read_suppliers
-from .model import ImvoError, Issue, SupplierList
+from .ingest.headers import canonical_field, closest_alias, header_key, is_weak_alias
+from .model import MULTI_FIELDS, ImvoError, Issue, SupplierList
 from .policy import Policy
 
 SCHEMA = "imvo.validate/1"
+# Header words of a column that holds the list's own numbers or codes.
+_ID_WORDS = ("id", "no", "nr", "number", "nummer", "code", "ref", "reference", "numero")
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnReport:
+    """What one column of the header became: a field, or not used (and what it is close to)."""
+
+    column: str  # spreadsheet letter
+    header: str
+    field: str | None
+    closest: str | None = None  # closest known field of a header that is not used
+    closest_alias: str | None = None
+    note: str | None = None
+
+    def to_dict(self) -> dict:
+        return {"column": self.column, "header": self.header, "field": self.field,
+                "closest": self.closest, "closest_alias": self.closest_alias, "note": self.note}
 
 
 @dataclass(slots=True)
@@ -21,6 +40,8 @@ class FileReport:
     suppliers: int = 0
     issues: list[Issue] = field(default_factory=list)
     readable: bool = True
+    columns: list[ColumnReport] = field(default_factory=list)
+    header_row: int | None = None
 
     @property
     def errors(self) -> int:
@@ -33,22 +54,109 @@ class FileReport:
     def to_dict(self) -> dict:
         return {"file": self.file, "sheet": self.sheet, "rows": self.rows,
                 "empty_rows": self.empty_rows, "suppliers": self.suppliers,
+                "header_row": self.header_row, "columns": [c.to_dict() for c in self.columns],
                 "issues": [i.to_dict() for i in self.issues]}
 
 
-def report_for(supplier_list: SupplierList) -> FileReport:
+def _letter(i: int) -> str:
+    s = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def _looks_like_ids(header: str) -> bool:
+    key = header_key(header)
+    return any(key == w or key.endswith(w) or key.startswith(w) for w in _ID_WORDS)
+
+
+def _references_into(supplier_list: SupplierList, header: str, refs: set[str]) -> int:
+    """How many distinct `supplies_to` references are values of this (unused) column."""
+    if not refs:
+        return 0
+    values = set()
+    for s in supplier_list.suppliers:
+        v = s.extra.get(header)
+        if v is not None:
+            text = str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
+            values.add(text.strip().casefold())
+    return len(refs & values)
+
+
+def column_reports(supplier_list: SupplierList,
+                   column_map: dict[str, str] | None = None) -> list[ColumnReport]:
+    """Every header cell: the field it became, or why not and the closest known field."""
+    used = {text: f for f, text in supplier_list.columns.items()}
+    refs = {r.casefold() for s in supplier_list.suppliers for r in s.supplies_to}
+    out = []
+    for i, text in enumerate(supplier_list.headers):
+        letter = _letter(i)
+        if text.startswith("(column "):
+            out.append(ColumnReport(letter, "", None, note="no header: the column is not read"))
+            continue
+        named = canonical_field(text, column_map)
+        if text in used:
+            out.append(ColumnReport(letter, text, used[text]))
+            continue
+        if named in MULTI_FIELDS:  # a second column of a list field is read too
+            out.append(ColumnReport(letter, text, named))
+            continue
+        found = _references_into(supplier_list, text, refs)
+        if found and (_looks_like_ids(text) or found >= 2):
+            out.append(ColumnReport(
+                letter, text, None, "id", None,
+                f"{found} reference(s) in {supplier_list.columns.get('supplies_to')!r} are "
+                f"values of this column: it looks like the suppliers' ids; map it with "
+                f"--map \"{text}=id\""))
+            continue
+        if named == "ignore":
+            out.append(ColumnReport(letter, text, None, note="ignored as the column map says"))
+            continue
+        if named == "id" and is_weak_alias(text, column_map):
+            out.append(ColumnReport(letter, text, None, "id", None,
+                                    f"taken for a row number: {supplier_list.columns.get('id')!r} "
+                                    "is the id column"))
+            continue
+        if named:
+            out.append(ColumnReport(letter, text, None, named, None,
+                                    f"names {named!r} again; {supplier_list.columns.get(named)!r}"
+                                    " is used, this one is kept as an extra column"))
+            continue
+        close = closest_alias(text)
+        out.append(ColumnReport(letter, text, None, close[1] if close else None,
+                                close[0] if close else None))
+    return out
+
+
+def report_for(supplier_list: SupplierList, *, column_map: dict[str, str] | None = None,
+               policy: Policy | None = None, chain: bool = True) -> FileReport:
+    """The report of one read list; with `chain`, the chain checks `imvo map` runs too."""
+    issues = list(supplier_list.issues)
+    if chain and supplier_list.suppliers:
+        from .graph import COMPANY_ID, build_chain_graph
+        from .mapping import company_name
+
+        graph = build_chain_graph(supplier_list, company_name(supplier_list, None, policy),
+                                  COMPANY_ID)
+        issues = sorted([*issues, *graph.issues], key=Issue.sort_key)
     return FileReport(supplier_list.file, supplier_list.sheet, supplier_list.rows,
-                      supplier_list.empty_rows, len(supplier_list.suppliers),
-                      list(supplier_list.issues))
+                      supplier_list.empty_rows, len(supplier_list.suppliers), issues,
+                      columns=column_reports(supplier_list, column_map),
+                      header_row=supplier_list.header_row)
 
 
 def validate_file(path: str | Path, *, policy: Policy | None = None, sheet=None,
                   column_map=None) -> FileReport:
     """Validate one file; a file that cannot be read gives a report with one fatal issue."""
+    policy = policy or Policy()
     try:
-        return report_for(read_suppliers(path, sheet=sheet, column_map=column_map, policy=policy))
+        supplier_list = read_suppliers(path, sheet=sheet, column_map=column_map, policy=policy)
     except ImvoError as exc:
         return FileReport(str(path), exc.sheet, issues=[exc.as_issue()], readable=False)
+    cmap = {**policy.columns, **(column_map or {})}
+    return report_for(supplier_list, column_map=cmap, policy=policy)
 
 
 def exit_code(reports: list[FileReport]) -> int:

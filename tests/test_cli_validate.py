@@ -11,7 +11,7 @@ from conftest import BASIC_ROWS, SAMPLE, write_xlsx
 from imvo_cli.cli import app
 from imvo_cli.validate import to_document, validate_file
 
-FILE_KEYS = ["file", "sheet", "rows", "empty_rows", "suppliers", "issues"]
+FILE_KEYS = ["file", "sheet", "rows", "empty_rows", "suppliers", "header_row", "columns", "issues"]
 ISSUE_KEYS = ["severity", "code", "sheet", "row", "column", "message", "hint"]
 
 
@@ -41,8 +41,9 @@ def test_clean_file_exits_0(tmp_path):
     assert code == 0, err
     doc = json.loads(out)
     check_shape(doc)
-    assert doc["files"][0] | {"issues": None} == {"file": str(path), "sheet": "Sheet1", "rows": 3,
-                                                  "empty_rows": 0, "suppliers": 3, "issues": None}
+    assert doc["files"][0] | {"issues": None, "columns": None} == {
+        "file": str(path), "sheet": "Sheet1", "rows": 3, "empty_rows": 0, "suppliers": 3,
+        "header_row": 1, "columns": None, "issues": None}
 
 
 def test_sample_brand_list_exits_1_with_its_issues():
@@ -117,7 +118,8 @@ def test_map_option(tmp_path):
 def test_table_output_counts_per_file():
     code, out, _ = run(SAMPLE / "suppliers.xlsx")
     assert code == 1
-    assert "81 rows read, 79 suppliers, 1 errors, 2 warnings, 1 empty rows skipped" in out
+    # 2 row warnings + the 2 chain warnings `imvo map` reports (unknown reference, tier)
+    assert "81 rows read, 79 suppliers, 1 errors, 4 warnings, 1 empty rows skipped" in out
     assert "Bangladseh" in out
 
 
@@ -129,3 +131,75 @@ def test_bad_format_is_a_usage_error():
 def test_json_output_is_deterministic():
     assert run(SAMPLE / "suppliers.xlsx", "--format", "json")[1] == \
         run(SAMPLE / "suppliers.xlsx", "--format", "json")[1]
+
+
+# ---------------------------------------------------------------- issue 15: header report
+
+def _unmapped_id_list(tmp_path):
+    from conftest import write_csv
+
+    return write_csv(tmp_path / "werk.csv", ["Werk-Nr.", "Name", "Adres", "Country",
+                                              "Supplies to", "Opmerkingen", "Contry code"], [
+        ["W1", "Alpha Garments", "Road 1, Dhaka", "Bangladesh", "", "", "BD"],
+        ["W2", "Beta Spinning", "Road 2, Dhaka", "Bangladesh", "W1", "yarn", "BD"],
+        ["W3", "Gamma Dyeing", "Road 3, Dhaka", "Bangladesh", "W1, W2", "", "BD"],
+    ])
+
+
+def test_validate_lists_every_column_with_its_field(tmp_path):
+    report = validate_file(_unmapped_id_list(tmp_path))
+    cols = {c.header: c for c in report.columns}
+    assert [c.column for c in report.columns] == list("ABCDEFG")
+    assert (cols["Name"].field, cols["Adres"].field, cols["Country"].field) == \
+        ("name", "address", "country")
+    assert cols["Werk-Nr."].field is None
+    assert "looks like the suppliers' ids" in cols["Werk-Nr."].note
+    assert cols["Werk-Nr."].closest == "id"
+    assert "--map \"Werk-Nr.=id\"" in cols["Werk-Nr."].note
+    assert cols["Opmerkingen"].field is None and cols["Opmerkingen"].closest is None
+    assert cols["Contry code"].field is None and cols["Contry code"].closest == "country"
+    # ... and the links that fail because of it are reported as map reports them
+    assert {i.code for i in report.issues} >= {"unknown-reference"}
+
+
+def test_validate_json_and_table_show_the_columns(tmp_path):
+    path = _unmapped_id_list(tmp_path)
+    code, out, _ = run(path, "--format", "json")
+    doc = json.loads(out)
+    check_shape(doc)
+    cols = doc["files"][0]["columns"]
+    assert [c["header"] for c in cols] == ["Werk-Nr.", "Name", "Adres", "Country", "Supplies to",
+                                          "Opmerkingen", "Contry code"]
+    assert cols[1] == {"column": "B", "header": "Name", "field": "name", "closest": None,
+                       "closest_alias": None, "note": None}
+    code, out, _ = run(path)
+    assert "not used (closest:" in out and "looks like" in out
+    mapped = json.loads(run(path, "--format", "json", "--map", "Werk-Nr.=id")[1])
+    f = mapped["files"][0]
+    assert f["columns"][0]["field"] == "id" and f["columns"][0]["note"] is None
+    assert not [i for i in f["issues"] if i["code"] == "unknown-reference"]
+
+
+def test_a_row_number_beside_the_id_column_is_not_the_id(tmp_path):
+    from conftest import write_csv
+    from imvo_cli.ingest import read_suppliers
+
+    path = write_csv(tmp_path / "nr.csv", ["Nr.", "Leveranciersnummer", "Naam", "Adres", "Land",
+                                           "Levert aan"], [
+        [1, "L-100", "Alpha Garments", "Road 1, Dhaka", "Bangladesh", ""],
+        [2, "L-200", "Beta Spinning", "Road 2, Dhaka", "Bangladesh", "L-100"],
+    ])
+    sl = read_suppliers(path)
+    assert sl.columns["id"] == "Leveranciersnummer"
+    assert not [i for i in sl.issues if i.code == "duplicate-column"]
+    report = validate_file(path)
+    nr = report.columns[0]
+    assert (nr.header, nr.field, nr.closest) == ("Nr.", None, "id") and "row number" in nr.note
+    assert not [i for i in report.issues if i.code == "unknown-reference"]
+    # Alone, 'Nr.' is the id the links refer to.
+    alone = write_csv(tmp_path / "alone.csv", ["Nr.", "Naam", "Adres", "Land", "Levert aan"], [
+        [1, "Alpha Garments", "Road 1, Dhaka", "Bangladesh", ""],
+        [2, "Beta Spinning", "Road 2, Dhaka", "Bangladesh", "1"],
+    ])
+    assert read_suppliers(alone).columns["id"] == "Nr."
+    assert not [i for i in validate_file(alone).issues if i.code == "unknown-reference"]

@@ -111,3 +111,52 @@ def test_readme_aliases_are_recognised():
                 assert canonical_field(alias) == field, (alias, field)
         for osh in re.findall(r"`([^`]+)`", row[4]):
             assert OSH_COLUMNS.get(osh) == field, (osh, field)
+
+
+# Issue 15: headers real lists use that were not recognised.
+@pytest.mark.parametrize("header,field", [
+    ("Vendor No", "id"), ("Vendor No.", "id"), ("Nr.", "id"), ("No.", "id"), ("Number", "id"),
+    ("Supplier no", "id"), ("Lieferantennummer", "id"), ("Code fournisseur", "id"),
+    ("Producten", "product"), ("Artikel", "product"), ("Artikelen", "product"),
+    ("Product(s)", "product"), ("Produits", "product"), ("Productos", "product"),
+    ("Straat + huisnummer", "address"), ("Street + house number", "address"),
+    ("Straße und Hausnummer", "address"), ("Adresse", "address"), ("Dirección", "address"),
+    ("PLZ", "postal_code"), ("Code postal", "postal_code"), ("Ort", "city"), ("Ville", "city"),
+    ("Pays", "country"), ("País", "country"), ("Paese", "country"), ("Herkunftsland", "country"),
+    ("Lieferant", "name"), ("Fournisseur", "name"), ("Proveedor", "name"), ("Company", "name"),
+    ("Levert aan (nr.)", "supplies_to"), ("Klanten", "supplies_to"), ("Liefert an", "supplies_to"),
+    ("Kunde", "supplies_to"), ("Stufe", "tier"), ("Mitarbeiter", "workers"),
+    ("Effectif", "workers"), ("Zertifikate", "certifications"),
+])
+def test_widened_aliases(header, field):
+    assert canonical_field(header) == field
+
+
+def test_remarks_columns_are_close_to_no_field():
+    assert closest_alias("Opmerkingen") is None
+    assert closest_alias("Remarks") is None
+
+
+def test_every_other_language_alias_names_its_own_field():
+    from imvo_cli.ingest.headers import OTHER_ALIASES
+
+    for field, aliases in OTHER_ALIASES.items():
+        assert field in FIELDS
+        for alias in aliases:
+            assert canonical_field(alias) == field, (alias, field)
+
+
+def test_readme_table_lists_every_english_and_dutch_alias():
+    table = {row[0].strip("`"): row for row in _readme_columns_table()}
+    for field, (en, nl) in ALIASES.items():
+        assert [a.strip() for a in table[field][2].split(",")] == list(en), field
+        assert [a.strip() for a in table[field][3].split(",")] == list(nl), field
+
+
+@pytest.mark.parametrize("header,field", [
+    ("Supplier name (factory)", "name"), ("Land [ISO]", "country"), ("Niveau (1-3)", "tier"),
+    ("Country of manufacture", "country"), ("Adres productielocatie", "address"),
+    ("Name of supplier", "name"), ("Factory address", "address"), ("(x)", None),
+])
+def test_headers_with_brackets_and_longer_forms(header, field):
+    assert canonical_field(header) == field

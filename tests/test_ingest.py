@@ -257,3 +257,59 @@ def test_supplier_fields_match_the_positional_build():
         "process", "product", "sector", "certifications", "supplies_to", "workers",
         "parent_company", "audit_standard", "audit_date", "audit_result", "purchase_share",
         "os_id", "lat", "lng", "source_id", "rows", "extra"]
+
+
+# ---------------------------------------------------------------- issue 15: countries in rows
+
+def _country_list(tmp_path, countries, policy=None):
+    from conftest import write_csv
+    from imvo_cli.ingest import read_suppliers
+
+    rows = [[f"Factory {n}", f"Road {n}, Town", c] for n, c in enumerate(countries, 1)]
+    path = write_csv(tmp_path / "countries.csv", ["Name", "Address", "Country"], rows)
+    return read_suppliers(path, policy=policy)
+
+
+def test_taiwan_written_as_china_taiwan_is_tw_in_a_list(tmp_path):
+    sl = _country_list(tmp_path, ["China, Taiwan", "China (Macao SAR)", "China, Hong Kong SAR",
+                                  "UAE", "Mainland China"])
+    assert [s.country for s in sorted(sl.suppliers, key=lambda s: s.rows)] == \
+        ["TW", "MO", "HK", "AE", "CN"]
+    assert sl.issues == []
+
+
+def test_ambiguous_country_warns_or_rejects_the_row(tmp_path):
+    sl = _country_list(tmp_path, ["Korea", "Congo", "Sudan"])
+    codes = {s.rows[0]: s.country for s in sl.suppliers}
+    assert codes == {2: "KR", 4: "SD"} and sl.rejected_rows == [3]
+    warnings = [i for i in sl.issues if i.severity == "warning"]
+    assert [(i.code, i.row) for i in warnings] == [("ambiguous-country", 2), ("ambiguous-country", 4)]
+    assert "KP" in warnings[0].message and "SS" in warnings[1].message
+    error = next(i for i in sl.issues if i.severity == "error")
+    assert (error.code, error.row, error.column) == ("ambiguous-country", 3, "Country")
+    assert "CD" in error.message and "CG" in error.message
+
+
+def test_a_typo_is_an_error_unless_the_policy_accepts_suggestions(tmp_path):
+    from imvo_cli.policy import Policy
+
+    strict = _country_list(tmp_path, ["Bangaldesh"])
+    assert strict.rejected_rows == [2] and strict.suppliers == []
+    error = strict.issues[0]
+    assert error.code == "unknown-country" and "Bangladesh (BD)" in error.hint
+    assert "accept_country_suggestions" in error.hint
+    lenient = _country_list(tmp_path, ["Bangaldesh"], Policy(accept_country_suggestions=True))
+    assert [s.country for s in lenient.suppliers] == ["BD"] and lenient.rejected_rows == []
+    assert [(i.severity, i.code) for i in lenient.issues] == [("warning", "country-typo")]
+
+
+def test_policy_key_accept_country_suggestions(tmp_path):
+    from imvo_cli.model import ImvoError
+    from imvo_cli.policy import parse_policy
+
+    assert parse_policy({"ingest": {"accept_country_suggestions": True}}).accept_country_suggestions
+    assert not parse_policy({}).accept_country_suggestions
+    with pytest.raises(ImvoError, match="accept_country_suggestions"):
+        parse_policy({"ingest": {"accept_country_suggestions": "yes"}})
+    with pytest.raises(ImvoError, match="ingest.other"):
+        parse_policy({"ingest": {"other": 1}})

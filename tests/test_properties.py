@@ -130,3 +130,37 @@ def test_merged_rows_get_the_same_id_in_any_order(tmp_path):
         path.write_bytes(_csv_bytes(["Supplier name", "Country", "Address", "ID"], order))
         ids.append([s.id for s in read_suppliers(path).suppliers])
     assert ids[0] == ids[1]
+
+
+# Issue 15: a comma list of company names splits into the names, legal forms and all.
+_NAME_WORDS = st.sampled_from(["Alpha", "Beta", "Karachi", "Müller", "Dhaka", "Grupo", "Anatolia",
+                               "Textil", "Weaving", "Garments", "Strickwaren"])
+_LEGAL = st.sampled_from(["", " Ltd", " Co., Ltd.", " S.A. de C.V.", " (Pvt.) Ltd.", " GmbH",
+                          " Inc.", " B.V.", " Sdn. Bhd.", " Co.,Ltd", " S.A."])
+_COMPANY = st.builds(lambda words, legal: " ".join(words) + legal,
+                     st.lists(_NAME_WORDS, min_size=1, max_size=3), _LEGAL)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_COMPANY, min_size=1, max_size=4, unique=True))
+def test_comma_lists_of_company_names_split_into_the_names(names):
+    from imvo_cli.ingest.normalise import split_multi
+
+    assert split_multi(", ".join(names)) == names
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8", categories=("L", "N", "P", "Zs")), max_size=30))
+def test_reading_a_country_never_fails(text):
+    from imvo_cli.ingest.countries import read_country
+
+    import pycountry
+
+    reading = read_country(text)
+    assert reading.status in ("ok", "ambiguous", "partial", "suggestion", "unknown")
+    if reading.status in ("ok", "partial"):
+        assert reading.code == "XK" or pycountry.countries.get(alpha_2=reading.code)
+    if reading.status in ("suggestion", "unknown"):
+        assert reading.code is None
+    if reading.status != "ok":
+        assert reading.message

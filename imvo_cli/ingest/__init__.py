@@ -13,10 +13,10 @@ from pathlib import Path
 from ..model import MULTI_FIELDS, REQUIRED_FIELDS, ImvoError, Issue, Supplier, SupplierList
 from ..policy import Policy
 from . import normalise as nz
-from .countries import suggest as suggest_country
-from .countries import to_iso2
+from .countries import CountryReading, read_country
 from .headers import (ALIASES, HEADER_SCAN_ROWS, canonical_field, closest_alias, find_header_row,
-                      header_key, validate_column_map)
+                      header_key, is_weak_alias, validate_column_map)
+from .merged import fill_merged, merged_cell_issues
 from .readers import Sheet, read_sheets
 
 __all__ = ["read_suppliers", "supplier_id", "select_sheet"]
@@ -156,6 +156,9 @@ def _map_columns(path, sheet_name, header: list, column_map, issues: list[Issue]
     texts: list[str] = []
     taken: dict[str, str] = {}
     extras: list[str] = []
+    # A row counter ('Nr.') next to a real id column ('Leveranciersnummer') is not the id.
+    strong_id = any(canonical_field(c, column_map) == "id" and not is_weak_alias(c, column_map)
+                    for c in header if c not in (None, ""))
     for i, cell in enumerate(header):
         text = nz.clean_text(cell)
         if not text:
@@ -164,7 +167,7 @@ def _map_columns(path, sheet_name, header: list, column_map, issues: list[Issue]
             texts.append(text)
             continue
         field = canonical_field(text, column_map)
-        if field == "ignore":
+        if field == "ignore" or (field == "id" and strong_id and is_weak_alias(text, column_map)):
             field = None
         if field and field in taken and field not in MULTI_FIELDS:
             issues.append(Issue("warning", "duplicate-column",
@@ -351,6 +354,10 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
                             fname, sheet_name, h + 1, None,
                             "add an 'Address' column (covenants ask for full addresses)"))
     first = h + 1  # index of the first data row
+    merged = getattr(chosen, "merged", None) or ()
+    if merged:
+        rows = fill_merged(rows, merged)
+        issues.extend(merged_cell_issues(merged, rows, first, fields, texts, fname, sheet_name))
     data = rows[first:]
     width = len(fields)
     # Column by column: each column's distinct values are resolved once, rows look them up.
@@ -377,7 +384,8 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
     _empty_cell_problems(chosen, first, width, texts, columns, problems)
     beyond = [any(v not in (None, "") for v in cells) for cells in zip(*columns[width:])] \
         if len(columns) > width else None
-    countries = {t: to_iso2(t) for t in dict.fromkeys(by_field["country"]) if t}
+    countries = {t: _country_code(read_country(t), policy)
+                 for t in dict.fromkeys(by_field["country"]) if t}
     address_keys = {a: nz.name_key(a) for a in dict.fromkeys(by_field.get("address", ())) if a}
     if extra_values:
         names = [name for name, _ in extra_values]
@@ -410,13 +418,19 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
                                     "row has values in columns without a header; they were "
                                     "not read", fname, sheet_name, row_no, _col_letter(width),
                                     "give those columns a header"))
-        country = countries.get(country_text) if country_text else None
+        country, country_note = countries.get(country_text, (None, None)) if country_text \
+            else (None, None)
         if not name or country is None:
             issues.extend(row_issues)
-            issues.extend(_row_errors(fname, sheet_name, row_no, taken, name, country_text))
+            issues.extend(_row_errors(fname, sheet_name, row_no, taken, name, country_text,
+                                      policy))
             rejected.append(row_no)
             continue
         issues.extend(row_issues)
+        if country_note is not None:
+            code, message, hint = country_note
+            issues.append(Issue("warning", code, message, fname, sheet_name, row_no,
+                                taken["country"], hint))
         address = row[3]
         # Without an address column the file-level warning says it once, not once per row.
         if has_address and not address:
@@ -495,7 +509,45 @@ def _empty_cell_problems(sheet: Sheet, first: int, width: int, texts, columns, p
         problems.setdefault(i, []).append(found + (texts[j],))
 
 
-def _row_errors(fname, sheet_name, row_no, taken, name, country_text) -> list[Issue]:
+def _country_code(reading: CountryReading, policy: Policy):
+    """(code or None, the (code, message, hint) of the warning a row with it gets, or None)."""
+    if reading.status == "ok":
+        return reading.code, None
+    if reading.status == "ambiguous" and reading.code:
+        return reading.code, ("ambiguous-country", reading.message,
+                              "write the full name or the ISO code to be sure")
+    if reading.status == "partial":
+        return reading.code, ("country-part-ignored", reading.message,
+                              "put only the country in this column (the place in 'City')")
+    if reading.status == "suggestion" and policy.accept_country_suggestions:
+        code = reading.candidates[0]
+        return code, ("country-typo", f"{reading.text!r} read as {_country_label(code)} "
+                      "(a typo, accepted by [ingest] accept_country_suggestions)",
+                      "correct the spelling in the list")
+    return None, None
+
+
+def _country_label(code: str) -> str:
+    from .countries import country_name
+
+    return f"{country_name(code)} ({code})"
+
+
+def _country_error(reading: CountryReading) -> tuple[str, str]:
+    """(message, hint) for a country cell that does not give a code."""
+    if reading.status == "ambiguous":
+        return reading.message, "write the full name (e.g. 'DR Congo') or the ISO code"
+    if reading.status == "suggestion":
+        code = reading.candidates[0]
+        return reading.message, (f"correct it to {_country_label(code)}, or set [ingest] "
+                                 "accept_country_suggestions = true in imvo.toml")
+    close = [_country_label(c) for c in reading.candidates]
+    return reading.message, (f"did you mean {', '.join(close)}?" if close else
+                             "use a country name (any common language) or an ISO code")
+
+
+def _row_errors(fname, sheet_name, row_no, taken, name, country_text,
+                policy: Policy) -> list[Issue]:
     errors = []
     if not name:
         errors.append(Issue("error", "missing-name", "the supplier name is empty", fname,
@@ -505,13 +557,13 @@ def _row_errors(fname, sheet_name, row_no, taken, name, country_text) -> list[Is
         errors.append(Issue("error", "missing-country", "the country is empty", fname,
                             sheet_name, row_no, taken["country"],
                             "fill in the country (name or ISO code)"))
-    elif to_iso2(country_text) is None:
-        close = suggest_country(country_text)
-        errors.append(Issue("error", "unknown-country",
-                            f"{country_text!r} is not a recognised country", fname, sheet_name,
-                            row_no, taken["country"],
-                            f"did you mean {', '.join(close)}?" if close else
-                            "use an English or Dutch country name or an ISO code"))
+    else:
+        reading = read_country(country_text)
+        if _country_code(reading, policy)[0] is None:
+            message, hint = _country_error(reading)
+            code = "ambiguous-country" if reading.status == "ambiguous" else "unknown-country"
+            errors.append(Issue("error", code, message, fname, sheet_name, row_no,
+                                taken["country"], hint))
     return errors
 
 

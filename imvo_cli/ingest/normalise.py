@@ -39,8 +39,10 @@ def has_control_chars(value: object) -> bool:
 def split_multi(text: str, *, allow_comma: bool = True) -> list[str]:
     """Split 'Dyeing | Printing; Washing' into parts on |, ; and (where unambiguous) comma.
 
-    A comma splits only when no part then looks like a fragment of a company name with a
-    legal form ('Co., Ltd') or of a number ('1,5').
+    A comma inside a company name stays: a piece that is only a legal form ('Ltd.',
+    'S.A. de C.V.', '(Pvt.) Ltd.') belongs to the name before it, so
+    'Alpha Garments Ltd, Beta Apparel Co., Ltd.' is two names. A comma inside a number or a
+    house number ('1,5', 'Plot 3, 4') does not split at all; a list of numbers ('3, 7') does.
     """
     if not text:
         return []
@@ -50,8 +52,8 @@ def split_multi(text: str, *, allow_comma: bool = True) -> list[str]:
     parts = re.split(r"\s*[|;\n]\s*", text)
     out: list[str] = []
     for part in parts:
-        if allow_comma and "," in part and _comma_is_separator(part):
-            out.extend(p.strip() for p in part.split(","))
+        if allow_comma and "," in part:
+            out.extend(_split_commas(part))
         else:
             out.append(part.strip())
     seen: list[str] = []
@@ -61,15 +63,28 @@ def split_multi(text: str, *, allow_comma: bool = True) -> list[str]:
     return seen
 
 
-_LEGAL_TAIL = re.compile(r"^\s*(co|ltd|inc|llc|pvt|limited|s\.?a|gmbh|b\.?v|bv|corp|sa|srl|plc)\b",
-                         re.I)
-
-
-def _comma_is_separator(part: str) -> bool:
+def _split_commas(part: str) -> list[str]:
     pieces = part.split(",")
-    if any(re.fullmatch(r"\s*\d+\s*", p) for p in pieces[1:]):
-        return False  # "1,5" or "Unit 3, 4"
-    return not any(_LEGAL_TAIL.match(p) for p in pieces[1:])
+    numbers = [bool(re.fullmatch(r"\s*\d+\s*", p)) for p in pieces]
+    if all(numbers) and (len(pieces) > 2 or ", " in part):
+        return [p.strip() for p in pieces]  # "3, 7": a list of numbers (ids)
+    if any(numbers[1:]):
+        return [part.strip()]  # "1,5" or "Unit 3, 4"
+    names: list[str] = []
+    for piece in pieces:
+        if names and is_legal_form(piece):
+            names[-1] = f"{names[-1]},{piece}"  # "Beta Apparel Co." + " Ltd."
+        else:
+            names.append(piece)
+    return [n.strip() for n in names]
+
+
+def is_legal_form(text: str) -> bool:
+    """True when a text is nothing but a legal form: 'Ltd.', 'S.A. de C.V.', '(Pvt.) Ltd.'."""
+    from ..match.normalise import strip_legal_forms, tokens_of
+
+    tokens = tokens_of(text)
+    return bool(tokens) and not strip_legal_forms(tokens)
 
 
 def parse_int_like(value: object) -> int:
