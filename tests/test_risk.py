@@ -126,8 +126,10 @@ def test_sumangali_spinning_only_in_india():
 
 def test_metals_3tg_from_drc():
     t = themes("CD", ["tin ore"], profile=load_profile("metals"))
-    assert t["conflict_minerals"].level == "critical"
-    assert t["child_labour"].level in ("high", "critical")
+    # conflict financing is likely but not specific to this site: high, not critical
+    assert t["conflict_minerals"].level == "high"
+    # DOL lists DRC tin ore for forced child labour: critical at a site nobody verified
+    assert t["child_labour"].level == "critical"
     assert "process-knowledge" in rules(t["conflict_minerals"])
     copper = themes("DE", ["copper wire"], profile=load_profile("metals"))
     assert rules(copper["conflict_minerals"]) == ["not-applicable"]
@@ -163,11 +165,14 @@ def test_valid_audit_adds_no_flag():
 
 
 def test_no_audit_raises_labour_likelihood_where_evidence_points_to_risk():
-    base = assess_supplier(supplier(country="BD"), TEXTILE, POLICY, AS_OF)
+    from imvo_cli.risk.engine import UNVERIFIED
     none = assess_supplier(supplier(country="BD", audit_standard=None, audit_date=None, audit_result=None),
                            TEXTILE, POLICY, AS_OF)
-    assert none.themes["child_labour"].likelihood == base.themes["child_labour"].likelihood + 1
-    assert none.themes["water_chemicals_energy"].likelihood == base.themes["water_chemicals_energy"].likelihood
+    inherent = themes("BD", ["t-shirts"])
+    assert none.themes["child_labour"].likelihood == pytest.approx(
+        inherent["child_labour"].likelihood + UNVERIFIED)
+    assert none.themes["child_labour"].inherent_score == inherent["child_labour"].score
+    assert none.themes["water_chemicals_energy"].likelihood == inherent["water_chemicals_energy"].likelihood
     assert "no-audit" in rules(none.themes["child_labour"])
     # audits are not expected in low-risk countries: no effect in the Netherlands
     nl = assess_supplier(supplier(audit_standard=None, audit_date=None, audit_result=None), TEXTILE, POLICY, AS_OF)
@@ -244,8 +249,8 @@ def test_policy_thresholds_and_theme_weights():
     strict = dataclasses.replace(POLICY, thresholds={"medium": 10, "high": 20, "critical": 30})
     assert themes("NL", ["t-shirts"], policy=strict)["child_labour"].level == "high"
     weighted = dataclasses.replace(POLICY, theme_weights={"living_wage": 2.0})
-    assert themes("BD", ["t-shirts"], policy=weighted)["living_wage"].score == \
-        2 * themes("BD", ["t-shirts"])["living_wage"].score
+    assert themes("BD", ["t-shirts"], policy=weighted)["living_wage"].score == pytest.approx(
+        2 * themes("BD", ["t-shirts"])["living_wage"].score, abs=0.1)
 
 
 def test_override_country_and_theme_cites_policy_file():
@@ -298,10 +303,10 @@ def test_invalid_risk_policy_names_the_key(tmp_path, risk, key):
 
 def test_assessments_are_cached_per_distinct_place():
     from imvo_cli.risk import engine
-    engine._location.cache_clear()
+    engine._place.cache_clear()
     for i in range(500):
         assess_supplier(supplier(id=f"S{i}", name=f"F{i}", country="BD"), TEXTILE, POLICY, AS_OF)
-    assert engine._location.cache_info().misses <= 1
+    assert engine._place.cache_info().misses <= 1
 
 
 def test_sources_have_name_edition_url_licence_file():
