@@ -128,8 +128,19 @@ def test_metals_3tg_from_drc():
     t = themes("CD", ["tin ore"], profile=load_profile("metals"))
     # conflict financing is likely but not specific to this site: high, not critical
     assert t["conflict_minerals"].level == "high"
-    # DOL lists DRC tin ore for forced child labour: critical at a site nobody verified
-    assert t["child_labour"].level == "critical"
+    # DOL lists DRC tin ore for forced child labour: high from the place alone, critical at a
+    # site the list shows unverified, high again with a valid audit
+    assert t["child_labour"].level == "high"
+    metals = load_profile("metals")
+    mine = supplier(country="CD", product=["tin ore"], audit_standard=None, audit_date=None,
+                    audit_result=None)
+    unverified = assess_supplier(mine, metals, POLICY, AS_OF)
+    assert unverified.themes["child_labour"].level == "critical"
+    assert unverified.themes["child_labour"].inherent == "high"
+    audited = assess_supplier(supplier(country="CD", product=["tin ore"]), metals, POLICY, AS_OF)
+    assert audited.themes["child_labour"].level == "high"
+    gap = assess_supplier(mine, metals, POLICY, AS_OF, columns=frozenset({"name", "country", "product"}))
+    assert gap.themes["child_labour"].level == "high"  # no audit column: not known unverified
     assert "process-knowledge" in rules(t["conflict_minerals"])
     copper = themes("DE", ["copper wire"], profile=load_profile("metals"))
     assert rules(copper["conflict_minerals"]) == ["not-applicable"]
@@ -247,7 +258,10 @@ def test_supplier_level_is_highest_theme_level():
 
 def test_policy_thresholds_and_theme_weights():
     strict = dataclasses.replace(POLICY, thresholds={"medium": 10, "high": 20, "critical": 30})
-    assert themes("NL", ["t-shirts"], policy=strict)["child_labour"].level == "high"
+    assert themes("BD", ["t-shirts"])["discrimination_gender"].level == "medium"
+    assert themes("BD", ["t-shirts"], policy=strict)["child_labour"].level == "high"
+    # a governance rank alone is context: medium at most, whatever the thresholds
+    assert themes("NL", ["t-shirts"], policy=strict)["child_labour"].level == "medium"
     weighted = dataclasses.replace(POLICY, theme_weights={"living_wage": 2.0})
     assert themes("BD", ["t-shirts"], policy=weighted)["living_wage"].score == pytest.approx(
         2 * themes("BD", ["t-shirts"])["living_wage"].score, abs=0.1)

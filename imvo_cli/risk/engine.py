@@ -484,6 +484,14 @@ def _effect_text(effect) -> str:
     return f"{'+' if effect > 0 else ''}{_fmt(effect)} likelihood"
 
 
+UNVERIFIED_RULES = frozenset({"no-audit", "audit-undated", "audit-expired", "audit-failed",
+                              "audit-zero-tolerance"})
+
+
+def _at_most_medium(level: str) -> str:
+    return "medium" if level in ("high", "critical") else level
+
+
 def _gate(level: str, specific: bool) -> str:
     """Critical only with specific or site-level evidence; otherwise it stops at high."""
     return "high" if level == "critical" and not specific else level
@@ -514,6 +522,7 @@ def _assess(place: _Place, signals: tuple, profile: Profile, policy: Policy,
             site.append((slot, rule, effect, reach))
     place_ids = [(record(s.evidence), s) for s in place.signals]
     used: dict[int, list[str]] = {}
+    site_unverified = any(sig[0] in UNVERIFIED_RULES for sig in signals)
 
     themes: dict[str, ThemeRisk] = {}
     site_refs_of: dict[str, list] = {}
@@ -525,15 +534,21 @@ def _assess(place: _Place, signals: tuple, profile: Profile, policy: Policy,
             continue
         liks = [s.likelihood[key] for _, s in place_ids if s.likelihood.get(key)]
         inherent_lik = _combine(liks)
-        place_specific = any(s.evidence.specific for _, s in place_ids if key in s.evidence.themes
-                             and s.likelihood.get(key))
-        fcl_only = place_specific and all(
-            s.evidence.rule == "dol-listed-good" for _, s in place_ids
-            if s.evidence.specific and key in s.evidence.themes)
-        specific = place_specific
+        informing = [s for _, s in place_ids if s.likelihood.get(key)]
+        # Specific place evidence (a process making the harm near certain, a legal
+        # presumption) may make a theme critical by itself; a DOL forced-child-labour good only
+        # at a site the list shows unverified (no audit, expired, undated or failed).
+        place_specific = any(s.evidence.specific and s.evidence.rule != "dol-listed-good"
+                             for s in informing)
+        fcl = any(s.evidence.specific and s.evidence.rule == "dol-listed-good" for s in informing)
+        specific = place_specific or (fcl and site_unverified)
+        # A country-wide governance rank is context, not a finding about a product or site:
+        # on its own it raises a theme to medium at most.
+        about = [s for _, s in place_ids if key in s.evidence.themes and s.evidence.kind == "place"]
+        context_only = bool(about) and all(s.evidence.rule == "governance-baseline" for s in about)
         sev = place.severity[key]
         lik = inherent_lik
-        verified = False
+        site_finding = False
         reached = []
         unverified = [slot for slot, rule, effect, reach in site if key in reach and effect == "unverified"]
         if unverified and lik is not None and inherent_lik >= UNVERIFIED_FROM:
@@ -551,10 +566,10 @@ def _assess(place: _Place, signals: tuple, profile: Profile, policy: Policy,
             elif lik is None:
                 continue
             elif effect == "set5":
-                lik, specific = 5.0, True
+                lik, specific, site_finding = 5.0, True, True
             else:
                 lik = _clamp(lik + effect)
-                verified = verified or rule == "audit-valid"
+                site_finding = site_finding or rule == "audit-failed"
             reached.append(slot)
         # A process that makes the harm near certain (sandblasting) sets a floor no audit lifts.
         floor = max((s.likelihood[key] for _, s in place_ids
@@ -570,9 +585,11 @@ def _assess(place: _Place, signals: tuple, profile: Profile, policy: Policy,
             inh_score = score_of(sev, inherent_lik, weight)  # scale is severity in both views
             inh_level = _gate(level_for_score(inh_score, th), place_specific)
             score = score_of(sev, lik, weight)
-            # A DOL forced-child-labour good is near certain only at a site nobody verified.
-            res_specific = specific and not (fcl_only and verified and specific == place_specific)
-            level = _gate(level_for_score(score, th), res_specific)
+            level = _gate(level_for_score(score, th), specific)
+            if context_only:
+                inh_level = _at_most_medium(inh_level)
+                if not site_finding:
+                    level = _at_most_medium(level)
         override = _override(policy, country, key)
         extra = []
         if override is not None:
