@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 from .graph import COMPANY_ID, ChainGraph, build_chain_graph, company_facts
 from .model import (ALL_LEVELS, LEVELS, UNKNOWN, ChainMap, Company, Issue, RiskAssessment,
-                    SupplierList, evidence_id)
+                    SupplierList, evidence_id, level_rank)
 from .policy import Policy
 
 SCHEMA = "imvo.map/2"
@@ -88,12 +88,13 @@ def read_and_map(path: str | Path, *, sheet=None, column_map: dict[str, str] | N
 
 
 def priority_order(risk: dict[str, RiskAssessment], tiers: dict[str, int | None]) -> list[str]:
-    """Supplier ids, where to act first first: residual score, severity, scale (workers),
-    leverage (purchase share), then the nearer tier; ties in id order (stable)."""
+    """Supplier ids, where to act first first: residual risk (level, then score), severity,
+    scale (workers), leverage (purchase share), then the nearer tier; ties in id order."""
     def key(sid: str):
         score, severity, workers, share = risk[sid].priority_key or (-1.0, 0, -1, -1.0)
         tier = tiers.get(sid)
-        return (-score, -severity, -workers, -share, tier if tier is not None else 1_000_000, sid)
+        return (-level_rank(risk[sid].level), -score, -severity, -workers, -share,
+                tier if tier is not None else 1_000_000, sid)
 
     return sorted(risk, key=key)
 
@@ -103,7 +104,7 @@ def rank_priorities(risk: dict[str, RiskAssessment], tiers: dict[str, int | None
     previous, rank = None, 0
     for n, sid in enumerate(priority_order(risk, tiers), 1):
         tier = tiers.get(sid)
-        key = (risk[sid].priority_key, tier)
+        key = (risk[sid].level, risk[sid].priority_key, tier)
         if key != previous:
             rank, previous = n, key
         risk[sid].priority = rank

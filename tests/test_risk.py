@@ -37,7 +37,7 @@ def test_textile_profile_has_the_nine_covenant_themes():
     assert TEXTILE.themes == TEXTILE_THEMES
 
 
-@pytest.mark.parametrize("key", ["metals", "natural_stone", "food"])
+@pytest.mark.parametrize("key", ["metals", "natural_stone", "food", "floriculture"])
 def test_other_profiles_load_with_themes_and_vocabulary(key):
     p = load_profile(key)
     assert p.key == key and len(p.themes) >= 7 and p.vocabulary
@@ -338,5 +338,5 @@ def test_every_process_rule_has_rationale_and_reference():
     for entries in process_rules().values():
         for r in entries:
             assert r.rationale and r.reference and 1 <= r.severity <= 5
-            assert r.theme in {t for p in ("textile", "metals", "natural_stone", "food")
+            assert r.theme in {t for p in ("textile", "metals", "natural_stone", "food", "floriculture")
                                for t in load_profile(p).themes}

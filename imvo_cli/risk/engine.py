@@ -656,8 +656,23 @@ def _main_evidence(evidence: list[Evidence], themes: dict, top: list, level: str
     keys = {t.theme for t in top if t.level == level}
     ids = {i for k in keys for i in themes[k].evidence}
     chosen = [i for i in ids if evidence[i].kind != "gap" and evidence[i].rule != "not-applicable"]
-    return tuple(sorted(chosen, key=lambda i: (not evidence[i].specific, evidence[i].kind != "place",
-                                               -_strength(evidence[i]), i)))
+    return tuple(sorted(chosen, key=lambda i: (_main_order(evidence[i]), -_strength(evidence[i]), i)))
+
+
+def _main_order(ev: Evidence) -> int:
+    """Specific evidence, then site findings, then evidence about the product and place, then
+    what the site lacks, then the country's governance rank (context), then what lowers risk."""
+    if ev.specific:
+        return 0
+    if ev.rule in ("audit-failed", "policy-override"):
+        return 1
+    if ev.kind == "place" and ev.rule != "governance-baseline":
+        return 2
+    if ev.rule in UNVERIFIED_RULES or ev.rule in ("missing-address", "large-workforce"):
+        return 3
+    if ev.rule == "governance-baseline":
+        return 4
+    return 5
 
 
 # ---------------------------------------------------------------- public entry points
