@@ -351,3 +351,29 @@ def test_check_gate_reads_residual_by_default_and_inherent_on_request(tmp_path):
     unverified = check_file(p, CheckOptions(fail_on="critical", as_of=AS_OF))
     assert unverified.status == "fail"
     assert "Forced_Child_Labor=Yes" in " ".join(unverified.reasons)
+
+
+def test_workbook_reasons_once_per_evidence_item_and_summary_leads_with_act_first(tmp_path):
+    from openpyxl import load_workbook
+
+    from imvo_cli.export.annotated import ADDED_HEADERS, write_annotated
+    from imvo_cli.mapping import read_and_map
+    cm = read_and_map(SAMPLE, as_of=AS_OF)
+    out = tmp_path / "out.xlsx"
+    write_annotated(cm, out, input_path=SAMPLE)
+    wb = load_workbook(out)
+    ws = wb[cm.source.sheet]
+    header_row = cm.source.header_row
+    headers = [c.value for c in ws[header_row]]
+    col = headers.index("reasons") + 1
+    texts = [ws.cell(r, col).value for r in range(header_row + 1, ws.max_row + 1)
+             if ws.cell(r, col).value]
+    assert texts
+    for text in texts:
+        assert text.count("[World Bank") <= 1 and text.count("no social audit recorded") <= 1
+        assert "forced_labour" not in text  # human theme labels
+    assert max(len(t) for t in texts) < 2500
+    summary = wb["Summary"]
+    assert summary.cell(2, 1).value == "where to act first"
+    assert summary.cell(2, 2).value.startswith("1. ")
+    assert {"inherent risk", "priority"} <= set(ADDED_HEADERS)

@@ -59,7 +59,7 @@ def _asset(name: str) -> str:
 
 def _level_css() -> str:
     """Level colours from the one palette the workbook uses too."""
-    from ..export.xlsx import LEVEL_COLOURS, LEVEL_FONT_COLOURS
+    from ..model import LEVEL_COLOURS, LEVEL_FONT_COLOURS
 
     rules = []
     for lvl in ALL_LEVELS:
