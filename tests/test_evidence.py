@@ -377,3 +377,15 @@ def test_workbook_reasons_once_per_evidence_item_and_summary_leads_with_act_firs
     assert summary.cell(2, 1).value == "where to act first"
     assert summary.cell(2, 2).value.startswith("1. ")
     assert {"inherent risk", "priority"} <= set(ADDED_HEADERS)
+
+
+def test_html_report_leads_with_where_to_act_first():
+    from imvo_cli.mapping import read_and_map
+    from imvo_cli.report.html import render_map_html
+    cm = read_and_map(SAMPLE, as_of=AS_OF)
+    html = render_map_html(cm)
+    first = min(cm.risk, key=lambda sid: (cm.risk[sid].priority, sid))
+    act = html.index('id="act-first"')
+    assert act < html.index('id="summary"')
+    from html import escape
+    assert escape(cm.suppliers[first].name) in html[act:html.index('id="summary"')]

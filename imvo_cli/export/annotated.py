@@ -18,12 +18,12 @@ from __future__ import annotations
 import os
 import re
 from copy import copy
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
 from ..model import (LEVEL_COLOURS, LEVEL_FONT_COLOURS, LEVELS, UNKNOWN, ChainMap, ImvoError,
                      Issue, RiskAssessment, Supplier, level_rank)
+from ..risk.profiles import theme_labels
 from .atomic import atomic_path
 from .safety import is_dangerous
 from .xlsx import (HEADER_STYLE, add_streamed_table,
@@ -216,17 +216,6 @@ def supplier_cells(supplier: Supplier, chain_map: ChainMap) -> list[Any]:
     return [supplier.id, chain_map.tiers.get(supplier.id), risk.level or UNKNOWN, risk.score,
             themes_text(risk, labels), upstream_text(risk, chain_map), reasons_text(risk, labels=labels),
             risk.inherent_level or risk.level or UNKNOWN, risk.priority, None]
-
-
-@lru_cache(maxsize=16)
-def theme_labels(sector: str | None) -> dict[str, str]:
-    """Theme key -> its human label in the sector profile (unknown keys stay as they are)."""
-    from ..risk import load_profile
-
-    try:
-        return {t.key: t.label for t in load_profile(sector or "textile").theme_defs}
-    except ImvoError:
-        return {}
 
 
 def themes_text(risk: RiskAssessment, labels: dict[str, str] | None = None) -> str:
