@@ -3,7 +3,8 @@
 
 Prints, per list and in total: suppliers, distinct priority values, share critical / high
 (residual and inherent), data coverage (audit, product, process) and the `imvo check`
-outcome with the default policy. Re-run after any change to the model.
+outcome with the policy's fail_on and with --fail-on critical (residual risk both times).
+Re-run after any change to the model.
 
 Usage: python scripts/measure_risk.py [--shared DIR] [--as-of YYYY-MM-DD]
 """
@@ -34,7 +35,7 @@ def _cov(value) -> str:
 def measure(paths: list[Path], as_of: date, title: str) -> None:
     print(f"\n## {title}")
     print("list | suppliers | priorities | critical | high | inherent crit/high | audit | product"
-          " (recognised) | process (recognised) | check")
+          " (recognised) | process (recognised) | check (policy fail_on) | check --fail-on critical")
     total = Counter()
     keys_all = Counter()
     statuses = Counter()
@@ -45,7 +46,9 @@ def measure(paths: list[Path], as_of: date, title: str) -> None:
         n = len(cm.risk)
         cov = cm.summary["coverage"]
         res = check_file(p, CheckOptions(as_of=as_of))
+        crit = check_file(p, CheckOptions(as_of=as_of, fail_on="critical"))
         statuses[res.status] += 1
+        statuses["critical gate: " + crit.status] += 1
         total.update(suppliers=n, critical=levels["critical"], high=levels["high"],
                      icritical=inherent["critical"], ihigh=inherent["high"])
         for a in cm.risk.values():
@@ -54,8 +57,8 @@ def measure(paths: list[Path], as_of: date, title: str) -> None:
               f"{_pct(levels['high'], n)} | {_pct(inherent['critical'], n)}/{_pct(inherent['high'], n)} | "
               f"{_cov(cov['audit']['share'])} | {_cov(cov['product']['share'])} "
               f"({_cov(cov['product']['recognised'])}) | {_cov(cov['process']['share'])} "
-              f"({_cov(cov['process']['recognised'])}) | {res.status}"
-              + (f": {res.reasons[0][:110]}" if res.reasons else ""))
+              f"({_cov(cov['process']['recognised'])}) | {res.status} | {crit.status}"
+              + (f": {crit.reasons[-1][:160]}" if crit.reasons else ""))
     n = total["suppliers"]
     print(f"total: {n} suppliers in {len(paths)} lists; critical {_pct(total['critical'], n)}, "
           f"high {_pct(total['high'], n)} (inherent: critical {_pct(total['icritical'], n)}, "
