@@ -114,7 +114,11 @@ def rank_priorities(risk: dict[str, RiskAssessment], tiers: dict[str, int | None
 
 
 def _rank(level: str | None) -> int:
-    return LEVELS.index(level) if level in LEVELS else -1
+    """The one Level order (critical > high > medium > unknown > low)."""
+    return level_rank(level)
+
+
+_BY_RANK = {level_rank(lvl): lvl for lvl in ALL_LEVELS}
 
 
 def propagate_upstream_risk(chain: ChainGraph, risk: dict[str, RiskAssessment]) -> None:
@@ -173,10 +177,9 @@ def propagate_upstream_risk(chain: ChainGraph, risk: dict[str, RiskAssessment]) 
             assessment.upstream_level, assessment.upstream_path = None, []
             continue
         r, path = best[sid]
-        if r < 0:
-            assessment.upstream_level, assessment.upstream_path = UNKNOWN, []
-        else:
-            assessment.upstream_level, assessment.upstream_path = LEVELS[r], list(path)
+        level = _BY_RANK[r]
+        assessment.upstream_level = level
+        assessment.upstream_path = [] if level == UNKNOWN else list(path)
 
 
 # ---------------------------------------------------------------- summary and JSON
@@ -320,7 +323,7 @@ def theme_dicts(a: RiskAssessment) -> dict[str, Any]:
     """Per theme: residual level and score, inherent ones where different, evidence ids."""
     out = {}
     for k, t in sorted(a.themes.items()):
-        d: dict[str, Any] = {"level": t.level, "score": t.score}
+        d: dict[str, Any] = {"level": t.level, "score": t.score, "likelihood": t.likelihood}
         if t.inherent_level is not None or (t.inherent_score is not None and t.inherent_score != t.score):
             d["inherent_level"] = t.inherent
             d["inherent_score"] = t.inherent_score

@@ -229,7 +229,9 @@ def _place(country: str | None, region_text: str, products: tuple[str, ...],
                 year, rank = gov[d]
                 age = f", {year} value: {edition - year} years older than the edition's {edition}" if year < edition else ""
                 parts.append(f"{d} {rank:.0f} ({year}{age})")
-            lik_text = ", ".join(f"{k} {_fmt(v)}" for k, v in per_theme.items())
+            low, high = min(per_theme.values()), max(per_theme.values())
+            # per theme: the mean rank of its own dimensions (the theme's likelihood shows it)
+            lik_text = _fmt(low) if low == high else f"{_fmt(low)}-{_fmt(high)} by theme"
             signals.append(_Signal(Evidence(
                 "governance-baseline", "place",
                 f"{country} governance rank (percentile, 0-100): " + "; ".join(parts),
