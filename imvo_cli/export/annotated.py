@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..model import (LEVEL_COLOURS, LEVEL_FONT_COLOURS, LEVELS, UNKNOWN, ChainMap, ImvoError,
-                     Issue, RiskAssessment, Supplier, level_rank)
+                     Issue, RiskAssessment, Supplier, level_rank, worst)
 from ..risk.profiles import theme_labels
 from .atomic import atomic_path
 from .safety import is_dangerous
@@ -727,7 +727,7 @@ def chain_rows(chain_map: ChainMap) -> list[tuple]:
             if len(rows) >= MAX_CHAINS:
                 rows.append((len(rows) + 1, "(more chains not listed)", None, None, None, None))
                 return rows
-            worst_level = max((level(n) for n in path[:-1]), key=level_rank, default=UNKNOWN)
+            worst_level = worst(level(n) for n in path[:-1])
             s = chain_map.suppliers.get(start)
             rows.append((len(rows) + 1, s.name if s else start, s.country if s else None,
                          len(path) - 1, " > ".join(label(n) for n in path), worst_level))
@@ -768,21 +768,14 @@ def country_theme_levels(chain_map: ChainMap) -> tuple[list[str], list[tuple]]:
     rows = []
     for country in sorted(cells):
         levels = [cells[country].get(t, UNKNOWN) for t in order]
-        known = [lvl for lvl in levels if lvl in LEVELS]
-        worst = max(known, key=level_rank) if known else UNKNOWN
-        rows.append((country, country_name(country) if country != "?" else None, *levels, worst))
+        rows.append((country, country_name(country) if country != "?" else None, *levels,
+                     worst(levels)))
     return order, rows
 
 
 def _worse(current: str | None, new: str) -> str:
-    if current is None:
-        return new
-    # a known level beats unknown: "unknown" means no data, not a finding
-    if current not in LEVELS:
-        return new
-    if new not in LEVELS:
-        return current
-    return new if level_rank(new) > level_rank(current) else current
+    """The worse of two levels in the one Level order (unknown above low)."""
+    return new if current is None else worst([current, new])
 
 
 def _theme_order(sector: str, themes: Iterable[str]) -> list[str]:
