@@ -374,9 +374,12 @@ class _SharedJson:
         self.evidence: dict[int, tuple[Any, str]] = {}
 
     def theme_json(self, a: RiskAssessment) -> str:
-        hit = self.themes.get(id(a.themes))
+        # Theme levels, scores and evidence ids are the plan's: shared by suppliers whose
+        # evidence differs only in its text.
+        shared = a.plan if a.plan is not None else a.themes
+        hit = self.themes.get(id(shared))
         if hit is None:
-            hit = self.themes[id(a.themes)] = (a.themes, self.encode(theme_dicts(a)))
+            hit = self.themes[id(shared)] = (shared, self.encode(theme_dicts(a)))
         return hit[1]
 
     def evidence_json(self, a: RiskAssessment) -> str:

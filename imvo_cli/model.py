@@ -324,6 +324,7 @@ class RiskAssessment:
     main: tuple[int, ...] = ()  # indices of the evidence that sets the level, strongest first
     priority_key: tuple = ()  # (score, severity, workers, purchase share): higher acts first
     priority: int | None = None  # rank in its map, 1 = act first; equal evidence, equal rank
+    plan: Any = None  # the assessment shared by every supplier with the same kinds of evidence
 
     def ranked_flags(self) -> list[Flag]:
         return sorted(self.flags, key=flag_sort_key)

@@ -22,6 +22,7 @@ sys.path.insert(0, str(REPO))
 
 from imvo_cli.check import CheckOptions, check_file  # noqa: E402
 from imvo_cli.mapping import read_and_map  # noqa: E402
+from imvo_cli.model import level_rank  # noqa: E402
 
 
 def _pct(n: int, d: int) -> str:
@@ -53,6 +54,12 @@ def measure(paths: list[Path], as_of: date, title: str) -> None:
                      icritical=inherent["critical"], ihigh=inherent["high"])
         for a in cm.risk.values():
             keys_all[(p.name, a.priority)] += 1
+            # a level never rests on a column the list lacks: no gap among the main evidence,
+            # and without audit columns the site evidence cannot raise a supplier
+            if any(e.kind == "gap" for e in a.main_evidence()):
+                total["gap as main reason"] += 1
+            if not cov["audit"]["column"] and level_rank(a.level) > level_rank(a.inherent_level or a.level):
+                total["raised without audit column"] += 1
         print(f"{p.name} | {n} | {cm.summary['priorities']} | {_pct(levels['critical'], n)} | "
               f"{_pct(levels['high'], n)} | {_pct(inherent['critical'], n)}/{_pct(inherent['high'], n)} | "
               f"{_cov(cov['audit']['share'])} | {_cov(cov['product']['share'])} "
@@ -63,7 +70,9 @@ def measure(paths: list[Path], as_of: date, title: str) -> None:
     print(f"total: {n} suppliers in {len(paths)} lists; critical {_pct(total['critical'], n)}, "
           f"high {_pct(total['high'], n)} (inherent: critical {_pct(total['icritical'], n)}, "
           f"high {_pct(total['ihigh'], n)}); check: "
-          + ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())))
+          + ", ".join(f"{k} {v}" for k, v in sorted(statuses.items()))
+          + f"; gap as main reason: {total['gap as main reason']}, raised although the list has "
+            f"no audit column: {total['raised without audit column']}")
 
 
 def main(argv: list[str] | None = None) -> int:

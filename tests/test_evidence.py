@@ -389,3 +389,18 @@ def test_html_report_leads_with_where_to_act_first():
     assert act < html.index('id="summary"')
     from html import escape
     assert escape(cm.suppliers[first].name) in html[act:html.index('id="summary"')]
+
+
+def test_suppliers_sharing_a_plan_keep_their_own_evidence_text():
+    from imvo_cli.risk.engine import _theme_reasons
+    a = assess_supplier(supplier(audit_standard="SMETA", audit_date=date(2021, 1, 15)), TEXTILE,
+                        POLICY, AS_OF)
+    b = assess_supplier(supplier(audit_standard="SMETA", audit_date=date(2020, 3, 2)), TEXTILE,
+                        POLICY, AS_OF)
+    assert a.plan is b.plan and a.level == b.level
+    ea = [e.value for e in a.evidence if e.rule == "audit-expired"]
+    eb = [e.value for e in b.evidence if e.rule == "audit-expired"]
+    assert "2021-01-15" in ea[0] and "2020-03-02" in eb[0]
+    for r in (a, b):
+        for t in r.themes.values():
+            assert t.reasons == _theme_reasons(t, r.evidence)

@@ -163,7 +163,13 @@ def _matched(profile: Profile, products: tuple[str, ...], processes: tuple[str, 
 
 def unrecognised_cells(profile: Profile, cells: tuple[str, ...]) -> list[str]:
     """The cells of a product or process column in which no vocabulary word was found."""
-    return [c for c in cells if not match_terms(profile, c)]
+    return list(_unrecognised(tuple(cells), profile.key))
+
+
+@lru_cache(maxsize=65536)
+def _unrecognised(cells: tuple[str, ...], profile_key: str) -> tuple[str, ...]:
+    profile = load_profile(profile_key)
+    return tuple(c for c in cells if not match_terms(profile, c))
 
 
 def _region_rules(country: str | None, region_text: str) -> tuple:
@@ -622,10 +628,7 @@ def _assess(place: _Place, signals: tuple, profile: Profile, policy: Policy,
         lvl = worst(themes[k].level for k in ev.themes if k in themes) if ev.kind != "gap" else UNKNOWN
         flags.append(Flag(", ".join(ev.themes), lvl, ev.rule, ev.value, ev.source))
     for t in themes.values():
-        t.reasons = sorted((Flag(t.theme, t.level if evidence[i].kind != "gap" else UNKNOWN,
-                                 evidence[i].rule, evidence[i].value, evidence[i].source)
-                            for i in t.evidence),
-                           key=lambda f: (f.level == UNKNOWN, f.rule in _LAST_RULES))
+        t.reasons = _theme_reasons(t, evidence)
     level = worst(t.level for t in themes.values())
     scores = [t.score for t in themes.values() if t.score is not None]
     inh = [t.inherent_score for t in themes.values() if t.inherent_score is not None]
@@ -634,13 +637,59 @@ def _assess(place: _Place, signals: tuple, profile: Profile, policy: Policy,
                  key=lambda t: (-level_rank(t.level), -t.score, -(t.severity or 0), t.theme))
     severity = top[0].severity if top else None
     main = _main_evidence(evidence, themes, top, level)
-    return RiskAssessment(level=level, score=max(scores) if scores else None, themes=themes,
-                          flags=flags, inherent_level=inherent_level,
-                          inherent_score=max(inh) if inh else None, severity=severity,
-                          evidence=tuple(evidence), main=main)
+    template = RiskAssessment(level=level, score=max(scores) if scores else None, themes=themes,
+                              flags=flags, inherent_level=inherent_level,
+                              inherent_score=max(inh) if inh else None, severity=severity,
+                              evidence=tuple(evidence), main=main)
+    template.plan = template
+    return template, slot_index
 
 
 _LAST_RULES = frozenset({"not-applicable"})
+
+
+def _theme_reasons(t: ThemeRisk, evidence) -> list[Flag]:
+    """The evidence of one theme as flags, data gaps and not-applicable last."""
+    return sorted((Flag(t.theme, t.level if evidence[i].kind != "gap" else UNKNOWN,
+                        evidence[i].rule, evidence[i].value, evidence[i].source)
+                   for i in t.evidence),
+                  key=lambda f: (f.level == UNKNOWN, f.rule in _LAST_RULES))
+
+
+def _reason_order(t: ThemeRisk, evidence) -> list[int]:
+    """The evidence indices of a theme in the order of its reasons (_theme_reasons)."""
+    return sorted(t.evidence, key=lambda i: (evidence[i].kind == "gap" or t.level == UNKNOWN,
+                                             evidence[i].rule in _LAST_RULES))
+
+
+def _materialise(template: RiskAssessment, slot_index: dict, signals: tuple) -> RiskAssessment:
+    """The plan of a set of row-signal kinds with one supplier's own texts (audit dates,
+    worker counts): levels and references are the plan's, only the site evidence differs."""
+    if not slot_index:
+        return template
+    evidence, flags = list(template.evidence), list(template.flags)
+    changed = set()
+    for slot, i in slot_index.items():
+        _, _, _, text, source = signals[slot]
+        ev, f = evidence[i], flags[i]
+        evidence[i] = Evidence(ev.rule, ev.kind, text, source, ev.themes, ev.effect, ev.specific)
+        flags[i] = Flag(f.theme, f.level, f.rule, text, source)
+        changed.add(i)
+    themes = {}
+    for key, t in template.themes.items():
+        if changed.intersection(t.evidence):
+            # the template's reasons are in evidence order per sort group: swap the changed ones
+            order = _reason_order(t, template.evidence)
+            reasons = [f if i not in changed else Flag(f.theme, f.level, f.rule, evidence[i].value,
+                                                       evidence[i].source)
+                       for i, f in zip(order, t.reasons)]
+            t = ThemeRisk(t.theme, t.level, t.score, t.severity, t.likelihood, reasons,
+                          t.inherent_level, t.inherent_score, t.evidence)
+        themes[key] = t
+    return RiskAssessment(level=template.level, score=template.score, themes=themes, flags=flags,
+                          inherent_level=template.inherent_level,
+                          inherent_score=template.inherent_score, severity=template.severity,
+                          evidence=tuple(evidence), main=template.main, plan=template)
 
 
 def _strength(ev: Evidence) -> float:
@@ -721,7 +770,7 @@ def assess_location(country, products, processes, profile: Profile, policy: Poli
     iso = _iso(country)
     place = _place(iso, _region_text(iso, region), _cells(products), _cells(processes),
                    profile.key, _indicator_key(policy))
-    return list(_assess(place, (), profile, policy, iso).themes.values())
+    return list(_assess(place, (), profile, policy, iso)[0].themes.values())
 
 
 def assess_place(country, products, processes, profile: Profile, policy: Policy,
@@ -730,22 +779,24 @@ def assess_place(country, products, processes, profile: Profile, policy: Policy,
     iso = _iso(country)
     place = _place(iso, _region_text(iso, region), _cells(products), _cells(processes),
                    profile.key, _indicator_key(policy))
-    return _assess(place, (), profile, policy, iso)
+    return _assess(place, (), profile, policy, iso)[0]
 
 
 _CACHES: dict[tuple, dict] = {}
 _MAX_CACHED = 200_000
 
 
-def _cache(profile: Profile, policy: Policy) -> dict:
+def _cache(profile: Profile, policy: Policy) -> tuple[dict, dict]:
+    """(plans per place and kinds of row signals, assessments per place and row signals)."""
     key = (profile.key, _policy_key(policy))
     found = _CACHES.get(key)
     if found is None:
         if len(_CACHES) >= 16:
             _CACHES.clear()
-        found = _CACHES[key] = {}
-    if len(found) >= _MAX_CACHED:
-        found.clear()
+        found = _CACHES[key] = ({}, {})
+    for part in found:
+        if len(part) >= _MAX_CACHED:
+            part.clear()
     return found
 
 
@@ -767,17 +818,26 @@ def assess_supplier(supplier: Supplier, profile: Profile, policy: Policy,
         signals = signals + (("unknown-country", "all", "gap",
                               f"country {supplier.country!r} missing or not recognised: country "
                               "evidence cannot be looked up", "supplier list"),)
-    cache = _cache(profile, policy)
+    plans, cache = _cache(profile, policy)
     key = (iso, region, products, processes, signals)
     hit = cache.get(key)
     if hit is None:
-        place = _place(iso, region, products, processes, profile.key, _indicator_key(policy))
-        hit = cache[key] = _assess(place, signals, profile, policy, iso)
+        # Suppliers differing only in the text of their row signals (audit dates, worker
+        # counts) share one plan: its levels, scores and evidence references.
+        kinds = tuple((rule, scope, effect, f"\x00{n}", "") for n, (rule, scope, effect, _, _)
+                      in enumerate(signals))
+        plan_key = (iso, region, products, processes, kinds)
+        plan = plans.get(plan_key)
+        if plan is None:
+            place = _place(iso, region, products, processes, profile.key, _indicator_key(policy))
+            plan = plans[plan_key] = _assess(place, kinds, profile, policy, iso)
+        hit = cache[key] = _materialise(plan[0], plan[1], signals)
     workers = supplier.workers if supplier.workers is not None else -1
     share = supplier.purchase_share if supplier.purchase_share is not None else -1.0
     return RiskAssessment(level=hit.level, score=hit.score, themes=hit.themes, flags=hit.flags,
                           inherent_level=hit.inherent_level, inherent_score=hit.inherent_score,
                           severity=hit.severity, evidence=hit.evidence, main=hit.main,
+                          plan=hit.plan,
                           priority_key=(hit.score if hit.score is not None else -1.0,
                                         hit.severity or 0, workers, share))
 
