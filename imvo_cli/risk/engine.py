@@ -642,7 +642,8 @@ def _assess(place: _Place, signals: tuple, profile: Profile, policy: Policy,
                               inherent_score=max(inh) if inh else None, severity=severity,
                               evidence=tuple(evidence), main=main)
     template.plan = template
-    return template, slot_index
+    orders = {k: _reason_order(t, template.evidence) for k, t in themes.items()}
+    return template, slot_index, orders
 
 
 _LAST_RULES = frozenset({"not-applicable"})
@@ -662,7 +663,8 @@ def _reason_order(t: ThemeRisk, evidence) -> list[int]:
                                              evidence[i].rule in _LAST_RULES))
 
 
-def _materialise(template: RiskAssessment, slot_index: dict, signals: tuple) -> RiskAssessment:
+def _materialise(template: RiskAssessment, slot_index: dict, orders: dict,
+                 signals: tuple) -> RiskAssessment:
     """The plan of a set of row-signal kinds with one supplier's own texts (audit dates,
     worker counts): levels and references are the plan's, only the site evidence differs."""
     if not slot_index:
@@ -679,7 +681,7 @@ def _materialise(template: RiskAssessment, slot_index: dict, signals: tuple) -> 
     for key, t in template.themes.items():
         if changed.intersection(t.evidence):
             # the template's reasons are in evidence order per sort group: swap the changed ones
-            order = _reason_order(t, template.evidence)
+            order = orders[key]
             reasons = [f if i not in changed else Flag(f.theme, f.level, f.rule, evidence[i].value,
                                                        evidence[i].source)
                        for i, f in zip(order, t.reasons)]
@@ -831,7 +833,7 @@ def assess_supplier(supplier: Supplier, profile: Profile, policy: Policy,
         if plan is None:
             place = _place(iso, region, products, processes, profile.key, _indicator_key(policy))
             plan = plans[plan_key] = _assess(place, kinds, profile, policy, iso)
-        hit = cache[key] = _materialise(plan[0], plan[1], signals)
+        hit = cache[key] = _materialise(*plan, signals)
     workers = supplier.workers if supplier.workers is not None else -1
     share = supplier.purchase_share if supplier.purchase_share is not None else -1.0
     return RiskAssessment(level=hit.level, score=hit.score, themes=hit.themes, flags=hit.flags,
