@@ -13,11 +13,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Iterable
 
 from .ingest.readers import SUPPORTED_EXTS
-from .model import UNKNOWN, ImvoError, Issue, Supplier, SupplierList, at_least, level_rank, worst
+from .model import (UNKNOWN, ImvoError, Issue, Supplier, SupplierList, at_least, evidence_id,
+                    level_rank, worst)
 from .policy import Policy
 
 SCHEMA = "imvo.aggregate/1"
@@ -60,9 +62,13 @@ class Facility:
     records: list[RecordRef]
     record_ids: list[str]
     purchase_shares: dict[str, float]  # member -> share of its purchases
-    risk_level: str
+    risk_level: str  # residual, from the same evidence as `imvo map`
     themes: dict[str, str]  # theme -> level
     matches: list[dict]  # merges that built it: a, b (record ids), score, rule, fields
+    risk_score: float | None = None
+    inherent_level: str | None = None
+    risk_basis: str = ""  # which member's record the assessment took, and why
+    evidence: list[dict] = field(default_factory=list)
 
     @property
     def member_count(self) -> int:
@@ -84,10 +90,15 @@ class Facility:
             "postal_code": self.postal_code, "os_ids": self.os_ids, "processes": self.processes,
             "products": self.products, "workers": self.workers,
             "member_count": self.member_count,
-            "risk": {"level": self.risk_level, "themes": self.themes},
+            "risk": {"level": self.risk_level, "score": self.risk_score,
+                     "inherent_level": self.inherent_level or self.risk_level,
+                     "themes": self.themes, "basis": self.risk_basis,
+                     "evidence": self.evidence},
             "record_ids": self.record_ids, "matches": self.matches,
         }
-        if not public:
+        if public:  # the basis names a member
+            del d["risk"]["basis"]
+        else:
             d["members"] = self.members
             d["records"] = [r.to_dict() for r in self.records]
             d["purchase_shares"] = self.purchase_shares
@@ -309,7 +320,7 @@ def aggregate(paths: Iterable[str | Path], policy: Policy | None = None, *,
               review_threshold: float | None = None,
               decisions: dict[frozenset, str] | None = None, previous=None,
               public: bool = False, sheet=None, column_map: dict[str, str] | None = None,
-              ) -> AggregateResult:
+              as_of: date | None = None) -> AggregateResult:
     """Read every member file, match production locations into facilities, assess their risk.
 
     `decisions`: {frozenset({record_id, record_id}): "same" | "different"} (match.decisions);
@@ -359,12 +370,15 @@ def aggregate(paths: Iterable[str | Path], policy: Policy | None = None, *,
 
     # One match record per supplier (a supplier may span several rows of its file).
     owners: list[tuple[MemberSummary, Supplier]] = []
+    columns_of: list[frozenset] = []
     records = []
     for m, sl in lists:
+        cols = frozenset(sl.columns)
         for s in sl.suppliers:
             records.append(make_record(len(records), s.name, s.country, s.address, s.city,
                                        s.postal_code, s.os_id))
             owners.append((m, s))
+            columns_of.append(cols)
     clustering = match_records(records, threshold, review_threshold, decisions)
 
     groups = clustering.groups
@@ -378,7 +392,6 @@ def aggregate(paths: Iterable[str | Path], policy: Policy | None = None, *,
 
     profile = risk.load_profile(sector)
     themes = tuple(profile.themes)
-    risk_cache: dict[tuple, tuple[str, dict[str, str]]] = {}
     facilities: list[Facility] = []
     for gi, g in enumerate(groups):
         sups = [owners[i][1] for i in g]
@@ -390,12 +403,8 @@ def aggregate(paths: Iterable[str | Path], policy: Policy | None = None, *,
         country = sups[0].country or ""
         processes = _union(s.process for s in sups)
         products = _union(s.product for s in sups)
-        key = (country, tuple(products), tuple(processes))
-        if key not in risk_cache:
-            theme_risks = risk.assess_location(country, products, processes, profile, policy)
-            risk_cache[key] = (worst(t.level for t in theme_risks),
-                               {t.theme: t.level for t in sorted(theme_risks, key=lambda t: t.theme)})
-        level, theme_levels = risk_cache[key]
+        chosen, basis = _facility_assessment(
+            [(owners[i][0].member, owners[i][1], columns_of[i]) for i in g], profile, policy, as_of)
         refs = sorted((RecordRef(owners[i][0].member, owners[i][0].file, row, records[i].key)
                        for i in g for row in owners[i][1].rows),
                       key=lambda r: (r.member, r.file, r.row))
@@ -415,7 +424,9 @@ def aggregate(paths: Iterable[str | Path], policy: Policy | None = None, *,
             products=products, workers=max(workers) if workers else None,
             members=sorted(set(mems), key=str.casefold), records=refs,
             record_ids=sorted({records[i].key for i in g}), purchase_shares=dict(sorted(shares.items())),
-            risk_level=level, themes=theme_levels, matches=matches))
+            risk_level=chosen.level, themes=chosen.theme_levels(), matches=matches,
+            risk_score=chosen.score, inherent_level=chosen.inherent_level, risk_basis=basis,
+            evidence=[ev.to_dict(evidence_id(k)) for k, ev in enumerate(chosen.evidence)]))
     _fill_member_stats(lists, group_of, facilities)  # still in group order here
     facilities.sort(key=lambda f: (f.country, f.name.casefold(), f.facility_id))
     review = [_review_pair(ln, records, owners) for ln in clustering.review]
@@ -426,6 +437,27 @@ def aggregate(paths: Iterable[str | Path], policy: Policy | None = None, *,
         themes=themes, sector=sector, threshold=threshold, review_threshold=review_threshold,
         decisions_applied=clustering.decided, public=public, unreadable=unreadable,
         policy=policy)
+
+
+def _facility_assessment(records, profile, policy, as_of):
+    """One facility's risk from the same evidence `imvo map` uses for each member's record
+    (audits, workers, certifications, the columns that list has). Records that disagree:
+    the worst residual counts, since a due-diligence view may not average a finding away."""
+    from .risk import assess_supplier
+
+    scored = [(assess_supplier(s, profile, policy, as_of, cols), member, s)
+              for member, s, cols in records]
+    scored.sort(key=lambda x: (tuple(-v for v in x[0].priority_key), x[1].casefold(), x[2].rows))
+    chosen, member, s = scored[0]
+    row = s.rows[0] if s.rows else None
+    if len(scored) == 1:
+        return chosen, f"{member}, row {row}"
+    distinct = {(a.level, a.score) for a, _, _ in scored}
+    if len(distinct) == 1:
+        return chosen, f"{len(scored)} records with the same evidence; shown: {member}, row {row}"
+    others = "; ".join(f"{m} {a.level} ({a.score})" for a, m, _ in scored[1:])
+    return chosen, (f"records disagree: took {member}, row {row} ({chosen.level}, score "
+                    f"{chosen.score}), the worst residual; others: {others}")
 
 
 def _fill_member_stats(lists, group_of, facilities_by_group) -> None:

@@ -16,6 +16,9 @@ from .policy import load_policy
 SCHEMA = "imvo.check/1"
 SPREADSHEET_EXTS = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv")
 FAIL_ON_CHOICES = ("critical", "high", "medium", "never")
+# Which risk the gate reads: residual (after site evidence: audits, certifications, actions)
+# by default, or inherent (what the place and products imply).
+RISK_BASIS_CHOICES = ("residual", "inherent")
 TOP_FINDINGS = 5
 
 
@@ -29,10 +32,13 @@ class Finding:
     level: str
     reason: str
     rows: list[int]
+    inherent_level: str | None = None
+    priority: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"supplier": self.supplier, "country": self.country, "tier": self.tier,
-                "level": self.level, "reason": self.reason, "rows": self.rows}
+                "level": self.level, "inherent_level": self.inherent_level,
+                "priority": self.priority, "reason": self.reason, "rows": self.rows}
 
 
 @dataclass(slots=True)
@@ -83,6 +89,7 @@ class CheckOptions:
     min_address_completeness: float | None = None
     sector: str | None = None
     as_of: date | None = None
+    basis: str = "residual"  # one of RISK_BASIS_CHOICES
 
 
 def _skipped(path: Path) -> bool:
@@ -126,6 +133,8 @@ def policy_reasons(summary: dict[str, Any], findings: list[Finding], error_rows:
         names = ", ".join(f"{f.supplier} ({f.level})" for f in findings[:TOP_FINDINGS])
         more = f" and {len(findings) - TOP_FINDINGS} more" if len(findings) > TOP_FINDINGS else ""
         reasons.append(f"{len(findings)} supplier(s) at or above {fail_on}: {names}{more}")
+        if findings[0].reason:
+            reasons.append(f"first: {findings[0].supplier}: {findings[0].reason}")
     if error_rows > max_errors:
         reasons.append(f"{error_rows} row(s) with errors, more than the {max_errors} allowed")
     vis = summary.get("visibility")
@@ -138,18 +147,27 @@ def policy_reasons(summary: dict[str, Any], findings: list[Finding], error_rows:
     return reasons
 
 
-def _findings(chain_map, fail_on: str) -> list[Finding]:
+def _reason(risk) -> str:
+    """The main evidence behind a level, with its themes and source (never a data gap)."""
+    ev = risk.main_evidence()
+    if not ev:
+        return ""
+    e = ev[0]
+    return f"{', '.join(e.themes)}: {e.value} [{e.source}]"
+
+
+def _findings(chain_map, fail_on: str, basis: str = "residual") -> list[Finding]:
     if fail_on == "never":
         return []
     out = []
     for sid, risk in chain_map.risk.items():
-        if at_least(risk.level, fail_on):
+        level = (risk.inherent_level or risk.level) if basis == "inherent" else risk.level
+        if at_least(level, fail_on):
             sup = chain_map.suppliers[sid]
-            top = sorted(risk.flags, key=lambda f: -LEVELS.index(f.level) if f.level in LEVELS else 1)
-            reason = (f"{top[0].theme}: {top[0].evidence} [{top[0].source}]" if top else "")
-            out.append(Finding(sup.name, sup.country, chain_map.tiers.get(sid), risk.level, reason,
-                               list(sup.rows)))
-    out.sort(key=lambda f: (-level_rank(f.level), f.tier or 99, f.supplier))
+            out.append(Finding(sup.name, sup.country, chain_map.tiers.get(sid), level,
+                               _reason(risk), list(sup.rows), risk.inherent_level or risk.level,
+                               risk.priority))
+    out.sort(key=lambda f: (-level_rank(f.level), f.priority or 0, f.tier or 99, f.supplier))
     return out
 
 
@@ -168,7 +186,10 @@ def check_file(path: str | Path, options: CheckOptions = CheckOptions()) -> File
         chain_map = read_and_map(path, policy=policy, sector=options.sector, as_of=options.as_of)
     except ImvoError as exc:
         return FileResult(str(path), "error", [str(exc)], {}, [exc.as_issue()])
-    findings = _findings(chain_map, fail_on)
+    if options.basis not in RISK_BASIS_CHOICES:
+        raise ImvoError(f"unknown risk basis {options.basis!r}", code="usage",
+                        hint=f"choose one of {', '.join(RISK_BASIS_CHOICES)}")
+    findings = _findings(chain_map, fail_on, options.basis)
     error_rows = len(chain_map.source.rejected_rows)
     reasons = policy_reasons(chain_map.summary, findings, error_rows, fail_on, max_errors,
                              min_vis, min_addr)

@@ -1,4 +1,4 @@
-"""`imvo map` as a library: a supplier list -> ChainMap (graph, tiers, risk, summary) -> imvo.map/1."""
+"""`imvo map` as a library: a supplier list -> ChainMap (graph, tiers, risk, summary) -> imvo.map/2."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .graph import COMPANY_ID, ChainGraph, build_chain_graph, company_facts
-from .model import ALL_LEVELS, LEVELS, UNKNOWN, ChainMap, Company, Issue, RiskAssessment, SupplierList
+from .model import (ALL_LEVELS, LEVELS, UNKNOWN, ChainMap, Company, Issue, RiskAssessment,
+                    SupplierList, evidence_id, level_rank)
 from .policy import Policy
 
-SCHEMA = "imvo.map/1"
+SCHEMA = "imvo.map/2"
 
 # Supplier fields that go into a node's "attributes" (the rest are top-level node keys).
 _ATTRIBUTE_FIELDS = ("source_id", "address", "city", "region", "postal_code", "sector",
@@ -48,8 +49,10 @@ def build_chain_map(supplier_list: SupplierList, *, company: str | None = None,
 
     stage("scoring")
     profile = load_profile(sector)
-    risk = {s.id: assess_supplier(s, profile, policy, as_of) for s in supplier_list.suppliers}
+    columns = frozenset(supplier_list.columns)
+    risk = {s.id: assess_supplier(s, profile, policy, as_of, columns) for s in supplier_list.suppliers}
     propagate_upstream_risk(chain, risk)
+    rank_priorities(risk, chain.tiers)
 
     issues = sorted([*supplier_list.issues, *chain.issues], key=Issue.sort_key)
     chain_map = ChainMap(
@@ -81,11 +84,41 @@ def read_and_map(path: str | Path, *, sheet=None, column_map: dict[str, str] | N
                            as_of=as_of, on_stage=on_stage)
 
 
+# ---------------------------------------------------------------- priority
+
+
+def priority_order(risk: dict[str, RiskAssessment], tiers: dict[str, int | None]) -> list[str]:
+    """Supplier ids, where to act first first: residual risk (level, then score), severity,
+    scale (workers), leverage (purchase share), then the nearer tier; ties in id order."""
+    def key(sid: str):
+        score, severity, workers, share = risk[sid].priority_key or (-1.0, 0, -1, -1.0)
+        tier = tiers.get(sid)
+        return (-level_rank(risk[sid].level), -score, -severity, -workers, -share,
+                tier if tier is not None else 1_000_000, sid)
+
+    return sorted(risk, key=key)
+
+
+def rank_priorities(risk: dict[str, RiskAssessment], tiers: dict[str, int | None]) -> None:
+    """Set each assessment's `priority`: 1 = act first; suppliers with equal evidence share a rank."""
+    previous, rank = None, 0
+    for n, sid in enumerate(priority_order(risk, tiers), 1):
+        tier = tiers.get(sid)
+        key = (risk[sid].level, risk[sid].priority_key, tier)
+        if key != previous:
+            rank, previous = n, key
+        risk[sid].priority = rank
+
+
 # ---------------------------------------------------------------- upstream risk
 
 
 def _rank(level: str | None) -> int:
-    return LEVELS.index(level) if level in LEVELS else -1
+    """The one Level order (critical > high > medium > unknown > low)."""
+    return level_rank(level)
+
+
+_BY_RANK = {level_rank(lvl): lvl for lvl in ALL_LEVELS}
 
 
 def propagate_upstream_risk(chain: ChainGraph, risk: dict[str, RiskAssessment]) -> None:
@@ -144,22 +177,24 @@ def propagate_upstream_risk(chain: ChainGraph, risk: dict[str, RiskAssessment]) 
             assessment.upstream_level, assessment.upstream_path = None, []
             continue
         r, path = best[sid]
-        if r < 0:
-            assessment.upstream_level, assessment.upstream_path = UNKNOWN, []
-        else:
-            assessment.upstream_level, assessment.upstream_path = LEVELS[r], list(path)
+        level = _BY_RANK[r]
+        assessment.upstream_level = level
+        assessment.upstream_path = [] if level == UNKNOWN else list(path)
 
 
 # ---------------------------------------------------------------- summary and JSON
 
 
 def summarise(chain_map: ChainMap, chain: ChainGraph) -> dict[str, Any]:
-    """The imvo.map/1 summary keys first, then extra facts other commands reuse."""
+    """The imvo.map/2 summary keys first, then extra facts other commands reuse."""
     suppliers = chain_map.source.suppliers
     facts = company_facts(suppliers, chain.tiers, chain.graph)
     counts = dict.fromkeys(ALL_LEVELS, 0)
+    inherent = dict.fromkeys(ALL_LEVELS, 0)
     for a in chain_map.risk.values():
         counts[a.level if a.level in counts else UNKNOWN] += 1
+        lvl = a.inherent_level or a.level
+        inherent[lvl if lvl in inherent else UNKNOWN] += 1
     return {
         "suppliers": facts["suppliers"],
         "countries": len(facts["countries"]),
@@ -167,8 +202,11 @@ def summarise(chain_map: ChainMap, chain: ChainGraph) -> dict[str, Any]:
         "visibility": facts["visibility"],
         "address_completeness": facts["address_completeness"],
         "risk": counts,
+        "risk_inherent": inherent,
+        "coverage": data_coverage(chain_map.source, chain_map.sector),
+        "priorities": len({a.priority for a in chain_map.risk.values()}),
         "rows_rejected": len(chain_map.source.rejected_rows),
-        # extras (not part of the imvo.map/1 summary object)
+        # extras (not part of the imvo.map/2 summary object)
         "rows": chain_map.source.rows,
         "suppliers_per_tier": facts["suppliers_per_tier"],
         "country_codes": facts["countries"],
@@ -183,7 +221,58 @@ def summarise(chain_map: ChainMap, chain: ChainGraph) -> dict[str, Any]:
 
 
 SUMMARY_KEYS = ("suppliers", "countries", "max_tier", "visibility", "address_completeness",
-                "risk", "rows_rejected")
+                "risk", "risk_inherent", "coverage", "priorities", "rows_rejected")
+
+AUDIT_FIELDS = ("audit_standard", "audit_date", "audit_result")
+
+
+def data_coverage(supplier_list: SupplierList, sector: str) -> dict[str, Any]:
+    """What the list holds for risk: per kind of data, whether the column exists and the
+    share of rows with it; for products and processes also the share recognised and the
+    unrecognised words with their counts. A column the list lacks is a gap, shown as such."""
+    from .risk import load_profile, place_recognition, supplier_products
+    from .risk.engine import _cells, unrecognised_cells
+
+    profile = load_profile(sector)
+    cols = set(supplier_list.columns)
+    rows = sum(len(s.rows) for s in supplier_list.suppliers) or 0
+
+    def share(n: int):
+        return round(n / rows, 4) if rows else None
+
+    audit_rows = product_rows = process_rows = product_ok = process_ok = 0
+    unrecognised: dict[str, dict[str, int]] = {"product": {}, "process": {}}
+    for s in supplier_list.suppliers:
+        n = len(s.rows)
+        if s.audit_date or s.audit_standard or s.audit_result:
+            audit_rows += n
+        prod, proc = place_recognition(s, profile)
+        if prod is not None:
+            product_rows += n
+            product_ok += n if prod else 0
+            for cell in unrecognised_cells(profile, supplier_products(s)):
+                k = cell.strip().lower()
+                unrecognised["product"][k] = unrecognised["product"].get(k, 0) + n
+        if proc is not None:
+            process_rows += n
+            process_ok += n if proc else 0
+            for cell in unrecognised_cells(profile, _cells(s.process)):
+                k = cell.strip().lower()
+                unrecognised["process"][k] = unrecognised["process"].get(k, 0) + n
+
+    def column(fields) -> bool:
+        return any(f in cols for f in fields)
+
+    return {
+        "rows": rows,
+        "audit": {"column": column(AUDIT_FIELDS), "share": share(audit_rows) if column(AUDIT_FIELDS) else None},
+        "product": {"column": column(("product", "sector")), "share": share(product_rows),
+                    "recognised": share(product_ok)},
+        "process": {"column": column(("process",)), "share": share(process_rows),
+                    "recognised": share(process_ok)},
+        "unrecognised": {k: dict(sorted(v.items(), key=lambda kv: (-kv[1], kv[0])))
+                         for k, v in unrecognised.items()},
+    }
 
 
 def node_attributes(chain_map: ChainMap, supplier_id: str) -> dict[str, Any]:
@@ -224,14 +313,40 @@ def node_document(chain_map: ChainMap, supplier_id: str) -> dict[str, Any]:
         "process": s.process,
         "product": s.product,
         "rows": s.rows,
-        "risk": a.to_dict(),
-        "flags": [f.to_dict() for f in a.flags],
+        "risk": risk_dict(a),
+        "evidence": evidence_list(a),
         "attributes": node_attributes(chain_map, supplier_id),
     }
 
 
+def theme_dicts(a: RiskAssessment) -> dict[str, Any]:
+    """Per theme: residual level and score, inherent ones where different, evidence ids."""
+    out = {}
+    for k, t in sorted(a.themes.items()):
+        d: dict[str, Any] = {"level": t.level, "score": t.score, "likelihood": t.likelihood}
+        if t.inherent_level is not None or (t.inherent_score is not None and t.inherent_score != t.score):
+            d["inherent_level"] = t.inherent
+            d["inherent_score"] = t.inherent_score
+        d["evidence"] = [evidence_id(i) for i in t.evidence]
+        out[k] = d
+    return out
+
+
+def evidence_list(a: RiskAssessment) -> list[dict[str, Any]]:
+    return [ev.to_dict(evidence_id(i)) for i, ev in enumerate(a.evidence)]
+
+
+def risk_dict(a: RiskAssessment) -> dict[str, Any]:
+    """A node's "risk" object of imvo.map/2 (level and score are residual, as in /1)."""
+    return {"level": a.level, "score": a.score,
+            "inherent_level": a.inherent_level or a.level, "inherent_score": a.inherent_score,
+            "severity": a.severity, "priority": a.priority,
+            "main": [evidence_id(i) for i in a.main],
+            "themes": theme_dicts(a), "upstream_level": a.upstream_level}
+
+
 def map_document(chain_map: ChainMap) -> dict[str, Any]:
-    """The imvo.map/1 document: nodes (without the company), edges, issues."""
+    """The imvo.map/2 document: nodes (without the company), edges, issues."""
     src = chain_map.source
     edges = sorted(chain_map.graph.edges())
     return {
@@ -248,51 +363,47 @@ def map_document(chain_map: ChainMap) -> dict[str, Any]:
 class _SharedJson:
     """Compact JSON of values many nodes share, each distinct object encoded once.
 
-    The risk model hands suppliers with the same assessment the same `themes` dict and
-    `flags` list, and the same Flag objects across assessments; a large map repeats a few
-    thousand distinct flags hundreds of thousands of times. Fragments are keyed by object
-    identity; the cache holds each object, so its identity is not reused while writing.
+    Suppliers with the same assessment share its `themes` dict and `evidence` tuple; a large
+    map repeats a few thousand distinct ones hundreds of thousands of times. Fragments are
+    keyed by object identity; the cache holds each object, so its identity is not reused.
     """
 
     def __init__(self, encode):
         self.encode = encode
-        self.flags: dict[int, tuple[Any, str]] = {}
-        self.flag_lists: dict[int, tuple[list, str]] = {}
-        self.themes: dict[int, tuple[dict, str]] = {}
+        self.themes: dict[int, tuple[Any, str]] = {}
+        self.evidence: dict[int, tuple[Any, str]] = {}
 
-    def flag(self, f) -> str:
-        hit = self.flags.get(id(f))
+    def theme_json(self, a: RiskAssessment) -> str:
+        # Theme levels, scores and evidence ids are the plan's: shared by suppliers whose
+        # evidence differs only in its text.
+        shared = a.plan if a.plan is not None else a.themes
+        hit = self.themes.get(id(shared))
         if hit is None:
-            hit = self.flags[id(f)] = (f, self.encode(f.to_dict()))
+            hit = self.themes[id(shared)] = (shared, self.encode(theme_dicts(a)))
         return hit[1]
 
-    def flag_list(self, flags: list) -> str:
-        hit = self.flag_lists.get(id(flags))
+    def evidence_json(self, a: RiskAssessment) -> str:
+        hit = self.evidence.get(id(a.evidence))
         if hit is None:
-            flag = self.flag
-            hit = self.flag_lists[id(flags)] = (flags, "[" + ", ".join([flag(f) for f in flags]) + "]")
-        return hit[1]
-
-    def theme_levels(self, themes: dict) -> str:
-        hit = self.themes.get(id(themes))
-        if hit is None:
-            hit = self.themes[id(themes)] = (
-                themes, self.encode({k: t.level for k, t in sorted(themes.items())}))
+            hit = self.evidence[id(a.evidence)] = (a.evidence, self.encode(evidence_list(a)))
         return hit[1]
 
 
 def _node_json(chain_map: ChainMap, sid: str, shared: _SharedJson, encode) -> str:
-    """One node of imvo.map/1 in compact form; equals encode(node_document(...))."""
+    """One node of imvo.map/2 in compact form; equals encode(node_document(...))."""
     s = chain_map.suppliers[sid]
     a = chain_map.risk[sid]
     head = encode({"id": s.id, "name": s.name, "country": s.country,
                    "tier": chain_map.tiers.get(s.id), "declared_tier": s.declared_tier,
                    "process": s.process, "product": s.product, "rows": s.rows})
-    risk = encode({"level": a.level, "score": a.score})
+    risk = encode({"level": a.level, "score": a.score,
+                   "inherent_level": a.inherent_level or a.level, "inherent_score": a.inherent_score,
+                   "severity": a.severity, "priority": a.priority,
+                   "main": [evidence_id(i) for i in a.main]})
     return "".join((
-        head[:-1], ', "risk": ', risk[:-1], ', "themes": ', shared.theme_levels(a.themes),
-        ', "upstream_level": ', encode(a.upstream_level), '}, "flags": ',
-        shared.flag_list(a.flags), ', "attributes": ', encode(node_attributes(chain_map, sid)),
+        head[:-1], ', "risk": ', risk[:-1], ', "themes": ', shared.theme_json(a),
+        ', "upstream_level": ', encode(a.upstream_level), '}, "evidence": ',
+        shared.evidence_json(a), ', "attributes": ', encode(node_attributes(chain_map, sid)),
         "}"))
 
 
@@ -300,7 +411,7 @@ COMPACT_ABOVE = 2000  # nodes; larger documents are written without indentation
 
 
 def write_map_json(chain_map: ChainMap, stream) -> None:
-    """Write the imvo.map/1 document to a text stream.
+    """Write the imvo.map/2 document to a text stream.
 
     Small maps are indented. Large ones are written compact, one node at a time, so the
     whole document never sits in memory twice; the bytes equal `dumps(map_document(...),

@@ -4,20 +4,66 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
-# Risk levels, weakest to strongest. "unknown" means: no data, which is *not* "no risk".
+class Level(StrEnum):
+    """The one ordered risk vocabulary. Members are plain strings ("high" == Level.HIGH).
+
+    Worst first: critical > high > medium > unknown > low. "unknown" means: no data, which is
+    *not* "no risk", so it sorts above low: it is not a finding, but it is not reassurance.
+    """
+
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    UNKNOWN = "unknown"
+    LOW = "low"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self.value]
+
+    @property
+    def label(self) -> str:
+        return LEVEL_LABELS[self.value]
+
+    @property
+    def colour(self) -> str:
+        return LEVEL_COLOURS[self.value]
+
+    @classmethod
+    def of(cls, value: "str | None") -> "Level":
+        """The Level of a string (None or an unfamiliar word: unknown)."""
+        try:
+            return cls(value or "unknown")
+        except ValueError:
+            return cls.UNKNOWN
+
+
+# Known levels weakest to strongest (thresholds, `at_least`); unknown is outside the scale.
 LEVELS: tuple[str, ...] = ("low", "medium", "high", "critical")
 UNKNOWN = "unknown"
+# Every level, worst first, as tables and legends list them.
 ALL_LEVELS: tuple[str, ...] = ("critical", "high", "medium", "low", UNKNOWN)
 
-# Sort rank for "worst first" views. Unknown sits between medium and low: it is not a
-# finding, but it is not reassurance either.
 _RANK = {"critical": 5, "high": 4, "medium": 3, UNKNOWN: 2, "low": 1}
+
+LEVEL_LABELS = {"critical": "Critical", "high": "High", "medium": "Medium", "low": "Low",
+                "unknown": "Unknown (no data)"}
+# Colour-blind-safe palette (Paul Tol's "muted" scheme); the level is always written as text
+# too. One palette for every renderer: workbooks, HTML, graph files and the terminal.
+LEVEL_COLOURS = {"critical": "882255", "high": "CC6677", "medium": "DDCC77", "low": "88CCEE",
+                 "unknown": "DDDDDD"}
+LEVEL_FONT_COLOURS = {"critical": "FFFFFF", "high": "000000", "medium": "000000",
+                      "low": "000000", "unknown": "000000"}
+# rich styles for the terminal, readable on dark and light backgrounds.
+LEVEL_STYLES = {"critical": "bold white on #882255", "high": "bold #CC6677",
+                "medium": "#DDAA33", "low": "#117733", "unknown": "dim"}
 
 
 def level_rank(level: str | None) -> int:
-    """Rank of a level for sorting, higher is worse (None and unknown alike)."""
+    """Rank of a level for "worst first" sorting, higher is worse (None counts as unknown)."""
     return _RANK.get(level or UNKNOWN, 2)
 
 
@@ -29,12 +75,12 @@ def at_least(level: str | None, threshold: str) -> bool:
 
 
 def worst(levels) -> str:
-    """The strongest known level of an iterable, else unknown."""
+    """The worst level of an iterable in the one order (unknown above low); empty: unknown."""
     best = None
     for lvl in levels:
-        if lvl in LEVELS and (best is None or LEVELS.index(lvl) > LEVELS.index(best)):
-            best = lvl
-    return best or UNKNOWN
+        if best is None or level_rank(lvl) > level_rank(best):
+            best = lvl or UNKNOWN
+    return str(best) if best is not None else UNKNOWN
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,20 +234,67 @@ class Flag:
                 "evidence": self.evidence, "source": self.source}
 
 
+# Kinds of evidence. "place": what the location's country, region, products and processes
+# imply (inherent risk). "site": what is recorded about the site itself (audit, certification,
+# action status, address, workforce): it turns inherent into residual risk. "gap": data the
+# list does not hold or a source does not cover; never evidence of risk, never a main reason.
+EVIDENCE_KINDS = ("place", "site", "gap")
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One piece of evidence about a supplier, recorded once; the themes it informs refer to it."""
+
+    rule: str
+    kind: str  # one of EVIDENCE_KINDS
+    value: str  # what triggered it, in words (the cell, the listing, the rank)
+    source: str  # source and edition, or "supplier list" / the policy file
+    themes: tuple[str, ...]
+    effect: str = ""  # what it does to the score, e.g. "likelihood 4.5", "+0.5 likelihood"
+    specific: bool = False  # site-level or specific evidence that may make a theme critical
+
+    def to_dict(self, eid: str) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": eid, "rule": self.rule, "kind": self.kind,
+                               "evidence": self.value, "source": self.source,
+                               "themes": list(self.themes)}
+        if self.effect:
+            out["effect"] = self.effect
+        if self.specific:
+            out["specific"] = True
+        return out
+
+
+def evidence_id(index: int) -> str:
+    """The id of a supplier's evidence item in JSON: e1, e2, ... in recorded order."""
+    return f"e{index + 1}"
+
+
 @dataclass(slots=True)
 class ThemeRisk:
+    """One theme of one supplier: residual level and score, inherent ones, and its evidence."""
+
     theme: str
-    level: str
-    score: int | None
+    level: str  # residual (after site evidence)
+    score: float | None
     severity: int | None = None
-    likelihood: int | None = None
-    reasons: list[Flag] = field(default_factory=list)
+    likelihood: float | None = None
+    reasons: list[Flag] = field(default_factory=list)  # the evidence seen from this theme
+    inherent_level: str | None = None  # None: same as level (no site evidence applied)
+    inherent_score: float | None = None
+    evidence: tuple[int, ...] = ()  # indices into RiskAssessment.evidence
+
+    @property
+    def inherent(self) -> str:
+        return self.inherent_level or self.level
 
 
 # Rules that read the supplier's own row (audit, address, workforce, certification): they
 # adjust a level but are not the evidence of the risk itself, so reasons list them last.
 ROW_SIGNAL_RULES = frozenset({"no-audit", "audit-expired", "audit-failed", "missing-address",
-                              "large-workforce", "accepted-certification"})
+                              "large-workforce", "accepted-certification", "audit-valid",
+                              "action-status", "audit-undated"})
+GAP_RULES = frozenset({"no-data", "no-product-data", "data-gap", "unrecognised-product",
+                       "unknown-country", "indicator-no-data"})
 
 
 def flag_sort_key(flag: "Flag"):
@@ -211,14 +304,27 @@ def flag_sort_key(flag: "Flag"):
 
 @dataclass(slots=True)
 class RiskAssessment:
-    """A supplier's own risk per theme, plus the worst risk upstream of it."""
+    """A supplier's own risk per theme (residual and inherent), its evidence, and upstream risk.
+
+    `level` and `score` are residual: inherent risk after site evidence. `evidence` holds each
+    piece of evidence once; themes refer to it by index. `flags` is one Flag per evidence item
+    (its `theme` names every theme it informs), for renderers that list reasons.
+    """
 
     level: str = UNKNOWN
-    score: int | None = None
+    score: float | None = None
     themes: dict[str, ThemeRisk] = field(default_factory=dict)
     flags: list[Flag] = field(default_factory=list)
     upstream_level: str | None = None
     upstream_path: list[str] = field(default_factory=list)
+    inherent_level: str | None = None  # None: no assessment ran (same as level)
+    inherent_score: float | None = None
+    severity: int | None = None  # of the theme that sets the score
+    evidence: tuple[Evidence, ...] = ()
+    main: tuple[int, ...] = ()  # indices of the evidence that sets the level, strongest first
+    priority_key: tuple = ()  # (score, severity, workers, purchase share): higher acts first
+    priority: int | None = None  # rank in its map, 1 = act first; equal evidence, equal rank
+    plan: Any = None  # the assessment shared by every supplier with the same kinds of evidence
 
     def ranked_flags(self) -> list[Flag]:
         return sorted(self.flags, key=flag_sort_key)
@@ -227,22 +333,26 @@ class RiskAssessment:
         """The themes that give the supplier its level."""
         return sorted(k for k, t in self.themes.items() if t.level == self.level)
 
-    def main_flags(self) -> list[Flag]:
-        """Flags of the top themes: evidence first, then the row signals that raised it."""
-        top = set(self.top_themes())
-        flags = sorted((f for f in self.flags if f.theme in top),
-                       key=lambda f: (f.rule in ROW_SIGNAL_RULES, f.level == UNKNOWN,
-                                      -level_rank(f.level), f.theme, f.rule))
-        return flags
+    def main_evidence(self) -> list[Evidence]:
+        """The evidence that sets the level (never a data gap), strongest first."""
+        return [self.evidence[i] for i in self.main]
 
-    def main_reasons(self, limit: int = 2) -> list[str]:
-        """The strongest distinct reasons, themes sharing one piece of evidence joined."""
+    def main_flags(self) -> list[Flag]:
+        """Flags of the main evidence, or of the top themes when no evidence was recorded."""
+        if self.evidence:
+            return [self.flags[i] for i in self.main]
+        top = set(self.top_themes())
+        return sorted((f for f in self.flags if f.theme in top),
+                      key=lambda f: (f.rule in ROW_SIGNAL_RULES, f.level == UNKNOWN,
+                                     -level_rank(f.level), f.theme, f.rule))
+
+    def main_reasons(self, limit: int = 2, labels: dict[str, str] | None = None) -> list[str]:
+        """The strongest distinct reasons, each once, with the themes it informs."""
         groups: dict[tuple[str, str], list[str]] = {}
         for f in self.main_flags():
             themes = groups.setdefault((f.rule, f.evidence), [])
-            if f.theme not in themes:
-                themes.append(f.theme)
-        return [f"{', '.join(t.replace('_', ' ') for t in themes)}: {evidence}"
+            themes.extend(t for t in f.theme.split(", ") if t not in themes)
+        return [f"{', '.join((labels or {}).get(t, t.replace('_', ' ')) for t in themes)}: {evidence}"
                 for (_, evidence), themes in list(groups.items())[:limit]]
 
     def theme_levels(self) -> dict[str, str]:
@@ -275,7 +385,7 @@ class ChainMap:
     tiers: dict[str, int | None]  # computed tier: shortest distance to the company
     risk: dict[str, RiskAssessment]
     issues: list[Issue]  # ingest issues + chain-structure issues, sorted
-    summary: dict[str, Any]  # the imvo.map/1 "summary" object
+    summary: dict[str, Any]  # the imvo.map/2 "summary" object
     sector: str = "textile"
     as_of: date | None = None
     policy: Any = None  # imvo_cli.policy.Policy

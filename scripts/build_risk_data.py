@@ -52,8 +52,24 @@ def _iso(name: str, where: str) -> str:
     return iso
 
 
+# Downstream ("derived") goods of the 2022 List: made with an input that is itself listed in
+# the derived country. The XML marks the entry (Derived_Labor_Exploitation, Derived_Country)
+# but not the input; the 2022 List names it: lithium-ion batteries made with cobalt mined
+# with child labour in the DR Congo, polysilicon-based solar goods made with forced labour
+# in China, palm oil derivatives from palm fruit produced with child labour in Indonesia.
+DERIVED_INPUTS = {
+    "Lithium-Ion Batteries": "Cobalt ore (heterogenite)",
+    "Photovoltaic Ingots": "Polysilicon", "Photovoltaic Wafers": "Polysilicon",
+    "Solar Cells": "Polysilicon", "Solar Modules": "Polysilicon",
+    "Crude Palm Oil": "Palm Fruit", "Crude Palm Kernel Oil": "Palm Fruit",
+    "Refined Palm Oil": "Palm Fruit", "Refined Palm Kernel Oil": "Palm Fruit",
+    "Oleochemicals": "Palm Fruit",
+}
+
+
 def build_dol_goods(src: Path) -> str:
-    """goods_2021.xml -> one row per good x country with the three Yes/No findings."""
+    """goods_2021.xml -> one row per good x country with the three Yes/No findings; a
+    downstream entry names its derived country and listed input good."""
     from defusedxml import ElementTree as ET
 
     rows = []
@@ -62,12 +78,22 @@ def build_dol_goods(src: Path) -> str:
         sector = (good.findtext("Good_Sector") or "").strip()
         for c in good.findall("Countries/Country"):
             dol_name = c.findtext("Country_Name").strip()
+            derived = _yes(c.findtext("Derived_Labor_Exploitation"))
+            derived_country, input_good = "", ""
+            if derived == "Y":
+                derived_country = _iso(c.findtext("Derived_Country").strip(), src.name)
+                if name not in DERIVED_INPUTS:
+                    raise SystemExit(f"{src.name}: downstream good {name!r} has no input good "
+                                     "in DERIVED_INPUTS; add the one the List names")
+                input_good = DERIVED_INPUTS[name]
             rows.append([name, sector, _iso(dol_name, src.name), dol_name,
                          _yes(c.findtext("Child_Labor")), _yes(c.findtext("Forced_Labor")),
-                         _yes(c.findtext("Forced_Child_Labor"))])
+                         _yes(c.findtext("Forced_Child_Labor")), derived, derived_country,
+                         input_good])
     rows.sort(key=lambda r: (r[2], r[0]))
     return _csv(["good", "good_sector", "country", "dol_country", "child_labour",
-                 "forced_labour", "forced_child_labour"], rows)
+                 "forced_labour", "forced_child_labour", "derived", "derived_country",
+                 "input_good"], rows)
 
 
 def _share(text: str | None, age_range: str | None) -> str:
@@ -101,7 +127,7 @@ def build_dol_countries(src: Path) -> str:
 
 
 def build_wgi(src: Path) -> str:
-    """Long WGI file -> one row per country: latest year's percentile rank per dimension."""
+    """Long WGI file -> one row per country and dimension: its latest year and percentile rank."""
     latest: dict[tuple[str, str], tuple[int, float]] = {}
     with src.open(encoding="cp1252", newline="") as fh:
         for r in csv.DictReader(fh):
@@ -115,12 +141,11 @@ def build_wgi(src: Path) -> str:
             key = (iso, r["Indicator"])
             if key not in latest or year > latest[key][0]:
                 latest[key] = (year, float(r["Rank"]))
-    rows = []
-    for iso in sorted({k[0] for k in latest}):
-        years = [latest[(iso, i)][0] for i in WGI_INDICATORS if (iso, i) in latest]
-        ranks = [f"{latest[(iso, i)][1]:.1f}" if (iso, i) in latest else "" for i in WGI_INDICATORS]
-        rows.append([iso, max(years), *ranks])
-    return _csv(["country", "year", *WGI_INDICATORS], rows)
+    # One row per country and dimension with that dimension's own latest year: a country's
+    # dimensions are not all measured in the same year (some stop years earlier).
+    rows = [[iso, dim, year, f"{rank:.1f}"] for (iso, dim), (year, rank) in latest.items()]
+    rows.sort(key=lambda r: (r[0], WGI_INDICATORS.index(r[1])))
+    return _csv(["country", "dimension", "year", "rank"], rows)
 
 
 def build_all(shared: Path) -> dict[str, str]:

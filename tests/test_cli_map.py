@@ -31,7 +31,7 @@ def test_json_equals_the_library_result(runner):
     assert result.exit_code == 0, result.output
     assert result.stdout == dumps(map_document(read_and_map(SAMPLE, company="Acme BV")))
     doc = json.loads(result.stdout)
-    assert doc["schema"] == "imvo.map/1" and doc["company"]["name"] == "Acme BV"
+    assert doc["schema"] == "imvo.map/2" and doc["company"]["name"] == "Acme BV"
 
 
 def test_two_runs_give_identical_bytes(runner):
@@ -57,8 +57,9 @@ def test_filters(runner):
     out = run(runner, SAMPLE, "--tier", "2").stdout
     assert "Gamma Fabrics" in out and "Zeta Cotton" not in out
     cm = read_and_map(SAMPLE)
-    order = sorted(cm.suppliers, key=lambda sid: (-level_rank(cm.risk[sid].level),
-                                                  cm.tiers.get(sid) or 99, cm.suppliers[sid].name))
+    # --top follows the priority: where to act first
+    order = sorted(cm.suppliers, key=lambda sid: (cm.risk[sid].priority, cm.suppliers[sid].name))
+    assert [cm.risk[sid].priority for sid in order] == sorted(cm.risk[sid].priority for sid in order)
     names = [cm.suppliers[sid].name for sid in order]
     out = run(runner, SAMPLE, "--top", "2").stdout
     table = out.split("Chain issues")[0]

@@ -17,15 +17,19 @@ def test_json_schema_and_parity():
     r = runner.invoke(app, ["risk", "India", "--product", "yarn", "--process", "spinning", "--format", "json"])
     assert r.exit_code == 0, r.output
     doc = json.loads(r.output)
-    assert list(doc) == ["schema", "country", "product", "process", "sector", "themes"]
-    assert doc["schema"] == "imvo.risk/1" and doc["country"] == "IN" and doc["sector"] == "textile"
+    assert list(doc) == ["schema", "country", "region", "product", "process", "sector", "evidence",
+                         "themes"]
+    assert doc["schema"] == "imvo.risk/2" and doc["country"] == "IN" and doc["sector"] == "textile"
     assert doc["product"] == "yarn" and doc["process"] == "spinning"
     lib = assess_location("IN", ["yarn"], ["spinning"], load_profile("textile"), Policy())
     assert [(t["theme"], t["level"], t["score"]) for t in doc["themes"]] == [(t.theme, t.level, t.score) for t in lib]
+    ids = {e["id"] for e in doc["evidence"]}
+    assert len(ids) == len(doc["evidence"])
+    for e in doc["evidence"]:
+        assert {"id", "rule", "kind", "evidence", "source", "themes"} <= set(e) and e["source"]
     for t in doc["themes"]:
-        assert set(t) == {"theme", "level", "score", "reasons"}
-        for reason in t["reasons"]:
-            assert set(reason) == {"rule", "evidence", "source"} and reason["source"]
+        assert set(t) == {"theme", "label", "level", "score", "severity", "likelihood", "evidence"}
+        assert set(t["evidence"]) <= ids
 
 
 def test_country_by_code_or_dol_spelling_and_null_product():
@@ -63,8 +67,18 @@ def test_policy_override_shows_in_output(tmp_path):
                    'level = "high"\nreason = "wage study 2024"\n', encoding="utf-8")
     doc = json.loads(runner.invoke(app, ["risk", "PT", "--policy", str(pol), "-f", "json"]).output)
     lw = next(t for t in doc["themes"] if t["theme"] == "living_wage")
-    assert lw["level"] == "high" and lw["reasons"][-1]["rule"] == "policy-override"
-    assert str(pol) in lw["reasons"][-1]["source"]
+    evidence = {e["id"]: e for e in doc["evidence"]}
+    override = [evidence[i] for i in lw["evidence"] if evidence[i]["rule"] == "policy-override"]
+    assert lw["level"] == "high" and override and str(pol) in override[0]["source"]
+
+
+def test_region_option_reads_the_region_table():
+    doc = json.loads(runner.invoke(app, ["risk", "China", "--region", "Xinjiang", "--product",
+                                         "cotton yarn", "-f", "json"]).output)
+    fl = next(t for t in doc["themes"] if t["theme"] == "forced_labour")
+    evidence = {e["id"]: e for e in doc["evidence"]}
+    assert fl["level"] == "critical"
+    assert any("Public Law 117-78" in evidence[i]["source"] for i in fl["evidence"])
 
 
 def test_invalid_policy_exits_2_naming_key(tmp_path):

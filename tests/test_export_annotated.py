@@ -131,7 +131,7 @@ def test_suppliers_sheet_gets_imvo_columns(xlsx_export):
         level = ws.cell(r, col["risk level"])
         assert level.value == "critical"
         assert level.fill.start_color.rgb.endswith(LEVEL_COLOURS["critical"])
-        assert "freedom_of_association: critical" in ws.cell(r, col["themes"]).value
+        assert "Freedom of association: critical" in ws.cell(r, col["themes"]).value  # human labels
         assert "test.country.child_labour" in level.comment.text
     assert ws.cell(4, col["reasons"]).value.startswith("freedom_of_association critical")
     # the rejected row: no supplier, its issue as text and as a comment on the country cell

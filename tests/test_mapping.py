@@ -1,4 +1,4 @@
-"""The chain map: company name, summary, upstream risk and the imvo.map/1 document."""
+"""The chain map: company name, summary, upstream risk and the imvo.map/2 document."""
 
 from __future__ import annotations
 
@@ -69,7 +69,7 @@ def test_summary_has_the_map_keys(supplier_list):
 
 
 def _fake_assess(levels_by_country):
-    def assess(supplier, profile, policy, as_of=None):
+    def assess(supplier, profile, policy, as_of=None, columns=None):
         return RiskAssessment(level=levels_by_country.get(supplier.country, "unknown"))
     return assess
 
@@ -107,15 +107,22 @@ def test_map_document_shape(supplier_list):
     cm = build_chain_map(supplier_list, company="Acme BV")
     doc = map_document(cm)
     assert list(doc) == ["schema", "company", "source", "summary", "nodes", "edges", "issues"]
-    assert doc["schema"] == "imvo.map/1"
+    assert doc["schema"] == "imvo.map/2"
     assert doc["company"] == {"id": "COMPANY", "name": "Acme BV"}
     assert doc["source"] == {"file": str(SAMPLE), "sheet": None, "rows": 11}
     assert list(doc["summary"]) == list(SUMMARY_KEYS)
     assert len(doc["nodes"]) == 11 and all(n["id"] != "COMPANY" for n in doc["nodes"])
     node = doc["nodes"][0]
     assert set(node) == {"id", "name", "country", "tier", "declared_tier", "process", "product",
-                         "rows", "risk", "flags", "attributes"}
-    assert set(node["risk"]) == {"level", "score", "themes", "upstream_level"}
+                         "rows", "risk", "evidence", "attributes"}
+    assert set(node["risk"]) == {"level", "score", "inherent_level", "inherent_score", "severity",
+                                 "priority", "main", "themes", "upstream_level"}
+    # evidence is listed once per node; themes refer to it by id
+    ids = [e["id"] for e in node["evidence"]]
+    assert len(ids) == len(set(ids))
+    for t in node["risk"]["themes"].values():
+        assert set(t["evidence"]) <= set(ids)
+    assert set(node["risk"]["main"]) <= set(ids)
     assert any(e["target"] == "COMPANY" for e in doc["edges"])
     node_ids = {n["id"] for n in doc["nodes"]} | {"COMPANY"}
     assert all(e["source"] in node_ids and e["target"] in node_ids for e in doc["edges"])

@@ -55,7 +55,7 @@ def register(app: typer.Typer) -> None:
         country: Optional[List[str]] = typer.Option(None, "--country", help="Only suppliers in this country (name or ISO code; repeatable)."),
         tier: Optional[int] = typer.Option(None, "--tier", help="Only suppliers at this computed tier."),
         min_risk: Optional[str] = typer.Option(None, "--min-risk", help="Only suppliers at or above this level: low, medium, high, critical."),
-        top: Optional[int] = typer.Option(None, "--top", help="Only the N suppliers with the worst risk."),
+        top: Optional[int] = typer.Option(None, "--top", help="Only the N suppliers to act on first (priority: residual risk, severity, workers, purchase share, tier)."),
         graph: Optional[Path] = typer.Option(None, "--graph", help="Write the graph: .graphml .gexf .json .dot .mmd (by extension)."),
         export: Optional[Path] = typer.Option(None, "--export", help="Write your workbook back with risk columns added (.xlsx)."),
         html: Optional[Path] = typer.Option(None, "--html", help="Write a self-contained HTML report."),

@@ -9,37 +9,7 @@ import typer
 
 from . import common
 
-SCHEMA = "imvo.risk/1"
-
-
-def risk_document(country: str, product: str | None, process: str | None, sector: str,
-                  themes) -> dict:
-    """The imvo.risk/1 JSON document for a list of ThemeRisk."""
-    return {
-        "schema": SCHEMA,
-        "country": country,
-        "product": product,
-        "process": process,
-        "sector": sector,
-        "themes": [{"theme": t.theme, "level": t.level, "score": t.score,
-                    "reasons": [{"rule": f.rule, "evidence": f.evidence, "source": f.source}
-                                for f in t.reasons]}
-                   for t in themes],
-    }
-
-
-def check_country(text: str) -> str:
-    """ISO code for a country name or code, else a usage error with suggestions."""
-    from ..ingest.countries import suggest, to_iso2
-    from ..model import ImvoError
-
-    iso = to_iso2(text)
-    if iso is None:
-        near = suggest(text)
-        raise ImvoError(f"unknown country {text!r}", code="unknown-country",
-                        hint=("did you mean: " + ", ".join(near)) if near
-                        else "give an ISO code such as IN or an English name")
-    return iso
+from ..risk.document import SCHEMA, check_country, risk_document  # noqa: F401 (re-exported)
 
 
 def register(app: typer.Typer) -> None:
@@ -49,6 +19,7 @@ def register(app: typer.Typer) -> None:
         country: str = typer.Argument(..., help="Country name or ISO code (e.g. India, IN, Burma)."),
         product: Optional[str] = typer.Option(None, "--product", help="Product, e.g. garments, cotton yarn, gold."),
         process: Optional[str] = typer.Option(None, "--process", help="Process, e.g. dyeing, spinning, sandblasting."),
+        region: Optional[str] = typer.Option(None, "--region", help="Region or province, e.g. Xinjiang (region table: legal presumptions)."),
         sector: Optional[str] = common.SectorOpt,
         policy: Optional[Path] = common.PolicyOpt,
         format: str = common.FormatOpt,
@@ -59,15 +30,16 @@ def register(app: typer.Typer) -> None:
         Example: imvo risk Bangladesh --product garments --process dyeing
         """
         from ..policy import load_policy
-        from ..risk import assess_location, load_profile
+        from ..risk import assess_place, load_profile
 
         common.check_choice(format, ("table", "json"), "--format")
         iso = check_country(country)
         pol = load_policy(policy)
         profile = load_profile(sector or pol.sector)
-        themes = assess_location(iso, [product] if product else [], [process] if process else [],
-                                 profile, pol)
-        doc = risk_document(iso, product, process, profile.key, themes)
+        assessment = assess_place(iso, [product] if product else [], [process] if process else [],
+                                  profile, pol, region=region)
+        labels = {t.key: t.label for t in profile.theme_defs}
+        doc = risk_document(iso, product, process, profile.key, assessment, labels, region)
         if format == "json":
             from ..report.jsonout import dumps
 
@@ -92,13 +64,16 @@ def _render(doc: dict, profile) -> None:
     table.add_column("theme")
     table.add_column("level")
     table.add_column("score", justify="right")
-    table.add_column(escape("reasons (rule: evidence [source])"))
+    table.add_column(escape("evidence (rule: evidence [source])"))
+    evidence = {e["id"]: e for e in doc["evidence"]}
     for t in doc["themes"]:
-        reasons = "\n".join(escape(f"{r['rule']}: {r['evidence']} [{r['source']}]")
-                            for r in t["reasons"])
+        reasons = "\n".join(escape(f"{e['rule']}: {e['evidence']} [{e['source']}]")
+                            for e in (evidence[i] for i in t["evidence"]))
         table.add_row(labels.get(t["theme"], t["theme"]),
                       f"[{LEVEL_STYLE.get(t['level'], '')}]{t['level']}[/]",
                       "" if t["score"] is None else str(t["score"]), reasons)
     out = console()
     out.print(table)
     out.print("unknown = no data for this country and theme; it is not the same as low risk.")
+    out.print("Levels are inherent (the place and products); a supplier's audit, certifications "
+              "and actions give its residual level in imvo map.")

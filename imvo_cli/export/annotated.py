@@ -21,10 +21,12 @@ from copy import copy
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..model import LEVELS, UNKNOWN, ChainMap, ImvoError, Issue, RiskAssessment, Supplier, level_rank
+from ..model import (LEVEL_COLOURS, LEVEL_FONT_COLOURS, LEVELS, UNKNOWN, ChainMap, ImvoError,
+                     Issue, RiskAssessment, Supplier, level_rank, worst)
+from ..risk.profiles import theme_labels
 from .atomic import atomic_path
 from .safety import is_dangerous
-from .xlsx import (HEADER_STYLE, LEVEL_COLOURS, LEVEL_FONT_COLOURS, add_streamed_table,
+from .xlsx import (HEADER_STYLE, add_streamed_table,
                    add_table_sheet, cell_value, level_style, save_fast, set_value, splice_cells,
                    stable_properties, style_id)
 
@@ -33,7 +35,7 @@ from .xlsx import (HEADER_STYLE, LEVEL_COLOURS, LEVEL_FONT_COLOURS, add_streamed
 # stay the one a re-import reads. No header here is an alias of an input field (tested).
 ADDED_COLUMNS: dict[str, float] = {
     "imvo id": 14, "imvo tier": 10, "risk level": 12, "risk score": 11, "themes": 40,
-    "upstream risk": 30, "reasons": 70, "issues": 60,
+    "upstream risk": 30, "reasons": 70, "inherent risk": 12, "priority": 9, "issues": 60,
 }
 ADDED_HEADERS: tuple[str, ...] = tuple(ADDED_COLUMNS)
 
@@ -210,15 +212,18 @@ def _unique_title(wb, title: str) -> str:
 def supplier_cells(supplier: Supplier, chain_map: ChainMap) -> list[Any]:
     """The added cells of a supplier's rows, in ADDED_COLUMNS order (issues come per row)."""
     risk = chain_map.risk.get(supplier.id) or RiskAssessment()
+    labels = theme_labels(chain_map.sector)
     return [supplier.id, chain_map.tiers.get(supplier.id), risk.level or UNKNOWN, risk.score,
-            themes_text(risk), upstream_text(risk, chain_map), reasons_text(risk), None]
+            themes_text(risk, labels), upstream_text(risk, chain_map), reasons_text(risk, labels=labels),
+            risk.inherent_level or risk.level or UNKNOWN, risk.priority, None]
 
 
-def themes_text(risk: RiskAssessment) -> str:
-    """Known theme levels, worst first: 'forced_labour: high; living_wage: medium'."""
+def themes_text(risk: RiskAssessment, labels: dict[str, str] | None = None) -> str:
+    """Known theme levels, worst first: 'Forced labour: high; Living wage: medium'."""
+    labels = labels or {}
     known = [(t, r.level) for t, r in risk.themes.items() if r.level in LEVELS]
     known.sort(key=lambda tl: (-level_rank(tl[1]), tl[0]))
-    return "; ".join(f"{t}: {lvl}" for t, lvl in known)
+    return "; ".join(f"{labels.get(t, t)}: {lvl}" for t, lvl in known)
 
 
 def upstream_text(risk: RiskAssessment, chain_map: ChainMap) -> str:
@@ -233,8 +238,25 @@ def flag_text(flag) -> str:
     return f"{flag.theme} {flag.level}: {flag.evidence} ({flag.rule}; {flag.source})"
 
 
-def reasons_text(risk: RiskAssessment, sep: str = "; ") -> str:
-    return sep.join(flag_text(f) for f in risk.ranked_flags())
+def evidence_text(ev, level: str, labels: dict[str, str]) -> str:
+    """One evidence item with the themes it affects: 'Child labour, Forced labour (high): ...'."""
+    themes = ", ".join(labels.get(t, t.replace("_", " ")) for t in ev.themes)
+    what = "data gap" if ev.kind == "gap" else level
+    return f"{themes} ({what}): {ev.value} [{ev.source}]"
+
+
+def reasons_text(risk: RiskAssessment, sep: str = "; ", labels: dict[str, str] | None = None) -> str:
+    """Each piece of evidence once, main evidence first, data gaps last."""
+    if not risk.evidence:
+        return sep.join(flag_text(f) for f in risk.ranked_flags())
+    labels = labels or {}
+    main = list(risk.main)
+    rest = [i for i, ev in enumerate(risk.evidence) if i not in main and ev.kind != "gap"
+            and ev.rule != "not-applicable"]
+    rest.sort(key=lambda i: (-level_rank(risk.flags[i].level), i))
+    tail = [i for i, ev in enumerate(risk.evidence) if i not in main and i not in rest]
+    return sep.join(evidence_text(risk.evidence[i], risk.flags[i].level, labels)
+                    for i in main + rest + tail)
 
 
 def _column_index(headers: list[str]) -> dict[str, int]:
@@ -328,7 +350,7 @@ def annotate_suppliers_sheet(ws, chain_map: ChainMap) -> None:
         if supplier is not None:
             risk = chain_map.risk.get(supplier.id)
             if risk is not None and risk.flags and risk.level in COMMENT_LEVELS:
-                real_cell(r, level_col).comment = _comment(reasons_text(risk, "\n"))
+                real_cell(r, level_col).comment = _comment(reasons_text(risk, "\n", theme_labels(chain_map.sector)))
         if issues:
             _comment_issues(ws, r, issues, source.headers, issues_col, real_cell)
         last_row = max(last_row, r)
@@ -375,7 +397,7 @@ def plan_added_cells(chain_map: ChainMap, first: int, sids: dict[str, int]):
         if supplier is not None:
             risk = chain_map.risk.get(supplier.id)
             if risk is not None and risk.flags and risk.level in COMMENT_LEVELS:
-                comments.append((r, level_col, _comment_text(reasons_text(risk, "\n"))))
+                comments.append((r, level_col, _comment_text(reasons_text(risk, "\n", theme_labels(chain_map.sector)))))
         issues = row_issues.get(r, ())
         if issues:
             per_col: dict[int, list[str]] = {}
@@ -504,13 +526,35 @@ def _tier_of(chain_map: ChainMap, sid: str):
     return chain_map.tiers.get(sid)
 
 
+ACT_FIRST = 10  # suppliers the Summary leads with
+
+
+def act_first_rows(chain_map: ChainMap, limit: int = ACT_FIRST) -> list[tuple[str, str, Any]]:
+    """'where to act first': the suppliers with the best priority, their residual (and
+    inherent) level and the main evidence, once per supplier."""
+    from ..mapping import priority_order
+
+    labels = theme_labels(chain_map.sector)
+    rows = []
+    ranked = [sid for sid in priority_order(chain_map.risk, chain_map.tiers)
+              if chain_map.risk[sid].level not in ("low", UNKNOWN)][:limit]
+    for sid in ranked:
+        a, s = chain_map.risk[sid], chain_map.suppliers[sid]
+        level = a.level + (f" (inherent {a.inherent_level})" if a.inherent_level and a.inherent_level != a.level else "")
+        main = a.main_reasons(2, labels)
+        rows.append(("where to act first", f"{a.priority}. {s.name} ({s.country or '?'})",
+                     f"{level}: {' | '.join(main)}" if main else level))
+    return rows
+
+
 def summary_rows(chain_map: ChainMap, listed: dict | None = None) -> list[tuple[str, str, Any]]:
     """(section, item, value) rows: company, counts, coverage, sources, version, policy;
     `listed` (sheet -> (rows listed, total or None)) notes a capped Risks or Chains sheet."""
     from .. import __version__
 
     sups = list(chain_map.suppliers.values())
-    rows: list[tuple[str, str, Any]] = [
+    rows: list[tuple[str, str, Any]] = act_first_rows(chain_map)
+    rows += [
         ("company", "name", chain_map.company.name),
         ("company", "sector", chain_map.sector),
         ("company", "as of", chain_map.as_of.isoformat() if chain_map.as_of else None),
@@ -537,6 +581,22 @@ def summary_rows(chain_map: ChainMap, listed: dict | None = None) -> list[tuple[
         levels[lvl] = levels.get(lvl, 0) + 1
     rows += [("suppliers per risk level", k, v) for k, v in levels.items()]
     summary = chain_map.summary or {}
+    inherent = summary.get("risk_inherent")
+    if inherent:
+        rows += [("suppliers per inherent risk level", k, inherent.get(k, 0)) for k in levels]
+    cov = summary.get("coverage")
+    if cov:
+        rows.append(("data coverage", "audit data", "not in this list (a data gap, not a finding)"
+                     if not cov["audit"]["column"] else _scalar(cov["audit"]["share"])))
+        for kind in ("product", "process"):
+            c = cov[kind]
+            rows.append(("data coverage", f"{kind} given", _scalar(c["share"]) if c["column"]
+                         else "not in this list"))
+            rows.append(("data coverage", f"{kind} recognised", _scalar(c["recognised"])))
+            words = cov["unrecognised"][kind]
+            if words:
+                rows.append(("data coverage", f"unrecognised {kind} words",
+                             ", ".join(f"{w} ({n})" for w, n in list(words.items())[:20])))
     n = len(sups) or 1
     visibility = summary.get("visibility")
     if visibility is None:
@@ -667,7 +727,7 @@ def chain_rows(chain_map: ChainMap) -> list[tuple]:
             if len(rows) >= MAX_CHAINS:
                 rows.append((len(rows) + 1, "(more chains not listed)", None, None, None, None))
                 return rows
-            worst_level = max((level(n) for n in path[:-1]), key=level_rank, default=UNKNOWN)
+            worst_level = worst(level(n) for n in path[:-1])
             s = chain_map.suppliers.get(start)
             rows.append((len(rows) + 1, s.name if s else start, s.country if s else None,
                          len(path) - 1, " > ".join(label(n) for n in path), worst_level))
@@ -708,21 +768,14 @@ def country_theme_levels(chain_map: ChainMap) -> tuple[list[str], list[tuple]]:
     rows = []
     for country in sorted(cells):
         levels = [cells[country].get(t, UNKNOWN) for t in order]
-        known = [lvl for lvl in levels if lvl in LEVELS]
-        worst = max(known, key=level_rank) if known else UNKNOWN
-        rows.append((country, country_name(country) if country != "?" else None, *levels, worst))
+        rows.append((country, country_name(country) if country != "?" else None, *levels,
+                     worst(levels)))
     return order, rows
 
 
 def _worse(current: str | None, new: str) -> str:
-    if current is None:
-        return new
-    # a known level beats unknown: "unknown" means no data, not a finding
-    if current not in LEVELS:
-        return new
-    if new not in LEVELS:
-        return current
-    return new if level_rank(new) > level_rank(current) else current
+    """The worse of two levels in the one Level order (unknown above low)."""
+    return new if current is None else worst([current, new])
 
 
 def _theme_order(sector: str, themes: Iterable[str]) -> list[str]:

@@ -24,8 +24,9 @@ from types import SimpleNamespace
 from typing import Any, Iterator
 
 from . import xlsx
-from .xlsx import (DATE_FORMAT, FIXED_ZIP_TIME, HEADER_STYLE, LEVEL_COLOURS, LEVEL_FONT_COLOURS,
-                   STREAMED_ATTR, column_widths, level_style, xml_text)
+from ..model import LEVEL_COLOURS, LEVEL_FONT_COLOURS
+from .xlsx import (DATE_FORMAT, FIXED_ZIP_TIME, HEADER_STYLE, STREAMED_ATTR, column_widths,
+                   level_style, xml_text)
 
 CHUNK = 1 << 20  # bytes read from the input at a time
 MAX_HEAD = 8 << 20  # the XML before <sheetData> or after </sheetData> held in memory

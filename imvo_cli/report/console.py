@@ -16,5 +16,4 @@ def console(stderr: bool = False, width: int | None = None):
                    emoji=False)
 
 
-LEVEL_STYLE = {"critical": "bold white on #882255", "high": "bold #CC6677",
-               "medium": "#DDAA33", "low": "#117733", "unknown": "dim"}
+from ..model import LEVEL_STYLES as LEVEL_STYLE  # noqa: E402 (the one palette, in the model)

@@ -24,6 +24,7 @@ from ..model import ALL_LEVELS, LEVELS, UNKNOWN, at_least, flag_sort_key, level_
 from .layout import NODE_HEIGHT, NODE_WIDTH, OTHER, Layout, layered_layout
 
 FLAGGED_ROWS_SHOWN = 250  # the workbook export holds the rest
+ACT_FIRST_SHOWN = 10  # suppliers in "where to act first"
 GROUP_ROWS_SHOWN = 20  # suppliers listed under each group, worst first
 ISSUES_SHOWN = 500
 MIN_SCALE = 0.85  # the picture shrinks to fit the screen down to this scale, then scrolls
@@ -59,7 +60,7 @@ def _asset(name: str) -> str:
 
 def _level_css() -> str:
     """Level colours from the one palette the workbook uses too."""
-    from ..export.xlsx import LEVEL_COLOURS, LEVEL_FONT_COLOURS
+    from ..model import LEVEL_COLOURS, LEVEL_FONT_COLOURS
 
     rules = []
     for lvl in ALL_LEVELS:
@@ -93,7 +94,12 @@ def _page(title: str, body: str, data: dict[str, Any], extra_css: str = "") -> s
 # ---------------------------------------------------------------- small formatting helpers
 
 def _theme_label(theme: str) -> str:
-    return theme.replace("_", " ")
+    """Human theme label; a flag naming several themes ('a, b') gets each one labelled."""
+    labels = _LABELS[0]
+    return ", ".join(labels.get(t, t.replace("_", " ")) for t in theme.split(", "))
+
+
+_LABELS: list[dict[str, str]] = [{}]  # theme labels of the profile being rendered
 
 
 def _country(code: str | None) -> str:
@@ -267,6 +273,9 @@ def _toc(entries: list[tuple[str, str]]) -> str:
 
 def render_map_html(chain_map) -> str:
     """The whole report for one company's chain map, as a string."""
+    from ..risk.profiles import theme_labels
+
+    _LABELS[0] = theme_labels(chain_map.sector)
     view = _MapView(chain_map)
     company = chain_map.company.name
     meta = [f"Source <b>{esc(chain_map.source.file)}</b>"]
@@ -278,11 +287,12 @@ def render_map_html(chain_map) -> str:
     meta.append(f"imvo {esc(__version__)}")
     header = (f"<header class=\"top\"><p class=\"kicker\">Supply chain map</p><h1>{esc(company)}</h1>"
               f"<p class=\"meta\">{' · '.join(meta)}</p></header>")
-    toc = _toc([("summary", "Summary"), ("chain", "Chains"), ("flagged", "Flagged suppliers"),
+    toc = _toc([("act-first", "Where to act first"), ("summary", "Summary"), ("chain", "Chains"),
+                ("flagged", "Flagged suppliers"),
                 ("heatmap", "Country × theme"), ("issues", "Issues"), ("sources", "Sources"),
                 ("policy", "Policy")])
     body = "".join([
-        header, toc, "<main>", view.summary(), view.chain(), view.flagged(),
+        header, toc, "<main>", view.act_first(), view.summary(), view.chain(), view.flagged(),
         _section("heatmap", "Country × theme heat map",
                  heat_map((s.country, view.theme_levels(sid)) for sid, s in view.suppliers)),
         issues_section(chain_map.issues), sources_section(), policy_section(chain_map.policy),
@@ -539,6 +549,38 @@ class _MapView:
             if r and r.upstream_path:
                 card["up"] = [self.name(p) for p in r.upstream_path]
         return card
+
+    def act_first(self) -> str:
+        """The suppliers with the best priority: residual level (inherent where different) and
+        the main evidence, each piece once."""
+        from ..mapping import priority_order
+
+        risk = self.cm.risk
+        ranked = [sid for sid in priority_order(risk, self.cm.tiers)
+                  if risk[sid].level not in ("low", UNKNOWN)][:ACT_FIRST_SHOWN]
+        if not ranked:
+            return _section("act-first", "Where to act first",
+                            "<p class=\"empty\">No supplier has a known risk above low.</p>")
+        rows = []
+        for sid in ranked:
+            a, s = risk[sid], self.cm.suppliers[sid]
+            inh = a.inherent_level if a.inherent_level and a.inherent_level != a.level else None
+            reasons = "<br>".join(esc(r) for r in a.main_reasons(2, _LABELS[0])) or "–"
+            tier = self.tiers.get(sid)
+            rows.append(
+                f"<tr data-id=\"{esc(sid)}\" data-level=\"{a.level}\"><td data-sort=\"{a.priority}\">{a.priority}</td>"
+                f"<td class=\"nm\">{esc(s.name)}</td><td>{esc(_country(s.country))}</td>"
+                f"<td data-sort=\"{99 if tier is None else tier}\">{'–' if tier is None else tier}</td>"
+                f"<td data-sort=\"{level_rank(a.level)}\">{_badge(a.level)}</td>"
+                f"<td data-sort=\"{level_rank(inh)}\">{_badge(inh) if inh else 'same'}</td>"
+                f"<td>{reasons}</td></tr>")
+        table = _table([("Priority", "num"), ("Supplier", "text"), ("Country", "text"), ("Tier", "num"),
+                        ("Residual", "num"), ("Inherent", "num"), ("Main evidence", "text")],
+                       rows, tid="act-first-table")
+        return _section("act-first", "Where to act first", table,
+                        "Ranked by residual risk (after audits, certifications and actions), then "
+                        "severity, workers affected, purchase share and tier. Data the list does "
+                        "not hold is a gap, never a reason.")
 
     def flagged(self) -> str:
         chosen = [(sid, s) for sid, s in self.suppliers if at_least(self.level(sid), "medium")]

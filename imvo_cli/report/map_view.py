@@ -15,6 +15,8 @@ from rich.tree import Tree
 from ..model import ALL_LEVELS, LEVELS, ImvoError, at_least, level_rank
 from .console import LEVEL_STYLE, console
 
+SHORT_LEVEL = {"critical": "crit", "high": "high", "medium": "med", "low": "low", "unknown": "unkn"}
+
 MAX_ROWS_SHOWN = 500  # table rows without --top; the rest is counted, not printed
 MAX_TREE_LINES = 400
 MAX_ISSUES_SHOWN = 10
@@ -66,11 +68,13 @@ def make_filter(country: list[str] | None = None, tier: int | None = None,
 
 
 def sort_key(chain_map, sid: str):
-    """Worst risk first, then tier (unlinked last), then name."""
+    """Where to act first: priority rank (residual level and score, severity, scale,
+    leverage, tier), then name; a map without priorities by level and tier."""
     s = chain_map.suppliers[sid]
     tier = chain_map.tiers.get(sid)
-    return (-level_rank(chain_map.risk[sid].level), tier if tier is not None else 1_000_000,
-            s.name.casefold(), sid)
+    a = chain_map.risk[sid]
+    return (a.priority if a.priority is not None else 1_000_000_000, -level_rank(a.level),
+            tier if tier is not None else 1_000_000, s.name.casefold(), sid)
 
 
 def selected(chain_map, flt: MapFilter) -> list[str]:
@@ -100,7 +104,8 @@ RULE_LABELS = {
     "audit-zero-tolerance": "zero-tolerance audit finding", "missing-address": "no address",
     "large-workforce": "large workforce", "accepted-certification": "accepted certification",
     "policy-override": "policy override", "no-data": "no data", "no-product-data": "no product",
-    "not-applicable": "not applicable",
+    "not-applicable": "not applicable", "audit-valid": "valid audit", "audit-undated": "audit undated",
+    "legal-presumption": "legal presumption", "action-status": "action status",
 }
 _DOL_GOOD = re.compile(r"DOL good '([^']+)'")
 _CELL = re.compile(r"^\w+ '([^']+)'")
@@ -113,6 +118,8 @@ def flag_label(flag) -> str:
     if flag.rule == "process-knowledge":
         m = _CELL.search(flag.evidence)
         return f"process: {m.group(1) if m else 'known risk'}"
+    if flag.rule == "legal-presumption":
+        return "UFLPA presumption (Xinjiang)" if "Xinjiang" in flag.evidence else "legal presumption"
     return RULE_LABELS.get(flag.rule, flag.rule.replace("-", " "))
 
 
@@ -164,6 +171,15 @@ def summary_panel(chain_map) -> Panel:
                                "upstream supplier")
     grid.add_row("Addresses", f"{sm['address_completeness']:.0%} complete")
     grid.add_row("Risk", risk)
+    inherent = sm.get("risk_inherent")
+    if inherent and inherent != sm["risk"]:
+        inh = Text("inherent: ")
+        for level in ALL_LEVELS:
+            inh.append(f"{level} {inherent.get(level, 0)}  ", style=LEVEL_STYLE.get(level, ""))
+        grid.add_row("", inh)
+    cov = sm.get("coverage")
+    if cov:
+        grid.add_row("Data", coverage_text(cov))
     extra = []
     if sm.get("cycles"):
         extra.append(f"{sm['cycles']} circle(s) of suppliers")
@@ -175,6 +191,36 @@ def summary_panel(chain_map) -> Panel:
                  expand=False)
 
 
+def _share(value) -> str:
+    return "-" if value is None else f"{value:.0%}"
+
+
+def coverage_text(cov: dict) -> str:
+    """'audit: not in this list; product 100% (82% recognised); process ...'."""
+    audit = ("audit: not in this list (a data gap, not a finding)" if not cov["audit"]["column"]
+             else f"audit {_share(cov['audit']['share'])} of rows")
+    parts = [audit]
+    for kind in ("product", "process"):
+        c = cov[kind]
+        if not c["column"]:
+            parts.append(f"{kind}: not in this list")
+        else:
+            parts.append(f"{kind} {_share(c['share'])} ({_share(c['recognised'])} recognised)")
+    words = [w for k in ("product", "process") for w in list(cov["unrecognised"][k])[:3]]
+    if words:
+        parts.append("unrecognised: " + ", ".join(words))
+    return "; ".join(parts)
+
+
+def risk_cell(a) -> Text:
+    """Residual level; the inherent one below it when site evidence changed it."""
+    text = _level_text(a.level)
+    inh = a.inherent_level
+    if inh and inh != a.level:
+        text.append(f"\ninh {SHORT_LEVEL.get(inh, inh)}", style=LEVEL_STYLE.get(inh, ""))
+    return text
+
+
 def suppliers_table(chain_map, ids: list[str]) -> Table:
     table = Table(expand=False, pad_edge=False, show_lines=False)
     # The name column never shrinks below a readable width; process and reasons give way.
@@ -183,6 +229,7 @@ def suppliers_table(chain_map, ids: list[str]) -> Table:
     table.add_column("Tier", justify="right", no_wrap=True, width=4)
     table.add_column("Process", overflow="ellipsis", max_width=16, min_width=7, ratio=1)
     table.add_column("Risk", no_wrap=True, width=8)
+    table.add_column("Prio", justify="right", no_wrap=True, width=4)
     table.add_column("Main reasons", overflow="fold", ratio=2, min_width=12)
     for sid in ids:
         s = chain_map.suppliers[sid]
@@ -191,7 +238,8 @@ def suppliers_table(chain_map, ids: list[str]) -> Table:
         if s.declared_tier is not None and s.declared_tier != tier:
             tier_text += "*"
         table.add_row(escape(s.name), s.country or "", tier_text, escape(", ".join(s.process)),
-                      _level_text(chain_map.risk[sid].level),
+                      risk_cell(chain_map.risk[sid]),
+                      "" if chain_map.risk[sid].priority is None else str(chain_map.risk[sid].priority),
                       escape(main_reasons(chain_map, sid)))
     return table
 

@@ -1,9 +1,21 @@
-"""OECD-style scoring: per theme, severity (1-5) x likelihood (1-5) -> score 0-100 -> level.
+"""Risk scoring v2: evidence recorded once per supplier, inherent and residual risk per theme.
 
-Evidence about a place and its products (DOL lists, governance, process knowledge, the
-user's own indicators) is computed once per distinct (country, products, processes, profile,
-policy) and cached; the supplier's own row (audit, address, workforce, certifications) then
-adjusts severity and likelihood cheaply per row.
+Per theme: severity (1-5: scope and irremediability from the profile and process table, scale
+from the workforce) x likelihood (1.0-5.0) x 4 -> score 0-100 -> level.
+
+* Inherent likelihood comes from the place: DOL goods and country findings, the World Bank
+  governance rank (continuously, not in bins), the region table (legal presumptions), the
+  process table and the user's own indicators. The strongest signal sets it; each further
+  independent signal of at least medium strength adds a little (corroboration).
+* Residual likelihood applies the site evidence: an audit (date and result), accepted
+  certifications, a recorded action status, a missing address. A column the list does not have
+  is a data gap: recorded, counted, never evidence.
+* `critical` needs specific or site-level evidence (a zero-tolerance audit finding,
+  sandblasting, a DOL forced-child-labour good at a site without a valid audit, a legal
+  presumption); without it a theme stops at high.
+
+Evidence about a place is computed once per distinct (country, region, products, processes,
+profile, policy); whole assessments are cached per distinct (place, row signals).
 """
 
 from __future__ import annotations
@@ -13,27 +25,54 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from ..model import LEVELS, UNKNOWN, Flag, RiskAssessment, Supplier, ThemeRisk, level_rank
+from ..model import (LEVELS, UNKNOWN, Evidence, Flag, RiskAssessment, Supplier, ThemeRisk,
+                     level_rank, worst)
 from ..policy import Policy
 from . import tables
-from .profiles import Profile, Term, load_profile, match_terms, phrase_key
+from .profiles import Profile, load_profile, match_terms, phrase_key
 
 SCORE_FACTOR = 4  # 5 x 5 x 4 = 100
 
-# Mean percentile rank (0-100, higher = stronger governance) -> likelihood. Only the weakest
-# twentieth of countries reach 5 on governance alone.
-GOVERNANCE_BANDS = ((75.0, 1), (45.0, 2), (20.0, 3), (5.0, 4), (0.0, 5))
+# Governance percentile rank (0-100, higher = stronger) -> likelihood, interpolated linearly
+# between these points: continuous, so a rank of 44 and one of 30 do not look alike. The
+# points keep the old five bands' centres (75+ about 1.5, under 5 about 4.5).
+GOVERNANCE_CURVE = ((0.0, 5.0), (5.0, 4.5), (20.0, 3.5), (45.0, 2.5), (75.0, 1.5), (100.0, 1.0))
+
+# DOL findings -> likelihood. A good listed for forced child labour is the strongest listing;
+# the country category "complicit in forced child labour" the strongest country signal.
+DOL_LISTED = 3.5
+DOL_FORCED_CHILD = 4.5
+DOL_DERIVED = 3.0  # downstream good: the input, not the good itself, is listed
+DOL_COMPLICIT = 4.5
+CORROBORATION = 0.15  # per further signal of likelihood >= CORROBORATES
+CORROBORATES = 2.5
+
+# Site evidence -> likelihood change on the labour themes (or the themes a certificate covers).
+VALID_AUDIT = -0.75
+FAILED_AUDIT = 1.0
+UNVERIFIED = 0.5  # no audit recorded, audit expired, no address: counted once together
+UNVERIFIED_FROM = 2.5  # only where the place already points to a risk
+CERTIFIED = -1.0
+ACTION_DONE = -0.5
 
 FAILED_WORDS = {"fail", "failed", "fails", "failure", "noncompliant", "unacceptable",
                 "insufficient", "rejected", "afgekeurd", "onvoldoende", "not passed",
                 "non compliant", "niet geslaagd"}
 ZERO_TOLERANCE = {"zero tolerance", "zt", "zero tolerance finding", "nultolerantie"}
-FAILED_GRADES = {"d", "e"}
-UNVERIFIED = {"no-audit", "audit-expired", "missing-address"}
-UNVERIFIED_FROM = 3  # evidence likelihood from which an unverified location moves up a step  # amfori BSCI ratings D (insufficient) and E (unacceptable)
+FAILED_GRADES = {"d", "e"}  # amfori BSCI ratings D (insufficient) and E (unacceptable)
+
+# Extra columns read as an action / remediation status (header words), and their values.
+ACTION_HEADERS = ("action status", "remediation", "corrective action", "cap status",
+                  "actiestatus", "actie status", "herstel", "verbeterplan")
+ACTION_DONE_WORDS = {"closed", "completed", "complete", "done", "remediated", "resolved",
+                     "verified", "afgerond", "gesloten", "opgelost"}
+ACTION_OPEN_WORDS = {"open", "in progress", "ongoing", "started", "pending", "lopend",
+                     "in uitvoering", "gestart"}
+
+AUDIT_FIELDS = ("audit_standard", "audit_date", "audit_result")
 
 
-def level_for_score(score: int | None, thresholds: dict[str, int]) -> str:
+def level_for_score(score: float | None, thresholds: dict[str, int]) -> str:
     """The level a score reaches under the policy thresholds (None -> unknown)."""
     if score is None:
         return UNKNOWN
@@ -44,50 +83,67 @@ def level_for_score(score: int | None, thresholds: dict[str, int]) -> str:
     return level
 
 
-def score_of(severity: int, likelihood: int, weight: float = 1.0) -> int:
-    return min(100, int(round(severity * likelihood * SCORE_FACTOR * weight)))
+def score_of(severity: float, likelihood: float, weight: float = 1.0) -> float:
+    """severity x likelihood x 4 x weight, capped at 100, to one decimal."""
+    return min(100.0, round(severity * likelihood * SCORE_FACTOR * weight, 1))
 
 
-def governance_likelihood(rank: float) -> int:
-    for floor, likelihood in GOVERNANCE_BANDS:
-        if rank >= floor:
-            return likelihood
-    return 5
+def governance_likelihood(rank: float) -> float:
+    """Likelihood 1.0-5.0 from a mean governance percentile rank, continuously."""
+    rank = max(0.0, min(100.0, rank))
+    for (r0, l0), (r1, l1) in zip(GOVERNANCE_CURVE, GOVERNANCE_CURVE[1:]):
+        if rank <= r1:
+            return round(l0 + (l1 - l0) * (rank - r0) / (r1 - r0), 2)
+    return 1.0
+
+
+def _clamp(v: float) -> float:
+    return round(max(1.0, min(5.0, v)), 2)
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.2f}".rstrip("0").rstrip(".")
+
+
+# ---------------------------------------------------------------- place evidence
 
 
 @dataclass(frozen=True, slots=True)
-class _Base:
-    """Evidence about a place and its products for one theme, before the supplier's row."""
+class _Signal:
+    """One place evidence item and what it implies per theme."""
 
-    theme: str
-    severity: int
-    likelihood: int | None
-    reasons: tuple[Flag, ...]
-    applicable: bool = True  # False: theme does not concern these products (low, score 0)
+    evidence: Evidence
+    likelihood: dict  # theme -> likelihood (0: informs the theme without a likelihood)
+    severity: dict  # theme -> severity it implies (process table), else absent
 
 
-def _clamp(v: int) -> int:
-    return max(1, min(5, v))
+@dataclass(frozen=True, slots=True)
+class _Place:
+    signals: tuple[_Signal, ...]
+    severity: dict  # theme -> base severity after the process table
+    not_applicable: frozenset  # themes the products do not concern (low, score 0)
+    unknown: frozenset  # themes without place evidence (unknown)
+    recognised: tuple[bool | None, bool | None]  # (product, process) words recognised
 
 
-# ---------------------------------------------------------------- place and product evidence
-
-
-def _dol_country_signal(iso: str) -> tuple[int, str] | None:
+def _dol_country_signal(iso: str) -> tuple[float, str] | None:
     c = tables.dol_countries().get(iso)
     if c is None:
         return None
-    parts, lik = [], 0
+    parts, lik = [], 0.0
     adv = c.advancement.lower()
-    if adv.startswith("no advancement"):
-        lik, parts = 3, [f"advancement level '{c.advancement}'"]
+    if "complicit in forced child labor" in adv:
+        lik, parts = DOL_COMPLICIT, [f"advancement level '{c.advancement}'"]
+    elif adv.startswith("no advancement"):
+        lik, parts = 3.0, [f"advancement level '{c.advancement}'"]
     elif adv.startswith("minimal advancement"):
-        lik, parts = 2, [f"advancement level '{c.advancement}'"]
+        lik, parts = 2.0, [f"advancement level '{c.advancement}'"]
     elif adv.startswith(("moderate", "significant")):
-        lik, parts = 1, [f"advancement level '{c.advancement}'"]
+        lik, parts = 1.0, [f"advancement level '{c.advancement}'"]
     if c.working_children_share is not None:
         s = c.working_children_share
-        share_lik = 3 if s >= 0.10 else 2 if s >= 0.03 else 1
+        # Continuous in the share: 0% -> 1, 10% -> 3, 25% and more -> 4.
+        share_lik = round(1 + 20 * s if s <= 0.10 else min(4.0, 3 + (s - 0.10) / 0.15), 2)
         lik = max(lik, share_lik)
         parts.append(f"{s:.1%} of children aged {c.age_range} work")
     if not lik:
@@ -105,112 +161,188 @@ def _matched(profile: Profile, products: tuple[str, ...], processes: tuple[str, 
     return out
 
 
+def unrecognised_cells(profile: Profile, cells: tuple[str, ...]) -> list[str]:
+    """The cells of a product or process column in which no vocabulary word was found."""
+    return list(_unrecognised(tuple(cells), profile.key))
+
+
 @lru_cache(maxsize=65536)
-def _location(country: str | None, products: tuple[str, ...], processes: tuple[str, ...],
-              profile_key: str, indicators: tuple, thresholds: tuple) -> tuple[_Base, ...]:
+def _unrecognised(cells: tuple[str, ...], profile_key: str) -> tuple[str, ...]:
     profile = load_profile(profile_key)
-    th = dict(thresholds)
+    return tuple(c for c in cells if not match_terms(profile, c))
+
+
+def _region_rules(country: str | None, region_text: str) -> tuple:
+    if not country or not region_text:
+        return ()
+    key = f" {region_text} "
+    return tuple(r for r in tables.region_rules()
+                 if r.country == country and any(f" {a} " in key for a in r.aliases))
+
+
+@lru_cache(maxsize=65536)
+def _place(country: str | None, region_text: str, products: tuple[str, ...],
+           processes: tuple[str, ...], profile_key: str, indicators: tuple) -> _Place:
+    profile = load_profile(profile_key)
     matches = _matched(profile, products, processes)
     tags = {tag for _, _, t in matches for tag in t.tags}
+    recognised = (bool([m for m in matches if m[0] == "product"]) if products else None,
+                  bool([m for m in matches if m[0] == "process"]) if processes else None)
     has_items = bool(products or processes)
+    any_recognised = bool(matches)
+    themes = profile.theme_defs
+    keys = [t.key for t in themes]
+    severity = {t.key: t.severity for t in themes}
+    signals: list[_Signal] = []
+    covenant = f"imvo sector profile '{profile.key}' ({profile.covenant})"
+
+    # Themes that concern only some products: low where the recognised products are others;
+    # unknown where there are no product words or none was recognised.
+    not_applicable, undecided = set(), set()
+    for t in themes:
+        if t.applies_to and t.applies_to not in tags:
+            (not_applicable if any_recognised else undecided).add(t.key)
+    if not_applicable:
+        signals.append(_Signal(Evidence(
+            "not-applicable", "place", "no " + " or ".join(sorted(
+                {profile.theme(k).applies_to.replace("_", " ") for k in not_applicable}))
+            + " product or process in: " + "; ".join(products + processes), covenant,
+            tuple(k for k in keys if k in not_applicable), "low, not applicable"), {}, {}))
+    if undecided:
+        if has_items:
+            cells = "; ".join(unrecognised_cells(profile, products + processes))
+            text = f"product or process not recognised ({cells}): cannot tell whether this theme applies"
+            rule = "unrecognised-product"
+        else:
+            text, rule = "no product or process given: cannot tell whether this theme applies", "no-product-data"
+        signals.append(_Signal(Evidence(rule, "gap", text, covenant,
+                                        tuple(k for k in keys if k in undecided), "unknown"), {}, {}))
+    active = [t for t in themes if t.key not in not_applicable and t.key not in undecided]
+
+    # 1. governance (World Bank WGI): one evidence item, a likelihood per theme
     gov = tables.wgi().get(country) if country else None
-    dol = tables.dol_goods()
-    rules = tables.process_rules()
-    checked = [tables.citation("wgi")]
-    out = []
-    for theme in profile.theme_defs:
-        sev = theme.severity
-        signals: list[tuple[int, int, str, str, str]] = []  # (likelihood, severity, rule, evidence, source)
-        if theme.applies_to and theme.applies_to not in tags:
-            if has_items:
-                cells = "; ".join(products + processes)
-                flag = Flag(theme.key, "low", "not-applicable",
-                            f"no {theme.applies_to.replace('_', ' ')} product or process in: {cells}",
-                            f"imvo sector profile '{profile.key}' ({profile.covenant})")
-                out.append(_Base(theme.key, sev, None, (flag,), applicable=False))
-            else:
-                flag = Flag(theme.key, UNKNOWN, "no-product-data",
-                            "no product or process given: cannot tell whether this theme applies",
-                            f"imvo sector profile '{profile.key}' ({profile.covenant})")
-                out.append(_Base(theme.key, sev, None, (flag,)))
-            continue
-        # 1. governance baseline (World Bank WGI)
-        if gov and theme.wgi:
-            year, ranks = gov
-            dims = [(d, ranks[d]) for d in theme.wgi if d in ranks]
+    if gov:
+        edition = tables.wgi_edition_year()
+        per_theme, used = {}, set()
+        for t in active:
+            dims = [(d, gov[d]) for d in t.wgi if d in gov]
             if dims:
-                mean = sum(r for _, r in dims) / len(dims)
-                lik = governance_likelihood(mean)
-                ev = ", ".join(f"{d} {r:.0f}" for d, r in dims)
-                signals.append((lik, sev, "governance-baseline",
-                                f"{country} {year} percentile rank {ev} (mean {mean:.0f}) -> likelihood {lik}",
-                                tables.citation("wgi")))
-        # 2. DOL country child-labour profile
-        if theme.dol_country and country:
-            sig = _dol_country_signal(country)
-            if sig:
-                signals.append((sig[0], sev, "dol-country-profile", sig[1],
-                                tables.citation("dol_countries")))
-            checked.append(tables.citation("dol_countries"))
-        # 3. DOL goods listed for this country
-        if theme.dol and country:
-            seen_goods = set()
-            for fld, cell, term in matches:
-                for good in sorted(term.goods):
-                    listing = dol.get((good, country))
-                    if listing is None or good in seen_goods:
-                        continue
-                    listed = listing.child_labour if theme.dol == "child_labour" else listing.forced_labour
-                    if not listed:
-                        continue
-                    seen_goods.add(good)
-                    lik = 4 if listing.forced_child_labour else 3
-                    finding = "Child_Labor=Yes" if theme.dol == "child_labour" else "Forced_Labor=Yes"
-                    if listing.forced_child_labour:
-                        finding += ", Forced_Child_Labor=Yes"
-                    signals.append((lik, sev, "dol-listed-good",
-                                    f"{fld} '{cell}' -> DOL good '{good}', listed for "
-                                    f"{listing.dol_country}: {finding}",
-                                    tables.citation("dol_goods")))
-        # 4. process x theme knowledge
+                per_theme[t.key] = governance_likelihood(sum(r for _, (_, r) in dims) / len(dims))
+                used.update(d for d, _ in dims)
+        if per_theme:
+            parts = []
+            for d in sorted(used):
+                year, rank = gov[d]
+                age = f", {year} value: {edition - year} years older than the edition's {edition}" if year < edition else ""
+                parts.append(f"{d} {rank:.0f} ({year}{age})")
+            low, high = min(per_theme.values()), max(per_theme.values())
+            # per theme: the mean rank of its own dimensions (the theme's likelihood shows it)
+            lik_text = _fmt(low) if low == high else f"{_fmt(low)}-{_fmt(high)} by theme"
+            signals.append(_Signal(Evidence(
+                "governance-baseline", "place",
+                f"{country} governance rank (percentile, 0-100): " + "; ".join(parts),
+                tables.citation("wgi"), tuple(per_theme), f"likelihood {lik_text}"), per_theme, {}))
+    # 2. DOL country child-labour profile
+    if country:
+        sig = _dol_country_signal(country)
+        dc = [t.key for t in active if t.dol_country]
+        if sig and dc:
+            signals.append(_Signal(Evidence("dol-country-profile", "place", sig[1],
+                                            tables.citation("dol_countries"), tuple(dc),
+                                            f"likelihood {_fmt(sig[0])}"),
+                                   dict.fromkeys(dc, sig[0]), {}))
+    # 3. DOL goods listed for this country (direct and downstream entries)
+    if country:
+        dol = tables.dol_goods()
+        seen = set()
         for fld, cell, term in matches:
-            for rule in rules.get(term.phrase, ()):
-                if rule.theme != theme.key or (rule.sectors and profile.key not in rule.sectors):
+            for good in sorted(term.goods):
+                listing = dol.get((good, country))
+                if listing is None or good in seen:
                     continue
-                if rule.countries and country not in rule.countries:
+                seen.add(good)
+                hit = {}
+                for t in active:
+                    if t.dol == "child_labour" and listing.child_labour:
+                        hit[t.key] = "Child_Labor=Yes"
+                    elif t.dol == "forced_labour" and listing.forced_labour:
+                        hit[t.key] = "Forced_Labor=Yes"
+                if not hit:
                     continue
-                sev = max(sev, rule.severity)
-                signals.append((rule.min_likelihood or 0, rule.severity, "process-knowledge",
-                                f"{fld} '{cell}': {rule.rationale}", rule.reference))
-        # 5. the user's own indicator copies (e.g. ITUC Global Rights Index)
-        for ind_theme, ind_file, ind_name, ind_edition in indicators:
-            if ind_theme != theme.key:
+                fcl = listing.forced_child_labour
+                lik = DOL_DERIVED if listing.input_good else DOL_FORCED_CHILD if fcl else DOL_LISTED
+                finding = ", ".join(sorted(set(hit.values())))
+                if fcl:
+                    finding += ", Forced_Child_Labor=Yes"
+                if listing.input_good:
+                    text = (f"{fld} '{cell}' -> DOL good '{good}', listed for {listing.dol_country} "
+                            f"as a downstream good: made with '{listing.input_good}' from "
+                            f"{listing.derived_country} ({finding})")
+                else:
+                    text = f"{fld} '{cell}' -> DOL good '{good}', listed for {listing.dol_country}: {finding}"
+                signals.append(_Signal(Evidence(
+                    "dol-listed-good", "place", text, tables.citation("dol_goods"), tuple(hit),
+                    f"likelihood {_fmt(lik)}", specific=fcl and not listing.input_good),
+                    dict.fromkeys(hit, lik), {}))
+    # 4. region x theme table (legal presumptions)
+    for rr in _region_rules(country, region_text):
+        if rr.theme in {t.key for t in active}:
+            signals.append(_Signal(Evidence(
+                rr.rule, "place", f"located in {rr.region}: {rr.finding}", rr.source, (rr.theme,),
+                f"likelihood {rr.likelihood}", specific=True), {rr.theme: float(rr.likelihood)}, {}))
+    # 5. process x theme knowledge
+    rules = tables.process_rules()
+    active_keys = {t.key for t in active}
+    for fld, cell, term in matches:
+        by_text: dict = {}
+        for rule in rules.get(term.phrase, ()):
+            if rule.theme not in active_keys or (rule.sectors and profile.key not in rule.sectors):
                 continue
-            src = f"{ind_name} ({ind_edition}), {Path(ind_file).name}"
-            rating = tables.user_indicator(ind_file).get(country) if country else None
-            if rating is None:
-                signals.append((0, sev, "indicator-no-data",
-                                f"{ind_name} has no rating for {country or 'an unknown country'}", src))
-            else:
-                signals.append((rating, sev, "user-indicator",
-                                f"{ind_name}: {country} rated {rating} -> likelihood {rating}", src))
-        liks = [s[0] for s in signals if s[0]]
-        likelihood = _clamp(max(liks)) if liks else None
-        reasons = []
-        for lik, s_sev, rule, evidence, source in signals:
-            own = lik or likelihood
-            lvl = level_for_score(score_of(s_sev, own), th) if own else UNKNOWN
-            reasons.append(Flag(theme.key, lvl, rule, evidence, source))
-        if likelihood is None:
-            where = country or "an unknown country"
-            reasons.append(Flag(theme.key, UNKNOWN, "no-data",
-                                f"no data on this theme for {where}: unknown is not low",
-                                "checked: " + "; ".join(dict.fromkeys(checked))))
-        out.append(_Base(theme.key, sev, likelihood, tuple(reasons)))
-    return tuple(out)
+            if rule.countries and country not in rule.countries:
+                continue
+            by_text.setdefault((rule.rationale, rule.reference, rule.min_likelihood), []).append(rule)
+        for (rationale, reference, min_lik), group in by_text.items():
+            lik = float(min_lik or 0)
+            sev = {r.theme: r.severity for r in group}
+            effect = ", ".join(f"severity {s}" for s in sorted(set(sev.values())))
+            if lik:
+                effect += f", likelihood at least {min_lik}"
+            signals.append(_Signal(Evidence(
+                "process-knowledge", "place", f"{fld} '{cell}': {rationale}", reference,
+                tuple(k for k in keys if k in sev), effect, specific=(min_lik or 0) >= 5),
+                dict.fromkeys(sev, lik), sev))
+            for k, s in sev.items():
+                severity[k] = max(severity[k], s)
+    # 6. the user's own indicator copies (e.g. ITUC Global Rights Index)
+    for ind_theme, ind_file, ind_name, ind_edition in indicators:
+        if ind_theme not in active_keys:
+            continue
+        src = f"{ind_name} ({ind_edition}), {Path(ind_file).name}"
+        rating = tables.user_indicator(ind_file).get(country) if country else None
+        if rating is None:
+            signals.append(_Signal(Evidence("indicator-no-data", "gap",
+                                            f"{ind_name} has no rating for {country or 'an unknown country'}",
+                                            src, (ind_theme,)), {}, {}))
+        else:
+            signals.append(_Signal(Evidence("user-indicator", "place",
+                                            f"{ind_name}: {country} rated {rating}", src, (ind_theme,),
+                                            f"likelihood {rating}"), {ind_theme: float(rating)}, {}))
+    with_lik = {k for s in signals for k, v in s.likelihood.items() if v}
+    unknown = {t.key for t in active if t.key not in with_lik}
+    if unknown:
+        checked = [tables.citation("wgi")]
+        if country:
+            checked += [tables.citation("dol_countries"), tables.citation("dol_goods")]
+        where = country or "an unknown country"
+        signals.append(_Signal(Evidence("no-data", "gap",
+                                        f"no data on this theme for {where}: unknown is not low",
+                                        "checked: " + "; ".join(checked),
+                                        tuple(k for k in keys if k in unknown), "unknown"), {}, {}))
+    return _Place(tuple(signals), severity, frozenset(not_applicable),
+                  frozenset(unknown | undecided), recognised)
 
 
-# ---------------------------------------------------------------- the supplier's own row
+# ---------------------------------------------------------------- site evidence
 
 
 def _months_between(earlier: date, later: date) -> int:
@@ -234,21 +366,39 @@ def _norm_cert(text: str) -> str:
     return phrase_key(text).replace(" ", "")
 
 
-def _row_signals(s: Supplier, policy: Policy, as_of: date) -> tuple:
-    """The supplier's own signals as a hashable tuple of (rule, scope, delta, evidence, source)
-    where scope is 'labour' or a theme key, delta is +n/-n likelihood, or ('sev', n)."""
+def _action_status(s: Supplier) -> tuple[str, str] | None:
+    for header, value in sorted(s.extra.items()):
+        h = phrase_key(header)
+        if value and any(w in h for w in ACTION_HEADERS):
+            v = phrase_key(value)
+            kind = ("done" if v in ACTION_DONE_WORDS or set(v.split()) & ACTION_DONE_WORDS else
+                    "open" if v in ACTION_OPEN_WORDS or any(w in v for w in ACTION_OPEN_WORDS) else None)
+            if kind:
+                return kind, f"{header} {value!r}"
+    return None
+
+
+def _row_signals(s: Supplier, policy: Policy, as_of: date, columns: frozenset | None) -> tuple:
+    """The supplier's own row as a hashable tuple of (rule, scope, effect, text, source).
+
+    scope is 'labour' or a theme key; effect a likelihood change, 'set5' (zero tolerance),
+    'unverified', 'sev+1' or 'gap'. A column the list does not have gives a 'gap' signal.
+    """
+    has = (lambda f: True) if columns is None else (lambda f: f in columns)
     sig = []
     src = "supplier list"
-    audited = s.audit_date or s.audit_standard or s.audit_result
-    if not audited:
-        sig.append(("no-audit", "labour", 1, "no social audit recorded (standard, date, result empty)", src))
+    if not any(has(f) for f in AUDIT_FIELDS):
+        sig.append(("data-gap", "labour", "gap", "audit data: not in this list", src))
+    elif not (s.audit_date or s.audit_standard or s.audit_result):
+        sig.append(("no-audit", "labour", "unverified",
+                    "no social audit recorded (standard, date, result empty)", src))
     elif s.audit_date is None:
-        sig.append(("no-audit", "labour", 1,
+        sig.append(("audit-undated", "labour", "unverified",
                     f"audit {s.audit_standard or s.audit_result!r} has no date: validity cannot be checked", src))
     else:
         age = _months_between(s.audit_date, as_of)
         if age > policy.audit_max_age_months:
-            sig.append(("audit-expired", "labour", 1,
+            sig.append(("audit-expired", "labour", "unverified",
                         f"audit of {s.audit_date.isoformat()} is {age} months old on {as_of.isoformat()} "
                         f"(valid {policy.audit_max_age_months} months)",
                         f"{src}; policy audit_max_age_months ({_policy_name(policy)})"))
@@ -257,11 +407,20 @@ def _row_signals(s: Supplier, policy: Policy, as_of: date) -> tuple:
         sig.append(("audit-zero-tolerance", "labour", "set5",
                     f"audit result {s.audit_result!r}: zero-tolerance finding", src))
     elif kind == "failed":
-        sig.append(("audit-failed", "labour", 1, f"audit result {s.audit_result!r}", src))
-    if not s.address:
-        sig.append(("missing-address", "labour", 1,
+        sig.append(("audit-failed", "labour", FAILED_AUDIT, f"audit result {s.audit_result!r}", src))
+    elif s.audit_date is not None and _months_between(s.audit_date, as_of) <= policy.audit_max_age_months:
+        what = " ".join(str(x) for x in (s.audit_standard, s.audit_result and f"result {s.audit_result!r}") if x)
+        sig.append(("audit-valid", "labour", VALID_AUDIT,
+                    f"audit {what + ' ' if what else ''}of {s.audit_date.isoformat()}, within "
+                    f"{policy.audit_max_age_months} months on {as_of.isoformat()}", src))
+    if not has("address"):
+        sig.append(("data-gap", "labour", "gap", "address: not in this list", src))
+    elif not s.address:
+        sig.append(("missing-address", "labour", "unverified",
                     "no street address: the location cannot be verified or visited", src))
-    if s.workers is not None and s.workers >= policy.large_workforce:
+    if not has("workers"):
+        sig.append(("data-gap", "labour", "gap", "number of workers: not in this list", src))
+    elif s.workers is not None and s.workers >= policy.large_workforce:
         sig.append(("large-workforce", "labour", "sev+1",
                     f"{s.workers} workers (policy large_workforce {policy.large_workforce}): "
                     "more people affected", f"{src}; policy ({_policy_name(policy)})"))
@@ -273,9 +432,14 @@ def _row_signals(s: Supplier, policy: Policy, as_of: date) -> tuple:
             if hit:
                 name, themes = hit
                 for t in themes:
-                    sig.append(("accepted-certification", "labour" if t == "*" else t, -1,
-                                f"certification {cert!r} accepted for this theme in the policy",
+                    sig.append(("accepted-certification", "labour" if t == "*" else t, CERTIFIED,
+                                f"certification {cert!r} accepted in the policy",
                                 f"policy accepted_certifications.{name} ({_policy_name(policy)})"))
+    action = _action_status(s)
+    if action:
+        done = action[0] == "done"
+        sig.append(("action-status", "labour", ACTION_DONE if done else 0.0,
+                    f"{action[1]}: {'remediation recorded as completed' if done else 'action open'}", src))
     return tuple(sig)
 
 
@@ -283,137 +447,14 @@ def _policy_name(policy: Policy) -> str:
     return policy.path or "defaults"
 
 
-def _policy_key(policy: Policy) -> tuple:
-    return (tuple(sorted(policy.thresholds.items())), tuple(sorted(policy.theme_weights.items())),
-            policy.overrides, policy.indicators, policy.path)
-
-
 def _indicator_key(policy: Policy) -> tuple:
     return tuple((i.theme, i.file, i.name, i.edition) for i in policy.indicators)
 
 
-@dataclass(frozen=True, slots=True)
-class _ThemePlan:
-    """One theme's outcome for a place and a set of row-signal *kinds*, before evidence text.
-
-    `parts` lists the theme's reasons in order: a shared Flag, or (signal index, level) for a
-    flag that quotes the supplier's own row (its text differs from supplier to supplier).
-    """
-
-    theme: str
-    level: str
-    score: int | None
-    severity: int | None
-    likelihood: int | None
-    parts: tuple
-    shared: bool  # no row flags: one ThemeRisk serves every supplier with this plan
-
-
-@dataclass(frozen=True, slots=True)
-class _Plan:
-    themes: tuple[_ThemePlan, ...]
-    level: str
-    score: int | None
-    order: tuple[tuple[int, int], ...]  # flags worst first: (theme index, reason index)
-
-
-def _plan(bases: tuple[_Base, ...], profile: Profile, country: str | None, effects: tuple,
-          policy: Policy) -> _Plan:
-    """Levels and scores from the place evidence and the kinds of row signals.
-
-    `effects` holds (rule, scope, delta) per row signal; the evidence text of those signals
-    does not change any level, so suppliers differing only in it (audit dates, worker
-    counts) share one plan.
-    """
-    th = policy.thresholds
-    themes = []
-    unknown_country = [i for i, e in enumerate(effects) if e[1] == "all"]
-    for base in bases:
-        theme = profile.theme(base.theme)
-        parts: list = list(base.reasons)
-        if not base.applicable:
-            level, score, sev, lik = "low", 0, None, None
-        else:
-            sev, lik = base.severity, base.likelihood
-            row: list[int] = []
-            unverified = False
-            for i, (rule, scope, delta) in enumerate(effects):
-                if scope == "all":
-                    continue
-                if scope == "labour" and not theme.labour:
-                    continue
-                if scope not in ("labour", base.theme):
-                    continue
-                if rule in UNVERIFIED:
-                    # No audit, an expired one and a missing address all say "not verified":
-                    # together they raise likelihood once, and only where the evidence already
-                    # points to a risk (likelihood >= 3). Audits are not expected in low-risk
-                    # countries, so their absence there is no finding.
-                    if lik is None or base.likelihood < UNVERIFIED_FROM:
-                        continue
-                    if unverified:
-                        row.append(i)
-                        continue
-                    unverified = True
-                if delta == "sev+1":
-                    sev = min(5, sev + 1)
-                elif delta == "set5":
-                    lik = 5
-                elif lik is not None:
-                    lik = _clamp(lik + delta)
-                row.append(i)
-            score = score_of(sev, lik, policy.theme_weights.get(base.theme, 1.0)) if lik else None
-            level = level_for_score(score, th)
-            parts.extend((i, level) for i in row)
-            override = _override(policy, country, base.theme)
-            if override is not None:
-                level = override.level
-                scope = f"{country} x {base.theme}" if override.theme else f"all themes of {country}"
-                parts.append(Flag(base.theme, level, "policy-override",
-                                  f"{scope} set to {level}: {override.reason}",
-                                  f"policy file {policy.path or 'imvo.toml'}"))
-            if not lik:
-                sev = None
-        parts.extend((i, level) for i in unknown_country)
-        themes.append(_ThemePlan(base.theme, level, score, sev, lik, tuple(parts),
-                                 all(type(p) is Flag for p in parts)))
-    order = [(ti, ri) for ti, t in enumerate(themes) for ri in range(len(t.parts))]
-    order.sort(key=lambda tr: -level_rank(_part_level(themes[tr[0]].parts[tr[1]])))
-    scores = [t.score for t in themes if t.score is not None]
-    return _Plan(tuple(themes), _worst(t.level for t in themes), max(scores) if scores else None,
-                 tuple(order))
-
-
-def _part_level(part) -> str:
-    return part.level if type(part) is Flag else part[1]
-
-
-# Flags quoting a supplier's row, one object per distinct text: 100,000 suppliers repeat a
-# few thousand audit dates, worker counts and results, and sharing the objects lets the
-# JSON writer encode each distinct flag once.
-_ROW_FLAGS: dict[tuple, Flag] = {}
-
-
-def _row_flag(theme: str, level: str, signal: tuple) -> Flag:
-    key = (theme, level, signal)
-    flag = _ROW_FLAGS.get(key)
-    if flag is None:
-        if len(_ROW_FLAGS) >= _MAX_CACHED:
-            _ROW_FLAGS.clear()
-        flag = _ROW_FLAGS[key] = Flag(theme, level, signal[0], signal[3], signal[4])
-    return flag
-
-
-def _themes_of(plan: _Plan, signals: tuple) -> list[ThemeRisk]:
-    out = []
-    for t in plan.themes:
-        if t.shared:
-            reasons = list(t.parts)
-        else:
-            reasons = [p if type(p) is Flag else _row_flag(t.theme, p[1], signals[p[0]])
-                       for p in t.parts]
-        out.append(ThemeRisk(t.theme, t.level, t.score, t.severity, t.likelihood, reasons))
-    return out
+def _policy_key(policy: Policy) -> tuple:
+    return (tuple(sorted(policy.thresholds.items())), tuple(sorted(policy.theme_weights.items())),
+            policy.overrides, policy.indicators, policy.path, policy.audit_max_age_months,
+            policy.large_workforce)
 
 
 def _override(policy: Policy, country: str | None, theme: str):
@@ -424,6 +465,267 @@ def _override(policy: Policy, country: str | None, theme: str):
         return exact[-1]
     broad = [o for o in policy.overrides if o.country == country and o.theme is None]
     return broad[-1] if broad else None
+
+
+# ---------------------------------------------------------------- combining
+
+
+def _combine(liks: list[float]) -> float | None:
+    """The strongest signal, plus a little for each further one of at least medium strength."""
+    liks = sorted((v for v in liks if v), reverse=True)
+    if not liks:
+        return None
+    return _clamp(liks[0] + CORROBORATION * sum(1 for v in liks[1:] if v >= CORROBORATES))
+
+
+def _effect_text(effect) -> str:
+    if effect == "gap":
+        return "none: data gap"
+    if effect == "unverified":
+        return f"+{_fmt(UNVERIFIED)} likelihood (not verified; counted once)"
+    if effect == "set5":
+        return "likelihood 5, critical possible"
+    if effect == "sev+1":
+        return "severity +1"
+    if effect == 0.0:
+        return "recorded, no change"
+    return f"{'+' if effect > 0 else ''}{_fmt(effect)} likelihood"
+
+
+UNVERIFIED_RULES = frozenset({"no-audit", "audit-undated", "audit-expired", "audit-failed",
+                              "audit-zero-tolerance"})
+
+
+def _at_most_medium(level: str) -> str:
+    return "medium" if level in ("high", "critical") else level
+
+
+def _gate(level: str, specific: bool) -> str:
+    """Critical only with specific or site-level evidence; otherwise it stops at high."""
+    return "high" if level == "critical" and not specific else level
+
+
+def _assess(place: _Place, signals: tuple, profile: Profile, policy: Policy,
+            country: str | None) -> RiskAssessment:
+    th = policy.thresholds
+    evidence: list[Evidence] = []
+    index: dict[Evidence, int] = {}
+
+    def record(ev: Evidence) -> int:
+        i = index.get(ev)
+        if i is None:
+            i = index[ev] = len(evidence)
+            evidence.append(ev)
+        return i
+
+    labour = [t.key for t in profile.theme_defs if t.labour]
+    applicable = [k for k in profile.themes if k not in place.not_applicable]
+    # Site signals: recorded after the themes, each with the themes it actually reached.
+    site = []
+    for slot, (rule, scope, effect, text, source) in enumerate(signals):
+        reach = tuple(k for k in (labour if scope == "labour" else [scope]) if k in applicable)
+        if scope == "all":
+            reach = tuple(applicable)
+        if reach:
+            site.append((slot, rule, effect, reach))
+    place_ids = [(record(s.evidence), s) for s in place.signals]
+    used: dict[int, list[str]] = {}
+    site_unverified = any(sig[0] in UNVERIFIED_RULES for sig in signals)
+
+    themes: dict[str, ThemeRisk] = {}
+    site_refs_of: dict[str, list] = {}
+    for t in profile.theme_defs:
+        key = t.key
+        refs = [i for i, s in place_ids if key in s.evidence.themes]
+        if key in place.not_applicable:
+            themes[key] = ThemeRisk(key, "low", 0.0, None, None, [], None, 0.0, tuple(refs))
+            continue
+        liks = [s.likelihood[key] for _, s in place_ids if s.likelihood.get(key)]
+        inherent_lik = _combine(liks)
+        informing = [s for _, s in place_ids if s.likelihood.get(key)]
+        # Specific place evidence (a process making the harm near certain, a legal
+        # presumption) may make a theme critical by itself; a DOL forced-child-labour good only
+        # at a site the list shows unverified (no audit, expired, undated or failed).
+        place_specific = any(s.evidence.specific and s.evidence.rule != "dol-listed-good"
+                             for s in informing)
+        fcl = any(s.evidence.specific and s.evidence.rule == "dol-listed-good" for s in informing)
+        specific = place_specific or (fcl and site_unverified)
+        # A country-wide governance rank is context, not a finding about a product or site:
+        # on its own it raises a theme to medium at most.
+        about = [s for _, s in place_ids if key in s.evidence.themes and s.evidence.kind == "place"]
+        context_only = bool(about) and all(s.evidence.rule == "governance-baseline" for s in about)
+        sev = place.severity[key]
+        lik = inherent_lik
+        site_finding = False
+        reached = []
+        unverified = [slot for slot, rule, effect, reach in site if key in reach and effect == "unverified"]
+        if unverified and lik is not None and inherent_lik >= UNVERIFIED_FROM:
+            # No audit, an expired one and a missing address all say "not verified": together
+            # they raise likelihood once, and only where the place already points to a risk.
+            lik = _clamp(lik + UNVERIFIED)
+            reached.extend(unverified)
+        for slot, rule, effect, reach in site:
+            if key not in reach or effect == "unverified":
+                continue
+            if effect == "sev+1":
+                sev = min(5, sev + 1)
+            elif effect in ("gap", 0.0):
+                pass
+            elif lik is None:
+                continue
+            elif effect == "set5":
+                lik, specific, site_finding = 5.0, True, True
+            else:
+                lik = _clamp(lik + effect)
+                site_finding = site_finding or rule == "audit-failed"
+            reached.append(slot)
+        # A process that makes the harm near certain (sandblasting) sets a floor no audit lifts.
+        floor = max((s.likelihood[key] for _, s in place_ids
+                     if s.evidence.rule == "process-knowledge" and s.likelihood.get(key)), default=0.0)
+        if lik is not None and floor > lik:
+            lik = floor
+        for slot in reached:
+            used.setdefault(slot, []).append(key)
+        weight = policy.theme_weights.get(key, 1.0)
+        if inherent_lik is None:
+            level, score, inh_level, inh_score = UNKNOWN, None, UNKNOWN, None
+        else:
+            inh_score = score_of(sev, inherent_lik, weight)  # scale is severity in both views
+            inh_level = _gate(level_for_score(inh_score, th), place_specific)
+            score = score_of(sev, lik, weight)
+            level = _gate(level_for_score(score, th), specific)
+            if context_only:
+                inh_level = _at_most_medium(inh_level)
+                if not site_finding:
+                    level = _at_most_medium(level)
+        override = _override(policy, country, key)
+        extra = []
+        if override is not None:
+            scope = f"{country} x {key}" if override.theme else f"all themes of {country}"
+            extra.append(Evidence("policy-override", "site", f"{scope} set to {override.level}: {override.reason}",
+                                  f"policy file {policy.path or 'imvo.toml'}", (key,), f"level {override.level}"))
+            level = override.level
+        site_refs_of[key] = extra
+        themes[key] = ThemeRisk(key, level, score, sev if inherent_lik else None, lik, [],
+                                inh_level if inh_level != level else None, inh_score, tuple(refs))
+    # The site evidence, once, naming the themes it reached; then each theme's references.
+    slot_index = {}
+    for slot, rule, effect, reach in site:
+        if slot not in used:
+            continue
+        _, _, _, text, source = signals[slot]
+        kind = "gap" if effect == "gap" or rule == "unknown-country" else "site"
+        ev = Evidence(rule, kind, text, source, tuple(used[slot]), _effect_text(effect),
+                      specific=effect == "set5")
+        slot_index[slot] = record(ev)
+    for key, t in themes.items():
+        own = [slot_index[slot] for slot in slot_index if key in evidence[slot_index[slot]].themes]
+        own += [record(ev) for ev in site_refs_of.get(key, [])]
+        t.evidence = tuple(sorted(set(t.evidence) | set(own)))
+    # Per-theme reasons (the evidence seen from each theme) and one flag per evidence item.
+    flags = []
+    for i, ev in enumerate(evidence):
+        lvl = worst(themes[k].level for k in ev.themes if k in themes) if ev.kind != "gap" else UNKNOWN
+        flags.append(Flag(", ".join(ev.themes), lvl, ev.rule, ev.value, ev.source))
+    for t in themes.values():
+        t.reasons = _theme_reasons(t, evidence)
+    level = worst(t.level for t in themes.values())
+    scores = [t.score for t in themes.values() if t.score is not None]
+    inh = [t.inherent_score for t in themes.values() if t.inherent_score is not None]
+    inherent_level = worst(t.inherent for t in themes.values())
+    top = sorted((t for t in themes.values() if t.score is not None),
+                 key=lambda t: (-level_rank(t.level), -t.score, -(t.severity or 0), t.theme))
+    severity = top[0].severity if top else None
+    main = _main_evidence(evidence, themes, top, level)
+    template = RiskAssessment(level=level, score=max(scores) if scores else None, themes=themes,
+                              flags=flags, inherent_level=inherent_level,
+                              inherent_score=max(inh) if inh else None, severity=severity,
+                              evidence=tuple(evidence), main=main)
+    template.plan = template
+    orders = {k: _reason_order(t, template.evidence) for k, t in themes.items()}
+    return template, slot_index, orders
+
+
+_LAST_RULES = frozenset({"not-applicable"})
+
+
+def _theme_reasons(t: ThemeRisk, evidence) -> list[Flag]:
+    """The evidence of one theme as flags, data gaps and not-applicable last."""
+    return sorted((Flag(t.theme, t.level if evidence[i].kind != "gap" else UNKNOWN,
+                        evidence[i].rule, evidence[i].value, evidence[i].source)
+                   for i in t.evidence),
+                  key=lambda f: (f.level == UNKNOWN, f.rule in _LAST_RULES))
+
+
+def _reason_order(t: ThemeRisk, evidence) -> list[int]:
+    """The evidence indices of a theme in the order of its reasons (_theme_reasons)."""
+    return sorted(t.evidence, key=lambda i: (evidence[i].kind == "gap" or t.level == UNKNOWN,
+                                             evidence[i].rule in _LAST_RULES))
+
+
+def _materialise(template: RiskAssessment, slot_index: dict, orders: dict,
+                 signals: tuple) -> RiskAssessment:
+    """The plan of a set of row-signal kinds with one supplier's own texts (audit dates,
+    worker counts): levels and references are the plan's, only the site evidence differs."""
+    if not slot_index:
+        return template
+    evidence, flags = list(template.evidence), list(template.flags)
+    changed = set()
+    for slot, i in slot_index.items():
+        _, _, _, text, source = signals[slot]
+        ev, f = evidence[i], flags[i]
+        evidence[i] = Evidence(ev.rule, ev.kind, text, source, ev.themes, ev.effect, ev.specific)
+        flags[i] = Flag(f.theme, f.level, f.rule, text, source)
+        changed.add(i)
+    themes = {}
+    for key, t in template.themes.items():
+        if changed.intersection(t.evidence):
+            # the template's reasons are in evidence order per sort group: swap the changed ones
+            order = orders[key]
+            reasons = [f if i not in changed else Flag(f.theme, f.level, f.rule, evidence[i].value,
+                                                       evidence[i].source)
+                       for i, f in zip(order, t.reasons)]
+            t = ThemeRisk(t.theme, t.level, t.score, t.severity, t.likelihood, reasons,
+                          t.inherent_level, t.inherent_score, t.evidence)
+        themes[key] = t
+    return RiskAssessment(level=template.level, score=template.score, themes=themes, flags=flags,
+                          inherent_level=template.inherent_level,
+                          inherent_score=template.inherent_score, severity=template.severity,
+                          evidence=tuple(evidence), main=template.main, plan=template)
+
+
+def _strength(ev: Evidence) -> float:
+    for word in ev.effect.split():
+        try:
+            return float(word.rstrip(","))
+        except ValueError:
+            continue
+    return 0.0
+
+
+def _main_evidence(evidence: list[Evidence], themes: dict, top: list, level: str) -> tuple[int, ...]:
+    """Evidence of the themes at the supplier's level: specific first, then place evidence by
+    strength, then the site evidence that raised it; data gaps never."""
+    keys = {t.theme for t in top if t.level == level}
+    ids = {i for k in keys for i in themes[k].evidence}
+    chosen = [i for i in ids if evidence[i].kind != "gap" and evidence[i].rule != "not-applicable"]
+    return tuple(sorted(chosen, key=lambda i: (_main_order(evidence[i]), -_strength(evidence[i]), i)))
+
+
+def _main_order(ev: Evidence) -> int:
+    """Specific evidence, then site findings, then evidence about the product and place, then
+    what the site lacks, then the country's governance rank (context), then what lowers risk."""
+    if ev.specific:
+        return 0
+    if ev.rule in ("audit-failed", "policy-override"):
+        return 1
+    if ev.kind == "place" and ev.rule != "governance-baseline":
+        return 2
+    if ev.rule in UNVERIFIED_RULES or ev.rule in ("missing-address", "large-workforce"):
+        return 3
+    if ev.rule == "governance-baseline":
+        return 4
+    return 5
 
 
 # ---------------------------------------------------------------- public entry points
@@ -451,84 +753,108 @@ def _cells(values) -> tuple[str, ...]:
     return tuple(sorted({v.strip() for v in values if v and v.strip()}))
 
 
-def assess_location(country, products, processes, profile: Profile, policy: Policy) -> list[ThemeRisk]:
-    """Every theme's risk for a place and its products and processes (no supplier row)."""
+def _region_text(country: str | None, *texts) -> str:
+    """Phrase key of the region, city and address cells, for the region table (China only
+    has entries today; other countries skip the work)."""
+    if not country or country not in {r.country for r in tables.region_rules()}:
+        return ""
+    return " ".join(phrase_key(t) for t in texts if t)
+
+
+def supplier_products(supplier: Supplier) -> tuple[str, ...]:
+    """The product cells risk reads; many real lists have only a sector column ("Apparel")."""
+    return _cells(supplier.product) or _cells(supplier.sector)
+
+
+def assess_location(country, products, processes, profile: Profile, policy: Policy,
+                    region: str | None = None) -> list[ThemeRisk]:
+    """Every theme's inherent risk for a place and its products and processes (no site row)."""
     iso = _iso(country)
-    bases = _location(iso, _cells(products), _cells(processes), profile.key,
-                      _indicator_key(policy), tuple(sorted(policy.thresholds.items())))
-    return _themes_of(_plan(bases, profile, iso, (), policy), ())
+    place = _place(iso, _region_text(iso, region), _cells(products), _cells(processes),
+                   profile.key, _indicator_key(policy))
+    return list(_assess(place, (), profile, policy, iso)[0].themes.values())
 
 
-# Caches per (profile, policy): plans per (place, kinds of row signals), and whole
-# assessments per (place, row signals). Suppliers sharing a country, products, processes
-# and audit situation share the (read-only) ThemeRisk and Flag objects.
-_CACHES: dict[tuple, tuple[dict, dict]] = {}
+def assess_place(country, products, processes, profile: Profile, policy: Policy,
+                 region: str | None = None) -> RiskAssessment:
+    """The whole assessment (evidence, themes) of a place with no site evidence."""
+    iso = _iso(country)
+    place = _place(iso, _region_text(iso, region), _cells(products), _cells(processes),
+                   profile.key, _indicator_key(policy))
+    return _assess(place, (), profile, policy, iso)[0]
+
+
+_CACHES: dict[tuple, dict] = {}
 _MAX_CACHED = 200_000
 
 
-_LAST: list = [None, None, None]  # (profile, policy, caches) of the previous call
-
-
-def _caches(profile: Profile, policy: Policy) -> tuple[dict, dict]:
-    if _LAST[0] is profile and _LAST[1] is policy:
-        found = _LAST[2]
-        if len(found[1]) < _MAX_CACHED and len(found[0]) < _MAX_CACHED:
-            return found
+def _cache(profile: Profile, policy: Policy) -> tuple[dict, dict]:
+    """(plans per place and kinds of row signals, assessments per place and row signals)."""
     key = (profile.key, _policy_key(policy))
     found = _CACHES.get(key)
     if found is None:
         if len(_CACHES) >= 16:
             _CACHES.clear()
         found = _CACHES[key] = ({}, {})
-    _LAST[:] = [profile, policy, found]  # Policy is frozen: same object, same key
-    plans, assessments = found
-    if len(assessments) >= _MAX_CACHED:
-        assessments.clear()
-    if len(plans) >= _MAX_CACHED:
-        plans.clear()
+    for part in found:
+        if len(part) >= _MAX_CACHED:
+            part.clear()
     return found
 
 
 def assess_supplier(supplier: Supplier, profile: Profile, policy: Policy,
-                    as_of: date | None = None) -> RiskAssessment:
-    """The supplier's own risk per theme (upstream propagation is the chain's job).
+                    as_of: date | None = None, columns: frozenset | None = None) -> RiskAssessment:
+    """The supplier's own risk per theme, inherent and residual (upstream is the chain's job).
 
-    The returned `themes` dict, `flags` list and the ThemeRisk and Flag objects in them are
-    shared between suppliers with the same assessment: treat them as read-only. The
-    RiskAssessment itself (upstream_level, upstream_path) is the caller's.
+    `columns` names the canonical fields the list has (SupplierList.columns); a field outside
+    it is a data gap. None: every field is taken as present. The returned themes, flags and
+    evidence are shared between suppliers with the same assessment: treat them as read-only.
     """
     as_of = as_of or date.today()
     iso = _iso(supplier.country)
-    # Many real lists have only a sector column ("Apparel"): read it as the product then.
-    products = _cells(supplier.product) or _cells(supplier.sector)
+    products = supplier_products(supplier)
     processes = _cells(supplier.process)
-    signals = _row_signals(supplier, policy, as_of)
+    region = _region_text(iso, supplier.region, supplier.city, supplier.address)
+    signals = _row_signals(supplier, policy, as_of, columns)
     if iso is None:
-        signals = signals + (("unknown-country", "all", 0,
+        signals = signals + (("unknown-country", "all", "gap",
                               f"country {supplier.country!r} missing or not recognised: country "
                               "evidence cannot be looked up", "supplier list"),)
-    plans, assessments = _caches(profile, policy)
-    key = (iso, products, processes, signals)
-    hit = assessments.get(key)
+    plans, cache = _cache(profile, policy)
+    key = (iso, region, products, processes, signals)
+    hit = cache.get(key)
     if hit is None:
-        effects = tuple(sig[:3] for sig in signals)
-        plan_key = (iso, products, processes, effects)
+        # Suppliers differing only in the text of their row signals (audit dates, worker
+        # counts) share one plan: its levels, scores and evidence references.
+        kinds = tuple((rule, scope, effect, f"\x00{n}", "") for n, (rule, scope, effect, _, _)
+                      in enumerate(signals))
+        plan_key = (iso, region, products, processes, kinds)
         plan = plans.get(plan_key)
         if plan is None:
-            bases = _location(iso, products, processes, profile.key, _indicator_key(policy),
-                              tuple(sorted(policy.thresholds.items())))
-            plan = plans[plan_key] = _plan(bases, profile, iso, effects, policy)
-        themes_list = _themes_of(plan, signals)
-        flags = [themes_list[ti].reasons[ri] for ti, ri in plan.order]
-        hit = assessments[key] = (plan.level, plan.score,
-                                  {t.theme: t for t in themes_list}, flags)
-    level, score, themes, flags = hit
-    return RiskAssessment(level=level, score=score, themes=themes, flags=flags)
+            place = _place(iso, region, products, processes, profile.key, _indicator_key(policy))
+            plan = plans[plan_key] = _assess(place, kinds, profile, policy, iso)
+        hit = cache[key] = _materialise(*plan, signals)
+    workers = supplier.workers if supplier.workers is not None else -1
+    share = supplier.purchase_share if supplier.purchase_share is not None else -1.0
+    return RiskAssessment(level=hit.level, score=hit.score, themes=hit.themes, flags=hit.flags,
+                          inherent_level=hit.inherent_level, inherent_score=hit.inherent_score,
+                          severity=hit.severity, evidence=hit.evidence, main=hit.main,
+                          plan=hit.plan,
+                          priority_key=(hit.score if hit.score is not None else -1.0,
+                                        hit.severity or 0, workers, share))
 
 
-def _worst(levels) -> str:
-    known = [lvl for lvl in levels if lvl in LEVELS]
-    return max(known, key=LEVELS.index) if known else UNKNOWN
+def place_recognition(supplier: Supplier, profile: Profile) -> tuple[bool | None, bool | None]:
+    """Whether the supplier's product and process words were recognised (None: none given)."""
+    products, processes = supplier_products(supplier), _cells(supplier.process)
+    return (_recognised(products, profile.key) if products else None,
+            _recognised(processes, profile.key) if processes else None)
+
+
+@lru_cache(maxsize=65536)
+def _recognised(cells: tuple[str, ...], profile_key: str) -> bool:
+    profile = load_profile(profile_key)
+    return any(match_terms(profile, c) for c in cells)
 
 
 def sources() -> list[dict]:

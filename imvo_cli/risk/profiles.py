@@ -157,6 +157,16 @@ def load_profile(sector: str = "textile") -> Profile:
                    themes)
 
 
+@lru_cache(maxsize=16)
+def theme_labels(sector: str | None) -> dict[str, str]:
+    """Theme key -> its human label in the sector profile (treat as read-only); {} for an
+    unknown profile."""
+    try:
+        return {t.key: t.label for t in load_profile(sector or "textile").theme_defs}
+    except ImvoError:
+        return {}
+
+
 def match_terms(profile: Profile, text: str) -> list[Term]:
     """Vocabulary terms named in one product or process cell, farm-level words dropped when
     the cell also names a made product ("cotton t-shirts" is a garment)."""

@@ -41,16 +41,30 @@ class DolListing:
     child_labour: bool
     forced_labour: bool
     forced_child_labour: bool
+    derived_country: str = ""  # downstream entry: the input is listed in this country
+    input_good: str = ""  # downstream entry: the listed input good
 
 
 @lru_cache(maxsize=None)
 def dol_goods() -> dict[tuple[str, str], DolListing]:
-    """(good, ISO country) -> DOL listing."""
+    """(good, ISO country) -> DOL listing. A downstream ("derived") entry carries the
+    findings of its input good in the derived country, so it fires for those themes."""
+    raw = _rows("dol_goods.csv")
+    direct = {(r["good"], r["country"]): r for r in raw}
     out = {}
-    for r in _rows("dol_goods.csv"):
+    for r in raw:
+        findings = r
+        if r.get("derived") == "Y":
+            findings = direct.get((r["input_good"], r["derived_country"]))
+            if findings is None:
+                raise ImvoError(f"dol_goods.csv: downstream {r['good']!r} names an input "
+                                f"{r['input_good']!r} not listed for {r['derived_country']}",
+                                code="data-invalid")
         out[(r["good"], r["country"])] = DolListing(
-            r["good"], r["country"], r["dol_country"], r["child_labour"] == "Y",
-            r["forced_labour"] == "Y", r["forced_child_labour"] == "Y")
+            r["good"], r["country"], r["dol_country"], findings["child_labour"] == "Y",
+            findings["forced_labour"] == "Y", findings["forced_child_labour"] == "Y",
+            r.get("derived_country", "") if r.get("derived") == "Y" else "",
+            r.get("input_good", "") if r.get("derived") == "Y" else "")
     return out
 
 
@@ -80,13 +94,49 @@ def dol_countries() -> dict[str, DolCountry]:
 
 
 @lru_cache(maxsize=None)
-def wgi() -> dict[str, tuple[int, dict[str, float]]]:
-    """ISO country -> (data year, {dimension: percentile rank 0-100})."""
-    out = {}
+def wgi() -> dict[str, dict[str, tuple[int, float]]]:
+    """ISO country -> {dimension: (data year of that dimension, percentile rank 0-100)}."""
+    out: dict[str, dict[str, tuple[int, float]]] = {}
     for r in _rows("wgi.csv"):
-        ranks = {k: float(v) for k, v in r.items() if k not in ("country", "year") and v}
-        out[r["country"]] = (int(r["year"]), ranks)
+        out.setdefault(r["country"], {})[r["dimension"]] = (int(r["year"]), float(r["rank"]))
     return out
+
+
+@lru_cache(maxsize=None)
+def wgi_edition_year() -> int:
+    """The newest data year in the embedded WGI edition (older values are flagged as such)."""
+    return max(y for dims in wgi().values() for y, _ in dims.values())
+
+
+@dataclass(frozen=True, slots=True)
+class RegionRule:
+    """A region x theme entry: a legal presumption or finding tied to a region, with its source."""
+
+    country: str
+    region: str
+    aliases: tuple[str, ...]  # phrase keys
+    theme: str
+    likelihood: int
+    rule: str
+    finding: str
+    source: str
+
+
+@lru_cache(maxsize=None)
+def region_rules() -> tuple[RegionRule, ...]:
+    """The region x theme table (data/regions.csv)."""
+    from .profiles import phrase_key
+
+    out = []
+    for n, r in enumerate(_rows("regions.csv"), 2):
+        try:
+            out.append(RegionRule(r["country"], r["region"],
+                                  tuple(phrase_key(a) for a in r["aliases"].split(";") if a.strip()),
+                                  r["theme"], int(r["likelihood"]), r["rule"], r["finding"],
+                                  r["source"]))
+        except (KeyError, ValueError) as exc:
+            raise ImvoError(f"regions.csv row {n} is malformed: {exc}", code="data-invalid")
+    return tuple(out)
 
 
 @dataclass(frozen=True, slots=True)
