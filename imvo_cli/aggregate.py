@@ -320,7 +320,7 @@ def aggregate(paths: Iterable[str | Path], policy: Policy | None = None, *,
               review_threshold: float | None = None,
               decisions: dict[frozenset, str] | None = None, previous=None,
               public: bool = False, sheet=None, column_map: dict[str, str] | None = None,
-              as_of: date | None = None) -> AggregateResult:
+              as_of: date | None = None, on_progress=None) -> AggregateResult:
     """Read every member file, match production locations into facilities, assess their risk.
 
     `decisions`: {frozenset({record_id, record_id}): "same" | "different"} (match.decisions);
@@ -353,6 +353,8 @@ def aggregate(paths: Iterable[str | Path], policy: Policy | None = None, *,
     lists: list[tuple[MemberSummary, SupplierList]] = []
     taken: set[str] = set()
     for path in files:
+        if on_progress is not None:
+            on_progress(Path(path).name)
         try:
             sl = read_suppliers(path, sheet=sheet, column_map=column_map, policy=policy)
         except ImvoError as exc:

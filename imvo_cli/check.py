@@ -202,18 +202,27 @@ def _check_one(args: tuple[str, CheckOptions]) -> FileResult:
 
 
 def run_check(paths: list[str | Path], options: CheckOptions = CheckOptions(),
-              jobs: int | None = None) -> CheckResult:
-    """Check every file; results keep the input order whatever the number of processes."""
+              jobs: int | None = None, on_progress=None) -> CheckResult:
+    """Check every file; results keep the input order whatever the number of processes.
+
+    `on_progress(label)` is called once per file checked (for a progress bar)."""
     files = discover(paths)
     if not files:
         raise ImvoError("no spreadsheet files found", code="no-files",
                         hint=f"give files or folders holding {', '.join(SPREADSHEET_EXTS)} files")
     jobs = max(1, jobs or os.cpu_count() or 1)
     work = [(str(f), options) for f in files]
+    results: list[FileResult] = []
     if jobs == 1 or len(work) == 1:
-        results = [_check_one(w) for w in work]
+        for w in work:
+            results.append(_check_one(w))
+            if on_progress is not None:
+                on_progress(Path(w[0]).name)
     else:
         with ProcessPoolExecutor(max_workers=min(jobs, len(work))) as pool:
             chunk = max(1, len(work) // (jobs * 4))
-            results = list(pool.map(_check_one, work, chunksize=chunk))
+            for r in pool.map(_check_one, work, chunksize=chunk):
+                results.append(r)
+                if on_progress is not None:
+                    on_progress(Path(r.file).name)
     return CheckResult(results)

@@ -65,7 +65,7 @@ class Policy:
     accepted_certifications: dict[str, list[str]] = field(default_factory=dict)
     overrides: tuple[Override, ...] = ()
     indicators: tuple[IndicatorSource, ...] = ()
-    fail_on: str = "high"  # critical|high|medium|never
+    fail_on: str = "critical"  # critical|high|medium|never (residual risk; see "Checking lists in CI")
     max_errors: int = 0
     min_visibility: float | None = None
     min_address_completeness: float | None = None

@@ -11,19 +11,21 @@ from imvo_cli.baseline import apply_baselines, compare, new_errors
 from imvo_cli.check import CheckOptions, run_check
 from imvo_cli.model import Issue
 
-OPTIONS = CheckOptions(as_of=date(2025, 6, 30))
+# The gate of the covenant's strict members: fail on high residual risk (the default is critical).
+OPTIONS = CheckOptions(as_of=date(2025, 6, 30), fail_on="high")
 OLD = SAMPLE / "suppliers.xlsx"
 CRITICAL = "Golden Lotus Garment Manufacturing Co., Ltd."
 
 
 @pytest.fixture(scope="module")
 def with_new_critical(tmp_path_factory):
-    """Last year's list plus one new supplier in Myanmar (garments: critical there)."""
+    """Last year's list plus one new garment maker in Viet Nam with no audit recorded: DOL lists
+    garments from Viet Nam for forced child labour, so the unverified site is critical."""
     gen = load_sample_generator()
     rows = gen.brand_rows()
-    template = next(r for r in rows if r is not None and r["id"] == gen.YEAR2_GONE[0])
-    rows.append(dict(template, id="V1090", name=CRITICAL,
-                     address="No. 12, Shwe Pyi Thar Industrial Zone 3"))
+    template = next(r for r in rows if r is not None and r["country"] in ("Vietnam", "Viet Nam"))
+    rows.append(dict(template, id="V1090", name=CRITICAL, address="Lot 12, Tan Thuan Export Zone",
+                     audit_standard=None, audit_date=None, audit_result=None))
     path = tmp_path_factory.mktemp("baseline") / "suppliers.xlsx"
     return gen.write_xlsx(rows, path, above=[["Company:", gen.BRAND], []])
 

@@ -22,10 +22,11 @@ def clean_list(path: Path) -> Path:
 
 
 def risky_list(path: Path) -> Path:
-    # Cotton from Turkmenistan is on the US DOL list for forced labour.
+    # Cotton from Benin is on the US DOL list for forced child labour, and the farm's audit
+    # cells are empty (no audit recorded): critical residual risk, which the default gate fails.
     return write_csv(path, HEADER, [
         ["Garment Co", "Road 1", "Dhaka", "Bangladesh", 1, "sewing", "garments", "", "", ""],
-        ["Cotton Farm Union", "Field 2", "Mary", "Turkmenistan", 2, "cotton growing", "cotton",
+        ["Cotton Farm Union", "Field 2", "Kandi", "Benin", 2, "cotton growing", "cotton",
          "", "", "Garment Co"],
     ])
 

@@ -62,7 +62,7 @@ def test_readme_policy_example_is_a_valid_policy():
     policy = parse_policy(tomllib.loads(block), "imvo.toml")
     assert policy.company == "Tulpveld Fashion B.V."
     assert policy.columns == {"Leverancier": "name", "Herkomst": "country"}
-    assert policy.fail_on == "high" and policy.limits.max_rows == 200000
+    assert policy.fail_on == "critical" and policy.limits.max_rows == 200000
 
 
 def test_closed_pipe_keeps_the_exit_code_and_prints_no_traceback():

@@ -27,6 +27,7 @@ def register(app: typer.Typer) -> None:
         format: str = common.FormatOpt,
         policy: Optional[Path] = common.PolicyOpt,
         sector: Optional[str] = common.SectorOpt,
+        as_of: Optional[str] = common.AsOfOpt,
         sheet: Optional[str] = common.SheetOpt,
         map: Optional[List[str]] = common.MapOpt,
         lang: Optional[str] = LangOpt,
@@ -75,7 +76,7 @@ def register(app: typer.Typer) -> None:
             decided = read_decisions(decisions)
         options = dict(sector=sector, threshold=threshold, review_threshold=review_threshold,
                        decisions=decided, previous=previous, public=public, sheet=sheet,
-                       column_map=common.parse_column_map(map))
+                       column_map=common.parse_column_map(map), as_of=common.parse_as_of(as_of))
         counting = accepts_progress(run_aggregate)
         with progress(t("aggregate.progress", lang), len(files) if counting else None) as step:
             if counting:

@@ -28,6 +28,7 @@ def register(app: typer.Typer) -> None:
         jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Parallel processes (default: number of cores)."),
         sector: Optional[str] = common.SectorOpt,
         as_of: Optional[str] = common.AsOfOpt,
+        risk_basis: str = typer.Option("residual", "--risk-basis", help="Which risk --fail-on judges: residual (after audits, certifications and actions) or inherent (country, product, process)."),
         baseline: Optional[Path] = typer.Option(None, "--baseline", help="Last year's list (or its annotated export, or a folder of them by file name): fail only on what got worse since."),
         lang: Optional[str] = LangOpt,
         debug: bool = common.DebugOpt,
@@ -36,7 +37,7 @@ def register(app: typer.Typer) -> None:
 
         Example: imvo check sample_data/members --fail-on critical --format markdown
         """
-        from ..check import FAIL_ON_CHOICES, CheckOptions, discover, run_check
+        from ..check import FAIL_ON_CHOICES, RISK_BASIS_CHOICES, CheckOptions, discover, run_check
         from ..export.atomic import write_text_atomic
         from ..i18n import check_lang, resolve_lang, t
         from ..policy import load_policy
@@ -46,12 +47,13 @@ def register(app: typer.Typer) -> None:
         common.check_choice(format, ("table", "json", "junit", "github", "markdown"), "--format")
         if fail_on is not None:
             common.check_choice(fail_on, FAIL_ON_CHOICES, "--fail-on")
+        common.check_choice(risk_basis, RISK_BASIS_CHOICES, "--risk-basis")
         if lang is not None:
             check_lang(lang)
         options = CheckOptions(policy=str(policy) if policy else None, fail_on=fail_on,
                                max_errors=max_errors, min_visibility=min_visibility,
                                min_address_completeness=min_address_completeness,
-                               sector=sector, as_of=common.parse_as_of(as_of))
+                               sector=sector, as_of=common.parse_as_of(as_of), basis=risk_basis)
         inputs = [Path(p) for p in paths]
         common.output_path_guard(output, inputs)
         common.output_path_guard(export, inputs)

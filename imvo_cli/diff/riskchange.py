@@ -72,10 +72,17 @@ def _flag_text(flag) -> str:
 def theme_evidence(assessment, theme: str) -> set[str]:
     """The evidence behind one theme, as comparable texts.
 
-    Evidence items with ids (`assessment.evidence`, referenced by `evidence_ids` on the theme)
-    when the risk model records them, else the flags of that theme."""
+    The supplier's evidence items the theme refers to (`ThemeRisk.evidence`, indices into
+    `RiskAssessment.evidence`) when the risk model records them, else the theme's flags."""
     items = getattr(assessment, "evidence", None)
     theme_risk = assessment.themes.get(theme)
+    refs = getattr(theme_risk, "evidence", None) if theme_risk is not None else None
+    if items and refs and all(isinstance(i, int) for i in refs):
+        out = set()
+        for i in refs:
+            e = items[i]
+            out.add(f"{e.rule}: {e.value} [{e.source}]")
+        return out
     ids = getattr(theme_risk, "evidence_ids", None) if theme_risk is not None else None
     if items and ids is not None:
         by_id = items if isinstance(items, dict) else {getattr(e, "id", str(e)): e for e in items}
@@ -102,8 +109,6 @@ def _same_assessment(old, new) -> bool:
         return False
     if getattr(old, "evidence", None) or getattr(new, "evidence", None):
         return False  # evidence recorded apart from the flags: compare theme by theme
-    if getattr(old, "priority", None) != getattr(new, "priority", None):
-        return False
     old_flags, new_flags = getattr(old, "flags", ()), getattr(new, "flags", ())
     return (old_flags is new_flags or old_flags == new_flags) and all(
         _theme_key(t) == _theme_key(new.themes[k]) for k, t in old.themes.items())

@@ -181,12 +181,15 @@ class SupplierChange:
             return self.status
         if self.risk is not None and self.risk.direction != "same":
             return "risk " + self.risk.direction
-        risk_moved = self.risk is not None and (
-            bool(self.risk.themes) or self.risk.old_priority != self.risk.new_priority)
+        # A priority is a rank within its own list: it moves when other suppliers come or go,
+        # so on its own it is not a change of this supplier.
+        risk_moved = self.risk is not None and bool(self.risk.themes)
         return "changed" if self.changes or risk_moved else "unchanged"
 
     def sort_key(self):
-        return (-level_rank(self.level), KIND_ORDER[self.kind], self.name.casefold(),
+        # What changed comes first, worst first; suppliers that did not change follow.
+        return (self.kind == "unchanged", -level_rank(self.level), KIND_ORDER[self.kind],
+                self.name.casefold(),
                 self.location_id)
 
     def to_dict(self) -> dict[str, Any]:

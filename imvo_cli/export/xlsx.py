@@ -13,6 +13,7 @@ from copy import copy
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+from ..model import LEVEL_COLOURS, LEVEL_FONT_COLOURS  # noqa: F401  (one palette, in the model)
 from .atomic import atomic_path
 from .safety import is_dangerous
 
@@ -24,10 +25,6 @@ MAX_COLUMN_WIDTH = 60
 MIN_COLUMN_WIDTH = 8
 
 # Colour-blind-safe palette (Paul Tol's "muted" scheme); the level is always written as text too.
-LEVEL_COLOURS = {"critical": "882255", "high": "CC6677", "medium": "DDCC77", "low": "88CCEE",
-                 "unknown": "DDDDDD"}
-LEVEL_FONT_COLOURS = {"critical": "FFFFFF", "high": "000000", "medium": "000000",
-                      "low": "000000", "unknown": "000000"}
 
 # Print setup of every generated sheet: A4 landscape, all columns on one page width, the
 # header rows repeated on each page, "Page 3 of 12" in the footer (&P, &N are Excel codes).
