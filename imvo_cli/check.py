@@ -147,13 +147,25 @@ def policy_reasons(summary: dict[str, Any], findings: list[Finding], error_rows:
     return reasons
 
 
+# Site evidence that says whether the site was verified: what makes a listed good critical.
+_AUDIT_RULES = frozenset({"no-audit", "audit-expired", "audit-failed", "audit-undated"})
+
+
 def _reason(risk) -> str:
-    """The main evidence behind a level, with its themes and source (never a data gap)."""
+    """The main evidence behind a level, with its themes and source (never a data gap), and
+    the site evidence that raised it (an expired or failed audit, say), when there is one."""
+    from .i18n import label
+
     ev = risk.main_evidence()
     if not ev:
         return ""
     e = ev[0]
-    return f"{', '.join(e.themes)}: {e.value} [{e.source}]"
+    text = f"{', '.join(label('theme', t) for t in e.themes)}: {e.value} [{e.source}]"
+    site = next((x for x in ev[1:] if x.kind == "site" and (x.specific or x.rule in _AUDIT_RULES)),
+                None)
+    if site is not None:
+        text += f"; at the site: {site.value}"
+    return text
 
 
 def _findings(chain_map, fail_on: str, basis: str = "residual") -> list[Finding]:
