@@ -496,6 +496,9 @@ UNVERIFIED_RULES = frozenset({"no-audit", "audit-undated", "audit-expired", "aud
                               "audit-zero-tolerance"})
 
 
+CRITICAL_UNVERIFIED_RULES = frozenset({"no-audit", "audit-failed", "audit-zero-tolerance"})
+
+
 def _at_most_medium(level: str) -> str:
     return "medium" if level in ("high", "critical") else level
 
@@ -530,7 +533,10 @@ def _assess(place: _Place, signals: tuple, profile: Profile, policy: Policy,
             site.append((slot, rule, effect, reach))
     place_ids = [(record(s.evidence), s) for s in place.signals]
     used: dict[int, list[str]] = {}
-    site_unverified = any(sig[0] in UNVERIFIED_RULES for sig in signals)
+    # Never verified (no audit recorded) or verified and failed: with a DOL forced-child-labour
+    # good, near-certain severe harm. An expired or undated audit raises likelihood only: the
+    # site was verified once, and the list ages with every day it is not updated.
+    site_unverified = any(sig[0] in CRITICAL_UNVERIFIED_RULES for sig in signals)
 
     themes: dict[str, ThemeRisk] = {}
     site_refs_of: dict[str, list] = {}
@@ -545,7 +551,7 @@ def _assess(place: _Place, signals: tuple, profile: Profile, policy: Policy,
         informing = [s for _, s in place_ids if s.likelihood.get(key)]
         # Specific place evidence (a process making the harm near certain, a legal
         # presumption) may make a theme critical by itself; a DOL forced-child-labour good only
-        # at a site the list shows unverified (no audit, expired, undated or failed).
+        # at a site the list shows never verified or failed (no audit recorded, a failed audit).
         place_specific = any(s.evidence.specific and s.evidence.rule != "dol-listed-good"
                              for s in informing)
         fcl = any(s.evidence.specific and s.evidence.rule == "dol-listed-good" for s in informing)
