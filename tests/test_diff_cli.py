@@ -209,3 +209,17 @@ def test_a_json_that_is_not_a_sector_list_is_a_clear_error(tmp_path):
         result = run("diff", good, bad)
         assert result.exit_code == 2 and message in result.stderr and "bad.json" in result.stderr
     assert run("diff", good, good, "--format", "json").exit_code == 0
+
+
+def test_regression_themes_read_as_labels_not_keys(tmp_path):
+    """Regression: the diff's details and its Risk changes sheet showed theme keys
+    ("discrimination gender", `discrimination_gender`) where every other workbook has labels."""
+    xlsx = tmp_path / "diff.xlsx"
+    result = run("diff", OLD, NEW, *DATES, "--format", "markdown", "--out", xlsx)
+    assert result.exit_code == 0, result.output
+    madhumati = next(ln for ln in result.stdout.splitlines() if "Madhumati" in ln)
+    assert "Discrimination and gender" in madhumati and "discrimination gender" not in madhumati
+    sheet = openpyxl.load_workbook(xlsx)["Risk changes"]
+    header = [c.value for c in sheet[1]]
+    themes = {row[header.index("Theme")] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert "Discrimination and gender" in themes and not any("_" in t for t in themes)

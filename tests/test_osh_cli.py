@@ -136,3 +136,21 @@ def test_benchmark_runs_small_and_reports_its_figures(tmp_path):
     assert figures["suppliers"] == 150 and figures["download_rows"] >= 1500
     assert figures["peak_rss_mb"] > 0 and figures["cpu_seconds"] > 0
     assert 0 < figures["precision"] <= 1 and 0 < figures["recall"] <= 1
+
+
+def test_regression_osh_upload_says_what_it_left_out(tmp_path, download):
+    """Regression: `osh-match --osh` reported the location OSH would reject only inside the
+    JSON; the console said nothing, so a member could upload without knowing."""
+    up = tmp_path / "upload.csv"
+    for extra in ([], ["--quiet"]):
+        res = runner.invoke(app, ["osh-match", str(SAMPLE / "suppliers.xlsx"), "--facilities",
+                                  str(download), "--osh", str(up), *extra])
+        assert res.exit_code == 0, res.output
+        lines = res.stderr.splitlines()
+        left_out = [ln for ln in lines if "not in the Open Supply Hub upload" in ln]
+        assert len(left_out) == 1 and "row 58" in left_out[0] and "'address'" in left_out[0]
+        wrote = [ln for ln in lines if ln.startswith("imvo: wrote Open Supply Hub upload")]
+        assert wrote == ([] if extra else [f"imvo: wrote Open Supply Hub upload {up} (78 of 79 "
+                                           "production locations)"])
+    assert "1 row of the list is no supplier" in runner.invoke(app, [
+        "osh-match", str(SAMPLE / "suppliers.xlsx"), "--facilities", str(download)]).stderr

@@ -276,3 +276,30 @@ def test_download_text_is_cleaned_of_control_characters(tmp_path):
          "country_code": "CN"}])
     [fac] = list(read_gazetteer(path, []))
     assert "\x1b" not in fac.name and "\x07" not in fac.name and "\x00" not in fac.address
+
+
+@pytest.mark.parametrize("delimiter, encoding", [
+    (";", "utf-8"),    # re-saved by a Dutch spreadsheet program
+    (",", "cp1252"),   # re-saved in the Western encoding: accents must survive
+    ("\t", "utf-16"),  # "Unicode text" export
+])
+def test_regression_a_download_saved_again_reads_the_same(tmp_path, delimiter, encoding):
+    """Regression: a download with semicolons, in cp1252 or UTF-16 lost every facility (no
+    os_id column) or turned accented names into U+FFFD and missed their matches."""
+    rows = [["os_id", "name", "address", "country_code"],
+            [oid("PT", 21), "Confecções Silva Pinto, Lda.", "Rua da Fábrica 12, Guimarães", "PT"],
+            [oid("TR", 22), "Ege Giyim Çorlu", "Atatürk Cad. 5; Çorlu", "TR"]]
+    text = "\r\n".join(delimiter.join(f'"{c}"' if delimiter in c or "," in c or ";" in c else c
+                                       for c in r) for r in rows)
+    path = tmp_path / "d.csv"
+    path.write_bytes(text.encode(encoding))
+    issues: list = []
+    got = [[f.os_id, f.name, f.address, f.country] for f in read_gazetteer(path, issues)]
+    assert got == rows[1:] and issues == []
+
+
+def test_regression_a_download_with_a_header_only_is_an_error(tmp_path):
+    """Regression: a header-only download matched nothing and exited 0 ("79 not found")."""
+    path = write_download(tmp_path / "d.csv", [])
+    with pytest.raises(ImvoError, match="header but no facilities"):
+        list(read_gazetteer(path, []))

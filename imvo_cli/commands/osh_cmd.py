@@ -70,19 +70,24 @@ def register(app: typer.Typer) -> None:
             decisions=decided)
         if out is not None:
             result.issues.extend(write_match_table(result, out))
+        upload_lines: list[str] = []
         if osh is not None:
+            from ..export.osh_upload import upload_messages
             from ..osh.upload import build_upload, supplier_locations
 
             upload = build_upload(supplier_locations(suppliers))
+            upload.issues.extend(write_upload(upload, osh))
             result.issues.extend(upload.issues)
-            result.issues.extend(write_upload(upload, osh))
+            upload_lines = upload_messages(upload, osh)
         if format == "json":
             typer.echo(dumps(result.to_dict()), nl=False)
         elif not quiet:
             _render(result)
-        for label, target in (("matches", out), ("Open Supply Hub upload", osh)):
-            if target is not None:
-                common.stderr(f"imvo: wrote {label} {target}")
+        if out is not None:
+            common.stderr(f"imvo: wrote matches {out}")
+        # What the upload left out is always said: OSH would reject those rows.
+        for line in upload_lines[1:] if quiet else upload_lines:
+            common.stderr(line)
         raise typer.Exit(common.EXIT_OK)
 
 
@@ -110,7 +115,9 @@ def _render(result) -> None:
     if shown:
         con.print(table)
     if s["rejected_rows"]:
-        common.stderr(f"imvo: {s['rejected_rows']} rows of the list are no supplier (no name "
-                      "or country); see the issues (--out, --format json, imvo validate)")
+        rows = "1 row of the list is" if s["rejected_rows"] == 1 else \
+            f"{s['rejected_rows']:,} rows of the list are"
+        common.stderr(f"imvo: {rows} no supplier (no name or country); see the issues (--out, "
+                      "--format json, imvo validate)")
     for issue in [i for i in result.issues if i.code in ("osh-closed", "osh-id-not-in-download")][:10]:
         common.stderr(f"imvo: warning: {issue.location()}: {issue.message}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..i18n import label
 from ..model import ALL_LEVELS
 
 
@@ -16,8 +17,9 @@ def display(value: Any) -> str:
     return str(value)
 
 
-def _theme(t: str) -> str:
-    return t.replace("_", " ")
+def theme_label(key: str) -> str:
+    """A theme as people read it ("Discrimination and gender"), not its key."""
+    return label("theme", key)
 
 
 def change_text(entry) -> str:
@@ -52,15 +54,16 @@ def theme_lines(themes) -> list[str]:
     are named together, so a re-audit that touches six themes reads as one line each."""
     groups: dict[str, list[str]] = {}
     for t in themes:
-        label = _theme(t.theme)
+        name = theme_label(t.theme)
         if t.old_level != t.new_level:
-            groups.setdefault(f"{t.old_level} → {t.new_level}", []).append(label)
+            groups.setdefault(f"{t.old_level} → {t.new_level}", []).append(name)
         if t.old_inherent != t.new_inherent:
-            groups.setdefault(f"inherent {display(t.old_inherent)} → {display(t.new_inherent)}", []).append(label)
+            groups.setdefault(f"inherent {display(t.old_inherent)} → {display(t.new_inherent)}",
+                             []).append(name)
         for e in t.evidence_added:
-            groups.setdefault(f"+ {e}", []).append(label)
+            groups.setdefault(f"+ {e}", []).append(name)
         for e in t.evidence_removed:
-            groups.setdefault(f"− {e}", []).append(label)
+            groups.setdefault(f"− {e}", []).append(name)
     return [f"{', '.join(names)}: {what}" for what, names in groups.items()]
 
 
