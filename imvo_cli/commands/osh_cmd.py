@@ -42,6 +42,7 @@ def register(app: typer.Typer) -> None:
         from ..osh import match_supplier_list
         from ..policy import load_policy
         from ..report.jsonout import dumps
+        from ..report.progress import progress
 
         common.check_choice(format, ("table", "json"), "--format")
         for name, value in (("--threshold", threshold), ("--review-threshold", review_threshold)):
@@ -63,11 +64,14 @@ def register(app: typer.Typer) -> None:
             decided = read_decisions(decisions)
         suppliers = read_suppliers(file, sheet=sheet, column_map=common.parse_column_map(map),
                                    policy=pol)
-        result = match_supplier_list(
-            suppliers, facilities,
-            threshold=pol.match_threshold if threshold is None else threshold,
-            review_threshold=pol.review_threshold if review_threshold is None else review_threshold,
-            decisions=decided)
+        n = len(suppliers.suppliers)
+        with progress(f"matching {n:,} supplier{'' if n == 1 else 's'} against "
+                      f"{facilities.name}") as step:
+            result = match_supplier_list(
+                suppliers, facilities,
+                threshold=pol.match_threshold if threshold is None else threshold,
+                review_threshold=pol.review_threshold if review_threshold is None else review_threshold,
+                decisions=decided, on_progress=lambda label: step(description=label))
         if out is not None:
             result.issues.extend(write_match_table(result, out))
         upload_lines: list[str] = []
