@@ -319,3 +319,24 @@ def test_every_supplier_of_any_two_lists_is_in_exactly_one_entry(tmp_path_factor
         assert c["kept"] >= len(old_rows & new_rows) - c["merged"] - c["split"]
 
     check()
+
+
+def test_regression_a_public_and_a_member_sector_list_do_not_invent_new_members(tmp_path, outputs):
+    """Regression: last year's public list against this year's full list said every member
+    was new and had joined every facility it lists (the public list names no members)."""
+    from dataclasses import replace
+
+    from imvo_cli.diff.text import headline
+    from imvo_cli.report.jsonout import dumps
+
+    _, first, second = outputs
+    (tmp_path / "p1.json").write_text(dumps(replace(first, public=True).to_dict()), encoding="utf-8")
+    (tmp_path / "s2.json").write_text(dumps(second.to_dict()), encoding="utf-8")
+    d = diff_sector(tmp_path / "p1.json", tmp_path / "s2.json")
+    assert d.summary["members_compared"] is False and d.members == []
+    assert d.summary["counts"]["members_new"] == 0
+    assert not any(f.members_joined or f.members_left for f in d.facilities)
+    assert d.summary["counts"]["new"] == 2 and d.summary["counts"]["gone"] == 40
+    assert "members not compared" in headline(d)
+    full = diff_sector(tmp_path / "s2.json", tmp_path / "s2.json")
+    assert full.summary["members_compared"] is True and "did not resubmit" in headline(full)

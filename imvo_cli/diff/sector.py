@@ -35,6 +35,7 @@ class FacilityChange:
     status: str  # new | gone | kept
     old: FacilitySide | None
     new: FacilitySide | None
+    compare_members: bool = True  # False when one side is a public list (no member names)
 
     @property
     def facility_id(self) -> str:
@@ -54,14 +55,14 @@ class FacilityChange:
 
     @property
     def members_joined(self) -> list[str]:
-        if not (self.old and self.new):
+        if not (self.old and self.new and self.compare_members):
             return []
         before = {m.casefold() for m in self.old.members}
         return [m for m in self.new.members if m.casefold() not in before]
 
     @property
     def members_left(self) -> list[str]:
-        if not (self.old and self.new):
+        if not (self.old and self.new and self.compare_members):
             return []
         after = {m.casefold() for m in self.new.members}
         return [m for m in self.old.members if m.casefold() not in after]
@@ -295,11 +296,13 @@ def _facility_keys(f: FacilitySide, key: str) -> list[str]:
 
 def diff_sector_lists(old: SectorList, new: SectorList) -> SectorDiff:
     pairs, gone, added = _pair_facilities(old.facilities, new.facilities)
-    facs = [FacilityChange("kept", old.facilities[i], new.facilities[j]) for i, j in pairs]
+    # A public list names no members: who joined, left or resubmitted cannot be told.
+    named = not (old.public or new.public)
+    facs = [FacilityChange("kept", old.facilities[i], new.facilities[j], named) for i, j in pairs]
     facs += [FacilityChange("gone", old.facilities[i], None) for i in gone]
     facs += [FacilityChange("new", None, new.facilities[j]) for j in added]
     facs.sort(key=FacilityChange.sort_key)
-    members = _member_changes(old, new)
+    members = _member_changes(old, new) if named else []
     kinds = Counter(f.kind for f in facs)
     levels_old = Counter(f.level for f in old.facilities)
     levels_new = Counter(f.level for f in new.facilities)
@@ -318,6 +321,7 @@ def diff_sector_lists(old: SectorList, new: SectorList) -> SectorDiff:
         "risk_levels": {"old": {lvl: levels_old.get(lvl, 0) for lvl in ALL_LEVELS},
                         "new": {lvl: levels_new.get(lvl, 0) for lvl in ALL_LEVELS}},
         "public": {"old": old.public, "new": new.public},
+        "members_compared": named,
     }
     return SectorDiff(old.file, new.file, facs, members, summary)
 

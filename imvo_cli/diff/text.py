@@ -126,6 +126,8 @@ def headline(result) -> str:
         if c["review_pairs"]:
             text += f"; {c['review_pairs']} pair(s) to review"
         return text
-    return (f"{c['kept']} facilities kept, {c['new']} new, {c['gone']} gone; shared gained "
-            f"{c['shared_gained']}, lost {c['shared_lost']}; {c['members_not_resubmitted']} "
-            f"member(s) did not resubmit")
+    text = (f"{c['kept']} facilities kept, {c['new']} new, {c['gone']} gone; shared gained "
+            f"{c['shared_gained']}, lost {c['shared_lost']}; ")
+    if not result.summary.get("members_compared", True):
+        return text + "members not compared (a public sector list names none)"
+    return text + f"{c['members_not_resubmitted']} member(s) did not resubmit"
