@@ -340,3 +340,25 @@ def test_regression_a_public_and_a_member_sector_list_do_not_invent_new_members(
     assert "members not compared" in headline(d)
     full = diff_sector(tmp_path / "s2.json", tmp_path / "s2.json")
     assert full.summary["members_compared"] is True and "did not resubmit" in headline(full)
+
+
+def test_regression_a_supplier_moved_abroad_is_named_as_such(tmp_path):
+    """Regression: a supplier that kept its supplier id and name but moved its production to
+    another country showed as an unrelated gone and new pair."""
+    from conftest import write_csv
+
+    header = ["Supplier ID", "Supplier name", "Address", "City", "Country"]
+    stay = ["V2", "Confezioni Bianchi S.r.l.", "Via dell'Industria 465", "Carpi", "Italy"]
+    old = write_csv(tmp_path / "old.csv", header, [
+        ["V1", "Ege Giyim San. ve Tic. A.Ş.", "Atatürk OSB 10003 Sokak No: 412", "Izmir", "Turkey"], stay])
+    new = write_csv(tmp_path / "new.csv", header, [
+        stay, ["V1", "Ege Giyim San. ve Tic. A.Ş.", "Rua da Fábrica 12", "Porto", "Portugal"],
+        ["V3", "Ege Giyim San. ve Tic. A.Ş.", "Calle Mayor 1", "Valencia", "Spain"]])
+    d = diff_lists(old, new)
+    gone, = d.of_status("gone")
+    moved = [e for e in d.of_status("new") if e.relocated]
+    assert gone.relocated == "PT" and [(e.country, e.relocated) for e in moved] == [("PT", "TR")]
+    by_status = {e["status"]: e for e in d.to_dict()["entries"] if e["relocated"]}
+    assert by_status["gone"]["relocated"] == "PT" and by_status["new"]["relocated"] == "TR"
+    from imvo_cli.diff.text import change_text
+    assert "now listed in PT" in change_text(gone)

@@ -152,6 +152,9 @@ class SupplierChange:
     changes: list[FieldChange] = field(default_factory=list)
     risk: RiskChange | None = None
     exit_reason: str | None = None
+    # Gone here and new in another country with the company's own supplier id and the same
+    # name: production moved abroad. The other side's country (both stay gone / new).
+    relocated: str | None = None
 
     @property
     def name(self) -> str:
@@ -196,7 +199,8 @@ class SupplierChange:
                 "new": self.new.to_dict() if self.new else None,
                 "changes": [c.to_dict() for c in self.changes],
                 "risk": self.risk.to_dict() if self.risk else None,
-                "disengagement": self.disengagement, "exit_reason": self.exit_reason}
+                "disengagement": self.disengagement, "exit_reason": self.exit_reason,
+                "relocated": self.relocated}
 
 
 @dataclass(slots=True)
@@ -357,6 +361,29 @@ def _side(chain_map, s: Supplier, record_id: str) -> SupplierSide:
                         chain_map.risk[s.id].level, list(s.rows), record_id, _address_text(s))
 
 
+def _mark_relocations(entries: list[SupplierChange], old: list[Supplier],
+                      new: list[Supplier]) -> None:
+    """Pair a gone and a new location that share the company's supplier id and name but not
+    the country: a move abroad, which the responsible-exit question is about."""
+    def key(s: Supplier) -> tuple[str, str] | None:
+        return (s.source_id.strip().casefold(), _norm(s.name)) if s.source_id else None
+
+    old_by_id, new_by_id = {s.id: s for s in old}, {s.id: s for s in new}
+    arrived: dict[tuple[str, str], list[SupplierChange]] = {}
+    for e in entries:
+        if e.status == "new" and e.new is not None:
+            k = key(new_by_id[e.new.id])
+            if k:
+                arrived.setdefault(k, []).append(e)
+    for e in entries:
+        if e.status != "gone" or e.old is None:
+            continue
+        k = key(old_by_id[e.old.id])
+        there = [n for n in arrived.get(k, []) if n.country != e.old.country] if k else []
+        if len(there) == 1 and there[0].relocated is None:
+            e.relocated, there[0].relocated = there[0].country, e.old.country
+
+
 def diff_maps(old_map, new_map, *, policy: Policy | None = None,
               threshold: float | None = None, review_threshold: float | None = None,
               decisions: dict[frozenset, str] | None = None) -> ListDiff:
@@ -388,6 +415,7 @@ def diff_maps(old_map, new_map, *, policy: Policy | None = None,
         for j in new_left:
             entries.append(SupplierChange(loc, "split" if pairs else "new", None,
                                           _side(new_map, new[j], new_keys[j])))
+    _mark_relocations(entries, old, new)
     entries.sort(key=SupplierChange.sort_key)
     review = [ReviewPair(_side(old_map, old[i], old_keys[i]), _side(new_map, new[j], new_keys[j]), s)
               for i, j, s in pairing.review]

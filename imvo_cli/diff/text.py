@@ -29,10 +29,14 @@ def change_text(entry) -> str:
     parts: list[str] = []
     if entry.status == "new":
         parts.append(f"new: tier {display(entry.new.tier)}, {entry.new.level}")
+        if getattr(entry, "relocated", None):
+            parts.append(f"same supplier ID and name listed in {entry.relocated} last year")
     elif entry.status in ("gone", "merged"):
         was = f"tier {display(entry.old.tier)}, {entry.old.level}"
         parts.append(f"gone (was {was})" if entry.status == "gone"
                      else f"listed together with another supplier now (was {was})")
+        if getattr(entry, "relocated", None):
+            parts.append(f"same supplier ID and name now listed in {entry.relocated}")
         if entry.disengagement:
             parts.append(f"exit reason: {entry.exit_reason}" if entry.exit_reason
                          else "disengagement to explain: no exit reason given")
