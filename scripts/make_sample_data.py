@@ -452,7 +452,7 @@ def _workers_cell(n: int, rng: random.Random):
         lo = max(0, (n // 100) * 100)
         return f"{lo}-{lo + (400 if n > 500 else 100)}"
     if x < 0.38:
-        return f"approx. {int(round(n, -1))}"
+        return f"approx. {round(n, -1)}"
     return n
 
 
@@ -493,7 +493,7 @@ def supplier_rows(n: int, seed: int = 1, *, company: str | None = BRAND, product
     tier1 = [r for r in rows if r["tier"] == 1]
     weights = [rng.uniform(0.2, 1.0) for _ in tier1]
     total = sum(weights)
-    for r, w in zip(tier1, weights):
+    for r, w in zip(tier1, weights, strict=True):
         r["purchase_share"] = round(w / total, 3)
     return rows
 
@@ -607,7 +607,7 @@ def member_lists(n_members: int, total_rows: int, shared_fraction: float = 0.2,
         shared.append(_make_factory(country, role, names, rng))
     per_member: list[list[tuple[Factory, bool]]] = [[] for _ in range(n_members)]
     spelled: dict[int, set[str]] = {}  # id(factory) -> names members gave it so far
-    for f, group in zip(shared, groups):
+    for f, group in zip(shared, groups, strict=True):
         spelled[id(f)] = {f.name}
         for j, i in enumerate(group):
             per_member[i].append((f, j > 0))  # the first member keeps the plain spelling

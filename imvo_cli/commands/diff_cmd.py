@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, List, Optional
+from typing import Any
 
 import typer
 
@@ -17,17 +17,17 @@ def register(app: typer.Typer) -> None:
         old: Path = typer.Argument(..., help="Last year's list (any readable format or an annotated export), or a sector output (.json/.xlsx) or folder of member lists."),
         new: Path = typer.Argument(..., help="This year's list, of the same kind."),
         format: str = typer.Option("table", "--format", "-f", help="table, json or markdown."),
-        out: Optional[Path] = typer.Option(None, "--out", "-o", help="Also write a workbook (.xlsx): New, Gone, Changed, Risk changes, Summary."),
-        html: Optional[Path] = typer.Option(None, "--html", help="Also write an HTML page in the report style."),
-        decisions: Optional[Path] = typer.Option(None, "--decisions", help="Reviewed pairs (a_id, b_id, decision = same|different), e.g. the Review sheet of an earlier --out."),
-        threshold: Optional[float] = typer.Option(None, "--threshold", help="Match score (0-1) at or above which two suppliers are one location (default 0.86 or match.threshold)."),
-        review_threshold: Optional[float] = typer.Option(None, "--review-threshold", help="Score (0-1) from which uncertain pairs are listed for review (default 0.70)."),
-        as_of: Optional[str] = common.AsOfOpt,
-        old_as_of: Optional[str] = typer.Option(None, "--old-as-of", help="Reference date for the old list's audit age (default: --as-of)."),
-        policy: Optional[Path] = common.PolicyOpt,
-        sector: Optional[str] = common.SectorOpt,
-        sheet: Optional[str] = common.SheetOpt,
-        map: Optional[List[str]] = common.MapOpt,
+        out: Path | None = typer.Option(None, "--out", "-o", help="Also write a workbook (.xlsx): New, Gone, Changed, Risk changes, Summary."),
+        html: Path | None = typer.Option(None, "--html", help="Also write an HTML page in the report style."),
+        decisions: Path | None = typer.Option(None, "--decisions", help="Reviewed pairs (a_id, b_id, decision = same|different), e.g. the Review sheet of an earlier --out."),
+        threshold: float | None = typer.Option(None, "--threshold", help="Match score (0-1) at or above which two suppliers are one location (default 0.86 or match.threshold)."),
+        review_threshold: float | None = typer.Option(None, "--review-threshold", help="Score (0-1) from which uncertain pairs are listed for review (default 0.70)."),
+        as_of: str | None = common.AsOfOpt,
+        old_as_of: str | None = typer.Option(None, "--old-as-of", help="Reference date for the old list's audit age (default: --as-of)."),
+        policy: Path | None = common.PolicyOpt,
+        sector: str | None = common.SectorOpt,
+        sheet: str | None = common.SheetOpt,
+        map: list[str] | None = common.MapOpt,
         debug: bool = common.DebugOpt,
     ) -> None:
         """Compare two years: new, gone (exits to explain), renamed, moved, re-audited, risk up or down.

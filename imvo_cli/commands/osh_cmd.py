@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -16,15 +15,15 @@ def register(app: typer.Typer) -> None:
     def osh_match(
         file: Path = typer.Argument(..., help="Supplier list (.xlsx .xlsm .xls .ods .csv .tsv)."),
         facilities: Path = typer.Option(..., "--facilities", help="Open Supply Hub facilities download (.csv, or a workbook), fetched beforehand: nothing goes over the network."),
-        out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the matches: .xlsx (Matches, Review, Issues) or .csv."),
-        decisions: Optional[Path] = typer.Option(None, "--decisions", help="Reviewed pairs (a_id, b_id, decision = same|different), e.g. last run's --out workbook."),
-        osh: Optional[Path] = typer.Option(None, "--osh", help="Also write the list as an Open Supply Hub upload (.csv or .xlsx)."),
-        threshold: Optional[float] = typer.Option(None, "--threshold", help="Score (0-1) at or above which a facility is a sure match (default 0.86 or match.threshold)."),
-        review_threshold: Optional[float] = typer.Option(None, "--review-threshold", help="Score (0-1) from which candidates go to the Review sheet (default 0.70)."),
+        out: Path | None = typer.Option(None, "--out", "-o", help="Write the matches: .xlsx (Matches, Review, Issues) or .csv."),
+        decisions: Path | None = typer.Option(None, "--decisions", help="Reviewed pairs (a_id, b_id, decision = same|different), e.g. last run's --out workbook."),
+        osh: Path | None = typer.Option(None, "--osh", help="Also write the list as an Open Supply Hub upload (.csv or .xlsx)."),
+        threshold: float | None = typer.Option(None, "--threshold", help="Score (0-1) at or above which a facility is a sure match (default 0.86 or match.threshold)."),
+        review_threshold: float | None = typer.Option(None, "--review-threshold", help="Score (0-1) from which candidates go to the Review sheet (default 0.70)."),
         format: str = common.FormatOpt,
-        policy: Optional[Path] = common.PolicyOpt,
-        sheet: Optional[str] = common.SheetOpt,
-        map: Optional[List[str]] = common.MapOpt,
+        policy: Path | None = common.PolicyOpt,
+        sheet: str | None = common.SheetOpt,
+        map: list[str] | None = common.MapOpt,
         quiet: bool = common.QuietOpt,
         debug: bool = common.DebugOpt,
     ) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -18,10 +17,10 @@ def register(app: typer.Typer) -> None:
     @common.handle_errors
     def template(
         out: Path = typer.Argument(..., help="Workbook to write (.xlsx)."),
-        lang: Optional[str] = LangOpt,
+        lang: str | None = LangOpt,
         sector: str = typer.Option("textile", "--sector",
                                    help="Process and product lists of: textile, metals, natural_stone, food."),
-        policy: Optional[Path] = common.PolicyOpt,
+        policy: Path | None = common.PolicyOpt,
         quiet: bool = common.QuietOpt,
         debug: bool = common.DebugOpt,
     ) -> None:

@@ -81,9 +81,9 @@ def same_id_decisions(old: list[Supplier], new: list[Supplier], records) -> dict
         if i is None:
             continue
         a, b = records[i], records[n + j]
-        if a.norm_name == b.norm_name or (a.norm_address and a.norm_address == b.norm_address):
-            if a.key != b.key:
-                out[frozenset((a.key, b.key))] = "same"
+        alike = a.norm_name == b.norm_name or (a.norm_address and a.norm_address == b.norm_address)
+        if alike and a.key != b.key:
+            out[frozenset((a.key, b.key))] = "same"
     return out
 
 
@@ -97,8 +97,8 @@ def _pair_within(old_idx: list[int], new_idx: list[int], old: list[Supplier],
     def rec(s):
         return make_record(0, s.name, s.country, s.address, s.city, s.postal_code, s.os_id)
 
-    scored = sorted(((-score_pair(rec(old[i]), rec(new[j])).score, i, j)
-                     for i in old_idx for j in new_idx))
+    scored = sorted((-score_pair(rec(old[i]), rec(new[j])).score, i, j)
+                     for i in old_idx for j in new_idx)
     pairs, used_old, used_new = [], set(), set()
     for _, i, j in scored:
         if i not in used_old and j not in used_new:
@@ -251,8 +251,8 @@ class ListDiff:
             return []
         names = ", ".join(f"{e.name} ({e.old.level})" for e in missing[:5])  # type: ignore[union-attr]
         more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
-        return [f"{len(missing)} high or critical supplier(s) gone without an exit reason: "
-                f"{names}{more}"]
+        return [(f"{len(missing)} high or critical supplier(s) gone without an exit reason: "
+                 f"{names}{more}")]
 
     @property
     def exit_code(self) -> int:

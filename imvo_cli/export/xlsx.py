@@ -7,11 +7,13 @@ stored as text, never as a formula.
 
 from __future__ import annotations
 
+import math
 import os
 import re
+from collections.abc import Iterable, Sequence
 from copy import copy
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from .atomic import atomic_path
 from .safety import is_dangerous
@@ -44,7 +46,7 @@ LABEL_STYLE = {"font": {"bold": True}}
 class Styled:
     """A value with its own style, for a single cell of a streamed table (e.g. a heat map)."""
 
-    __slots__ = ("value", "style")
+    __slots__ = ("style", "value")
 
     def __init__(self, value: Any, style: dict[str, Any] | None):
         self.value = value
@@ -226,7 +228,7 @@ def cell_xml(ref: str, value: Any, sid: int | None, wb) -> str:
     if kind is bool:
         return f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>'
     if kind is int or kind is float:
-        if value != value or value in (float("inf"), float("-inf")):
+        if kind is float and (math.isnan(value) or math.isinf(value)):
             return cell_xml(ref, str(value), sid, wb)
         return f'<c r="{ref}"{style}><v>{value!r}</v></c>'
     from datetime import date, datetime, time
@@ -315,9 +317,8 @@ def streamed_sheet_chunks(ws):
                     cells.append(f'<c r="{letters[i]}{r}" t="inlineStr"><is><t xml:space="preserve">'
                                  f'{xml_text(value) if needs_work(value) else value}</t></is></c>')
                 continue
-            if value is None:
-                if i != level_index:
-                    continue
+            if value is None and i != level_index:
+                continue
             if isinstance(value, Styled):
                 sid = style_id(wb, value.style) if value.style else None
                 value = value.value

@@ -11,9 +11,9 @@ the CSV is read as a stream and nothing is kept here; the matcher keeps what it 
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
 
 from ..model import ImvoError, Issue
 

@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import gc
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..model import ImvoError, Issue, Supplier

@@ -12,8 +12,9 @@ the reason, so the upload never loses a location silently.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from ..model import Issue
 

@@ -14,8 +14,9 @@ from importlib import resources
 from typing import Any
 
 from .. import __version__
+from ..diff import change_text, headline, summary_lines, visible
+from ..diff import display as _fmt
 from ..model import ALL_LEVELS
-from ..diff import change_text, display as _fmt, headline, summary_lines, visible
 from .jsonout import dumps
 
 SHOWN = 200  # rows in the terminal and markdown views; the JSON and workbook hold all
