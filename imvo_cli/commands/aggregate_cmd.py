@@ -106,8 +106,8 @@ def register(app: typer.Typer) -> None:
                 if path is not None:
                     key = "aggregate.wrote_public" if result.public else "aggregate.wrote"
                     common.stderr(t(key, lang, what=t(f"aggregate.{what}", lang), path=path))
-        for path in result.unreadable:
-            issue = next(i for i in result.issues if i.file == path and i.severity == "error")
+        for unreadable in result.unreadable:
+            issue = next(i for i in result.issues if i.file == unreadable and i.severity == "error")
             common.stderr(f"imvo: error: {issue.location()}: {issue.message}"
                           + (f" ({issue.hint})" if issue.hint else ""))
         raise typer.Exit(common.EXIT_INPUT if result.unreadable else common.EXIT_OK)

@@ -56,10 +56,11 @@ def register(app: typer.Typer) -> None:
         common.output_path_guard(export, inputs)
         lang = resolve_lang(lang, load_policy(policy, near=inputs[0]) if lang is None else None)
         counting = accepts_progress(run_check)
-        total = len(discover(paths)) if counting else None
+        targets: list[str | Path] = list(paths)
+        total = len(discover(targets)) if counting else None
         with progress(t("check.progress", lang), total) as step:
             extra = {"on_progress": lambda label: step(description=label)} if counting else {}
-            result = run_check(paths, options, jobs=jobs, **extra)
+            result = run_check(targets, options, jobs=jobs, **extra)
         if baseline is not None:
             from ..baseline import apply_baselines
             result, _ = apply_baselines(result, baseline, options)

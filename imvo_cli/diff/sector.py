@@ -199,7 +199,7 @@ def _sector_from_workbook(path: Path) -> SectorList:
             str(_cells(row, col.get("Risk level")) or UNKNOWN),
             str(_cells(row, col.get("Record IDs")) or "").split(),
             str(_cells(row, col.get("OS IDs")) or "").split()))
-    members = []
+    member_rows: list[dict[str, Any]] = []
     if "Members" in sheets:
         mrows = sheets["Members"].load(None)
         mh = [str(c or "") for c in (mrows[0] if mrows else [])]
@@ -209,11 +209,11 @@ def _sector_from_workbook(path: Path) -> SectorList:
             if name:
                 score = _cells(row, mc.get("Disclosure score"))
                 fcount = _cells(row, mc.get("Facilities"))
-                members.append({"member": str(name),
+                member_rows.append({"member": str(name),
                                 "readable": str(_cells(row, mc.get("Readable")) or "yes") == "yes",
                                 "disclosure_score": int(score) if isinstance(score, (int, float)) else None,
                                 "facilities": int(fcount) if isinstance(fcount, (int, float)) else None})
-    return SectorList(str(path), facs, members, "Members" not in sheets)
+    return SectorList(str(path), facs, member_rows, "Members" not in sheets)
 
 
 def is_sector_output(path: str | Path) -> bool:

@@ -51,7 +51,7 @@ def match_suppliers(old: list[Supplier], new: list[Supplier], *, threshold: floa
     same_id = sum(1 for pair in by_id if pair not in (decisions or {}))
     clustering = match_records(records, threshold, review_threshold, {**by_id, **(decisions or {})})
     ids = assign_ids([[records[i].key for i in g] for g in clustering.groups],
-                     [sorted({records[i].os_id for i in g if records[i].os_id})
+                     [sorted({os_id for i in g if (os_id := records[i].os_id)})
                       for g in clustering.groups])
     n = len(old)
     groups = [(ids[k], [i for i in g if i < n], [i - n for i in g if i >= n])
@@ -77,10 +77,10 @@ def same_id_decisions(old: list[Supplier], new: list[Supplier], records) -> dict
             by_id.setdefault((s.source_id.strip().casefold(), s.country), i)
     out: dict[frozenset, str] = {}
     for j, s in enumerate(new):
-        i = by_id.get((s.source_id.strip().casefold(), s.country)) if s.source_id else None
-        if i is None:
+        k = by_id.get((s.source_id.strip().casefold(), s.country)) if s.source_id else None
+        if k is None:
             continue
-        a, b = records[i], records[n + j]
+        a, b = records[k], records[n + j]
         alike = a.norm_name == b.norm_name or (a.norm_address and a.norm_address == b.norm_address)
         if alike and a.key != b.key:
             out[frozenset((a.key, b.key))] = "same"

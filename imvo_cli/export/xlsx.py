@@ -99,7 +99,7 @@ def set_value(cell, value: Any) -> None:
 
 def column_widths(headers: Sequence[str], rows: Iterable[Sequence[Any]], sample: int = 500) -> list[float]:
     """Widths from the header and the first rows, clamped to a readable range."""
-    widths = [max(MIN_COLUMN_WIDTH, len(str(h)) + 2) for h in headers]
+    widths: list[float] = [max(MIN_COLUMN_WIDTH, len(str(h)) + 2) for h in headers]
     for n, row in enumerate(rows):
         if n >= sample:
             break
@@ -262,7 +262,8 @@ def add_streamed_table(wb, title: str, headers: Sequence[str], rows: Iterable[Se
     setattr(ws, STREAMED_ATTR, {
         "headers": list(headers), "rows": rows,
         "widths": list(widths or column_widths(headers, rows)),
-        "level_index": list(headers).index(level_column) if level_column in headers else None,
+        "level_index": (list(headers).index(level_column)
+                        if level_column is not None and level_column in headers else None),
         "header_sid": style_id(wb, HEADER_STYLE),
         "level_sids": _level_sids(wb, level_labels),
         "ref": f"A1:{last}", "footer": footer})

@@ -47,7 +47,7 @@ ANNOTATED_HEADERS: tuple[str, ...] = ("osh match id", "osh match source")
 
 # ---- adapter over imvo_cli.match -------------------------------------------------------------
 
-def _record(ref: int, name: str, country: str, address: str | None = None,
+def _record(ref: int, name: str, country: str | None, address: str | None = None,
             city: str | None = None, postal_code: str | None = None, os_id: str | None = None):
     from ..match import make_record
 
@@ -113,7 +113,7 @@ def _alike_among(core: str, cores: list[str], compacts: list[str]) -> list[int]:
     return sorted(hits)
 
 
-def _distinctive(record, common: set[str]):
+def _distinctive(record, common: set[tuple[str, str]]):
     """A record without the words common in its country (match.distinctive_cores' rule, with
     the frequencies of the whole download)."""
     words = record.core.split()
@@ -467,7 +467,7 @@ def _apply_decisions(key: str, options: list, found: Candidates, decisions, same
 def _given(m: OshMatch, s: Supplier, found: Candidates, issues: list[Issue]) -> None:
     """The list's own OS ID: kept, and looked up in the download."""
     m.status, m.os_id, m.source = "given", s.os_id, SOURCE_INPUT
-    k = found.by_os_id.get(s.os_id)
+    k = found.by_os_id.get(s.os_id or "")
     if k is not None:
         _fill(m, found.facilities[k], None)
         return

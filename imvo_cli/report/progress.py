@@ -48,8 +48,10 @@ def progress(description: str, total: int | None = None, *, enabled: bool | None
         task = bar.add_task(description, total=total)
 
         def step(advance: int = 1, description: str | None = None) -> None:
-            bar.update(task, advance=advance,
-                       **({"description": description} if description else {}))
+            if description:
+                bar.update(task, advance=advance, description=description)
+            else:
+                bar.update(task, advance=advance)
 
         yield step
 
