@@ -154,3 +154,20 @@ def test_regression_osh_upload_says_what_it_left_out(tmp_path, download):
                                            "production locations)"])
     assert "1 row of the list is no supplier" in runner.invoke(app, [
         "osh-match", str(SAMPLE / "suppliers.xlsx"), "--facilities", str(download)]).stderr
+
+
+def test_regression_rows_that_are_no_supplier_are_named_whenever_an_upload_is_written(tmp_path, download):
+    """Regression: a row with an unknown country was in no upload row, and with --quiet or
+    --format json the console never said so (and never said which row)."""
+    listing = tmp_path / "lijst.csv"
+    listing.write_text("\ufeffNaam leverancier;Adres;Plaats;Land\n"
+                       "Normaal BV;Straat 3;Breda;Nederland\n"
+                       "Onbekend Land BV;Weg 1;X;Atlantis\n", encoding="utf-8")
+    for extra in (["--quiet"], ["--format", "json"], []):
+        res = runner.invoke(app, ["osh-match", str(listing), "--facilities", str(download),
+                                  "--osh", str(tmp_path / "up.csv"), *extra])
+        assert res.exit_code == 0, res.output
+        assert "1 row of the list is no supplier" in res.stderr
+        assert "lijst.csv, row 3, column 'Land': 'Atlantis'" in res.stderr
+    quiet = runner.invoke(app, ["osh-match", str(listing), "--facilities", str(download), "-q"])
+    assert quiet.stderr == ""  # nothing asked, nothing written: --quiet stays quiet

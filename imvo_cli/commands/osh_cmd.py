@@ -8,6 +8,8 @@ import typer
 
 from . import common
 
+MAX_SHOWN = 5  # rejected rows named on stderr; every one is in --out and --format json
+
 
 def register(app: typer.Typer) -> None:
     @app.command("osh-match")
@@ -86,6 +88,16 @@ def register(app: typer.Typer) -> None:
             typer.echo(dumps(result.to_dict()), nl=False)
         elif not quiet:
             _render(result)
+        rejected = len(result.rejected_rows)
+        if rejected and (osh is not None or (format == "table" and not quiet)):
+            # Those rows are in no match line and, with --osh, in no upload row either.
+            rows = "1 row of the list is" if rejected == 1 else f"{rejected:,} rows of the list are"
+            common.stderr(f"imvo: {rows} no supplier (no name or country); see the issues (--out, "
+                          "--format json, imvo validate)")
+            why = [i for i in result.issues if i.severity == "error" and i.row in result.rejected_rows]
+            for issue in why[:MAX_SHOWN]:
+                common.stderr(f"imvo: error: {issue.location()}: {issue.message}"
+                              + (f" ({issue.hint})" if issue.hint else ""))
         if out is not None:
             common.stderr(f"imvo: wrote matches {out}")
         # What the upload left out is always said: OSH would reject those rows.
@@ -117,10 +129,5 @@ def _render(result) -> None:
                       escape(m.osh_name or ""))
     if shown:
         con.print(table)
-    if s["rejected_rows"]:
-        rows = "1 row of the list is" if s["rejected_rows"] == 1 else \
-            f"{s['rejected_rows']:,} rows of the list are"
-        common.stderr(f"imvo: {rows} no supplier (no name or country); see the issues (--out, "
-                      "--format json, imvo validate)")
     for issue in [i for i in result.issues if i.code in ("osh-closed", "osh-id-not-in-download")][:10]:
         common.stderr(f"imvo: warning: {issue.location()}: {issue.message}")
