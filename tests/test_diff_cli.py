@@ -223,3 +223,27 @@ def test_regression_themes_read_as_labels_not_keys(tmp_path):
     header = [c.value for c in sheet[1]]
     themes = {row[header.index("Theme")] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert "Discrimination and gender" in themes and not any("_" in t for t in themes)
+
+
+def test_readme_diff_example_is_what_the_sample_gives():
+    """The README's abridged diff output: its headline, and per line the kind, level, name,
+    country and details (the part before an ellipsis) of the entry, in the same order."""
+    import re
+
+    from conftest import REPO
+    from imvo_cli.diff import change_text, headline
+
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    block = text.split("The first prints what changed, worst first (abridged):", 1)[1]
+    lines = block.split("```", 2)[1].strip().splitlines()
+    result = diff_lists(OLD, NEW, as_of=date(2025, 6, 30))
+    assert lines[0] == headline(result)
+    shown = [e for e in result.entries if e.kind != "unchanged"]
+    assert len(lines) - 1 == len(shown)
+    for line, e in zip(lines[1:], shown, strict=True):
+        kind, level, rest = re.split(r"\s{2,}", line, maxsplit=2)
+        name, country, details = re.split(r"\s{2,}", rest, maxsplit=2)
+        assert (kind, level, name, country) == (e.kind, e.level, e.name, e.country)
+        actual = change_text(e)
+        for part in details.split("..."):
+            assert part.strip(" ,:") in actual, (e.name, part)
