@@ -247,3 +247,15 @@ def test_readme_diff_example_is_what_the_sample_gives():
         actual = change_text(e)
         for part in details.split("..."):
             assert part.strip(" ,:") in actual, (e.name, part)
+
+
+def test_regression_a_narrow_terminal_shows_names_and_details(tmp_path, monkeypatch):
+    """Regression: at 40 columns the five-column table squeezed Name and Details to nothing."""
+    monkeypatch.setenv("COLUMNS", "40")
+    out = run("diff", OLD, NEW, *DATES).stdout
+    assert "Yadanar" in out and "disengagement to explain" in out
+    assert "Abay Garment PLC" in out.replace("\n", " ") and "┃" not in out.split("Then and now")[0]
+    assert all(len(line) <= 40 for line in out.splitlines())
+    old, new = _evil_lists(tmp_path)
+    evil = run("diff", old, new).stdout
+    assert "[link](http://x)" in evil.replace("\n", "")  # markup shown as text, not parsed
