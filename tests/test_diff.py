@@ -362,3 +362,19 @@ def test_regression_a_supplier_moved_abroad_is_named_as_such(tmp_path):
     assert by_status["gone"]["relocated"] == "PT" and by_status["new"]["relocated"] == "TR"
     from imvo_cli.diff.text import change_text
     assert "now listed in PT" in change_text(gone)
+
+
+def test_regression_dutch_sector_workbooks_diff_like_english_ones(tmp_path, outputs, sector):
+    """Regression: a sector workbook written with --lang nl (Productielocaties, Locatie-ID,
+    risk levels "hoog") was "not a sector list" for imvo diff."""
+    from imvo_cli.diff import is_sector_output
+    from imvo_cli.export.sector import write_sector_workbook
+
+    _, first, second = outputs
+    write_sector_workbook(first, tmp_path / "n1.xlsx", lang="nl")
+    write_sector_workbook(second, tmp_path / "n2.xlsx", lang="nl")
+    assert is_sector_output(tmp_path / "n1.xlsx")
+    d = diff_sector(tmp_path / "n1.xlsx", tmp_path / "n2.xlsx")
+    assert d.summary == sector.summary
+    assert [f.to_dict() for f in d.facilities] == [f.to_dict() for f in sector.facilities]
+    assert [m.to_dict() for m in d.members] == [m.to_dict() for m in sector.members]
