@@ -215,7 +215,7 @@ def _sector_from_workbook(path: Path) -> SectorList:
     from ..ingest.readers import read_sheets
 
     english = _english("sheet", SHEET_KEYS)
-    sheets = {english.get(s.name, s.name): s for s in read_sheets(path)}
+    sheets = {english.get(s.name or "", s.name or ""): s for s in read_sheets(path)}
     if "Production locations" not in sheets:
         raise _bad_sector(path, "no 'Production locations' (Productielocaties) sheet")
     col, data = _table(sheets["Production locations"].load(None))
