@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
 from conftest import SAMPLE, load_sample_generator
+
 from imvo_cli.baseline import apply_baselines, compare, new_errors
 from imvo_cli.check import CheckOptions, run_check
 from imvo_cli.model import Issue
@@ -37,7 +37,7 @@ def test_the_unchanged_list_passes_its_baseline():
 
 
 def test_one_new_critical_supplier_fails_and_is_named(with_new_critical):
-    judged, [cmp] = apply_baselines(run_check([with_new_critical], OPTIONS, jobs=1), OLD, OPTIONS)
+    judged, [_cmp] = apply_baselines(run_check([with_new_critical], OPTIONS, jobs=1), OLD, OPTIONS)
     assert judged.exit_code == 1
     [finding] = judged.files[0].findings
     assert (finding.supplier, finding.level, finding.reason) == (CRITICAL, "critical", "new supplier")

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import pytest
-
 from conftest import SAMPLE, load_sample_generator
+
 from imvo_cli.diff import ListDiff, compare_risk, diff_lists, diff_sector
 from imvo_cli.model import Flag, RiskAssessment, ThemeRisk
 from imvo_cli.policy import Policy

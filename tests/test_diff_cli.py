@@ -8,9 +8,9 @@ from datetime import date
 
 import openpyxl
 import pytest
+from conftest import SAMPLE, write_csv
 from typer.testing import CliRunner
 
-from conftest import SAMPLE, write_csv
 from imvo_cli.cli import app
 from imvo_cli.diff import diff_lists
 from imvo_cli.report.diff_view import md, to_markdown
@@ -231,6 +231,7 @@ def test_readme_diff_example_is_what_the_sample_gives():
     import re
 
     from conftest import REPO
+
     from imvo_cli.diff import change_text, headline
 
     text = (REPO / "README.md").read_text(encoding="utf-8")

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, SAMPLE
+
 from imvo_cli.ingest import read_suppliers
 from imvo_cli.model import ImvoError, Supplier
 from imvo_cli.osh import match_suppliers, read_gazetteer
@@ -83,14 +83,16 @@ def test_real_osh_lists_as_distractors_do_not_take_the_sample_ids(sample_supplie
                                                                 tmp_path):
     """929 real facilities from OSH's fixture lists around the planted copies."""
     from conftest import shared_path
+
     from imvo_cli.ingest.countries import to_iso2
 
     folder = shared_path("fixtures", "open-supply-hub")
     path, truth = planted
-    rows = list(csv.DictReader(open(path, encoding="utf-8")))
+    with open(path, encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
     n = 0
     for f in sorted(folder.glob("*.csv")):
-        for r in csv.DictReader(open(f, encoding="utf-8-sig")):
+        for r in csv.DictReader(f.read_text(encoding="utf-8-sig").splitlines(keepends=True)):
             code = to_iso2(r["country"])
             if code:
                 n += 1
@@ -214,15 +216,14 @@ def test_same_input_same_result(sample_suppliers, planted):
 def test_attachments_ride_on_the_chain_map_for_json_and_exports(planted):
     from imvo_cli.ingest.headers import canonical_field
     from imvo_cli.mapping import read_and_map
-    from imvo_cli.osh import (ANNOTATED_HEADERS, attach_to_chain_map, attachment_cells,
-                              chain_map_attachment)
+    from imvo_cli.osh import ANNOTATED_HEADERS, attach_to_chain_map, attachment_cells, chain_map_attachment
 
     path, truth = planted
     chain_map = read_and_map(SAMPLE / "suppliers.xlsx")
     result = attach_to_chain_map(chain_map, path)
     attached = {sid for sid in chain_map.suppliers if chain_map_attachment(chain_map, sid)}
     assert attached == {m.supplier_id for m in result.matches if m.os_id}
-    sid = sorted(attached)[0]
+    sid = min(attached)
     att = chain_map_attachment(chain_map, sid)
     assert att.os_id == truth[sid] and att.source == "osh-match" and 0 < att.score <= 1
     assert attachment_cells(att) == [att.os_id, "osh-match"]

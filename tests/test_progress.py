@@ -67,12 +67,12 @@ def _recording(monkeypatch) -> list[str]:
 
 def test_regression_diff_and_osh_match_show_progress(monkeypatch, tmp_path):
     """Regression: `imvo diff` and `imvo osh-match` (minutes on a full download) ran silent."""
+    from conftest import SAMPLE
+    from test_osh_match import oid, write_download
     from typer.testing import CliRunner
 
-    from conftest import SAMPLE
     from imvo_cli.cli import app
     from imvo_cli.osh import matching
-    from test_osh_match import oid, write_download
 
     shown = _recording(monkeypatch)
     res = CliRunner().invoke(app, ["diff", str(SAMPLE / "suppliers.xlsx"),
