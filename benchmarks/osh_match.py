@@ -59,7 +59,8 @@ def main(argv=None) -> int:
         cmd = ["taskset", "-c", "0", *cmd] if _has("taskset") else cmd
     start = time.perf_counter()
     with open(result, "w", encoding="utf-8") as fh:
-        proc = subprocess.run(cmd, stdout=fh, stderr=subprocess.PIPE, text=True, cwd=REPO, env=env)
+        proc = subprocess.run(cmd, stdout=fh, stderr=subprocess.PIPE, text=True, cwd=REPO, env=env,
+                              check=False)
     seconds = time.perf_counter() - start
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     peak_mb = usage.ru_maxrss / 1024
@@ -67,7 +68,8 @@ def main(argv=None) -> int:
         print(proc.stderr[-2000:], file=sys.stderr)
         return proc.returncode
     doc = json.loads(result.read_text(encoding="utf-8"))
-    planted = dict(csv.reader(open(truth, encoding="utf-8")))
+    with open(truth, encoding="utf-8") as fh:
+        planted = dict(csv.reader(fh))
     planted.pop("supplier_id", None)
     sure = [m for m in doc["matches"] if m["status"] == "matched"]
     right = sum(1 for m in sure if planted.get(m["supplier_id"]) == m["os_id"])

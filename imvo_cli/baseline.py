@@ -63,10 +63,11 @@ def new_errors(old: list[Issue], new: list[Issue]) -> list[Issue]:
 
 
 def compare(new_path: str | Path, baseline_path: str | Path,
-            options: CheckOptions = CheckOptions()) -> Comparison:
+            options: CheckOptions | None = None) -> Comparison:
     """Compare a list with its baseline under the check policy (see the module docstring)."""
     from .diff import diff_lists
 
+    options = options or CheckOptions()
     policy = load_policy(options.policy, near=new_path)
     fail_on = options.fail_on or policy.fail_on
     max_errors = policy.max_errors if options.max_errors is None else options.max_errors
@@ -80,7 +81,7 @@ def compare(new_path: str | Path, baseline_path: str | Path,
         for e in d.entries:
             now = e.new.level if e.new else None
             was = e.old.level if e.old else None
-            if e.new is not None and at_least(now, fail_on):
+            if e.new is not None and now is not None and at_least(now, fail_on):
                 if e.old is None or level_rank(now) > level_rank(was):
                     why = "new supplier" if e.old is None else f"was {was}"
                     cmp.worse.append(Finding(e.new.name, e.new.country, e.new.tier, now, why,
@@ -115,10 +116,11 @@ def compare(new_path: str | Path, baseline_path: str | Path,
 
 
 def apply_baseline(result: FileResult, baseline_path: str | Path,
-                   options: CheckOptions = CheckOptions()) -> tuple[FileResult, Comparison | None]:
+                   options: CheckOptions | None = None) -> tuple[FileResult, Comparison | None]:
     """The file's check result judged against its baseline: pass unless something got worse.
 
     Findings become the worse ones only; an unreadable file or baseline stays an error."""
+    options = options or CheckOptions()
     if result.status == "error":
         return result, None
     try:
@@ -131,21 +133,30 @@ def apply_baseline(result: FileResult, baseline_path: str | Path,
     return replace(result, status=status, reasons=list(cmp.reasons), findings=list(cmp.worse)), cmp
 
 
-def baseline_for(file: str, baseline: str | Path) -> Path | None:
-    """A baseline file as given, or the file of the same name in a baseline folder."""
+def baseline_for(file: str, baseline: str | Path,
+                 candidates: list[Path] | None = None) -> Path | None:
+    """A baseline file as given, or in a baseline folder the file of the same name, else the
+    one file of the same stem (last year's csv, this year's xlsx)."""
     b = Path(baseline)
     if not b.is_dir():
         return b
+    found = sorted(discover([b])) if candidates is None else candidates
     name = Path(file).name
-    hits = sorted(p for p in discover([b]) if p.name == name)
+    hits = [p for p in found if p.name == name]
+    if not hits:
+        stem = Path(file).stem.casefold()
+        same_stem = [p for p in found if p.stem.casefold() == stem]
+        hits = same_stem if len(same_stem) == 1 else []
     return hits[0] if hits else None
 
 
 def apply_baselines(result: CheckResult, baseline: str | Path,
-                    options: CheckOptions = CheckOptions()) -> tuple[CheckResult, list[Comparison]]:
+                    options: CheckOptions | None = None) -> tuple[CheckResult, list[Comparison]]:
     """Every file against its baseline (a file for one checked file, or a folder of them).
 
-    A file without a baseline in the folder is judged as it is (every finding is new)."""
+    A file without a baseline in the folder is judged as it is (every finding is new), and
+    says so."""
+    options = options or CheckOptions()
     b = Path(baseline)
     if not b.exists():
         raise ImvoError("baseline not found", file=b, code="baseline-missing",
@@ -154,13 +165,24 @@ def apply_baselines(result: CheckResult, baseline: str | Path,
         raise ImvoError("one baseline file for several checked files", file=b, code="usage",
                         hint="give a folder of baselines: each file is compared with the one of the same name")
     files, comparisons = [], []
+    candidates = sorted(discover([b])) if b.is_dir() else None
     for f in result.files:
-        path = baseline_for(f.file, b)
+        path = baseline_for(f.file, b, candidates)
         if path is None:
-            files.append(f)
+            files.append(_without_baseline(f, b))
             continue
         judged, cmp = apply_baseline(f, path, options)
         files.append(judged)
         if cmp is not None:
             comparisons.append(cmp)
     return CheckResult(files), comparisons
+
+
+def _without_baseline(result: FileResult, folder: Path) -> FileResult:
+    """A file the baseline folder has no list for: judged as it is, and the report says why."""
+    note = (f"no baseline of the same name in {folder}: judged without one (every finding "
+            "counts as new)")
+    issue = Issue("warning", "baseline-missing", note, result.file,
+                  hint="put last year's list of this file, under the same name, in the baseline folder")
+    reasons = [*result.reasons, note] if result.status == "fail" else list(result.reasons)
+    return replace(result, reasons=reasons, issues=[*result.issues, issue])

@@ -31,20 +31,25 @@ COUNTRIES = [("CN", "China", 30), ("IN", "India", 14), ("BD", "Bangladesh", 8),
              ("KH", "Cambodia", 3), ("PT", "Portugal", 3), ("MM", "Myanmar", 2),
              ("ET", "Ethiopia", 1), ("NL", "Netherlands", 1), ("LK", "Sri Lanka", 2),
              ("MX", "Mexico", 2), ("TH", "Thailand", 2)]
-SYLLABLES = ("an bao chang da de dong fa feng fu guang hai hao heng hong hua ji jia jin kang "
-             "li long mei ming nan ping qi rong sheng shun tai tian wei xin xing ya yi yong yu "
-             "zhi zhong ak ar ba can der el er gul han kar kay mer nur oz sar tek yil ab am "
-             "bha dev gan ja kri la ma ni pra ra sa shi su ta ur va vi ka ko mi no ro te to "
-             "lu ve zo bel mar cor sil ver").split()
-TRADES = ("Garment Garments Textile Textiles Apparel Knitting Knitwear Fashion Clothing "
-          "Dyeing Spinning Weaving Shoes Footwear Leather Accessories Printing Washing").split()
+SYLLABLES = ["an", "bao", "chang", "da", "de", "dong", "fa", "feng", "fu", "guang", "hai", "hao",
+             "heng", "hong", "hua", "ji", "jia", "jin", "kang", "li", "long", "mei", "ming", "nan",
+             "ping", "qi", "rong", "sheng", "shun", "tai", "tian", "wei", "xin", "xing", "ya", "yi",
+             "yong", "yu", "zhi", "zhong", "ak", "ar", "ba", "can", "der", "el", "er", "gul", "han",
+             "kar", "kay", "mer", "nur", "oz", "sar", "tek", "yil", "ab", "am", "bha", "dev", "gan",
+             "ja", "kri", "la", "ma", "ni", "pra", "ra", "sa", "shi", "su", "ta", "ur", "va", "vi",
+             "ka", "ko", "mi", "no", "ro", "te", "to", "lu", "ve", "zo", "bel", "mar", "cor", "sil",
+             "ver"]
+TRADES = ["Garment", "Garments", "Textile", "Textiles", "Apparel", "Knitting", "Knitwear",
+          "Fashion", "Clothing", "Dyeing", "Spinning", "Weaving", "Shoes", "Footwear", "Leather",
+          "Accessories", "Printing", "Washing"]
 LEGAL = ["Co., Ltd.", "Co. Ltd", "Ltd.", "Limited", "Pvt. Ltd.", "(Pvt.) Ltd.", "S.r.l.",
          "A.Ş.", "Inc.", "JSC", "PT", "Company Limited", "S.A.", ""]
-STREETS = ("Industrial Road|Development Zone|Export Processing Zone|Main Road|Station Street|"
-           "Harbour Road|Textile Park|Economic Zone|Avenue|Ring Road").split("|")
-CITIES = ("Ningbo|Dongguan|Shaoxing|Tiruppur|Gazipur|Savar|Istanbul|Izmir|Ho Chi Minh City|"
-          "Hanoi|Lahore|Faisalabad|Los Angeles|Prato|Bandung|Phnom Penh|Porto|Yangon|"
-          "Addis Ababa|Tilburg|Colombo|Puebla|Bangkok|Karachi|Dhaka|Bursa|Surat").split("|")
+STREETS = ["Industrial Road", "Development Zone", "Export Processing Zone", "Main Road",
+           "Station Street", "Harbour Road", "Textile Park", "Economic Zone", "Avenue", "Ring Road"]
+CITIES = ["Ningbo", "Dongguan", "Shaoxing", "Tiruppur", "Gazipur", "Savar", "Istanbul", "Izmir",
+          "Ho Chi Minh City", "Hanoi", "Lahore", "Faisalabad", "Los Angeles", "Prato", "Bandung",
+          "Phnom Penh", "Porto", "Yangon", "Addis Ababa", "Tilburg", "Colombo", "Puebla", "Bangkok",
+          "Karachi", "Dhaka", "Bursa", "Surat"]
 PROCESSES = ["Sewing", "Cutting", "Dyeing", "Knitting", "Weaving", "Spinning", "Printing",
              "Washing", "Finishing", "Embroidery"]
 PRODUCTS = ["T-shirts", "Jeans", "Dresses", "Jackets", "Yarn", "Fabric", "Shoes", "Socks"]

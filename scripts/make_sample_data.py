@@ -18,6 +18,7 @@ import os
 import random
 import unicodedata
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -225,7 +226,7 @@ NAME_WORDS = {
     "IT": ("Bianchi", "Moretti", "Galli", "Conti", "Fontana", "Ricci", "Barbieri", "Lombardi"),
     "NL": ("Twentse", "Brabantse", "Kempen", "Dinkel", "Regge", "Vecht"),
 }
-ROLE_WORDS = {
+ROLE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
     "BD": {"garment": ("Apparels", "Garments", "Fashions", "Knit Wear", "Sweaters"),
            "knit_mill": ("Knit Fabrics", "Knitting Mills"), "weave_mill": ("Denim Mills", "Weaving"),
            "wet_processing": ("Dyeing & Finishing", "Washing Plant"),
@@ -452,7 +453,7 @@ def _workers_cell(n: int, rng: random.Random):
         lo = max(0, (n // 100) * 100)
         return f"{lo}-{lo + (400 if n > 500 else 100)}"
     if x < 0.38:
-        return f"approx. {int(round(n, -1))}"
+        return f"approx. {round(n, -1)}"
     return n
 
 
@@ -493,7 +494,7 @@ def supplier_rows(n: int, seed: int = 1, *, company: str | None = BRAND, product
     tier1 = [r for r in rows if r["tier"] == 1]
     weights = [rng.uniform(0.2, 1.0) for _ in tier1]
     total = sum(weights)
-    for r, w in zip(tier1, weights):
+    for r, w in zip(tier1, weights, strict=True):
         r["purchase_share"] = round(w / total, 3)
     return rows
 
@@ -607,7 +608,7 @@ def member_lists(n_members: int, total_rows: int, shared_fraction: float = 0.2,
         shared.append(_make_factory(country, role, names, rng))
     per_member: list[list[tuple[Factory, bool]]] = [[] for _ in range(n_members)]
     spelled: dict[int, set[str]] = {}  # id(factory) -> names members gave it so far
-    for f, group in zip(shared, groups):
+    for f, group in zip(shared, groups, strict=True):
         spelled[id(f)] = {f.name}
         for j, i in enumerate(group):
             per_member[i].append((f, j > 0))  # the first member keeps the plain spelling
@@ -664,8 +665,8 @@ def _write_bytes(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def write_xlsx(rows: list[dict | None], path: str | Path, *, headers: dict[str, str] = EN_HEADERS,
-               sheet: str = "Suppliers", above: list[list] = (),
+def write_xlsx(rows: Sequence[dict | None], path: str | Path, *, headers: dict[str, str] = EN_HEADERS,
+               sheet: str = "Suppliers", above: Sequence[list] = (),
                sheets_before: dict[str, list[list]] | None = None) -> Path:
     """Write rows (canonical field -> value; None: an empty row) under `headers`.
 
@@ -744,9 +745,9 @@ def _cp1252_safe(text: str) -> str:
     return "".join(out)
 
 
-def write_csv(rows: list[dict | None], path: str | Path, *, headers: dict[str, str] = EN_HEADERS,
+def write_csv(rows: Sequence[dict | None], path: str | Path, *, headers: dict[str, str] = EN_HEADERS,
               delimiter: str = ",", encoding: str = "utf-8", date_format: str = "%Y-%m-%d",
-              above: list[list] = ()) -> Path:
+              above: Sequence[list] = ()) -> Path:
     """Write rows as CSV the way Excel exports them (CRLF, quotes only where needed)."""
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, delimiter=delimiter, lineterminator="\r\n")
@@ -772,7 +773,7 @@ def write_csv(rows: list[dict | None], path: str | Path, *, headers: dict[str, s
 
 def brand_rows(seed: int = 2024) -> list[dict | None]:
     """The fictional brand's list, ~80 locations, with the data-quality problems of real ones."""
-    rows: list[dict | None] = supplier_rows(80, seed, company=BRAND)
+    rows: list[dict] = supplier_rows(80, seed, company=BRAND)
     rng = random.Random(seed + 1)
     by_tier = {t: [r for r in rows if r["tier"] == t] for t in (1, 2, 3, 4)}
     # A few audit dates typed as text, as they come from other systems.
@@ -805,8 +806,9 @@ def brand_rows(seed: int = 2024) -> list[dict | None]:
     dup.update(product="Scarves", purchase_share=0.01, remarks="Second product line")
     rows.insert(rows.index(by_tier[1][5]) + 1, dup)
     # An empty row halfway, where someone deleted a supplier's cells.
-    rows.insert(len(rows) // 2, None)
-    return rows
+    out: list[dict | None] = list(rows)
+    out.insert(len(out) // 2, None)
+    return out
 
 
 # --------------------------------------------------------------------------- year 2

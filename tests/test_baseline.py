@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
 from conftest import SAMPLE, load_sample_generator
+
 from imvo_cli.baseline import apply_baselines, compare, new_errors
 from imvo_cli.check import CheckOptions, run_check
 from imvo_cli.model import Issue
@@ -39,7 +39,7 @@ def test_the_unchanged_list_passes_its_baseline():
 
 
 def test_one_new_critical_supplier_fails_and_is_named(with_new_critical):
-    judged, [cmp] = apply_baselines(run_check([with_new_critical], OPTIONS, jobs=1), OLD, OPTIONS)
+    judged, [_cmp] = apply_baselines(run_check([with_new_critical], OPTIONS, jobs=1), OLD, OPTIONS)
     assert judged.exit_code == 1
     [finding] = judged.files[0].findings
     assert (finding.supplier, finding.level, finding.reason) == (CRITICAL, "critical", "new supplier")
@@ -87,3 +87,24 @@ def test_an_unreadable_baseline_makes_the_file_an_error():
                                           DATA / "bad" / "truncated.xlsx", OPTIONS)
     assert judged.exit_code == 2 and comparisons == []
     assert judged.files[0].reasons[0].startswith("baseline: ")
+
+
+def test_regression_a_baseline_saved_as_csv_pairs_with_this_years_xlsx(tmp_path):
+    """Regression: a member that sent csv last year and xlsx this year had no baseline, so all
+    its known risks failed the check as if new, and nothing said why."""
+    import shutil
+
+    base, now = tmp_path / "base", tmp_path / "now"
+    base.mkdir()
+    now.mkdir()
+    shutil.copy(SAMPLE / "leveranciers.csv", base / "veenstra.csv")
+    shutil.copy(SAMPLE / "leveranciers.xlsx", now / "veenstra.xlsx")
+    shutil.copy(OLD, now / "tulpveld.xlsx")  # no baseline of that name
+    absolute = run_check([now], OPTIONS, jobs=1)
+    judged, comparisons = apply_baselines(absolute, base, OPTIONS)
+    by_name = {f.file.rsplit("/", 1)[-1]: f for f in judged.files}
+    assert [c.baseline for c in comparisons] == [str(base / "veenstra.csv")]
+    assert by_name["veenstra.xlsx"].status == "pass"
+    lone = by_name["tulpveld.xlsx"]
+    assert lone.status == "fail" and "no baseline of the same name" in lone.reasons[-1]
+    assert [i.code for i in lone.issues].count("baseline-missing") == 1

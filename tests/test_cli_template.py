@@ -37,8 +37,25 @@ def test_template_language_from_the_policy_next_to_it(tmp_path):
     result = runner.invoke(app, ["template", str(out), "-q"])
     assert result.exit_code == 0, result.output
     assert load_workbook(out).sheetnames == ["Leveranciers", "Instructies", "Lijsten"]
-    result = runner.invoke(app, ["template", str(out), "-q", "--lang", "en"])
+    result = runner.invoke(app, ["template", str(out), "-q", "--lang", "en", "--force"])
     assert load_workbook(out).sheetnames == ["Suppliers", "Instructions", "Lists"]
+
+
+def test_regression_a_template_never_replaces_a_filled_in_list(tmp_path):
+    """Regression: `imvo template leveranciers.xlsx` run where the member's filled-in list of
+    that name lies replaced it with an empty template."""
+    import shutil
+
+    from conftest import SAMPLE
+
+    out = tmp_path / "leveranciers.xlsx"
+    shutil.copy(SAMPLE / "leveranciers.xlsx", out)
+    before = out.read_bytes()
+    result = runner.invoke(app, ["template", str(out), "--lang", "nl"])
+    assert result.exit_code == 2 and "--force" in result.stderr and "Traceback" not in result.output
+    assert out.read_bytes() == before
+    result = runner.invoke(app, ["template", str(out), "--lang", "nl", "--force", "-q"])
+    assert result.exit_code == 0 and out.read_bytes() != before
 
 
 def test_template_bad_options_exit_2(tmp_path):

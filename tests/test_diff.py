@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import pytest
-
 from conftest import SAMPLE, load_sample_generator
+
 from imvo_cli.diff import ListDiff, compare_risk, diff_lists, diff_sector
 from imvo_cli.model import Flag, RiskAssessment, ThemeRisk
 from imvo_cli.policy import Policy
@@ -321,3 +321,62 @@ def test_every_supplier_of_any_two_lists_is_in_exactly_one_entry(tmp_path_factor
         assert c["kept"] >= len(old_rows & new_rows) - c["merged"] - c["split"]
 
     check()
+
+
+def test_regression_a_public_and_a_member_sector_list_do_not_invent_new_members(tmp_path, outputs):
+    """Regression: last year's public list against this year's full list said every member
+    was new and had joined every facility it lists (the public list names no members)."""
+    from dataclasses import replace
+
+    from imvo_cli.diff.text import headline
+    from imvo_cli.report.jsonout import dumps
+
+    _, first, second = outputs
+    (tmp_path / "p1.json").write_text(dumps(replace(first, public=True).to_dict()), encoding="utf-8")
+    (tmp_path / "s2.json").write_text(dumps(second.to_dict()), encoding="utf-8")
+    d = diff_sector(tmp_path / "p1.json", tmp_path / "s2.json")
+    assert d.summary["members_compared"] is False and d.members == []
+    assert d.summary["counts"]["members_new"] == 0
+    assert not any(f.members_joined or f.members_left for f in d.facilities)
+    assert d.summary["counts"]["new"] == 2 and d.summary["counts"]["gone"] == 40
+    assert "members not compared" in headline(d)
+    full = diff_sector(tmp_path / "s2.json", tmp_path / "s2.json")
+    assert full.summary["members_compared"] is True and "did not resubmit" in headline(full)
+
+
+def test_regression_a_supplier_moved_abroad_is_named_as_such(tmp_path):
+    """Regression: a supplier that kept its supplier id and name but moved its production to
+    another country showed as an unrelated gone and new pair."""
+    from conftest import write_csv
+
+    header = ["Supplier ID", "Supplier name", "Address", "City", "Country"]
+    stay = ["V2", "Confezioni Bianchi S.r.l.", "Via dell'Industria 465", "Carpi", "Italy"]
+    old = write_csv(tmp_path / "old.csv", header, [
+        ["V1", "Ege Giyim San. ve Tic. A.Ş.", "Atatürk OSB 10003 Sokak No: 412", "Izmir", "Turkey"], stay])
+    new = write_csv(tmp_path / "new.csv", header, [
+        stay, ["V1", "Ege Giyim San. ve Tic. A.Ş.", "Rua da Fábrica 12", "Porto", "Portugal"],
+        ["V3", "Ege Giyim San. ve Tic. A.Ş.", "Calle Mayor 1", "Valencia", "Spain"]])
+    d = diff_lists(old, new)
+    gone, = d.of_status("gone")
+    moved = [e for e in d.of_status("new") if e.relocated]
+    assert gone.relocated == "PT" and [(e.country, e.relocated) for e in moved] == [("PT", "TR")]
+    by_status = {e["status"]: e for e in d.to_dict()["entries"] if e["relocated"]}
+    assert by_status["gone"]["relocated"] == "PT" and by_status["new"]["relocated"] == "TR"
+    from imvo_cli.diff.text import change_text
+    assert "now listed in PT" in change_text(gone)
+
+
+def test_regression_dutch_sector_workbooks_diff_like_english_ones(tmp_path, outputs, sector):
+    """Regression: a sector workbook written with --lang nl (Productielocaties, Locatie-ID,
+    risk levels "hoog") was "not a sector list" for imvo diff."""
+    from imvo_cli.diff import is_sector_output
+    from imvo_cli.export.sector import write_sector_workbook
+
+    _, first, second = outputs
+    write_sector_workbook(first, tmp_path / "n1.xlsx", lang="nl")
+    write_sector_workbook(second, tmp_path / "n2.xlsx", lang="nl")
+    assert is_sector_output(tmp_path / "n1.xlsx")
+    d = diff_sector(tmp_path / "n1.xlsx", tmp_path / "n2.xlsx")
+    assert d.summary == sector.summary
+    assert [f.to_dict() for f in d.facilities] == [f.to_dict() for f in sector.facilities]
+    assert [m.to_dict() for m in d.members] == [m.to_dict() for m in sector.members]

@@ -8,9 +8,9 @@ from datetime import date
 
 import openpyxl
 import pytest
+from conftest import SAMPLE, write_csv
 from typer.testing import CliRunner
 
-from conftest import SAMPLE, write_csv
 from imvo_cli.cli import app
 from imvo_cli.diff import diff_lists
 from imvo_cli.report.diff_view import md, to_markdown
@@ -209,3 +209,54 @@ def test_a_json_that_is_not_a_sector_list_is_a_clear_error(tmp_path):
         result = run("diff", good, bad)
         assert result.exit_code == 2 and message in result.stderr and "bad.json" in result.stderr
     assert run("diff", good, good, "--format", "json").exit_code == 0
+
+
+def test_regression_themes_read_as_labels_not_keys(tmp_path):
+    """Regression: the diff's details and its Risk changes sheet showed theme keys
+    ("discrimination gender", `discrimination_gender`) where every other workbook has labels."""
+    xlsx = tmp_path / "diff.xlsx"
+    result = run("diff", OLD, NEW, *DATES, "--format", "markdown", "--out", xlsx)
+    assert result.exit_code == 0, result.output
+    madhumati = next(ln for ln in result.stdout.splitlines() if "Madhumati" in ln)
+    assert "Discrimination and gender" in madhumati and "discrimination gender" not in madhumati
+    sheet = openpyxl.load_workbook(xlsx)["Risk changes"]
+    header = [c.value for c in sheet[1]]
+    themes = {row[header.index("Theme")] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert "Discrimination and gender" in themes and not any("_" in t for t in themes)
+
+
+def test_readme_diff_example_is_what_the_sample_gives():
+    """The README's abridged diff output: its headline, and per line the kind, level, name,
+    country and details (the part before an ellipsis) of the entry, in the same order."""
+    import re
+
+    from conftest import REPO
+
+    from imvo_cli.diff import change_text, headline
+
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    block = text.split("The first prints what changed, worst first (abridged):", 1)[1]
+    lines = block.split("```", 2)[1].strip().splitlines()
+    result = diff_lists(OLD, NEW, as_of=date(2025, 6, 30))
+    assert lines[0] == headline(result)
+    shown = [e for e in result.entries if e.kind != "unchanged"]
+    assert len(lines) - 1 == len(shown)
+    for line, e in zip(lines[1:], shown, strict=True):
+        kind, level, rest = re.split(r"\s{2,}", line, maxsplit=2)
+        name, country, details = re.split(r"\s{2,}", rest, maxsplit=2)
+        assert (kind, level, name, country) == (e.kind, e.level, e.name, e.country)
+        actual = change_text(e)
+        for part in details.split("..."):
+            assert part.strip(" ,:") in actual, (e.name, part)
+
+
+def test_regression_a_narrow_terminal_shows_names_and_details(tmp_path, monkeypatch):
+    """Regression: at 40 columns the five-column table squeezed Name and Details to nothing."""
+    monkeypatch.setenv("COLUMNS", "40")
+    out = run("diff", OLD, NEW, *DATES).stdout
+    assert "Yadanar" in out and "disengagement to explain" in out
+    assert "Abay Garment PLC" in out.replace("\n", " ") and "┃" not in out.split("Then and now")[0]
+    assert all(len(line) <= 40 for line in out.splitlines())
+    old, new = _evil_lists(tmp_path)
+    evil = run("diff", old, new).stdout
+    assert "[link](http://x)" in evil.replace("\n", "")  # markup shown as text, not parsed

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import SAMPLE
+from test_osh_match import GEN, oid, write_download
 from typer.testing import CliRunner
 
-from conftest import SAMPLE
 from imvo_cli.cli import app
-from test_osh_match import GEN, oid, write_download
 
 runner = CliRunner()
 
@@ -130,9 +130,44 @@ def test_benchmark_runs_small_and_reports_its_figures(tmp_path):
     proc = subprocess.run([sys.executable, str(REPO / "benchmarks" / "osh_match.py"),
                            "--suppliers", "150", "--facilities", "1500", "--out",
                            str(tmp_path), "--json", str(out)], capture_output=True, text=True,
-                          timeout=120, cwd=REPO)
+                          timeout=120, cwd=REPO, check=False)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     figures = json.loads(out.read_text(encoding="utf-8"))
     assert figures["suppliers"] == 150 and figures["download_rows"] >= 1500
     assert figures["peak_rss_mb"] > 0 and figures["cpu_seconds"] > 0
     assert 0 < figures["precision"] <= 1 and 0 < figures["recall"] <= 1
+
+
+def test_regression_osh_upload_says_what_it_left_out(tmp_path, download):
+    """Regression: `osh-match --osh` reported the location OSH would reject only inside the
+    JSON; the console said nothing, so a member could upload without knowing."""
+    up = tmp_path / "upload.csv"
+    for extra in ([], ["--quiet"]):
+        res = runner.invoke(app, ["osh-match", str(SAMPLE / "suppliers.xlsx"), "--facilities",
+                                  str(download), "--osh", str(up), *extra])
+        assert res.exit_code == 0, res.output
+        lines = res.stderr.splitlines()
+        left_out = [ln for ln in lines if "not in the Open Supply Hub upload" in ln]
+        assert len(left_out) == 1 and "row 58" in left_out[0] and "'address'" in left_out[0]
+        wrote = [ln for ln in lines if ln.startswith("imvo: wrote Open Supply Hub upload")]
+        assert wrote == ([] if extra else [(f"imvo: wrote Open Supply Hub upload {up} (78 of 79 "
+                                            "production locations)")])
+    assert "1 row of the list is no supplier" in runner.invoke(app, [
+        "osh-match", str(SAMPLE / "suppliers.xlsx"), "--facilities", str(download)]).stderr
+
+
+def test_regression_rows_that_are_no_supplier_are_named_whenever_an_upload_is_written(tmp_path, download):
+    """Regression: a row with an unknown country was in no upload row, and with --quiet or
+    --format json the console never said so (and never said which row)."""
+    listing = tmp_path / "lijst.csv"
+    listing.write_text("\ufeffNaam leverancier;Adres;Plaats;Land\n"
+                       "Normaal BV;Straat 3;Breda;Nederland\n"
+                       "Onbekend Land BV;Weg 1;X;Atlantis\n", encoding="utf-8")
+    for extra in (["--quiet"], ["--format", "json"], []):
+        res = runner.invoke(app, ["osh-match", str(listing), "--facilities", str(download),
+                                  "--osh", str(tmp_path / "up.csv"), *extra])
+        assert res.exit_code == 0, res.output
+        assert "1 row of the list is no supplier" in res.stderr
+        assert "lijst.csv, row 3, column 'Land': 'Atlantis'" in res.stderr
+    quiet = runner.invoke(app, ["osh-match", str(listing), "--facilities", str(download), "-q"])
+    assert quiet.stderr == ""  # nothing asked, nothing written: --quiet stays quiet

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, SAMPLE
+
 from imvo_cli.ingest import read_suppliers
 from imvo_cli.model import ImvoError, Supplier
 from imvo_cli.osh import match_suppliers, read_gazetteer
@@ -83,14 +83,16 @@ def test_real_osh_lists_as_distractors_do_not_take_the_sample_ids(sample_supplie
                                                                 tmp_path):
     """929 real facilities from OSH's fixture lists around the planted copies."""
     from conftest import shared_path
+
     from imvo_cli.ingest.countries import to_iso2
 
     folder = shared_path("fixtures", "open-supply-hub")
     path, truth = planted
-    rows = list(csv.DictReader(open(path, encoding="utf-8")))
+    with open(path, encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
     n = 0
     for f in sorted(folder.glob("*.csv")):
-        for r in csv.DictReader(open(f, encoding="utf-8-sig")):
+        for r in csv.DictReader(f.read_text(encoding="utf-8-sig").splitlines(keepends=True)):
             code = to_iso2(r["country"])
             if code:
                 n += 1
@@ -214,15 +216,14 @@ def test_same_input_same_result(sample_suppliers, planted):
 def test_attachments_ride_on_the_chain_map_for_json_and_exports(planted):
     from imvo_cli.ingest.headers import canonical_field
     from imvo_cli.mapping import read_and_map
-    from imvo_cli.osh import (ANNOTATED_HEADERS, attach_to_chain_map, attachment_cells,
-                              chain_map_attachment)
+    from imvo_cli.osh import ANNOTATED_HEADERS, attach_to_chain_map, attachment_cells, chain_map_attachment
 
     path, truth = planted
     chain_map = read_and_map(SAMPLE / "suppliers.xlsx")
     result = attach_to_chain_map(chain_map, path)
     attached = {sid for sid in chain_map.suppliers if chain_map_attachment(chain_map, sid)}
     assert attached == {m.supplier_id for m in result.matches if m.os_id}
-    sid = sorted(attached)[0]
+    sid = min(attached)
     att = chain_map_attachment(chain_map, sid)
     assert att.os_id == truth[sid] and att.source == "osh-match" and 0 < att.score <= 1
     assert attachment_cells(att) == [att.os_id, "osh-match"]
@@ -276,3 +277,30 @@ def test_download_text_is_cleaned_of_control_characters(tmp_path):
          "country_code": "CN"}])
     [fac] = list(read_gazetteer(path, []))
     assert "\x1b" not in fac.name and "\x07" not in fac.name and "\x00" not in fac.address
+
+
+@pytest.mark.parametrize("delimiter, encoding", [
+    (";", "utf-8"),    # re-saved by a Dutch spreadsheet program
+    (",", "cp1252"),   # re-saved in the Western encoding: accents must survive
+    ("\t", "utf-16"),  # "Unicode text" export
+])
+def test_regression_a_download_saved_again_reads_the_same(tmp_path, delimiter, encoding):
+    """Regression: a download with semicolons, in cp1252 or UTF-16 lost every facility (no
+    os_id column) or turned accented names into U+FFFD and missed their matches."""
+    rows = [["os_id", "name", "address", "country_code"],
+            [oid("PT", 21), "Confecções Silva Pinto, Lda.", "Rua da Fábrica 12, Guimarães", "PT"],
+            [oid("TR", 22), "Ege Giyim Çorlu", "Atatürk Cad. 5; Çorlu", "TR"]]
+    text = "\r\n".join(delimiter.join(f'"{c}"' if delimiter in c or "," in c or ";" in c else c
+                                       for c in r) for r in rows)
+    path = tmp_path / "d.csv"
+    path.write_bytes(text.encode(encoding))
+    issues: list = []
+    got = [[f.os_id, f.name, f.address, f.country] for f in read_gazetteer(path, issues)]
+    assert got == rows[1:] and issues == []
+
+
+def test_regression_a_download_with_a_header_only_is_an_error(tmp_path):
+    """Regression: a header-only download matched nothing and exited 0 ("79 not found")."""
+    path = write_download(tmp_path / "d.csv", [])
+    with pytest.raises(ImvoError, match="header but no facilities"):
+        list(read_gazetteer(path, []))

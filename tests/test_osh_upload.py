@@ -7,13 +7,21 @@ import io
 from pathlib import Path
 
 import pytest
-
 from conftest import SAMPLE
+
 from imvo_cli.export.osh_upload import write_upload
 from imvo_cli.ingest import read_suppliers
 from imvo_cli.osh import upload_from_aggregate, upload_from_chain_map
-from imvo_cli.osh.upload import (BASE_COLUMNS, MAX_TEXT, UPLOAD_COLUMNS, Location, build_upload,
-                                 full_address, one_line, osh_countries)
+from imvo_cli.osh.upload import (
+    BASE_COLUMNS,
+    MAX_TEXT,
+    UPLOAD_COLUMNS,
+    Location,
+    build_upload,
+    full_address,
+    one_line,
+    osh_countries,
+)
 
 
 def osh_rows(path: Path) -> tuple[list[str], list[dict]]:
@@ -21,7 +29,7 @@ def osh_rows(path: Path) -> tuple[list[str], list[dict]]:
     optional BOM, one line per row, exact lowercase headers in the first line."""
     lines = path.read_bytes().decode("utf-8-sig").splitlines()
     header = next(csv.reader([lines[0]]))
-    return header, [dict(zip(header, next(csv.reader([line])))) for line in lines[1:]]
+    return header, [dict(zip(header, next(csv.reader([line])), strict=True)) for line in lines[1:]]
 
 
 def assert_osh_accepts(header: list[str], rows: list[dict]) -> None:

@@ -48,3 +48,46 @@ def test_nothing_without_a_terminal(monkeypatch):
         step(description="more")
     assert err.getvalue() == ""
     assert prog.wanted(Stream(True)) is True
+
+
+def _recording(monkeypatch) -> list[str]:
+    """Replace the bar by a recorder of what it would show."""
+    import contextlib
+
+    shown: list[str] = []
+
+    @contextlib.contextmanager
+    def fake(description, total=None, **_):
+        shown.append(description)
+        yield lambda advance=1, description=None: shown.append(description) if description else None
+
+    monkeypatch.setattr(prog, "progress", fake)
+    return shown
+
+
+def test_regression_diff_and_osh_match_show_progress(monkeypatch, tmp_path):
+    """Regression: `imvo diff` and `imvo osh-match` (minutes on a full download) ran silent."""
+    from conftest import SAMPLE
+    from test_osh_match import oid, write_download
+    from typer.testing import CliRunner
+
+    from imvo_cli.cli import app
+    from imvo_cli.osh import matching
+
+    shown = _recording(monkeypatch)
+    res = CliRunner().invoke(app, ["diff", str(SAMPLE / "suppliers.xlsx"),
+                                   str(SAMPLE / "year2" / "suppliers.xlsx")])
+    assert res.exit_code == 0, res.output
+    assert shown == ["comparing the lists"]
+    shown.clear()
+    monkeypatch.setattr(matching, "PROGRESS_EVERY", 2)
+    download = write_download(tmp_path / "d.csv", [
+        {"os_id": oid("CN", n), "name": f"Factory {c}", "country_code": "CN"}
+        for n, c in enumerate("ABCDE")])
+    listing = tmp_path / "l.csv"
+    listing.write_text("Supplier name,Country\nFactory A,China\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["osh-match", str(listing), "--facilities", str(download)])
+    assert res.exit_code == 0, res.output
+    assert shown[0] == "matching 1 supplier against d.csv"
+    assert any(s.startswith("reading the download: ") for s in shown)
+    assert shown[-1].startswith("scoring ")

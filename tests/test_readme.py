@@ -25,15 +25,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import REPO, SAMPLE
 from typer.testing import CliRunner
 
 from imvo_cli.cli import app
 
-from conftest import REPO, SAMPLE
-
 README = REPO / "README.md"
 RUN_LANGS = {"bash", "sh", "shell", "console"}
-FENCE = re.compile(r"^```([\w+-]*)[^\n]*\n(.*?)^```", re.M | re.S)
+FENCE = re.compile(r"^```([\w+-]*)[^\n]*\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -55,8 +54,7 @@ def commands(text: str) -> list[list[str]]:
     out: list[list[str]] = []
     for line in text.replace("\\\n", " ").splitlines():
         line = line.strip()
-        if line.startswith("$ "):
-            line = line[2:]
+        line = line.removeprefix("$ ")
         if not line or line.startswith("#"):
             continue
         words = shlex.split(line, comments=True)
@@ -107,7 +105,7 @@ def check_script(argv: list[str]) -> None:
     script = REPO / argv[1]
     assert script.is_file(), f"{argv[1]} does not exist"
     proc = subprocess.run([sys.executable, str(script), "--help"], capture_output=True,
-                          text=True, cwd=REPO, timeout=60)
+                          text=True, cwd=REPO, timeout=60, check=False)
     assert proc.returncode == 0, proc.stderr[-1000:]
     for opt in (a.split("=")[0] for a in argv[2:] if a.startswith("--")):
         assert opt in proc.stdout, f"{argv[1]} --help does not know {opt}"
@@ -205,7 +203,7 @@ def test_ci_examples_run_in_a_repository_of_lists(workspace):
 
 def test_pre_commit_example_names_a_revision_that_exists():
     hooks = (REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
-    ids = re.findall(r"^- id: (\S+)", hooks, re.M)
+    ids = re.findall(r"^- id: (\S+)", hooks, re.MULTILINE)
     examples = [b for b in readme_blocks() if b.lang in ("yaml", "yml") and "rev:" in b.text]
     assert examples, "the README has no pre-commit example"
     for block in examples:
@@ -214,7 +212,7 @@ def test_pre_commit_example_names_a_revision_that_exists():
             assert hook in ids, f"hook {hook!r} is not in .pre-commit-hooks.yaml"
         if re.fullmatch(r"v\d+(\.\d+)*", rev):  # a release tag must exist
             tags = subprocess.run(["git", "tag", "--list", rev], capture_output=True, text=True,
-                                  cwd=REPO).stdout.split()
+                                  cwd=REPO, check=False).stdout.split()
             assert rev in tags, f"README line {block.line}: tag {rev} does not exist"
         else:
             assert rev == "main", f"README line {block.line}: rev {rev!r} is neither a tag nor main"

@@ -6,8 +6,8 @@ from collections import Counter
 from datetime import date
 
 import pytest
-
 from conftest import SAMPLE
+
 from imvo_cli.ingest import read_suppliers
 from imvo_cli.ingest.readers import read_sheets
 
@@ -121,7 +121,7 @@ def test_members_share_about_a_fifth_spelled_differently(sample_generator):
     members_of, spellings = {}, {}
     for m in lists:
         assert len(m.facilities) == len(m.rows)
-        for fac, r in zip(m.facilities, m.rows):
+        for fac, r in zip(m.facilities, m.rows, strict=True):
             members_of.setdefault(fac, set()).add(m.member)
             spellings.setdefault(fac, set()).add(r["name"])
     shared_rows = sum(1 for m in lists for fac in m.facilities if len(members_of[fac]) > 1)

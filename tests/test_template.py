@@ -8,8 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from imvo_cli.export import template as tpl
-from imvo_cli.export.template import (LANGS, SHEET_TITLES, header, sector_vocabulary,
-                                      write_template)
+from imvo_cli.export.template import LANGS, SHEET_TITLES, header, sector_vocabulary, write_template
 from imvo_cli.i18n import canonical_term, sector_terms
 from imvo_cli.ingest import EXAMPLE_MARKERS
 from imvo_cli.ingest.countries import to_iso2

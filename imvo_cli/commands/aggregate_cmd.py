@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
+from typing import Any
 
 import typer
 
@@ -15,22 +15,22 @@ def register(app: typer.Typer) -> None:
     @app.command("aggregate")
     @common.handle_errors
     def aggregate(
-        paths: List[Path] = typer.Argument(..., help="Member lists (files or folders; each file is one member)."),
-        out: Optional[Path] = typer.Option(None, "--out", "-o", help="Sector workbook to write (.xlsx); required unless --format json or --html."),
-        html: Optional[Path] = typer.Option(None, "--html", help="Also write a self-contained HTML sector report."),
+        paths: list[Path] = typer.Argument(..., help="Member lists (files or folders; each file is one member)."),
+        out: Path | None = typer.Option(None, "--out", "-o", help="Sector workbook to write (.xlsx); required unless --format json or --html."),
+        html: Path | None = typer.Option(None, "--html", help="Also write a self-contained HTML sector report."),
         public: bool = typer.Option(False, "--public", help="The publishable list: no member names, purchase shares or anything that identifies a member."),
-        threshold: Optional[float] = typer.Option(None, "--threshold", help="Match score (0-1) at or above which two rows are one facility (default 0.86 or match.threshold)."),
-        review_threshold: Optional[float] = typer.Option(None, "--review-threshold", help="Score (0-1) from which uncertain pairs go to the Review sheet (default 0.70)."),
-        decisions: Optional[Path] = typer.Option(None, "--decisions", help="Reviewed pairs (csv/xlsx with a_id, b_id, decision = same|different), e.g. last run's workbook."),
-        previous: Optional[Path] = typer.Option(None, "--previous", help="A previous aggregate output (.json or .xlsx): facilities keep their ids."),
-        osh: Optional[Path] = typer.Option(None, "--osh", help="Also write the facilities as an Open Supply Hub upload (.csv or .xlsx); use with --public."),
+        threshold: float | None = typer.Option(None, "--threshold", help="Match score (0-1) at or above which two rows are one facility (default 0.86 or match.threshold)."),
+        review_threshold: float | None = typer.Option(None, "--review-threshold", help="Score (0-1) from which uncertain pairs go to the Review sheet (default 0.70)."),
+        decisions: Path | None = typer.Option(None, "--decisions", help="Reviewed pairs (csv/xlsx with a_id, b_id, decision = same|different), e.g. last run's workbook."),
+        previous: Path | None = typer.Option(None, "--previous", help="A previous aggregate output (.json or .xlsx): facilities keep their ids."),
+        osh: Path | None = typer.Option(None, "--osh", help="Also write the facilities as an Open Supply Hub upload (.csv or .xlsx); use with --public."),
         format: str = common.FormatOpt,
-        policy: Optional[Path] = common.PolicyOpt,
-        sector: Optional[str] = common.SectorOpt,
-        as_of: Optional[str] = common.AsOfOpt,
-        sheet: Optional[str] = common.SheetOpt,
-        map: Optional[List[str]] = common.MapOpt,
-        lang: Optional[str] = LangOpt,
+        policy: Path | None = common.PolicyOpt,
+        sector: str | None = common.SectorOpt,
+        as_of: str | None = common.AsOfOpt,
+        sheet: str | None = common.SheetOpt,
+        map: list[str] | None = common.MapOpt,
+        lang: str | None = LangOpt,
         quiet: bool = common.QuietOpt,
         debug: bool = common.DebugOpt,
     ) -> None:
@@ -45,9 +45,9 @@ def register(app: typer.Typer) -> None:
         from ..aggregate import aggregate as run_aggregate
         from ..i18n import check_lang, resolve_lang, t
         from ..model import ImvoError
-        from ..report.progress import accepts_progress, progress
         from ..policy import load_policy
         from ..report.jsonout import dumps
+        from ..report.progress import accepts_progress, progress
 
         common.check_choice(format, ("table", "json"), "--format")
         if lang is not None:
@@ -74,9 +74,10 @@ def register(app: typer.Typer) -> None:
         if decisions is not None:
             from ..match.decisions import read_decisions
             decided = read_decisions(decisions)
-        options = dict(sector=sector, threshold=threshold, review_threshold=review_threshold,
-                       decisions=decided, previous=previous, public=public, sheet=sheet,
-                       column_map=common.parse_column_map(map), as_of=common.parse_as_of(as_of))
+        options: dict[str, Any] = {
+            "sector": sector, "threshold": threshold, "review_threshold": review_threshold,
+            "decisions": decided, "previous": previous, "public": public, "sheet": sheet,
+            "column_map": common.parse_column_map(map), "as_of": common.parse_as_of(as_of)}
         counting = accepts_progress(run_aggregate)
         with progress(t("aggregate.progress", lang), len(files) if counting else None) as step:
             if counting:
@@ -106,8 +107,8 @@ def register(app: typer.Typer) -> None:
                 if path is not None:
                     key = "aggregate.wrote_public" if result.public else "aggregate.wrote"
                     common.stderr(t(key, lang, what=t(f"aggregate.{what}", lang), path=path))
-        for path in result.unreadable:
-            issue = next(i for i in result.issues if i.file == path and i.severity == "error")
+        for unreadable in result.unreadable:
+            issue = next(i for i in result.issues if i.file == unreadable and i.severity == "error")
             common.stderr(f"imvo: error: {issue.location()}: {issue.message}"
                           + (f" ({issue.hint})" if issue.hint else ""))
         raise typer.Exit(common.EXIT_INPUT if result.unreadable else common.EXIT_OK)

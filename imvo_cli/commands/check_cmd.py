@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -16,21 +15,21 @@ def register(app: typer.Typer) -> None:
     @app.command("check")
     @common.handle_errors
     def check(
-        paths: List[str] = typer.Argument(..., help="Files, folders (searched recursively) or globs."),
-        fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Fail when a supplier is at or above: critical, high, medium, never (default: policy, else high)."),
-        max_errors: Optional[int] = typer.Option(None, "--max-errors", min=0, help="Rows with errors allowed per file (default: policy, else 0)."),
-        min_visibility: Optional[float] = typer.Option(None, "--min-visibility", min=0, max=1, help="Minimum share of tier-1 suppliers with a disclosed upstream supplier."),
-        min_address_completeness: Optional[float] = typer.Option(None, "--min-address-completeness", min=0, max=1, help="Minimum share of suppliers with a full address."),
-        policy: Optional[Path] = common.PolicyOpt,
+        paths: list[str] = typer.Argument(..., help="Files, folders (searched recursively) or globs."),
+        fail_on: str | None = typer.Option(None, "--fail-on", help="Fail when a supplier is at or above: critical, high, medium, never (default: policy, else critical; residual risk unless --risk-basis inherent)."),
+        max_errors: int | None = typer.Option(None, "--max-errors", min=0, help="Rows with errors allowed per file (default: policy, else 0)."),
+        min_visibility: float | None = typer.Option(None, "--min-visibility", min=0, max=1, help="Minimum share of tier-1 suppliers with a disclosed upstream supplier."),
+        min_address_completeness: float | None = typer.Option(None, "--min-address-completeness", min=0, max=1, help="Minimum share of suppliers with a full address."),
+        policy: Path | None = common.PolicyOpt,
         format: str = typer.Option("table", "--format", "-f", help="table, json, junit, github or markdown."),
-        output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file instead of stdout."),
-        export: Optional[Path] = typer.Option(None, "--export", help="Also write a workbook with every file's status, findings and issues."),
-        jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Parallel processes (default: number of cores)."),
-        sector: Optional[str] = common.SectorOpt,
-        as_of: Optional[str] = common.AsOfOpt,
+        output: Path | None = typer.Option(None, "--output", "-o", help="Write the report to this file instead of stdout."),
+        export: Path | None = typer.Option(None, "--export", help="Also write a workbook with every file's status, findings and issues."),
+        jobs: int | None = typer.Option(None, "--jobs", "-j", min=1, help="Parallel processes (default: number of cores)."),
+        sector: str | None = common.SectorOpt,
+        as_of: str | None = common.AsOfOpt,
         risk_basis: str = typer.Option("residual", "--risk-basis", help="Which risk --fail-on judges: residual (after audits, certifications and actions) or inherent (country, product, process)."),
-        baseline: Optional[Path] = typer.Option(None, "--baseline", help="Last year's list (or its annotated export, or a folder of them by file name): fail only on what got worse since."),
-        lang: Optional[str] = LangOpt,
+        baseline: Path | None = typer.Option(None, "--baseline", help="Last year's list (or its annotated export, or a folder of them by file name): fail only on what got worse since."),
+        lang: str | None = LangOpt,
         debug: bool = common.DebugOpt,
     ) -> None:
         """Check supplier lists against a policy: exit 0 all pass, 1 a file fails, 2 a file is unreadable.
@@ -59,10 +58,11 @@ def register(app: typer.Typer) -> None:
         common.output_path_guard(export, inputs)
         lang = resolve_lang(lang, load_policy(policy, near=inputs[0]) if lang is None else None)
         counting = accepts_progress(run_check)
-        total = len(discover(paths)) if counting else None
+        targets: list[str | Path] = list(paths)
+        total = len(discover(targets)) if counting else None
         with progress(t("check.progress", lang), total) as step:
             extra = {"on_progress": lambda label: step(description=label)} if counting else {}
-            result = run_check(paths, options, jobs=jobs, **extra)
+            result = run_check(targets, options, jobs=jobs, **extra)
         if baseline is not None:
             from ..baseline import apply_baselines
             result, _ = apply_baselines(result, baseline, options)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
+from typing import Any
 
 import typer
 
@@ -17,17 +17,17 @@ def register(app: typer.Typer) -> None:
         old: Path = typer.Argument(..., help="Last year's list (any readable format or an annotated export), or a sector output (.json/.xlsx) or folder of member lists."),
         new: Path = typer.Argument(..., help="This year's list, of the same kind."),
         format: str = typer.Option("table", "--format", "-f", help="table, json or markdown."),
-        out: Optional[Path] = typer.Option(None, "--out", "-o", help="Also write a workbook (.xlsx): New, Gone, Changed, Risk changes, Summary."),
-        html: Optional[Path] = typer.Option(None, "--html", help="Also write an HTML page in the report style."),
-        decisions: Optional[Path] = typer.Option(None, "--decisions", help="Reviewed pairs (a_id, b_id, decision = same|different), e.g. the Review sheet of an earlier --out."),
-        threshold: Optional[float] = typer.Option(None, "--threshold", help="Match score (0-1) at or above which two suppliers are one location (default 0.86 or match.threshold)."),
-        review_threshold: Optional[float] = typer.Option(None, "--review-threshold", help="Score (0-1) from which uncertain pairs are listed for review (default 0.70)."),
-        as_of: Optional[str] = common.AsOfOpt,
-        old_as_of: Optional[str] = typer.Option(None, "--old-as-of", help="Reference date for the old list's audit age (default: --as-of)."),
-        policy: Optional[Path] = common.PolicyOpt,
-        sector: Optional[str] = common.SectorOpt,
-        sheet: Optional[str] = common.SheetOpt,
-        map: Optional[List[str]] = common.MapOpt,
+        out: Path | None = typer.Option(None, "--out", "-o", help="Also write a workbook (.xlsx): New, Gone, Changed, Risk changes, Summary."),
+        html: Path | None = typer.Option(None, "--html", help="Also write an HTML page in the report style."),
+        decisions: Path | None = typer.Option(None, "--decisions", help="Reviewed pairs (a_id, b_id, decision = same|different), e.g. the Review sheet of an earlier --out."),
+        threshold: float | None = typer.Option(None, "--threshold", help="Match score (0-1) at or above which two suppliers are one location (default 0.86 or match.threshold)."),
+        review_threshold: float | None = typer.Option(None, "--review-threshold", help="Score (0-1) from which uncertain pairs are listed for review (default 0.70)."),
+        as_of: str | None = common.AsOfOpt,
+        old_as_of: str | None = typer.Option(None, "--old-as-of", help="Reference date for the old list's audit age (default: --as-of)."),
+        policy: Path | None = common.PolicyOpt,
+        sector: str | None = common.SectorOpt,
+        sheet: str | None = common.SheetOpt,
+        map: list[str] | None = common.MapOpt,
         debug: bool = common.DebugOpt,
     ) -> None:
         """Compare two years: new, gone (exits to explain), renamed, moved, re-audited, risk up or down.
@@ -37,10 +37,11 @@ def register(app: typer.Typer) -> None:
 
         Example: imvo diff sample_data/suppliers.xlsx sample_data/year2/suppliers.xlsx --as-of 2025-06-30
         """
-        from ..diff import diff_lists, diff_sector, is_sector_output
+        from ..diff import is_sector_output
         from ..model import ImvoError
         from ..policy import load_policy
         from ..report import diff_view
+        from ..report.progress import progress
 
         common.check_choice(format, ("table", "json", "markdown"), "--format")
         if out is not None and out.suffix.lower() != ".xlsx":
@@ -66,19 +67,10 @@ def register(app: typer.Typer) -> None:
             raise ImvoError("compare two supplier lists or two sector lists, not one of each",
                             file=old if sector_old else new, code="usage",
                             hint="a sector list is an imvo aggregate output (.json/.xlsx) or a folder of member lists")
-        if sector_old:
-            options = {k: v for k, v in (("threshold", threshold), ("review_threshold", review_threshold),
-                                         ("decisions", decided), ("sector", sector), ("sheet", sheet))
-                       if v is not None}
-            if map:
-                options["column_map"] = common.parse_column_map(map)
-            result = diff_sector(old, new, pol, **options)
-        else:
-            result = diff_lists(old, new, policy=pol, sector=sector,
-                                as_of=common.parse_as_of(as_of),
-                                old_as_of=common.parse_as_of(old_as_of), sheet=sheet,
-                                column_map=common.parse_column_map(map), threshold=threshold,
-                                review_threshold=review_threshold, decisions=decided)
+        with progress("comparing the sector lists" if sector_old else "comparing the lists"):
+            result = _compare(old, new, sector_old, pol, decided, as_of=as_of, old_as_of=old_as_of,
+                              threshold=threshold, review_threshold=review_threshold,
+                              sector=sector, sheet=sheet, column_map=map)
         if out is not None:
             from ..export.diffbook import write_diff_workbook
             write_diff_workbook(result, out)
@@ -91,3 +83,21 @@ def register(app: typer.Typer) -> None:
         for reason in result.policy_reasons:
             common.stderr(f"imvo: policy: {reason}")
         raise typer.Exit(result.exit_code)
+
+
+def _compare(old: Path, new: Path, sector_level: bool, pol, decided, *, as_of, old_as_of,
+             threshold, review_threshold, sector, sheet, column_map):
+    """The library call for two sector lists or two supplier lists."""
+    from ..diff import diff_lists, diff_sector
+
+    if sector_level:
+        options: dict[str, Any] = {k: v for k, v in (
+            ("threshold", threshold), ("review_threshold", review_threshold),
+            ("decisions", decided), ("sector", sector), ("sheet", sheet)) if v is not None}
+        if column_map:
+            options["column_map"] = common.parse_column_map(column_map)
+        return diff_sector(old, new, pol, **options)
+    return diff_lists(old, new, policy=pol, sector=sector, as_of=common.parse_as_of(as_of),
+                      old_as_of=common.parse_as_of(old_as_of), sheet=sheet,
+                      column_map=common.parse_column_map(column_map), threshold=threshold,
+                      review_threshold=review_threshold, decisions=decided)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
 from . import common
+
+MAX_SHOWN = 5  # rejected rows named on stderr; every one is in --out and --format json
 
 
 def register(app: typer.Typer) -> None:
@@ -16,15 +17,15 @@ def register(app: typer.Typer) -> None:
     def osh_match(
         file: Path = typer.Argument(..., help="Supplier list (.xlsx .xlsm .xls .ods .csv .tsv)."),
         facilities: Path = typer.Option(..., "--facilities", help="Open Supply Hub facilities download (.csv, or a workbook), fetched beforehand: nothing goes over the network."),
-        out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the matches: .xlsx (Matches, Review, Issues) or .csv."),
-        decisions: Optional[Path] = typer.Option(None, "--decisions", help="Reviewed pairs (a_id, b_id, decision = same|different), e.g. last run's --out workbook."),
-        osh: Optional[Path] = typer.Option(None, "--osh", help="Also write the list as an Open Supply Hub upload (.csv or .xlsx)."),
-        threshold: Optional[float] = typer.Option(None, "--threshold", help="Score (0-1) at or above which a facility is a sure match (default 0.86 or match.threshold)."),
-        review_threshold: Optional[float] = typer.Option(None, "--review-threshold", help="Score (0-1) from which candidates go to the Review sheet (default 0.70)."),
+        out: Path | None = typer.Option(None, "--out", "-o", help="Write the matches: .xlsx (Matches, Review, Issues) or .csv."),
+        decisions: Path | None = typer.Option(None, "--decisions", help="Reviewed pairs (a_id, b_id, decision = same|different), e.g. last run's --out workbook."),
+        osh: Path | None = typer.Option(None, "--osh", help="Also write the list as an Open Supply Hub upload (.csv or .xlsx)."),
+        threshold: float | None = typer.Option(None, "--threshold", help="Score (0-1) at or above which a facility is a sure match (default 0.86 or match.threshold)."),
+        review_threshold: float | None = typer.Option(None, "--review-threshold", help="Score (0-1) from which candidates go to the Review sheet (default 0.70)."),
         format: str = common.FormatOpt,
-        policy: Optional[Path] = common.PolicyOpt,
-        sheet: Optional[str] = common.SheetOpt,
-        map: Optional[List[str]] = common.MapOpt,
+        policy: Path | None = common.PolicyOpt,
+        sheet: str | None = common.SheetOpt,
+        map: list[str] | None = common.MapOpt,
         quiet: bool = common.QuietOpt,
         debug: bool = common.DebugOpt,
     ) -> None:
@@ -42,6 +43,7 @@ def register(app: typer.Typer) -> None:
         from ..osh import match_supplier_list
         from ..policy import load_policy
         from ..report.jsonout import dumps
+        from ..report.progress import progress
 
         common.check_choice(format, ("table", "json"), "--format")
         for name, value in (("--threshold", threshold), ("--review-threshold", review_threshold)):
@@ -63,26 +65,44 @@ def register(app: typer.Typer) -> None:
             decided = read_decisions(decisions)
         suppliers = read_suppliers(file, sheet=sheet, column_map=common.parse_column_map(map),
                                    policy=pol)
-        result = match_supplier_list(
-            suppliers, facilities,
-            threshold=pol.match_threshold if threshold is None else threshold,
-            review_threshold=pol.review_threshold if review_threshold is None else review_threshold,
-            decisions=decided)
+        n = len(suppliers.suppliers)
+        with progress(f"matching {n:,} supplier{'' if n == 1 else 's'} against "
+                      f"{facilities.name}") as step:
+            result = match_supplier_list(
+                suppliers, facilities,
+                threshold=pol.match_threshold if threshold is None else threshold,
+                review_threshold=pol.review_threshold if review_threshold is None else review_threshold,
+                decisions=decided, on_progress=lambda label: step(description=label))
         if out is not None:
             result.issues.extend(write_match_table(result, out))
+        upload_lines: list[str] = []
         if osh is not None:
+            from ..export.osh_upload import upload_messages
             from ..osh.upload import build_upload, supplier_locations
 
             upload = build_upload(supplier_locations(suppliers))
+            upload.issues.extend(write_upload(upload, osh))
             result.issues.extend(upload.issues)
-            result.issues.extend(write_upload(upload, osh))
+            upload_lines = upload_messages(upload, osh)
         if format == "json":
             typer.echo(dumps(result.to_dict()), nl=False)
         elif not quiet:
             _render(result)
-        for label, target in (("matches", out), ("Open Supply Hub upload", osh)):
-            if target is not None:
-                common.stderr(f"imvo: wrote {label} {target}")
+        rejected = len(result.rejected_rows)
+        if rejected and (osh is not None or (format == "table" and not quiet)):
+            # Those rows are in no match line and, with --osh, in no upload row either.
+            rows = "1 row of the list is" if rejected == 1 else f"{rejected:,} rows of the list are"
+            common.stderr(f"imvo: {rows} no supplier (no name or country); see the issues (--out, "
+                          "--format json, imvo validate)")
+            why = [i for i in result.issues if i.severity == "error" and i.row in result.rejected_rows]
+            for issue in why[:MAX_SHOWN]:
+                common.stderr(f"imvo: error: {issue.location()}: {issue.message}"
+                              + (f" ({issue.hint})" if issue.hint else ""))
+        if out is not None:
+            common.stderr(f"imvo: wrote matches {out}")
+        # What the upload left out is always said: OSH would reject those rows.
+        for line in upload_lines[1:] if quiet else upload_lines:
+            common.stderr(line)
         raise typer.Exit(common.EXIT_OK)
 
 
@@ -109,8 +129,5 @@ def _render(result) -> None:
                       escape(m.osh_name or ""))
     if shown:
         con.print(table)
-    if s["rejected_rows"]:
-        common.stderr(f"imvo: {s['rejected_rows']} rows of the list are no supplier (no name "
-                      "or country); see the issues (--out, --format json, imvo validate)")
     for issue in [i for i in result.issues if i.code in ("osh-closed", "osh-id-not-in-download")][:10]:
         common.stderr(f"imvo: warning: {issue.location()}: {issue.message}")

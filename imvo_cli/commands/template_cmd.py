@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -18,10 +17,11 @@ def register(app: typer.Typer) -> None:
     @common.handle_errors
     def template(
         out: Path = typer.Argument(..., help="Workbook to write (.xlsx)."),
-        lang: Optional[str] = LangOpt,
+        lang: str | None = LangOpt,
         sector: str = typer.Option("textile", "--sector",
                                    help="Process and product lists of: textile, metals, natural_stone, food."),
-        policy: Optional[Path] = common.PolicyOpt,
+        policy: Path | None = common.PolicyOpt,
+        force: bool = typer.Option(False, "--force", help="Replace OUT if it exists (it may be a filled-in list)."),
         quiet: bool = common.QuietOpt,
         debug: bool = common.DebugOpt,
     ) -> None:
@@ -31,11 +31,17 @@ def register(app: typer.Typer) -> None:
         """
         from ..export.template import write_template
         from ..i18n import check_lang, resolve_lang, t
+        from ..model import ImvoError
         from ..policy import load_policy
 
         if lang is not None:
             check_lang(lang)
         common.check_choice(sector, SECTORS, "--sector")
+        if out.exists() and not force:
+            # A template over a filled-in list would lose every row of it.
+            raise ImvoError("the file exists; imvo template does not replace it", file=out,
+                            code="output-exists",
+                            hint="choose a new file name, or add --force to replace it")
         lang = resolve_lang(lang, load_policy(policy, near=out.parent) if lang is None else None)
         write_template(out, lang=lang, sector=sector)
         if not quiet:

@@ -35,6 +35,7 @@ class FacilityChange:
     status: str  # new | gone | kept
     old: FacilitySide | None
     new: FacilitySide | None
+    compare_members: bool = True  # False when one side is a public list (no member names)
 
     @property
     def facility_id(self) -> str:
@@ -54,14 +55,14 @@ class FacilityChange:
 
     @property
     def members_joined(self) -> list[str]:
-        if not (self.old and self.new):
+        if not (self.old and self.new and self.compare_members):
             return []
         before = {m.casefold() for m in self.old.members}
         return [m for m in self.new.members if m.casefold() not in before]
 
     @property
     def members_left(self) -> list[str]:
-        if not (self.old and self.new):
+        if not (self.old and self.new and self.compare_members):
             return []
         after = {m.casefold() for m in self.new.members}
         return [m for m in self.old.members if m.casefold() not in after]
@@ -173,19 +174,55 @@ def _cells(row, i):
     return row[i] if i is not None and i < len(row) else None
 
 
+# Sheet and column names of a sector workbook, in English: a Dutch one (`aggregate --lang nl`)
+# is read through the catalogue's variants of each.
+SHEET_KEYS = {"production_locations": "Production locations", "members": "Members",
+              "shared_suppliers": "Shared suppliers"}
+COLUMN_KEYS = ("facility_id", "name", "country_code", "members", "member_names",
+               "risk_level_title", "record_ids", "os_ids", "member", "readable",
+               "disclosure_score", "facilities")
+
+
+def _english(group: str, keys) -> dict[str, str]:
+    """Every language's text of `group.key` -> its English text."""
+    from ..i18n import t, variants
+
+    return {text: t(f"{group}.{key}", "en") for key in keys for text in variants(f"{group}.{key}")}
+
+
+def _level_of(text: str) -> str:
+    """A risk level as a workbook shows it in any language -> the level."""
+    from ..i18n import variants
+
+    for lvl in ALL_LEVELS:
+        if text in variants(f"level.{lvl}"):
+            return lvl
+    return text or UNKNOWN
+
+
+def _table(rows: list) -> tuple[dict[str, int], list]:
+    """The header of a sheet in English -> column index, and its data rows."""
+    names = _english("column", COLUMN_KEYS)
+    head = [str(c or "") for c in (rows[0] if rows else [])]
+    col: dict[str, int] = {}
+    for i, h in enumerate(head):
+        col.setdefault(names.get(h, h), i)
+    return col, rows[1:]
+
+
 def _sector_from_workbook(path: Path) -> SectorList:
+    from ..i18n import variants
     from ..ingest.readers import read_sheets
 
-    sheets = {s.name: s for s in read_sheets(path)}
+    english = _english("sheet", SHEET_KEYS)
+    sheets = {english.get(s.name or "", s.name or ""): s for s in read_sheets(path)}
     if "Production locations" not in sheets:
-        raise _bad_sector(path, "no 'Production locations' sheet")
-    rows = sheets["Production locations"].load(None)
-    head = [str(c or "") for c in (rows[0] if rows else [])]
-    if "Facility ID" not in head:
+        raise _bad_sector(path, "no 'Production locations' (Productielocaties) sheet")
+    col, data = _table(sheets["Production locations"].load(None))
+    if "Facility ID" not in col:
         raise _bad_sector(path, "the 'Production locations' sheet has no 'Facility ID' column")
-    col = {h: head.index(h) for h in head}
     facs = []
-    for row in rows[1:]:
+    for row in data:
         fid = str(_cells(row, col["Facility ID"]) or "").strip()
         if not fid:
             continue
@@ -195,24 +232,24 @@ def _sector_from_workbook(path: Path) -> SectorList:
         facs.append(FacilitySide(
             fid, str(_cells(row, col.get("Name")) or ""), str(_cells(row, col.get("Country")) or ""),
             members, int(count) if isinstance(count, (int, float)) else len(members),
-            str(_cells(row, col.get("Risk level")) or UNKNOWN),
+            _level_of(str(_cells(row, col.get("Risk level")) or "")),
             str(_cells(row, col.get("Record IDs")) or "").split(),
             str(_cells(row, col.get("OS IDs")) or "").split()))
-    members = []
+    member_rows: list[dict[str, Any]] = []
     if "Members" in sheets:
-        mrows = sheets["Members"].load(None)
-        mh = [str(c or "") for c in (mrows[0] if mrows else [])]
-        mc = {h: mh.index(h) for h in mh}
-        for row in mrows[1:]:
+        mc, mdata = _table(sheets["Members"].load(None))
+        yes = variants("sector_workbook.yes")
+        for row in mdata:
             name = _cells(row, mc.get("Member"))
             if name:
                 score = _cells(row, mc.get("Disclosure score"))
                 fcount = _cells(row, mc.get("Facilities"))
-                members.append({"member": str(name),
-                                "readable": str(_cells(row, mc.get("Readable")) or "yes") == "yes",
-                                "disclosure_score": int(score) if isinstance(score, (int, float)) else None,
-                                "facilities": int(fcount) if isinstance(fcount, (int, float)) else None})
-    return SectorList(str(path), facs, members, "Members" not in sheets)
+                member_rows.append({
+                    "member": str(name),
+                    "readable": str(_cells(row, mc.get("Readable")) or "yes") in yes,
+                    "disclosure_score": int(score) if isinstance(score, (int, float)) else None,
+                    "facilities": int(fcount) if isinstance(fcount, (int, float)) else None})
+    return SectorList(str(path), facs, member_rows, "Members" not in sheets)
 
 
 def is_sector_output(path: str | Path) -> bool:
@@ -230,8 +267,13 @@ def is_sector_output(path: str | Path) -> bool:
                 wb = z.read("xl/workbook.xml").decode("utf-8", "replace")
         except (OSError, KeyError, zipfile.BadZipFile):
             return False
-        return 'name="Production locations"' in wb and 'name="Members"' in wb or \
-            ('name="Production locations"' in wb and 'name="Shared suppliers"' in wb)
+        from ..i18n import variants
+
+        def has(key: str) -> bool:
+            from xml.sax.saxutils import escape
+
+            return any(f'name="{escape(v, {chr(34): "&quot;"})}"' in wb for v in variants(f"sheet.{key}"))
+        return has("production_locations") and (has("members") or has("shared_suppliers"))
     return False
 
 
@@ -295,11 +337,13 @@ def _facility_keys(f: FacilitySide, key: str) -> list[str]:
 
 def diff_sector_lists(old: SectorList, new: SectorList) -> SectorDiff:
     pairs, gone, added = _pair_facilities(old.facilities, new.facilities)
-    facs = [FacilityChange("kept", old.facilities[i], new.facilities[j]) for i, j in pairs]
+    # A public list names no members: who joined, left or resubmitted cannot be told.
+    named = not (old.public or new.public)
+    facs = [FacilityChange("kept", old.facilities[i], new.facilities[j], named) for i, j in pairs]
     facs += [FacilityChange("gone", old.facilities[i], None) for i in gone]
     facs += [FacilityChange("new", None, new.facilities[j]) for j in added]
     facs.sort(key=FacilityChange.sort_key)
-    members = _member_changes(old, new)
+    members = _member_changes(old, new) if named else []
     kinds = Counter(f.kind for f in facs)
     levels_old = Counter(f.level for f in old.facilities)
     levels_new = Counter(f.level for f in new.facilities)
@@ -318,6 +362,7 @@ def diff_sector_lists(old: SectorList, new: SectorList) -> SectorDiff:
         "risk_levels": {"old": {lvl: levels_old.get(lvl, 0) for lvl in ALL_LEVELS},
                         "new": {lvl: levels_new.get(lvl, 0) for lvl in ALL_LEVELS}},
         "public": {"old": old.public, "new": new.public},
+        "members_compared": named,
     }
     return SectorDiff(old.file, new.file, facs, members, summary)
 

@@ -51,7 +51,7 @@ def match_suppliers(old: list[Supplier], new: list[Supplier], *, threshold: floa
     same_id = sum(1 for pair in by_id if pair not in (decisions or {}))
     clustering = match_records(records, threshold, review_threshold, {**by_id, **(decisions or {})})
     ids = assign_ids([[records[i].key for i in g] for g in clustering.groups],
-                     [sorted({records[i].os_id for i in g if records[i].os_id})
+                     [sorted({os_id for i in g if (os_id := records[i].os_id)})
                       for g in clustering.groups])
     n = len(old)
     groups = [(ids[k], [i for i in g if i < n], [i - n for i in g if i >= n])
@@ -77,13 +77,13 @@ def same_id_decisions(old: list[Supplier], new: list[Supplier], records) -> dict
             by_id.setdefault((s.source_id.strip().casefold(), s.country), i)
     out: dict[frozenset, str] = {}
     for j, s in enumerate(new):
-        i = by_id.get((s.source_id.strip().casefold(), s.country)) if s.source_id else None
-        if i is None:
+        k = by_id.get((s.source_id.strip().casefold(), s.country)) if s.source_id else None
+        if k is None:
             continue
-        a, b = records[i], records[n + j]
-        if a.norm_name == b.norm_name or (a.norm_address and a.norm_address == b.norm_address):
-            if a.key != b.key:
-                out[frozenset((a.key, b.key))] = "same"
+        a, b = records[k], records[n + j]
+        alike = a.norm_name == b.norm_name or (a.norm_address and a.norm_address == b.norm_address)
+        if alike and a.key != b.key:
+            out[frozenset((a.key, b.key))] = "same"
     return out
 
 
@@ -97,8 +97,8 @@ def _pair_within(old_idx: list[int], new_idx: list[int], old: list[Supplier],
     def rec(s):
         return make_record(0, s.name, s.country, s.address, s.city, s.postal_code, s.os_id)
 
-    scored = sorted(((-score_pair(rec(old[i]), rec(new[j])).score, i, j)
-                     for i in old_idx for j in new_idx))
+    scored = sorted((-score_pair(rec(old[i]), rec(new[j])).score, i, j)
+                     for i in old_idx for j in new_idx)
     pairs, used_old, used_new = [], set(), set()
     for _, i, j in scored:
         if i not in used_old and j not in used_new:
@@ -152,6 +152,9 @@ class SupplierChange:
     changes: list[FieldChange] = field(default_factory=list)
     risk: RiskChange | None = None
     exit_reason: str | None = None
+    # Gone here and new in another country with the company's own supplier id and the same
+    # name: production moved abroad. The other side's country (both stay gone / new).
+    relocated: str | None = None
 
     @property
     def name(self) -> str:
@@ -199,7 +202,8 @@ class SupplierChange:
                 "new": self.new.to_dict() if self.new else None,
                 "changes": [c.to_dict() for c in self.changes],
                 "risk": self.risk.to_dict() if self.risk else None,
-                "disengagement": self.disengagement, "exit_reason": self.exit_reason}
+                "disengagement": self.disengagement, "exit_reason": self.exit_reason,
+                "relocated": self.relocated}
 
 
 @dataclass(slots=True)
@@ -250,8 +254,8 @@ class ListDiff:
             return []
         names = ", ".join(f"{e.name} ({e.old.level})" for e in missing[:5])  # type: ignore[union-attr]
         more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
-        return [f"{len(missing)} high or critical supplier(s) gone without an exit reason: "
-                f"{names}{more}"]
+        return [(f"{len(missing)} high or critical supplier(s) gone without an exit reason: "
+                 f"{names}{more}")]
 
     @property
     def exit_code(self) -> int:
@@ -360,6 +364,29 @@ def _side(chain_map, s: Supplier, record_id: str) -> SupplierSide:
                         chain_map.risk[s.id].level, list(s.rows), record_id, _address_text(s))
 
 
+def _mark_relocations(entries: list[SupplierChange], old: list[Supplier],
+                      new: list[Supplier]) -> None:
+    """Pair a gone and a new location that share the company's supplier id and name but not
+    the country: a move abroad, which the responsible-exit question is about."""
+    def key(s: Supplier) -> tuple[str, str] | None:
+        return (s.source_id.strip().casefold(), _norm(s.name)) if s.source_id else None
+
+    old_by_id, new_by_id = {s.id: s for s in old}, {s.id: s for s in new}
+    arrived: dict[tuple[str, str], list[SupplierChange]] = {}
+    for e in entries:
+        if e.status == "new" and e.new is not None:
+            k = key(new_by_id[e.new.id])
+            if k:
+                arrived.setdefault(k, []).append(e)
+    for e in entries:
+        if e.status != "gone" or e.old is None:
+            continue
+        k = key(old_by_id[e.old.id])
+        there = [n for n in arrived.get(k, []) if n.country != e.old.country] if k else []
+        if len(there) == 1 and there[0].relocated is None:
+            e.relocated, there[0].relocated = there[0].country, e.old.country
+
+
 def diff_maps(old_map, new_map, *, policy: Policy | None = None,
               threshold: float | None = None, review_threshold: float | None = None,
               decisions: dict[frozenset, str] | None = None) -> ListDiff:
@@ -391,6 +418,7 @@ def diff_maps(old_map, new_map, *, policy: Policy | None = None,
         for j in new_left:
             entries.append(SupplierChange(loc, "split" if pairs else "new", None,
                                           _side(new_map, new[j], new_keys[j])))
+    _mark_relocations(entries, old, new)
     entries.sort(key=SupplierChange.sort_key)
     review = [ReviewPair(_side(old_map, old[i], old_keys[i]), _side(new_map, new[j], new_keys[j]), s)
               for i, j, s in pairing.review]

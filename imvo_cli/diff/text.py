@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..i18n import label
 from ..model import ALL_LEVELS
 
 
@@ -16,8 +17,9 @@ def display(value: Any) -> str:
     return str(value)
 
 
-def _theme(t: str) -> str:
-    return t.replace("_", " ")
+def theme_label(key: str) -> str:
+    """A theme as people read it ("Discrimination and gender"), not its key."""
+    return label("theme", key)
 
 
 def change_text(entry) -> str:
@@ -27,10 +29,14 @@ def change_text(entry) -> str:
     parts: list[str] = []
     if entry.status == "new":
         parts.append(f"new: tier {display(entry.new.tier)}, {entry.new.level}")
+        if getattr(entry, "relocated", None):
+            parts.append(f"same supplier ID and name listed in {entry.relocated} last year")
     elif entry.status in ("gone", "merged"):
         was = f"tier {display(entry.old.tier)}, {entry.old.level}"
         parts.append(f"gone (was {was})" if entry.status == "gone"
                      else f"listed together with another supplier now (was {was})")
+        if getattr(entry, "relocated", None):
+            parts.append(f"same supplier ID and name now listed in {entry.relocated}")
         if entry.disengagement:
             parts.append(f"exit reason: {entry.exit_reason}" if entry.exit_reason
                          else "disengagement to explain: no exit reason given")
@@ -52,15 +58,16 @@ def theme_lines(themes) -> list[str]:
     are named together, so a re-audit that touches six themes reads as one line each."""
     groups: dict[str, list[str]] = {}
     for t in themes:
-        label = _theme(t.theme)
+        name = theme_label(t.theme)
         if t.old_level != t.new_level:
-            groups.setdefault(f"{t.old_level} → {t.new_level}", []).append(label)
+            groups.setdefault(f"{t.old_level} → {t.new_level}", []).append(name)
         if t.old_inherent != t.new_inherent:
-            groups.setdefault(f"inherent {display(t.old_inherent)} → {display(t.new_inherent)}", []).append(label)
+            groups.setdefault(f"inherent {display(t.old_inherent)} → {display(t.new_inherent)}",
+                             []).append(name)
         for e in t.evidence_added:
-            groups.setdefault(f"+ {e}", []).append(label)
+            groups.setdefault(f"+ {e}", []).append(name)
         for e in t.evidence_removed:
-            groups.setdefault(f"− {e}", []).append(label)
+            groups.setdefault(f"− {e}", []).append(name)
     return [f"{', '.join(names)}: {what}" for what, names in groups.items()]
 
 
@@ -123,6 +130,8 @@ def headline(result) -> str:
         if c["review_pairs"]:
             text += f"; {c['review_pairs']} pair(s) to review"
         return text
-    return (f"{c['kept']} facilities kept, {c['new']} new, {c['gone']} gone; shared gained "
-            f"{c['shared_gained']}, lost {c['shared_lost']}; {c['members_not_resubmitted']} "
-            f"member(s) did not resubmit")
+    text = (f"{c['kept']} facilities kept, {c['new']} new, {c['gone']} gone; shared gained "
+            f"{c['shared_gained']}, lost {c['shared_lost']}; ")
+    if not result.summary.get("members_compared", True):
+        return text + "members not compared (a public sector list names none)"
+    return text + f"{c['members_not_resubmitted']} member(s) did not resubmit"

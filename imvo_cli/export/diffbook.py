@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..diff.text import theme_label
 from .xlsx import add_streamed_table, save_workbook
 
 SUPPLIER_NEW = ["Location ID", "Status", "Name", "Country", "Tier", "Level", "Rows", "Record ID"]
@@ -51,7 +52,7 @@ def _supplier_sheets(wb, result) -> None:
             risk.append([e.location_id, e.name, e.country, "overall", e.risk.old_level,
                          e.risk.new_level, e.risk.direction, None, None, None, None])
         for t in e.risk.themes:
-            risk.append([e.location_id, e.name, e.country, t.theme, t.old_level, t.new_level,
+            risk.append([e.location_id, e.name, e.country, theme_label(t.theme), t.old_level, t.new_level,
                          t.direction, t.old_inherent, t.new_inherent, t.evidence_added,
                          t.evidence_removed])
     add_streamed_table(wb, "Risk changes", SUPPLIER_RISK, risk, level_column="New level")

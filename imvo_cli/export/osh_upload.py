@@ -11,8 +11,9 @@ never a formula, so it is written as it is.
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from ..model import ImvoError, Issue
 from .atomic import atomic_path
@@ -38,22 +39,21 @@ def write_csv_table(path: str | Path, headers: Sequence[str], rows: Iterable[Seq
                     label=lambda n: n) -> list[Issue]:
     """A UTF-8 CSV written atomically; warnings for text cells kept from being formulas."""
     warnings: list[Issue] = []
-    with atomic_path(path, suffix=".csv") as tmp:
-        with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh, lineterminator="\r\n")
-            writer.writerow(headers)
-            for n, row in enumerate(rows, 2):
-                out = []
-                for h, v in zip(headers, row):
-                    if is_dangerous(v):
-                        warnings.append(Issue(
-                            "warning", "osh-formula-text",
-                            f"{label(n)}: {h} starts with {v[:1]!r}; written with a leading "
-                            "apostrophe so spreadsheet programs keep it as text (OSH will "
-                            "show the apostrophe)", str(path), None, n, h,
-                            "remove the leading character in your list, or write .xlsx"))
-                    out.append(csv_safe(_cell(v)))
-                writer.writerow(out)
+    with atomic_path(path, suffix=".csv") as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\r\n")
+        writer.writerow(headers)
+        for n, row in enumerate(rows, 2):
+            out = []
+            for h, v in zip(headers, row, strict=True):
+                if is_dangerous(v):
+                    warnings.append(Issue(
+                        "warning", "osh-formula-text",
+                        f"{label(n)}: {h} starts with {v[:1]!r}; written with a leading "
+                        "apostrophe so spreadsheet programs keep it as text (OSH will "
+                        "show the apostrophe)", str(path), None, n, h,
+                        "remove the leading character in your list, or write .xlsx"))
+                out.append(csv_safe(_cell(v)))
+            writer.writerow(out)
     return warnings
 
 
@@ -98,8 +98,8 @@ def write_osh_upload(source, path: str | Path):
 
 def upload_messages(upload, path: str | Path) -> list[str]:
     """Lines for stderr: what was written, then each location left out and why."""
-    lines = [f"imvo: wrote Open Supply Hub upload {path} ({len(upload.rows):,} of "
-             f"{upload.locations:,} production locations)"]
+    lines = [(f"imvo: wrote Open Supply Hub upload {path} ({len(upload.rows):,} of "
+              f"{upload.locations:,} production locations)")]
     for i in upload.issues:
         where = i.location()
         lines.append(f"imvo: {i.severity}: {where + ': ' if where else ''}{i.message}"

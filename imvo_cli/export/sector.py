@@ -88,7 +88,7 @@ def _location_rows(result, public: bool, lang: str = "en"):
                _high_themes(f.themes, lang), f.names[1:], " ".join(f.record_ids),
                None if public else _evidence(f.matches, lang)]
         if public:
-            row = [v for c, v in zip(LOCATION_COLUMNS, row) if c not in PUBLIC_DROP_COLUMNS]
+            row = [v for c, v in zip(LOCATION_COLUMNS, row, strict=True) if c not in PUBLIC_DROP_COLUMNS]
         yield row
 
 

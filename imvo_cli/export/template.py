@@ -15,8 +15,7 @@ from typing import Any
 
 from ..i18n import LANGS, check_lang, country_translator, sector_terms, t, term
 from ..model import FIELDS, REQUIRED_FIELDS, ImvoError
-from .xlsx import (HEADER_STYLE, LABEL_STYLE, TITLE_STYLE, apply_print_setup, apply_style,
-                   save_workbook, set_value)
+from .xlsx import HEADER_STYLE, LABEL_STYLE, TITLE_STYLE, apply_print_setup, apply_style, save_workbook, set_value
 
 SECTORS = ("textile", "metals", "natural_stone", "food")
 

@@ -7,11 +7,13 @@ stored as text, never as a formula.
 
 from __future__ import annotations
 
+import math
 import os
 import re
+from collections.abc import Iterable, Sequence
 from copy import copy
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from ..model import LEVEL_COLOURS, LEVEL_FONT_COLOURS  # noqa: F401  (one palette, in the model)
 from .atomic import atomic_path
@@ -41,7 +43,7 @@ LABEL_STYLE = {"font": {"bold": True}}
 class Styled:
     """A value with its own style, for a single cell of a streamed table (e.g. a heat map)."""
 
-    __slots__ = ("value", "style")
+    __slots__ = ("style", "value")
 
     def __init__(self, value: Any, style: dict[str, Any] | None):
         self.value = value
@@ -94,7 +96,7 @@ def set_value(cell, value: Any) -> None:
 
 def column_widths(headers: Sequence[str], rows: Iterable[Sequence[Any]], sample: int = 500) -> list[float]:
     """Widths from the header and the first rows, clamped to a readable range."""
-    widths = [max(MIN_COLUMN_WIDTH, len(str(h)) + 2) for h in headers]
+    widths: list[float] = [max(MIN_COLUMN_WIDTH, len(str(h)) + 2) for h in headers]
     for n, row in enumerate(rows):
         if n >= sample:
             break
@@ -223,7 +225,7 @@ def cell_xml(ref: str, value: Any, sid: int | None, wb) -> str:
     if kind is bool:
         return f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>'
     if kind is int or kind is float:
-        if value != value or value in (float("inf"), float("-inf")):
+        if kind is float and (math.isnan(value) or math.isinf(value)):
             return cell_xml(ref, str(value), sid, wb)
         return f'<c r="{ref}"{style}><v>{value!r}</v></c>'
     from datetime import date, datetime, time
@@ -257,7 +259,8 @@ def add_streamed_table(wb, title: str, headers: Sequence[str], rows: Iterable[Se
     setattr(ws, STREAMED_ATTR, {
         "headers": list(headers), "rows": rows,
         "widths": list(widths or column_widths(headers, rows)),
-        "level_index": list(headers).index(level_column) if level_column in headers else None,
+        "level_index": (list(headers).index(level_column)
+                        if level_column is not None and level_column in headers else None),
         "header_sid": style_id(wb, HEADER_STYLE),
         "level_sids": _level_sids(wb, level_labels),
         "ref": f"A1:{last}", "footer": footer})
@@ -312,9 +315,8 @@ def streamed_sheet_chunks(ws):
                     cells.append(f'<c r="{letters[i]}{r}" t="inlineStr"><is><t xml:space="preserve">'
                                  f'{xml_text(value) if needs_work(value) else value}</t></is></c>')
                 continue
-            if value is None:
-                if i != level_index:
-                    continue
+            if value is None and i != level_index:
+                continue
             if isinstance(value, Styled):
                 sid = style_id(wb, value.style) if value.style else None
                 value = value.value

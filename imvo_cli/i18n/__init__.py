@@ -8,7 +8,7 @@ sources, the user's own cells) are never translated: only imvo's own labels live
 from __future__ import annotations
 
 import tomllib
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -45,7 +45,7 @@ def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(lang: str) -> dict[str, str]:
     """Every text of one language, by dotted key ("theme.child_labour")."""
     check_lang(lang)
@@ -71,7 +71,7 @@ def label(group: str, key: str | None, lang: str = DEFAULT_LANG) -> str:
     return t(full, lang) if has(full, lang) else key.replace("_", " ")
 
 
-def number(n: int | float, lang: str = DEFAULT_LANG) -> str:
+def number(n: float, lang: str = DEFAULT_LANG) -> str:
     """A whole number with the language's thousands separator: 1,234 / 1.234."""
     if isinstance(n, float) and not n.is_integer():
         return str(n) if lang == "en" else str(n).replace(".", ",")
@@ -95,7 +95,7 @@ def variants(key: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _vocabulary() -> dict[str, dict[str, dict[str, str]]]:
     text = resources.files(__name__).joinpath("vocabulary.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)
@@ -113,7 +113,7 @@ def term(sector: str, field: str, canonical: str, lang: str = DEFAULT_LANG) -> s
     return dict(sector_terms(sector, field)).get(canonical, canonical)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _canonical_index() -> dict[tuple[str, str], str]:
     out: dict[tuple[str, str], str] = {}
     for fields in _vocabulary().values():
@@ -130,7 +130,7 @@ def canonical_term(field: str, value: str) -> str | None:
     return _canonical_index().get((field, value.strip().casefold()))
 
 
-@lru_cache(maxsize=None)
+@cache
 def country_translator(lang: str):
     """gettext for ISO 3166 country names in `lang` (None without translations)."""
     import gettext

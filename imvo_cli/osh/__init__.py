@@ -12,14 +12,36 @@ attaches OS IDs through one adapter over the facility matcher (imvo_cli.match).
 from __future__ import annotations
 
 from .gazetteer import GazetteerFacility, read_gazetteer
-from .matching import (ANNOTATED_HEADERS, OshMatch, OshMatchResult, OsIdAttachment,
-                       ReviewCandidate, attach_to_chain_map, attachment_cells,
-                       chain_map_attachment, match_supplier_list, match_suppliers)
-from .upload import (UPLOAD_COLUMNS, UploadResult, UploadRow, upload_from_aggregate,
-                     upload_from_chain_map)
+from .matching import (
+    ANNOTATED_HEADERS,
+    OshMatch,
+    OshMatchResult,
+    OsIdAttachment,
+    ReviewCandidate,
+    attach_to_chain_map,
+    attachment_cells,
+    chain_map_attachment,
+    match_supplier_list,
+    match_suppliers,
+)
+from .upload import UPLOAD_COLUMNS, UploadResult, UploadRow, upload_from_aggregate, upload_from_chain_map
 
-__all__ = ["ANNOTATED_HEADERS", "GazetteerFacility", "OsIdAttachment", "OshMatch",
-           "OshMatchResult", "ReviewCandidate", "attach_to_chain_map", "attachment_cells",
-           "chain_map_attachment", "match_supplier_list",
-           "UPLOAD_COLUMNS", "UploadResult", "UploadRow", "match_suppliers", "read_gazetteer",
-           "upload_from_aggregate", "upload_from_chain_map"]
+__all__ = [
+    "ANNOTATED_HEADERS",
+    "UPLOAD_COLUMNS",
+    "GazetteerFacility",
+    "OsIdAttachment",
+    "OshMatch",
+    "OshMatchResult",
+    "ReviewCandidate",
+    "UploadResult",
+    "UploadRow",
+    "attach_to_chain_map",
+    "attachment_cells",
+    "chain_map_attachment",
+    "match_supplier_list",
+    "match_suppliers",
+    "read_gazetteer",
+    "upload_from_aggregate",
+    "upload_from_chain_map",
+]

@@ -11,9 +11,9 @@ the CSV is read as a stream and nothing is kept here; the matcher keeps what it 
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
 
 from ..model import ImvoError, Issue
 
@@ -72,13 +72,43 @@ def _rows(path: Path) -> Iterator[list]:
         raise ImvoError("file not found", file=path, code="file-not-found",
                         hint="check the path of the Open Supply Hub download")
     if path.suffix.lower() in (".csv", ".txt"):
-        with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
-            yield from csv.reader(fh)
+        encoding = _text_encoding(path)
+        with open(path, encoding=encoding, errors="replace", newline="") as fh:
+            first = fh.readline()
+            fh.seek(0)
+            yield from csv.reader(fh, delimiter=_delimiter(first))
         return
     from ..ingest.readers import read_sheets
 
     sheets = read_sheets(path)
     yield from sheets[0].load(None)
+
+
+def _text_encoding(path: Path) -> str:
+    """utf-8 (BOM or not), utf-16 with a BOM, else cp1252: a download re-saved by a spreadsheet
+    program in its Western encoding must not turn every accented name into U+FFFD."""
+    import codecs
+
+    with open(path, "rb") as fh:
+        head = fh.read(4)
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16"
+        fh.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp1252"
+    return "utf-8-sig"
+
+
+def _delimiter(header_line: str) -> str:
+    """OSH writes commas; a download saved again by a spreadsheet program may use ; or tab."""
+    counts = {d: header_line.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
 
 
 def read_gazetteer(path: str | Path, issues: list[Issue], stats: GazetteerStats | None = None,
@@ -141,6 +171,10 @@ def read_gazetteer(path: str | Path, issues: list[Issue], stats: GazetteerStats 
         yield GazetteerFacility(os_id, name, country, get(row, "address"),
                                 _float(get(row, "lat"), 90), _float(get(row, "lng"), 180),
                                 get(row, "is_closed").casefold() in TRUE, row_no)
+    if stats.rows == 0:
+        raise ImvoError("the Open Supply Hub download has a header but no facilities", file=path,
+                        row=2, code="osh-download-empty",
+                        hint="download the facilities again, or pass the file OSH gave unchanged")
     for code, n in sorted(counts.items()):
         if n > MAX_ROW_ISSUES:
             issues.append(Issue("warning", code, f"{n - MAX_ROW_ISSUES} more rows like this",

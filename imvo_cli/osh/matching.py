@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import gc
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ..model import ImvoError, Issue, Supplier
 from .gazetteer import GazetteerFacility, GazetteerStats, read_gazetteer
@@ -35,6 +36,7 @@ MAX_POSTING = 250  # a key shared by more suppliers than this says little; pairs
 SMALL_POSTING = 12  # longer posting lists are compared in one C-level call per facility
 MAX_REVIEW = 3  # candidates per supplier on the Review sheet
 PAIR_WORDS = 8  # words of a facility name combined into word pairs
+PROGRESS_EVERY = 20_000  # facilities read between two progress reports
 
 SOURCE_INPUT, SOURCE_MATCH, SOURCE_DECISION = "input", "osh-match", "decision"
 GRAPH_KEY = "osh_matches"  # where attach_to_chain_map leaves the attachments on a ChainMap
@@ -45,7 +47,7 @@ ANNOTATED_HEADERS: tuple[str, ...] = ("osh match id", "osh match source")
 
 # ---- adapter over imvo_cli.match -------------------------------------------------------------
 
-def _record(ref: int, name: str, country: str, address: str | None = None,
+def _record(ref: int, name: str, country: str | None, address: str | None = None,
             city: str | None = None, postal_code: str | None = None, os_id: str | None = None):
     from ..match import make_record
 
@@ -111,7 +113,7 @@ def _alike_among(core: str, cores: list[str], compacts: list[str]) -> list[int]:
     return sorted(hits)
 
 
-def _distinctive(record, common: set[str]):
+def _distinctive(record, common: set[tuple[str, str]]):
     """A record without the words common in its country (match.distinctive_cores' rule, with
     the frequencies of the whole download)."""
     words = record.core.split()
@@ -310,8 +312,10 @@ def build_index(records: list) -> SupplierIndex:
 
 def match_suppliers(suppliers: Iterable[Supplier], download: str | Path, *,
                     threshold: float = 0.86, review_threshold: float = 0.70,
-                    decisions: dict[frozenset, str] | None = None) -> OshMatchResult:
-    """Attach OS IDs from an OSH facilities download to suppliers (see the module docstring)."""
+                    decisions: dict[frozenset, str] | None = None,
+                    on_progress: Callable[[str], None] | None = None) -> OshMatchResult:
+    """Attach OS IDs from an OSH facilities download to suppliers (see the module docstring);
+    `on_progress(label)` hears how far the download has been read."""
     if not 0 <= review_threshold <= threshold <= 1:
         raise ImvoError(f"the review threshold ({review_threshold}) must lie between 0 and the "
                         f"match threshold ({threshold}), which must be at most 1",
@@ -320,7 +324,7 @@ def match_suppliers(suppliers: Iterable[Supplier], download: str | Path, *,
     gc.disable()  # many small objects, no cycles: the collector would only rescan them
     try:
         return _match(list(suppliers), Path(download), threshold, review_threshold,
-                      decisions or {})
+                      decisions or {}, on_progress)
     finally:
         if paused:
             gc.enable()
@@ -337,7 +341,8 @@ class Candidates:
 
 
 def stream_candidates(download: Path, index: SupplierIndex, wanted: set[str],
-                      issues: list[Issue], stats: GazetteerStats) -> Candidates:
+                      issues: list[Issue], stats: GazetteerStats,
+                      on_progress: Callable[[str], None] | None = None) -> Candidates:
     """One pass over the download: keep the facilities alike to a supplier (or whose OS ID is
     `wanted`: given in the list, or in a decision), count words per country on the way."""
     found = Candidates()
@@ -345,6 +350,8 @@ def stream_candidates(download: Path, index: SupplierIndex, wanted: set[str],
     per_country: Counter = Counter()
     raw: list = []
     for fac in read_gazetteer(download, issues, stats, countries=index.countries):
+        if on_progress is not None and stats.facilities % PROGRESS_EVERY == 0:
+            on_progress(f"reading the download: {stats.rows:,} rows")
         core = _name_core(fac.name)
         per_country[fac.country] += 1
         for w in set(core.split()):
@@ -391,7 +398,8 @@ def match_supplier_list(supplier_list, download: str | Path, **options) -> OshMa
 
 
 def _match(suppliers: list[Supplier], download: Path, threshold: float,
-           review_threshold: float, decisions: dict[frozenset, str]) -> OshMatchResult:
+           review_threshold: float, decisions: dict[frozenset, str],
+           on_progress: Callable[[str], None] | None = None) -> OshMatchResult:
     suppliers = sorted(suppliers, key=lambda s: (s.rows[0] if s.rows else 0, s.id))
     records = [_record(i, s.name, s.country, s.address, s.city, s.postal_code, s.os_id)
                for i, s in enumerate(suppliers)]
@@ -400,7 +408,9 @@ def _match(suppliers: list[Supplier], download: Path, threshold: float,
     issues: list[Issue] = []
     stats = GazetteerStats(str(download))
     wanted = set(index.os_ids) | {x for pair in decisions for x in pair}
-    found = stream_candidates(download, index, wanted, issues, stats)
+    found = stream_candidates(download, index, wanted, issues, stats, on_progress)
+    if on_progress is not None:
+        on_progress(f"scoring {stats.pairs:,} pairs")
     same_of = _same_decisions(decisions)
     matches: list[OshMatch] = []
     review: list[ReviewCandidate] = []
@@ -457,7 +467,7 @@ def _apply_decisions(key: str, options: list, found: Candidates, decisions, same
 def _given(m: OshMatch, s: Supplier, found: Candidates, issues: list[Issue]) -> None:
     """The list's own OS ID: kept, and looked up in the download."""
     m.status, m.os_id, m.source = "given", s.os_id, SOURCE_INPUT
-    k = found.by_os_id.get(s.os_id)
+    k = found.by_os_id.get(s.os_id or "")
     if k is not None:
         _fill(m, found.facilities[k], None)
         return

@@ -12,8 +12,9 @@ the reason, so the upload never loses a location silently.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from ..model import Issue
 
@@ -187,7 +188,7 @@ def check_location(loc: Location, countries: frozenset[str]) -> tuple[UploadRow 
     if lat is None or lng is None:
         lat = lng = None
     return UploadRow(
-        country=loc.country, name=name, address=address, sector=joined(sectors),
+        country=loc.country or "", name=name, address=address, sector=joined(sectors),
         product_type=joined(loc.products), processing_type=joined(loc.processes),
         number_of_workers=loc.workers, parent_company=one_line(loc.parent_company),
         lat=lat, lng=lng, source=loc.source), []

@@ -14,10 +14,12 @@ from importlib import resources
 from typing import Any
 
 from .. import __version__
+from ..diff import change_text, headline, summary_lines, visible
+from ..diff import display as _fmt
 from ..model import ALL_LEVELS
-from ..diff import change_text, display as _fmt, headline, summary_lines, visible
 from .jsonout import dumps
 
+NARROW = 72  # below this terminal width the changes are a list, not a five-column table
 SHOWN = 200  # rows in the terminal and markdown views; the JSON and workbook hold all
 _MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~&=:\"'$^")
 
@@ -31,7 +33,9 @@ def to_json(result) -> str:
 
 def render_table(result, con=None) -> None:
     from rich.markup import escape
+    from rich.padding import Padding
     from rich.table import Table
+    from rich.text import Text
 
     from .console import LEVEL_STYLE, console
 
@@ -46,7 +50,14 @@ def render_table(result, con=None) -> None:
     for e in rows[:SHOWN]:
         table.add_row(e.kind, f"[{LEVEL_STYLE.get(e.level, '')}]{e.level}[/]", escape(e.name),
                       escape(e.country or "?"), escape(change_text(e)))
-    if rows:
+    if rows and con.width < NARROW:
+        # Five columns do not fit: the names and details would be squeezed to nothing.
+        con.print("What changed, worst first")
+        for e in rows[:SHOWN]:
+            con.print(f"[bold]{escape(e.kind)}[/] [{LEVEL_STYLE.get(e.level, '')}]{e.level}[/] "
+                      f"{escape(e.country or '?')}: {escape(e.name)}")
+            con.print(Padding(Text(change_text(e), overflow="fold"), (0, 0, 0, 2)))
+    elif rows:
         con.print(table)
     else:
         con.print("No changes.")

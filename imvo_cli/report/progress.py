@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from typing import Callable, Iterator, Optional
+from collections.abc import Callable, Iterator
 
 # step(advance=1, description=None): move the bar on, optionally renaming the current step.
 Step = Callable[..., None]
 
 
-def _quiet_step(advance: int = 1, description: Optional[str] = None) -> None:
+def _quiet_step(advance: int = 1, description: str | None = None) -> None:
     return None
 
 
@@ -34,8 +34,7 @@ def progress(description: str, total: int | None = None, *, enabled: bool | None
     if not enabled:
         yield _quiet_step
         return
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn,
-                               TextColumn, TimeElapsedColumn)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     if console is None:
         from .console import console as make_console
@@ -48,9 +47,11 @@ def progress(description: str, total: int | None = None, *, enabled: bool | None
     with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task(description, total=total)
 
-        def step(advance: int = 1, description: Optional[str] = None) -> None:
-            bar.update(task, advance=advance,
-                       **({"description": description} if description else {}))
+        def step(advance: int = 1, description: str | None = None) -> None:
+            if description:
+                bar.update(task, advance=advance, description=description)
+            else:
+                bar.update(task, advance=advance)
 
         yield step
 
