@@ -814,7 +814,7 @@ def brand_rows(seed: int = 2024) -> list[dict | None]:
 # --------------------------------------------------------------------------- year 2
 
 # The brand's list a year later: exactly these changes, which tests pin one by one.
-YEAR2_GONE = ("V1008", "V1026")  # Yadanar (Myanmar, critical: an exit to explain), Fontana
+YEAR2_GONE = ("V1008", "V1026")  # Yadanar (Myanmar, high: an exit to explain), Fontana
 YEAR2_RENAMED = {"V1044": "Jamuna Knit Composite Ltd."}  # new name, same id and address
 YEAR2_MOVED = {"V1016": {"address": "Het Lansink 41", "city": "Enschede",
                          "postal_code": "7521 PH"}}
