@@ -9,7 +9,10 @@ The rules, in order:
    and at 0.60 when the addresses differ too; other house or plot numbers on two specific
    addresses cap it at 0.80 with a near-equal name (the neighbour, or a typo: a person decides),
    at 0.60 otherwise;
-4. otherwise name, address and city are averaged with weights 0.55 / 0.35 / 0.10; a missing
+4. two countries: only a (near-)identical name at a (near-)identical address can be one site
+   filed under two neighbouring countries (a border industrial zone); such a pair is capped
+   at 0.80, so a person decides, and any other pair across countries scores 0;
+5. otherwise name, address and city are averaged with weights 0.55 / 0.35 / 0.10; a missing
    address costs certainty (name x 0.93), different house or plot numbers weaken the address,
    and a vague address (no house/plot number) cannot carry a doubtful name (< 0.9).
 """
@@ -30,6 +33,9 @@ NO_ADDRESS_FACTOR = 0.93
 SUBSET_CREDIT = 0.90  # all distinctive words of one name inside the other
 SINGLE_WORD_SUBSET_CREDIT = 0.80
 VAGUE_ADDRESS_CAP = 0.60
+CROSS_COUNTRY_NAME = 0.95  # name and address this close across two countries: a person decides
+CROSS_COUNTRY_ADDRESS = 0.90
+CROSS_COUNTRY_CAP = 0.80
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +106,7 @@ def city_similarity(a: MatchRecord, b: MatchRecord) -> float | None:
 
 def score_pair(a: MatchRecord, b: MatchRecord) -> PairScore:
     if a.country != b.country:
-        return PairScore(0.0, "country-differs", 0.0, None, None, None)
+        return _across_countries(a, b)
     same_os = None
     if a.os_id and b.os_id:
         same_os = a.os_id == b.os_id
@@ -136,6 +142,17 @@ def score_pair(a: MatchRecord, b: MatchRecord) -> PairScore:
     if same_os is False:
         score, rule = min(score, SISTER_CAP), "os_id-differs"
     return PairScore(round(score, 3), rule, round(name, 3), _r(address), _r(city), same_os)
+
+
+def _across_countries(a: MatchRecord, b: MatchRecord) -> PairScore:
+    """One site under two country codes is rare and a person must see it; never a merge."""
+    name = name_similarity(a, b)
+    address = address_similarity(a, b) if name >= CROSS_COUNTRY_NAME else None
+    if address is None or address < CROSS_COUNTRY_ADDRESS or a.marks != b.marks \
+            or _numbers_conflict(a, b):
+        return PairScore(0.0, "country-differs", round(name, 3), _r(address), None, None)
+    score = min(CROSS_COUNTRY_CAP, name * W_NAME + address * (W_ADDRESS + W_CITY))
+    return PairScore(round(score, 3), "country-differs", round(name, 3), _r(address), None, None)
 
 
 def _numbers_conflict(a: MatchRecord, b: MatchRecord) -> bool:
