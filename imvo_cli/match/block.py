@@ -89,7 +89,7 @@ def block_keys(records: list[MatchRecord], max_block: int = MAX_BLOCK) -> dict[t
             # Across countries: the same name at the same house number.
             first = min(r.numbers, key=lambda n: (len(n), n)) if r.numbers else r.norm_address[:8]
             blocks[("x", r.core_compact, first)].append(i)
-        if r.norm_address and (not chosen or not has_distinctive_name(r, words)):
+        if r.norm_address and not has_distinctive_name(r, words):
             by_address.append(i)
     _address_blocks(records, by_address, blocks, max_block)
     return {k: v for k, v in blocks.items() if len(v) > 1}

@@ -6,9 +6,9 @@ The rules, in order:
 2. the name decides: without a similar name (< 0.5) nothing else can make a match, because
    industrial parks and multi-tenant buildings put many factories at one address;
 3. different unit numbers in the names ("Unit 3" / "Unit 4", "II" / "III") cap the pair at 0.80,
-   and at 0.60 when the addresses differ too; other house or plot numbers on two specific
-   addresses cap it at 0.80 with a near-equal name (the neighbour, or a typo: a person decides),
-   at 0.60 otherwise;
+   and at 0.60 when the addresses differ too or the names are unlike; other house or plot
+   numbers on two specific addresses cap it at 0.80 with a near-equal name and an otherwise
+   alike address (the neighbour, or a typo: a person decides), at 0.60 otherwise;
 4. two countries: only a (near-)identical name at a (near-)identical address can be one site
    filed under two neighbouring countries (a border industrial zone); such a pair is capped
    at 0.80, so a person decides, and any other pair across countries scores 0;
@@ -33,6 +33,9 @@ NO_ADDRESS_FACTOR = 0.93
 SUBSET_CREDIT = 0.90  # all distinctive words of one name inside the other
 SINGLE_WORD_SUBSET_CREDIT = 0.80
 VAGUE_ADDRESS_CAP = 0.60
+SAME_NAME = 0.90  # names this close differ only by noise
+NEIGHBOUR_ADDRESS = 0.60  # other house number, rest of the address alike: the neighbour or a typo
+SAME_NAME_ADDRESS = 0.40  # ... and with the very same full name, a looser likeness will do
 CROSS_COUNTRY_NAME = 0.95  # name and address this close across two countries: a person decides
 CROSS_COUNTRY_ADDRESS = 0.90
 CROSS_COUNTRY_CAP = 0.80
@@ -130,15 +133,21 @@ def score_pair(a: MatchRecord, b: MatchRecord) -> PairScore:
     if name < NAME_FLOOR:
         score, rule = min(score, name), "name-too-different"
     elif a.marks != b.marks and (a.marks and b.marks or _one_sided_unit(a, b)):
-        # Another unit number; at another address too, nothing is left for a person to check.
+        # Another unit number; at another address too, nothing is left for a person to check,
+        # nor when two unlike names carry two different numbers ("Unit 4" / "Unit 12").
         elsewhere = address is not None and (address < 0.9 or _numbers_conflict(a, b))
-        score, rule = min(score, OTHER_SITE_CAP if elsewhere else SISTER_CAP), "unit-differs"
+        unlike = bool(a.marks and b.marks) and name < SAME_NAME
+        score = min(score, OTHER_SITE_CAP if elsewhere or unlike else SISTER_CAP)
+        rule = "unit-differs"
     elif address is not None and _numbers_conflict(a, b) \
             and address_specific(a) and address_specific(b):
         # "No. 106 Xuefeng West Road" / "No. 109 Xuefeng West Road", "Plot 41, Sector 4" /
         # "Plot 231, Sector 4": the neighbour, or a typo in the number; a person decides.
-        # With a doubtful name on top, two signals say "another site".
-        score, rule = min(score, SISTER_CAP if name >= 0.9 else OTHER_SITE_CAP), "number-differs"
+        # With a doubtful name, or the rest of the address unlike too, it is another site.
+        # The very same full name keeps a person's eye on a less alike address.
+        floor = SAME_NAME_ADDRESS if a.norm_name == b.norm_name else NEIGHBOUR_ADDRESS
+        neighbour = name >= SAME_NAME and address >= floor
+        score, rule = min(score, SISTER_CAP if neighbour else OTHER_SITE_CAP), "number-differs"
     if same_os is False:
         score, rule = min(score, SISTER_CAP), "os_id-differs"
     return PairScore(round(score, 3), rule, round(name, 3), _r(address), _r(city), same_os)
