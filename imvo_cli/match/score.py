@@ -153,6 +153,29 @@ def score_pair(a: MatchRecord, b: MatchRecord) -> PairScore:
     return PairScore(round(score, 3), rule, round(name, 3), _r(address), _r(city), same_os)
 
 
+RULES: dict[str, str] = {
+    "score": "name, address and city weighed together",
+    "os_id": "the same Open Supply Hub id",
+    "os_id-differs": "two different Open Supply Hub ids",
+    "unit-differs": "another unit number in the name",
+    "number-differs": "another house or plot number in the address",
+    "name-too-different": "names too different",
+    "country-differs": "filed under two countries: a person decides",
+    "same-spelling": "spelled the same",
+    "decision": "decided by a person",
+}
+
+
+def explain(rule: str, fields: dict) -> str:
+    """One line saying why a pair scored as it did: 'name 0.93, address 0.88: <rule>'."""
+    parts = [f"{k} {v:.2f}" for k in ("name", "address", "city")
+             if isinstance(v := fields.get(k), (int, float)) and not isinstance(v, bool)]
+    if fields.get("os_id") is not None:
+        parts.append("os id " + ("same" if fields["os_id"] else "differs"))
+    reason = RULES.get(rule, rule)
+    return f"{', '.join(parts)}: {reason}" if parts else reason
+
+
 def _across_countries(a: MatchRecord, b: MatchRecord) -> PairScore:
     """One site under two country codes is rare and a person must see it; never a merge."""
     name = name_similarity(a, b)
