@@ -180,6 +180,9 @@ _COMPACT_LEGAL = sorted({f.replace(" ", "") for f in LEGAL_FORMS if len(f.replac
                         key=len, reverse=True)
 
 
+_SPACED_TRADE_WORDS = sorted((w for w in GENERIC_WORDS if len(w) >= 4), key=len, reverse=True)
+
+
 def despaced_name(tokens: list[str]) -> str:
     """A letter-spaced name as one word, legal forms cut off its end ('mercuryapparelltd' ->
     'mercuryapparel'); digits stay separate tokens so unit numbers are kept."""
@@ -191,8 +194,18 @@ def despaced_name(tokens: list[str]) -> str:
             if letters.endswith(form) and len(letters) - len(form) >= 4:
                 letters, cut = letters[:-len(form)], True
                 break
+    # Trade words at the end go back to being words ("mercuryapparel" -> "mercury apparel"),
+    # so the name compares as the plainly typed one does.
+    tail: list[str] = []
+    for _ in range(2):
+        for word in _SPACED_TRADE_WORDS:
+            if letters.endswith(word) and len(letters) - len(word) >= 3:
+                letters, tail = letters[:-len(word)], [word, *tail]
+                break
+        else:
+            break
     digits = [t for t in tokens if t.isdigit()]
-    return " ".join([letters, *digits])
+    return " ".join([letters, *tail, *digits])
 
 
 def strip_legal_forms(tokens: list[str]) -> list[str]:
