@@ -170,3 +170,21 @@ def test_match_lists_is_deterministic():
     one, two = match_lists(old, new), match_lists(old, new)
     assert [(m.a, m.b, m.score) for m in one.matches] == [(m.a, m.b, m.score) for m in two.matches]
     assert len(one.matches) == 60
+
+
+def test_the_fast_core_copy_keeps_every_other_field():
+    from dataclasses import replace
+
+    from imvo_cli.match import _with_core
+    r = rec(0, "Vorlentis Ningbo Garment Unit 2", "CN", "No. 5 Lake Road", "Ningbo")
+    assert _with_core(r, "vorlentis 2") == replace(r, core="vorlentis 2", core_compact="vorlentis2")
+
+
+def test_across_countries_a_shared_brand_word_and_house_number_is_not_enough():
+    # One distinctive word and a house number alike, but not near-identical: other trade
+    # word, other street.
+    a = rec(0, "Maiwen Fashion Pvt. Ltd.", "IN", "No. 934 Guanlin Road, Industrial Zone")
+    b = rec(1, "Maiwen Clothing Co., Ltd.", "CN", "No. 934 Jukui Road, Industrial Zone")
+    assert match_records([a, b]).review == []
+    c = rec(2, "MAIWEN FASHION PVT LTD", "CN", "No. 934 Guanlin Rd, Industrial Zone")
+    assert [ln.rule for ln in match_records([a, c]).review] == ["country-differs"]

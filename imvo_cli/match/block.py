@@ -87,7 +87,7 @@ def block_keys(records: list[MatchRecord], max_block: int = MAX_BLOCK) -> dict[t
             blocks[("os", r.os_id)].append(i)
         if r.norm_address and len(r.core_compact) >= 4:
             # Across countries: the same name at the same house number.
-            first = min(r.numbers, key=lambda n: (len(n), n)) if r.numbers else r.norm_address[:8]
+            first = min(r.numbers) if r.numbers else r.norm_address[:8]
             blocks[("x", r.core_compact, first)].append(i)
         if r.norm_address and not has_distinctive_name(r, words):
             by_address.append(i)
@@ -119,15 +119,8 @@ def candidate_pairs(records: list[MatchRecord], max_block: int = MAX_BLOCK) -> s
     from rapidfuzz import fuzz, process
 
     pairs: set[tuple[int, int]] = set()
-    seen: set[tuple[int, ...]] = set()
     for key, members in block_keys(records, max_block).items():
         kind = key[0]
-        if kind in "pcl":
-            # Several keys often file the same few records together: compare them once.
-            group = tuple(members)
-            if group in seen:
-                continue
-            seen.add(group)
         if kind == "os":
             pairs.update(_all_pairs(members))
             continue

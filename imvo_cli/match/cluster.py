@@ -1,9 +1,10 @@
 """Group records into facilities: merge pairs above the threshold, honour people's decisions.
 
 Pairs merge strongest first (union-find). A pair across two countries never merges on its
-score, whatever the threshold: it goes to review for a person to decide. A "different" decision is a cannot-link: a merge
-that would put two records decided different into one facility is skipped, so a chain of
-near-matches never overrides a person. A "same" decision merges as a sure match.
+score, whatever the threshold: it goes to review for a person to decide. A "different"
+decision is a cannot-link: a merge that would put two records decided different into one
+facility is skipped, so a chain of near-matches never overrides a person. A "same" decision
+merges as a sure match.
 """
 
 from __future__ import annotations

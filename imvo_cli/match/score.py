@@ -180,11 +180,20 @@ def _across_countries(a: MatchRecord, b: MatchRecord) -> PairScore:
     """One site under two country codes is rare and a person must see it; never a merge."""
     name = name_similarity(a, b)
     address = address_similarity(a, b) if name >= CROSS_COUNTRY_NAME else None
-    if address is None or address < CROSS_COUNTRY_ADDRESS or a.marks != b.marks \
-            or _numbers_conflict(a, b):
-        return PairScore(0.0, "country-differs", round(name, 3), _r(address), None, None)
+    city = city_similarity(a, b)
+    # (Near-)identical means the whole spelling, not only the distinctive words or a shared
+    # subset of address words ("Maiwa Fashion, No. 934 Guanlin Road" is not "Nantong Maiwa
+    # Clothing, No. 934 Jukui Road").
+    near_identical = (address is not None and address >= CROSS_COUNTRY_ADDRESS
+                      and fuzz.ratio(a.name_compact, b.name_compact) >= 100 * CROSS_COUNTRY_ADDRESS
+                      and fuzz.token_sort_ratio(a.norm_address, b.norm_address)
+                      >= 100 * CROSS_COUNTRY_ADDRESS
+                      and (city is None or city >= CROSS_COUNTRY_ADDRESS))
+    if not near_identical or a.marks != b.marks or _numbers_conflict(a, b):
+        return PairScore(0.0, "country-differs", round(name, 3), _r(address), _r(city), None)
     score = min(CROSS_COUNTRY_CAP, name * W_NAME + address * (W_ADDRESS + W_CITY))
-    return PairScore(round(score, 3), "country-differs", round(name, 3), _r(address), None, None)
+    return PairScore(round(score, 3), "country-differs", round(name, 3), _r(address), _r(city),
+                     None)
 
 
 def _numbers_conflict(a: MatchRecord, b: MatchRecord) -> bool:
