@@ -164,7 +164,7 @@ def quality(groups: list[list[int]], truth: list[int]) -> dict:
     merged = sum(_pairs(len(g)) for g in groups)
     true_merged = sum(_pairs(n) for n in Counter((group_of[i], t)
                                                  for i, t in enumerate(truth)).values())
-    return {"merged_pairs": merged, "false_merges": merged - true_merged,
+    return {"true_pairs": true_pairs, "merged_pairs": merged, "false_merges": merged - true_merged,
             "precision": round(true_merged / merged, 4) if merged else 1.0,
             "recall": round(true_merged / true_pairs, 4) if true_pairs else 1.0}
 
