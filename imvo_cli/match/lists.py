@@ -14,11 +14,12 @@ decisions files) make a pair a sure match or keep it out of both lists.
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 
 from . import blocking
 from .records import MatchRecord
-from .score import explain
+from .score import PairScore, explain
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +51,18 @@ def match_lists(a: list[MatchRecord], b: list[MatchRecord], threshold: float = 0
                 review_threshold: float = 0.70,
                 decisions: dict[frozenset, str] | None = None) -> ListMatch:
     """Sure matches and review pairs between the records of list A and those of list B."""
-    decisions = decisions or {}
+    # As in match_records: no reference cycles here, and the cyclic collector would rescan
+    # the whole heap again and again.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _match_lists(a, b, threshold, review_threshold, decisions or {})
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _match_lists(a, b, threshold, review_threshold, decisions) -> ListMatch:
     records = list(a) + list(b)
     n = len(a)
     view = blocking(records)
@@ -105,17 +117,11 @@ def match_lists(a: list[MatchRecord], b: list[MatchRecord], threshold: float = 0
     return ListMatch(matches, review)
 
 
-class _Same:
-    score = 1.0
-    rule = "same-spelling"
-
-    @staticmethod
-    def fields() -> dict:
-        return {"name": 1.0, "address": None, "city": None, "os_id": None}
+_SAME_SPELLING = PairScore(1.0, "same-spelling", 1.0, None, None, None)
 
 
-def _same_spelling(i: int, j: int) -> _Same:
-    return _Same()
+def _same_spelling(i: int, j: int) -> PairScore:
+    return _SAME_SPELLING
 
 
 def _decided(key_pair: frozenset, a_by_key: dict, b_by_key: dict, candidates) -> None:
