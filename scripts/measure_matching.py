@@ -126,7 +126,19 @@ def measure_synthetic(members: int = 8, rows: int = 480, seed: int = 12, thresho
     merged = sum(_pairs(len(g)) for g in result.groups)
     true_merged = sum(_pairs(n) for n in Counter((group_of[i], t) for i, t in enumerate(truth)).values())
     review_true = sum(1 for ln in result.review if truth[ln.a] == truth[ln.b])
+    view = blocking(records)
+    reviewed = {frozenset((group_of[ln.a], group_of[ln.b])) for ln in result.review}
+    outcomes = dict.fromkeys(OUTCOMES, 0)
+    rows_of: dict = {}
+    for i, t in enumerate(truth):
+        rows_of.setdefault(t, []).append(i)
+    for rows_ in rows_of.values():
+        for x in range(len(rows_)):
+            for y in range(x + 1, len(rows_)):
+                a, b = rows_[x], rows_[y]
+                outcomes[outcome_of(a, b, group_of, reviewed, view, review_threshold)] += 1
     return {"members": members, "rows": len(records), "true_facilities": len(set(truth)),
+            **{f"true_pairs_{k}": v for k, v in outcomes.items()},
             "facilities": len(result.groups), "true_pairs": true_pairs, "merged_pairs": merged,
             "true_merges": true_merged, "false_merges": merged - true_merged,
             "missed": true_pairs - true_merged,
