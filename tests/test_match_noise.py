@@ -88,3 +88,8 @@ def test_letter_spaced_and_plain_spellings_merge_in_a_list():
                rec(2, "Mercury Apparel Ltd Unit 2", address="Plot 40, Sector 7, Tongi")]
     groups = match_records(records).groups
     assert [0, 1] in groups and [2] in groups
+
+
+def test_indian_p_ltd_is_a_legal_form():
+    # "(P) Ltd" left a lone "p" as the distinctive core, so no block key found the pair.
+    assert normalise_name("Vellora Knit Fab (P) Ltd") == normalise_name("Vellora Knit Fab Pvt. Ltd.")

@@ -27,7 +27,7 @@ LEGAL_FORMS: tuple[str, ...] = (
     # English and common-law countries (IN, PK, BD, LK, HK, SG, MY, UK, US)
     "private limited company", "private limited", "public limited company", "limited company",
     "limited liability company", "limited liability partnership", "company limited",
-    "pvt ltd", "pvt limited", "pte ltd", "pty ltd", "sdn bhd", "co ltd", "co limited",
+    "pvt ltd", "pvt limited", "p ltd", "p limited", "pte ltd", "pty ltd", "sdn bhd", "co ltd", "co limited",
     "corp ltd", "ltd co", "joint stock company", "joint stock", "holding company",
     "incorporated", "corporation", "limited", "company", "ltd", "llc", "llp", "lllp", "plc",
     "pvt", "pte", "pty", "inc", "corp", "co", "bhd", "opc", "jsc", "jv",
