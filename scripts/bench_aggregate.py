@@ -4,7 +4,9 @@ Generates N member workbooks (default 300 files, 100,000 rows in total) of reali
 names and addresses, where a fifth of the rows are factories other members also list, with
 other spellings (legal forms, case, spacing, typos, abbreviated addresses). Then it times
 reading, matching, building and writing, and the matching alone at 10% of the rows to show
-how matching grows. Not a test: nothing here is asserted.
+how matching grows. The generator knows the true factory of every row (truth.json next to the
+workbooks), so the matching's pairwise precision and recall, and the review pairs per 1,000
+records, are reported too. Not a test: nothing here is asserted.
 
     python scripts/bench_aggregate.py [--rows 100000] [--files 300] [--out DIR]
 """
@@ -127,6 +129,7 @@ def generate(out: Path, rows: int, files: int, seed: int = 11, shared: float = 0
     header = ["Supplier ID", "Name", "Address", "City", "Country", "Tier", "Process", "Workers",
               "Purchase share"]
     nxt = 0
+    truth: dict[str, list[int]] = {}
     for m, count in enumerate(per_file):
         wb = xlsxwriter.Workbook(str(out / f"member_{m:03d}.xlsx"), {"constant_memory": True})
         ws = wb.add_worksheet("Suppliers")
@@ -139,11 +142,31 @@ def generate(out: Path, rows: int, files: int, seed: int = 11, shared: float = 0
                 f, variant = pool[nxt % len(pool)], False
                 nxt += 1
             name, address = _spell(rng, f, variant)
+            truth.setdefault(f"member_{m:03d}.xlsx", []).append(f["n"])
             ws.write_row(3 + r, 0, [f"M{m}-{r}", name, address, f["city"], f["country"],
                                     1 if rng.random() < 0.8 else 2, ", ".join(f["process"]),
                                     f["workers"], round(rng.random() * 0.2, 3)])
         wb.close()
+    (out / "truth.json").write_text(json.dumps(truth), encoding="utf-8")
     return out
+
+
+def _pairs(n: int) -> int:
+    return n * (n - 1) // 2
+
+
+def quality(groups: list[list[int]], truth: list[int]) -> dict:
+    """Pairwise precision and recall of matched groups against the true factory of each record."""
+    from collections import Counter
+
+    group_of = {i: g for g, members in enumerate(groups) for i in members}
+    true_pairs = sum(_pairs(n) for n in Counter(truth).values())
+    merged = sum(_pairs(len(g)) for g in groups)
+    true_merged = sum(_pairs(n) for n in Counter((group_of[i], t)
+                                                 for i, t in enumerate(truth)).values())
+    return {"true_pairs": true_pairs, "merged_pairs": merged, "false_merges": merged - true_merged,
+            "precision": round(true_merged / merged, 4) if merged else 1.0,
+            "recall": round(true_merged / true_pairs, 4) if true_pairs else 1.0}
 
 
 def _peak_mb() -> float:
@@ -161,11 +184,19 @@ def run(folder: Path, out_xlsx: Path) -> dict:
     lists = [read_suppliers(f) for f in files]
     t_read = time.perf_counter() - t0
     sups = [s for sl in lists for s in sl.suppliers]
+    truth_file = folder / "truth.json"
+    truth = None
+    if truth_file.is_file():
+        by_file = json.loads(truth_file.read_text(encoding="utf-8"))
+        # Row r of a member file is spreadsheet row r + 4 (two title rows, a blank, the header).
+        truth = [by_file[Path(sl.file).name][s.rows[0] - 4] for sl in lists for s in sl.suppliers]
     records = [make_record(i, s.name, s.country, s.address, s.city, s.postal_code, s.os_id)
                for i, s in enumerate(sups)]
     t1 = time.perf_counter()
-    match_records(records)
+    matched = match_records(records)
     t_match = time.perf_counter() - t1
+    scores = quality(matched.groups, truth) if truth else {}
+    review_true = sum(truth[ln.a] == truth[ln.b] for ln in matched.review) if truth else None
     sample = records[: len(records) // 10]
     t2 = time.perf_counter()
     match_records(sample)
@@ -179,7 +210,9 @@ def run(folder: Path, out_xlsx: Path) -> dict:
     return {"files": len(files), "rows": sum(sl.rows for sl in lists),
             "facilities": len(result.facilities), "shared": len(result.shared),
             "review_pairs": len(result.review), "read_s": round(t_read, 2),
-            "match_s": round(t_match, 2), "match_10pct_s": round(t_match_10, 2),
+            "match_s": round(t_match, 2), **scores,
+            "review_per_1000": round(1000 * len(matched.review) / len(records), 2),
+            "review_truly_same": review_true, "match_10pct_s": round(t_match_10, 2),
             "match_growth_10x": round(t_match / t_match_10, 2) if t_match_10 else None,
             "aggregate_library_s": round(t_aggregate, 2), "write_workbook_s": round(t_write, 2),
             "total_s": round(t_aggregate + t_write, 2), "peak_rss_mb": round(_peak_mb())}

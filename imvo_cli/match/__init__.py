@@ -6,6 +6,13 @@
     result.links    # the merges, with per-field scores
     result.review   # pairs for a person to confirm
 
+    # One list against another (year over year, a facility gazetteer): lists.py
+    found = match_lists(records_a, records_b, threshold=0.86, review_threshold=0.70)
+    found.matches   # PairMatch(a, b, score, rule, fields), one-to-one; .explanation says why
+    found.review    # uncertain pairs between the two lists
+
+    # Why a pair ended where it did (measure_matching.py): blocking(records).compared(i, j)
+
 Normalisation (normalise.py), blocking (block.py), pair scoring (score.py), clustering
 (cluster.py), decisions files (decisions.py) and stable facility ids (ids.py).
 """
@@ -14,15 +21,16 @@ from __future__ import annotations
 
 import gc
 from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass
 
 from .block import candidate_pairs
 from .cluster import Clustering, Link, cluster
 from .records import MatchRecord, make_record, record_key
-from .score import PairScore, score_pair
+from .score import PairScore, explain, score_pair
 
-__all__ = ["Clustering", "Link", "MatchRecord", "PairScore", "candidate_pairs", "cluster",
-           "make_record", "match_records", "record_key", "score_pair"]
+__all__ = ["Blocking", "Clustering", "Link", "ListMatch", "MatchRecord", "PairMatch", "PairScore",
+           "blocking", "candidate_pairs", "cluster", "explain", "make_record", "match_lists",
+           "match_records", "record_key", "score_pair"]
 
 
 COMMON_SHARE = 0.003  # a word in more than this share of a country's names is common there...
@@ -45,10 +53,17 @@ def distinctive_cores(records: list[MatchRecord]) -> list[MatchRecord]:
         kept = [w for w in words if freq[(r.country, w)] <= limit]
         # A unit number alone ("Rupsha Unit 11" -> "11") would make every Unit 11 alike.
         if kept and len(kept) < len(words) and not all(w.isdigit() for w in kept):
-            core = " ".join(kept)
-            r = replace(r, core=core, core_compact=core.replace(" ", ""))
+            r = _with_core(r, " ".join(kept))
         out.append(r)
     return out
+
+
+def _with_core(r: MatchRecord, core: str) -> MatchRecord:
+    """A copy of r with another distinctive core (dataclasses.replace is several times slower,
+    and matching makes one for every second record)."""
+    return MatchRecord(r.ref, r.key, r.name, r.country, r.address, r.city, r.postal_code, r.os_id,
+                       r.norm_name, core, core.replace(" ", ""), r.name_compact, r.norm_address,
+                       r.numbers, r.norm_city, r.marks, r.trades)
 
 
 def match_records(records: list[MatchRecord], threshold: float = 0.86,
@@ -67,23 +82,50 @@ def match_records(records: list[MatchRecord], threshold: float = 0.86,
             gc.enable()
 
 
-def _match(records, threshold, review_threshold, decisions) -> Clustering:
+@dataclass(slots=True)
+class Blocking:
+    """What matching compares: one representative per spelling, and the pairs blocking keeps."""
+
+    rep_of: list[int]  # record index -> representative index
+    reps: list[MatchRecord]  # representatives, with the words common in their country dropped
+    members: list[list[int]]  # representative index -> record indexes
+    pairs: set[tuple[int, int]]  # representative pairs (i < j) that are scored
+
+    def compared(self, a: int, b: int) -> bool:
+        """Were records a and b scored against each other (or spelled identically)?"""
+        x, y = sorted((self.rep_of[a], self.rep_of[b]))
+        return x == y or (x, y) in self.pairs
+
+    def score(self, a: int, b: int) -> PairScore:
+        """The score records a and b get (or would get, if blocking had compared them)."""
+        return score_pair(self.reps[self.rep_of[a]], self.reps[self.rep_of[b]])
+
+
+def blocking(records: list[MatchRecord]) -> Blocking:
+    """Representatives and candidate pairs, as match_records computes them."""
     # Records spelled identically (after normalisation) are one location for sure: match one
     # representative each, then give the group back its members.
-    rep_of: dict[tuple, int] = {}
+    key_of: dict[tuple, int] = {}
+    rep_of: list[int] = []
     reps: list[MatchRecord] = []
     members: list[list[int]] = []
     for i, r in enumerate(records):
         k = (r.country, r.norm_name, r.norm_address, r.os_id or "")
-        if k in rep_of:
-            members[rep_of[k]].append(i)
+        if k in key_of:
+            members[key_of[k]].append(i)
         else:
-            rep_of[k] = len(reps)
+            key_of[k] = len(reps)
             reps.append(r)
             members.append([i])
+        rep_of.append(key_of[k])
     reps = distinctive_cores(reps)
+    return Blocking(rep_of, reps, members, candidate_pairs(reps))
+
+
+def _match(records, threshold, review_threshold, decisions) -> Clustering:
+    view = blocking(records)
+    reps, members, pairs = view.reps, view.members, view.pairs
     # Decisions refer to record keys, which identical spellings share: they carry over.
-    pairs = candidate_pairs(reps)
     result = cluster(reps, pairs, threshold, review_threshold, decisions)
     groups = [sorted(i for rep in g for i in members[rep]) for g in result.groups]
     groups.sort(key=lambda g: g[0])
@@ -99,3 +141,6 @@ def _match(records, threshold, review_threshold, decisions) -> Clustering:
     skipped = [Link(members[ln.a][0], members[ln.b][0], ln.score, ln.rule, ln.fields)
                for ln in result.skipped]
     return Clustering(groups, links, review, result.decided, skipped)
+
+
+from .lists import ListMatch, PairMatch, match_lists  # noqa: E402  (lists.py uses blocking)

@@ -1,8 +1,10 @@
 """Group records into facilities: merge pairs above the threshold, honour people's decisions.
 
-Pairs merge strongest first (union-find). A "different" decision is a cannot-link: a merge
-that would put two records decided different into one facility is skipped, so a chain of
-near-matches never overrides a person. A "same" decision merges as a sure match.
+Pairs merge strongest first (union-find). A pair across two countries never merges on its
+score, whatever the threshold: it goes to review for a person to decide. A "different"
+decision is a cannot-link: a merge that would put two records decided different into one
+facility is skipped, so a chain of near-matches never overrides a person. A "same" decision
+merges as a sure match.
 """
 
 from __future__ import annotations
@@ -108,7 +110,7 @@ def cluster(records: list[MatchRecord], pairs, threshold: float, review_threshol
         verdict = decisions.get(frozenset((records[i].key, records[j].key)))
         if verdict is not None and records[i].key != records[j].key:
             continue  # a person decided this pair already
-        if score < threshold:
+        if score < threshold or s.rule == "country-differs":
             review_candidates.append(link)
             continue
         ri, rj = uf.find(i), uf.find(j)

@@ -4,6 +4,13 @@ Names: transliterate (anyascii), fold case, drop punctuation, glue abbreviations
 dots or spaces ("S.R.L.", "s r o"), then remove legal forms in many languages and spellings
 ("Co., Ltd.", "(Pvt.) Ltd.", "Sanayi ve Ticaret A.S.", "Cong ty TNHH", "Youxian Gongsi").
 Addresses: the same folding plus common abbreviations, numbers and postal codes.
+
+Noise that real lists carry and that is undone here:
+- letter-spaced names, as PDF-to-spreadsheet conversion leaves them ("m e r c u r y appar e l"):
+  `letter_spaced` detects them and `normalise_name` glues them back into one word, so they
+  compare without spaces ("mercuryapparel") and are never read as Roman numerals;
+- unit words glued to their numbers ("ltdunit14", "Unit14") are split into tokens;
+- `o`/`O` typed for a zero between or after digits in an address ("33o", "1o5") reads as 0.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ LEGAL_FORMS: tuple[str, ...] = (
     # English and common-law countries (IN, PK, BD, LK, HK, SG, MY, UK, US)
     "private limited company", "private limited", "public limited company", "limited company",
     "limited liability company", "limited liability partnership", "company limited",
-    "pvt ltd", "pvt limited", "pte ltd", "pty ltd", "sdn bhd", "co ltd", "co limited",
+    "pvt ltd", "pvt limited", "p ltd", "p limited", "pte ltd", "pty ltd", "sdn bhd", "co ltd", "co limited",
     "corp ltd", "ltd co", "joint stock company", "joint stock", "holding company",
     "incorporated", "corporation", "limited", "company", "ltd", "llc", "llp", "lllp", "plc",
     "pvt", "pte", "pty", "inc", "corp", "co", "bhd", "opc", "jsc", "jv",
@@ -118,12 +125,87 @@ def _glue_letters(tokens: list[str]) -> list[str]:
     return out
 
 
-def tokens_of(text: str | None) -> list[str]:
-    """Folded word tokens; dotted abbreviations glued ("Co.,Ltd." -> co ltd, "S.A." -> sa)."""
+# Words that number a unit or site, found glued to the number or to the word before them.
+UNIT_WORDS: tuple[str, ...] = ("unit", "branch", "plant", "factory", "site", "phase", "line",
+                               "division", "building", "bldg", "block", "no")
+_GLUED_UNIT = re.compile(r"^([a-z]*?)(" + "|".join(UNIT_WORDS) + r")(\d+)$")
+
+
+def split_glued_units(token: str) -> list[str]:
+    """'ltdunit14' -> ['ltd', 'unit', '14'], 'unit3' -> ['unit', '3']; other tokens unchanged.
+    'no' counts only with letters before it ('ltdno2'), so a code such as 'no12' stays."""
+    m = _GLUED_UNIT.match(token)
+    if not m or (m.group(2) == "no" and not m.group(1)):
+        return [token]
+    return [t for t in m.groups() if t]
+
+
+def raw_tokens(text: str | None) -> list[str]:
+    """Folded word tokens as typed: no gluing of single letters, glued unit numbers split."""
     s = fold(text)
     # An apostrophe inside a word is not a word break ("Bao'an" -> baoan).
     s = re.sub(r"(?<=[a-z])['\u2019`](?=[a-z])", "", s)
-    return _glue_letters([t for t in _SPLIT.split(s) if t])
+    out: list[str] = []
+    for t in _SPLIT.split(s):
+        if t:
+            out.extend(split_glued_units(t))
+    return out
+
+
+def tokens_of(text: str | None) -> list[str]:
+    """Folded word tokens; dotted abbreviations glued ("Co.,Ltd." -> co ltd, "S.A." -> sa)."""
+    return _glue_letters(raw_tokens(text))
+
+
+LETTER_SPACED_SHARE = 0.4  # this share of a name's letters stands in 1-2 letter fragments...
+LETTER_SPACED_MIN = 3  # ...of which there are at least this many, two of them single letters
+
+
+def letter_spaced(tokens: list[str]) -> bool:
+    """A name broken into letters or 2-letter fragments ("m e r c u r y appar e l", "pr i v ate"),
+    as PDF-to-spreadsheet conversion leaves them. Initials ("A B C Garments"), pinyin syllables
+    ("Hu Ma Yi") and dotted legal forms ("S.A. de C.V.") are not."""
+    words = [t for t in tokens if t.isalpha()]
+    short = [t for t in words if len(t) <= 2]
+    if len(short) < LETTER_SPACED_MIN or sum(len(t) == 1 for t in short) < 2:
+        return False
+    if sum(len(t) for t in short) < LETTER_SPACED_SHARE * sum(len(t) for t in words):
+        return False
+    # A legal form spelled with dots ("s de r l de c v") is short fragments too: only a name
+    # whose fragments are not all legal-form material counts.
+    return bool(strip_legal_forms(_glue_letters(short)))
+
+
+_COMPACT_LEGAL = sorted({f.replace(" ", "") for f in LEGAL_FORMS if len(f.replace(" ", "")) >= 3},
+                        key=len, reverse=True)
+
+
+_SPACED_TRADE_WORDS = sorted((w for w in GENERIC_WORDS if len(w) >= 4), key=len, reverse=True)
+
+
+def despaced_name(tokens: list[str]) -> str:
+    """A letter-spaced name as one word, legal forms cut off its end ('mercuryapparelltd' ->
+    'mercuryapparel'); digits stay separate tokens so unit numbers are kept."""
+    letters = "".join(t for t in tokens if not t.isdigit())
+    cut = True
+    while cut:
+        cut = False
+        for form in _COMPACT_LEGAL:
+            if letters.endswith(form) and len(letters) - len(form) >= 4:
+                letters, cut = letters[:-len(form)], True
+                break
+    # Trade words at the end go back to being words ("mercuryapparel" -> "mercury apparel"),
+    # so the name compares as the plainly typed one does.
+    tail: list[str] = []
+    for _ in range(2):
+        for word in _SPACED_TRADE_WORDS:
+            if letters.endswith(word) and len(letters) - len(word) >= 3:
+                letters, tail = letters[:-len(word)], [word, *tail]
+                break
+        else:
+            break
+    digits = [t for t in tokens if t.isdigit()]
+    return " ".join([letters, *tail, *digits])
 
 
 def strip_legal_forms(tokens: list[str]) -> list[str]:
@@ -144,7 +226,10 @@ def strip_legal_forms(tokens: list[str]) -> list[str]:
 @lru_cache(maxsize=200_000)
 def normalise_name(name: str | None) -> str:
     """A name as comparable words: transliterated, folded, no punctuation, no legal forms."""
-    tokens = tokens_of(name)
+    raw = raw_tokens(name)
+    if letter_spaced(raw):
+        return despaced_name(raw)
+    tokens = _glue_letters(raw)
     stripped = strip_legal_forms(tokens)
     return " ".join(stripped or tokens)
 
@@ -169,7 +254,8 @@ def unglue_trade_word(word: str) -> str:
 def core_name(normalised: str) -> str:
     """The distinctive words of a normalised name (generic trade words removed)."""
     words = [unglue_trade_word(t) for t in normalised.split() if t not in GENERIC_WORDS]
-    return " ".join(words) if words else normalised
+    # "Factory 1": a trade word and a number; the number alone would make every "1" alike.
+    return " ".join(words) if words and not all(w.isdigit() for w in words) else normalised
 
 
 @lru_cache(maxsize=200_000)
@@ -203,11 +289,20 @@ def normalise_address(address: str | None) -> str:
     """An address as comparable words: folded, abbreviations expanded, filler dropped."""
     out = []
     for t in tokens_of(address):
+        t = _zero_for_o(t)
         t = ADDRESS_WORDS.get(t, t)
         if t in ADDRESS_FILLER:
             continue
         out.extend(t.split())
     return " ".join(out)
+
+
+_O_FOR_ZERO = re.compile(r"^\d[\do]*o[\do]*$")
+
+
+def _zero_for_o(token: str) -> str:
+    """'33o' -> '330', '1o5' -> '105': a letter o typed for a zero inside a house number."""
+    return token.replace("o", "0") if _O_FOR_ZERO.match(token) else token
 
 
 def address_numbers(normalised_address: str) -> frozenset[str]:

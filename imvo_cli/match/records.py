@@ -6,8 +6,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from .normalise import (address_numbers, compact, core_name, normalise_address, normalise_name,
-                        tokens_of, trade_words)
+from .normalise import (UNIT_WORDS, address_numbers, compact, core_name, letter_spaced,
+                        normalise_address, normalise_name, raw_tokens, tokens_of, trade_words)
 
 # Words that number a unit or site ("Unit 3", "Saigon II", "No.2 Branch"): two names that
 # differ only here are sister factories, not spellings of one.
@@ -18,8 +18,7 @@ _ORDINALS = {"i": "1", "ii": "2", "ll": "2", "iii": "3", "lll": "3", "iv": "4", 
              "5th": "5"}
 # Too common as letters or words to read as numbers without a "Unit"/"No." before them.
 _AMBIGUOUS = frozenset({"i", "x", "one"})
-_UNIT_WORDS = frozenset({"unit", "branch", "plant", "factory", "site", "no", "phase", "line",
-                         "division", "building", "bldg", "block"})
+_UNIT_WORDS = frozenset(UNIT_WORDS)
 
 
 def record_key(country: str | None, name: str, address: str | None) -> str:
@@ -29,12 +28,17 @@ def record_key(country: str | None, name: str, address: str | None) -> str:
 
 
 def name_marks(name: str) -> frozenset[str]:
-    """Unit numbers in a name: digits, roman numerals and ordinal words, as digits."""
-    tokens = tokens_of(name)
+    """Unit numbers in a name: digits, roman numerals and ordinal words, as digits. Only tokens
+    as typed count: letters glued back together ("pr i v ate" -> "iv") are no numeral, and a
+    letter-spaced name has no numerals at all."""
+    tokens = raw_tokens(name)
+    spaced = letter_spaced(tokens)
     marks = set()
     for i, t in enumerate(tokens):
         if t.isdigit():
             marks.add(t.lstrip("0") or "0")
+        elif spaced:
+            continue
         elif t in _ORDINALS and (t not in ("i", "x", "one") or (i and tokens[i - 1] in _UNIT_WORDS)):
             marks.add(_ORDINALS[t])
         elif re.fullmatch(r"[a-z]+\d+|\d+[a-z]+", t) and t not in _ORDINALS:
@@ -57,6 +61,7 @@ class MatchRecord:
     norm_name: str = ""
     core: str = ""
     core_compact: str = ""
+    name_compact: str = ""  # the whole normalised name without spaces, trade words included
     norm_address: str = ""
     numbers: frozenset[str] = frozenset()
     norm_city: str = ""
@@ -74,6 +79,6 @@ def make_record(ref: int, name: str, country: str | None, address: str | None = 
     return MatchRecord(
         ref=ref, key=record_key(country, name, address), name=name, country=country,
         address=address, city=city, postal_code=postal_code, os_id=os_id, norm_name=norm,
-        core=core, core_compact=compact(core), norm_address=addr,
+        core=core, core_compact=compact(core), name_compact=compact(norm), norm_address=addr,
         numbers=address_numbers(addr), norm_city=compact(" ".join(tokens_of(city))),
         marks=name_marks(name), trades=trade_words(norm))

@@ -6,10 +6,13 @@ The rules, in order:
 2. the name decides: without a similar name (< 0.5) nothing else can make a match, because
    industrial parks and multi-tenant buildings put many factories at one address;
 3. different unit numbers in the names ("Unit 3" / "Unit 4", "II" / "III") cap the pair at 0.80,
-   and at 0.60 when the addresses differ too; other house or plot numbers on two specific
-   addresses cap it at 0.80 with a near-equal name (the neighbour, or a typo: a person decides),
-   at 0.60 otherwise;
-4. otherwise name, address and city are averaged with weights 0.55 / 0.35 / 0.10; a missing
+   and at 0.60 when the addresses differ too or the names are unlike; other house or plot
+   numbers on two specific addresses cap it at 0.80 with a near-equal name and an otherwise
+   alike address (the neighbour, or a typo: a person decides), at 0.60 otherwise;
+4. two countries: only a (near-)identical name at a (near-)identical address can be one site
+   filed under two neighbouring countries (a border industrial zone); such a pair is capped
+   at 0.80, so a person decides, and any other pair across countries scores 0;
+5. otherwise name, address and city are averaged with weights 0.55 / 0.35 / 0.10; a missing
    address costs certainty (name x 0.93), different house or plot numbers weaken the address,
    and a vague address (no house/plot number) cannot carry a doubtful name (< 0.9).
 """
@@ -30,6 +33,12 @@ NO_ADDRESS_FACTOR = 0.93
 SUBSET_CREDIT = 0.90  # all distinctive words of one name inside the other
 SINGLE_WORD_SUBSET_CREDIT = 0.80
 VAGUE_ADDRESS_CAP = 0.60
+SAME_NAME = 0.90  # names this close differ only by noise
+NEIGHBOUR_ADDRESS = 0.60  # other house number, rest of the address alike: the neighbour or a typo
+SAME_NAME_ADDRESS = 0.40  # ... and with the very same full name, a looser likeness will do
+CROSS_COUNTRY_NAME = 0.95  # name and address this close across two countries: a person decides
+CROSS_COUNTRY_ADDRESS = 0.90
+CROSS_COUNTRY_CAP = 0.80
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +109,7 @@ def city_similarity(a: MatchRecord, b: MatchRecord) -> float | None:
 
 def score_pair(a: MatchRecord, b: MatchRecord) -> PairScore:
     if a.country != b.country:
-        return PairScore(0.0, "country-differs", 0.0, None, None, None)
+        return _across_countries(a, b)
     same_os = None
     if a.os_id and b.os_id:
         same_os = a.os_id == b.os_id
@@ -124,18 +133,67 @@ def score_pair(a: MatchRecord, b: MatchRecord) -> PairScore:
     if name < NAME_FLOOR:
         score, rule = min(score, name), "name-too-different"
     elif a.marks != b.marks and (a.marks and b.marks or _one_sided_unit(a, b)):
-        # Another unit number; at another address too, nothing is left for a person to check.
+        # Another unit number; at another address too, nothing is left for a person to check,
+        # nor when two unlike names carry two different numbers ("Unit 4" / "Unit 12").
         elsewhere = address is not None and (address < 0.9 or _numbers_conflict(a, b))
-        score, rule = min(score, OTHER_SITE_CAP if elsewhere else SISTER_CAP), "unit-differs"
+        unlike = bool(a.marks and b.marks) and name < SAME_NAME
+        score = min(score, OTHER_SITE_CAP if elsewhere or unlike else SISTER_CAP)
+        rule = "unit-differs"
     elif address is not None and _numbers_conflict(a, b) \
             and address_specific(a) and address_specific(b):
         # "No. 106 Xuefeng West Road" / "No. 109 Xuefeng West Road", "Plot 41, Sector 4" /
         # "Plot 231, Sector 4": the neighbour, or a typo in the number; a person decides.
-        # With a doubtful name on top, two signals say "another site".
-        score, rule = min(score, SISTER_CAP if name >= 0.9 else OTHER_SITE_CAP), "number-differs"
+        # With a doubtful name, or the rest of the address unlike too, it is another site.
+        # The very same full name keeps a person's eye on a less alike address.
+        floor = SAME_NAME_ADDRESS if a.norm_name == b.norm_name else NEIGHBOUR_ADDRESS
+        neighbour = name >= SAME_NAME and address >= floor
+        score, rule = min(score, SISTER_CAP if neighbour else OTHER_SITE_CAP), "number-differs"
     if same_os is False:
         score, rule = min(score, SISTER_CAP), "os_id-differs"
     return PairScore(round(score, 3), rule, round(name, 3), _r(address), _r(city), same_os)
+
+
+RULES: dict[str, str] = {
+    "score": "name, address and city weighed together",
+    "os_id": "the same Open Supply Hub id",
+    "os_id-differs": "two different Open Supply Hub ids",
+    "unit-differs": "another unit number in the name",
+    "number-differs": "another house or plot number in the address",
+    "name-too-different": "names too different",
+    "country-differs": "filed under two countries: a person decides",
+    "same-spelling": "spelled the same",
+    "decision": "decided by a person",
+}
+
+
+def explain(rule: str, fields: dict) -> str:
+    """One line saying why a pair scored as it did: 'name 0.93, address 0.88: <rule>'."""
+    parts = [f"{k} {v:.2f}" for k in ("name", "address", "city")
+             if isinstance(v := fields.get(k), (int, float)) and not isinstance(v, bool)]
+    if fields.get("os_id") is not None:
+        parts.append("os id " + ("same" if fields["os_id"] else "differs"))
+    reason = RULES.get(rule, rule)
+    return f"{', '.join(parts)}: {reason}" if parts else reason
+
+
+def _across_countries(a: MatchRecord, b: MatchRecord) -> PairScore:
+    """One site under two country codes is rare and a person must see it; never a merge."""
+    name = name_similarity(a, b)
+    address = address_similarity(a, b) if name >= CROSS_COUNTRY_NAME else None
+    city = city_similarity(a, b)
+    # (Near-)identical means the whole spelling, not only the distinctive words or a shared
+    # subset of address words ("Maiwa Fashion, No. 934 Guanlin Road" is not "Nantong Maiwa
+    # Clothing, No. 934 Jukui Road").
+    near_identical = (address is not None and address >= CROSS_COUNTRY_ADDRESS
+                      and fuzz.ratio(a.name_compact, b.name_compact) >= 100 * CROSS_COUNTRY_ADDRESS
+                      and fuzz.token_sort_ratio(a.norm_address, b.norm_address)
+                      >= 100 * CROSS_COUNTRY_ADDRESS
+                      and (city is None or city >= CROSS_COUNTRY_ADDRESS))
+    if not near_identical or a.marks != b.marks or _numbers_conflict(a, b):
+        return PairScore(0.0, "country-differs", round(name, 3), _r(address), _r(city), None)
+    score = min(CROSS_COUNTRY_CAP, name * W_NAME + address * (W_ADDRESS + W_CITY))
+    return PairScore(round(score, 3), "country-differs", round(name, 3), _r(address), _r(city),
+                     None)
 
 
 def _numbers_conflict(a: MatchRecord, b: MatchRecord) -> bool:
