@@ -13,10 +13,12 @@ of 100,000 production locations costs about as much as reading it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import networkx as nx
 
+from .ingest import gc_paused
 from .ingest.normalise import name_key
 from .model import Issue, Supplier, SupplierList
 
@@ -50,8 +52,8 @@ class Groups:
     order: list[str]  # group keys, raw materials first, the company's group last
     members: dict[str, tuple[str, ...]]
     group_of: dict[str, str]
-    preds: dict[str, list[str]]  # group -> upstream groups
-    succs: dict[str, list[str]]  # group -> downstream groups
+    preds: Mapping[str, Iterable[str]]  # group -> upstream groups
+    succs: Mapping[str, Iterable[str]]  # group -> downstream groups
 
 
 @dataclass(slots=True)
@@ -66,8 +68,9 @@ class ChainGraph:
     cycles: list[list[str]]  # strongly connected groups of suppliers, each sorted
     unreachable: list[str]
     groups: Groups | None = None
-    succ: dict[str, list[str]] = field(default_factory=dict)  # supplier -> customers
-    pred: dict[str, list[str]] = field(default_factory=dict)  # customer -> its suppliers
+    # The graph's own adjacency (in link order; never modify it), not copies of it.
+    succ: Mapping[str, Iterable[str]] = field(default_factory=dict)  # supplier -> customers
+    pred: Mapping[str, Iterable[str]] = field(default_factory=dict)  # customer -> its suppliers
 
 
 # ---------------------------------------------------------------- references
@@ -202,6 +205,12 @@ def _suggest(ref: str, index: _Index, cache: dict[str, list[str]]) -> list[str]:
 def build_chain_graph(supplier_list: SupplierList, company_name: str | None = None,
                       company_id: str = COMPANY_ID) -> ChainGraph:
     """Link every supplier to its customers and compute tiers, cycles and chain facts."""
+    with gc_paused():
+        return _build_chain_graph(supplier_list, company_name, company_id)
+
+
+def _build_chain_graph(supplier_list: SupplierList, company_name: str | None,
+                       company_id: str) -> ChainGraph:
     suppliers = supplier_list.suppliers
     file, sheet = supplier_list.file, supplier_list.sheet
     column = supplier_list.columns.get("supplies_to")
@@ -246,11 +255,10 @@ def build_chain_graph(supplier_list: SupplierList, company_name: str | None = No
             targets = [company_id]
         edges.extend((s.id, t if t != COMPANY_ID else company_id) for t in targets)
     graph.add_edges_from(edges)
-    succ: dict[str, list[str]] = {n: [] for n in graph}
-    pred: dict[str, list[str]] = {n: [] for n in graph}
-    for u, v in edges:
-        succ[u].append(v)
-        pred[v].append(u)
+    del edges
+    # networkx's own adjacency dicts (node -> {neighbour: edge data}, in link order): read
+    # directly, not through views and not copied into lists.
+    succ, pred = graph._succ, graph._pred
 
     tiers = _tiers(pred, company_id, suppliers)
     groups = _groups(graph, succ, pred)  # computed once: cycles, facts and risk all use it
@@ -289,7 +297,7 @@ def build_chain_graph(supplier_list: SupplierList, company_name: str | None = No
                       cycles, unreachable, groups, succ, pred)
 
 
-def _tiers(pred: dict[str, list[str]], company_id: str,
+def _tiers(pred: Mapping[str, Iterable[str]], company_id: str,
            suppliers: list[Supplier]) -> dict[str, int | None]:
     """Computed tier: shortest number of hops from a supplier to the company (breadth first)."""
     dist = {company_id: 0}
@@ -306,9 +314,10 @@ def _tiers(pred: dict[str, list[str]], company_id: str,
     return {s.id: dist.get(s.id) for s in suppliers}
 
 
-def _groups(graph: nx.DiGraph, succ: dict[str, list[str]], pred: dict[str, list[str]]) -> Groups:
+def _groups(graph: nx.DiGraph, succ: Mapping[str, Iterable[str]],
+            pred: Mapping[str, Iterable[str]]) -> Groups:
     """Flow order of the graph; circles become one group each (only when there are any)."""
-    indegree = {n: len(p) for n, p in pred.items()}
+    indegree = dict(graph.in_degree())
     order = [n for n, d in indegree.items() if d == 0]
     for n in order:  # Kahn's algorithm; the list grows while it is walked
         for v in succ[n]:
@@ -347,7 +356,7 @@ def _cycle_issue(graph: nx.DiGraph, group: list[str], supplier_list: SupplierLis
 # ---------------------------------------------------------------- chain facts
 
 
-def _facts(groups: Groups, succ: dict[str, list[str]], company_id: str,
+def _facts(groups: Groups, succ: Mapping[str, Iterable[str]], company_id: str,
            suppliers: list[Supplier], in_cycle: set[str]) -> dict[str, ChainFacts]:
     """Paths, upstream depth and upstream supplier counts, over the groups in flow order."""
     members, group_of = groups.members, groups.group_of
