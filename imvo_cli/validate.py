@@ -139,7 +139,7 @@ def report_for(supplier_list: SupplierList, *, column_map: dict[str, str] | None
         from .mapping import company_name
 
         graph = build_chain_graph(supplier_list, company_name(supplier_list, None, policy),
-                                  COMPANY_ID)
+                                  COMPANY_ID, facts=False)
         issues = sorted([*issues, *graph.issues], key=Issue.sort_key)
     return FileReport(supplier_list.file, supplier_list.sheet, supplier_list.rows,
                       supplier_list.empty_rows, len(supplier_list.suppliers), issues,
