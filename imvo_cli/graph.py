@@ -13,10 +13,12 @@ of 100,000 production locations costs about as much as reading it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import networkx as nx
 
+from .ingest import gc_paused
 from .ingest.normalise import name_key
 from .model import Issue, Supplier, SupplierList
 
@@ -50,8 +52,8 @@ class Groups:
     order: list[str]  # group keys, raw materials first, the company's group last
     members: dict[str, tuple[str, ...]]
     group_of: dict[str, str]
-    preds: dict[str, list[str]]  # group -> upstream groups
-    succs: dict[str, list[str]]  # group -> downstream groups
+    preds: Mapping[str, Iterable[str]]  # group -> upstream groups
+    succs: Mapping[str, Iterable[str]]  # group -> downstream groups
 
 
 @dataclass(slots=True)
@@ -66,8 +68,9 @@ class ChainGraph:
     cycles: list[list[str]]  # strongly connected groups of suppliers, each sorted
     unreachable: list[str]
     groups: Groups | None = None
-    succ: dict[str, list[str]] = field(default_factory=dict)  # supplier -> customers
-    pred: dict[str, list[str]] = field(default_factory=dict)  # customer -> its suppliers
+    # The graph's own adjacency (in link order; never modify it), not copies of it.
+    succ: Mapping[str, Iterable[str]] = field(default_factory=dict)  # supplier -> customers
+    pred: Mapping[str, Iterable[str]] = field(default_factory=dict)  # customer -> its suppliers
 
 
 # ---------------------------------------------------------------- references
@@ -200,8 +203,17 @@ def _suggest(ref: str, index: _Index, cache: dict[str, list[str]]) -> list[str]:
 
 
 def build_chain_graph(supplier_list: SupplierList, company_name: str | None = None,
-                      company_id: str = COMPANY_ID) -> ChainGraph:
-    """Link every supplier to its customers and compute tiers, cycles and chain facts."""
+                      company_id: str = COMPANY_ID, *, facts: bool = True) -> ChainGraph:
+    """Link every supplier to its customers and compute tiers, cycles and chain facts.
+
+    Without `facts` (validation only reports the issues) the per-supplier facts are left out.
+    """
+    with gc_paused():
+        return _build_chain_graph(supplier_list, company_name, company_id, facts)
+
+
+def _build_chain_graph(supplier_list: SupplierList, company_name: str | None,
+                       company_id: str, with_facts: bool) -> ChainGraph:
     suppliers = supplier_list.suppliers
     file, sheet = supplier_list.file, supplier_list.sheet
     column = supplier_list.columns.get("supplies_to")
@@ -246,11 +258,10 @@ def build_chain_graph(supplier_list: SupplierList, company_name: str | None = No
             targets = [company_id]
         edges.extend((s.id, t if t != COMPANY_ID else company_id) for t in targets)
     graph.add_edges_from(edges)
-    succ: dict[str, list[str]] = {n: [] for n in graph}
-    pred: dict[str, list[str]] = {n: [] for n in graph}
-    for u, v in edges:
-        succ[u].append(v)
-        pred[v].append(u)
+    del edges
+    # networkx's own adjacency dicts (node -> {neighbour: edge data}, in link order): read
+    # directly, not through views and not copied into lists.
+    succ, pred = graph._succ, graph._pred
 
     tiers = _tiers(pred, company_id, suppliers)
     groups = _groups(graph, succ, pred)  # computed once: cycles, facts and risk all use it
@@ -284,12 +295,12 @@ def build_chain_graph(supplier_list: SupplierList, company_name: str | None = No
                 f"{s.name!r} is declared tier {s.declared_tier} but its links make it tier {t}",
                 file, sheet, s.rows[0] if s.rows else None, tier_column or column,
                 "check the tier or the supplies-to column"))
-    facts = _facts(groups, succ, company_id, suppliers, in_cycle)
+    facts = _facts(groups, succ, company_id, suppliers, in_cycle) if with_facts else {}
     return ChainGraph(graph, company_id, tiers, facts, sorted(issues, key=Issue.sort_key),
                       cycles, unreachable, groups, succ, pred)
 
 
-def _tiers(pred: dict[str, list[str]], company_id: str,
+def _tiers(pred: Mapping[str, Iterable[str]], company_id: str,
            suppliers: list[Supplier]) -> dict[str, int | None]:
     """Computed tier: shortest number of hops from a supplier to the company (breadth first)."""
     dist = {company_id: 0}
@@ -306,9 +317,10 @@ def _tiers(pred: dict[str, list[str]], company_id: str,
     return {s.id: dist.get(s.id) for s in suppliers}
 
 
-def _groups(graph: nx.DiGraph, succ: dict[str, list[str]], pred: dict[str, list[str]]) -> Groups:
+def _groups(graph: nx.DiGraph, succ: Mapping[str, Iterable[str]],
+            pred: Mapping[str, Iterable[str]]) -> Groups:
     """Flow order of the graph; circles become one group each (only when there are any)."""
-    indegree = {n: len(p) for n, p in pred.items()}
+    indegree = dict(graph.in_degree())
     order = [n for n, d in indegree.items() if d == 0]
     for n in order:  # Kahn's algorithm; the list grows while it is walked
         for v in succ[n]:
@@ -347,34 +359,49 @@ def _cycle_issue(graph: nx.DiGraph, group: list[str], supplier_list: SupplierLis
 # ---------------------------------------------------------------- chain facts
 
 
-def _facts(groups: Groups, succ: dict[str, list[str]], company_id: str,
+def _facts(groups: Groups, succ: Mapping[str, Iterable[str]], company_id: str,
            suppliers: list[Supplier], in_cycle: set[str]) -> dict[str, ChainFacts]:
     """Paths, upstream depth and upstream supplier counts, over the groups in flow order."""
     members, group_of = groups.members, groups.group_of
     company_group = group_of[company_id]
 
-    # Upstream suppliers: the union of upstream sets, raw materials first. The sets are as
-    # large as the chains are deep, so the total work stays near nodes x depth.
+    # Upstream suppliers, raw materials first. Where every supplier above a group delivers to
+    # one customer only, the chains above it form a tree and its count is the sum of its
+    # suppliers' counts: no set is built. Elsewhere the count is the size of the union of
+    # upstream sets (a tree's set is collected only when such a union needs it).
+    preds = groups.preds
     upstream: dict[str, frozenset[str]] = {}
+    size: dict[str, int] = {}
     depth: dict[str, int] = {}
-    empty: frozenset[str] = frozenset()
+    tree: set[str] = set()
+    one_customer = {c for c in groups.order if len(groups.succs[c]) == 1}
     for c in groups.order:
         if c == company_group:
             continue  # everything is upstream of the company; nobody asks
         own = members[c]
-        ups = groups.preds[c]
-        if not ups and len(own) == 1:
-            upstream[c], depth[c] = empty, 0
-            continue
+        ups = preds[c]
+        if len(own) == 1:  # plain loops, no generators: this runs once per supplier
+            n = d = 0
+            for p in ups:
+                if p not in tree or p not in one_customer:
+                    break
+                n += size[p] + 1
+                if depth[p] >= d:
+                    d = depth[p] + 1
+            else:
+                tree.add(c)
+                size[c], depth[c] = n, d
+                continue
         acc: set[str] = set()
         d = 0
         for p in ups:
-            acc |= upstream[p]
+            acc |= upstream[p] if p in upstream else _tree_above(p, preds, members, upstream)
             acc.update(members[p])
             d = max(d, depth[p] + 1)
         if len(own) > 1:
             acc.update(own)  # the other members of a circle are upstream of each member
         upstream[c] = frozenset(acc)
+        size[c] = len(acc)
         depth[c] = d
 
     # Paths to the company, counted downstream-first over the groups and saturating at
@@ -389,13 +416,27 @@ def _facts(groups: Groups, succ: dict[str, list[str]], company_id: str,
     facts: dict[str, ChainFacts] = {}
     for s in suppliers:
         c = group_of[s.id]
-        ups = upstream[c]
         n = counts[c]
         facts[s.id] = ChainFacts(
             paths=min(n, PATH_CAP), paths_capped=n > PATH_CAP, upstream_depth=depth[c],
-            upstream_suppliers=len(ups) - (1 if s.id in ups else 0),
+            # a member of a circle is in its own upstream set: not counted
+            upstream_suppliers=size[c] - (1 if len(members[c]) > 1 else 0),
             customers=sorted(succ[s.id]), in_cycle=s.id in in_cycle)
     return facts
+
+
+def _tree_above(group: str, preds: Mapping[str, Iterable[str]],
+                members: dict[str, tuple[str, ...]],
+                upstream: dict[str, frozenset[str]]) -> frozenset[str]:
+    """The suppliers above a group whose upstream is a tree (each reached one way only)."""
+    found: set[str] = set()
+    stack = list(preds[group])
+    while stack:
+        g = stack.pop()
+        found.update(members[g])
+        stack.extend(preds[g])
+    upstream[group] = frozen = frozenset(found)
+    return frozen
 
 
 def _simple_paths(graph: nx.DiGraph, source: str, target: str, limit: int):

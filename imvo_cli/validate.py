@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .ingest import read_suppliers
+from .ingest import gc_paused, read_suppliers
 from .ingest.headers import canonical_field, closest_alias, header_key, is_weak_alias
 from .model import MULTI_FIELDS, ImvoError, Issue, SupplierList
 from .policy import Policy
@@ -139,7 +139,7 @@ def report_for(supplier_list: SupplierList, *, column_map: dict[str, str] | None
         from .mapping import company_name
 
         graph = build_chain_graph(supplier_list, company_name(supplier_list, None, policy),
-                                  COMPANY_ID)
+                                  COMPANY_ID, facts=False)
         issues = sorted([*issues, *graph.issues], key=Issue.sort_key)
     return FileReport(supplier_list.file, supplier_list.sheet, supplier_list.rows,
                       supplier_list.empty_rows, len(supplier_list.suppliers), issues,
@@ -150,7 +150,11 @@ def report_for(supplier_list: SupplierList, *, column_map: dict[str, str] | None
 def validate_file(path: str | Path, *, policy: Policy | None = None, sheet=None,
                   column_map=None) -> FileReport:
     """Validate one file; a file that cannot be read gives a report with one fatal issue."""
-    policy = policy or Policy()
+    with gc_paused():
+        return _validate_file(path, policy or Policy(), sheet, column_map)
+
+
+def _validate_file(path, policy: Policy, sheet, column_map) -> FileReport:
     try:
         supplier_list = read_suppliers(path, sheet=sheet, column_map=column_map, policy=policy)
     except ImvoError as exc:

@@ -32,3 +32,11 @@ def test_benchmark_runs_at_1000_rows_and_writes_its_json(tmp_path):
         assert all(isinstance(v, (int, float)) and v > 0 for v in result[group].values()), group
     assert "validate / calamine_read" in result["ratios"]
     assert "rows: 1,000" in proc.stdout
+    # CPU seconds beside the wall clock, for every floor and command, and ratios of both
+    assert set(result["floors_cpu"]) == set(result["floors"]) == set(result["floors_peak_rss_mb"])
+    assert set(result["imvo_cpu"]) == set(result["imvo"])
+    assert set(result["ratios_cpu"]) == set(result["ratios"])
+    assert all(v > 0 for v in result["imvo_cpu"].values())
+    # progress as it goes: one line per run, naming the step and the size
+    assert "imvo 1/8 validate (1,000 rows): run 1/1" in proc.stderr
+    assert proc.stderr.count("run 1/1") == len(result["floors"]) + len(result["imvo"])

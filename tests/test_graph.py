@@ -189,3 +189,33 @@ def test_path_count_is_capped(tmp_path):
     assert raw.paths == PATH_CAP and raw.paths_capped
     assert raw.upstream_suppliers == 0 and raw.upstream_depth == 0
     assert chain.facts[ids_by_source(sl)["T0"]].upstream_suppliers == 41
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_upstream_counts_equal_networkx_ancestors_on_random_lists(tmp_path, seed):
+    """Trees, shared upstream suppliers (diamonds) and circles: the counts taken without
+    building sets (trees) and with them (unions) both equal the graph's own ancestor sets."""
+    import random
+
+    import networkx as nx
+
+    r = random.Random(seed)
+    n = r.randint(2, 25)
+    rows = [[f"s{i}", f"Supplier {i}", f"Street {i}", "Dhaka", "Bangladesh", None, "sewing",
+             ", ".join(f"s{r.randrange(n)}" for _ in range(r.choice([0, 1, 1, 1, 2, 3])))]
+            for i in range(n)]
+    sl, chain = chain_of(write_csv(tmp_path / "l.csv", rows))
+    for s in sl.suppliers:
+        facts = chain.facts[s.id]
+        assert facts.upstream_suppliers == len(nx.ancestors(chain.graph, s.id)), s.source_id
+        assert facts.in_cycle == any(s.id in c for c in chain.cycles)
+        assert facts.customers == sorted(chain.graph.successors(s.id))
+
+
+def test_graph_without_facts_reports_the_same_issues():
+    sl = read_suppliers(DATA / "chains.csv")
+    full = build_chain_graph(sl, "Acme BV")
+    lean = build_chain_graph(sl, "Acme BV", facts=False)
+    assert lean.facts == {} and full.facts
+    assert [i.to_dict() for i in lean.issues] == [i.to_dict() for i in full.issues]
+    assert lean.tiers == full.tiers and lean.cycles == full.cycles

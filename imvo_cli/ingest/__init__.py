@@ -19,7 +19,7 @@ from .headers import (ALIASES, HEADER_SCAN_ROWS, canonical_field, closest_alias,
 from .merged import fill_merged, merged_cell_issues
 from .readers import Sheet, read_sheets
 
-__all__ = ["read_suppliers", "supplier_id", "select_sheet"]
+__all__ = ["read_suppliers", "supplier_id", "select_sheet", "gc_paused"]
 
 EXCEL_ERRORS = frozenset({"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!",
                           "#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!",
@@ -54,7 +54,7 @@ def _id_from_keys(name_key: str, country: str | None, address_key: str) -> str:
 
 
 @contextmanager
-def _gc_paused():
+def gc_paused():
     """Reading allocates hundreds of thousands of objects that all stay alive; the cyclic
     collector would rescan them again and again for nothing (nothing here makes cycles)."""
     was_enabled = gc.isenabled()
@@ -331,7 +331,7 @@ def read_suppliers(path: str | Path, *, sheet: str | int | None = None,
                    column_map: dict[str, str] | None = None, policy: Policy | None = None,
                    company: str | None = None) -> SupplierList:
     """Read one supplier list; every non-empty row becomes part of a supplier or an error."""
-    with _gc_paused():
+    with gc_paused():
         return _read_suppliers(path, sheet, column_map, policy, company)
 
 

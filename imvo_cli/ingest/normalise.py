@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from datetime import date, datetime, timedelta
 
 # C0/C1 control characters and the bidi embedding/override/isolate marks: the latter render
@@ -234,6 +235,9 @@ def parse_os_id(value: object) -> str:
     return text
 
 
+# Reading a list keys every supplier's name and address, and the chain graph keys the names
+# again to resolve references: a name keyed once is looked up after that.
+@lru_cache(maxsize=1 << 18)
 def name_key(text: str) -> str:
     """Key for matching names within one list: case, accents, punctuation, spacing ignored."""
     if not text.isascii():  # strip accents: decompose, then drop the combining marks
