@@ -37,7 +37,7 @@ EXPECTED: dict[str, tuple[int, str]] = {
     "truncated-xlsx": (2, "damaged or truncated"),
     "zip-without-workbook": (2, "holds no workbook"),
     "encrypted-xlsx": (2, "encrypted or password-protected"),
-    "corrupt-xls": (2, "the workbook cannot be read"),
+    "corrupt-xls": (2, "legacy .xls container is damaged"),
     "html-as-xls": (2, "not a legacy Excel (.xls) workbook"),
     "corrupt-ods": (2, "the workbook cannot be read"),
     "no-sheets": (2, "the workbook has no sheets"),
@@ -46,7 +46,7 @@ EXPECTED: dict[str, tuple[int, str]] = {
     "header-only": (2, "no supplier rows below the header"),
     "header-not-found": (2, "no recognisable header row"),
     "duplicate-headers": (0, "duplicate-column"),
-    "merged-header": (1, "missing-name"),  # the sub-header row under a merged header
+    "merged-header": (0, ""),  # merged cells filled: the sub-header row (Street, City) is the header
     "formulas-without-values": (1, "formula-without-value"),
     "error-values": (1, "error-value"),
     "dates-as-text": (0, ""),
