@@ -386,10 +386,14 @@ def decode_text(data: bytes, path: Path) -> str:
         return data.decode("cp1252", errors="replace")
 
 
+SNIFF_CHARS = 1 << 16  # the delimiter is decided on this prefix (the first lines)
+
+
 def sniff_delimiter(text: str, ext: str) -> str:
+    """The delimiter (, ; tab |) counted outside quotes in the first 50 lines of a bounded prefix."""
     if ext == ".tsv":
         return "\t"
-    sample = "\n".join(text.splitlines()[:50])
+    sample = "\n".join(text[:SNIFF_CHARS].splitlines()[:50])
     counts = {d: 0 for d in (",", ";", "\t", "|")}
     in_quote = False
     for ch in sample:
@@ -410,9 +414,16 @@ def read_text_table(path: Path, limits: Limits) -> list[Sheet]:
     if "\x00" in text:
         text = text.replace("\x00", "")
     delimiter = sniff_delimiter(text, path.suffix.lower())
+    del data
     # Normalise stray CR line endings so csv sees one kind of line break.
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # A cell longer than csv's default 128 KiB is read whole; ingest truncates it to
+    # limits.max_cell_chars with a warning (the file itself is bounded by max_file_bytes).
+    if csv.field_size_limit() < limits.max_file_bytes:
+        csv.field_size_limit(limits.max_file_bytes)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    del text
     rows: list[list] = []
     cells = 0
     try:
@@ -432,9 +443,10 @@ def read_text_table(path: Path, limits: Limits) -> list[Sheet]:
                             "split the list or raise limits.max_cells in imvo.toml",
                             "too-many-cells")
     except csv.Error as exc:
+        hint = ("check for an unbalanced double quote on that line" if "field larger" not in str(exc)
+                else "a cell is larger than the whole-file limit; check for an unbalanced quote")
         raise ImvoError(f"the CSV is malformed near line {reader.line_num}: {exc}", file=path,
-                        row=reader.line_num, code="csv-malformed",
-                        hint="check for an unbalanced double quote on that line") from None
+                        row=reader.line_num, code="csv-malformed", hint=hint) from None
     return [Sheet(None, lambda nrows=None: rows if nrows is None else rows[:nrows])]
 
 
