@@ -215,6 +215,9 @@ def _serve(requests: int, replies: int, budget: Budget) -> None:
     """The worker's loop: one request in, one reply out, until the parent goes away."""
     code = 0
     try:
+        import faulthandler
+
+        faulthandler.disable()  # its dump would reach the user's terminal through a kept fd
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it kills us
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         _quiet_std_streams()
