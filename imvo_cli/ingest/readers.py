@@ -362,7 +362,7 @@ def fill_merged(rows: list[list], ranges, budget: int) -> tuple | None:
                 return None
             if stop >= c0:
                 row[c0:stop + 1] = [value] * (stop - c0 + 1)
-    return tuple(out)
+    return tuple(sorted(out))
 
 
 def decode_text(data: bytes, path: Path) -> str:
