@@ -26,6 +26,9 @@ _READ = textwrap.dedent("""
     t = time.perf_counter()
     sl = read_suppliers(sys.argv[1])
     dt = time.perf_counter() - t
+    from imvo_cli.ingest import isolate
+    if isolate._worker is not None:
+        isolate._stop(isolate._worker)  # reaped, so its peak counts in RUSAGE_CHILDREN
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(json.dumps({"seconds": dt, "rows": sl.rows, "rss_mb": own, "child_rss_mb": kids}))
