@@ -386,6 +386,144 @@ def ods_repeated_cells(p: Path) -> None:
                    '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"/>')
 
 
+# --- hostile containers and text (issue 16) ----------------------------------------------
+
+_CORNER = ('<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+           "</sheetData>")
+
+
+def _rename_part(p: Path, old: str, new: str, rels_target: str | None = None) -> None:
+    """Move a zip part to another name (and point the workbook's relationship at it)."""
+    src = zipfile.ZipFile(p)
+    parts = [(i.filename, src.read(i)) for i in src.infolist()]
+    src.close()
+    with zipfile.ZipFile(p, "w") as zf:
+        for name, data in parts:
+            if name == "xl/_rels/workbook.xml.rels" and rels_target:
+                data = data.replace(b"worksheets/sheet1.xml", rels_target.encode())
+            _zip_write(zf, new if name == old else name, data)
+
+
+def corner_cell_upper_case_part(p: Path) -> None:
+    """The corner cell in a sheet part named in upper case (readers match names loosely)."""
+    corner_cell(p)
+    _rename_part(p, "xl/worksheets/sheet1.xml", "xl/worksheets/SHEET1.XML", "worksheets/SHEET1.XML")
+
+
+def corner_cell_outside_worksheets(p: Path) -> None:
+    """The corner cell in a sheet part outside xl/worksheets/, found by its relationship."""
+    corner_cell(p)
+    _rename_part(p, "xl/worksheets/sheet1.xml", "xl/data/cells.bin", "data/cells.bin")
+
+
+def dtd_in_odd_part(p: Path) -> None:
+    """An entity bomb in a part whose name does not end in .xml."""
+    billion_laughs(p)
+    _rename_part(p, "xl/worksheets/sheet1.xml", "xl/worksheets/sheet1.XmL", "worksheets/sheet1.XmL")
+
+
+def xlsb_file(p: Path) -> None:
+    """A binary workbook: a zip with xl/workbook.bin (refused with a documented message)."""
+    with zipfile.ZipFile(p, "w") as zf:
+        _zip_write(zf, "[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        _zip_write(zf, "xl/workbook.bin", bytes(range(256)) * 4)
+
+
+def _legacy_xls() -> bytearray:
+    return bytearray((ROOT / "tests" / "data" / "legacy.xls").read_bytes())
+
+
+def xls_stream_size_lie(p: Path) -> None:
+    """A legacy .xls whose Workbook stream declares 4 GB in a 5.6 KB file."""
+    import struct
+
+    data = _legacy_xls()
+    sector = 1 << struct.unpack_from("<H", data, 30)[0]
+    first_dir = struct.unpack_from("<I", data, 48)[0]
+    off = sector + first_dir * sector
+    for e in range(sector // 128):  # the 'Workbook' directory entry
+        entry = off + e * 128
+        name_len = struct.unpack_from("<H", data, entry + 64)[0]
+        name = data[entry:entry + max(0, name_len - 2)].decode("utf-16-le", "replace")
+        if name == "Workbook":
+            struct.pack_into("<I", data, entry + 120, 0xFFFFFFF0)
+    p.write_bytes(bytes(data))
+
+
+def xls_bad_sector_size(p: Path) -> None:
+    """A legacy .xls whose header declares 1 GiB sectors."""
+    import struct
+
+    data = _legacy_xls()
+    struct.pack_into("<H", data, 30, 30)
+    p.write_bytes(bytes(data))
+
+
+def xls_fat_loop(p: Path) -> None:
+    """A legacy .xls whose directory chain points at itself forever."""
+    import struct
+
+    data = _legacy_xls()
+    sector = 1 << struct.unpack_from("<H", data, 30)[0]
+    first_dir = struct.unpack_from("<I", data, 48)[0]
+    fat_sector = struct.unpack_from("<I", data, 76)[0]
+    struct.pack_into("<I", data, sector + fat_sector * sector + first_dir * 4, first_dir)
+    p.write_bytes(bytes(data))
+
+
+def regex_bomb(p: Path) -> None:
+    """Unclosed error cells and row tags inside a comment after the cells (the XML stays
+    well-formed): a backtracking scan of them is cubic (t="e") or quadratic (<row)."""
+    junk = ('<c r="A1" t="e" ' * 2000) + ("<row " * 2000) + ('<c r="B2" ' * 2000)
+    xml = sheet_xml([HEADER, *GOOD_ROWS]).replace("</sheetData>", f"</sheetData><!-- {junk} -->")
+    write_xlsx(p, [("Suppliers", "visible", xml)])
+
+
+def damaged_deflate(p: Path) -> None:
+    """A valid zip directory whose sheet's deflate stream is garbage in the middle."""
+    rows = [HEADER] + [[f"Mill {i}", f"Street {i}", "India", 1, i, ""] for i in range(300)]
+    simple_xlsx(p, rows)
+    data = bytearray(p.read_bytes())
+    zf = zipfile.ZipFile(p)
+    info = zf.getinfo("xl/worksheets/sheet1.xml")
+    zf.close()
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    mid = start + info.compress_size // 2
+    data[mid:mid + 64] = bytes([0xFF]) * 64
+    p.write_bytes(bytes(data))
+
+
+def huge_merged_ranges(p: Path) -> None:
+    """Merged ranges over the whole grid, many times: filling them must stay bounded."""
+    merges = "".join(f'<mergeCell ref="A{i}:XFD1048576"/>' for i in range(5, 2005))
+    xml = sheet_xml([HEADER, *GOOD_ROWS]).replace(
+        "</sheetData>", f'</sheetData><mergeCells count="2000">{merges}</mergeCells>')
+    write_xlsx(p, [("Suppliers", "visible", xml)])
+
+
+# Supplier and sheet names that try to escape their channel (terminal, XML, markdown, Mermaid).
+HOSTILE_NAMES = [
+    "Esc\x1b[31mRed\x1b]8;;http://evil.example\x07link\x1b]8;;\x07 Mill",
+    "Line\nbreak\r\n::error file=x.yml,line=1::forged Mill",
+    "%%{init: {'theme':'dark','themeVariables':{'primaryColor':'#00ff00'}}}%% Mill",
+    '"]:::low\nclick n_x "javascript:alert(1)" Mill',
+    "![img](http://evil.example/p.png) [link](http://evil.example) @octocat <b>html</b> Mill",
+    "Bad XML \ufffe\uffff\x0b Mill",
+    "\u202eevil\u202c \u2066bidi\u2069 Mill",
+]
+
+
+def hostile_names(p: Path) -> None:
+    rows = [["ID", "Supplier name", "Country", "Supplies to"]]
+    rows += [[f"S{i}", name, "BD" if i % 2 else "IN", f"S{i - 1}" if i else ""]
+             for i, name in enumerate(HOSTILE_NAMES)]
+    xml = sheet_xml(rows)
+    # Characters XML cannot carry in the input go in as Excel's _xHHHH_ escapes.
+    for ch in ("\x1b", "\x07", "\x0b", "\ufffe", "\uffff"):
+        xml = xml.replace(ch, f"_x{ord(ch):04X}_")
+    write_xlsx(p, [("Sheet\u202e1\n::warning ::x", "visible", xml)])
+
+
 # name -> (file name, builder). Expected behaviour lives in tests/test_bad_inputs.py.
 SMALL: dict[str, tuple[str, Callable[[Path], None]]] = {
     "empty-file": ("empty.xlsx", empty_file),
@@ -420,6 +558,17 @@ SMALL: dict[str, tuple[str, Callable[[Path], None]]] = {
     "billion-laughs-late-dtd": ("billion_laughs_late.xlsx", billion_laughs_late),
     "corner-cell": ("corner_cell.xlsx", corner_cell),
     "ods-repeated-cells": ("repeated_cells.ods", ods_repeated_cells),
+    "corner-cell-upper-case-part": ("corner_cell_upper.xlsx", corner_cell_upper_case_part),
+    "corner-cell-outside-worksheets": ("corner_cell_elsewhere.xlsx", corner_cell_outside_worksheets),
+    "dtd-in-odd-part": ("dtd_odd_part.xlsx", dtd_in_odd_part),
+    "xlsb": ("binary.xlsb", xlsb_file),
+    "xls-stream-size-lie": ("stream_size_lie.xls", xls_stream_size_lie),
+    "xls-bad-sector-size": ("bad_sector_size.xls", xls_bad_sector_size),
+    "xls-fat-loop": ("fat_loop.xls", xls_fat_loop),
+    "regex-bomb": ("regex_bomb.xlsx", regex_bomb),
+    "damaged-deflate": ("damaged_deflate.xlsx", damaged_deflate),
+    "huge-merged-ranges": ("huge_merged.xlsx", huge_merged_ranges),
+    "hostile-names": ("hostile_names.xlsx", hostile_names),
 }
 
 
@@ -549,7 +698,15 @@ def zip_bomb_lying(p: Path) -> None:
     p.write_bytes(bytes(data))
 
 
+def csv_cell_200k(p: Path) -> None:
+    """A CSV cell of 200 KiB (over csv's default field limit of 128 KiB)."""
+    rnd = random.Random(2)
+    words = " ".join("".join(rnd.choice("abcdefghij") for _ in range(6)) for _ in range(40_000))
+    write_csv(p, [["Supplier name", "Country", "Address"], ["Dhaka Knit Ltd", "BD", f'"{words[:200_000]}"']])
+
+
 LARGE: dict[str, tuple[str, Callable[[Path], None]]] = {
+    "csv-cell-200k": ("cell_200k.csv", csv_cell_200k),
     "big-cell-1mb": ("big_cell.xlsx", big_cell),
     "10000-columns": ("wide.xlsx", wide_10000_columns),
     "1048576-rows-csv": ("million_rows.csv", million_rows_csv),

@@ -219,3 +219,33 @@ def test_row_limit_names_the_limit(tmp_path, name):
         read_suppliers(path, policy=policy)
     assert exc.value.code == "too-many-rows"
     assert "max_rows" in exc.value.hint
+
+
+def test_merged_ranges_are_filled_and_exposed(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Suppliers"
+    for row in (["Supplier name", "Country", "City"], ["Dhaka Knit", "BD", "Dhaka"],
+                ["", "", "Gazipur"], ["Izmir Dye", "TR", "Izmir"]):
+        ws.append(row)
+    ws.merge_cells("A2:A3")
+    ws.merge_cells("B2:B3")
+    path = tmp_path / "merged.xlsx"
+    wb.save(path)
+    sheet = read_sheets(path)[0]
+    rows = sheet.load(None)
+    assert sheet.merged == ((1, 0, 2, 0), (1, 1, 2, 1))
+    assert rows[2][:3] == ["Dhaka Knit", "BD", "Gazipur"]
+    assert rows[3][:2] == ["Izmir Dye", "TR"]
+
+
+def test_fill_merged_stays_within_the_cell_budget():
+    from imvo_cli.ingest.readers import fill_merged
+
+    rows = [["a", "", ""], ["", "", ""]]
+    assert fill_merged(rows, [((0, 0), (1_048_575, 16_383))], 100) == ((0, 0, 1_048_575, 16_383),)
+    assert rows == [["a", "a", "a"], ["a", "a", "a"]]
+    many = [((0, 0), (1, 2))] * 50
+    assert fill_merged([["x"] * 3, [""] * 3], many, 100) is None

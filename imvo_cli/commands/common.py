@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -12,6 +14,8 @@ from typing import Callable, Optional
 import typer
 
 EXIT_OK, EXIT_POLICY, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_INTERNAL = 70  # EX_SOFTWARE (sysexits.h): a bug in imvo, not a problem with the input
+EXIT_TERMINATED = 143  # 128 + SIGTERM
 
 # Options declared once so every command spells them the same way.
 FormatOpt = typer.Option("table", "--format", "-f", help="Output format.")
@@ -26,7 +30,10 @@ AsOfOpt = typer.Option(None, "--as-of", help="Reference date for audit age (YYYY
 
 
 def stderr(message: str) -> None:
-    print(message, file=sys.stderr)
+    """One line on stderr; untrusted text in it cannot break the line or send escapes."""
+    from ..textsafe import terminal
+
+    print(terminal(message), file=sys.stderr)
 
 
 def parse_column_map(items: Optional[list[str]]) -> dict[str, str]:
@@ -80,19 +87,58 @@ class _ClosedPipeGuard:
         return getattr(self._stream, name)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a timeout, `docker stop`, a cancelled CI job): cleaned up like Ctrl-C."""
+
+
+def _on_sigterm(signum, frame):  # noqa: ARG001 - signal handler signature
+    raise Terminated()
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt():
+    if sys.platform == "win32" or not _in_main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _in_main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
+
+
+def interrupt_message(written: list) -> str:
+    """What an interrupted command did and did not write."""
+    if not written:
+        return "imvo: interrupted; no output was written"
+    names = ", ".join(str(p) for p in written)
+    return f"imvo: interrupted; written completely: {names}; nothing else was written"
+
+
 def handle_errors(fn: Callable) -> Callable:
-    """Run a command body: ImvoError -> one line on stderr + exit 2; Ctrl-C -> exit 130."""
+    """Run a command body and turn what goes wrong into one line on stderr and an exit code:
+    ImvoError or an operating-system error -> 2; Ctrl-C -> 130, SIGTERM -> 143 (temporary
+    files removed either way); a bug -> 70 (--debug shows the traceback)."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        from ..export import atomic
         from ..model import ImvoError  # here, not at the top: --help and --version stay fast
 
         debug = kwargs.get("debug", False) or os.environ.get("IMVO_DEBUG") == "1"
         stdout = sys.stdout
         sys.stdout = _ClosedPipeGuard(stdout)
+        atomic.WRITTEN.clear()
         try:
             try:
-                return fn(*args, **kwargs)
+                with _sigterm_as_interrupt():
+                    return fn(*args, **kwargs)
             finally:
                 sys.stdout.flush()
                 sys.stdout = stdout
@@ -103,37 +149,109 @@ def handle_errors(fn: Callable) -> Callable:
                 traceback.print_exc()
             stderr(f"imvo: error: {exc}")
             raise typer.Exit(EXIT_INPUT)
-        except KeyboardInterrupt:
-            stderr("imvo: interrupted; no output was written")
-            raise typer.Exit(EXIT_INTERRUPTED)
+        except KeyboardInterrupt as exc:
+            stderr(interrupt_message(list(atomic.WRITTEN)))
+            raise typer.Exit(EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED)
         except MemoryError:
             stderr("imvo: error: out of memory; lower the input size or the limits in imvo.toml")
             raise typer.Exit(EXIT_INPUT)
-        except Exception as exc:  # a bug, not bad input: still one line unless --debug
+        except OSError as exc:  # permission denied, disk full, a folder where a file was meant
             if debug:
                 traceback.print_exc()
-            stderr(f"imvo: internal error: {type(exc).__name__}: {exc} "
-                   "(run again with --debug and report it)")
+            where = exc.filename or "a file"
+            what = exc.strerror or type(exc).__name__
+            stderr(f"imvo: error: {where}: {what} (check the path, its permissions and the "
+                   "free disk space)")
             raise typer.Exit(EXIT_INPUT)
+        except Exception as exc:  # a bug, not bad input: still one line unless --debug
+            damaged = _damaged_input(exc)
+            if damaged:
+                stderr(f"imvo: error: {damaged}")
+                raise typer.Exit(EXIT_INPUT)
+            if debug:
+                traceback.print_exc()
+            first = (str(exc).splitlines() or [""])[0][:300]
+            stderr(f"imvo: internal error: {type(exc).__name__}: {first} "
+                   f"(exit {EXIT_INTERNAL}; run again with --debug and report it)")
+            raise typer.Exit(EXIT_INTERNAL)
 
     return wrapper
 
 
-def output_path_guard(out: Path | None, inputs: list[Path]) -> None:
-    """Refuse to write over an input file."""
+def _damaged_input(exc: Exception) -> str | None:
+    """A damaged compressed stream inside an input (read by a library below ingest)."""
+    import zipfile
+    import zlib
+
+    if isinstance(exc, (zlib.error, zipfile.BadZipFile, EOFError)):
+        return (f"an input file is damaged ({type(exc).__name__}: {exc}) (open it in Excel or "
+                "LibreOffice and save it again)")
+    return None
+
+
+def expand_inputs(inputs) -> list[Path]:
+    """Every file an input argument can stand for: a folder's and a glob's files of every
+    readable type (a superset of what `imvo check` and `imvo aggregate` read), other paths
+    as given."""
+    import glob
+
+    from ..ingest.readers import SUPPORTED_EXTS
+
+    out: list[Path] = []
+    for p in inputs:
+        if p is None:
+            continue
+        p = Path(p)
+        if p.is_dir():
+            out.extend(q for q in p.rglob("*") if q.suffix.lower() in SUPPORTED_EXTS)
+        elif not p.exists() and glob.has_magic(str(p)):
+            out.extend(Path(q) for q in glob.glob(str(p), recursive=True))
+        else:
+            out.append(p)
+    return out
+
+
+def _identity(path: Path) -> tuple[str, tuple[int, int] | None]:
+    try:
+        st = os.stat(path)
+        ident = (st.st_dev, st.st_ino)
+    except OSError:
+        ident = None
+    return os.path.realpath(path), ident
+
+
+def guard_outputs(outputs, inputs) -> None:
+    """Refuse any output that is one of the inputs actually read (folders and globs already
+    expanded): same resolved path, or same device and inode (hard links, bind mounts).
+    Streams (`/dev/stdout`, a FIFO) are written through and are never an input here."""
+    from ..export.atomic import is_stream
     from ..model import ImvoError
 
-    if out is None:
-        return
-    o = out.resolve()
-    for p in inputs:
-        try:
-            same = p.exists() and (p.resolve() == o or (o.exists() and os.path.samefile(p, o)))
-        except OSError:
-            same = False
-        if same:
-            raise ImvoError("output path is the input file; imvo never writes its input",
-                            file=out, code="output-is-input", hint="choose another output file name")
+    files = expand_inputs(inputs)
+    seen_paths = {}
+    seen_ids = {}
+    for p in files:
+        real, ident = _identity(p)
+        seen_paths.setdefault(real, p)
+        if ident is not None:
+            seen_ids.setdefault(ident, p)
+    for out in outputs:
+        if out is None:
+            continue
+        out = Path(out)
+        if is_stream(out):
+            continue
+        real, ident = _identity(out)
+        hit = seen_paths.get(real) or (seen_ids.get(ident) if ident is not None else None)
+        if hit is not None:
+            raise ImvoError(f"output path is the input file {hit}; imvo never writes its input",
+                            file=out, code="output-is-input",
+                            hint="choose another output file name")
+
+
+def output_path_guard(out: Path | None, inputs: list[Path]) -> None:
+    """Refuse to write over an input file (folders and globs in `inputs` are expanded)."""
+    guard_outputs([out], inputs)
 
 
 def parse_as_of(text: str | None):

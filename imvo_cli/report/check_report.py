@@ -1,9 +1,15 @@
-"""Renderers for `imvo check`: rich table, JSON, JUnit XML, GitHub annotations, markdown."""
+"""Renderers for `imvo check`: rich table, JSON, JUnit XML, GitHub annotations, markdown.
+
+Text from the input (file names, reasons naming suppliers, issue messages) goes through the
+channel's policy in textsafe: XML 1.0 for JUnit, code spans for markdown, escaped workflow
+commands for GitHub, one-line escapes for the terminal.
+"""
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from .. import textsafe
 from ..export.safety import csv_safe
 from .jsonout import dumps
 
@@ -20,6 +26,11 @@ def _inert(text: str) -> str:
     return str(csv_safe(text))
 
 
+def _xml(text: str) -> str:
+    """User text for JUnit: never a formula, only characters XML 1.0 allows."""
+    return textsafe.xml_text(_inert(text))
+
+
 def to_junit(result) -> str:
     """One testsuite, one testcase per file; <failure> for fail, <error> for error."""
     totals = result.totals
@@ -27,32 +38,32 @@ def to_junit(result) -> str:
                                      "failures": str(totals["fail"]),
                                      "errors": str(totals["error"]), "skipped": "0"})
     for f in result.files:
-        case = ET.SubElement(suite, "testcase", {"classname": "imvo.check", "name": _inert(f.file),
-                                                 "file": _inert(f.file)})
+        case = ET.SubElement(suite, "testcase", {"classname": "imvo.check", "name": _xml(f.file),
+                                                 "file": _xml(f.file)})
         if f.status in ("fail", "error"):
             tag = "failure" if f.status == "fail" else "error"
-            el = ET.SubElement(case, tag, {"message": _inert("; ".join(f.reasons)),
+            el = ET.SubElement(case, tag, {"message": _xml("; ".join(f.reasons)),
                                            "type": "policy" if tag == "failure" else "input"})
-            lines = [_inert(r) for r in f.reasons]
-            lines += [_inert(f"{x.level}: {x.supplier} ({x.country}, tier {x.tier}) - {x.reason}")
+            lines = [_xml(r) for r in f.reasons]
+            lines += [_xml(f"{x.level}: {x.supplier} ({x.country}, tier {x.tier}) - {x.reason}")
                       for x in f.findings[:20]]
             el.text = "\n".join(lines)
         s = f.summary
         if s:
             out = ET.SubElement(case, "system-out")
-            out.text = (f"suppliers={s.get('suppliers')} visibility={s.get('visibility')} "
-                        f"address_completeness={s.get('address_completeness')} "
-                        f"risk={s.get('risk')}")
+            out.text = textsafe.xml_text(
+                f"suppliers={s.get('suppliers')} visibility={s.get('visibility')} "
+                f"address_completeness={s.get('address_completeness')} risk={s.get('risk')}")
     ET.indent(suite)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suite, encoding="unicode") + "\n"
 
 
 def _gh_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return textsafe.github_data(textsafe.plain_label(text))
 
 
 def _gh_prop(text: str) -> str:
-    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+    return textsafe.github_property(textsafe.plain_label(text))
 
 
 def to_github(result) -> str:
@@ -75,7 +86,8 @@ def to_github(result) -> str:
 
 
 def _md(text: object) -> str:
-    return _inert(str(text)).replace("|", "\\|").replace("\n", " ")
+    """User text in a markdown table cell: a code span, so nothing in it is live."""
+    return textsafe.markdown_code(_inert(str(text)))
 
 
 def to_markdown(result) -> str:
@@ -103,6 +115,7 @@ def render_table(result) -> None:
 
     from .console import LEVEL_STYLE, console
 
+    term = textsafe.terminal
     out = console()
     table = Table(title="imvo check", title_justify="left")
     table.add_column("File", overflow="fold", ratio=2)
@@ -110,11 +123,11 @@ def render_table(result) -> None:
     table.add_column("Suppliers", justify="right", no_wrap=True)
     table.add_column("Reasons / top findings", overflow="fold", ratio=3)
     for f in result.files:
-        details = [escape(r) for r in f.reasons]
+        details = [escape(term(r)) for r in f.reasons]
         for x in f.findings[:3]:
-            details.append(f"[{LEVEL_STYLE.get(x.level, '')}]{x.level}[/] {escape(x.supplier)}"
-                           f" ({x.country or '?'}) {escape(x.reason[:120])}")
-        table.add_row(escape(f.file), f"[{STATUS_STYLE[f.status]}]{f.status}[/]",
+            details.append(f"[{LEVEL_STYLE.get(x.level, '')}]{x.level}[/] {escape(term(x.supplier))}"
+                           f" ({escape(term(x.country or '?'))}) {escape(term(x.reason[:120]))}")
+        table.add_row(escape(term(f.file)), f"[{STATUS_STYLE[f.status]}]{f.status}[/]",
                       str(f.summary.get("suppliers", "")) if f.summary else "",
                       "\n".join(details) or "-")
     out.print(table)

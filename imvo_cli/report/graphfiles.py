@@ -3,7 +3,9 @@
 Every node carries its attributes (risk included) in the formats that hold attributes;
 DOT and Mermaid are drawings, so they colour nodes by risk and, past COLLAPSE_AT nodes,
 draw one box per tier instead of one per supplier (a drawing of thousands of boxes helps
-nobody), saying so in a note.
+nobody), saying so in a note. GraphML and GEXF are written as a stream, node by node (the
+attribute types come from a first pass), so memory does not grow with the graph; their
+text passes the XML 1.0 policy of textsafe, labels of drawings its DOT and Mermaid policy.
 """
 
 from __future__ import annotations
@@ -12,6 +14,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from xml.sax.saxutils import escape as _xml_escape, quoteattr as _xml_quoteattr
+
+from .. import textsafe
 from ..export.atomic import atomic_path, write_text_atomic
 from ..export.xlsx import LEVEL_COLOURS, LEVEL_FONT_COLOURS
 from ..model import ALL_LEVELS, ImvoError, level_rank
@@ -34,20 +39,10 @@ def graph_format(path: str | Path) -> str:
 def write_graph(chain_map, path: str | Path) -> str:
     """Write the chain graph to `path` in the format of its extension; returns the format."""
     fmt = graph_format(path)
-    if fmt == "graphml":
-        import networkx as nx
-
-        with atomic_path(path) as tmp:
-            nx.write_graphml(attributed_graph(chain_map), tmp, encoding="utf-8", prettyprint=True)
-    elif fmt == "gexf":
-        import networkx as nx
-
-        import re
-
-        # networkx stamps today's date into <meta>; drop it so the same input gives the same bytes
-        text = "\n".join(nx.generate_gexf(attributed_graph(chain_map), encoding="utf-8",
-                                           prettyprint=True))
-        write_text_atomic(path, re.sub(r' lastmodifieddate="[^"]*"', "", text, count=1) + "\n")
+    if fmt in ("graphml", "gexf"):
+        writer = write_graphml_stream if fmt == "graphml" else write_gexf_stream
+        with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+            writer(chain_map, fh)
     elif fmt == "json":
         write_text_atomic(path, node_link_json(chain_map))
     elif fmt == "dot":
@@ -143,6 +138,110 @@ def node_link_json(chain_map) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
+# ---------------------------------------------------------------- streamed XML
+
+
+def _nodes(chain_map):
+    """(id, attributes) of the company and every supplier, in id order, one at a time."""
+    company = chain_map.company
+    yield company.id, {"label": company.name, "kind": "company", "name": company.name, "tier": 0}
+    for sid in sorted(chain_map.suppliers):
+        yield sid, supplier_attributes(chain_map, sid)
+
+
+def _attribute_types(chain_map) -> dict[str, str]:
+    """Attribute name -> 'boolean', 'long', 'double' or 'string', in order of first use."""
+    seen: dict[str, set] = {}
+    for _, attrs in _nodes(chain_map):
+        for key, value in attrs.items():
+            seen.setdefault(key, set()).add(type(value))
+    out = {}
+    for key, types in seen.items():
+        if types <= {bool}:
+            out[key] = "boolean"
+        elif types <= {int}:
+            out[key] = "long"
+        elif types <= {int, float}:
+            out[key] = "double"
+        else:
+            out[key] = "string"
+    return out
+
+
+def _xml_value(value: Any, kind: str) -> str:
+    if kind == "boolean":
+        return "true" if value else "false"
+    if kind == "double":
+        return repr(float(value))
+    if kind == "long":
+        return str(int(value))
+    return textsafe.xml_text(value)
+
+
+def _text(value: Any) -> str:
+    return _xml_escape(textsafe.xml_text(value))
+
+
+def _attr(value: Any) -> str:
+    return _xml_quoteattr(textsafe.xml_text(value), {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
+
+
+def write_graphml_stream(chain_map, fh) -> None:
+    """GraphML (networkx reads it back) written node by node."""
+    types = _attribute_types(chain_map)
+    ids = {key: f"d{i}" for i, key in enumerate(types, 1)}
+    fh.write("<?xml version='1.0' encoding='utf-8'?>\n"
+             '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+             'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+             'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+             'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n'
+             '  <key id="d0" for="graph" attr.name="name" attr.type="string" />\n')
+    for key, kind in types.items():
+        fh.write(f'  <key id="{ids[key]}" for="node" attr.name={_attr(key)} attr.type="{kind}" />\n')
+    fh.write('  <graph edgedefault="directed">\n'
+             f'    <data key="d0">{_text(chain_map.company.name)}</data>\n')
+    for node_id, attrs in _nodes(chain_map):
+        fh.write(f"    <node id={_attr(node_id)}>\n")
+        for key, value in attrs.items():
+            fh.write(f'      <data key="{ids[key]}">{_escape_value(value, types[key])}</data>\n')
+        fh.write("    </node>\n")
+    for u, v in sorted(chain_map.graph.edges()):
+        fh.write(f"    <edge source={_attr(u)} target={_attr(v)} />\n")
+    fh.write("  </graph>\n</graphml>\n")
+
+
+def _escape_value(value: Any, kind: str) -> str:
+    return _xml_escape(_xml_value(value, kind))
+
+
+def write_gexf_stream(chain_map, fh) -> None:
+    """GEXF 1.2 (networkx reads it back) written node by node; no date, same bytes each run."""
+    types = {k: t for k, t in _attribute_types(chain_map).items() if k != "label"}
+    ids = {key: str(i) for i, key in enumerate(types)}
+    fh.write("<?xml version='1.0' encoding='utf-8'?>\n"
+             '<gexf xmlns="http://www.gexf.net/1.2draft" '
+             'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+             'xsi:schemaLocation="http://www.gexf.net/1.2draft http://www.gexf.net/1.2draft/gexf.xsd" '
+             'version="1.2">\n  <meta>\n    <creator>imvo</creator>\n  </meta>\n'
+             f'  <graph defaultedgetype="directed" mode="static" name={_attr(chain_map.company.name)}>\n'
+             '    <attributes mode="static" class="node">\n')
+    for key, kind in types.items():
+        fh.write(f'      <attribute id="{ids[key]}" title={_attr(key)} type="{kind}" />\n')
+    fh.write("    </attributes>\n    <nodes>\n")
+    for node_id, attrs in _nodes(chain_map):
+        label = attrs.get("label", node_id)
+        fh.write(f"      <node id={_attr(node_id)} label={_attr(label)}>\n        <attvalues>\n")
+        for key, value in attrs.items():
+            if key == "label":
+                continue
+            fh.write(f'          <attvalue for="{ids[key]}" value={_attr(_xml_value(value, types[key]))} />\n')
+        fh.write("        </attvalues>\n      </node>\n")
+    fh.write("    </nodes>\n    <edges>\n")
+    for i, (u, v) in enumerate(sorted(chain_map.graph.edges())):
+        fh.write(f'      <edge source={_attr(u)} target={_attr(v)} id="{i}" />\n')
+    fh.write("    </edges>\n  </graph>\n</gexf>\n")
+
+
 # ---------------------------------------------------------------- drawings
 
 
@@ -182,21 +281,26 @@ def _collapse_note(chain_map) -> str:
 
 
 def _dot_text(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    """A DOT string of text already made a label (its '\n' are line breaks)."""
+    return textsafe.dot_string(text)
+
+
+def _dot_id(text: str) -> str:
+    return textsafe.dot_string(textsafe.plain_label(text))
 
 
 def _dot_node(node_id: str, label: str, level: str, shape: str = "box") -> str:
     fill = LEVEL_COLOURS.get(level, LEVEL_COLOURS["unknown"])
     font = LEVEL_FONT_COLOURS.get(level, "000000")
-    return (f"  {_dot_text(node_id)} [label={_dot_text(label)}, shape={shape}, style=filled, "
-            f"fillcolor=\"#{fill}\", fontcolor=\"#{font}\", risk={_dot_text(level)}];")
+    return (f"  {_dot_id(node_id)} [label={_dot_text(label)}, shape={shape}, style=filled, "
+            f"fillcolor=\"#{fill}\", fontcolor=\"#{font}\", risk={_dot_id(level)}];")
 
 
 def to_dot(chain_map) -> str:
     """Graphviz DOT, goods flowing left to right into the company, nodes coloured by risk."""
     company = chain_map.company
     lines = ["digraph chains {", "  rankdir=LR;", "  node [fontname=\"Helvetica\"];",
-             f"  {_dot_text(company.id)} [label={_dot_text(company.name)}, shape=doubleoctagon];"]
+             f"  {_dot_id(company.id)} [label={_dot_id(company.name)}, shape=doubleoctagon];"]
     if len(chain_map.suppliers) > COLLAPSE_AT:
         groups, links = _collapsed(chain_map)
         lines.insert(1, f"  label={_dot_text('Note: ' + _collapse_note(chain_map))};")
@@ -205,13 +309,13 @@ def to_dot(chain_map) -> str:
             label = _group_label(chain_map, name, ids)
             lines.append(_dot_node(name, label, _worst_of(chain_map, ids), "box3d"))
         for (u, v), n in links.items():
-            lines.append(f"  {_dot_text(u)} -> {_dot_text(v)} [label={_dot_text(str(n))}];")
+            lines.append(f"  {_dot_id(u)} -> {_dot_id(v)} [label={_dot_id(str(n))}];")
     else:
         for sid in sorted(chain_map.suppliers):
             label = _supplier_label(chain_map, sid)
             lines.append(_dot_node(sid, label, chain_map.risk[sid].level))
         for u, v in sorted(chain_map.graph.edges()):
-            lines.append(f"  {_dot_text(u)} -> {_dot_text(v)};")
+            lines.append(f"  {_dot_id(u)} -> {_dot_id(v)};")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -220,7 +324,8 @@ def _supplier_label(chain_map, sid: str) -> str:
     """Two lines for a drawn supplier: its name, then country and tier."""
     s = chain_map.suppliers[sid]
     tier = chain_map.tiers.get(sid)
-    return f"{s.name}\n{s.country or '?'} · tier {tier if tier is not None else '?'}"
+    country = textsafe.plain_label(s.country or "?")
+    return f"{textsafe.plain_label(s.name)}\n{country} · tier {tier if tier is not None else '?'}"
 
 
 def _group_label(chain_map, name: str, ids) -> str:
@@ -229,9 +334,7 @@ def _group_label(chain_map, name: str, ids) -> str:
 
 
 def _mmd_text(text: str) -> str:
-    # Mermaid labels in double quotes take entity codes for characters that end them.
-    out = text.replace("&", "#amp;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
-    return '"' + out.replace("\n", "<br/>") + '"'
+    return textsafe.mermaid_string(text)
 
 
 def _mmd_id(node_id: str) -> str:
@@ -241,7 +344,7 @@ def _mmd_id(node_id: str) -> str:
 def to_mermaid(chain_map) -> str:
     """A Mermaid flowchart (renders in GitHub and GitLab markdown), coloured by risk."""
     company = chain_map.company
-    lines = ["flowchart LR", f"  {_mmd_id(company.id)}[[{_mmd_text(company.name)}]]"]
+    lines = ["flowchart LR", f"  {_mmd_id(company.id)}[[{_mmd_text(textsafe.plain_label(company.name))}]]"]
     classes: dict[str, list[str]] = {}
     if len(chain_map.suppliers) > COLLAPSE_AT:
         groups, links = _collapsed(chain_map)

@@ -1,0 +1,348 @@
+"""Run a parser of untrusted files in a child process with a memory and a time limit.
+
+A native reader can abort the process (a Rust panic that aborts, a failed allocation) or
+allocate without bound on a few kilobytes of crafted input. Run in a forked worker, such a
+file costs only the worker: the parent gets an ImvoError for that one file and goes on. The
+worker is forked once (while the command is still small) and serves file after file; after
+a crash, a timeout or a failed parse it is replaced for the next file.
+
+The child's result comes back over a pipe: rows of plain values as one `marshal` blob
+(fast to write and read), the few values marshal cannot hold (dates, times) beside it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import datetime as dt
+import marshal
+import os
+import pickle
+import select
+import signal
+import struct
+import time
+import warnings
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from ..model import ImvoError
+
+# Address space a parse may add to what the process already maps, and its wall-clock time.
+PARSE_MEMORY_BYTES = 1 << 30
+PARSE_SECONDS = 300.0
+# IMVO_PARSE_IN_PROCESS=1 parses in the command's own process (to measure the isolation).
+IN_PROCESS_ENV = "IMVO_PARSE_IN_PROCESS"
+
+_PLAIN = frozenset({str, float, int, bool, type(None)})
+_HEADER = struct.Struct("<Q")
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """What one isolated parse may use."""
+
+    memory_bytes: int = PARSE_MEMORY_BYTES
+    seconds: float = PARSE_SECONDS
+
+
+@dataclass(slots=True)
+class Parsed:
+    """What a parse returns: any small picklable `meta` and rows of cell values."""
+
+    meta: Any = None
+    rows: list | None = None
+
+
+class ParseFailed(Exception):
+    """The child died or ran out of time or memory; `reason` says how, in plain words."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def isolation_available() -> bool:
+    return hasattr(os, "fork") and os.environ.get(IN_PROCESS_ENV) != "1"
+
+
+@dataclass(slots=True)
+class _Worker:
+    """A forked parse worker serving one request at a time over two pipes."""
+
+    pid: int
+    requests: int  # write end, parent -> worker
+    replies: int  # read end, worker -> parent
+    owner: int  # the process that forked it (a forked pool process must start its own)
+    budget: Budget
+
+
+_worker: _Worker | None = None
+
+
+def run_parser(fn: Callable[..., Parsed], *args, budget: Budget = Budget()) -> Parsed:
+    """`fn(*args)` in the parse worker (in-process where fork is missing); ImvoError passes
+    through, a crash, a timeout or exhausted memory raises ParseFailed. `fn` must be a
+    module-level function and `args` picklable."""
+    if not isolation_available():
+        return fn(*args)
+    worker = _ensure_worker(budget)
+    try:
+        _write_all(worker.requests, _framed(pickle.dumps((fn, args), pickle.HIGHEST_PROTOCOL)))
+        data = _read_reply(worker, budget.seconds)
+    except BrokenPipeError:
+        data = None
+    except BaseException:
+        _stop(worker)
+        raise
+    if data is None:
+        status = _stop(worker)
+        raise _death(status)
+    kind, payload = pickle.loads(data)
+    if kind == "ok":
+        meta, blob, special = payload
+        rows = marshal.loads(blob) if blob is not None else None
+        for i, j, tag, value in special:
+            rows[i][j] = _thaw(tag, value)
+        return Parsed(meta, rows)
+    if kind == "imvo":
+        raise ImvoError(payload.pop("message"), **payload)
+    _stop(worker)  # the worker exits after a failure; the next file gets a fresh one
+    raise ParseFailed(payload)
+
+
+def _ensure_worker(budget: Budget) -> _Worker:
+    global _worker
+    w = _worker
+    if w is not None and w.owner == os.getpid() and w.budget == budget:
+        return w
+    if w is not None and w.owner == os.getpid():
+        _stop(w)
+    elif w is not None:  # inherited through fork: not ours to talk to
+        for fd in (w.requests, w.replies):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+    req_r, req_w = os.pipe()
+    rep_r, rep_w = os.pipe()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # fork with a progress thread
+        pid = os.fork()
+    if pid == 0:  # the worker: never returns
+        os.close(req_w)
+        os.close(rep_r)
+        _serve(req_r, rep_w, budget)
+    os.close(req_r)
+    os.close(rep_w)
+    _worker = _Worker(pid, req_w, rep_r, os.getpid(), budget)
+    return _worker
+
+
+def _stop(worker: _Worker) -> int:
+    """End the worker and reap it; its wait status."""
+    global _worker
+    if _worker is worker:
+        _worker = None
+    for fd in (worker.requests, worker.replies):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    with contextlib.suppress(OSError):
+        pid, status = os.waitpid(worker.pid, os.WNOHANG)
+        if pid:
+            return status
+    with contextlib.suppress(OSError):
+        os.kill(worker.pid, signal.SIGKILL)
+    try:
+        return os.waitpid(worker.pid, 0)[1]
+    except OSError:
+        return 0
+
+
+@atexit.register
+def _stop_at_exit() -> None:
+    if _worker is not None and _worker.owner == os.getpid():
+        _stop(_worker)
+
+
+def _framed(blob: bytes) -> bytes:
+    return _HEADER.pack(len(blob)) + blob
+
+
+def _read_exact(fd: int, n: int, deadline: float | None) -> bytes | None:
+    chunks, got = [], 0
+    while got < n:
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError
+            ready, _, _ = select.select([fd], [], [], min(left, 1.0))
+            if not ready:
+                continue
+        chunk = os.read(fd, min(n - got, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        got += len(chunk)
+    return b"".join(chunks)
+
+
+def _read_reply(worker: _Worker, seconds: float) -> bytes | None:
+    deadline = time.monotonic() + seconds
+    try:
+        head = _read_exact(worker.replies, _HEADER.size, deadline)
+        if head is None:
+            return None
+        return _read_exact(worker.replies, _HEADER.unpack(head)[0], deadline)
+    except TimeoutError:
+        _stop(worker)
+        raise ParseFailed(f"reading took longer than {seconds:.0f} seconds") from None
+
+
+def _death(status: int) -> ParseFailed:
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        try:
+            name = signal.Signals(sig).name
+        except ValueError:
+            name = str(sig)
+        if sig == signal.SIGKILL:
+            return ParseFailed("the reader was killed (out of memory or time)")
+        return ParseFailed(f"the reader crashed (signal {name}; often memory exhausted by the file)")
+    code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else -1
+    return ParseFailed(f"the reader stopped without a result (exit status {code})")
+
+
+def _serve(requests: int, replies: int, budget: Budget) -> None:
+    """The worker's loop: one request in, one reply out, until the parent goes away."""
+    code = 0
+    try:
+        import faulthandler
+
+        faulthandler.disable()  # its dump would reach the user's terminal through a kept fd
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it kills us
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        _quiet_std_streams()
+        _set_limits(budget)
+        while True:
+            head = _read_exact(requests, _HEADER.size, None)
+            if head is None:
+                break
+            data = _read_exact(requests, _HEADER.unpack(head)[0], None)
+            if data is None:
+                break
+            failed = False
+            try:
+                fn, args = pickle.loads(data)
+                out = ("ok", _freeze(fn(*args)))
+            except ImvoError as exc:
+                out = ("imvo", {"message": exc.message, "file": exc.file, "sheet": exc.sheet,
+                                "row": exc.row, "column": exc.column, "hint": exc.hint,
+                                "code": exc.code})
+            except MemoryError:
+                failed = True
+                out = ("failed", "the reader ran out of memory (the file needs more than "
+                       f"{budget.memory_bytes >> 20:,} MiB)")
+            except BaseException as exc:  # noqa: BLE001 - a native panic is a BaseException
+                failed = True
+                first = (str(exc).splitlines() or [""])[0][:200]
+                first = first.encode("unicode_escape").decode("ascii")
+                out = ("failed", f"the reader failed ({type(exc).__name__}"
+                       f"{': ' + first if first else ''})")
+            _write_all(replies, _framed(pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)))
+            if failed:
+                break
+    except BaseException:  # noqa: BLE001 - whatever happens, the worker never returns
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _quiet_std_streams() -> None:
+    """A native backtrace or warning in the child must not reach the user's terminal."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for fd in (1, 2):
+        with contextlib.suppress(OSError):
+            os.dup2(devnull, fd)
+    os.close(devnull)
+
+
+def _vm_size() -> int | None:
+    try:
+        with open("/proc/self/status", "rb") as fh:
+            for line in fh:
+                if line.startswith(b"VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
+def _set_limits(budget: Budget) -> None:
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on POSIX
+        return
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # an abort leaves no core file
+    base = _vm_size()
+    if base is not None:
+        want = base + budget.memory_bytes
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            want = min(want, hard)
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_AS, (want, hard))
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        n = os.write(fd, view)
+        view = view[n:]
+
+
+# ---------------------------------------------------------------- values across the pipe
+
+
+def _freeze(parsed: Parsed):
+    """(meta, marshal blob of rows, [(row, col, tag, value)] for values marshal cannot hold)."""
+    rows = parsed.rows
+    if rows is None:
+        return parsed.meta, None, []
+    special = []
+    plain = _PLAIN
+    for i, row in enumerate(rows):
+        if plain.issuperset(map(type, row)):
+            continue
+        for j, value in enumerate(row):
+            if type(value) not in plain:
+                special.append((i, j, *_tag(value)))
+                row[j] = None
+    return parsed.meta, marshal.dumps(rows), special
+
+
+def _tag(value) -> tuple[str, Any]:
+    if isinstance(value, dt.datetime):
+        return "datetime", value.isoformat()
+    if isinstance(value, dt.date):
+        return "date", value.toordinal()
+    if isinstance(value, dt.time):
+        return "time", value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return "timedelta", (value.days, value.seconds, value.microseconds)
+    if isinstance(value, (str, float, int, bool)):  # a subclass of a plain type
+        return "plain", (type(value).__mro__[1](value),)
+    return "text", str(value)
+
+
+def _thaw(tag: str, value):
+    if tag == "date":
+        return dt.date.fromordinal(value)
+    if tag == "datetime":
+        return dt.datetime.fromisoformat(value)
+    if tag == "time":
+        return dt.time.fromisoformat(value)
+    if tag == "timedelta":
+        return dt.timedelta(*value)
+    if tag == "plain":
+        return value[0]
+    return value
