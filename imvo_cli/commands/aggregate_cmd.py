@@ -64,7 +64,7 @@ def register(app: typer.Typer) -> None:
         from ..aggregate import member_files
 
         files = member_files(paths)
-        guarded = list(files) + [p for p in (decisions, previous) if p is not None]
+        guarded = list(files) + [p for p in (decisions, previous, policy) if p is not None]
         common.output_path_guard(out, guarded)
         common.output_path_guard(html, guarded)
         common.output_path_guard(osh, guarded)

@@ -54,8 +54,8 @@ def register(app: typer.Typer) -> None:
                                min_address_completeness=min_address_completeness,
                                sector=sector, as_of=common.parse_as_of(as_of), basis=risk_basis)
         inputs = [Path(p) for p in paths]
-        common.output_path_guard(output, inputs)
-        common.output_path_guard(export, inputs)
+        read = inputs + ([policy] if policy is not None else [])
+        common.guard_outputs([output, export], read)
         lang = resolve_lang(lang, load_policy(policy, near=inputs[0]) if lang is None else None)
         counting = accepts_progress(run_check)
         targets: list[str | Path] = list(paths)

@@ -84,7 +84,16 @@ def _from_json(path: Path) -> PreviousIds:
         raise ImvoError("previous output is not an imvo.aggregate/1 document", file=path,
                         code="previous-invalid", hint="give the JSON of an earlier imvo aggregate run")
     prev = PreviousIds()
-    for fac in doc.get("facilities", []):
+    facilities = doc.get("facilities", [])
+    if not isinstance(facilities, list) or not all(
+            isinstance(f, dict) and all(isinstance(f.get(k, []), list) and
+                                        all(isinstance(x, str) for x in f.get(k, []))
+                                        for k in ("record_ids", "os_ids"))
+            for f in facilities):
+        raise ImvoError("previous output is damaged: 'facilities' must be a list of facility "
+                        "objects whose record_ids and os_ids are lists of ids", file=path,
+                        code="previous-invalid", hint="give the unedited JSON of an earlier imvo aggregate run")
+    for fac in facilities:
         fid = fac.get("facility_id")
         if not fid:
             continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.markup import escape
 from rich.table import Table
 
+from ..textsafe import terminal
 from .console import console
 
 MAX_ISSUES_SHOWN = 200
@@ -31,8 +32,8 @@ def _columns_table(r) -> Table:
     table.add_column("Note", overflow="fold", ratio=1)
     for c in r.columns[:MAX_COLUMNS_SHOWN]:
         style = "green" if c.field else "yellow"
-        table.add_row(c.column, escape(c.header), f"[{style}]{escape(column_text(c))}[/]",
-                      escape(c.note or ""))
+        table.add_row(c.column, escape(terminal(c.header)), f"[{style}]{escape(column_text(c))}[/]",
+                      escape(terminal(c.note or "")))
     return table
 
 
@@ -40,7 +41,7 @@ def render_validate(reports) -> None:
     out = console()
     for r in reports:
         title = f"{r.file}" + (f" [sheet {r.sheet}]" if r.sheet else "")
-        out.print(escape(title))
+        out.print(escape(terminal(title)))
         if r.columns:
             out.print(_columns_table(r))
             if len(r.columns) > MAX_COLUMNS_SHOWN:
@@ -54,9 +55,9 @@ def render_validate(reports) -> None:
             table.add_column("Problem", overflow="fold", ratio=1)
             for i in r.issues[:MAX_ISSUES_SHOWN]:
                 style = "bold red" if i.severity == "error" else "yellow"
-                table.add_row(str(i.row or ""), escape(i.column or ""),
+                table.add_row(str(i.row or ""), escape(terminal(i.column or "")),
                               f"[{style}]{i.severity}[/]",
-                              escape(i.message + (f" - {i.hint}" if i.hint else "")))
+                              escape(terminal(i.message + (f" - {i.hint}" if i.hint else ""))))
             out.print(table)
             if len(r.issues) > MAX_ISSUES_SHOWN:
                 out.print(f"... {len(r.issues) - MAX_ISSUES_SHOWN} more issues (use --format json)")

@@ -1,0 +1,34 @@
+"""Regressions found when the wave-2 pieces met: damaged --previous, hostile names in validate."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from imvo_cli.cli import app
+
+from conftest import SAMPLE, write_csv
+
+runner = CliRunner()
+
+
+def test_regression_a_damaged_previous_output_is_an_input_error_not_an_internal_one(tmp_path: Path):
+    for facilities in ([1], [{"facility_id": "F1", "record_ids": "R1"}], "F1"):
+        prev = tmp_path / "prev.json"
+        prev.write_text(json.dumps({"schema": "imvo.aggregate/1", "facilities": facilities}))
+        res = runner.invoke(app, ["aggregate", str(SAMPLE / "members"), "--previous", str(prev),
+                                  "--format", "json"])
+        assert res.exit_code == 2, (facilities, res.output)
+        assert "previous output is damaged" in res.output
+
+
+def test_regression_validate_never_prints_a_forged_workflow_command(tmp_path: Path):
+    # a sheet named "Sheet\u202e1\n::warning ::x", names with escape sequences (corpus file)
+    path = Path(__file__).parent / "data" / "bad" / "hostile_names.xlsx"
+    res = runner.invoke(app, ["validate", str(path)])
+    assert res.exit_code == 0  # the names are odd, the list is usable
+    assert "Sheet" in res.stdout
+    assert not any(line.lstrip().startswith("::") for line in res.stdout.splitlines())
+    assert "\x1b[31m" not in res.stdout
