@@ -32,3 +32,15 @@ def test_regression_validate_never_prints_a_forged_workflow_command(tmp_path: Pa
     assert "Sheet" in res.stdout
     assert not any(line.lstrip().startswith("::") for line in res.stdout.splitlines())
     assert "\x1b[31m" not in res.stdout
+
+
+def test_regression_the_reader_worker_reads_relative_paths_from_the_current_folder(tmp_path, monkeypatch):
+    """The parse worker is forked once; a later change of folder must not lose relative paths."""
+    import shutil
+
+    from imvo_cli.ingest import read_suppliers
+
+    read_suppliers(SAMPLE / "suppliers.xlsx")  # starts the worker here
+    shutil.copyfile(SAMPLE / "suppliers.xlsx", tmp_path / "copy.xlsx")
+    monkeypatch.chdir(tmp_path)
+    assert len(read_suppliers("copy.xlsx").suppliers) == 79

@@ -88,7 +88,10 @@ def run_parser(fn: Callable[..., Parsed], *args, budget: Budget = Budget()) -> P
         return fn(*args)
     worker = _ensure_worker(budget)
     try:
-        _write_all(worker.requests, _framed(pickle.dumps((fn, args), pickle.HIGHEST_PROTOCOL)))
+        # The worker was forked once, in the folder the command was in then: relative paths
+        # are read from the caller's folder now.
+        request = (os.getcwd(), fn, args)
+        _write_all(worker.requests, _framed(pickle.dumps(request, pickle.HIGHEST_PROTOCOL)))
         data = _read_reply(worker, budget.seconds)
     except BrokenPipeError:
         data = None
@@ -231,7 +234,8 @@ def _serve(requests: int, replies: int, budget: Budget) -> None:
                 break
             failed = False
             try:
-                fn, args = pickle.loads(data)
+                cwd, fn, args = pickle.loads(data)
+                os.chdir(cwd)
                 out = ("ok", _freeze(fn(*args)))
             except ImvoError as exc:
                 out = ("imvo", {"message": exc.message, "file": exc.file, "sheet": exc.sheet,
