@@ -106,7 +106,8 @@ def test_upstream_unknown_when_no_level_known(supplier_list, monkeypatch):
 def test_map_document_shape(supplier_list):
     cm = build_chain_map(supplier_list, company="Acme BV")
     doc = map_document(cm)
-    assert list(doc) == ["schema", "company", "source", "summary", "nodes", "edges", "issues"]
+    assert list(doc) == ["schema", "company", "source", "summary", "evidence", "nodes", "edges",
+                         "issues"]
     assert doc["schema"] == "imvo.map/2"
     assert doc["company"] == {"id": "COMPANY", "name": "Acme BV"}
     assert doc["source"] == {"file": str(SAMPLE), "sheet": None, "rows": 11}
@@ -117,12 +118,18 @@ def test_map_document_shape(supplier_list):
                          "rows", "risk", "evidence", "attributes"}
     assert set(node["risk"]) == {"level", "score", "inherent_level", "inherent_score", "severity",
                                  "priority", "main", "themes", "upstream_level"}
-    # evidence is listed once per node; themes refer to it by id
-    ids = [e["id"] for e in node["evidence"]]
-    assert len(ids) == len(set(ids))
+    # each distinct evidence item is in the document's table once; nodes and themes refer to it
+    table = {e["id"]: e for e in doc["evidence"]}
+    assert len(table) == len(doc["evidence"])
+    items = [tuple(sorted((k, str(v)) for k, v in e.items() if k != "id")) for e in doc["evidence"]]
+    assert len(items) == len(set(items))
+    ids = node["evidence"]
+    assert ids and len(ids) == len(set(ids)) and set(ids) <= set(table)
     for t in node["risk"]["themes"].values():
         assert set(t["evidence"]) <= set(ids)
     assert set(node["risk"]["main"]) <= set(ids)
+    referenced = {i for n in doc["nodes"] for i in n["evidence"]}
+    assert referenced == set(table)  # no item is listed that no node refers to
     assert any(e["target"] == "COMPANY" for e in doc["edges"])
     node_ids = {n["id"] for n in doc["nodes"]} | {"COMPANY"}
     assert all(e["source"] in node_ids and e["target"] in node_ids for e in doc["edges"])
