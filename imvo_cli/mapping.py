@@ -407,65 +407,80 @@ def map_document(chain_map: ChainMap) -> dict[str, Any]:
     }
 
 
-def _theme_json(a: RiskAssessment, table: EvidenceTable, cache: dict, encode) -> str:
-    """A node's encoded `themes`, once per shared assessment (same themes, same evidence)."""
-    key = (id(a.themes), id(a.evidence))
-    hit = cache.get(key)
-    if hit is None:
-        hit = cache[key] = (a.themes, a.evidence, encode(theme_dicts(a, table.refs(a))))
-    return hit[2]
+class _SharedThemes:
+    """The `themes` object of each distinct assessment, encoded once: suppliers with the same
+    assessment share its themes and evidence (keyed by identity; the cache holds both, so
+    neither identity is reused)."""
+
+    def __init__(self, table: EvidenceTable) -> None:
+        self.table = table
+        self._dicts: dict[tuple[int, int], tuple[Any, Any, dict]] = {}
+
+    def of(self, a: RiskAssessment):
+        key = (id(a.themes), id(a.evidence))
+        hit = self._dicts.get(key)
+        if hit is None:
+            import orjson
+
+            # kept encoded: a few thousand bytes each instead of nested dicts
+            hit = self._dicts[key] = (a.themes, a.evidence, orjson.Fragment(
+                orjson.dumps(theme_dicts(a, self.table.refs(a)))))
+        return hit[2]
 
 
-def _node_json(chain_map: ChainMap, sid: str, table: EvidenceTable, cache: dict, encode) -> str:
-    """One node of imvo.map/2 in compact form; equals encode(node_document(...))."""
+def _node_fast(chain_map: ChainMap, sid: str, table: EvidenceTable,
+               themes: _SharedThemes) -> dict[str, Any]:
+    """node_document with each distinct assessment's themes encoded once (same bytes)."""
     s = chain_map.suppliers[sid]
     a = chain_map.risk[sid]
     refs = table.refs(a)
-    head = encode({"id": s.id, "name": s.name, "country": s.country,
-                   "tier": chain_map.tiers.get(s.id), "declared_tier": s.declared_tier,
-                   "process": s.process, "product": s.product, "rows": s.rows})
-    return "".join((
-        head[:-1], ', "risk": ', encode(_risk_head(a, refs))[:-1], ', "themes": ',
-        _theme_json(a, table, cache, encode), ', "upstream_level": ', encode(a.upstream_level),
-        '}, "evidence": ', encode(refs), ', "attributes": ',
-        encode(node_attributes(chain_map, sid)), "}"))
+    return {
+        "id": s.id, "name": s.name, "country": s.country, "tier": chain_map.tiers.get(s.id),
+        "declared_tier": s.declared_tier, "process": s.process, "product": s.product,
+        "rows": s.rows,
+        "risk": {**_risk_head(a, refs), "themes": themes.of(a), "upstream_level": a.upstream_level},
+        "evidence": refs,
+        "attributes": node_attributes(chain_map, sid),
+    }
 
 
-COMPACT_ABOVE = 2000  # nodes; larger documents are written without indentation
+COMPACT_ABOVE = 2000  # nodes; larger documents are written compact
 
 
 def write_map_json(chain_map: ChainMap, stream) -> None:
     """Write the imvo.map/2 document to a text stream.
 
-    Small maps are indented. Large ones are written compact, one node at a time, so the
-    whole document never sits in memory twice; the bytes equal `dumps(map_document(...),
-    indent=None)`.
+    Small maps are indented. Large ones are written compact (no spaces), one chunk of nodes
+    at a time, so the whole document never sits in memory twice; the bytes equal
+    `dumps_compact(map_document(...))` and a newline.
     """
-    import json
-
-    from .report.jsonout import dumps
+    from .report.jsonout import dumps, dumps_compact
 
     if len(chain_map.suppliers) <= COMPACT_ABOVE:
         stream.write(dumps(map_document(chain_map)))
         return
-    encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False,
-                              default=lambda v: v.isoformat()).encode
+    out = getattr(stream, "buffer", None)
+    if out is not None:
+        stream.flush()  # bytes go straight to the buffer under the text layer
+        write = out.write
+    else:
+        write = lambda b: stream.write(b.decode("utf-8"))  # noqa: E731 (a text-only stream)
     table = evidence_table(chain_map)
-    stream.write(encode(_document_head(chain_map))[:-1] + ', "evidence": ')
-    stream.write(encode(table.to_list()))
-    stream.write(', "nodes": [')
-    cache: dict = {}
-    chunk: list[str] = []
-    for i, sid in enumerate(sorted(chain_map.suppliers)):
-        if i:
-            chunk.append(", ")
-        chunk.append(_node_json(chain_map, sid, table, cache, encode))
-        if len(chunk) >= 2000:  # write in chunks: few calls, no whole document in memory
-            stream.write("".join(chunk))
-            chunk.clear()
-    stream.write("".join(chunk))
-    stream.write('], "edges": ')
-    stream.write(encode([{"source": u, "target": v} for u, v in sorted(chain_map.graph.edges())]))
-    stream.write(', "issues": ')
-    stream.write(encode([i.to_dict() for i in chain_map.issues]))
-    stream.write("}\n")
+    write(dumps_compact(_document_head(chain_map))[:-1] + b',"evidence":')
+    write(dumps_compact(table.to_list()))
+    write(b',"nodes":[')
+    themes = _SharedThemes(table)
+    ids = sorted(chain_map.suppliers)
+    step = 2000  # nodes per write: few calls, never the whole document in memory
+    for start in range(0, len(ids), step):
+        chunk = [_node_fast(chain_map, sid, table, themes) for sid in ids[start:start + step]]
+        if start:
+            write(b",")
+        write(dumps_compact(chunk)[1:-1])
+    write(b'],"edges":')
+    write(dumps_compact([{"source": u, "target": v} for u, v in sorted(chain_map.graph.edges())]))
+    write(b',"issues":')
+    write(dumps_compact([i.to_dict() for i in chain_map.issues]))
+    write(b"}\n")
+    if out is not None:
+        out.flush()

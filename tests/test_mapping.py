@@ -13,7 +13,7 @@ from imvo_cli.ingest import read_suppliers
 from imvo_cli.mapping import SUMMARY_KEYS, build_chain_map, company_name, map_document, read_and_map
 from imvo_cli.model import RiskAssessment
 from imvo_cli.policy import Policy
-from imvo_cli.report.jsonout import dumps
+from imvo_cli.report.jsonout import dumps, dumps_compact
 
 DATA = Path(__file__).parent / "data"
 SAMPLE = DATA / "chains.csv"
@@ -171,4 +171,12 @@ def test_streamed_compact_json_equals_the_document(monkeypatch):
     monkeypatch.setattr(mapping, "COMPACT_ABOVE", 3)
     out = io.StringIO()
     mapping.write_map_json(cm, out)
-    assert out.getvalue() == dumps(map_document(cm), indent=None)
+    text = out.getvalue()
+    assert text == dumps_compact(map_document(cm)).decode("utf-8") + "\n"
+    assert json.loads(text) == json.loads(dumps(map_document(cm)))
+    # written to a binary buffer under a text stream (stdout): the same bytes
+    raw = io.BytesIO()
+    wrapper = io.TextIOWrapper(raw, encoding="utf-8")
+    mapping.write_map_json(cm, wrapper)
+    wrapper.flush()
+    assert raw.getvalue() == text.encode("utf-8")
