@@ -35,10 +35,8 @@ def write_graph(chain_map, path: str | Path) -> str:
     """Write the chain graph to `path` in the format of its extension; returns the format."""
     fmt = graph_format(path)
     if fmt == "graphml":
-        import networkx as nx
-
-        with atomic_path(path) as tmp:
-            nx.write_graphml(attributed_graph(chain_map), tmp, encoding="utf-8", prettyprint=True)
+        with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+            write_graphml(chain_map, fh)
     elif fmt == "gexf":
         import networkx as nx
 
@@ -134,6 +132,72 @@ def attributed_graph(chain_map):
         g.add_node(sid, **supplier_attributes(chain_map, sid))
     g.add_edges_from(sorted(chain_map.graph.edges()))
     return g
+
+
+# ---------------------------------------------------------------- GraphML, streamed
+
+_GRAPHML_TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
+_GRAPHML_HEAD = ("<?xml version='1.0' encoding='utf-8'?>\n"
+                 '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+                 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+                 'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+                 'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
+
+
+def _xml_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _xml_attr(text: str) -> str:
+    return (_xml_text(text).replace('"', "&quot;").replace("\r", "&#13;")
+            .replace("\n", "&#10;").replace("\t", "&#09;"))
+
+
+def _graph_nodes(chain_map):
+    """(node id, flat attributes) of the company, then of every supplier in id order."""
+    company = chain_map.company
+    yield company.id, {"label": company.name, "kind": "company", "name": company.name, "tier": 0}
+    for sid in sorted(chain_map.suppliers):
+        yield sid, supplier_attributes(chain_map, sid)
+
+
+def write_graphml(chain_map, fh) -> None:
+    """GraphML of the attributed graph, one node at a time (a 100,000-node map never sits in
+    memory as an XML tree); the same elements, keys and layout as networkx's writer.
+
+    Two passes: the first finds every attribute's key and type (GraphML declares keys before
+    the graph), the second writes the nodes.
+    """
+    keys: dict[tuple[str, str], str] = {("name", "graph"): "d0"}
+    types: dict[str, str] = {"d0": "string"}
+    for _, attrs in _graph_nodes(chain_map):
+        for name, value in attrs.items():
+            if (name, "node") not in keys:
+                kid = keys[(name, "node")] = f"d{len(keys)}"
+                types[kid] = _GRAPHML_TYPES.get(type(value), "string")
+    fh.write(_GRAPHML_HEAD)
+    for (name, scope), kid in reversed(keys.items()):  # networkx lists the newest key first
+        fh.write(f'  <key id="{kid}" for="{scope}" attr.name="{_xml_attr(name)}" '
+                 f'attr.type="{types[kid]}" />\n')
+    fh.write('  <graph edgedefault="directed">\n')
+    lines: list[str] = []
+    for nid, attrs in _graph_nodes(chain_map):
+        lines.append(f'    <node id="{_xml_attr(str(nid))}">\n')
+        for name, value in attrs.items():
+            kid = keys[(name, "node")]
+            text = _xml_text(str(value))
+            lines.append(f'      <data key="{kid}">{text}</data>\n' if text
+                         else f'      <data key="{kid}" />\n')
+        lines.append("    </node>\n")
+        if len(lines) >= 20000:
+            fh.write("".join(lines))
+            lines.clear()
+    for u, v in sorted(chain_map.graph.edges()):
+        lines.append(f'    <edge source="{_xml_attr(str(u))}" target="{_xml_attr(str(v))}" />\n')
+    name = _xml_text(chain_map.company.name)
+    lines.append(f'    <data key="d0">{name}</data>\n' if name else '    <data key="d0" />\n')
+    lines.append("  </graph>\n</graphml>\n")
+    fh.write("".join(lines))
 
 
 def node_link_json(chain_map) -> str:
