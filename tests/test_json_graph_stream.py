@@ -1,4 +1,4 @@
-"""Large outputs written a piece at a time: the streamed GraphML equals networkx's writer."""
+"""Large outputs written a piece at a time: streamed GraphML and GEXF equal networkx's writers."""
 
 from __future__ import annotations
 
@@ -36,4 +36,22 @@ def test_streamed_graphml_escapes_and_reads_back(tmp_path):
     assert out.read_text(encoding="utf-8") == _networkx_graphml(cm)
     g = nx.read_graphml(out)
     assert {d["name"] for _, d in g.nodes(data=True)} >= {'A <b> & "c"', "Beta"}
+    assert g.number_of_edges() == cm.graph.number_of_edges()
+
+
+def _networkx_gexf(chain_map) -> str:
+    import re
+
+    text = "\n".join(nx.generate_gexf(attributed_graph(chain_map), encoding="utf-8",
+                                      prettyprint=True))
+    return re.sub(r' lastmodifieddate="[^"]*"', "", text, count=1) + "\n"
+
+
+def test_streamed_gexf_equals_networkx_bytes(tmp_path):
+    cm = read_and_map(SAMPLE, company="Ünal & <Sons> \"BV\"")
+    out = tmp_path / "g.gexf"
+    write_graph(cm, out)
+    assert out.read_text(encoding="utf-8") == _networkx_gexf(cm)
+    g = nx.read_gexf(out)
+    assert g.number_of_nodes() == len(cm.suppliers) + 1
     assert g.number_of_edges() == cm.graph.number_of_edges()

@@ -38,14 +38,8 @@ def write_graph(chain_map, path: str | Path) -> str:
         with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as fh:
             write_graphml(chain_map, fh)
     elif fmt == "gexf":
-        import networkx as nx
-
-        import re
-
-        # networkx stamps today's date into <meta>; drop it so the same input gives the same bytes
-        text = "\n".join(nx.generate_gexf(attributed_graph(chain_map), encoding="utf-8",
-                                           prettyprint=True))
-        write_text_atomic(path, re.sub(r' lastmodifieddate="[^"]*"', "", text, count=1) + "\n")
+        with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+            write_gexf(chain_map, fh)
     elif fmt == "json":
         write_text_atomic(path, node_link_json(chain_map))
     elif fmt == "dot":
@@ -198,6 +192,78 @@ def write_graphml(chain_map, fh) -> None:
     lines.append(f'    <data key="d0">{name}</data>\n' if name else '    <data key="d0" />\n')
     lines.append("  </graph>\n</graphml>\n")
     fh.write("".join(lines))
+
+
+# ---------------------------------------------------------------- GEXF, streamed
+
+_GEXF_HEAD = ('<gexf xmlns="http://www.gexf.net/1.2draft" '
+              'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+              'xsi:schemaLocation="http://www.gexf.net/1.2draft '
+              'http://www.gexf.net/1.2draft/gexf.xsd" version="1.2">\n')
+_GEXF_FLOATS = {"inf": "INF", "nan": "NaN", "-inf": "-INF"}
+
+
+def _gexf_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    return _GEXF_FLOATS.get(text, text) if isinstance(value, float) else text
+
+
+def _ascii(text: str) -> str:
+    return text.encode("ascii", "xmlcharrefreplace").decode("ascii")
+
+
+def write_gexf(chain_map, fh) -> None:
+    """GEXF 1.2 of the attributed graph, one node at a time; the same elements, ids and
+    layout as networkx's writer, without its date stamp (same input, same bytes).
+
+    Two passes, as for GraphML: attribute declarations come before the nodes. Text outside
+    ASCII is written as character references, as networkx does.
+    """
+    import networkx as nx
+
+    ids: dict[str, str] = {}
+    types: dict[str, str] = {}
+    for _, attrs in _graph_nodes(chain_map):
+        for name, value in attrs.items():
+            if name != "label" and name not in ids:
+                ids[name] = str(len(ids))
+                types[name] = _GRAPHML_TYPES.get(type(value), "string")
+    out = [_GEXF_HEAD, "  <meta>\n", f"    <creator>NetworkX {_xml_text(nx.__version__)}</creator>\n",
+           "  </meta>\n",
+           f'  <graph defaultedgetype="directed" mode="static" '
+           f'name="{_xml_attr(chain_map.company.name)}">\n']
+    if ids:
+        out.append('    <attributes mode="static" class="node">\n')
+        out.extend(f'      <attribute id="{aid}" title="{_xml_attr(name)}" type="{types[name]}" />\n'
+                   for name, aid in ids.items())
+        out.append("    </attributes>\n")
+    out.append("    <nodes>\n")
+    fh.write(_ascii("".join(out)))
+    lines: list[str] = []
+    for nid, attrs in _graph_nodes(chain_map):
+        label = _xml_attr(str(attrs.get("label", nid)))
+        values = [(ids[k], v) for k, v in attrs.items() if k != "label"]
+        if not values:
+            lines.append(f'      <node id="{_xml_attr(str(nid))}" label="{label}" />\n')
+            continue
+        lines.append(f'      <node id="{_xml_attr(str(nid))}" label="{label}">\n        <attvalues>\n')
+        lines.extend(f'          <attvalue for="{aid}" value="{_xml_attr(_gexf_value(v))}" />\n'
+                     for aid, v in values)
+        lines.append("        </attvalues>\n      </node>\n")
+        if len(lines) >= 20000:
+            fh.write(_ascii("".join(lines)))
+            lines.clear()
+    lines.append("    </nodes>\n")
+    edges = sorted(chain_map.graph.edges())
+    if edges:
+        lines.append("    <edges>\n")
+        lines.extend(f'      <edge source="{_xml_attr(str(u))}" target="{_xml_attr(str(v))}" id="{n}" />\n'
+                     for n, (u, v) in enumerate(edges))
+        lines.append("    </edges>\n")
+    lines.append("  </graph>\n</gexf>\n")
+    fh.write(_ascii("".join(lines)))
 
 
 def node_link_json(chain_map) -> str:
