@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .graph import COMPANY_ID, ChainGraph, build_chain_graph, company_facts
-from .model import (ALL_LEVELS, LEVELS, UNKNOWN, ChainMap, Company, Issue, RiskAssessment,
-                    SupplierList, evidence_id, level_rank)
+from .model import (ALL_LEVELS, LEVELS, UNKNOWN, ChainMap, Company, Evidence, Issue,
+                    RiskAssessment, SupplierList, evidence_id, level_rank)
 from .policy import Policy
 
 SCHEMA = "imvo.map/2"
@@ -301,9 +301,49 @@ def node_attributes(chain_map: ChainMap, supplier_id: str) -> dict[str, Any]:
     return out
 
 
-def node_document(chain_map: ChainMap, supplier_id: str) -> dict[str, Any]:
+class EvidenceTable:
+    """Each distinct evidence item of a map once, with its id (e1, e2, ... in order of first
+    reference, nodes in id order); a node and its themes refer to items by id.
+
+    Suppliers with the same assessment share its `evidence` tuple; its ids are worked out once
+    per tuple (keyed by identity; the table holds each tuple, so its identity is not reused).
+    """
+
+    def __init__(self) -> None:
+        self.items: list[Evidence] = []
+        self._ids: dict[Evidence, str] = {}
+        self._refs: dict[int, tuple[tuple, list[str]]] = {}
+
+    def refs(self, a: RiskAssessment) -> list[str]:
+        """The ids of a supplier's evidence, in its recorded order."""
+        hit = self._refs.get(id(a.evidence))
+        if hit is None:
+            ids = []
+            for ev in a.evidence:
+                eid = self._ids.get(ev)
+                if eid is None:
+                    eid = self._ids[ev] = evidence_id(len(self.items))
+                    self.items.append(ev)
+                ids.append(eid)
+            hit = self._refs[id(a.evidence)] = (a.evidence, ids)
+        return hit[1]
+
+    def to_list(self) -> list[dict[str, Any]]:
+        return [ev.to_dict(evidence_id(i)) for i, ev in enumerate(self.items)]
+
+
+def evidence_table(chain_map: ChainMap) -> EvidenceTable:
+    """The map's evidence table, every supplier's evidence entered in node order."""
+    table = EvidenceTable()
+    for sid in sorted(chain_map.suppliers):
+        table.refs(chain_map.risk[sid])
+    return table
+
+
+def node_document(chain_map: ChainMap, supplier_id: str, table: EvidenceTable) -> dict[str, Any]:
     s = chain_map.suppliers[supplier_id]
     a = chain_map.risk[supplier_id]
+    refs = table.refs(a)
     return {
         "id": s.id,
         "name": s.name,
@@ -313,13 +353,13 @@ def node_document(chain_map: ChainMap, supplier_id: str) -> dict[str, Any]:
         "process": s.process,
         "product": s.product,
         "rows": s.rows,
-        "risk": risk_dict(a),
-        "evidence": evidence_list(a),
+        "risk": risk_dict(a, refs),
+        "evidence": refs,
         "attributes": node_attributes(chain_map, supplier_id),
     }
 
 
-def theme_dicts(a: RiskAssessment) -> dict[str, Any]:
+def theme_dicts(a: RiskAssessment, refs: list[str]) -> dict[str, Any]:
     """Per theme: residual level and score, inherent ones where different, evidence ids."""
     out = {}
     for k, t in sorted(a.themes.items()):
@@ -327,125 +367,120 @@ def theme_dicts(a: RiskAssessment) -> dict[str, Any]:
         if t.inherent_level is not None or (t.inherent_score is not None and t.inherent_score != t.score):
             d["inherent_level"] = t.inherent
             d["inherent_score"] = t.inherent_score
-        d["evidence"] = [evidence_id(i) for i in t.evidence]
+        d["evidence"] = [refs[i] for i in t.evidence]
         out[k] = d
     return out
 
 
-def evidence_list(a: RiskAssessment) -> list[dict[str, Any]]:
-    return [ev.to_dict(evidence_id(i)) for i, ev in enumerate(a.evidence)]
-
-
-def risk_dict(a: RiskAssessment) -> dict[str, Any]:
-    """A node's "risk" object of imvo.map/2 (level and score are residual, as in /1)."""
+def _risk_head(a: RiskAssessment, refs: list[str]) -> dict[str, Any]:
     return {"level": a.level, "score": a.score,
             "inherent_level": a.inherent_level or a.level, "inherent_score": a.inherent_score,
-            "severity": a.severity, "priority": a.priority,
-            "main": [evidence_id(i) for i in a.main],
-            "themes": theme_dicts(a), "upstream_level": a.upstream_level}
+            "severity": a.severity, "priority": a.priority, "main": [refs[i] for i in a.main]}
 
 
-def map_document(chain_map: ChainMap) -> dict[str, Any]:
-    """The imvo.map/2 document: nodes (without the company), edges, issues."""
+def risk_dict(a: RiskAssessment, refs: list[str]) -> dict[str, Any]:
+    """A node's "risk" object of imvo.map/2 (level and score are residual, as in /1);
+    `refs` are the ids of the supplier's evidence in the map's evidence table."""
+    return {**_risk_head(a, refs), "themes": theme_dicts(a, refs),
+            "upstream_level": a.upstream_level}
+
+
+def _document_head(chain_map: ChainMap) -> dict[str, Any]:
     src = chain_map.source
-    edges = sorted(chain_map.graph.edges())
     return {
         "schema": SCHEMA,
         "company": {"id": chain_map.company.id, "name": chain_map.company.name},
         "source": {"file": src.file, "sheet": src.sheet, "rows": src.rows},
         "summary": {k: chain_map.summary[k] for k in SUMMARY_KEYS},
-        "nodes": [node_document(chain_map, sid) for sid in sorted(chain_map.suppliers)],
-        "edges": [{"source": u, "target": v} for u, v in edges],
+    }
+
+
+def map_document(chain_map: ChainMap) -> dict[str, Any]:
+    """The imvo.map/2 document: the evidence table, nodes (without the company), edges, issues."""
+    table = evidence_table(chain_map)
+    return {
+        **_document_head(chain_map),
+        "evidence": table.to_list(),
+        "nodes": [node_document(chain_map, sid, table) for sid in sorted(chain_map.suppliers)],
+        "edges": [{"source": u, "target": v} for u, v in sorted(chain_map.graph.edges())],
         "issues": [i.to_dict() for i in chain_map.issues],
     }
 
 
-class _SharedJson:
-    """Compact JSON of values many nodes share, each distinct object encoded once.
+class _SharedThemes:
+    """The `themes` object of each distinct assessment, encoded once: suppliers with the same
+    assessment share its themes and evidence (keyed by identity; the cache holds both, so
+    neither identity is reused)."""
 
-    Suppliers with the same assessment share its `themes` dict and `evidence` tuple; a large
-    map repeats a few thousand distinct ones hundreds of thousands of times. Fragments are
-    keyed by object identity; the cache holds each object, so its identity is not reused.
-    """
+    def __init__(self, table: EvidenceTable) -> None:
+        self.table = table
+        self._dicts: dict[tuple[int, int], tuple[Any, Any, dict]] = {}
 
-    def __init__(self, encode):
-        self.encode = encode
-        self.themes: dict[int, tuple[Any, str]] = {}
-        self.evidence: dict[int, tuple[Any, str]] = {}
-
-    def theme_json(self, a: RiskAssessment) -> str:
-        # Theme levels, scores and evidence ids are the plan's: shared by suppliers whose
-        # evidence differs only in its text.
-        shared = a.plan if a.plan is not None else a.themes
-        hit = self.themes.get(id(shared))
+    def of(self, a: RiskAssessment):
+        key = (id(a.themes), id(a.evidence))
+        hit = self._dicts.get(key)
         if hit is None:
-            hit = self.themes[id(shared)] = (shared, self.encode(theme_dicts(a)))
-        return hit[1]
+            import orjson
 
-    def evidence_json(self, a: RiskAssessment) -> str:
-        hit = self.evidence.get(id(a.evidence))
-        if hit is None:
-            hit = self.evidence[id(a.evidence)] = (a.evidence, self.encode(evidence_list(a)))
-        return hit[1]
+            # kept encoded: a few thousand bytes each instead of nested dicts
+            hit = self._dicts[key] = (a.themes, a.evidence, orjson.Fragment(
+                orjson.dumps(theme_dicts(a, self.table.refs(a)))))
+        return hit[2]
 
 
-def _node_json(chain_map: ChainMap, sid: str, shared: _SharedJson, encode) -> str:
-    """One node of imvo.map/2 in compact form; equals encode(node_document(...))."""
+def _node_fast(chain_map: ChainMap, sid: str, table: EvidenceTable,
+               themes: _SharedThemes) -> dict[str, Any]:
+    """node_document with each distinct assessment's themes encoded once (same bytes)."""
     s = chain_map.suppliers[sid]
     a = chain_map.risk[sid]
-    head = encode({"id": s.id, "name": s.name, "country": s.country,
-                   "tier": chain_map.tiers.get(s.id), "declared_tier": s.declared_tier,
-                   "process": s.process, "product": s.product, "rows": s.rows})
-    risk = encode({"level": a.level, "score": a.score,
-                   "inherent_level": a.inherent_level or a.level, "inherent_score": a.inherent_score,
-                   "severity": a.severity, "priority": a.priority,
-                   "main": [evidence_id(i) for i in a.main]})
-    return "".join((
-        head[:-1], ', "risk": ', risk[:-1], ', "themes": ', shared.theme_json(a),
-        ', "upstream_level": ', encode(a.upstream_level), '}, "evidence": ',
-        shared.evidence_json(a), ', "attributes": ', encode(node_attributes(chain_map, sid)),
-        "}"))
+    refs = table.refs(a)
+    return {
+        "id": s.id, "name": s.name, "country": s.country, "tier": chain_map.tiers.get(s.id),
+        "declared_tier": s.declared_tier, "process": s.process, "product": s.product,
+        "rows": s.rows,
+        "risk": {**_risk_head(a, refs), "themes": themes.of(a), "upstream_level": a.upstream_level},
+        "evidence": refs,
+        "attributes": node_attributes(chain_map, sid),
+    }
 
 
-COMPACT_ABOVE = 2000  # nodes; larger documents are written without indentation
+COMPACT_ABOVE = 2000  # nodes; larger documents are written compact
 
 
 def write_map_json(chain_map: ChainMap, stream) -> None:
     """Write the imvo.map/2 document to a text stream.
 
-    Small maps are indented. Large ones are written compact, one node at a time, so the
-    whole document never sits in memory twice; the bytes equal `dumps(map_document(...),
-    indent=None)`.
+    Small maps are indented. Large ones are written compact (no spaces), one chunk of nodes
+    at a time, so the whole document never sits in memory twice; the bytes equal
+    `dumps_compact(map_document(...))` and a newline.
     """
-    import json
-
-    from .report.jsonout import dumps
+    from .report.jsonout import dumps, dumps_compact
 
     if len(chain_map.suppliers) <= COMPACT_ABOVE:
         stream.write(dumps(map_document(chain_map)))
         return
-    encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False,
-                              default=lambda v: v.isoformat()).encode
-    src = chain_map.source
-    head = {
-        "schema": SCHEMA,
-        "company": {"id": chain_map.company.id, "name": chain_map.company.name},
-        "source": {"file": src.file, "sheet": src.sheet, "rows": src.rows},
-        "summary": {k: chain_map.summary[k] for k in SUMMARY_KEYS},
-    }
-    stream.write(encode(head)[:-1] + ', "nodes": [')
-    shared = _SharedJson(encode)
-    chunk: list[str] = []
-    for i, sid in enumerate(sorted(chain_map.suppliers)):
-        if i:
-            chunk.append(", ")
-        chunk.append(_node_json(chain_map, sid, shared, encode))
-        if len(chunk) >= 2000:  # write in chunks: few calls, no whole document in memory
-            stream.write("".join(chunk))
-            chunk.clear()
-    stream.write("".join(chunk))
-    stream.write('], "edges": ')
-    stream.write(encode([{"source": u, "target": v} for u, v in sorted(chain_map.graph.edges())]))
-    stream.write(', "issues": ')
-    stream.write(encode([i.to_dict() for i in chain_map.issues]))
-    stream.write("}\n")
+    out = getattr(stream, "buffer", None)
+    if out is not None:
+        stream.flush()  # bytes go straight to the buffer under the text layer
+        write = out.write
+    else:
+        write = lambda b: stream.write(b.decode("utf-8"))  # noqa: E731 (a text-only stream)
+    table = evidence_table(chain_map)
+    write(dumps_compact(_document_head(chain_map))[:-1] + b',"evidence":')
+    write(dumps_compact(table.to_list()))
+    write(b',"nodes":[')
+    themes = _SharedThemes(table)
+    ids = sorted(chain_map.suppliers)
+    step = 2000  # nodes per write: few calls, never the whole document in memory
+    for start in range(0, len(ids), step):
+        chunk = [_node_fast(chain_map, sid, table, themes) for sid in ids[start:start + step]]
+        if start:
+            write(b",")
+        write(dumps_compact(chunk)[1:-1])
+    write(b'],"edges":')
+    write(dumps_compact([{"source": u, "target": v} for u, v in sorted(chain_map.graph.edges())]))
+    write(b',"issues":')
+    write(dumps_compact([i.to_dict() for i in chain_map.issues]))
+    write(b"}\n")
+    if out is not None:
+        out.flush()

@@ -71,11 +71,17 @@ def test_evidence_is_recorded_once_and_themes_refer_to_it():
 def test_json_node_lists_evidence_once(tmp_path):
     from imvo_cli.mapping import map_document, read_and_map
     doc = map_document(read_and_map(SAMPLE, as_of=AS_OF))
+    table = {e["id"]: e for e in doc["evidence"]}
     node = max(doc["nodes"], key=lambda n: len(n["evidence"]))
-    rules = [(e["rule"], e["evidence"]) for e in node["evidence"]]
+    rules = [(table[i]["rule"], table[i]["evidence"]) for i in node["evidence"]]
     assert len(rules) == len(set(rules))
     referenced = {i for t in node["risk"]["themes"].values() for i in t["evidence"]}
-    assert referenced <= {e["id"] for e in node["evidence"]}
+    assert referenced <= set(node["evidence"])
+    # evidence shared by several suppliers (a country's governance rank) is in the table once
+    governance = [e for e in doc["evidence"] if e["rule"] == "governance-baseline"]
+    assert len({(e["evidence"], tuple(e["themes"]), e["effect"]) for e in governance}) == len(governance)
+    users = sum(1 for n in doc["nodes"] for i in n["evidence"] if table[i]["rule"] == "governance-baseline")
+    assert users > len(governance)
     assert doc["schema"] == "imvo.map/2"
 
 

@@ -13,7 +13,7 @@ from imvo_cli.ingest import read_suppliers
 from imvo_cli.mapping import SUMMARY_KEYS, build_chain_map, company_name, map_document, read_and_map
 from imvo_cli.model import RiskAssessment
 from imvo_cli.policy import Policy
-from imvo_cli.report.jsonout import dumps
+from imvo_cli.report.jsonout import dumps, dumps_compact
 
 DATA = Path(__file__).parent / "data"
 SAMPLE = DATA / "chains.csv"
@@ -106,7 +106,8 @@ def test_upstream_unknown_when_no_level_known(supplier_list, monkeypatch):
 def test_map_document_shape(supplier_list):
     cm = build_chain_map(supplier_list, company="Acme BV")
     doc = map_document(cm)
-    assert list(doc) == ["schema", "company", "source", "summary", "nodes", "edges", "issues"]
+    assert list(doc) == ["schema", "company", "source", "summary", "evidence", "nodes", "edges",
+                         "issues"]
     assert doc["schema"] == "imvo.map/2"
     assert doc["company"] == {"id": "COMPANY", "name": "Acme BV"}
     assert doc["source"] == {"file": str(SAMPLE), "sheet": None, "rows": 11}
@@ -117,12 +118,18 @@ def test_map_document_shape(supplier_list):
                          "rows", "risk", "evidence", "attributes"}
     assert set(node["risk"]) == {"level", "score", "inherent_level", "inherent_score", "severity",
                                  "priority", "main", "themes", "upstream_level"}
-    # evidence is listed once per node; themes refer to it by id
-    ids = [e["id"] for e in node["evidence"]]
-    assert len(ids) == len(set(ids))
+    # each distinct evidence item is in the document's table once; nodes and themes refer to it
+    table = {e["id"]: e for e in doc["evidence"]}
+    assert len(table) == len(doc["evidence"])
+    items = [tuple(sorted((k, str(v)) for k, v in e.items() if k != "id")) for e in doc["evidence"]]
+    assert len(items) == len(set(items))
+    ids = node["evidence"]
+    assert ids and len(ids) == len(set(ids)) and set(ids) <= set(table)
     for t in node["risk"]["themes"].values():
         assert set(t["evidence"]) <= set(ids)
     assert set(node["risk"]["main"]) <= set(ids)
+    referenced = {i for n in doc["nodes"] for i in n["evidence"]}
+    assert referenced == set(table)  # no item is listed that no node refers to
     assert any(e["target"] == "COMPANY" for e in doc["edges"])
     node_ids = {n["id"] for n in doc["nodes"]} | {"COMPANY"}
     assert all(e["source"] in node_ids and e["target"] in node_ids for e in doc["edges"])
@@ -164,4 +171,12 @@ def test_streamed_compact_json_equals_the_document(monkeypatch):
     monkeypatch.setattr(mapping, "COMPACT_ABOVE", 3)
     out = io.StringIO()
     mapping.write_map_json(cm, out)
-    assert out.getvalue() == dumps(map_document(cm), indent=None)
+    text = out.getvalue()
+    assert text == dumps_compact(map_document(cm)).decode("utf-8") + "\n"
+    assert json.loads(text) == json.loads(dumps(map_document(cm)))
+    # written to a binary buffer under a text stream (stdout): the same bytes
+    raw = io.BytesIO()
+    wrapper = io.TextIOWrapper(raw, encoding="utf-8")
+    mapping.write_map_json(cm, wrapper)
+    wrapper.flush()
+    assert raw.getvalue() == text.encode("utf-8")

@@ -131,6 +131,16 @@ def attributed_graph(chain_map):
     return g
 
 
+# ---------------------------------------------------------------- GraphML, streamed
+
+_GRAPHML_TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
+_GRAPHML_HEAD = ("<?xml version='1.0' encoding='utf-8'?>\n"
+                 '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+                 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+                 'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+                 'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
+
+
 def node_link_json(chain_map) -> str:
     import networkx as nx
 

@@ -760,11 +760,24 @@ def _cells(values) -> tuple[str, ...]:
 
 
 def _region_text(country: str | None, *texts) -> str:
-    """Phrase key of the region, city and address cells, for the region table (China only
-    has entries today; other countries skip the work)."""
-    if not country or country not in {r.country for r in tables.region_rules()}:
+    """The region-table aliases found in the region, city and address cells, as a key.
+
+    Only what the region table can match is kept (each matching alias once, " | "
+    between them), so suppliers whose addresses differ but name the same region, or none,
+    share one place and one assessment. China only has entries today; other countries skip
+    the work.
+    """
+    if not country or country not in _region_countries():
         return ""
-    return " ".join(phrase_key(t) for t in texts if t)
+    key = " " + " ".join(phrase_key(t) for t in texts if t) + " "
+    found = sorted({a for r in tables.region_rules() if r.country == country
+                    for a in r.aliases if f" {a} " in key})
+    return " | ".join(found)
+
+
+@lru_cache(maxsize=1)
+def _region_countries() -> frozenset:
+    return frozenset(r.country for r in tables.region_rules())
 
 
 def supplier_products(supplier: Supplier) -> tuple[str, ...]:
