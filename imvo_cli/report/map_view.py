@@ -250,7 +250,7 @@ def suppliers_table(chain_map, ids: list[str], lang: str = "en") -> Table:
     table.add_column(_m("col_country", lang), no_wrap=True, width=4)
     table.add_column(_m("col_tier", lang), justify="right", no_wrap=True, width=4)
     table.add_column(_m("col_process", lang), overflow="ellipsis", max_width=16, min_width=7, ratio=1)
-    table.add_column(_m("col_risk", lang), no_wrap=True, width=8)
+    table.add_column(_m("col_risk", lang), no_wrap=True, width=8 if lang == "en" else 11)
     table.add_column(_m("col_priority", lang), justify="right", no_wrap=True, width=4)
     table.add_column(_m("col_reasons", lang), overflow="fold", ratio=2, min_width=12)
     names = theme_names(chain_map.sector, lang)
