@@ -44,7 +44,7 @@ def header_row(ws) -> list:
 def test_dutch_terminal_output(dutch):
     result, _, _ = dutch
     out = result.stdout
-    for word in ("Bedrijf", "Leveranciers", "Zichtbaarheid", "Belangrijkste redenen", "kritiek"):
+    for word in ("Bedrijf", "Leveranciers", "Zichtbaarheid", "Hoofdredenen", "kritiek"):
         assert word in out
     assert "Main reasons" not in out and "Suppliers " not in out
 
@@ -228,3 +228,17 @@ def test_formulas_keep_their_cached_values_on_the_openpyxl_path(tmp_path, monkey
     assert sorted(s.name for s in after.suppliers) == sorted(s.name for s in before.suppliers)
     ws = load_workbook(out)["Suppliers"]
     assert ws["A2"].value == '=C2&""'  # still a formula
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_map_table_fits_80_columns_without_cutting(monkeypatch, lang):
+    monkeypatch.setenv("COLUMNS", "80")
+    result = run(SAMPLE, "--lang", lang)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    table = [line for line in lines if line and line[0] in "┏┃┡│└"]
+    assert table and all(len(line) <= 80 for line in lines)
+    assert all(line[-1] in "┓┃┩│┘" for line in table), "a table line is cut off"
+    names = {s.name for s in read_suppliers(SAMPLE).suppliers}
+    shown = "".join(line[1:line.index("│", 1)].strip() for line in table if line.startswith("│"))
+    assert all(name.replace(" ", "") in shown.replace(" ", "") for name in names)

@@ -240,19 +240,38 @@ def risk_cell(a, lang: str = "en") -> Text:
     if inh and inh != a.level:
         short = SHORT_LEVEL.get(inh, inh) if lang == "en" else label("level", inh, lang)
         text.append(f"\n{_m('inh', lang)} {short}", style=LEVEL_STYLE.get(inh, ""))
+    if a.priority is not None:  # the priority rank folded in: the table fits 80 columns
+        text.append(f"\n{_m('prio', lang, n=a.priority)}", style="dim")
     return text
 
 
-def suppliers_table(chain_map, ids: list[str], lang: str = "en") -> Table:
+# The table's frame: 7 borders, a one-space pad right of the name, two around the others.
+FRAME = 7 + 1 + 2 * 4
+NARROW_COLUMNS = (4, 4)  # country, tier
+MIN_NAME, MIN_REASONS = 20, 12
+
+
+def table_geometry(width: int, risk_width: int) -> tuple[int, int, int]:
+    """(name, process, reasons) widths that fill `width` columns exactly: every column gets a
+    fixed width, so no long word can push the table past the terminal's edge; names and
+    process and reasons wrap: nothing is cut."""
+    room = width - FRAME - sum(NARROW_COLUMNS) - risk_width
+    room = max(room, MIN_NAME + 8 + MIN_REASONS)
+    process = min(16, max(8, room // 5))
+    name = max(MIN_NAME, (room - process) * 3 // 5)
+    return name, process, max(MIN_REASONS, room - process - name)
+
+
+def suppliers_table(chain_map, ids: list[str], lang: str = "en", width: int = 80) -> Table:
     table = Table(expand=False, pad_edge=False, show_lines=False)
-    # The name column never shrinks below a readable width; process and reasons give way.
-    table.add_column(_m("col_name", lang), overflow="fold", min_width=20, ratio=3)
-    table.add_column(_m("col_country", lang), no_wrap=True, width=4)
-    table.add_column(_m("col_tier", lang), justify="right", no_wrap=True, width=4)
-    table.add_column(_m("col_process", lang), overflow="ellipsis", max_width=16, min_width=7, ratio=1)
-    table.add_column(_m("col_risk", lang), no_wrap=True, width=8 if lang == "en" else 11)
-    table.add_column(_m("col_priority", lang), justify="right", no_wrap=True, width=4)
-    table.add_column(_m("col_reasons", lang), overflow="fold", ratio=2, min_width=12)
+    risk_width = 8 if lang == "en" else 11
+    name_w, process_w, reasons_w = table_geometry(width, risk_width)
+    table.add_column(_m("col_name", lang), overflow="fold", width=name_w)
+    table.add_column(_m("col_country", lang), no_wrap=True, width=NARROW_COLUMNS[0])
+    table.add_column(_m("col_tier", lang), justify="right", no_wrap=True, width=NARROW_COLUMNS[1])
+    table.add_column(_m("col_process", lang), overflow="fold", width=process_w)
+    table.add_column(_m("col_risk", lang), no_wrap=True, width=risk_width)
+    table.add_column(_m("col_reasons", lang), overflow="fold", width=reasons_w)
     names = theme_names(chain_map.sector, lang)
     for sid in ids:
         s = chain_map.suppliers[sid]
@@ -262,7 +281,6 @@ def suppliers_table(chain_map, ids: list[str], lang: str = "en") -> Table:
             tier_text += "*"
         table.add_row(escape(s.name), s.country or "", tier_text, escape(", ".join(s.process)),
                       risk_cell(chain_map.risk[sid], lang),
-                      "" if chain_map.risk[sid].priority is None else str(chain_map.risk[sid].priority),
                       escape(main_reasons(chain_map, sid, lang=lang, names=names)))
     return table
 
@@ -345,7 +363,7 @@ def render_map(chain_map, flt: MapFilter | None = None, *, tree: bool = False,
         ids = selected(chain_map, flt)
         shown = ids if flt.top is not None else ids[:MAX_ROWS_SHOWN]
         if shown:
-            out.print(suppliers_table(chain_map, shown, lang))
+            out.print(suppliers_table(chain_map, shown, lang, out.width))
         else:
             out.print(_m("no_match", lang))
         if len(ids) > len(shown):
