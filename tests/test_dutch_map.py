@@ -242,3 +242,28 @@ def test_map_table_fits_80_columns_without_cutting(monkeypatch, lang):
     names = {s.name for s in read_suppliers(SAMPLE).suppliers}
     shown = "".join(line[1:line.index("│", 1)].strip() for line in table if line.startswith("│"))
     assert all(name.replace(" ", "") in shown.replace(" ", "") for name in names)
+
+
+def test_check_workbook_in_dutch(tmp_path):
+    from types import SimpleNamespace
+
+    from imvo_cli.export.checkbook import FILES_HEADERS, write_check_workbook
+
+    finding = SimpleNamespace(supplier="Dhaka Knit", country="BD", tier=1, level="high",
+                              reason="audit expired", rows=[4])
+    issue = SimpleNamespace(severity="warning", code="x", sheet="S", row=4, column="B",
+                            message="m", hint=None)
+    result = SimpleNamespace(files=[SimpleNamespace(
+        file="a.xlsx", status="fail", summary={"suppliers": 1, "risk": {"high": 1}},
+        reasons=["1 high"], findings=[finding], issues=[issue])])
+    en, nl = tmp_path / "en.xlsx", tmp_path / "nl.xlsx"
+    write_check_workbook(result, en)
+    write_check_workbook(result, nl, lang="nl")
+    a, b = load_workbook(en), load_workbook(nl)
+    assert a.sheetnames == ["Files", "Findings", "Issues"]
+    assert [c.value for c in a["Files"][1]] == FILES_HEADERS
+    assert b.sheetnames == ["Bestanden", "Bevindingen", "Problemen"]
+    assert [c.value for c in b["Bestanden"][1]][:4] == \
+        ["bestand", "status", "leveranciers", "kritiek"]
+    assert b["Bevindingen"]["E2"].value == "hoog" and b["Problemen"]["B2"].value == "waarschuwing"
+    assert b["Bestanden"]["B2"].value == t("check.fail", "nl")
