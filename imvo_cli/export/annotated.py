@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import re
 from copy import copy
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -77,6 +78,7 @@ def sheet_title(key: str, lang: str = "en") -> str:
     return t(f"sheet.{key}", lang)
 
 
+@lru_cache(maxsize=64)
 def level_text(level: str | None, lang: str = "en") -> str:
     """A level as written in the workbook: its label in `lang` (unknown for none)."""
     return label("level", level or UNKNOWN, lang)
