@@ -126,9 +126,9 @@ def test_export_and_html_call_their_writers(runner, tmp_path, monkeypatch):
 
     calls = []
     annotated = types.ModuleType("imvo_cli.export.annotated")
-    annotated.write_annotated = lambda cm, out, input_path: calls.append(("xlsx", out, input_path))
+    annotated.write_annotated = lambda cm, out, input_path, **kw: calls.append(("xlsx", out, input_path))
     html = types.ModuleType("imvo_cli.report.html")
-    html.write_map_html = lambda cm, out: calls.append(("html", out, cm.company.name))
+    html.write_map_html = lambda cm, out, **kw: calls.append(("html", out, cm.company.name))
     monkeypatch.setitem(sys.modules, "imvo_cli.export.annotated", annotated)
     monkeypatch.setitem(sys.modules, "imvo_cli.report.html", html)
     result = run(runner, SAMPLE, "--export", tmp_path / "o.xlsx", "--html", tmp_path / "o.html",

@@ -298,4 +298,4 @@ def test_risks_sheet_is_capped_worst_first_with_a_note(xlsx_export, tmp_path):
     assert total2 == total and capped[:2] == full[:2]
     assert f"({total - 2} more flags not listed" in capped[2][1]
     rows = annotated.summary_rows(cm, {"risks": (annotated.MAX_RISK_ROWS, total)})
-    assert any(r[0] == "risks sheet" and r[1] == "rows listed" for r in rows)
+    assert any(r[0] == "Risks sheet" and r[1] == "rows listed" for r in rows)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-import time
 from types import SimpleNamespace
 
 import pytest
@@ -117,17 +116,14 @@ def test_write_map_html_writes_the_rendered_page(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]  # no temporary left behind
 
 
-def test_ten_thousand_suppliers_are_grouped_and_quick():
+def test_ten_thousand_suppliers_are_grouped():
     cm = large_chain(10_000)
-    start = time.perf_counter()
     page = render_map_html(cm)
-    elapsed = time.perf_counter() - start
     nodes = re.findall(r'<g class="node[ "][^"]*"', page)
     assert 1 < len(nodes) <= 4 * MAX_GROUPS_PER_TIER + 1
     assert all("group" in n for n in nodes if "company" not in n)
     assert "10,000 suppliers are grouped" in page
     assert len(page) < 1_000_000
-    assert elapsed < 10, elapsed  # about half a second on a laptop
 
 
 def test_html_escape_helper():

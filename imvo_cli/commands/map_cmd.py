@@ -11,6 +11,7 @@ from typing import List, Optional
 import typer
 
 from . import common
+from .options import LangOpt
 
 STAGES = ("reading", "linking", "scoring", "writing")
 
@@ -59,24 +60,32 @@ def register(app: typer.Typer) -> None:
         graph: Optional[Path] = typer.Option(None, "--graph", help="Write the graph: .graphml .gexf .json .dot .mmd (by extension)."),
         export: Optional[Path] = typer.Option(None, "--export", help="Write your workbook back with risk columns added (.xlsx)."),
         html: Optional[Path] = typer.Option(None, "--html", help="Write a self-contained HTML report."),
+        lang: Optional[str] = LangOpt,
         debug: bool = common.DebugOpt,
     ) -> None:
         """Map the production chains of a supplier list: summary, risk table or tree, files.
 
         Example: imvo map sample_data/suppliers.xlsx --tree --min-risk high
+        Example: imvo map sample_data/suppliers.xlsx --lang nl --export kaart.xlsx --html kaart.html
         """
+        from ..i18n import check_lang, resolve_lang, t
         from ..mapping import read_and_map
         from ..policy import load_policy
         from ..report.map_view import make_filter
 
         common.check_choice(format, ("table", "json"), "--format")
+        if lang is not None:
+            check_lang(lang)
         if not file.exists():
             from ..model import ImvoError
 
             raise ImvoError("file not found", file=file, code="file-not-found",
                             hint="check the path and the file name")
         flt = make_filter(country, tier, min_risk, top)
-        reference_date = common.parse_as_of(as_of)
+        # the date the risk rules use, also stated in the workbook and the report
+        from datetime import date
+
+        reference_date = common.parse_as_of(as_of) or date.today()
         column_map = common.parse_column_map(map)
         if graph is not None:
             from ..report.graphfiles import graph_format
@@ -85,6 +94,7 @@ def register(app: typer.Typer) -> None:
         for out in (graph, export, html):
             common.output_path_guard(out, [file])
         pol = load_policy(policy, near=file)
+        lang = resolve_lang(lang, pol)
         # Mapping allocates millions of small objects and frees none until the end; the
         # cyclic garbage collector would rescan them all again and again (measured: about
         # two thirds of the time on 100,000 rows). Nothing here depends on it.
@@ -103,11 +113,11 @@ def register(app: typer.Typer) -> None:
             if export is not None:
                 from ..export.annotated import write_annotated
 
-                write_annotated(chain_map, export, input_path=file)
+                write_annotated(chain_map, export, input_path=file, lang=lang)
             if html is not None:
                 from ..report.html import write_map_html
 
-                write_map_html(chain_map, html)
+                write_map_html(chain_map, html, lang=lang)
 
         if format == "json":
             from ..mapping import write_map_json
@@ -117,7 +127,7 @@ def register(app: typer.Typer) -> None:
         else:
             from ..report.map_view import render_map
 
-            render_map(chain_map, flt, tree=tree)
-        for label, out in (("graph", graph), ("workbook", export), ("HTML report", html)):
+            render_map(chain_map, flt, tree=tree, lang=lang)
+        for key, out in (("graph", graph), ("workbook", export), ("html", html)):
             if out is not None:
-                common.stderr(f"imvo: wrote {label} {out}")
+                common.stderr(t("check.wrote", lang, what=t(f"map.wrote_{key}", lang), path=out))

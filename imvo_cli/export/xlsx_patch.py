@@ -24,13 +24,13 @@ from types import SimpleNamespace
 from typing import Any, Iterator
 
 from . import xlsx
+from ..i18n import variants
 from ..model import LEVEL_COLOURS, LEVEL_FONT_COLOURS
 from .xlsx import (DATE_FORMAT, FIXED_ZIP_TIME, HEADER_STYLE, STREAMED_ATTR, column_widths,
-                   level_style, xml_text)
+                   level_style, print_setup_xml, print_titles_xml, xml_text)
 
 CHUNK = 1 << 20  # bytes read from the input at a time
 MAX_HEAD = 8 << 20  # the XML before <sheetData> or after </sheetData> held in memory
-MAX_COLUMN = 16_384
 ZIP_LEVEL = 1
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -52,7 +52,15 @@ AFTER_LEGACY_DRAWING = ("legacyDrawingHF", "picture", "oleObjects", "controls",
                         "webPublishItems", "extLst")
 # Markers in the suppliers sheet that the fast path does not handle.
 SHEET_REFUSED = ("<legacyDrawing", "<tableParts", "<autoFilter", "<![CDATA[", "<mc:AlternateContent",
-                 "imvo id")
+                 *variants("column.imvo_id"))
+# The print setup elements of a sheet's tail, replaced by imvo's (CT_Worksheet order: they
+# come after printOptions and before rowBreaks).
+AFTER_HEADER_FOOTER = ("rowBreaks", "colBreaks", "customProperties", "cellWatches",
+                       "ignoredErrors", "smartTags", "drawing", "legacyDrawing",
+                       "legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls",
+                       "webPublishItems", "tableParts", "extLst")
+_PRINT_PARTS = re.compile(r"<pageMargins\b[^>]*/>|<pageSetup\b[^>]*/>|"
+                          r"<headerFooter\b[^>]*/>|<headerFooter\b[^>]*>.*?</headerFooter>", re.S)
 
 _ROW = re.compile(r"<row\b([^>]*?)(/?)>")
 _ROW_NUM = re.compile(r'\br="(\d+)"')
@@ -335,6 +343,60 @@ def _sheet_view(head: str, freeze_row: int) -> str:
     return head[:m.end()] + pane + head[close:]
 
 
+def fit_to_page(head: str) -> str:
+    """The sheet's properties with fitToPage on (what makes Excel honour fitToWidth)."""
+    m = re.search(r"<sheetPr\b([^>]*?)(/?)>", head)
+    if m is None:
+        top = re.match(r"(<\?xml[^>]*>\s*)?<worksheet\b[^>]*>", head)
+        if top is None:
+            raise Unsupported("worksheet start")
+        return head[:top.end()] + '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' + head[top.end():]
+    if m.group(2):
+        return (head[:m.start()] + f'<sheetPr{m.group(1)}><pageSetUpPr fitToPage="1"/></sheetPr>'
+                + head[m.end():])
+    close = head.find("</sheetPr>", m.end())
+    if close < 0:
+        raise Unsupported("unclosed sheetPr")
+    inner = head[m.end():close]
+    setup = re.search(r"<pageSetUpPr\b([^>]*?)/>", inner)
+    if setup is None:  # pageSetUpPr is the last child of sheetPr
+        inner += '<pageSetUpPr fitToPage="1"/>'
+    else:
+        attrs = re.sub(r'\sfitToPage="[^"]*"', "", setup.group(1))
+        inner = inner[:setup.start()] + f'<pageSetUpPr{attrs} fitToPage="1"/>' + inner[setup.end():]
+    return head[:m.end()] + inner + head[close:]
+
+
+def print_setup(tail: str, footer: str | None) -> str:
+    """The tail with imvo's print setup (landscape, fit to width, footer) in place of the
+    sheet's own margins, page setup and header/footer."""
+    tail = _PRINT_PARTS.sub("", tail)
+    return _insert_before(tail, AFTER_HEADER_FOOTER, print_setup_xml(footer))
+
+
+def print_titles(workbook: str, entries: list[str], replaced: set[int]) -> str:
+    """workbook.xml with print-title names added (a sheet's earlier ones in `replaced` go)."""
+    def keep(m: re.Match) -> str:
+        local = _attr(m.group(0), "localSheetId")
+        if _attr(m.group(0), "name") == "_xlnm.Print_Titles" and local is not None \
+                and local.isdigit() and int(local) in replaced:
+            return ""
+        return m.group(0)
+
+    names = re.search(r"<definedNames\b[^>]*>(.*?)</definedNames>", workbook, re.S)
+    if names is not None:
+        inner = re.sub(r"<definedName\b[^>]*>.*?</definedName>", keep, names.group(1), flags=re.S)
+        return (workbook[:names.start(1)] + inner + "".join(entries) + workbook[names.end(1):])
+    if re.search(r"<definedNames\b[^>]*/>", workbook):
+        return re.sub(r"<definedNames\b[^>]*/>", "<definedNames>" + "".join(entries) +
+                      "</definedNames>", workbook, count=1)
+    at = workbook.find("</sheets>")
+    if at < 0:
+        raise Unsupported("workbook shape")
+    at += len("</sheets>")
+    return workbook[:at] + "<definedNames>" + "".join(entries) + "</definedNames>" + workbook[at:]
+
+
 def _cols(head: str, first: int, widths: list[float]) -> str:
     new = "".join(f'<col min="{first + k}" max="{first + k}" width="{w}" customWidth="1"/>'
                   for k, w in enumerate(widths))
@@ -525,7 +587,8 @@ class _StyleTable(dict):
 
 
 def generated_sheet(titles, title: str, headers, rows, *, sids: dict[str, int], level_column=None,
-                    widths=None, extra_tail: str = "") -> tuple[str, Any]:
+                    widths=None, extra_tail: str = "", footer: str | None = None,
+                    level_labels: dict[str, str] | None = None) -> tuple[str, Any]:
     """(title, placeholder) for a table written by the shared streamed writer."""
     if title.lower() in {t.lower() for t in titles}:  # Excel compares sheet names so
         raise Unsupported(f"sheet name {title!r} taken")
@@ -538,22 +601,29 @@ def generated_sheet(titles, title: str, headers, rows, *, sids: dict[str, int], 
     rows = list(rows)
     last = f"{col_letter(max(1, len(headers)))}{max(1, len(rows) + 1)}"
     ws = SimpleNamespace(parent=wb, data_validations=SimpleNamespace(dataValidation=[]))
+    level_sids = {lvl: sids[lvl] for lvl in LEVEL_COLOURS}
+    for lvl, text in (level_labels or {}).items():
+        if lvl in level_sids:
+            level_sids.setdefault(text, level_sids[lvl])
     setattr(ws, STREAMED_ATTR, {
         "headers": list(headers), "rows": rows,
         "widths": list(widths or column_widths(headers, rows)),
         "level_index": list(headers).index(level_column) if level_column in headers else None,
-        "header_sid": sids["header"], "level_sids": {lvl: sids[lvl] for lvl in LEVEL_COLOURS},
-        "ref": f"A1:{last}", "extra_tail": extra_tail})
+        "header_sid": sids["header"], "level_sids": level_sids,
+        "ref": f"A1:{last}", "extra_tail": extra_tail, "footer": footer})
     titles.append(title)
     return title, ws
 
 
-def heat_map_xml(n_themes: int, n_rows: int, dxf0: int) -> str:
+def heat_map_xml(n_themes: int, n_rows: int, dxf0: int,
+                 level_labels: dict[str, str] | None = None) -> str:
     if not n_rows:
         return ""
+    labels = level_labels or {}
     area = f"C2:{col_letter(n_themes + 3)}{n_rows + 1}"
     rules = "".join(f'<cfRule type="cellIs" dxfId="{dxf0 + k}" priority="{k + 1}" operator="equal">'
-                    f"<formula>\"{lvl}\"</formula></cfRule>" for k, lvl in enumerate(LEVEL_COLOURS))
+                    f"<formula>\"{xml_text(labels.get(lvl, lvl))}\"</formula></cfRule>"
+                    for k, lvl in enumerate(LEVEL_COLOURS))
     return f'<conditionalFormatting sqref="{area}">{rules}</conditionalFormatting>'
 
 
@@ -601,13 +671,18 @@ def _app_xml(xml: str, titles: list[str]) -> str:
         heading.group(3) + xml[heading.end():]
 
 
-def write_patched(chain_map, input_path, out_path, plan_rows, sheets_for) -> None:
+def write_patched(chain_map, input_path, out_path, plan_rows, sheets_for, *,
+                  lang: str = "en") -> None:
     """Write the annotated workbook at `out_path` from the input's zip; raises Unsupported
     (leaving a partial file for the caller to replace) when the input is outside its reach.
 
     `plan_rows(first, sids)` -> (rows, comments, added widths, last row) for the suppliers
     sheet; `sheets_for(titles, sids, dxf0)` -> generated sheets [(title, placeholder)]."""
-    from .annotated import ADDED_HEADERS, COMMENT_AUTHOR, COMMENT_SIZE
+    from ..i18n import t
+    from .annotated import ADDED_HEADERS, COMMENT_AUTHOR, COMMENT_SIZE, check_room
+
+    footer = t("print.footer", lang)
+    earlier = variants("column.imvo_id")
 
     with zipfile.ZipFile(input_path) as zin:
         if any(i.flag_bits & 0x1 for i in zin.infolist()):
@@ -623,14 +698,13 @@ def write_patched(chain_map, input_path, out_path, plan_rows, sheets_for) -> Non
             if part in pkg.names:
                 overlap = ""
                 for text in _text_chunks(zin, part):
-                    if "imvo id" in overlap + text:  # exported before: openpyxl refreshes it
-                        raise Unsupported("earlier export")
-                    overlap = text[-8:]
+                    if any(h in overlap + text for h in earlier):  # exported before:
+                        raise Unsupported("earlier export")  # openpyxl refreshes it
+                    overlap = text[-16:]
         scan = scan_sheet(zin, pkg.sheet_part)
         first = scan["last_column"] + 1
         last_col = first + len(ADDED_HEADERS) - 1
-        if last_col > MAX_COLUMN:
-            raise Unsupported("too many columns")
+        check_room(first, chain_map.source.file, pkg.title)
         styles, sids, dxf0 = patch_styles(zin.read("xl/styles.xml").decode("utf-8"))
         rows, comments, widths, last_row = plan_rows(first, sids)
         last_row = max(last_row, scan["last_row"])
@@ -659,12 +733,14 @@ def write_patched(chain_map, input_path, out_path, plan_rows, sheets_for) -> Non
             if not re.match(r'(<\?xml[^>]*>\s*)?<worksheet\b[^>]*xmlns="' + re.escape(NS_MAIN) + '"', head):
                 raise Unsupported("worksheet namespace")
             head = _dimension(head, last_col, last_row)
+            head = fit_to_page(head)
             head = _sheet_view(head, header_row + 1)
             return _cols(head, first, widths)
 
         def tail_edit(tail: str) -> str:
             tail = _insert_before(tail, AFTER_AUTOFILTER,
                                   f'<autoFilter ref="A{header_row}:{col_letter(last_col)}{last_row}"/>')
+            tail = print_setup(tail, footer)
             if comments:
                 tail = _insert_before(tail, AFTER_LEGACY_DRAWING, f'<legacyDrawing xmlns:r="{NS_REL}" r:id="{v_id}"/>')
             return tail
@@ -686,6 +762,10 @@ def write_patched(chain_map, input_path, out_path, plan_rows, sheets_for) -> Non
             new_types.append(f'<Override PartName="/{part}" ContentType="{CT_WORKSHEET}"/>')
             parts.append((part, ws))
         workbook = workbook.replace("</sheets>", "".join(sheet_entries) + "</sheets>", 1)
+        index = pkg.sheet_names.index(pkg.title)
+        workbook = print_titles(workbook, [print_titles_xml(pkg.title, index, header_row)] + [
+            print_titles_xml(title, len(pkg.sheet_names) + k) for k, (title, _) in enumerate(generated)],
+            {index})
         wb_rels = wb_rels.replace("</Relationships>", "".join(rel_entries) + "</Relationships>", 1)
         types = types.replace("</Types>", "".join(new_types) + "</Types>", 1)
         if rels is not None and new_rels:

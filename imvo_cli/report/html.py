@@ -21,6 +21,8 @@ from typing import Any, Iterable
 
 from .. import __version__
 from ..model import ALL_LEVELS, LEVELS, UNKNOWN, at_least, flag_sort_key, level_rank, worst
+from ..i18n import label as _label
+from ..i18n import t as _t
 from .layout import NODE_HEIGHT, NODE_WIDTH, OTHER, Layout, layered_layout
 
 FLAGGED_ROWS_SHOWN = 250  # the workbook export holds the rest
@@ -74,14 +76,15 @@ def _csp_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
 
 
-def _page(title: str, body: str, data: dict[str, Any], extra_css: str = "") -> str:
+def _page(title: str, body: str, data: dict[str, Any], extra_css: str = "",
+          lang: str = "en") -> str:
     css = _level_css() + _asset("report.css") + extra_css
     js = _asset("report.js")
     # Hashes instead of 'unsafe-inline': an injected inline handler could not run either.
     csp = (f"default-src 'none'; style-src {_csp_hash(css)}; script-src {_csp_hash(js)}; "
            "img-src data:; base-uri 'none'; form-action 'none'")
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f"<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n"
         f"<meta http-equiv=\"Content-Security-Policy\" content=\"{csp}\">\n"  # our own text, no quotes
         "<meta name=\"referrer\" content=\"no-referrer\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -100,16 +103,28 @@ def _theme_label(theme: str) -> str:
 
 
 _LABELS: list[dict[str, str]] = [{}]  # theme labels of the profile being rendered
+_LANG: list[str] = ["en"]  # language of the report being rendered
+
+
+def _h(key: str, **values: Any) -> str:
+    """A label of the map report in the language being rendered (already HTML-safe text)."""
+    return _t(f"html_map.{key}", _LANG[0], **values)
+
+
+def _lv(level: str | None) -> str:
+    """A level's name in the report's language."""
+    return _label("level", level or UNKNOWN, _LANG[0])
 
 
 def _country(code: str | None) -> str:
     if not code:
-        return "unknown country"
+        return _h("unknown_country")
     if code == OTHER:
-        return "Other countries"
+        return _h("other_countries")
+    from ..i18n import country_label
     from ..ingest.countries import country_name
 
-    return country_name(code) or code
+    return country_label(code, country_name(code), _LANG[0]) or code
 
 
 def _pct(value: float | None) -> str:
@@ -125,7 +140,7 @@ def _share(value: Any) -> float | None:
 
 def _badge(level: str | None) -> str:
     lvl = level if level in ALL_LEVELS else UNKNOWN
-    return f"<span class=\"badge lv-{lvl}\">{lvl}</span>"
+    return f"<span class=\"badge lv-{lvl}\">{_lv(lvl)}</span>"
 
 
 def _plain(value: Any) -> str:
@@ -136,6 +151,12 @@ def _plain(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(_plain(v) for v in value)
     return str(value)
+
+
+def _tn(noun: str, n: int) -> str:
+    from ..i18n import tn
+
+    return tn(noun, n, _LANG[0])
 
 
 def _count(n: int, noun: str) -> str:
@@ -165,7 +186,7 @@ def _table(head: list[tuple[str, str]], rows: list[str], *, sortable: bool = Tru
 
 
 def _chips(counts: Counter) -> str:
-    return "".join(f"<span class=\"chip lv-{lvl}\"><b>{counts.get(lvl, 0)}</b> {lvl}</span>"
+    return "".join(f"<span class=\"chip lv-{lvl}\"><b>{counts.get(lvl, 0)}</b> {_lv(lvl)}</span>"
                    for lvl in ALL_LEVELS)
 
 
@@ -188,7 +209,7 @@ def heat_map(items: Iterable[tuple[str | None, dict[str, str]]]) -> str:
             themes.add(theme)
             cells[(key, theme)].append(lvl)
     if not themes:
-        return "<p class=\"empty\">No theme assessments to show.</p>"
+        return f"<p class=\"empty\">{_h('no_themes')}</p>"
     theme_list = sorted(themes)
 
     def row_key(c):
@@ -202,35 +223,35 @@ def heat_map(items: Iterable[tuple[str | None, dict[str, str]]]) -> str:
             levels = cells.get((c, t), [])
             lvl = worst(levels)
             flagged = sum(1 for v in levels if at_least(v, "medium"))
-            title = (f"{_country(c)}, {_theme_label(t)}: worst {lvl}; {flagged} of {totals[c]} "
-                     "locations at medium or above")
+            title = _h("heat_cell", country=_country(c), theme=_theme_label(t), level=_lv(lvl),
+                       flagged=flagged, total=totals[c])
             count = f"<small>{flagged}</small>" if flagged else ""
             tds.append(f"<td class=\"cell lv-{lvl}\" title=\"{esc(title)}\">{LEVEL_SHORT[lvl]}{count}</td>")
         rows.append(f"<tr><th scope=\"row\">{esc(_country(c))} <small>({totals[c]})</small></th>{''.join(tds)}</tr>")
-    return (f"<div class=\"table-wrap\"><table class=\"heat\"><thead><tr><th scope=\"col\">Country "
-            f"<small>(locations)</small></th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
-            "<p class=\"note\">Each cell: the worst level in that country for the theme; the small "
-            "number counts locations at medium or above.</p>")
+    return (f"<div class=\"table-wrap\"><table class=\"heat\"><thead><tr><th scope=\"col\">{_h('country')} "
+            f"<small>({_h('locations')})</small></th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+            f"<p class=\"note\">{_h('heat_note')}</p>")
 
 
 def issues_section(issues: list) -> str:
     if not issues:
-        return _section("issues", "Validation issues", "<p class=\"empty\">No issues: every row was read.</p>")
+        return _section("issues", _h("issues_title"), f"<p class=\"empty\">{_h('no_issues')}</p>")
     ordered = sorted(issues, key=lambda i: (i.severity != "error", i.sort_key()))
     rows = []
     for i in ordered[:ISSUES_SHOWN]:
         hint = f"<br><span class=\"hint\">{esc(i.hint)}</span>" if i.hint else ""
-        rows.append(f"<tr><td><span class=\"sev sev-{esc(i.severity)}\">{esc(i.severity)}</span></td>"
+        rows.append(f"<tr><td><span class=\"sev sev-{esc(i.severity)}\">{esc(_label('severity', i.severity, _LANG[0]))}</span></td>"
                     f"<td>{esc(i.code)}</td><td>{esc(i.sheet or '')}</td><td data-sort=\"{i.row or 0}\">{esc(i.row or '')}</td>"
                     f"<td>{esc(i.column or '')}</td><td>{esc(i.message)}{hint}</td></tr>")
     counts = Counter(i.severity for i in issues)
-    more = (f"<p class=\"note\">{len(issues) - ISSUES_SHOWN} more issues: run "
-            "<code>imvo validate</code> for the full list.</p>" if len(issues) > ISSUES_SHOWN else "")
-    intro = (f"{_count(counts.get('error', 0), 'error')} (rows rejected), "
-             f"{_count(counts.get('warning', 0), 'warning')}.")
-    table = _table([("Severity", "text"), ("Code", "text"), ("Sheet", "text"), ("Row", "num"),
-                    ("Column", "text"), ("Problem", "text")], rows, tid="issues-table")
-    return _section("issues", "Validation issues", table + more, intro)
+    more = (f"<p class=\"note\">{_h('more_issues', n=len(issues) - ISSUES_SHOWN)}</p>"
+            if len(issues) > ISSUES_SHOWN else "")
+    intro = _h("issues_intro", errors=_tn("error", counts.get("error", 0)),
+               warnings=_tn("warning", counts.get("warning", 0)))
+    table = _table([(_h("severity"), "text"), (_h("code"), "text"), (_h("sheet"), "text"),
+                    (_h("row"), "num"), (_h("column"), "text"), (_h("problem"), "text")], rows,
+                   tid="issues-table")
+    return _section("issues", _h("issues_title"), table + more, intro)
 
 
 def sources_section() -> str:
@@ -238,17 +259,15 @@ def sources_section() -> str:
 
     items = sorted(sources(), key=lambda s: (str(s.get("name", "")), str(s.get("edition", ""))))
     if not items:
-        return _section("sources", "Sources and editions",
-                        "<p class=\"empty\">No risk data sources are embedded in this version: "
-                        "every theme is unknown, which is not the same as low.</p>")
+        return _section("sources", _h("sources_title"), f"<p class=\"empty\">{_h('no_sources')}</p>")
     rows = []
     for s in items:
         url = str(s.get("url") or "")
         rows.append(f"<tr><td>{esc(s.get('name'))}</td><td>{esc(s.get('edition'))}</td>"
                     f"<td>{esc(s.get('licence') or s.get('license'))}</td><td class=\"url\">{esc(url)}</td></tr>")
-    return _section("sources", "Sources and editions",
-                    _table([("Source", "text"), ("Edition", "text"), ("Licence", "text"),
-                            ("Address", "text")], rows, sortable=False))
+    return _section("sources", _h("sources_title"),
+                    _table([(_h("source"), "text"), (_h("edition"), "text"), (_h("licence"), "text"),
+                            (_h("address"), "text")], rows, sortable=False))
 
 
 def policy_section(policy: Any) -> str:
@@ -259,55 +278,69 @@ def policy_section(policy: Any) -> str:
     described = policy.describe()
     rows = "".join(f"<tr><th scope=\"row\">{esc(k.replace('_', ' '))}</th><td>{esc(_plain(v))}</td></tr>"
                    for k, v in described.items())
-    where = esc(described.get("file") or "built-in defaults")
-    return _section("policy", "Policy used", f"<table class=\"kv\"><tbody>{rows}</tbody></table>",
-                    f"Rules applied to this report (from {where}).")
+    where = esc(described.get("file") or _h("defaults"))
+    return _section("policy", _h("policy_title"), f"<table class=\"kv\"><tbody>{rows}</tbody></table>",
+                    _h("policy_intro", where=where))
 
 
 def _toc(entries: list[tuple[str, str]]) -> str:
     links = "".join(f"<a href=\"#{sid}\">{label}</a>" for sid, label in entries)
-    return f"<nav class=\"toc\" aria-label=\"Sections\">{links}</nav>"
+    return f"<nav class=\"toc\" aria-label=\"{_h('sections')}\">{links}</nav>"
 
 
 # ---------------------------------------------------------------- the chain map
 
-def render_map_html(chain_map) -> str:
-    """The whole report for one company's chain map, as a string."""
+def render_map_html(chain_map, lang: str = "en") -> str:
+    """The whole report for one company's chain map, as a string, labels in `lang`."""
     from ..risk.profiles import theme_labels
 
-    _LABELS[0] = theme_labels(chain_map.sector)
+    _LANG[0] = lang
+    try:
+        return _render_map_html(chain_map, theme_labels(chain_map.sector), lang)
+    finally:
+        _LANG[0] = "en"
+
+
+def _render_map_html(chain_map, labels: dict[str, str], lang: str) -> str:
+    if lang != "en":
+        from ..i18n import has
+
+        labels = {k: _t(f"theme.{k}", lang) if has(f"theme.{k}", lang) else v
+                  for k, v in labels.items()}
+    _LABELS[0] = labels
     view = _MapView(chain_map)
     company = chain_map.company.name
-    meta = [f"Source <b>{esc(chain_map.source.file)}</b>"]
+    meta = [_h("meta_source", file=f"<b>{esc(chain_map.source.file)}</b>")]
     if chain_map.source.sheet:
-        meta.append(f"sheet {esc(chain_map.source.sheet)}")
-    meta.append(f"sector {esc(chain_map.sector)}")
+        meta.append(_h("meta_sheet", sheet=esc(chain_map.source.sheet)))
+    meta.append(_h("meta_sector", sector=esc(_label("sector", chain_map.sector, lang))))
     if chain_map.as_of:
-        meta.append(f"risk as of {esc(chain_map.as_of.isoformat())}")
+        meta.append(_h("meta_as_of", date=esc(chain_map.as_of.isoformat())))
     meta.append(f"imvo {esc(__version__)}")
-    header = (f"<header class=\"top\"><p class=\"kicker\">Supply chain map</p><h1>{esc(company)}</h1>"
+    header = (f"<header class=\"top\"><p class=\"kicker\">{_h('kicker')}</p><h1>{esc(company)}</h1>"
               f"<p class=\"meta\">{' · '.join(meta)}</p></header>")
-    toc = _toc([("act-first", "Where to act first"), ("summary", "Summary"), ("chain", "Chains"),
-                ("flagged", "Flagged suppliers"),
-                ("heatmap", "Country × theme"), ("issues", "Issues"), ("sources", "Sources"),
-                ("policy", "Policy")])
+    toc = _toc([("act-first", _h("act_first")), ("summary", _h("summary")), ("chain", _h("chains")),
+                ("flagged", _h("flagged")),
+                ("heatmap", _h("toc_heatmap")), ("issues", _h("toc_issues")), ("sources", _h("toc_sources")),
+                ("policy", _h("toc_policy"))])
     body = "".join([
         header, toc, "<main>", view.act_first(), view.summary(), view.chain(), view.flagged(),
-        _section("heatmap", "Country × theme heat map",
+        _section("heatmap", _h("heatmap"),
                  heat_map((s.country, view.theme_levels(sid)) for sid, s in view.suppliers)),
         issues_section(chain_map.issues), sources_section(), policy_section(chain_map.policy),
         "</main>", _footer()])
     # A slightly too wide picture shrinks to fit the screen, but never below legible size.
     fit = (f"@media screen{{svg.chain{{max-width:100%;height:auto;"
            f"min-width:{view.layout.width * MIN_SCALE:.0f}px}}}}\n")
-    return _page(f"Supply chain map – {company}", body, {"cards": view.cards, "kind": "map"}, fit)
+    return _page(_h("page_title", company=company), body,
+                 {"cards": view.cards, "kind": "map", "lang": lang}, fit, lang=lang)
 
 
-def write_map_html(chain_map, out_path) -> None:
-    """Render the chain map report and write it atomically to `out_path`."""
+def write_map_html(chain_map, out_path, lang: str = "en") -> None:
+    """Render the chain map report (labels in `lang`) and write it atomically to `out_path`."""
     from ..export.atomic import write_text_atomic
 
-    write_text_atomic(out_path, render_map_html(chain_map))
+    write_text_atomic(out_path, render_map_html(chain_map, lang))
 
 
 def _edge_path(a, b) -> str:
@@ -330,9 +363,7 @@ def _edge_path(a, b) -> str:
 
 
 def _footer() -> str:
-    return ("<footer><p>Made with imvo " + esc(__version__) + ". Levels: critical, high, medium, "
-            "low; <em>unknown</em> means no data, not no risk. Every flag names its rule, "
-            "evidence and source.</p></footer>")
+    return "<footer><p>" + _h("footer", version=esc(__version__)) + "</p></footer>"
 
 
 class _MapView:
@@ -385,16 +416,16 @@ class _MapView:
         errors = sum(1 for i in self.cm.issues if i.severity == "error")
         warnings = len(self.cm.issues) - errors
         stats = "".join([
-            _stat("Suppliers", f"{n:,}", f"in {len(countries)} countries"),
-            _stat("Links", f"{self.cm.graph.number_of_edges():,}", "supplier → customer"),
-            _stat("Deepest tier", str(deepest), f"{n - linked} not linked" if n - linked else "all linked"),
-            _stat("Visibility", _pct(visibility), "tier-1 suppliers disclosing an upstream supplier"),
-            _stat("Address completeness", _pct(address), "street, city or postcode, country"),
-            _stat("High risk upstream", f"{upstream_hot:,}", "suppliers fed by high or critical"),
-            _stat("Issues", f"{errors} / {warnings}", "errors / warnings"),
+            _stat(_h("suppliers"), f"{n:,}", _h("in_countries", n=len(countries))),
+            _stat(_h("links"), f"{self.cm.graph.number_of_edges():,}", _h("links_note")),
+            _stat(_h("deepest_tier"), str(deepest), _h("n_not_linked", n=n - linked) if n - linked else _h("all_linked")),
+            _stat(_h("visibility"), _pct(visibility), _h("visibility_note")),
+            _stat(_h("address_completeness"), _pct(address), _h("address_note")),
+            _stat(_h("high_upstream"), f"{upstream_hot:,}", _h("high_upstream_note")),
+            _stat(_h("toc_issues"), f"{errors} / {warnings}", _h("issues_note")),
         ])
-        return _section("summary", "Summary",
-                        f"<div class=\"stats\">{stats}</div><div class=\"chips\" aria-label=\"Suppliers by own risk level\">{_chips(levels)}</div>")
+        return _section("summary", _h("summary"),
+                        f"<div class=\"stats\">{stats}</div><div class=\"chips\" aria-label=\"{_h('chips_label')}\">{_chips(levels)}</div>")
 
     def chain(self) -> str:
         lay = self.layout
@@ -403,39 +434,36 @@ class _MapView:
         themes = sorted({t for sid, _ in self.suppliers for t in self.theme_levels(sid)})
         level_boxes = "".join(
             f"<label class=\"check lv-{lvl}\"><input type=\"checkbox\" name=\"level\" value=\"{lvl}\" checked>"
-            f"<span class=\"swatch\"></span>{lvl}</label>" for lvl in ALL_LEVELS)
+            f"<span class=\"swatch\"></span>{_lv(lvl)}</label>" for lvl in ALL_LEVELS)
         country_opts = "".join(f"<option value=\"{esc(c or 'XX')}\">{esc(_country(c))}</option>" for c in countries)
-        tier_opts = "".join(f"<option value=\"{t}\">Tier {t}</option>" for t in tiers)
+        tier_opts = "".join(f"<option value=\"{t}\">{_h('tier_n', tier=t)}</option>" for t in tiers)
         if any(t is None for t in self.tiers.values()):
-            tier_opts += "<option value=\"x\">Not linked</option>"
+            tier_opts += f"<option value=\"x\">{_h('not_linked_title')}</option>"
         theme_opts = "".join(f"<option value=\"{esc(t)}\">{esc(_theme_label(t))}</option>" for t in themes)
         controls = (
-            "<form class=\"controls\" id=\"filters\" role=\"search\" aria-label=\"Filter the chain\">"
-            "<label class=\"field\">Search<input type=\"search\" id=\"f-search\" placeholder=\"Supplier name\" autocomplete=\"off\"></label>"
-            f"<label class=\"field\">Country<select id=\"f-country\"><option value=\"\">All countries</option>{country_opts}</select></label>"
-            f"<label class=\"field\">Tier<select id=\"f-tier\"><option value=\"\">All tiers</option>{tier_opts}</select></label>"
-            f"<label class=\"field\">Theme at medium+<select id=\"f-theme\"><option value=\"\">Any theme</option>{theme_opts}</select></label>"
-            f"<fieldset class=\"levels\"><legend>Risk level</legend>{level_boxes}</fieldset>"
-            "<button type=\"reset\" id=\"f-reset\">Reset</button>"
+            f"<form class=\"controls\" id=\"filters\" role=\"search\" aria-label=\"{_h('filter_chain')}\">"
+            f"<label class=\"field\">{_h('search')}<input type=\"search\" id=\"f-search\" placeholder=\"{_h('search_placeholder')}\" autocomplete=\"off\"></label>"
+            f"<label class=\"field\">{_h('country')}<select id=\"f-country\"><option value=\"\">{_h('all_countries')}</option>{country_opts}</select></label>"
+            f"<label class=\"field\">{_h('tier')}<select id=\"f-tier\"><option value=\"\">{_h('all_tiers')}</option>{tier_opts}</select></label>"
+            f"<label class=\"field\">{_h('theme_filter')}<select id=\"f-theme\"><option value=\"\">{_h('any_theme')}</option>{theme_opts}</select></label>"
+            f"<fieldset class=\"levels\"><legend>{_h('risk_level')}</legend>{level_boxes}</fieldset>"
+            f"<button type=\"reset\" id=\"f-reset\">{_h('reset')}</button>"
             "<p id=\"f-status\" class=\"status\" aria-live=\"polite\"></p></form>")
         legend = (
             "<div class=\"legend\" aria-hidden=\"true\">"
             + "".join(f"<span class=\"lv-{lvl}\"><svg width=\"14\" height=\"14\" viewBox=\"-7 -7 14 14\">"
-                      f"<path class=\"glyph\" d=\"{LEVEL_GLYPH[lvl]}\"/></svg>{lvl}</span>" for lvl in ALL_LEVELS)
+                      f"<path class=\"glyph\" d=\"{LEVEL_GLYPH[lvl]}\"/></svg>{_lv(lvl)}</span>" for lvl in ALL_LEVELS)
             + "<span><svg width=\"26\" height=\"14\"><rect class=\"ring ring-critical\" x=\"2\" y=\"2\" width=\"22\" height=\"10\" rx=\"3\"/></svg>"
-              "dashed ring: worse risk upstream</span>"
-            + "<span>arrows follow the flow of goods</span></div>")
+            + _h("legend_ring") + "</span>"
+            + f"<span>{_h('legend_arrows')}</span></div>")
         grouped_note = ""
         if lay.grouped:
-            grouped_note = (f"<p class=\"note\">{len(self.suppliers):,} suppliers are grouped by tier and "
-                            "country to keep the picture readable; select a group to see its suppliers.</p>")
+            grouped_note = f"<p class=\"note\">{_h('grouped_note', n=f'{len(self.suppliers):,}')}</p>"
         picture = (f"<div class=\"chain-wrap\"><div class=\"map-scroll\" tabindex=\"-1\">{self.svg()}</div>"
-                   "<aside id=\"card\" class=\"card\" aria-live=\"polite\"><p class=\"hint\">Hover or focus a "
-                   "supplier to see its card. Click it (or press Enter) to highlight its paths to the "
-                   "company; Escape clears.</p></aside></div>")
+                   f"<aside id=\"card\" class=\"card\" aria-live=\"polite\"><p class=\"hint\">{_h('card_hint')}</p></aside></div>")
         groups = self.group_lists() if lay.grouped else ""
-        return _section("chain", "Chains", controls + legend + grouped_note + picture + groups,
-                        "From raw material on the left to the company on the right.")
+        return _section("chain", _h("chains"), controls + legend + grouped_note + picture + groups,
+                        _h("chain_intro"))
 
     def svg(self) -> str:
         lay = self.layout
@@ -559,8 +587,7 @@ class _MapView:
         ranked = [sid for sid in priority_order(risk, self.cm.tiers)
                   if risk[sid].level not in ("low", UNKNOWN)][:ACT_FIRST_SHOWN]
         if not ranked:
-            return _section("act-first", "Where to act first",
-                            "<p class=\"empty\">No supplier has a known risk above low.</p>")
+            return _section("act-first", _h("act_first"), f"<p class=\"empty\">{_h('no_act_first')}</p>")
         rows = []
         for sid in ranked:
             a, s = risk[sid], self.cm.suppliers[sid]
@@ -572,15 +599,12 @@ class _MapView:
                 f"<td class=\"nm\">{esc(s.name)}</td><td>{esc(_country(s.country))}</td>"
                 f"<td data-sort=\"{99 if tier is None else tier}\">{'–' if tier is None else tier}</td>"
                 f"<td data-sort=\"{level_rank(a.level)}\">{_badge(a.level)}</td>"
-                f"<td data-sort=\"{level_rank(inh)}\">{_badge(inh) if inh else 'same'}</td>"
+                f"<td data-sort=\"{level_rank(inh)}\">{_badge(inh) if inh else _h('same')}</td>"
                 f"<td>{reasons}</td></tr>")
-        table = _table([("Priority", "num"), ("Supplier", "text"), ("Country", "text"), ("Tier", "num"),
-                        ("Residual", "num"), ("Inherent", "num"), ("Main evidence", "text")],
-                       rows, tid="act-first-table")
-        return _section("act-first", "Where to act first", table,
-                        "Ranked by residual risk (after audits, certifications and actions), then "
-                        "severity, workers affected, purchase share and tier. Data the list does "
-                        "not hold is a gap, never a reason.")
+        table = _table([(_h("priority"), "num"), (_h("supplier"), "text"), (_h("country"), "text"),
+                        (_h("tier"), "num"), (_h("residual"), "num"), (_h("inherent"), "num"),
+                        (_h("main_evidence"), "text")], rows, tid="act-first-table")
+        return _section("act-first", _h("act_first"), table, _h("act_first_intro"))
 
     def flagged(self) -> str:
         chosen = [(sid, s) for sid, s in self.suppliers if at_least(self.level(sid), "medium")]
@@ -590,7 +614,7 @@ class _MapView:
             lvl, up = self.level(sid), self.upstream(sid)
             tier = self.tiers.get(sid)
             themes = self.flagged_themes(sid)
-            theme_text = ", ".join(f"{_theme_label(t)} ({self.theme_levels(sid)[t]})" for t in themes)
+            theme_text = ", ".join(f"{_theme_label(t)} ({_lv(self.theme_levels(sid)[t])})" for t in themes)
             rows.append(
                 f"<tr data-id=\"{esc(sid)}\" data-level=\"{lvl}\" data-country=\"{esc(s.country or 'XX')}\" "
                 f"data-tier=\"{'x' if tier is None else tier}\" data-themes=\"{esc(' '.join(themes))}\">"
@@ -600,16 +624,14 @@ class _MapView:
                 f"<td data-sort=\"{level_rank(up)}\">{_badge(up) if up else '–'}</td>"
                 f"<td>{esc(theme_text) or '–'}</td><td>{esc(', '.join(map(str, sorted(s.rows))))}</td></tr>")
         if not rows:
-            return _section("flagged", "Flagged suppliers",
-                            "<p class=\"empty\">No supplier has its own risk at medium or above.</p>")
-        more = (f"<p class=\"note\">{len(chosen) - FLAGGED_ROWS_SHOWN:,} more flagged suppliers are in the "
-                "workbook export (<code>imvo map FILE --export</code>).</p>" if len(chosen) > FLAGGED_ROWS_SHOWN else "")
-        table = _table([("Supplier", "text"), ("Country", "text"), ("Tier", "num"), ("Level", "num"),
-                        ("Upstream", "num"), ("Themes at medium+", "text"), ("Rows", "text")],
-                       rows, tid="flagged-table")
-        return _section("flagged", "Flagged suppliers", table + more,
-                        f"{len(chosen):,} suppliers with their own risk at medium or above, worst first. "
-                        "Click a column title to sort.")
+            return _section("flagged", _h("flagged"), f"<p class=\"empty\">{_h('no_flagged')}</p>")
+        more = (f"<p class=\"note\">{_h('more_flagged', n=f'{len(chosen) - FLAGGED_ROWS_SHOWN:,}')}</p>"
+                if len(chosen) > FLAGGED_ROWS_SHOWN else "")
+        table = _table([(_h("supplier"), "text"), (_h("country"), "text"), (_h("tier"), "num"),
+                        (_h("level"), "num"), (_h("upstream"), "num"), (_h("theme_filter"), "text"),
+                        (_h("rows"), "text")], rows, tid="flagged-table")
+        return _section("flagged", _h("flagged"), table + more,
+                        _h("flagged_intro", n=f"{len(chosen):,}"))
 
     def group_lists(self) -> str:
         count = sum(1 for n in self.layout.nodes if n.kind == "group")

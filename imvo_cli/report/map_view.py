@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
+from ..i18n import has, label, t
 from ..model import ALL_LEVELS, LEVELS, ImvoError, at_least, level_rank
 from .console import LEVEL_STYLE, console
 
@@ -92,9 +93,22 @@ def selected(chain_map, flt: MapFilter) -> list[str]:
     return ids[:flt.top] if flt.top is not None else ids
 
 
-def _level_text(level: str | None) -> Text:
+def _level_text(level: str | None, lang: str = "en") -> Text:
     level = level or "unknown"
-    return Text(level, style=LEVEL_STYLE.get(level, ""))
+    return Text(label("level", level, lang), style=LEVEL_STYLE.get(level, ""))
+
+
+def _m(key: str, lang: str, **values) -> str:
+    return t(f"map_view.{key}", lang, **values)
+
+
+def theme_names(sector: str | None, lang: str = "en") -> dict[str, str]:
+    """Theme key -> label for the terminal: plain words in English, the catalogue's in Dutch."""
+    if lang == "en":
+        return {}
+    from ..risk.profiles import theme_labels
+
+    return {k: t(f"theme.{k}", lang) for k in theme_labels(sector) if has(f"theme.{k}", lang)}
 
 
 # Short labels for the terminal table; the full evidence is in --format json and --export.
@@ -123,70 +137,77 @@ def flag_label(flag) -> str:
     return RULE_LABELS.get(flag.rule, flag.rule.replace("-", " "))
 
 
-def main_reasons(chain_map, sid: str, limit: int = 3) -> str:
+def main_reasons(chain_map, sid: str, limit: int = 3, lang: str = "en",
+                 names: dict[str, str] | None = None) -> str:
     """'forced labour, child labour: DOL list: Cotton; no audit' and worse upstream risk."""
     a = chain_map.risk[sid]
     labels: list[str] = []
     for f in a.main_flags():
-        label = flag_label(f)
-        if label not in labels:
-            labels.append(label)
-    themes = [t.replace("_", " ") for t in a.top_themes()]
+        text = flag_label(f)
+        if text not in labels:
+            labels.append(text)
+    names = names or {}
+    themes = [names.get(k, k.replace("_", " ")) for k in a.top_themes()]
     parts = []
     if labels and a.level not in ("low", "unknown"):
         head = ", ".join(themes[:2]) + (f" +{len(themes) - 2}" if len(themes) > 2 else "")
         parts.append(f"{head}: {'; '.join(labels[:limit])}")
     if a.upstream_level and level_rank(a.upstream_level) > level_rank(a.level) and a.upstream_path:
         first = chain_map.suppliers.get(a.upstream_path[0])
-        parts.append(f"upstream {a.upstream_level} ({first.name if first else a.upstream_path[0]})")
+        parts.append(_m("upstream", lang, level=label("level", a.upstream_level, lang),
+                        name=first.name if first else a.upstream_path[0]))
     if not parts and a.level == "unknown":
-        parts.append("no risk data")
+        parts.append(_m("no_risk_data", lang))
     return "; ".join(parts)
 
 
 # ---------------------------------------------------------------- panels and tables
 
 
-def summary_panel(chain_map) -> Panel:
+def summary_panel(chain_map, lang: str = "en") -> Panel:
     sm = chain_map.summary
     src = chain_map.source
     where = src.file + (f" [sheet {src.sheet}]" if src.sheet else "")
-    per_tier = ", ".join(f"tier {k}: {v}" if k.isdigit() else f"{k}: {v}"
+    per_tier = ", ".join(f"{_m('tier', lang, tier=k)}: {v}" if k.isdigit() else f"{k}: {v}"
                          for k, v in sm.get("suppliers_per_tier", {}).items())
     risk = Text()
     for level in ALL_LEVELS:
         if risk:
             risk.append("  ")
-        risk.append(f"{level} {sm['risk'].get(level, 0)}", style=LEVEL_STYLE.get(level, ""))
+        risk.append(f"{label('level', level, lang)} {sm['risk'].get(level, 0)}",
+                    style=LEVEL_STYLE.get(level, ""))
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
-    grid.add_row("Company", escape(chain_map.company.name))
-    grid.add_row("Source", escape(f"{where}: {src.rows} rows, {sm['rows_rejected']} rejected"))
-    grid.add_row("Suppliers", f"{sm['suppliers']} in {sm['countries']} countries; "
-                              f"deepest tier {sm['max_tier']}")
+    grid.add_row(_m("company", lang), escape(chain_map.company.name))
+    grid.add_row(_m("source", lang), escape(_m("source_text", lang, where=where, rows=src.rows,
+                                                rejected=sm["rows_rejected"])))
+    grid.add_row(_m("suppliers", lang), _m("suppliers_text", lang, n=sm["suppliers"],
+                                          countries=sm["countries"], tier=sm["max_tier"]))
     if per_tier:
-        grid.add_row("Per tier", per_tier)
-    grid.add_row("Visibility", f"{sm['visibility']:.0%} of tier-1 suppliers disclose an "
-                               "upstream supplier")
-    grid.add_row("Addresses", f"{sm['address_completeness']:.0%} complete")
-    grid.add_row("Risk", risk)
+        grid.add_row(_m("per_tier", lang), per_tier)
+    grid.add_row(_m("visibility", lang), _m("visibility_text", lang,
+                                            share=f"{sm['visibility']:.0%}"))
+    grid.add_row(_m("addresses", lang), _m("addresses_text", lang,
+                                           share=f"{sm['address_completeness']:.0%}"))
+    grid.add_row(_m("risk", lang), risk)
     inherent = sm.get("risk_inherent")
     if inherent and inherent != sm["risk"]:
-        inh = Text("inherent: ")
+        inh = Text(_m("inherent", lang) + ": ")
         for level in ALL_LEVELS:
-            inh.append(f"{level} {inherent.get(level, 0)}  ", style=LEVEL_STYLE.get(level, ""))
+            inh.append(f"{label('level', level, lang)} {inherent.get(level, 0)}  ",
+                       style=LEVEL_STYLE.get(level, ""))
         grid.add_row("", inh)
     cov = sm.get("coverage")
     if cov:
-        grid.add_row("Data", coverage_text(cov))
+        grid.add_row(_m("data", lang), coverage_text(cov))
     extra = []
     if sm.get("cycles"):
-        extra.append(f"{sm['cycles']} circle(s) of suppliers")
+        extra.append(_m("cycles", lang, n=sm["cycles"]))
     if sm.get("unreachable"):
-        extra.append(f"{sm['unreachable']} not linked to the company")
-    extra.append(f"{sm.get('errors', 0)} errors, {sm.get('warnings', 0)} warnings")
-    grid.add_row("Issues", "; ".join(extra))
+        extra.append(_m("unreachable", lang, n=sm["unreachable"]))
+    extra.append(_m("issues_text", lang, errors=sm.get("errors", 0), warnings=sm.get("warnings", 0)))
+    grid.add_row(_m("issues", lang), "; ".join(extra))
     return Panel(grid, title=f"imvo map - {escape(chain_map.company.name)}", title_align="left",
                  expand=False)
 
@@ -212,25 +233,46 @@ def coverage_text(cov: dict) -> str:
     return "; ".join(parts)
 
 
-def risk_cell(a) -> Text:
+def risk_cell(a, lang: str = "en") -> Text:
     """Residual level; the inherent one below it when site evidence changed it."""
-    text = _level_text(a.level)
+    text = _level_text(a.level, lang)
     inh = a.inherent_level
     if inh and inh != a.level:
-        text.append(f"\ninh {SHORT_LEVEL.get(inh, inh)}", style=LEVEL_STYLE.get(inh, ""))
+        short = SHORT_LEVEL.get(inh, inh) if lang == "en" else label("level", inh, lang)
+        text.append(f"\n{_m('inh', lang)} {short}", style=LEVEL_STYLE.get(inh, ""))
+    if a.priority is not None:  # the priority rank folded in: the table fits 80 columns
+        text.append(f"\n{_m('prio', lang, n=a.priority)}", style="dim")
     return text
 
 
-def suppliers_table(chain_map, ids: list[str]) -> Table:
+# The table's frame: 7 borders, a one-space pad right of the name, two around the others.
+FRAME = 7 + 1 + 2 * 4
+NARROW_COLUMNS = (4, 4)  # country, tier
+MIN_NAME, MIN_REASONS = 20, 12
+
+
+def table_geometry(width: int, risk_width: int) -> tuple[int, int, int]:
+    """(name, process, reasons) widths that fill `width` columns exactly: every column gets a
+    fixed width, so no long word can push the table past the terminal's edge; names and
+    process and reasons wrap: nothing is cut."""
+    room = width - FRAME - sum(NARROW_COLUMNS) - risk_width
+    room = max(room, MIN_NAME + 8 + MIN_REASONS)
+    process = min(16, max(8, room // 5))
+    name = max(MIN_NAME, (room - process) * 3 // 5)
+    return name, process, max(MIN_REASONS, room - process - name)
+
+
+def suppliers_table(chain_map, ids: list[str], lang: str = "en", width: int = 80) -> Table:
     table = Table(expand=False, pad_edge=False, show_lines=False)
-    # The name column never shrinks below a readable width; process and reasons give way.
-    table.add_column("Name", overflow="fold", min_width=20, ratio=3)
-    table.add_column("Ctry", no_wrap=True, width=4)
-    table.add_column("Tier", justify="right", no_wrap=True, width=4)
-    table.add_column("Process", overflow="ellipsis", max_width=16, min_width=7, ratio=1)
-    table.add_column("Risk", no_wrap=True, width=8)
-    table.add_column("Prio", justify="right", no_wrap=True, width=4)
-    table.add_column("Main reasons", overflow="fold", ratio=2, min_width=12)
+    risk_width = 8 if lang == "en" else 11
+    name_w, process_w, reasons_w = table_geometry(width, risk_width)
+    table.add_column(_m("col_name", lang), overflow="fold", width=name_w)
+    table.add_column(_m("col_country", lang), no_wrap=True, width=NARROW_COLUMNS[0])
+    table.add_column(_m("col_tier", lang), justify="right", no_wrap=True, width=NARROW_COLUMNS[1])
+    table.add_column(_m("col_process", lang), overflow="fold", width=process_w)
+    table.add_column(_m("col_risk", lang), no_wrap=True, width=risk_width)
+    table.add_column(_m("col_reasons", lang), overflow="fold", width=reasons_w)
+    names = theme_names(chain_map.sector, lang)
     for sid in ids:
         s = chain_map.suppliers[sid]
         tier = chain_map.tiers.get(sid)
@@ -238,9 +280,8 @@ def suppliers_table(chain_map, ids: list[str]) -> Table:
         if s.declared_tier is not None and s.declared_tier != tier:
             tier_text += "*"
         table.add_row(escape(s.name), s.country or "", tier_text, escape(", ".join(s.process)),
-                      risk_cell(chain_map.risk[sid]),
-                      "" if chain_map.risk[sid].priority is None else str(chain_map.risk[sid].priority),
-                      escape(main_reasons(chain_map, sid)))
+                      risk_cell(chain_map.risk[sid], lang),
+                      escape(main_reasons(chain_map, sid, lang=lang, names=names)))
     return table
 
 
@@ -307,11 +348,12 @@ def structure_issues(chain_map) -> list:
     return [i for i in chain_map.issues if i.code in STRUCTURE_CODES]
 
 
-def render_map(chain_map, flt: MapFilter | None = None, *, tree: bool = False) -> None:
+def render_map(chain_map, flt: MapFilter | None = None, *, tree: bool = False,
+               lang: str = "en") -> None:
     """Print the map: summary panel, then the tree or the suppliers table, then chain issues."""
     flt = flt or MapFilter()
     out = console()
-    out.print(summary_panel(chain_map))
+    out.print(summary_panel(chain_map, lang))
     if tree:
         root, cut = chain_tree(chain_map, flt)
         out.print(root)
@@ -321,18 +363,18 @@ def render_map(chain_map, flt: MapFilter | None = None, *, tree: bool = False) -
         ids = selected(chain_map, flt)
         shown = ids if flt.top is not None else ids[:MAX_ROWS_SHOWN]
         if shown:
-            out.print(suppliers_table(chain_map, shown))
+            out.print(suppliers_table(chain_map, shown, lang, out.width))
         else:
-            out.print("No supplier matches the filters.")
+            out.print(_m("no_match", lang))
         if len(ids) > len(shown):
             out.print(f"... {len(ids) - len(shown)} more suppliers (use --top N, filters or "
                       "--format json)")
         if any(chain_map.suppliers[s].declared_tier not in (None, chain_map.tiers.get(s))
                for s in shown):
-            out.print("* declared tier differs from the tier the links give")
+            out.print(_m("declared_tier", lang))
     issues = structure_issues(chain_map)
     if issues:
-        out.print(f"\nChain issues ({len(issues)}):")
+        out.print("\n" + _m("chain_issues", lang, n=len(issues)))
         for i in issues[:MAX_ISSUES_SHOWN]:
             where = f"row {i.row}: " if i.row else ""
             out.print(escape(f"  {where}{i.message}" + (f" - {i.hint}" if i.hint else "")),
