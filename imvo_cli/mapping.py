@@ -275,6 +275,9 @@ def data_coverage(supplier_list: SupplierList, sector: str) -> dict[str, Any]:
     }
 
 
+OSH_ATTACHMENTS = "osh_matches"  # graph attribute set by osh.attach_to_chain_map (osh.GRAPH_KEY)
+
+
 def node_attributes(chain_map: ChainMap, supplier_id: str) -> dict[str, Any]:
     """Everything else known about a supplier: its other columns and its place in the chains."""
     s = chain_map.suppliers[supplier_id]
@@ -293,6 +296,11 @@ def node_attributes(chain_map: ChainMap, supplier_id: str) -> dict[str, Any]:
         out["upstream_suppliers"] = facts.upstream_suppliers
         if facts.in_cycle:
             out["in_cycle"] = True
+    # OS IDs attached from an Open Supply Hub download (imvo map --facilities), if any.
+    attached = (chain_map.graph.graph.get(OSH_ATTACHMENTS, {}).get(supplier_id)
+                if chain_map.graph is not None else None)
+    if attached is not None:
+        out["os_id_match"] = attached.to_dict()
     upstream_path = chain_map.risk[supplier_id].upstream_path
     if upstream_path:
         out["upstream_path"] = upstream_path

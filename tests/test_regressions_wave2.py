@@ -44,3 +44,40 @@ def test_regression_the_reader_worker_reads_relative_paths_from_the_current_fold
     shutil.copyfile(SAMPLE / "suppliers.xlsx", tmp_path / "copy.xlsx")
     monkeypatch.chdir(tmp_path)
     assert len(read_suppliers("copy.xlsx").suppliers) == 79
+
+
+def test_map_osh_and_facilities_options_attach_and_write(tmp_path):
+    """imvo map --facilities attaches OS IDs into the JSON; --osh writes an upload that re-reads."""
+    import csv
+    import importlib.util
+    import random
+
+    from imvo_cli.ingest import read_suppliers
+    from imvo_cli.mapping import OSH_ATTACHMENTS
+    from imvo_cli.osh.matching import GRAPH_KEY
+
+    assert OSH_ATTACHMENTS == GRAPH_KEY
+    sample = SAMPLE / "suppliers.xlsx"
+    upload = tmp_path / "upload.csv"
+    res = runner.invoke(app, ["map", str(sample), "--osh", str(upload), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    assert len(read_suppliers(upload).suppliers) == 78  # one sample supplier has no address
+    # the upload itself as a download: every location finds its own row back
+    spec = importlib.util.spec_from_file_location(
+        "make_osh_gazetteer", Path(__file__).parent.parent / "scripts" / "make_osh_gazetteer.py")
+    gazetteer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gazetteer)
+    rng = random.Random(7)
+    download = tmp_path / "download.csv"
+    with upload.open(encoding="utf-8-sig") as src, download.open("w", encoding="utf-8", newline="") as dst:
+        rows = list(csv.DictReader(src))
+        w = csv.writer(dst)
+        w.writerow(["os_id", "name", "address", "country_code", "country_name", "is_closed"])
+        for i, r in enumerate(rows):
+            w.writerow([gazetteer.os_id(rng, r["country"]), r["name"], r["address"], r["country"],
+                        "", "False"])
+    res = runner.invoke(app, ["map", str(sample), "--facilities", str(download), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    attached = [n for n in doc["nodes"] if "os_id_match" in n.get("attributes", {})]
+    assert len(attached) >= 70

@@ -79,7 +79,7 @@ def register(app: typer.Typer) -> None:
                 fh.write(check_report.to_markdown(result))
         if export:
             from ..export.checkbook import write_check_workbook
-            write_check_workbook(result, export)
+            write_check_workbook(result, export, lang=lang)
         for f in result.files:
             if f.status == "error":
                 common.stderr(f"imvo: error: {f.reasons[0]}")

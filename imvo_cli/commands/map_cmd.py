@@ -60,6 +60,8 @@ def register(app: typer.Typer) -> None:
         graph: Optional[Path] = typer.Option(None, "--graph", help="Write the graph: .graphml .gexf .json .dot .mmd (by extension)."),
         export: Optional[Path] = typer.Option(None, "--export", help="Write your workbook back with risk columns added (.xlsx)."),
         html: Optional[Path] = typer.Option(None, "--html", help="Write a self-contained HTML report."),
+        osh: Optional[Path] = typer.Option(None, "--osh", help="Write the list as an Open Supply Hub upload (.csv or .xlsx)."),
+        facilities: Optional[Path] = typer.Option(None, "--facilities", help="Attach OS IDs from an Open Supply Hub download (sure matches only; the review workflow is imvo osh-match)."),
         lang: Optional[str] = LangOpt,
         debug: bool = common.DebugOpt,
     ) -> None:
@@ -91,8 +93,8 @@ def register(app: typer.Typer) -> None:
             from ..report.graphfiles import graph_format
 
             graph_format(graph)  # refuse an unknown extension before the slow part
-        for out in (graph, export, html):
-            common.output_path_guard(out, [file])
+        read = [file] + [p for p in (policy, facilities) if p is not None]
+        common.guard_outputs([graph, export, html, osh], read)
         pol = load_policy(policy, near=file)
         lang = resolve_lang(lang, pol)
         # Mapping allocates millions of small objects and frees none until the end; the
@@ -104,6 +106,10 @@ def register(app: typer.Typer) -> None:
             chain_map = read_and_map(file, sheet=sheet, column_map=column_map, policy=pol,
                                      company=company, sector=sector, as_of=reference_date,
                                      on_stage=on_stage)
+            if facilities is not None:
+                from ..osh import attach_to_chain_map
+
+                attach_to_chain_map(chain_map, facilities)
             if on_stage:
                 on_stage("writing")
             if graph is not None:
@@ -118,6 +124,10 @@ def register(app: typer.Typer) -> None:
                 from ..report.html import write_map_html
 
                 write_map_html(chain_map, html, lang=lang)
+            if osh is not None:
+                from ..export.osh_upload import upload_messages, write_osh_upload
+
+                osh_lines = upload_messages(write_osh_upload(chain_map, osh), osh)
 
         if format == "json":
             from ..mapping import write_map_json
@@ -131,3 +141,6 @@ def register(app: typer.Typer) -> None:
         for key, out in (("graph", graph), ("workbook", export), ("html", html)):
             if out is not None:
                 common.stderr(t("check.wrote", lang, what=t(f"map.wrote_{key}", lang), path=out))
+        if osh is not None:
+            for line in osh_lines:
+                common.stderr(line)
