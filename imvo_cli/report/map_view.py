@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from ..i18n import has, label, t
+from ..i18n import has, label, t, tn
 from ..model import ALL_LEVELS, LEVELS, ImvoError, at_least, level_rank
 from .console import LEVEL_STYLE, console
 
@@ -206,7 +206,8 @@ def summary_panel(chain_map, lang: str = "en") -> Panel:
         extra.append(_m("cycles", lang, n=sm["cycles"]))
     if sm.get("unreachable"):
         extra.append(_m("unreachable", lang, n=sm["unreachable"]))
-    extra.append(_m("issues_text", lang, errors=sm.get("errors", 0), warnings=sm.get("warnings", 0)))
+    extra.append(_m("issues_text", lang, errors=tn("error", sm.get("errors", 0), lang),
+                    warnings=tn("warning", sm.get("warnings", 0), lang)))
     grid.add_row(_m("issues", lang), "; ".join(extra))
     return Panel(grid, title=f"imvo map - {escape(chain_map.company.name)}", title_align="left",
                  expand=False)
