@@ -81,3 +81,12 @@ def test_map_osh_and_facilities_options_attach_and_write(tmp_path):
     doc = json.loads(res.stdout)
     attached = [n for n in doc["nodes"] if "os_id_match" in n.get("attributes", {})]
     assert len(attached) >= 70
+
+
+def test_regression_map_table_and_tree_show_hostile_names_inert():
+    path = Path(__file__).parent / "data" / "bad" / "hostile_names.xlsx"
+    for extra in ([], ["--tree"]):
+        res = runner.invoke(app, ["map", str(path), *extra])
+        assert res.exit_code == 0, res.output
+        assert "\x1b" not in res.stdout and "\u202e" not in res.stdout
+        assert not any(line.lstrip().startswith("::") for line in res.stdout.splitlines())

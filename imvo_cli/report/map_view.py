@@ -6,7 +6,7 @@ import re
 
 from dataclasses import dataclass
 
-from rich.markup import escape
+from rich.markup import escape as _rich_escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -14,7 +14,14 @@ from rich.tree import Tree
 
 from ..i18n import has, label, t, tn
 from ..model import ALL_LEVELS, LEVELS, ImvoError, at_least, level_rank
+from ..textsafe import terminal
 from .console import LEVEL_STYLE, console
+
+
+def escape(text) -> str:
+    """Untrusted text for the terminal: control and bidi characters shown, then rich markup off."""
+    return _rich_escape(terminal(text))
+
 
 SHORT_LEVEL = {"critical": "crit", "high": "high", "medium": "med", "low": "low", "unknown": "unkn"}
 
@@ -297,14 +304,14 @@ def chain_tree(chain_map, flt: MapFilter | None = None) -> tuple[Tree, int]:
             if sid not in keep:
                 keep.add(sid)
                 keep |= _downstream(graph, sid)
-    root = Tree(Text(chain_map.company.name, style="bold"))
+    root = Tree(Text(terminal(chain_map.company.name), style="bold"))
     budget = [MAX_TREE_LINES]
     cut = [0]
 
     def label(sid: str) -> Text:
         s = chain_map.suppliers[sid]
         a = chain_map.risk[sid]
-        text = Text(s.name, style=LEVEL_STYLE.get(a.level, ""))
+        text = Text(terminal(s.name), style=LEVEL_STYLE.get(a.level, ""))
         text.append(f" ({s.country or '?'}", style="")
         if s.process:
             text.append(f", {', '.join(s.process[:2])}", style="")
@@ -320,7 +327,7 @@ def chain_tree(chain_map, flt: MapFilter | None = None) -> tuple[Tree, int]:
                 continue
             budget[0] -= 1
             if sid in path:
-                node.add(Text(f"{chain_map.suppliers[sid].name} (circle: already shown above)",
+                node.add(Text(f"{terminal(chain_map.suppliers[sid].name)} (circle: already shown above)",
                               style="italic"))
                 continue
             grow(node.add(label(sid)), sid, path | {sid})
