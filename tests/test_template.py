@@ -243,9 +243,6 @@ def _scored(tmp_path, lang: str, sector: str, process: str, product: str):
     return {k: (v.level, v.score) for k, v in risk.themes.items()}
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="ingest keeps a Dutch dropdown term as written and the "
-                   "risk tables know the English one: ingest must map template terms with "
-                   "i18n.canonical_term (see the template's vocabulary.toml)")
 def test_a_dutch_dropdown_term_scores_like_its_english_term(tmp_path):
     en = _scored(tmp_path, "en", "textile", "dyeing", "garments")
     nl = _scored(tmp_path, "nl", "textile", term_nl("textile", "process", "dyeing"),

@@ -169,7 +169,18 @@ def theme_labels(sector: str | None) -> dict[str, str]:
 
 def match_terms(profile: Profile, text: str) -> list[Term]:
     """Vocabulary terms named in one product or process cell, farm-level words dropped when
-    the cell also names a made product ("cotton t-shirts" is a garment)."""
+    the cell also names a made product ("cotton t-shirts" is a garment).
+
+    A template dropdown term in another language ('verven') reads as the canonical term it
+    stands for ('dyeing'), so the process table applies to it too; the cell's own text stays
+    the evidence."""
+    from ..i18n import canonical_term
+
+    for fld in ("process", "product"):
+        canonical = canonical_term(fld, text)
+        if canonical is not None and canonical.casefold() != text.strip().casefold():
+            text = canonical
+            break
     ws = words(text)
     found: list[Term] = []
     seen = set()
