@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .check import CheckOptions, CheckResult, FileResult, Finding, discover
+from .check import CheckOptions, CheckResult, FileResult, Finding, discover, gate
 from .model import ImvoError, Issue, at_least, level_rank
 from .policy import load_policy
 
@@ -69,11 +69,7 @@ def compare(new_path: str | Path, baseline_path: str | Path,
 
     options = options or CheckOptions()
     policy = load_policy(options.policy, near=new_path)
-    fail_on = options.fail_on or policy.fail_on
-    max_errors = policy.max_errors if options.max_errors is None else options.max_errors
-    min_vis = options.min_visibility if options.min_visibility is not None else policy.min_visibility
-    min_addr = (options.min_address_completeness if options.min_address_completeness is not None
-                else policy.min_address_completeness)
+    fail_on, max_errors, min_vis, min_addr = gate(options, policy)
     d = diff_lists(baseline_path, new_path, policy=policy, sector=options.sector,
                    as_of=options.as_of)
     cmp = Comparison(str(new_path), str(baseline_path))

@@ -183,6 +183,17 @@ def _findings(chain_map, fail_on: str, basis: str = "residual") -> list[Finding]
     return out
 
 
+def gate(options: CheckOptions, policy) -> tuple[str, int, float | None, float | None]:
+    """The thresholds a check applies: each option as given, else the policy's value
+    (fail_on, max_errors, min_visibility, min_address_completeness)."""
+    fail_on = options.fail_on or policy.fail_on
+    max_errors = policy.max_errors if options.max_errors is None else options.max_errors
+    min_vis = options.min_visibility if options.min_visibility is not None else policy.min_visibility
+    min_addr = (options.min_address_completeness if options.min_address_completeness is not None
+                else policy.min_address_completeness)
+    return fail_on, max_errors, min_vis, min_addr
+
+
 def check_file(path: str | Path, options: CheckOptions = CheckOptions()) -> FileResult:
     """Check one file; never raises for bad input (the result says `error`)."""
     from .mapping import read_and_map
@@ -190,11 +201,7 @@ def check_file(path: str | Path, options: CheckOptions = CheckOptions()) -> File
     path = Path(path)
     try:
         policy = load_policy(options.policy, near=path)
-        fail_on = options.fail_on or policy.fail_on
-        max_errors = policy.max_errors if options.max_errors is None else options.max_errors
-        min_vis = options.min_visibility if options.min_visibility is not None else policy.min_visibility
-        min_addr = (options.min_address_completeness if options.min_address_completeness is not None
-                    else policy.min_address_completeness)
+        fail_on, max_errors, min_vis, min_addr = gate(options, policy)
         chain_map = read_and_map(path, policy=policy, sector=options.sector, as_of=options.as_of)
     except ImvoError as exc:
         return FileResult(str(path), "error", [str(exc)], {}, [exc.as_issue()])

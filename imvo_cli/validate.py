@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .ingest import gc_paused, read_suppliers
 from .ingest.headers import canonical_field, closest_alias, header_key, is_weak_alias
+from .ingest.normalise import column_letter
 from .model import MULTI_FIELDS, ImvoError, Issue, SupplierList
 from .policy import Policy
 
@@ -58,15 +59,6 @@ class FileReport:
                 "issues": [i.to_dict() for i in self.issues]}
 
 
-def _letter(i: int) -> str:
-    s = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
 def _looks_like_ids(header: str) -> bool:
     key = header_key(header)
     return any(key == w or key.endswith(w) or key.startswith(w) for w in _ID_WORDS)
@@ -92,7 +84,7 @@ def column_reports(supplier_list: SupplierList,
     refs = {r.casefold() for s in supplier_list.suppliers for r in s.supplies_to}
     out = []
     for i, text in enumerate(supplier_list.headers):
-        letter = _letter(i)
+        letter = column_letter(i)
         if text.startswith("(column "):
             out.append(ColumnReport(letter, "", None, note="no header: the column is not read"))
             continue

@@ -162,7 +162,7 @@ def _map_columns(path, sheet_name, header: list, column_map, issues: list[Issue]
     for i, cell in enumerate(header):
         text = nz.clean_text(cell)
         if not text:
-            text = f"(column {_col_letter(i)})"
+            text = f"(column {nz.column_letter(i)})"
             fields.append(None)
             texts.append(text)
             continue
@@ -192,15 +192,6 @@ def _map_columns(path, sheet_name, header: list, column_map, issues: list[Issue]
                 texts[i] = f"{text} ({n + 1})"
     extras = [texts[i] for i in range(len(texts)) if fields[i] is None and header[i] not in (None, "")]
     return fields, texts, taken, extras
-
-
-def _col_letter(i: int) -> str:
-    s = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 def _missing_required(path, sheet_name, taken: dict[str, str], texts: list[str]) -> None:
@@ -416,7 +407,7 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
         if beyond is not None and beyond[i]:
             row_issues.append(Issue("warning", "cells-beyond-header",
                                     "row has values in columns without a header; they were "
-                                    "not read", fname, sheet_name, row_no, _col_letter(width),
+                                    "not read", fname, sheet_name, row_no, nz.column_letter(width),
                                     "give those columns a header"))
         country, country_note = countries.get(country_text, (None, None)) if country_text \
             else (None, None)

@@ -9,23 +9,14 @@ one read column) is noted once, so a user knows one typed value stands for sever
 from __future__ import annotations
 
 from ..model import Issue
-from .normalise import clean_text
+from .normalise import clean_text, column_letter
 
 MAX_QUOTED = 60  # characters of the merged value quoted in the note
 
 
-def _letter(i: int) -> str:
-    s = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
 def cell_range(r1: int, c1: int, r2: int, c2: int) -> str:
     """(4, 2, 6, 2) -> 'C5:C7' (0-based inclusive corners to A1 notation)."""
-    return f"{_letter(c1)}{r1 + 1}:{_letter(c2)}{r2 + 1}"
+    return f"{column_letter(c1)}{r1 + 1}:{column_letter(c2)}{r2 + 1}"
 
 
 def fill_merged(rows: list[list], merged) -> list[list]:

@@ -263,3 +263,13 @@ _COMBINING = _CombiningMarks()
 _NON_WORD = re.compile(r"[\W_]+")
 # ASCII bytes that are not letters or digits (what [\W_] matches in ASCII) -> space
 _ASCII_NON_WORD = bytes(c if chr(c).isalnum() and c < 128 else 32 for c in range(256))
+
+
+def column_letter(i: int) -> str:
+    """Excel's letters for a 0-based column index: 0 -> 'A', 26 -> 'AA'."""
+    s = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(65 + r) + s
+    return s
