@@ -24,7 +24,7 @@ def _entries():
 
 
 def test_every_dol_entry_is_rated_at_least_high_citing_dol():
-    from imvo_cli.commands.risk_cmd import check_country
+    from imvo_cli.risk.document import check_country
     profile, policy = load_profile("textile"), Policy()
     entries = list(_entries())
     assert len(entries) == 467

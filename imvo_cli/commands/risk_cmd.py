@@ -9,7 +9,6 @@ import typer
 
 from . import common
 
-from ..risk.document import SCHEMA, check_country, risk_document  # noqa: F401 (re-exported)
 
 
 def register(app: typer.Typer) -> None:
@@ -31,6 +30,7 @@ def register(app: typer.Typer) -> None:
         """
         from ..policy import load_policy
         from ..risk import assess_place, load_profile
+        from ..risk.document import check_country, risk_document
 
         common.check_choice(format, ("table", "json"), "--format")
         iso = check_country(country)
