@@ -30,5 +30,16 @@ def read_suppliers(path, **kwargs):
     return _read(path, **kwargs)
 
 
-__all__ = ["Flag", "ImvoError", "Issue", "Policy", "RiskAssessment", "Supplier", "SupplierList",
-           "ThemeRisk", "load_policy", "read_suppliers", "__version__"]
+__all__ = [
+    "Flag",
+    "ImvoError",
+    "Issue",
+    "Policy",
+    "RiskAssessment",
+    "Supplier",
+    "SupplierList",
+    "ThemeRisk",
+    "__version__",
+    "load_policy",
+    "read_suppliers",
+]

@@ -12,14 +12,14 @@ unreadable file becomes one error issue and the run goes on with the other files
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from .ingest.readers import SUPPORTED_EXTS
-from .model import (UNKNOWN, ImvoError, Issue, Supplier, SupplierList, at_least, evidence_id,
-                    level_rank, worst)
+from .model import UNKNOWN, ImvoError, Issue, Supplier, SupplierList, at_least, evidence_id, level_rank, worst
 from .policy import Policy
 
 SCHEMA = "imvo.aggregate/1"

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .model import LEVELS, ImvoError, Issue, at_least, level_rank
+from .model import ImvoError, Issue, at_least, level_rank
 from .policy import load_policy
 
 SCHEMA = "imvo.check/1"

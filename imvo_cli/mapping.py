@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .graph import COMPANY_ID, ChainGraph, build_chain_graph, company_facts
-from .model import (ALL_LEVELS, LEVELS, UNKNOWN, ChainMap, Company, Evidence, Issue,
-                    RiskAssessment, SupplierList, evidence_id, level_rank)
+from .model import (
+    ALL_LEVELS,
+    UNKNOWN,
+    ChainMap,
+    Company,
+    Evidence,
+    Issue,
+    RiskAssessment,
+    SupplierList,
+    evidence_id,
+    level_rank,
+)
 from .policy import Policy
 
 SCHEMA = "imvo.map/2"
@@ -154,7 +165,7 @@ def propagate_upstream_risk(chain: ChainGraph, risk: dict[str, RiskAssessment]) 
                 cand = better(cand, (rank[p], (p,)))
                 if p in best:
                     r, path = best[p]
-                    cand = better(cand, (r, path + (p,)))
+                    cand = better(cand, (r, (*path, p)))
             external[n] = cand
             if cand is not None:
                 has_upstream.add(n)
@@ -166,7 +177,7 @@ def propagate_upstream_risk(chain: ChainGraph, risk: dict[str, RiskAssessment]) 
                         cand = better(cand, (rank[u], (u,)))
                         if external[u] is not None:
                             r, path = external[u]
-                            cand = better(cand, (r, path + (u,)))
+                            cand = better(cand, (r, (*path, u)))
                 best[n] = cand
                 has_upstream.add(n)
         elif external[group[0]] is not None:

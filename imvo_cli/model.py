@@ -7,6 +7,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+
 class Level(StrEnum):
     """The one ordered risk vocabulary. Members are plain strings ("high" == Level.HIGH).
 
@@ -33,7 +34,7 @@ class Level(StrEnum):
         return LEVEL_COLOURS[self.value]
 
     @classmethod
-    def of(cls, value: "str | None") -> "Level":
+    def of(cls, value: str | None) -> Level:
         """The Level of a string (None or an unfamiliar word: unknown)."""
         try:
             return cls(value or "unknown")
@@ -297,7 +298,7 @@ GAP_RULES = frozenset({"no-data", "no-product-data", "data-gap", "unrecognised-p
                        "unknown-country", "indicator-no-data"})
 
 
-def flag_sort_key(flag: "Flag"):
+def flag_sort_key(flag: Flag):
     """Worst first; at one level, evidence about the place and product before row signals."""
     return (-level_rank(flag.level), flag.rule in ROW_SIGNAL_RULES, flag.theme, flag.rule)
 

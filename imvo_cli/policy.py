@@ -267,7 +267,7 @@ def parse_policy(data: dict[str, Any], path: str = POLICY_FILENAME) -> Policy:
         raise _bad(path, "check", "expected a table")
     for key, value in check.items():
         if key == "fail_on":
-            kw["fail_on"] = _level(path, "check.fail_on", value, LEVELS[1:] + ("never",))
+            kw["fail_on"] = _level(path, "check.fail_on", value, (*LEVELS[1:], "never"))
         elif key == "max_errors":
             kw["max_errors"] = _number(path, "check.max_errors", value, lo=0, kind=int)
         elif key in ("min_visibility", "min_address_completeness"):
@@ -345,7 +345,7 @@ def load_policy(path: str | Path | None = None, *, near: str | Path | None = Non
             data = tomllib.loads(chosen.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ImvoError(f"policy file is not valid TOML: {exc}", file=chosen,
-                            code="policy-invalid", hint="fix the syntax of the policy file")
+                            code="policy-invalid", hint="fix the syntax of the policy file") from exc
         policy = parse_policy(data, str(chosen))
     changes = {k: v for k, v in overrides.items() if v is not None}
     if changes:

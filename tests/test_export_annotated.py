@@ -16,7 +16,7 @@ from chainmap_factory import FLAGS, chain_map_for
 from imvo_cli import read_suppliers
 from imvo_cli.export import annotated, xlsx
 from imvo_cli.export.annotated import ADDED_HEADERS, write_annotated
-from imvo_cli.export.xlsx import LEVEL_COLOURS
+from imvo_cli.model import LEVEL_COLOURS
 from imvo_cli.ingest.headers import canonical_field
 from imvo_cli.model import ImvoError
 

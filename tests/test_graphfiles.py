@@ -66,7 +66,7 @@ def test_dot_colours_by_risk_and_parses(tmp_path, chain_map):
     assert set(nodes) == set(chain_map.graph.nodes)
     assert set(edges) == set(chain_map.graph.edges)
     assert nodes["COMPANY"] == 'Acme \\"Quotes\\" BV'
-    from imvo_cli.export.xlsx import LEVEL_COLOURS
+    from imvo_cli.model import LEVEL_COLOURS
     for sid, a in chain_map.risk.items():  # every node carries its level's colour
         assert re.search(rf'"{sid}" \[[^\]]*fillcolor="#{LEVEL_COLOURS[a.level]}"', text), sid
 

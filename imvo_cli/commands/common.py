@@ -8,8 +8,8 @@ import os
 import signal
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Optional
 
 import typer
 
@@ -36,7 +36,7 @@ def stderr(message: str) -> None:
     print(terminal(message), file=sys.stderr)
 
 
-def parse_column_map(items: Optional[list[str]]) -> dict[str, str]:
+def parse_column_map(items: list[str] | None) -> dict[str, str]:
     """`--map "Leverancier=name"` -> {"Leverancier": "name"}."""
     from ..model import ImvoError
 
@@ -91,7 +91,7 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM (a timeout, `docker stop`, a cancelled CI job): cleaned up like Ctrl-C."""
 
 
-def _on_sigterm(signum, frame):  # noqa: ARG001 - signal handler signature
+def _on_sigterm(signum, frame):
     raise Terminated()
 
 
@@ -148,13 +148,13 @@ def handle_errors(fn: Callable) -> Callable:
             if debug:
                 traceback.print_exc()
             stderr(f"imvo: error: {exc}")
-            raise typer.Exit(EXIT_INPUT)
+            raise typer.Exit(EXIT_INPUT) from exc
         except KeyboardInterrupt as exc:
             stderr(interrupt_message(list(atomic.WRITTEN)))
-            raise typer.Exit(EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED)
+            raise typer.Exit(EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED) from exc
         except MemoryError:
             stderr("imvo: error: out of memory; lower the input size or the limits in imvo.toml")
-            raise typer.Exit(EXIT_INPUT)
+            raise typer.Exit(EXIT_INPUT) from None
         except OSError as exc:  # permission denied, disk full, a folder where a file was meant
             if debug:
                 traceback.print_exc()
@@ -162,18 +162,18 @@ def handle_errors(fn: Callable) -> Callable:
             what = exc.strerror or type(exc).__name__
             stderr(f"imvo: error: {where}: {what} (check the path, its permissions and the "
                    "free disk space)")
-            raise typer.Exit(EXIT_INPUT)
+            raise typer.Exit(EXIT_INPUT) from exc
         except Exception as exc:  # a bug, not bad input: still one line unless --debug
             damaged = _damaged_input(exc)
             if damaged:
                 stderr(f"imvo: error: {damaged}")
-                raise typer.Exit(EXIT_INPUT)
+                raise typer.Exit(EXIT_INPUT) from exc
             if debug:
                 traceback.print_exc()
             first = (str(exc).splitlines() or [""])[0][:300]
             stderr(f"imvo: internal error: {type(exc).__name__}: {first} "
                    f"(exit {EXIT_INTERNAL}; run again with --debug and report it)")
-            raise typer.Exit(EXIT_INTERNAL)
+            raise typer.Exit(EXIT_INTERNAL) from exc
 
     return wrapper
 

@@ -6,7 +6,6 @@ import contextlib
 import gc
 import sys
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -45,24 +44,24 @@ def register(app: typer.Typer) -> None:
     @common.handle_errors
     def map_(
         file: Path = typer.Argument(..., help="Supplier list (.xlsx .xlsm .xls .ods .csv .tsv)."),
-        company: Optional[str] = common.CompanyOpt,
-        sheet: Optional[str] = common.SheetOpt,
-        map: Optional[List[str]] = common.MapOpt,
-        policy: Optional[Path] = common.PolicyOpt,
-        sector: Optional[str] = common.SectorOpt,
-        as_of: Optional[str] = common.AsOfOpt,
+        company: str | None = common.CompanyOpt,
+        sheet: str | None = common.SheetOpt,
+        map: list[str] | None = common.MapOpt,
+        policy: Path | None = common.PolicyOpt,
+        sector: str | None = common.SectorOpt,
+        as_of: str | None = common.AsOfOpt,
         format: str = common.FormatOpt,
         tree: bool = typer.Option(False, "--tree", help="Show the chains from the company down to raw materials."),
-        country: Optional[List[str]] = typer.Option(None, "--country", help="Only suppliers in this country (name or ISO code; repeatable)."),
-        tier: Optional[int] = typer.Option(None, "--tier", help="Only suppliers at this computed tier."),
-        min_risk: Optional[str] = typer.Option(None, "--min-risk", help="Only suppliers at or above this level: low, medium, high, critical."),
-        top: Optional[int] = typer.Option(None, "--top", help="Only the N suppliers to act on first (priority: residual risk, severity, workers, purchase share, tier)."),
-        graph: Optional[Path] = typer.Option(None, "--graph", help="Write the graph: .graphml .gexf .json .dot .mmd (by extension)."),
-        export: Optional[Path] = typer.Option(None, "--export", help="Write your workbook back with risk columns added (.xlsx)."),
-        html: Optional[Path] = typer.Option(None, "--html", help="Write a self-contained HTML report."),
-        osh: Optional[Path] = typer.Option(None, "--osh", help="Write the list as an Open Supply Hub upload (.csv or .xlsx)."),
-        facilities: Optional[Path] = typer.Option(None, "--facilities", help="Attach OS IDs from an Open Supply Hub download (sure matches only; the review workflow is imvo osh-match)."),
-        lang: Optional[str] = LangOpt,
+        country: list[str] | None = typer.Option(None, "--country", help="Only suppliers in this country (name or ISO code; repeatable)."),
+        tier: int | None = typer.Option(None, "--tier", help="Only suppliers at this computed tier."),
+        min_risk: str | None = typer.Option(None, "--min-risk", help="Only suppliers at or above this level: low, medium, high, critical."),
+        top: int | None = typer.Option(None, "--top", help="Only the N suppliers to act on first (priority: residual risk, severity, workers, purchase share, tier)."),
+        graph: Path | None = typer.Option(None, "--graph", help="Write the graph: .graphml .gexf .json .dot .mmd (by extension)."),
+        export: Path | None = typer.Option(None, "--export", help="Write your workbook back with risk columns added (.xlsx)."),
+        html: Path | None = typer.Option(None, "--html", help="Write a self-contained HTML report."),
+        osh: Path | None = typer.Option(None, "--osh", help="Write the list as an Open Supply Hub upload (.csv or .xlsx)."),
+        facilities: Path | None = typer.Option(None, "--facilities", help="Attach OS IDs from an Open Supply Hub download (sure matches only; the review workflow is imvo osh-match)."),
+        lang: str | None = LangOpt,
         debug: bool = common.DebugOpt,
     ) -> None:
         """Map the production chains of a supplier list: summary, risk table or tree, files.

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
 from . import common
-
 
 
 def register(app: typer.Typer) -> None:
@@ -16,11 +14,11 @@ def register(app: typer.Typer) -> None:
     @common.handle_errors
     def risk(
         country: str = typer.Argument(..., help="Country name or ISO code (e.g. India, IN, Burma)."),
-        product: Optional[str] = typer.Option(None, "--product", help="Product, e.g. garments, cotton yarn, gold."),
-        process: Optional[str] = typer.Option(None, "--process", help="Process, e.g. dyeing, spinning, sandblasting."),
-        region: Optional[str] = typer.Option(None, "--region", help="Region or province, e.g. Xinjiang (region table: legal presumptions)."),
-        sector: Optional[str] = common.SectorOpt,
-        policy: Optional[Path] = common.PolicyOpt,
+        product: str | None = typer.Option(None, "--product", help="Product, e.g. garments, cotton yarn, gold."),
+        process: str | None = typer.Option(None, "--process", help="Process, e.g. dyeing, spinning, sandblasting."),
+        region: str | None = typer.Option(None, "--region", help="Region or province, e.g. Xinjiang (region table: legal presumptions)."),
+        sector: str | None = common.SectorOpt,
+        policy: Path | None = common.PolicyOpt,
         format: str = common.FormatOpt,
         debug: bool = common.DebugOpt,
     ) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -14,11 +13,11 @@ def register(app: typer.Typer) -> None:
     @app.command("validate")
     @common.handle_errors
     def validate(
-        files: List[Path] = typer.Argument(..., help="Supplier lists (.xlsx .xlsm .xls .ods .csv .tsv)."),
+        files: list[Path] = typer.Argument(..., help="Supplier lists (.xlsx .xlsm .xls .ods .csv .tsv)."),
         format: str = common.FormatOpt,
-        sheet: Optional[str] = common.SheetOpt,
-        map: Optional[List[str]] = common.MapOpt,
-        policy: Optional[Path] = common.PolicyOpt,
+        sheet: str | None = common.SheetOpt,
+        map: list[str] | None = common.MapOpt,
+        policy: Path | None = common.PolicyOpt,
         debug: bool = common.DebugOpt,
     ) -> None:
         """Check supplier lists row by row: exit 0 all usable, 1 rows with errors, 2 unreadable.

@@ -17,20 +17,42 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from copy import copy
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ..i18n import LANGS, country_label, has, label, t, variants
-from ..model import (LEVEL_COLOURS, LEVEL_FONT_COLOURS, LEVELS, UNKNOWN, ChainMap, ImvoError,
-                     Issue, RiskAssessment, Supplier, level_rank, worst)
+from ..model import (
+    LEVEL_COLOURS,
+    LEVEL_FONT_COLOURS,
+    LEVELS,
+    UNKNOWN,
+    ChainMap,
+    ImvoError,
+    Issue,
+    RiskAssessment,
+    Supplier,
+    level_rank,
+    worst,
+)
 from ..risk.profiles import theme_labels
 from .atomic import atomic_path
 from .safety import is_dangerous
-from .xlsx import (HEADER_STYLE, add_streamed_table, add_table_sheet, apply_print_setup,
-                   cell_value, level_style, save_fast, set_value, splice_cells,
-                   stable_properties, style_id)
+from .xlsx import (
+    HEADER_STYLE,
+    add_streamed_table,
+    add_table_sheet,
+    apply_print_setup,
+    cell_value,
+    level_style,
+    save_fast,
+    set_value,
+    splice_cells,
+    stable_properties,
+    style_id,
+)
 
 # Columns added after the user's own on the suppliers sheet: header -> width.
 # "imvo tier" rather than "tier": "tier" is an input alias, and the user's declared tier must
@@ -374,7 +396,7 @@ def restore_formula_values(path: Path, wb, cached: dict[str, dict[str, Any]]) ->
             refs = parts.get(info.filename)
             if refs:
                 text = data.decode("utf-8")
-                data = _EMPTY_FORMULA_VALUE.sub(lambda m: value_xml(refs, m), text).encode("utf-8")
+                data = _EMPTY_FORMULA_VALUE.sub(lambda m, refs=refs: value_xml(refs, m), text).encode("utf-8")
             zout.writestr(info, data)
     os.replace(tmp, path)
 

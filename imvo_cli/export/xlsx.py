@@ -15,7 +15,7 @@ from copy import copy
 from pathlib import Path
 from typing import Any
 
-from ..model import LEVEL_COLOURS, LEVEL_FONT_COLOURS  # noqa: F401  (one palette, in the model)
+from ..model import LEVEL_COLOURS, LEVEL_FONT_COLOURS
 from .atomic import atomic_path
 from .safety import is_dangerous
 

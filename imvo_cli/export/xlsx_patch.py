@@ -18,16 +18,26 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterator
 from html import unescape
 from posixpath import dirname, join, normpath
 from types import SimpleNamespace
-from typing import Any, Iterator
+from typing import Any
 
-from . import xlsx
 from ..i18n import variants
 from ..model import LEVEL_COLOURS, LEVEL_FONT_COLOURS
-from .xlsx import (DATE_FORMAT, FIXED_ZIP_TIME, HEADER_STYLE, STREAMED_ATTR, column_widths,
-                   level_style, print_setup_xml, print_titles_xml, xml_text)
+from . import xlsx
+from .xlsx import (
+    DATE_FORMAT,
+    FIXED_ZIP_TIME,
+    HEADER_STYLE,
+    STREAMED_ATTR,
+    column_widths,
+    level_style,
+    print_setup_xml,
+    print_titles_xml,
+    xml_text,
+)
 
 CHUNK = 1 << 20  # bytes read from the input at a time
 MAX_HEAD = 8 << 20  # the XML before <sheetData> or after </sheetData> held in memory
@@ -771,8 +781,8 @@ def write_patched(chain_map, input_path, out_path, plan_rows, sheets_for, *,
         if rels is not None and new_rels:
             rels = rels.replace("</Relationships>", "".join(new_rels) + "</Relationships>", 1)
         elif new_rels:
-            rels = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships '
-                    f'xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            rels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships '
+                    'xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
                     + "".join(new_rels) + "</Relationships>")
         if "</sheets>" not in pkg.workbook or "</Relationships>" not in pkg.rels:
             raise Unsupported("workbook shape")

@@ -14,12 +14,20 @@ from ..model import MULTI_FIELDS, REQUIRED_FIELDS, ImvoError, Issue, Supplier, S
 from ..policy import Policy
 from . import normalise as nz
 from .countries import CountryReading, read_country
-from .headers import (ALIASES, HEADER_SCAN_ROWS, canonical_field, closest_alias, find_header_row,
-                      header_key, is_weak_alias, validate_column_map)
+from .headers import (
+    ALIASES,
+    HEADER_SCAN_ROWS,
+    canonical_field,
+    closest_alias,
+    find_header_row,
+    header_key,
+    is_weak_alias,
+    validate_column_map,
+)
 from .merged import fill_merged, merged_cell_issues
 from .readers import Sheet, read_sheets
 
-__all__ = ["read_suppliers", "supplier_id", "select_sheet", "gc_paused"]
+__all__ = ["gc_paused", "read_suppliers", "select_sheet", "supplier_id"]
 
 EXCEL_ERRORS = frozenset({"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!",
                           "#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!",
@@ -333,7 +341,7 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
     validate_column_map(cmap)
     fname = str(path)
     sheets = read_sheets(path, policy.limits)
-    chosen, head, h = select_sheet(path, sheets, sheet, cmap)
+    chosen, _head, h = select_sheet(path, sheets, sheet, cmap)
     sheet_name = chosen.name
     rows = chosen.load(None)
     issues: list[Issue] = []
@@ -364,7 +372,7 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
     for j in range(width):
         values, found = _resolve_column(columns[j], cell_reader.resolver(fields[j]))
         for i, found_here in found.items():
-            problems.setdefault(i, []).extend(p + (texts[j],) for p in found_here)
+            problems.setdefault(i, []).extend((*p, texts[j]) for p in found_here)
         field = fields[j]
         if field is None:
             extra_values.append((texts[j], values))
@@ -497,7 +505,7 @@ def _empty_cell_problems(sheet: Sheet, first: int, width: int, texts, columns, p
                      "cell holds a formula saved without its result; read as empty",
                      "open the file in Excel or LibreOffice, let it calculate and save it "
                      "again (or type the value)")
-        problems.setdefault(i, []).append(found + (texts[j],))
+        problems.setdefault(i, []).append((*found, texts[j]))
 
 
 def _country_code(reading: CountryReading, policy: Policy):

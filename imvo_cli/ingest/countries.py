@@ -73,7 +73,7 @@ ALIASES: dict[str, str] = {
     "laos pdr": "LA", "rep dominicana": "DO", "png": "PG", "st kitts": "KN", "st vincent": "VC",
     "antigua": "AG", "trinidad": "TT", "guinea conakry": "GN", "guinee conakry": "GN", "herzegovina": "BA", "bosnia and herz": "BA",
     # common names where the catalogues give only the formal one ("Fédération de Russie")
-    "russie": "RU", "rusia": "RU", "russia": "RU", "rossiya": "RU", "россия": "RU",
+    "russie": "RU", "rusia": "RU", "rossiya": "RU", "россия": "RU",
     "bielorussie": "BY", "bielorrusia": "BY", "bielorussia": "BY", "bielorrussia": "BY",
     "weissrussland": "BY", "kirghizstan": "KG", "kirgistan": "KG", "kirguistao": "KG",
     "ira": "IR", "irao": "IR", "tchequia": "CZ", "tchequie": "CZ", "chequia": "CZ",
@@ -119,7 +119,7 @@ _QUALIFIERS = frozenset({"", "sar", "mainland", "the", "country", "pr", "prc", "
 # Words that belong to a country's name: a part made of them changes the country.
 _PART_OF_NAME = frozenset({"south", "north", "east", "west", "equatorial", "new", "central",
                            "democratic", "dem", "american", "british", "us", "french", "dutch",
-                           "zuid", "noord", "sud", "nord", "sur", "norte", "oost", "west"})
+                           "zuid", "noord", "sud", "nord", "sur", "norte", "oost"})
 # Abbreviations expanded inside a name (never when they stand alone: "IS" is Iceland).
 _WORDS = {"rep": "republic", "dem": "democratic", "st": "saint", "ste": "sainte",
           "fed": "federated", "sts": "states", "isl": "islands", "is": "islands",

@@ -23,8 +23,9 @@ import signal
 import struct
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from ..model import ImvoError
 
@@ -245,7 +246,7 @@ def _serve(requests: int, replies: int, budget: Budget) -> None:
                 failed = True
                 out = ("failed", "the reader ran out of memory (the file needs more than "
                        f"{budget.memory_bytes >> 20:,} MiB)")
-            except BaseException as exc:  # noqa: BLE001 - a native panic is a BaseException
+            except BaseException as exc:
                 failed = True
                 first = (str(exc).splitlines() or [""])[0][:200]
                 first = first.encode("unicode_escape").decode("ascii")
@@ -254,7 +255,7 @@ def _serve(requests: int, replies: int, budget: Budget) -> None:
             _write_all(replies, _framed(pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)))
             if failed:
                 break
-    except BaseException:  # noqa: BLE001 - whatever happens, the worker never returns
+    except BaseException:
         code = 1
     finally:
         os._exit(code)
@@ -290,7 +291,7 @@ def _set_limits(budget: Budget) -> None:
     base = _vm_size()
     if base is not None:
         want = base + budget.memory_bytes
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         if hard != resource.RLIM_INFINITY:
             want = min(want, hard)
         with contextlib.suppress(ValueError, OSError):

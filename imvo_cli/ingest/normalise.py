@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 # C0/C1 control characters and the bidi embedding/override/isolate marks: the latter render
 # a name backwards in reports ("Trojan source" spoofing) and real RTL names never need them.

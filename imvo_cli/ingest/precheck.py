@@ -169,7 +169,7 @@ def _rel_targets(zf: zipfile.ZipFile, names: dict[str, str], rels_part: str,
         if len(data) > 16 << 20 or _DTD.search(data):
             return []
         root = ET.fromstring(data)
-    except Exception:  # noqa: BLE001 - a broken .rels leaves the content checks to decide
+    except Exception:
         return []
     out = []
     for rel in root:
@@ -321,7 +321,7 @@ def check_ole(path: Path, limits: Limits) -> None:
         head = fh.read(512)
         if len(head) < 512:
             raise bad("shorter than its 512-byte header")
-        (_, _, _minor, major, order, sshift, mshift, _, ndir, nfat, dir_start, _, cutoff,
+        (_, _, _minor, major, order, sshift, mshift, _, _ndir, nfat, dir_start, _, cutoff,
          mini_start, nmini, difat_start, ndifat) = _CFB_HEADER.unpack_from(head)
         if order != 0xFFFE:
             raise bad("byte order mark")

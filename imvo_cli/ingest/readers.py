@@ -12,13 +12,13 @@ import io
 import posixpath
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from ..model import ImvoError
 from ..policy import Limits
-from .isolate import ParseFailed, Parsed, run_parser
+from .isolate import Parsed, ParseFailed, run_parser
 from .precheck import Extent, check_ole, check_zip, col_letters
 
 __all__ = ["Extent", "Sheet", "decode_text", "fill_merged", "read_sheets", "sniff_delimiter"]
@@ -86,7 +86,7 @@ def _sheet_parts(path: Path) -> dict[str, str]:
             names = {i.filename.lower(): i.filename for i in zf.infolist()}
             wb = ET.fromstring(zf.read(names["xl/workbook.xml"]))
             rels = ET.fromstring(zf.read(names["xl/_rels/workbook.xml.rels"]))
-    except Exception:  # noqa: BLE001 - without the map every sheet gets the worst extent
+    except Exception:
         return {}
     targets = {}
     for rel in rels:
@@ -225,7 +225,7 @@ def _open_workbook(path: Path, limits: Limits, blocked: frozenset, known: frozen
     wb = _open_calamine(path)
     try:
         metas = {m.name: m for m in wb.sheets_metadata}
-    except Exception:  # noqa: BLE001 - metadata is a nicety; names are enough
+    except Exception:
         metas = {}
     infos = []
     for name in wb.sheet_names:
@@ -318,7 +318,7 @@ def _parse_sheet(path: Path, wb, name: str, limits: Limits) -> tuple[list[list],
         ranges = s.merged_cell_ranges or ()
     except ImvoError:
         raise
-    except Exception as exc:  # noqa: BLE001 - calamine raises several types
+    except Exception as exc:
         text = _first_line(exc)
         if "cell limit" in text.lower():  # calamine's own guard (ods repeated cells)
             raise _fail(path, f"the sheet is too large to read ({text})",

@@ -20,7 +20,7 @@ all alike: spacing-free names close, or one name's words inside the other's."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from typing import Iterable
+from collections.abc import Iterable
 
 from .normalise import GENERIC_WORDS
 from .records import MatchRecord

@@ -6,8 +6,18 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from .normalise import (UNIT_WORDS, address_numbers, compact, core_name, letter_spaced,
-                        normalise_address, normalise_name, raw_tokens, tokens_of, trade_words)
+from .normalise import (
+    UNIT_WORDS,
+    address_numbers,
+    compact,
+    core_name,
+    letter_spaced,
+    normalise_address,
+    normalise_name,
+    raw_tokens,
+    tokens_of,
+    trade_words,
+)
 
 # Words that number a unit or site ("Unit 3", "Saigon II", "No.2 Branch"): two names that
 # differ only here are sister factories, not spellings of one.

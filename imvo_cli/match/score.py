@@ -132,7 +132,7 @@ def score_pair(a: MatchRecord, b: MatchRecord) -> PairScore:
     rule = "score"
     if name < NAME_FLOOR:
         score, rule = min(score, name), "name-too-different"
-    elif a.marks != b.marks and (a.marks and b.marks or _one_sided_unit(a, b)):
+    elif a.marks != b.marks and ((a.marks and b.marks) or _one_sided_unit(a, b)):
         # Another unit number; at another address too, nothing is left for a person to check,
         # nor when two unlike names carry two different numbers ("Unit 4" / "Unit 12").
         elsewhere = address is not None and (address < 0.9 or _numbers_conflict(a, b))

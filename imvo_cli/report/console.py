@@ -5,6 +5,10 @@ from __future__ import annotations
 import os
 import sys
 
+from ..model import LEVEL_STYLES
+
+LEVEL_STYLE = LEVEL_STYLES  # the one palette, in the model
+
 
 def console(stderr: bool = False, width: int | None = None):
     from rich.console import Console
@@ -16,4 +20,3 @@ def console(stderr: bool = False, width: int | None = None):
                    emoji=False)
 
 
-from ..model import LEVEL_STYLES as LEVEL_STYLE  # noqa: E402 (the one palette, in the model)

@@ -139,7 +139,7 @@ def esc(value: Any) -> str:
 
 
 def _css() -> str:
-    from ..export.xlsx import LEVEL_COLOURS, LEVEL_FONT_COLOURS  # the one palette
+    from ..model import LEVEL_COLOURS, LEVEL_FONT_COLOURS  # the one palette
 
     levels = "".join(f".lv-{lvl}{{--lv:#{LEVEL_COLOURS[lvl]};--ink:#{LEVEL_FONT_COLOURS[lvl]}}}"
                      for lvl in ALL_LEVELS)

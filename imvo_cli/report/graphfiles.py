@@ -13,13 +13,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
-
-from xml.sax.saxutils import escape as _xml_escape, quoteattr as _xml_quoteattr
+from xml.sax.saxutils import escape as _xml_escape
+from xml.sax.saxutils import quoteattr as _xml_quoteattr
 
 from .. import textsafe
 from ..export.atomic import atomic_path, write_text_atomic
-from ..export.xlsx import LEVEL_COLOURS, LEVEL_FONT_COLOURS
-from ..model import ALL_LEVELS, ImvoError, level_rank
+from ..model import ALL_LEVELS, LEVEL_COLOURS, LEVEL_FONT_COLOURS, ImvoError, level_rank
 
 FORMATS = {".graphml": "graphml", ".gexf": "gexf", ".json": "json", ".dot": "dot", ".gv": "dot",
            ".mmd": "mermaid", ".mermaid": "mermaid"}

@@ -14,15 +14,16 @@ import hashlib
 import json
 import math
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from functools import lru_cache
 from html import escape as _escape
 from importlib import resources
-from typing import Any, Iterable
+from typing import Any
 
 from .. import __version__
-from ..model import ALL_LEVELS, LEVELS, UNKNOWN, at_least, flag_sort_key, level_rank, worst
 from ..i18n import label as _label
 from ..i18n import t as _t
+from ..model import ALL_LEVELS, LEVELS, UNKNOWN, at_least, flag_sort_key, level_rank, worst
 from .layout import NODE_HEIGHT, NODE_WIDTH, OTHER, Layout, layered_layout
 
 FLAGGED_ROWS_SHOWN = 250  # the workbook export holds the rest

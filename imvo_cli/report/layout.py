@@ -9,8 +9,8 @@ slow, so suppliers are grouped by tier and country into group nodes.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
 
 NODE_WIDTH = 164
 NODE_HEIGHT = 36

@@ -16,16 +16,39 @@ Data files are read once, on first use; assessments are cached per distinct plac
 
 from __future__ import annotations
 
-from .engine import (assess_location, assess_place, assess_supplier, governance_likelihood,
-                     level_for_score, place_recognition, score_of, sources, supplier_products,
-                     unrecognised_cells)
+from .engine import (
+                     assess_location,
+                     assess_place,
+                     assess_supplier,
+                     governance_likelihood,
+                     level_for_score,
+                     place_recognition,
+                     score_of,
+                     sources,
+                     supplier_products,
+                     unrecognised_cells,
+)
 from .profiles import Profile, Theme, available_profiles, known_themes, load_profile
 
 TEXTILE_THEMES = ("discrimination_gender", "child_labour", "forced_labour",
                   "freedom_of_association", "living_wage", "health_safety", "raw_materials",
                   "water_chemicals_energy", "animal_welfare")
 
-__all__ = ["Profile", "Theme", "TEXTILE_THEMES", "assess_location", "assess_place",
-           "assess_supplier", "place_recognition", "supplier_products", "unrecognised_cells",
-           "available_profiles", "governance_likelihood", "known_themes", "level_for_score",
-           "load_profile", "score_of", "sources"]
+__all__ = [
+                     "TEXTILE_THEMES",
+                     "Profile",
+                     "Theme",
+                     "assess_location",
+                     "assess_place",
+                     "assess_supplier",
+                     "available_profiles",
+                     "governance_likelihood",
+                     "known_themes",
+                     "level_for_score",
+                     "load_profile",
+                     "place_recognition",
+                     "score_of",
+                     "sources",
+                     "supplier_products",
+                     "unrecognised_cells",
+]

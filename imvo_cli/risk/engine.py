@@ -20,13 +20,13 @@ profile, policy); whole assessments are cached per distinct (place, row signals)
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from ..model import (LEVELS, UNKNOWN, Evidence, Flag, RiskAssessment, Supplier, ThemeRisk,
-                     level_rank, worst)
+from ..model import UNKNOWN, Evidence, Flag, RiskAssessment, Supplier, ThemeRisk, level_rank, worst
 from ..policy import Policy
 from . import tables
 from .profiles import Profile, load_profile, match_terms, phrase_key
@@ -91,7 +91,7 @@ def score_of(severity: float, likelihood: float, weight: float = 1.0) -> float:
 def governance_likelihood(rank: float) -> float:
     """Likelihood 1.0-5.0 from a mean governance percentile rank, continuously."""
     rank = max(0.0, min(100.0, rank))
-    for (r0, l0), (r1, l1) in zip(GOVERNANCE_CURVE, GOVERNANCE_CURVE[1:]):
+    for (r0, l0), (r1, l1) in itertools.pairwise(GOVERNANCE_CURVE):
         if rank <= r1:
             return round(l0 + (l1 - l0) * (rank - r0) / (r1 - r0), 2)
     return 1.0
@@ -525,7 +525,7 @@ def _assess(place: _Place, signals: tuple, profile: Profile, policy: Policy,
     applicable = [k for k in profile.themes if k not in place.not_applicable]
     # Site signals: recorded after the themes, each with the themes it actually reached.
     site = []
-    for slot, (rule, scope, effect, text, source) in enumerate(signals):
+    for slot, (rule, scope, effect, _text, _source) in enumerate(signals):
         reach = tuple(k for k in (labour if scope == "labour" else [scope]) if k in applicable)
         if scope == "all":
             reach = tuple(applicable)
@@ -616,7 +616,7 @@ def _assess(place: _Place, signals: tuple, profile: Profile, policy: Policy,
                                 inh_level if inh_level != level else None, inh_score, tuple(refs))
     # The site evidence, once, naming the themes it reached; then each theme's references.
     slot_index = {}
-    for slot, rule, effect, reach in site:
+    for slot, rule, effect, _reach in site:
         if slot not in used:
             continue
         _, _, _, text, source = signals[slot]
@@ -630,7 +630,7 @@ def _assess(place: _Place, signals: tuple, profile: Profile, policy: Policy,
         t.evidence = tuple(sorted(set(t.evidence) | set(own)))
     # Per-theme reasons (the evidence seen from each theme) and one flag per evidence item.
     flags = []
-    for i, ev in enumerate(evidence):
+    for _i, ev in enumerate(evidence):
         lvl = worst(themes[k].level for k in ev.themes if k in themes) if ev.kind != "gap" else UNKNOWN
         flags.append(Flag(", ".join(ev.themes), lvl, ev.rule, ev.value, ev.source))
     for t in themes.values():
@@ -836,9 +836,7 @@ def assess_supplier(supplier: Supplier, profile: Profile, policy: Policy,
     region = _region_text(iso, supplier.region, supplier.city, supplier.address)
     signals = _row_signals(supplier, policy, as_of, columns)
     if iso is None:
-        signals = signals + (("unknown-country", "all", "gap",
-                              f"country {supplier.country!r} missing or not recognised: country "
-                              "evidence cannot be looked up", "supplier list"),)
+        signals = (*signals, ("unknown-country", "all", "gap", f"country {supplier.country!r} missing or not recognised: country " "evidence cannot be looked up", "supplier list"))
     plans, cache = _cache(profile, policy)
     key = (iso, region, products, processes, signals)
     hit = cache.get(key)

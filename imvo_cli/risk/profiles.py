@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from ..model import ImvoError
@@ -63,7 +63,7 @@ def available_profiles() -> tuple[str, ...]:
     return tuple(sorted(p.stem for p in PROFILE_DIR.glob("*.toml")))
 
 
-@lru_cache(maxsize=None)
+@cache
 def known_themes() -> frozenset[str]:
     """Theme keys of every profile (for validating the policy file)."""
     return frozenset(t for name in available_profiles() for t in load_profile(name).themes)
@@ -139,7 +139,7 @@ def _build_vocabulary(raw: dict, key: str) -> dict[str, Term]:
     return vocab
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_profile(sector: str = "textile") -> Profile:
     """The themes and vocabulary of a sector profile (profiles/<sector>.toml)."""
     key = (sector or "textile").strip().lower().replace("-", "_").replace(" ", "_")

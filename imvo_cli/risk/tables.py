@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from ..model import ImvoError
@@ -18,7 +18,7 @@ def _rows(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-@lru_cache(maxsize=None)
+@cache
 def source_info() -> dict[str, dict[str, str]]:
     """key -> {name, edition, url, licence, file} from data/sources.toml."""
     data = tomllib.loads((DATA_DIR / "sources.toml").read_text(encoding="utf-8"))
@@ -26,7 +26,7 @@ def source_info() -> dict[str, dict[str, str]]:
             for s in data["source"]}
 
 
-@lru_cache(maxsize=None)
+@cache
 def citation(key: str) -> str:
     """'Name (edition)': how a flag cites an embedded source."""
     s = source_info()[key]
@@ -45,7 +45,7 @@ class DolListing:
     input_good: str = ""  # downstream entry: the listed input good
 
 
-@lru_cache(maxsize=None)
+@cache
 def dol_goods() -> dict[tuple[str, str], DolListing]:
     """(good, ISO country) -> DOL listing. A downstream ("derived") entry carries the
     findings of its input good in the derived country, so it fires for those themes."""
@@ -68,7 +68,7 @@ def dol_goods() -> dict[tuple[str, str], DolListing]:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def dol_good_sectors() -> dict[str, str]:
     """DOL good name -> DOL sector (Agriculture, Manufacturing, Mining, Other)."""
     return {r["good"]: r["good_sector"] for r in _rows("dol_goods.csv")}
@@ -83,7 +83,7 @@ class DolCountry:
     age_range: str
 
 
-@lru_cache(maxsize=None)
+@cache
 def dol_countries() -> dict[str, DolCountry]:
     out = {}
     for r in _rows("dol_countries.csv"):
@@ -93,7 +93,7 @@ def dol_countries() -> dict[str, DolCountry]:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def wgi() -> dict[str, dict[str, tuple[int, float]]]:
     """ISO country -> {dimension: (data year of that dimension, percentile rank 0-100)}."""
     out: dict[str, dict[str, tuple[int, float]]] = {}
@@ -102,7 +102,7 @@ def wgi() -> dict[str, dict[str, tuple[int, float]]]:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def wgi_edition_year() -> int:
     """The newest data year in the embedded WGI edition (older values are flagged as such)."""
     return max(y for dims in wgi().values() for y, _ in dims.values())
@@ -122,7 +122,7 @@ class RegionRule:
     source: str
 
 
-@lru_cache(maxsize=None)
+@cache
 def region_rules() -> tuple[RegionRule, ...]:
     """The region x theme table (data/regions.csv)."""
     from .profiles import phrase_key
@@ -135,7 +135,7 @@ def region_rules() -> tuple[RegionRule, ...]:
                                   r["theme"], int(r["likelihood"]), r["rule"], r["finding"],
                                   r["source"]))
         except (KeyError, ValueError) as exc:
-            raise ImvoError(f"regions.csv row {n} is malformed: {exc}", code="data-invalid")
+            raise ImvoError(f"regions.csv row {n} is malformed: {exc}", code="data-invalid") from exc
     return tuple(out)
 
 
@@ -151,7 +151,7 @@ class ProcessRule:
     reference: str
 
 
-@lru_cache(maxsize=None)
+@cache
 def process_rules() -> dict[str, tuple[ProcessRule, ...]]:
     """Phrase key -> the process x theme entries it triggers."""
     from .profiles import phrase_key
@@ -165,7 +165,7 @@ def process_rules() -> dict[str, tuple[ProcessRule, ...]]:
                 int(r["min_likelihood"]) if r["min_likelihood"] else None,
                 frozenset(c for c in r["countries"].split(";") if c), r["rationale"], r["reference"])
         except (TypeError, ValueError, KeyError) as exc:
-            raise ImvoError(f"process_themes.csv row {n} is malformed: {exc}", code="data-invalid")
+            raise ImvoError(f"process_themes.csv row {n} is malformed: {exc}", code="data-invalid") from exc
         out.setdefault(rule.term, []).append(rule)
     return {k: tuple(v) for k, v in out.items()}
 
@@ -181,7 +181,7 @@ def user_indicator(path: str) -> dict[str, int]:
         text = p.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise ImvoError(f"cannot read indicator file: {exc}", file=p, code="indicator-invalid",
-                        hint="give a UTF-8 CSV with columns country,rating")
+                        hint="give a UTF-8 CSV with columns country,rating") from exc
     reader = csv.DictReader(text.splitlines())
     cols = {c.strip().lower(): c for c in reader.fieldnames or []}
     if "country" not in cols or "rating" not in cols:
