@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..ingest.countries import suggest, to_iso2
 from ..model import ImvoError, RiskAssessment, evidence_id
 
 SCHEMA = "imvo.risk/2"
@@ -11,8 +12,6 @@ SCHEMA = "imvo.risk/2"
 
 def check_country(text: str) -> str:
     """ISO code for a country name or code, else a usage error with suggestions."""
-    from ..ingest.countries import suggest, to_iso2
-
     iso = to_iso2(text)
     if iso is None:
         near = suggest(text)
