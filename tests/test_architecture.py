@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import io
 import tokenize
+import tomllib
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -303,3 +304,9 @@ def test_deferral_offenders_name_file_line_and_what_is_wrong(tmp_path):
         "'# deferred: start-up'",
         "pkg/lib.py:2: imvo_cli.lib imports anyascii inside a function (move it to the top "
         "of the module)"]
+
+
+def test_the_package_says_it_is_typed_and_installs_the_marker():
+    assert (ROOT / "py.typed").is_file()
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "py.typed" in pyproject["tool"]["setuptools"]["package-data"][PACKAGE]
