@@ -266,8 +266,8 @@ def _targets(table: Table, checked: dict[str, Any], kw: dict[str, Any]) -> None:
 def _bad(path: str, key: str, problem: str, meaning: str | None = None) -> ImvoError:
     where = f"fix '{key}' in {Path(path).name}"
     return ImvoError(f"invalid policy key '{key}': {problem}", file=path, code="policy-invalid",
-                     hint=f"{where}: {meaning} (see README, 'The policy file')" if meaning
-                     else f"{where} (see README, 'The policy file')")
+                     hint=f"{where}: {meaning}; see README, 'The policy file'" if meaning
+                     else f"{where}; see README, 'The policy file'")
 
 
 def parse_policy(data: dict[str, Any], path: str = POLICY_FILENAME) -> Policy:
