@@ -26,7 +26,7 @@ from .schema import (
     check,
     field_at,
 )
-from .sectors import available_profiles, known_themes
+from .sectors import available_profiles, known_themes, profile_key
 
 POLICY_FILENAME = "imvo.toml"
 
@@ -134,6 +134,14 @@ def _country(value: Any) -> str:
     return iso
 
 
+def _sector(value: Any) -> str:
+    if not isinstance(value, str):
+        raise Problem("expected a profile name such as 'textile'")
+    if profile_key(value) not in available_profiles():
+        raise Problem(f"{value!r} is not a sector profile; known: {', '.join(available_profiles())}")
+    return value
+
+
 def _theme(value: Any) -> str:
     themes = known_themes()
     if not isinstance(value, str) or value not in themes:
@@ -169,7 +177,7 @@ SCHEMA = Table(problem="expected a table of sections", unknown="unknown section"
                            "expected a non-empty name"),
                      "the company at the end of the chains: a name, or [company] name = ...",
                      target="company"),
-    "sector": Field(Text("expected a profile name such as 'textile'"),
+    "sector": Field(Lookup(_sector),
                     "risk profile: " + ", ".join(available_profiles()), target="sector"),
     "columns": Field(MapOf(Text("expected an imvo field name such as \"name\""),
                            'expected a table of "Header text" = "field"'),

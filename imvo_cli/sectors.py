@@ -14,6 +14,11 @@ from pathlib import Path
 PROFILE_DIR = Path(__file__).parent / "risk" / "profiles"
 
 
+def profile_key(sector: str | None) -> str:
+    """The file key a sector name stands for: 'Natural stone' -> natural_stone (None: textile)."""
+    return (sector or "textile").strip().lower().replace("-", "_").replace(" ", "_")
+
+
 def available_profiles() -> tuple[str, ...]:
     """Keys of the sector profiles (profiles/<key>.toml), sorted."""
     return tuple(sorted(p.stem for p in PROFILE_DIR.glob("*.toml")))

@@ -10,6 +10,7 @@ import pytest
 from imvo_cli.model import ImvoError
 from imvo_cli.policy import SCHEMA, Limits, Override, Policy, load_policy, parse_policy
 from imvo_cli.schema import Field, Table
+from imvo_cli.sectors import available_profiles
 
 
 def problem(data: dict, path: str = "imvo.toml") -> ImvoError:
@@ -24,6 +25,8 @@ def problem(data: dict, path: str = "imvo.toml") -> ImvoError:
 CASES = [
     # top level
     ({"sector": 3}, "sector", "expected a profile name such as 'textile'"),
+    ({"sector": "textiles"}, "sector", "'textiles' is not a sector profile; known: "
+                                       + ", ".join(available_profiles())),
     ({"compagny": "X"}, "compagny", "unknown section; known: company, sector, columns, report, "
                                     "risk, check, match, diff, ingest, limits"),
     ({"company": ""}, "company", "expected a non-empty name"),
@@ -125,7 +128,7 @@ def test_a_valid_document_sets_every_policy_field(tmp_path):
     (tmp_path / "ituc.csv").write_text("country,rating\nBangladesh,5\n", encoding="utf-8")
     path = str(tmp_path / "imvo.toml")
     text = """
-sector = "metals"
+sector = "Metals"
 [company]
 name = " Tulpveld B.V. "
 [columns]
@@ -164,7 +167,7 @@ max_rows = 10
 """
     policy = parse_policy(tomllib.loads(text), path)
     assert policy == Policy(
-        path=path, company="Tulpveld B.V.", sector="metals", columns={"Leverancier": "name"},
+        path=path, company="Tulpveld B.V.", sector="Metals", columns={"Leverancier": "name"},
         thresholds={"medium": 25, "high": 60, "critical": 90}, audit_max_age_months=12,
         large_workforce=500, theme_weights={"living_wage": 1.5},
         accepted_certifications={"SA8000": ["child_labour"], "Fair Stone": ["*"]},

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..i18n import canonical_term
 from ..model import ImvoError
-from ..sectors import PROFILE_DIR, available_profiles, known_themes
+from ..sectors import PROFILE_DIR, available_profiles, known_themes, profile_key
 from .tables import dol_good_sectors, process_rules
 from .words import phrase_key, words
 
@@ -116,7 +116,7 @@ def _build_vocabulary(raw: dict[str, Any], key: str) -> dict[str, Term]:
 @cache
 def load_profile(sector: str = "textile") -> Profile:
     """The themes and vocabulary of a sector profile (profiles/<sector>.toml)."""
-    key = (sector or "textile").strip().lower().replace("-", "_").replace(" ", "_")
+    key = profile_key(sector)
     path = PROFILE_DIR / f"{key}.toml"
     if not path.is_file():
         raise ImvoError(f"unknown sector profile {sector!r}", code="usage",
