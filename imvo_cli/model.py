@@ -2,10 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class LevelLook:
+    """How one level reads and looks in every renderer."""
+
+    rank: int  # higher is worse; unknown sits between medium and low
+    label: str
+    fill: str  # RGB hex, no '#': workbook fills, HTML, graph files
+    font: str  # RGB hex of the text on that fill
+    style: str  # rich style for the terminal
+
+
+# Colour-blind-safe palette (Paul Tol's "muted" scheme); the level is always written as text
+# too. One palette for every renderer: workbooks, HTML, graph files and the terminal, whose
+# styles stay readable on dark and light backgrounds.
+_LOOKS: dict[str, LevelLook] = {
+    "critical": LevelLook(5, "Critical", "882255", "FFFFFF", "bold white on #882255"),
+    "high": LevelLook(4, "High", "CC6677", "000000", "bold #CC6677"),
+    "medium": LevelLook(3, "Medium", "DDCC77", "000000", "#DDAA33"),
+    "unknown": LevelLook(2, "Unknown (no data)", "DDDDDD", "000000", "dim"),
+    "low": LevelLook(1, "Low", "88CCEE", "000000", "#117733"),
+}
 
 
 class Level(StrEnum):
@@ -13,6 +37,7 @@ class Level(StrEnum):
 
     Worst first: critical > high > medium > unknown > low. "unknown" means: no data, which is
     *not* "no risk", so it sorts above low: it is not a finding, but it is not reassurance.
+    Comparison operators stay those of str; order by `rank` (or `Level.worst`).
     """
 
     CRITICAL = "critical"
@@ -22,16 +47,41 @@ class Level(StrEnum):
     LOW = "low"
 
     @property
+    def look(self) -> LevelLook:
+        return _LOOKS[self.value]
+
+    @property
     def rank(self) -> int:
-        return _RANK[self.value]
+        """Higher is worse; unknown ranks above low."""
+        return self.look.rank
 
     @property
     def label(self) -> str:
-        return LEVEL_LABELS[self.value]
+        return self.look.label
 
     @property
     def colour(self) -> str:
-        return LEVEL_COLOURS[self.value]
+        """Fill colour, RGB hex without '#'."""
+        return self.look.fill
+
+    @property
+    def font_colour(self) -> str:
+        return self.look.font
+
+    @property
+    def style(self) -> str:
+        """rich style for the terminal."""
+        return self.look.style
+
+    @property
+    def known(self) -> bool:
+        """True for a level on the scale low..critical (unknown is outside it)."""
+        return self is not Level.UNKNOWN
+
+    def at_least(self, threshold: str) -> bool:
+        """True when this known level is at or above a known `threshold` (unknown never is)."""
+        other = Level.of(threshold)
+        return self.known and other.known and self.rank >= other.rank
 
     @classmethod
     def of(cls, value: str | None) -> Level:
@@ -41,47 +91,46 @@ class Level(StrEnum):
         except ValueError:
             return cls.UNKNOWN
 
+    @classmethod
+    def worst(cls, levels: Iterable[str | None]) -> Level:
+        """The worst of some levels in the one order (unknown above low); none at all: unknown."""
+        best = cls.UNKNOWN
+        seen = False
+        for value in levels:
+            level = cls.of(value)
+            if not seen or level.rank > best.rank:
+                best, seen = level, True
+        return best
+
 
 # Known levels weakest to strongest (thresholds, `at_least`); unknown is outside the scale.
 LEVELS: tuple[str, ...] = ("low", "medium", "high", "critical")
 UNKNOWN = "unknown"
-# Every level, worst first, as tables and legends list them.
+# Every level, worst first, as tables and legends list them (unknown last).
 ALL_LEVELS: tuple[str, ...] = ("critical", "high", "medium", "low", UNKNOWN)
 
-_RANK = {"critical": 5, "high": 4, "medium": 3, UNKNOWN: 2, "low": 1}
-
-LEVEL_LABELS = {"critical": "Critical", "high": "High", "medium": "Medium", "low": "Low",
-                "unknown": "Unknown (no data)"}
-# Colour-blind-safe palette (Paul Tol's "muted" scheme); the level is always written as text
-# too. One palette for every renderer: workbooks, HTML, graph files and the terminal.
-LEVEL_COLOURS = {"critical": "882255", "high": "CC6677", "medium": "DDCC77", "low": "88CCEE",
-                 "unknown": "DDDDDD"}
-LEVEL_FONT_COLOURS = {"critical": "FFFFFF", "high": "000000", "medium": "000000",
-                      "low": "000000", "unknown": "000000"}
-# rich styles for the terminal, readable on dark and light backgrounds.
-LEVEL_STYLES = {"critical": "bold white on #882255", "high": "bold #CC6677",
-                "medium": "#DDAA33", "low": "#117733", "unknown": "dim"}
+# The same facts as plain dicts keyed by level text, in ALL_LEVELS order (workbook style
+# tables are built by iterating them, so their order is part of the output bytes).
+_RANK = {lvl: _LOOKS[lvl].rank for lvl in ALL_LEVELS}
+LEVEL_LABELS = {lvl: _LOOKS[lvl].label for lvl in ALL_LEVELS}
+LEVEL_COLOURS = {lvl: _LOOKS[lvl].fill for lvl in ALL_LEVELS}
+LEVEL_FONT_COLOURS = {lvl: _LOOKS[lvl].font for lvl in ALL_LEVELS}
+LEVEL_STYLES = {lvl: _LOOKS[lvl].style for lvl in ALL_LEVELS}
 
 
 def level_rank(level: str | None) -> int:
-    """Rank of a level for "worst first" sorting, higher is worse (None counts as unknown)."""
-    return _RANK.get(level or UNKNOWN, 2)
+    """Rank of a level for "worst first" sorting, higher is worse (None or unfamiliar: unknown)."""
+    return _RANK.get(level or UNKNOWN, _RANK[UNKNOWN])
 
 
 def at_least(level: str | None, threshold: str) -> bool:
     """True when a known `level` is at or above `threshold` (unknown never is)."""
-    if level not in LEVELS or threshold not in LEVELS:
-        return False
-    return LEVELS.index(level) >= LEVELS.index(threshold)
+    return Level.of(level).at_least(threshold)
 
 
-def worst(levels) -> str:
+def worst(levels: Iterable[str | None]) -> str:
     """The worst level of an iterable in the one order (unknown above low); empty: unknown."""
-    best = None
-    for lvl in levels:
-        if best is None or level_rank(lvl) > level_rank(best):
-            best = lvl or UNKNOWN
-    return str(best) if best is not None else UNKNOWN
+    return Level.worst(levels).value
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,11 +3,30 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from .model import LEVELS, ImvoError
+from .schema import (
+    AnyOf,
+    ArrayOf,
+    Boolean,
+    Choice,
+    Context,
+    ExistingFile,
+    Field,
+    ListOf,
+    Lookup,
+    MapOf,
+    Number,
+    Problem,
+    Table,
+    Text,
+    check,
+    field_at,
+)
+from .sectors import available_profiles, known_themes, profile_key
 
 POLICY_FILENAME = "imvo.toml"
 
@@ -99,225 +118,176 @@ class Policy:
         }
 
 
-_KNOWN = {
-    "company", "sector", "columns", "risk", "check", "match", "limits", "report", "diff",
-    "ingest",
-}
+# --- the schema: what each key of imvo.toml accepts ----------------------------------------
+#
+# Described with imvo_cli.schema; `target` is the Policy field a key sets. Defaults are those
+# of the dataclasses above.
+
+def _country(value: Any) -> str:
+    # Country names live in ingest today; imported here, on use, because ingest takes a
+    # Policy and importing it at the top would be a cycle (see docs/architecture.md).
+    from .ingest.countries import to_iso2
+
+    iso = to_iso2(str(value))
+    if iso is None:
+        raise Problem(f"unknown country {value!r}")
+    return iso
 
 
-def _bad(path: str, key: str, problem: str) -> ImvoError:
+def _sector(value: Any) -> str:
+    if not isinstance(value, str):
+        raise Problem("expected a profile name such as 'textile'")
+    if profile_key(value) not in available_profiles():
+        raise Problem(f"{value!r} is not a sector profile; known: {', '.join(available_profiles())}")
+    return value
+
+
+def _theme(value: Any) -> str:
+    themes = known_themes()
+    if not isinstance(value, str) or value not in themes:
+        raise Problem(f"{value!r} is not a theme key; known: {', '.join(sorted(themes))}")
+    return value
+
+
+def _thresholds(values: dict[str, Any], ctx: Context) -> dict[str, int]:
+    merged = {**Policy().thresholds, **values}
+    if not merged["medium"] < merged["high"] < merged["critical"]:
+        raise Problem("must rise: medium < high < critical")
+    return merged
+
+
+def _override(values: dict[str, Any], ctx: Context) -> Override:
+    return Override(values["country"], values.get("theme"), values["level"], values["reason"])
+
+
+def _indicator(values: dict[str, Any], ctx: Context) -> IndicatorSource:
+    return IndicatorSource(values["theme"], values["file"], values["name"], values["edition"])
+
+
+_THEME = Lookup(_theme)
+_WHOLE_FROM_1 = Number(lo=1, whole=True)
+_SHARE = Number(lo=0, hi=1)
+_NAME = Text("is required (a non-empty text)", nonempty=True)
+
+SCHEMA = Table(problem="expected a table of sections", unknown="unknown section", fields={
+    "company": Field(AnyOf((Text("expected a non-empty name", nonempty=True),
+                            Table({"name": Field(Text("expected a non-empty name", nonempty=True),
+                                                 "the company's name")},
+                                  build=lambda v, c: v.get("name"))),
+                           "expected a non-empty name"),
+                     "the company at the end of the chains: a name, or [company] name = ...",
+                     target="company"),
+    "sector": Field(Lookup(_sector),
+                    "risk profile: " + ", ".join(available_profiles()), target="sector"),
+    "columns": Field(MapOf(Text("expected an imvo field name such as \"name\""),
+                           'expected a table of "Header text" = "field"'),
+                     'your headers -> imvo fields, like --map: "Leverancier" = "name"',
+                     target="columns"),
+    "report": Field(Table({
+        "lang": Field(Choice(("en", "nl")), "language of workbooks, reports and status lines",
+                      target="lang"),
+    }), "how reports are written"),
+    "risk": Field(Table({
+        "thresholds": Field(Table({lvl: Field(Number(lo=1, hi=100, whole=True),
+                                              f"score (1-100) from which a theme is {lvl}")
+                                   for lvl in ("medium", "high", "critical")},
+                                  problem="expected a table with medium, high, critical",
+                                  build=_thresholds),
+                            "scores at which a theme reaches medium, high and critical, rising",
+                            target="thresholds"),
+        "audit_max_age_months": Field(Number(lo=1, hi=240, whole=True),
+                                      "months a social audit counts", target="audit_max_age_months"),
+        "large_workforce": Field(_WHOLE_FROM_1, "workers from which severity rises",
+                                 target="large_workforce"),
+        "theme_weights": Field(MapOf(Number(lo=0, hi=5), "expected a table theme = weight",
+                                     key=_THEME),
+                               "theme = weight 0-5 multiplying the theme's score",
+                               target="theme_weights"),
+        "accepted_certifications": Field(
+            MapOf(ListOf(_THEME, 'expected a table certification = ["theme", ...]', allow=("*",)),
+                  'expected a table certification = ["theme", ...]'),
+            'certification = ["theme", ...] whose likelihood it lowers; ["*"]: every theme',
+            target="accepted_certifications"),
+        "overrides": Field(ArrayOf(Table({
+            "country": Field(Lookup(_country), "country name or code",
+                             required="is required (an override must say why)"),
+            "theme": Field(_THEME, "one theme; left out: every theme of the country"),
+            "level": Field(Choice(LEVELS), "the level the theme gets",
+                           required="is required (an override must say why)"),
+            "reason": Field(Text("must be a non-empty explanation", nonempty=True),
+                            "why: cited in every flag it sets",
+                            required="is required (an override must say why)"),
+        }, problem="expected a table with country, level and reason", build=_override),
+            "expected an array of tables [[risk.overrides]]"),
+            "a country (x theme) set to a level, with the reason", target="overrides"),
+        "indicators": Field(ArrayOf(Table({
+            "theme": Field(_THEME, "the theme it informs", required=_NAME.problem),
+            "file": Field(ExistingFile(), "a CSV of country,rating with ratings 1-5 or 5+",
+                          required=_NAME.problem),
+            "name": Field(_NAME, "the source's name, cited in flags", required=_NAME.problem),
+            "edition": Field(_NAME, "the source's edition, cited in flags", required=_NAME.problem),
+        }, problem="expected a table with theme, file, name and edition", build=_indicator),
+            "expected an array of tables [[risk.indicators]]"),
+            "your own copy of a country indicator for a theme", target="indicators"),
+    }), "risk scoring, see 'How risk is scored'"),
+    "check": Field(Table({
+        "fail_on": Field(Choice((*LEVELS[1:], "never")),
+                         "residual level at which imvo check fails", target="fail_on"),
+        "max_errors": Field(Number(lo=0, whole=True), "input errors imvo check tolerates",
+                            target="max_errors"),
+        "min_visibility": Field(_SHARE, "share of suppliers linked to the company (0-1)",
+                                target="min_visibility"),
+        "min_address_completeness": Field(_SHARE, "share of suppliers with a full address (0-1)",
+                                          target="min_address_completeness"),
+    }), "defaults for imvo check"),
+    "match": Field(Table({
+        "threshold": Field(_SHARE, "score from which two records are one facility",
+                           target="match_threshold"),
+        "review_threshold": Field(_SHARE, "score from which a pair goes to review",
+                                  target="review_threshold"),
+    }), "defaults for imvo aggregate"),
+    "diff": Field(Table({
+        "require_exit_reason": Field(Boolean(), "a gone high/critical supplier needs an exit reason",
+                                     target="require_exit_reason"),
+    }), "defaults for imvo diff"),
+    "ingest": Field(Table({
+        "accept_country_suggestions": Field(Boolean(), "read a clear country typo as its country",
+                                            target="accept_country_suggestions"),
+    }), "how lists are read"),
+    "limits": Field(Table({f.name: Field(_WHOLE_FROM_1, "a resource limit, see 'Limits and guarantees'")
+                           for f in fields(Limits)}, build=lambda v, c: Limits(**v)),
+                    "resource limits for reading one file", target="limits"),
+})
+
+
+def _targets(table: Table, checked: dict[str, Any], kw: dict[str, Any]) -> None:
+    """The Policy arguments set by the checked values of a table (nested tables included)."""
+    for name, fld in table.fields.items():
+        if name not in checked:
+            continue
+        if fld.target is not None:
+            kw[fld.target] = checked[name]
+        elif isinstance(fld.spec, Table):
+            _targets(fld.spec, checked[name], kw)
+
+
+def _bad(path: str, key: str, problem: str, meaning: str | None = None) -> ImvoError:
+    where = f"fix '{key}' in {Path(path).name}"
     return ImvoError(f"invalid policy key '{key}': {problem}", file=path, code="policy-invalid",
-                     hint=f"fix '{key}' in {Path(path).name} (see README, 'Policy file')")
-
-
-def _number(path, key, value, *, lo=None, hi=None, kind=float):
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise _bad(path, key, f"expected a number, got {value!r}")
-    if kind is int and not float(value).is_integer():
-        raise _bad(path, key, f"expected a whole number, got {value!r}")
-    if (lo is not None and value < lo) or (hi is not None and value > hi):
-        raise _bad(path, key, f"{value!r} is outside {lo}..{hi}")
-    return kind(value)
-
-
-def _level(path, key, value, allowed=LEVELS):
-    if value not in allowed:
-        raise _bad(path, key, f"{value!r} is not one of {', '.join(allowed)}")
-    return value
-
-
-def _theme(path, key, value):
-    from .risk.profiles import known_themes  # local: profiles are data files
-
-    if not isinstance(value, str) or value not in known_themes():
-        raise _bad(path, key, f"{value!r} is not a theme key; known: {', '.join(sorted(known_themes()))}")
-    return value
-
-
-def _indicators(path, value) -> tuple[IndicatorSource, ...]:
-    """[[risk.indicators]]: theme, file (CSV country,rating; relative to the policy file),
-    name and edition of the source, so flags can cite it."""
-    if not isinstance(value, list):
-        raise _bad(path, "risk.indicators", "expected an array of tables [[risk.indicators]]")
-    out = []
-    for n, item in enumerate(value, 1):
-        key = f"risk.indicators[{n}]"
-        if not isinstance(item, dict):
-            raise _bad(path, key, "expected a table with theme, file, name and edition")
-        for req in ("theme", "file", "name", "edition"):
-            if not isinstance(item.get(req), str) or not item[req].strip():
-                raise _bad(path, f"{key}.{req}", "is required (a non-empty text)")
-        extra = sorted(set(item) - {"theme", "file", "name", "edition"})
-        if extra:
-            raise _bad(path, f"{key}.{extra[0]}", "unknown key")
-        theme = _theme(path, f"{key}.theme", item["theme"])
-        file = Path(item["file"])
-        if not file.is_absolute():
-            file = Path(path).parent / file
-        if not file.is_file():
-            raise _bad(path, f"{key}.file", f"file not found: {file}")
-        out.append(IndicatorSource(theme, str(file), item["name"].strip(), item["edition"].strip()))
-    return tuple(out)
+                     hint=f"{where}: {meaning}; see README, 'The policy file'" if meaning
+                     else f"{where}; see README, 'The policy file'")
 
 
 def parse_policy(data: dict[str, Any], path: str = POLICY_FILENAME) -> Policy:
     """Validate a decoded TOML document and build a Policy; names the key on any problem."""
-    from .ingest.countries import to_iso2  # local: keeps policy import light
-
-    unknown = sorted(set(data) - _KNOWN)
-    if unknown:
-        raise _bad(path, unknown[0], f"unknown section; known: {', '.join(sorted(_KNOWN))}")
+    try:
+        checked = check(SCHEMA, data, Context(path))
+    except Problem as exc:
+        key = exc.key or "(file)"
+        fld = field_at(SCHEMA, key)
+        raise _bad(path, key, exc.problem, fld.help if fld else None) from None
     kw: dict[str, Any] = {"path": path}
-    company = data.get("company")
-    if isinstance(company, dict):
-        company = company.get("name")
-    if company is not None:
-        if not isinstance(company, str) or not company.strip():
-            raise _bad(path, "company", "expected a non-empty name")
-        kw["company"] = company.strip()
-    if "sector" in data:
-        if not isinstance(data["sector"], str):
-            raise _bad(path, "sector", "expected a profile name such as 'textile'")
-        kw["sector"] = data["sector"]
-    if "columns" in data:
-        cols = data["columns"]
-        if not isinstance(cols, dict) or not all(isinstance(v, str) for v in cols.values()):
-            raise _bad(path, "columns", 'expected a table of "Header text" = "field"')
-        kw["columns"] = dict(cols)
-
-    report = data.get("report", {})
-    if not isinstance(report, dict):
-        raise _bad(path, "report", "expected a table")
-    if "lang" in report:
-        if report["lang"] not in ("en", "nl"):
-            raise _bad(path, "report.lang", f"{report['lang']!r} is not one of en, nl")
-        kw["lang"] = report["lang"]
-
-    risk = data.get("risk", {})
-    if not isinstance(risk, dict):
-        raise _bad(path, "risk", "expected a table")
-    for key in risk:
-        if key not in {"thresholds", "audit_max_age_months", "large_workforce", "theme_weights",
-                       "accepted_certifications", "overrides", "indicators"}:
-            raise _bad(path, f"risk.{key}", "unknown key")
-    if "thresholds" in risk:
-        th = risk["thresholds"]
-        if not isinstance(th, dict) or set(th) - {"medium", "high", "critical"}:
-            raise _bad(path, "risk.thresholds", "expected a table with medium, high, critical")
-        merged = {"medium": 25, "high": 50, "critical": 90}
-        for k, v in th.items():
-            merged[k] = _number(path, f"risk.thresholds.{k}", v, lo=1, hi=100, kind=int)
-        if not merged["medium"] < merged["high"] < merged["critical"]:
-            raise _bad(path, "risk.thresholds", "must rise: medium < high < critical")
-        kw["thresholds"] = merged
-    if "audit_max_age_months" in risk:
-        kw["audit_max_age_months"] = _number(path, "risk.audit_max_age_months",
-                                             risk["audit_max_age_months"], lo=1, hi=240, kind=int)
-    if "large_workforce" in risk:
-        kw["large_workforce"] = _number(path, "risk.large_workforce", risk["large_workforce"],
-                                        lo=1, kind=int)
-    if "theme_weights" in risk:
-        tw = risk["theme_weights"]
-        if not isinstance(tw, dict):
-            raise _bad(path, "risk.theme_weights", "expected a table theme = weight")
-        for k in tw:
-            _theme(path, f"risk.theme_weights.{k}", k)
-        kw["theme_weights"] = {k: _number(path, f"risk.theme_weights.{k}", v, lo=0, hi=5)
-                               for k, v in tw.items()}
-    if "accepted_certifications" in risk:
-        ac = risk["accepted_certifications"]
-        if not isinstance(ac, dict) or not all(
-                isinstance(v, list) and all(isinstance(x, str) for x in v) for v in ac.values()):
-            raise _bad(path, "risk.accepted_certifications",
-                       'expected a table certification = ["theme", ...]')
-        for k, v in ac.items():
-            for t in v:
-                if t != "*":
-                    _theme(path, f"risk.accepted_certifications.{k}", t)
-        kw["accepted_certifications"] = {k: list(v) for k, v in ac.items()}
-    if "overrides" in risk:
-        ov = risk["overrides"]
-        if not isinstance(ov, list):
-            raise _bad(path, "risk.overrides", "expected an array of tables [[risk.overrides]]")
-        out = []
-        for n, item in enumerate(ov, 1):
-            key = f"risk.overrides[{n}]"
-            if not isinstance(item, dict):
-                raise _bad(path, key, "expected a table with country, level and reason")
-            for req in ("country", "level", "reason"):
-                if req not in item:
-                    raise _bad(path, f"{key}.{req}", "is required (an override must say why)")
-            iso = to_iso2(str(item["country"]))
-            if iso is None:
-                raise _bad(path, f"{key}.country", f"unknown country {item['country']!r}")
-            reason = item["reason"]
-            if not isinstance(reason, str) or not reason.strip():
-                raise _bad(path, f"{key}.reason", "must be a non-empty explanation")
-            theme = item.get("theme")
-            if theme is not None:
-                _theme(path, f"{key}.theme", theme)
-            out.append(Override(iso, theme, _level(path, f"{key}.level", item["level"]),
-                                reason.strip()))
-        kw["overrides"] = tuple(out)
-    if "indicators" in risk:
-        kw["indicators"] = _indicators(path, risk["indicators"])
-
-    check = data.get("check", {})
-    if not isinstance(check, dict):
-        raise _bad(path, "check", "expected a table")
-    for key, value in check.items():
-        if key == "fail_on":
-            kw["fail_on"] = _level(path, "check.fail_on", value, (*LEVELS[1:], "never"))
-        elif key == "max_errors":
-            kw["max_errors"] = _number(path, "check.max_errors", value, lo=0, kind=int)
-        elif key in ("min_visibility", "min_address_completeness"):
-            kw[key] = _number(path, f"check.{key}", value, lo=0, hi=1)
-        else:
-            raise _bad(path, f"check.{key}", "unknown key")
-
-    match = data.get("match", {})
-    if not isinstance(match, dict):
-        raise _bad(path, "match", "expected a table")
-    for key, value in match.items():
-        if key == "threshold":
-            kw["match_threshold"] = _number(path, "match.threshold", value, lo=0, hi=1)
-        elif key == "review_threshold":
-            kw["review_threshold"] = _number(path, "match.review_threshold", value, lo=0, hi=1)
-        else:
-            raise _bad(path, f"match.{key}", "unknown key")
-
-    diff = data.get("diff", {})
-    if not isinstance(diff, dict):
-        raise _bad(path, "diff", "expected a table")
-    for key, value in diff.items():
-        if key != "require_exit_reason":
-            raise _bad(path, f"diff.{key}", "unknown key")
-        if not isinstance(value, bool):
-            raise _bad(path, "diff.require_exit_reason", f"expected true or false, got {value!r}")
-        kw["require_exit_reason"] = value
-
-    ingest = data.get("ingest", {})
-    if not isinstance(ingest, dict):
-        raise _bad(path, "ingest", "expected a table")
-    for key, value in ingest.items():
-        if key == "accept_country_suggestions":
-            if not isinstance(value, bool):
-                raise _bad(path, "ingest.accept_country_suggestions",
-                           f"expected true or false, got {value!r}")
-            kw["accept_country_suggestions"] = value
-        else:
-            raise _bad(path, f"ingest.{key}", "unknown key; known: accept_country_suggestions")
-
-    limits = data.get("limits", {})
-    if not isinstance(limits, dict):
-        raise _bad(path, "limits", "expected a table")
-    lim = {}
-    for key, value in limits.items():
-        if key not in Limits.__dataclass_fields__:
-            raise _bad(path, f"limits.{key}", f"unknown key; known: {', '.join(Limits.__dataclass_fields__)}")
-        lim[key] = _number(path, f"limits.{key}", value, lo=1, kind=int)
-    if lim:
-        kw["limits"] = Limits(**lim)
+    _targets(SCHEMA, checked, kw)
     return Policy(**kw)
 
 
@@ -349,6 +319,5 @@ def load_policy(path: str | Path | None = None, *, near: str | Path | None = Non
         policy = parse_policy(data, str(chosen))
     changes = {k: v for k, v in overrides.items() if v is not None}
     if changes:
-        from dataclasses import replace
         policy = replace(policy, **changes)
     return policy

@@ -2,7 +2,24 @@
 
 from __future__ import annotations
 
-from imvo_cli.model import Flag, RiskAssessment, Supplier, ThemeRisk, at_least, level_rank, worst
+from itertools import product
+
+from imvo_cli.model import (
+    ALL_LEVELS,
+    LEVEL_COLOURS,
+    LEVEL_FONT_COLOURS,
+    LEVEL_LABELS,
+    LEVEL_STYLES,
+    LEVELS,
+    Flag,
+    Level,
+    RiskAssessment,
+    Supplier,
+    ThemeRisk,
+    at_least,
+    level_rank,
+    worst,
+)
 
 
 def test_levels_order_and_unknown_is_never_at_least_anything():
@@ -11,6 +28,44 @@ def test_levels_order_and_unknown_is_never_at_least_anything():
     assert at_least("critical", "high") and not at_least("medium", "high")
     assert not at_least("unknown", "low")
     assert level_rank("unknown") > level_rank("low") and level_rank("unknown") < level_rank("medium")
+
+
+def test_one_order_worst_first_with_unknown_above_low():
+    assert [lvl.value for lvl in sorted(Level, key=lambda lvl: -lvl.rank)] == [
+        "critical", "high", "medium", "unknown", "low"]
+    # Regression (issue 21): helpers disagreed on ['low', 'unknown']; one rule now.
+    assert worst(["low", "unknown"]) == worst(["unknown", "low"]) == "unknown"
+    assert worst([]) == "unknown" and worst([None, "low"]) == "unknown"
+    assert worst(["low"]) == "low" and worst(["nonsense", "low"]) == "unknown"
+
+
+def test_worst_is_the_highest_rank_of_any_combination():
+    words = [*ALL_LEVELS, None, "nonsense"]
+    for combo in product(words, repeat=3):
+        expected = max(combo, key=level_rank) or "unknown"
+        if expected not in ALL_LEVELS:
+            expected = "unknown"
+        assert worst(combo) == expected == Level.worst(combo), combo
+        assert type(worst(combo)) is str  # plain text: output bytes do not depend on the enum
+
+
+def test_at_least_only_on_the_known_scale():
+    for level, threshold in product([*ALL_LEVELS, None, "High"], (*LEVELS, "unknown", "x")):
+        expected = (level in LEVELS and threshold in LEVELS
+                    and LEVELS.index(level) >= LEVELS.index(threshold))
+        assert at_least(level, threshold) is expected, (level, threshold)
+        assert Level.of(level).at_least(threshold) is expected
+
+
+def test_every_renderer_reads_the_same_palette_from_level():
+    for table in (LEVEL_LABELS, LEVEL_COLOURS, LEVEL_FONT_COLOURS, LEVEL_STYLES):
+        assert tuple(table) == ALL_LEVELS  # style tables are built in this order
+    for lvl in Level:
+        assert (LEVEL_LABELS[lvl], LEVEL_COLOURS[lvl], LEVEL_FONT_COLOURS[lvl], LEVEL_STYLES[lvl]) == (
+            lvl.label, lvl.colour, lvl.font_colour, lvl.style)
+        assert level_rank(lvl) == lvl.rank and Level.of(lvl.value) is lvl
+    assert len(set(LEVEL_COLOURS.values())) == len(ALL_LEVELS)
+    assert not Level.UNKNOWN.known and all(Level(lvl).known for lvl in LEVELS)
 
 
 def test_full_address_needs_street_locality_and_country():

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..ingest.countries import suggest, to_iso2
 from ..model import ImvoError, RiskAssessment, evidence_id
+from ..policy import Policy
+from .engine import assess_place
+from .profiles import load_profile
 
 SCHEMA = "imvo.risk/2"
 
 
 def check_country(text: str) -> str:
     """ISO code for a country name or code, else a usage error with suggestions."""
-    from ..ingest.countries import suggest, to_iso2
-
     iso = to_iso2(text)
     if iso is None:
         near = suggest(text)
@@ -44,3 +46,16 @@ def risk_document(country: str, product: str | None, process: str | None, sector
                     "evidence": [evidence_id(i) for i in t.evidence]}
                    for t in assessment.themes.values()],
     }
+
+
+def country_risk(country: str, policy: Policy, *, product: str | None = None,
+                 process: str | None = None, region: str | None = None,
+                 sector: str | None = None) -> dict[str, Any]:
+    """What `imvo risk` shows: the imvo.risk/2 document for a country (name or code), product,
+    process and region under a policy, in a sector profile (`sector` beats the policy's)."""
+    iso = check_country(country)
+    profile = load_profile(sector or policy.sector)
+    assessment = assess_place(iso, [product] if product else [], [process] if process else [],
+                              profile, policy, region=region)
+    labels = {t.key: t.label for t in profile.theme_defs}
+    return risk_document(iso, product, process, profile.key, assessment, labels, region)

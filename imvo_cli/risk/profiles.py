@@ -1,16 +1,23 @@
-"""Sector profiles (themes and product vocabulary) as data files, and the word matcher."""
+"""Sector profiles (themes and product vocabulary) as data files, and the term matcher."""
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from pathlib import Path
+from typing import Any
 
+from ..i18n import canonical_term
 from ..model import ImvoError
+from ..sectors import PROFILE_DIR, available_profiles, known_themes, profile_key
+from .tables import dol_good_sectors, process_rules
+from .words import phrase_key, words
 
-PROFILE_DIR = Path(__file__).parent / "profiles"
+__all__ = [
+    "FARM_STAGE_TAGS", "MAX_PHRASE", "PROFILE_DIR", "Profile", "Term", "Theme",
+    "available_profiles", "known_themes", "load_profile", "match_terms", "phrase_key",
+    "theme_labels", "words",
+]
 MAX_PHRASE = 4  # longest vocabulary phrase, in words
 FARM_STAGE_TAGS = frozenset({"raw_material", "farm"})  # tags that mean "this is the farm stage"
 
@@ -42,7 +49,7 @@ class Profile:
     key: str
     name: str
     themes: tuple[str, ...]
-    vocabulary: dict = field(default_factory=dict, hash=False, compare=False)
+    vocabulary: dict[str, Term] = field(default_factory=dict, hash=False, compare=False)
     covenant: str = ""
     theme_defs: tuple[Theme, ...] = ()
 
@@ -55,37 +62,8 @@ class Profile:
     def __hash__(self) -> int:
         return hash(self.key)
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, Profile) and other.key == self.key
-
-
-def available_profiles() -> tuple[str, ...]:
-    return tuple(sorted(p.stem for p in PROFILE_DIR.glob("*.toml")))
-
-
-@cache
-def known_themes() -> frozenset[str]:
-    """Theme keys of every profile (for validating the policy file)."""
-    return frozenset(t for name in available_profiles() for t in load_profile(name).themes)
-
-
-def _stem(word: str) -> str:
-    # Plural-insensitive matching without a stemmer: "shirts" = "shirt". Applied to both
-    # the vocabulary and the supplier text, so only consistency matters.
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
-
-
-@lru_cache(maxsize=65536)
-def words(text: str) -> tuple[str, ...]:
-    from anyascii import anyascii
-
-    return tuple(_stem(w) for w in re.split(r"[^a-z0-9]+", anyascii(text).lower()) if w)
-
-
-def phrase_key(text: str) -> str:
-    return " ".join(words(text))
 
 
 def _dol_phrases(good: str) -> list[str]:
@@ -106,9 +84,7 @@ _GENERIC_PAREN = {"mineral", "gems", "hybrid", "crushed", "steel", "textiles", "
                   "sandals", "legumes"}
 
 
-def _build_vocabulary(raw: dict, key: str) -> dict[str, Term]:
-    from .tables import dol_good_sectors
-
+def _build_vocabulary(raw: dict[str, Any], key: str) -> dict[str, Term]:
     sectors = dol_good_sectors()
     vocab: dict[str, Term] = {}
     # Every DOL good name, so `--product "Thread/Yarn"` works in any profile.
@@ -131,8 +107,6 @@ def _build_vocabulary(raw: dict, key: str) -> dict[str, Term]:
         vocab[k] = Term(k, frozenset(spec.get("goods", ())) | (prev.goods if prev else frozenset()),
                         frozenset(spec.get("tags", ())), raw=spec.get("stage") == "raw")
     # Words of the process x theme table are recognised too ("sandblasting").
-    from .tables import process_rules
-
     for phrase, rules in process_rules().items():
         if phrase not in vocab and any(not r.sectors or key in r.sectors for r in rules):
             vocab[phrase] = Term(phrase)
@@ -142,7 +116,7 @@ def _build_vocabulary(raw: dict, key: str) -> dict[str, Term]:
 @cache
 def load_profile(sector: str = "textile") -> Profile:
     """The themes and vocabulary of a sector profile (profiles/<sector>.toml)."""
-    key = (sector or "textile").strip().lower().replace("-", "_").replace(" ", "_")
+    key = profile_key(sector)
     path = PROFILE_DIR / f"{key}.toml"
     if not path.is_file():
         raise ImvoError(f"unknown sector profile {sector!r}", code="usage",
@@ -174,8 +148,6 @@ def match_terms(profile: Profile, text: str) -> list[Term]:
     A template dropdown term in another language ('verven') reads as the canonical term it
     stands for ('dyeing'), so the process table applies to it too; the cell's own text stays
     the evidence."""
-    from ..i18n import canonical_term
-
     for fld in ("process", "product"):
         canonical = canonical_term(fld, text)
         if canonical is not None and canonical.casefold() != text.strip().casefold():

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
+from ..ingest.countries import to_iso2
 from ..model import ImvoError
+from .words import phrase_key
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -55,11 +57,12 @@ def dol_goods() -> dict[tuple[str, str], DolListing]:
     for r in raw:
         findings = r
         if r.get("derived") == "Y":
-            findings = direct.get((r["input_good"], r["derived_country"]))
-            if findings is None:
+            listed = direct.get((r["input_good"], r["derived_country"]))
+            if listed is None:
                 raise ImvoError(f"dol_goods.csv: downstream {r['good']!r} names an input "
                                 f"{r['input_good']!r} not listed for {r['derived_country']}",
                                 code="data-invalid")
+            findings = listed
         out[(r["good"], r["country"])] = DolListing(
             r["good"], r["country"], r["dol_country"], findings["child_labour"] == "Y",
             findings["forced_labour"] == "Y", findings["forced_child_labour"] == "Y",
@@ -125,8 +128,6 @@ class RegionRule:
 @cache
 def region_rules() -> tuple[RegionRule, ...]:
     """The region x theme table (data/regions.csv)."""
-    from .profiles import phrase_key
-
     out = []
     for n, r in enumerate(_rows("regions.csv"), 2):
         try:
@@ -154,8 +155,6 @@ class ProcessRule:
 @cache
 def process_rules() -> dict[str, tuple[ProcessRule, ...]]:
     """Phrase key -> the process x theme entries it triggers."""
-    from .profiles import phrase_key
-
     out: dict[str, list[ProcessRule]] = {}
     for n, r in enumerate(_rows("process_themes.csv"), 2):
         try:
@@ -174,8 +173,6 @@ def process_rules() -> dict[str, tuple[ProcessRule, ...]]:
 def user_indicator(path: str) -> dict[str, int]:
     """A user's own copy of an indicator (e.g. ITUC Global Rights Index): CSV with columns
     `country` (name or code) and `rating` (1-5, '5+' counts as 5; empty = no data)."""
-    from ..ingest.countries import to_iso2
-
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8-sig")
