@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..model import ALL_LEVELS, UNKNOWN, ImvoError, level_rank
+from ..model import ALL_LEVELS, UNKNOWN, ImvoError, level_rank, worst
 from ..policy import Policy
 from .riskchange import KIND_ORDER, SCHEMA, _direction
 
@@ -51,7 +51,7 @@ class FacilityChange:
 
     @property
     def level(self) -> str:
-        return max((s.level for s in (self.old, self.new) if s), key=level_rank)
+        return worst(s.level for s in (self.old, self.new) if s)
 
     @property
     def members_joined(self) -> list[str]:

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..model import ALL_LEVELS, UNKNOWN, ImvoError, Issue, Supplier, at_least, level_rank
+from ..model import ALL_LEVELS, UNKNOWN, ImvoError, Issue, Supplier, at_least, level_rank, worst
 from ..policy import Policy
 from .riskchange import HIGH, KIND_ORDER, SCHEMA, RiskChange, compare_risk
 
@@ -167,8 +167,7 @@ class SupplierChange:
     @property
     def level(self) -> str:
         """The worse of the two years' levels."""
-        levels = [s.level for s in (self.old, self.new) if s is not None]
-        return max(levels, key=level_rank)
+        return worst(s.level for s in (self.old, self.new) if s is not None)
 
     @property
     def disengagement(self) -> bool:
