@@ -368,7 +368,7 @@ def _render_map_html(chain_map, lang: str) -> str:
     company = chain_map.company.name
     meta = [_h("meta_source", file=f"<b>{esc(chain_map.source.file)}</b>")]
     if chain_map.source.sheet:
-        meta.append(_h("meta_sheet", sheet=esc(chain_map.source.sheet)))
+        meta.append(_h("meta_sheet", sheet=f"<b>{esc(chain_map.source.sheet)}</b>"))
     meta.append(_h("meta_sector", sector=esc(_label("sector", chain_map.sector, lang))))
     if chain_map.as_of:
         meta.append(_h("meta_as_of", date=esc(chain_map.as_of.isoformat())))
