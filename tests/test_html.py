@@ -31,6 +31,7 @@ def test_same_input_same_bytes():
     b.suppliers = dict(reversed(list(b.suppliers.items())))
     b.risk = dict(reversed(list(b.risk.items())))
     assert render_map_html(a) == render_map_html(b)
+    assert render_map_html(a, "nl") == render_map_html(b, "nl") != render_map_html(a)
 
 
 def test_self_contained_with_a_strict_policy(page):

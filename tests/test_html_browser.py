@@ -8,6 +8,7 @@ because .ci/run installs one.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -159,3 +160,25 @@ def test_sector_report_runs_without_errors(page_session, tmp_path):
     assert counts == sorted(counts)
     page.screenshot(path=str(OUTPUT / "sector.png"), full_page=True)
     assert errors == [] and requests == [out.as_uri()]
+
+
+def test_dutch_report_builds_dutch_cards_and_status(page_session, tmp_path):
+    page, *_ = page_session
+    out = tmp_path / "nl.html"
+    write_map_html(sample_chain(), out, lang="nl")
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(out.as_uri())
+    n = len(sample_chain().suppliers)
+    assert page.text_content("#f-status") == f"Alle {n} leveranciers getoond."
+    page.locator("#chain-svg .node[aria-label^='Dhaka Stitch']").hover()
+    assert page.locator("#card dt").all_inner_texts() == ["Land", "Tier", "Productieproces", "Risiconiveau",
+                                                          "Verderop", "Regels in de werkmap"]
+    card = page.locator("#card").inner_text()
+    assert "Redenen" in card and "kritiek" in card and "bron:" in card
+    assert not any(word in card for word in ("Country", "Risk level", "Reasons", "source:"))
+    page.locator("#chain-svg .node.company").hover()
+    assert "het bedrijf aan het eind van de ketens" in page.locator("#card").inner_text()
+    page.uncheck("input[name=level][value=high]")
+    assert re.fullmatch(rf"\d+ van {n} leveranciers getoond\.", page.text_content("#f-status"))
+    assert errors == []

@@ -106,3 +106,25 @@ def test_country_names_in_dutch():
     assert country_label("TR", "Turkey", "nl") == "Turkije"
     assert country_label("DE", "Germany", "en") == "Germany"
     assert country_label(None, None, "nl") is None
+
+
+def test_rule_labels_read_the_good_or_the_term_from_the_evidence():
+    from imvo_cli.i18n import rule_label
+
+    dol = "product 'Jeans' -> DOL good 'Garments', listed for Vietnam: Child_Labor=Yes"
+    assert rule_label("dol-listed-good", dol, "en") == "DOL list: Garments"
+    assert rule_label("dol-listed-good", dol, "nl") == "DOL-lijst: Garments"
+    assert rule_label("process-knowledge", "process 'sandblasting' exposes workers", "nl") == \
+        "proces: sandblasting"
+    assert rule_label("legal-presumption", "located in Xinjiang: rebuttable presumption", "en") == \
+        "UFLPA presumption (Xinjiang)"
+    assert rule_label("no-audit", "", "nl") == "geen audit"
+    assert rule_label("a-new-rule", "", "nl") == "a new rule"  # a rule without a text reads as words
+
+
+def test_a_table_of_texts():
+    from imvo_cli.i18n import table
+
+    short = table("level_short", "nl")
+    assert short == {"critical": "KRIT", "high": "HOOG", "low": "LAAG", "medium": "MID", "unknown": "?"}
+    assert list(table("html_js", "en")) == sorted(table("html_js", "en"))

@@ -28,6 +28,9 @@ def test_columns_run_from_raw_material_to_the_company():
     xs = {n.id: n.x for n in lay.nodes}
     assert xs["T3"] < xs["T2a"] < xs["T1a"] < xs[C]
     assert not lay.grouped and len(lay.edges) == len(edges)
+    dutch = layered_layout(edges, tiers, C, lang="nl")
+    assert dutch.columns == ["Niet gekoppeld", "Tier 3", "Tier 2", "Tier 1", "Bedrijf"]
+    assert [(n.id, n.x, n.y) for n in dutch.nodes] == [(n.id, n.x, n.y) for n in lay.nodes]
 
 
 def test_barycenter_sweeps_remove_a_crossing():

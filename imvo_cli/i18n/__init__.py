@@ -7,10 +7,16 @@ sources, the user's own cells) are never translated: only imvo's own labels live
 
 from __future__ import annotations
 
+import gettext
+import re
 import tomllib
 from functools import cache
 from importlib import resources
 from typing import Any
+
+import pycountry
+
+from ..model import ImvoError
 
 LANGS = ("en", "nl")
 DEFAULT_LANG = "en"
@@ -21,8 +27,6 @@ def check_lang(lang: str | None) -> str:
     """A supported language code, else a usage error naming the choices."""
     if lang in LANGS:
         return lang
-    from ..model import ImvoError
-
     raise ImvoError(f"--lang must be one of {', '.join(LANGS)}, got {lang!r}", code="usage",
                     hint="for example --lang nl")
 
@@ -61,6 +65,12 @@ def t(key: str, lang: str = DEFAULT_LANG, **values: Any) -> str:
 
 def has(key: str, lang: str = DEFAULT_LANG) -> bool:
     return key in catalogue(lang)
+
+
+def table(name: str, lang: str = DEFAULT_LANG) -> dict[str, str]:
+    """Every text of one table ("html_js") by its key within the table, sorted."""
+    prefix = name + "."
+    return {k[len(prefix):]: v for k, v in sorted(catalogue(lang).items()) if k.startswith(prefix)}
 
 
 def label(group: str, key: str | None, lang: str = DEFAULT_LANG) -> str:
@@ -133,10 +143,6 @@ def canonical_term(field: str, value: str) -> str | None:
 @cache
 def country_translator(lang: str):
     """gettext for ISO 3166 country names in `lang` (None without translations)."""
-    import gettext
-
-    import pycountry
-
     try:
         return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang]).gettext
     except OSError:  # a pycountry without its translations: names stay English
@@ -147,10 +153,29 @@ def country_label(code: str | None, english: str | None, lang: str = DEFAULT_LAN
     """A country's name in `lang` (pycountry's ISO 3166 translations), else `english`."""
     if lang == "en" or not code:
         return english
-    import pycountry
-
     translate = country_translator(lang)
     country = pycountry.countries.get(alpha_2=code)
     if translate is None or country is None:
         return english
     return translate(country.name)
+
+
+_DOL_GOOD = re.compile(r"DOL good '([^']+)'")
+_CELL = re.compile(r"^\w+ '([^']+)'")
+
+
+def rule_label(rule: str, evidence: str = "", lang: str = DEFAULT_LANG) -> str:
+    """A short human label for the rule behind a flag ("no-audit" -> "no audit" / "geen
+    audit"); the listed good or the process term is read from the evidence. A rule without
+    a text reads as words. Reports show it; JSON keeps the rule id."""
+    if rule == "dol-listed-good":
+        m = _DOL_GOOD.search(evidence)
+        good = m.group(1) if m else t("rule.listed-good", lang)
+        return t("rule.dol-listed-good", lang, good=good)
+    if rule == "process-knowledge":
+        m = _CELL.search(evidence)
+        return t("rule.process-knowledge", lang, term=m.group(1) if m else t("rule.known-risk", lang))
+    if rule == "legal-presumption" and "Xinjiang" in evidence:
+        return t("rule.legal-presumption-xinjiang", lang)
+    key = f"rule.{rule}"
+    return t(key, lang) if has(key, lang) else rule.replace("-", " ")

@@ -3,25 +3,29 @@
 A decisions file is a CSV or workbook with the columns `a_id`, `b_id` and `decision`
 (same / different; also yes / no, ja / nee, y / n). The Review sheet of the sector workbook
 has exactly these columns, so filling in its decision column and passing the workbook back
-with `--decisions` is the whole workflow. Rows with an empty decision are skipped.
+with `--decisions` is the whole workflow. Rows with an empty decision are skipped. A workbook
+imvo wrote in Dutch reads back too: its Review sheet ("Beoordelen") and its decision words
+(zelfde / verschillend) come from the catalogue (`i18n.variants`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from ..i18n import variants
+from ..ingest.readers import read_sheets
 from ..model import ImvoError
 
-SAME = {"same", "yes", "y", "ja", "j", "match", "zelfde", "1", "true"}
-DIFFERENT = {"different", "no", "n", "nee", "distinct", "verschillend", "0", "false"}
-REVIEW_SHEET = "Review"
+SAME = {"same", "yes", "y", "ja", "j", "match", "1", "true",
+        *(v.casefold() for v in variants("sector_workbook.decision_same"))}
+DIFFERENT = {"different", "no", "n", "nee", "distinct", "0", "false",
+             *(v.casefold() for v in variants("sector_workbook.decision_different"))}
+REVIEW_SHEETS = variants("sheet.review")  # "Review", "Beoordelen"
 
 
 def _rows(path: Path) -> list[list]:
-    from ..ingest.readers import read_sheets
-
     sheets = read_sheets(path)
-    chosen = next((s for s in sheets if s.name == REVIEW_SHEET), sheets[0])
+    chosen = next((s for s in sheets if s.name in REVIEW_SHEETS), sheets[0])
     return chosen.load(None)
 
 

@@ -4,7 +4,8 @@ A new facility's id is a hash of the smallest record id in it (record ids are ha
 country, normalised name and normalised address), so neither row order nor input order can
 change it. With a previous output, a facility keeps the id that most of its records (or its
 Open Supply Hub id) had last time; when two facilities claim one old id, the one with more
-records from it keeps it and the other gets a new id.
+records from it keeps it and the other gets a new id. A previous workbook is read in any language
+imvo writes (its sheet and column names through `i18n.variants`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..i18n import variants
+from ..ingest.readers import read_sheets
 from ..model import ImvoError
+
+LOCATIONS_SHEET = "sheet.production_locations"  # catalogue keys of what the workbook names
+ID_COLUMN, RECORDS_COLUMN, OS_COLUMN = "column.facility_id", "column.record_ids", "column.os_ids"
 
 
 @dataclass(slots=True)
@@ -108,33 +114,39 @@ def _from_json(path: Path) -> PreviousIds:
     return prev
 
 
-def _from_workbook(path: Path) -> PreviousIds:
-    from ..ingest.readers import read_sheets
+def _names(key: str) -> str:
+    return " or ".join(repr(v) for v in variants(key))
 
-    sheets = {s.name: s for s in read_sheets(path)}
-    sheet = sheets.get("Production locations")
+
+def _column(head: list[str], key: str) -> int | None:
+    """Index of the column named `key` in any language, None when absent."""
+    names = set(variants(key))
+    return next((i for i, h in enumerate(head) if h.strip() in names), None)
+
+
+def _from_workbook(path: Path) -> PreviousIds:
+    names = set(variants(LOCATIONS_SHEET))
+    sheet = next((s for s in read_sheets(path) if s.name in names), None)
     if sheet is None:
-        raise ImvoError("previous workbook has no 'Production locations' sheet", file=path,
+        raise ImvoError(f"previous workbook has no {_names(LOCATIONS_SHEET)} sheet", file=path,
                         code="previous-invalid", hint="give the sector workbook of an earlier imvo aggregate run")
     rows = sheet.load(None)
     if not rows:
         return PreviousIds()
     head = [str(c or "") for c in rows[0]]
-    need = ("Facility ID", "Record IDs")
-    for col in need:
-        if col not in head:
-            raise ImvoError(f"previous workbook lacks the column {col!r}", file=path,
-                            sheet="Production locations", code="previous-invalid",
-                            hint="give the sector workbook of an earlier imvo aggregate run")
-    i_id, i_rec = head.index("Facility ID"), head.index("Record IDs")
-    i_os = head.index("OS IDs") if "OS IDs" in head else None
+    i_id, i_rec, i_os = (_column(head, key) for key in (ID_COLUMN, RECORDS_COLUMN, OS_COLUMN))
+    if i_id is None or i_rec is None:
+        missing = ID_COLUMN if i_id is None else RECORDS_COLUMN
+        raise ImvoError(f"previous workbook lacks the column {_names(missing)}", file=path,
+                        sheet=sheet.name, code="previous-invalid",
+                        hint="give the sector workbook of an earlier imvo aggregate run")
     prev = PreviousIds()
     for row in rows[1:]:
         fid = str(row[i_id] or "").strip() if len(row) > i_id else ""
         if not fid:
             continue
         prev.issued.add(fid)
-        for key in str(row[i_rec] or "").split():
+        for key in str(row[i_rec] or "").split() if len(row) > i_rec else ():
             prev.by_record.setdefault(key.strip(" |"), fid)
         if i_os is not None and len(row) > i_os:
             for o in str(row[i_os] or "").replace("|", " ").split():

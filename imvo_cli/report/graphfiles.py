@@ -16,6 +16,8 @@ from typing import Any
 from xml.sax.saxutils import escape as _xml_escape
 from xml.sax.saxutils import quoteattr as _xml_quoteattr
 
+import networkx as nx
+
 from .. import textsafe
 from ..export.atomic import atomic_path, write_text_atomic
 from ..model import ALL_LEVELS, LEVEL_COLOURS, LEVEL_FONT_COLOURS, ImvoError, level_rank
@@ -119,8 +121,6 @@ def supplier_attributes(chain_map, sid: str) -> dict[str, Any]:
 
 def attributed_graph(chain_map):
     """A copy of the chain graph with flat attributes on every node, in id order."""
-    import networkx as nx
-
     g = nx.DiGraph(name=chain_map.company.name)
     company = chain_map.company
     g.add_node(company.id, label=company.name, kind="company", name=company.name, tier=0)
@@ -141,8 +141,6 @@ _GRAPHML_HEAD = ("<?xml version='1.0' encoding='utf-8'?>\n"
 
 
 def node_link_json(chain_map) -> str:
-    import networkx as nx
-
     data = nx.node_link_data(attributed_graph(chain_map), edges="edges")
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 

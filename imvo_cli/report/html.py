@@ -4,7 +4,9 @@ One file with inline CSS, inline SVG and a little inline JavaScript from `report
 a Content-Security-Policy forbids every outside request, so the page reads the same offline
 and by email. Every piece of user text goes through `esc` (or, inside the embedded JSON,
 through `script_json`, which keeps `</script>` and `<!--` inert). No timestamps, everything
-sorted: the same input gives the same bytes.
+sorted: the same input gives the same bytes. Every word of the page, including those the script
+builds (cards, filter status), comes from the catalogue of the chosen language (imvo_cli/i18n):
+the script reads its words from the embedded JSON.
 """
 
 from __future__ import annotations
@@ -15,15 +17,32 @@ import json
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from contextlib import contextmanager
 from functools import lru_cache
 from html import escape as _escape
 from importlib import resources
 from typing import Any
 
-from .. import __version__
+from .. import __version__, risk
+from ..export.atomic import write_text_atomic
+from ..i18n import THOUSANDS, country_label, has, number, rule_label, table, tn
 from ..i18n import label as _label
 from ..i18n import t as _t
-from ..model import ALL_LEVELS, LEVELS, UNKNOWN, at_least, flag_sort_key, level_rank, worst
+from ..ingest.countries import country_name
+from ..mapping import priority_order
+from ..model import (
+    ALL_LEVELS,
+    LEVEL_COLOURS,
+    LEVEL_FONT_COLOURS,
+    LEVELS,
+    UNKNOWN,
+    at_least,
+    flag_sort_key,
+    level_rank,
+    worst,
+)
+from ..policy import Policy
+from ..risk.profiles import theme_labels
 from .layout import NODE_HEIGHT, NODE_WIDTH, OTHER, Layout, layered_layout
 
 FLAGGED_ROWS_SHOWN = 250  # the workbook export holds the rest
@@ -33,7 +52,6 @@ ISSUES_SHOWN = 500
 MIN_SCALE = 0.85  # the picture shrinks to fit the screen down to this scale, then scrolls
 NAME_CHARS = 20  # characters of a name that fit in a node box
 
-LEVEL_SHORT = {"critical": "CRIT", "high": "HIGH", "medium": "MED", "low": "LOW", UNKNOWN: "?"}
 # A shape per level, so the level reads without colour too (10 x 10 box around 0,0).
 LEVEL_GLYPH = {
     "critical": "M0 -6 L6 0 L0 6 L-6 0 Z",  # diamond
@@ -63,8 +81,6 @@ def _asset(name: str) -> str:
 
 def _level_css() -> str:
     """Level colours from the one palette the workbook uses too."""
-    from ..model import LEVEL_COLOURS, LEVEL_FONT_COLOURS
-
     rules = []
     for lvl in ALL_LEVELS:
         fill, ink = LEVEL_COLOURS[lvl], LEVEL_FONT_COLOURS[lvl]
@@ -77,8 +93,18 @@ def _csp_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
 
 
+def script_words(lang: str) -> dict[str, Any]:
+    """The words report.js puts on the page (cards, filter status, level names), in `lang`."""
+    text = table("html_js", lang)
+    for form in ("one", "other"):
+        text[f"supplier_{form}"] = _t(f"count.supplier.{form}", lang, n="{n}")
+    return {"text": text, "levels": {lvl: _label("level", lvl, lang) for lvl in ALL_LEVELS},
+            "thousands": THOUSANDS[lang]}
+
+
 def _page(title: str, body: str, data: dict[str, Any], extra_css: str = "",
           lang: str = "en") -> str:
+    data = {**data, "words": script_words(lang)}
     css = _level_css() + _asset("report.css") + extra_css
     js = _asset("report.js")
     # Hashes instead of 'unsafe-inline': an injected inline handler could not run either.
@@ -107,6 +133,24 @@ _LABELS: list[dict[str, str]] = [{}]  # theme labels of the profile being render
 _LANG: list[str] = ["en"]  # language of the report being rendered
 
 
+@contextmanager
+def _rendering(lang: str, sector: str | None):
+    """Set the language and the theme labels of one report while it renders."""
+    _LANG[0], _LABELS[0] = lang, theme_names(sector, lang)
+    try:
+        yield
+    finally:
+        _LANG[0], _LABELS[0] = "en", {}
+
+
+def theme_names(sector: str | None, lang: str = "en") -> dict[str, str]:
+    """Theme key -> label: the sector profile's words in English, the catalogue's in Dutch."""
+    labels = theme_labels(sector)
+    if lang == "en":
+        return labels
+    return {k: _t(f"theme.{k}", lang) if has(f"theme.{k}", lang) else v for k, v in labels.items()}
+
+
 def _h(key: str, **values: Any) -> str:
     """A label of the map report in the language being rendered (already HTML-safe text)."""
     return _t(f"html_map.{key}", _LANG[0], **values)
@@ -117,14 +161,26 @@ def _lv(level: str | None) -> str:
     return _label("level", level or UNKNOWN, _LANG[0])
 
 
+def _short(level: str | None) -> str:
+    """A level in four letters (CRIT, HIGH ...), for boxes and heat map cells."""
+    return _t(f"level_short.{level if level in ALL_LEVELS else UNKNOWN}", _LANG[0])
+
+
+def _num(n: float) -> str:
+    """A number with the report language's thousands separator."""
+    return number(n, _LANG[0])
+
+
+def _tier_text(tier: int | None) -> str:
+    """'tier 2' or 'not linked', lower case, for running text."""
+    return _h("not_linked_lc") if tier is None else _h("tier_lc", tier=tier)
+
+
 def _country(code: str | None) -> str:
     if not code:
         return _h("unknown_country")
     if code == OTHER:
         return _h("other_countries")
-    from ..i18n import country_label
-    from ..ingest.countries import country_name
-
     return country_label(code, country_name(code), _LANG[0]) or code
 
 
@@ -144,24 +200,38 @@ def _badge(level: str | None) -> str:
     return f"<span class=\"badge lv-{lvl}\">{_lv(lvl)}</span>"
 
 
+def _term(value: str) -> str:
+    """A level, theme or sector key of the policy in the report's language; other text as is."""
+    if value in ALL_LEVELS:
+        return _lv(value)
+    if value in _LABELS[0]:
+        return _LABELS[0][value]
+    if has(f"sector.{value}", _LANG[0]):
+        return _label("sector", value, _LANG[0])
+    return value
+
+
 def _plain(value: Any) -> str:
+    """A policy value as text: mappings as 'key: value; ...', lists comma-separated."""
     if value is None or value == [] or value == {}:
         return "–"
     if isinstance(value, dict):
-        return "; ".join(f"{k}: {_plain(v)}" for k, v in value.items())
+        return "; ".join(f"{_policy_item(str(k))}: {_plain(v)}" for k, v in value.items())
     if isinstance(value, (list, tuple)):
         return ", ".join(_plain(v) for v in value)
-    return str(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _num(value)
+    return _term(str(value))
+
+
+def _policy_item(key: str) -> str:
+    """A policy setting's name ('audit_max_age_months') in words of the report's language."""
+    full = f"policy_item.{key}"
+    return _t(full, _LANG[0]) if has(full, _LANG[0]) else _term(key).replace("_", " ")
 
 
 def _tn(noun: str, n: int) -> str:
-    from ..i18n import tn
-
     return tn(noun, n, _LANG[0])
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def _truncate(text: str, limit: int = NAME_CHARS) -> str:
@@ -227,7 +297,7 @@ def heat_map(items: Iterable[tuple[str | None, dict[str, str]]]) -> str:
             title = _h("heat_cell", country=_country(c), theme=_theme_label(t), level=_lv(lvl),
                        flagged=flagged, total=totals[c])
             count = f"<small>{flagged}</small>" if flagged else ""
-            tds.append(f"<td class=\"cell lv-{lvl}\" title=\"{esc(title)}\">{LEVEL_SHORT[lvl]}{count}</td>")
+            tds.append(f"<td class=\"cell lv-{lvl}\" title=\"{esc(title)}\">{_short(lvl)}{count}</td>")
         rows.append(f"<tr><th scope=\"row\">{esc(_country(c))} <small>({totals[c]})</small></th>{''.join(tds)}</tr>")
     return (f"<div class=\"table-wrap\"><table class=\"heat\"><thead><tr><th scope=\"col\">{_h('country')} "
             f"<small>({_h('locations')})</small></th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
@@ -256,9 +326,7 @@ def issues_section(issues: list) -> str:
 
 
 def sources_section() -> str:
-    from ..risk import sources
-
-    items = sorted(sources(), key=lambda s: (str(s.get("name", "")), str(s.get("edition", ""))))
+    items = sorted(risk.sources(), key=lambda s: (str(s.get("name", "")), str(s.get("edition", ""))))
     if not items:
         return _section("sources", _h("sources_title"), f"<p class=\"empty\">{_h('no_sources')}</p>")
     rows = []
@@ -273,11 +341,9 @@ def sources_section() -> str:
 
 def policy_section(policy: Any) -> str:
     if policy is None:
-        from ..policy import Policy
-
         policy = Policy()
     described = policy.describe()
-    rows = "".join(f"<tr><th scope=\"row\">{esc(k.replace('_', ' '))}</th><td>{esc(_plain(v))}</td></tr>"
+    rows = "".join(f"<tr><th scope=\"row\">{esc(_policy_item(k))}</th><td>{esc(_plain(v))}</td></tr>"
                    for k, v in described.items())
     where = esc(described.get("file") or _h("defaults"))
     return _section("policy", _h("policy_title"), f"<table class=\"kv\"><tbody>{rows}</tbody></table>",
@@ -293,27 +359,16 @@ def _toc(entries: list[tuple[str, str]]) -> str:
 
 def render_map_html(chain_map, lang: str = "en") -> str:
     """The whole report for one company's chain map, as a string, labels in `lang`."""
-    from ..risk.profiles import theme_labels
-
-    _LANG[0] = lang
-    try:
-        return _render_map_html(chain_map, theme_labels(chain_map.sector), lang)
-    finally:
-        _LANG[0] = "en"
+    with _rendering(lang, chain_map.sector):
+        return _render_map_html(chain_map, lang)
 
 
-def _render_map_html(chain_map, labels: dict[str, str], lang: str) -> str:
-    if lang != "en":
-        from ..i18n import has
-
-        labels = {k: _t(f"theme.{k}", lang) if has(f"theme.{k}", lang) else v
-                  for k, v in labels.items()}
-    _LABELS[0] = labels
-    view = _MapView(chain_map)
+def _render_map_html(chain_map, lang: str) -> str:
+    view = _MapView(chain_map, lang)
     company = chain_map.company.name
     meta = [_h("meta_source", file=f"<b>{esc(chain_map.source.file)}</b>")]
     if chain_map.source.sheet:
-        meta.append(_h("meta_sheet", sheet=esc(chain_map.source.sheet)))
+        meta.append(_h("meta_sheet", sheet=f"<b>{esc(chain_map.source.sheet)}</b>"))
     meta.append(_h("meta_sector", sector=esc(_label("sector", chain_map.sector, lang))))
     if chain_map.as_of:
         meta.append(_h("meta_as_of", date=esc(chain_map.as_of.isoformat())))
@@ -339,8 +394,6 @@ def _render_map_html(chain_map, labels: dict[str, str], lang: str) -> str:
 
 def write_map_html(chain_map, out_path, lang: str = "en") -> None:
     """Render the chain map report (labels in `lang`) and write it atomically to `out_path`."""
-    from ..export.atomic import write_text_atomic
-
     write_text_atomic(out_path, render_map_html(chain_map, lang))
 
 
@@ -370,7 +423,7 @@ def _footer() -> str:
 class _MapView:
     """What the map report shows, computed once from a ChainMap."""
 
-    def __init__(self, cm) -> None:
+    def __init__(self, cm, lang: str = "en") -> None:
         self.cm = cm
         self.company_id = cm.company.id
         self.suppliers = sorted(((sid, s) for sid, s in cm.suppliers.items() if sid != cm.company.id),
@@ -378,7 +431,7 @@ class _MapView:
         self.tiers = {sid: cm.tiers.get(sid) for sid, _ in self.suppliers}
         self.layout: Layout = layered_layout(
             cm.graph.edges(), self.tiers, self.company_id,
-            countries={sid: s.country for sid, s in self.suppliers})
+            countries={sid: s.country for sid, s in self.suppliers}, lang=lang)
         self.cards: dict[str, Any] = {}
 
     # risk helpers
@@ -417,13 +470,14 @@ class _MapView:
         errors = sum(1 for i in self.cm.issues if i.severity == "error")
         warnings = len(self.cm.issues) - errors
         stats = "".join([
-            _stat(_h("suppliers"), f"{n:,}", _h("in_countries", n=len(countries))),
-            _stat(_h("links"), f"{self.cm.graph.number_of_edges():,}", _h("links_note")),
-            _stat(_h("deepest_tier"), str(deepest), _h("n_not_linked", n=n - linked) if n - linked else _h("all_linked")),
+            _stat(_h("suppliers"), _num(n), _h("in_countries", n=len(countries))),
+            _stat(_h("links"), _num(self.cm.graph.number_of_edges()), _h("links_note")),
+            _stat(_h("deepest_tier"), str(deepest),
+                  _h("n_not_linked", n=_num(n - linked)) if n - linked else _h("all_linked")),
             _stat(_h("visibility"), _pct(visibility), _h("visibility_note")),
             _stat(_h("address_completeness"), _pct(address), _h("address_note")),
-            _stat(_h("high_upstream"), f"{upstream_hot:,}", _h("high_upstream_note")),
-            _stat(_h("toc_issues"), f"{errors} / {warnings}", _h("issues_note")),
+            _stat(_h("high_upstream"), _num(upstream_hot), _h("high_upstream_note")),
+            _stat(_h("toc_issues"), f"{_num(errors)} / {_num(warnings)}", _h("issues_note")),
         ])
         return _section("summary", _h("summary"),
                         f"<div class=\"stats\">{stats}</div><div class=\"chips\" aria-label=\"{_h('chips_label')}\">{_chips(levels)}</div>")
@@ -459,7 +513,7 @@ class _MapView:
             + f"<span>{_h('legend_arrows')}</span></div>")
         grouped_note = ""
         if lay.grouped:
-            grouped_note = f"<p class=\"note\">{_h('grouped_note', n=f'{len(self.suppliers):,}')}</p>"
+            grouped_note = f"<p class=\"note\">{_h('grouped_note', n=_num(len(self.suppliers)))}</p>"
         picture = (f"<div class=\"chain-wrap\"><div class=\"map-scroll\" tabindex=\"-1\">{self.svg()}</div>"
                    f"<aside id=\"card\" class=\"card\" aria-live=\"polite\"><p class=\"hint\">{_h('card_hint')}</p></aside></div>")
         groups = self.group_lists() if lay.grouped else ""
@@ -470,7 +524,7 @@ class _MapView:
         lay = self.layout
         parts = [f"<svg id=\"chain-svg\" class=\"chain\" xmlns=\"http://www.w3.org/2000/svg\" "
                  f"viewBox=\"0 0 {lay.width:g} {lay.height:g}\" width=\"{lay.width:g}\" height=\"{lay.height:g}\" "
-                 "role=\"group\" aria-label=\"Supply chain picture\">"
+                 f"role=\"group\" aria-label=\"{_h('chain_picture')}\">"
                  "<defs><marker id=\"arrow\" viewBox=\"0 0 8 8\" refX=\"8\" refY=\"4\" markerWidth=\"7\" "
                  "markerHeight=\"7\" orient=\"auto\"><path d=\"M0 0 L8 4 L0 8 Z\" class=\"arrowhead\"/></marker></defs>"]
         columns_x = sorted({n.column: n.x for n in lay.nodes}.items())
@@ -503,10 +557,12 @@ class _MapView:
         if up and level_rank(up) > level_rank(lvl):
             ring = (f"<rect class=\"ring ring-{up}\" x=\"-4\" y=\"-4\" width=\"{NODE_WIDTH + 8}\" "
                     f"height=\"{NODE_HEIGHT + 8}\" rx=\"9\"/>")
-        label = f"{s.name}, {_country(s.country)}, {'not linked' if node.tier is None else f'tier {node.tier}'}, risk {lvl}"
+        label = _h("node_label", name=s.name, country=_country(s.country), tier=_tier_text(node.tier),
+                   level=_lv(lvl))
         if ring:
-            label += f", upstream {up}"
+            label = _h("node_upstream", label=label, level=_lv(up))
         self.cards[sid] = self.card(sid)
+        up_note = f" · {_h('up_short')} {_short(up)}" if ring else ""
         return (f"<g class=\"node lv-{lvl}\" data-id=\"{esc(sid)}\" data-level=\"{lvl}\" "
                 f"data-country=\"{esc(s.country or 'XX')}\" data-tier=\"{tier}\" "
                 f"data-themes=\"{esc(' '.join(self.flagged_themes(sid)))}\" tabindex=\"0\" role=\"button\" "
@@ -514,8 +570,8 @@ class _MapView:
                 f"<rect class=\"box\" width=\"{NODE_WIDTH}\" height=\"{NODE_HEIGHT}\" rx=\"6\"/>"
                 f"<path class=\"glyph\" transform=\"translate(13,{NODE_HEIGHT / 2:g})\" d=\"{LEVEL_GLYPH[lvl]}\"/>"
                 f"<text class=\"name\" x=\"26\" y=\"15\">{esc(_truncate(s.name))}</text>"
-                f"<text class=\"sub\" x=\"26\" y=\"29\">{esc(s.country or '??')} · {LEVEL_SHORT[lvl]}"
-                f"{' · up ' + LEVEL_SHORT[up] if ring else ''}</text></g>")
+                f"<text class=\"sub\" x=\"26\" y=\"29\">{esc(s.country or '??')} · {_short(lvl)}"
+                f"{up_note}</text></g>")
 
     def company_node(self, node) -> str:
         up = worst(worst([self.level(s), self.upstream(s) or UNKNOWN]) for s, t in self.tiers.items() if t == 1)
@@ -524,13 +580,14 @@ class _MapView:
             ring = (f"<rect class=\"ring ring-{up}\" x=\"-4\" y=\"-4\" width=\"{NODE_WIDTH + 8}\" "
                     f"height=\"{NODE_HEIGHT + 8}\" rx=\"9\"/>")
         name = self.cm.company.name
+        chain_note = f" · {_h('chain_short')} {_short(up)}" if ring else ""
         self.cards[node.id] = {"n": name, "k": "company", "u": up if up in LEVELS else None,
                                "s": len(self.suppliers)}
         return (f"<g class=\"node company\" data-id=\"{esc(node.id)}\" tabindex=\"0\" role=\"button\" "
-                f"aria-label=\"{esc(name)}, the company\" transform=\"translate({node.x:g},{node.y:g})\">{ring}"
+                f"aria-label=\"{esc(_h('company_label', name=name))}\" transform=\"translate({node.x:g},{node.y:g})\">{ring}"
                 f"<rect class=\"box\" width=\"{NODE_WIDTH}\" height=\"{NODE_HEIGHT}\" rx=\"6\"/>"
                 f"<text class=\"name\" x=\"12\" y=\"15\">{esc(_truncate(name, NAME_CHARS + 2))}</text>"
-                f"<text class=\"sub\" x=\"12\" y=\"29\">company{' · chain ' + LEVEL_SHORT[up] if ring else ''}</text></g>")
+                f"<text class=\"sub\" x=\"12\" y=\"29\">{_h('company_sub')}{chain_note}</text></g>")
 
     def group_node(self, node) -> str:
         levels = Counter(self.level(m) for m in node.members)
@@ -539,7 +596,8 @@ class _MapView:
         tier = "x" if node.tier is None else str(node.tier)
         place = _country(node.country)
         countries = sorted({self.cm.suppliers[m].country or "XX" for m in node.members})
-        label = f"{place}, {'not linked' if node.tier is None else f'tier {node.tier}'}: {len(node.members)} suppliers, worst {lvl}"
+        label = _h("group_label", place=place, tier=_tier_text(node.tier),
+                   suppliers=_tn("supplier", len(node.members)), level=_lv(lvl))
         bar, x, total = [], 26.0, len(node.members)
         span = NODE_WIDTH - 34
         for level in ALL_LEVELS:
@@ -556,7 +614,7 @@ class _MapView:
                 f"<rect class=\"box\" width=\"{NODE_WIDTH}\" height=\"{NODE_HEIGHT}\" rx=\"6\"/>"
                 f"<path class=\"glyph\" transform=\"translate(13,{NODE_HEIGHT / 2 - 2:g})\" d=\"{LEVEL_GLYPH[lvl]}\"/>"
                 f"<text class=\"name\" x=\"26\" y=\"14\">{esc(_truncate(place))}</text>"
-                f"<text class=\"sub\" x=\"26\" y=\"25\">{total:,} · worst {LEVEL_SHORT[lvl]}</text>"
+                f"<text class=\"sub\" x=\"26\" y=\"25\">{_num(total)} · {_h('worst_short')} {_short(lvl)}</text>"
                 f"{''.join(bar)}</g>")
 
     def card(self, sid: str) -> dict[str, Any]:
@@ -566,9 +624,10 @@ class _MapView:
         if r:
             flags = list(r.flags) or [f for t in r.themes.values() for f in t.reasons]
             for f in sorted(flags, key=flag_sort_key):
-                reasons.append([_theme_label(f.theme), f.level, f.rule, f.evidence, f.source])
+                reasons.append([_theme_label(f.theme), f.level, rule_label(f.rule, f.evidence, _LANG[0]),
+                                f.evidence, f.source])
         up = self.upstream(sid)
-        card = {"n": s.name, "c": f"{_country(s.country)} ({s.country})" if s.country else "unknown",
+        card = {"n": s.name, "c": f"{_country(s.country)} ({s.country})" if s.country else _h("unknown_country"),
                 "t": self.tiers.get(sid), "p": ", ".join(s.process), "l": self.level(sid),
                 "r": reasons, "w": sorted(s.rows)}
         if s.product:
@@ -582,8 +641,6 @@ class _MapView:
     def act_first(self) -> str:
         """The suppliers with the best priority: residual level (inherent where different) and
         the main evidence, each piece once."""
-        from ..mapping import priority_order
-
         risk = self.cm.risk
         ranked = [sid for sid in priority_order(risk, self.cm.tiers)
                   if risk[sid].level not in ("low", UNKNOWN)][:ACT_FIRST_SHOWN]
@@ -626,18 +683,20 @@ class _MapView:
                 f"<td>{esc(theme_text) or '–'}</td><td>{esc(', '.join(map(str, sorted(s.rows))))}</td></tr>")
         if not rows:
             return _section("flagged", _h("flagged"), f"<p class=\"empty\">{_h('no_flagged')}</p>")
-        more = (f"<p class=\"note\">{_h('more_flagged', n=f'{len(chosen) - FLAGGED_ROWS_SHOWN:,}')}</p>"
+        more = (f"<p class=\"note\">{_h('more_flagged', n=_num(len(chosen) - FLAGGED_ROWS_SHOWN))}</p>"
                 if len(chosen) > FLAGGED_ROWS_SHOWN else "")
         table = _table([(_h("supplier"), "text"), (_h("country"), "text"), (_h("tier"), "num"),
                         (_h("level"), "num"), (_h("upstream"), "num"), (_h("theme_filter"), "text"),
                         (_h("rows"), "text")], rows, tid="flagged-table")
         return _section("flagged", _h("flagged"), table + more,
-                        _h("flagged_intro", n=f"{len(chosen):,}"))
+                        _h("flagged_intro", n=_num(len(chosen))))
 
     def group_lists(self) -> str:
         count = sum(1 for n in self.layout.nodes if n.kind == "group")
-        out = [f"<details class=\"groups\" id=\"groups\"><summary>Suppliers per group <small>({count} groups; "
-               f"up to {GROUP_ROWS_SHOWN} listed per group, worst first)</small></summary>"]
+        note = _h("groups_note", groups=_tn("group", count), shown=GROUP_ROWS_SHOWN)
+        out = [f"<details class=\"groups\" id=\"groups\"><summary>{_h('groups_title')} <small>{note}</small></summary>"]
+        head = "".join(f"<th scope=\"col\">{_h(key)}</th>"
+                       for key in ("supplier", "country", "level", "upstream", "process"))
         for node in self.layout.nodes:
             if node.kind != "group":
                 continue
@@ -649,14 +708,12 @@ class _MapView:
                 rows.append(f"<tr><td class=\"nm\">{esc(s.name)}</td><td>{esc(s.country or '')}</td>"
                             f"<td>{_badge(self.level(m))}</td><td>{_badge(up) if up else '–'}</td>"
                             f"<td>{esc(', '.join(s.process))}</td></tr>")
-            more = (f"<p class=\"note\">{len(members) - GROUP_ROWS_SHOWN:,} more in the workbook export.</p>"
+            more = (f"<p class=\"note\">{_h('group_more', n=_num(len(members) - GROUP_ROWS_SHOWN))}</p>"
                     if len(members) > GROUP_ROWS_SHOWN else "")
-            where = f"{_country(node.country)}, {'not linked' if node.tier is None else f'tier {node.tier}'}"
+            where = f"{_country(node.country)}, {_tier_text(node.tier)}"
             out.append(f"<details class=\"group-list\" id=\"list-{esc(node.id)}\" data-group=\"{esc(node.id)}\"><summary>{esc(where)} "
-                       f"<small>{len(members):,} suppliers</small></summary><table class=\"data\"><thead><tr>"
-                       "<th scope=\"col\">Supplier</th><th scope=\"col\">Country</th><th scope=\"col\">Level</th>"
-                       f"<th scope=\"col\">Upstream</th><th scope=\"col\">Process</th></tr></thead><tbody>{''.join(rows)}"
-                       f"</tbody></table>{more}</details>")
+                       f"<small>{_tn('supplier', len(members))}</small></summary><table class=\"data\"><thead><tr>"
+                       f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{more}</details>")
         out.append("</details>")
         return "".join(out)
 
@@ -698,8 +755,13 @@ def _completeness(value: Any) -> float | None:
     return _share(value)
 
 
-def render_aggregate_html(result) -> str:
-    """The sector report: shared production locations and member completeness.
+def _s(key: str, **values: Any) -> str:
+    """A label of the sector report in the language being rendered."""
+    return _t(f"html.{key}", _LANG[0], **values)
+
+
+def render_aggregate_html(result, lang: str = "en") -> str:
+    """The sector report: shared production locations and member completeness, labels in `lang`.
 
     `result` is read through this duck-typed interface (attributes or mapping keys):
 
@@ -715,6 +777,11 @@ def render_aggregate_html(result) -> str:
     With `public` true no member name appears anywhere in the page: members become
     "Member 1..n" ordered by completeness, and shared locations show member counts only.
     """
+    with _rendering(lang, _get(result, "sector", default=None)):
+        return _render_aggregate_html(result, lang)
+
+
+def _render_aggregate_html(result, lang: str) -> str:
     facilities = sorted(_get(result, "facilities", default=[]) or [],
                         key=lambda f: (str(_get(f, "id", default="")), str(_get(f, "name", default=""))))
     members = list(_get(result, "members", default=[]) or [])
@@ -726,36 +793,35 @@ def render_aggregate_html(result) -> str:
                                            -level_rank(_facility_level(f)),
                                            str(_get(f, "name", default="")).casefold(), str(_get(f, "id", default=""))))
     sector = _get(result, "sector", default=None)
-    title = _get(result, "title", default=None) or "Sector list of production locations"
+    title = _get(result, "title", default=None) or _s("sector_title")
+    issues = list(_get(result, "issues", default=[]) or [])
 
     levels = Counter(_facility_level(f) for f in facilities)
     countries = {_get(f, "country") for f in facilities if _get(f, "country")}
     stats = "".join([
-        _stat("Members", f"{len(members):,}"),
-        _stat("Production locations", f"{len(facilities):,}", f"in {len(countries)} countries"),
-        _stat("Shared locations", f"{len(shared):,}", "used by two or more members"),
-        _stat("Issues", f"{len(_get(result, 'issues', default=[]) or []):,}"),
+        _stat(_s("members"), _num(len(members))),
+        _stat(_s("production_locations"), _num(len(facilities)), _h("in_countries", n=len(countries))),
+        _stat(_s("shared_locations"), _num(len(shared)), _s("shared_note")),
+        _stat(_h("toc_issues"), _num(len(issues))),
     ])
-    summary = _section("summary", "Summary", f"<div class=\"stats\">{stats}</div>"
-                       f"<div class=\"chips\" aria-label=\"Locations by risk level\">{_chips(levels)}</div>")
+    summary = _section("summary", _s("summary"), f"<div class=\"stats\">{stats}</div>"
+                       f"<div class=\"chips\" aria-label=\"{_s('chips_label')}\">{_chips(levels)}</div>")
 
     rows = []
     for f in shared:
         names = sorted(str(m) for m in (_get(f, "members", default=[]) or []))
-        who = f"{len(names)} members" if public else esc(", ".join(names))
         lvl = _facility_level(f)
+        themes = ", ".join(_theme_label(t) for t, v in sorted(_facility_themes(f).items()) if at_least(v, "medium"))
         rows.append(f"<tr data-level=\"{lvl}\"><td class=\"nm\">{esc(_get(f, 'name'))}</td>"
                     f"<td>{esc(_country(_get(f, 'country')))}</td><td data-sort=\"{len(names)}\">{len(names)}</td>"
-                    f"<td data-sort=\"{level_rank(lvl)}\">{_badge(lvl)}</td>"
-                    f"<td>{esc(', '.join(_theme_label(t) for t, v in sorted(_facility_themes(f).items()) if at_least(v, 'medium'))) or '–'}</td>"
-                    + ("" if public else f"<td>{who}</td>") + "</tr>")
-    head = [("Production location", "text"), ("Country", "text"), ("Members", "num"),
-            ("Level", "num"), ("Themes at medium+", "text")] + ([] if public else [("Used by", "text")])
+                    f"<td data-sort=\"{level_rank(lvl)}\">{_badge(lvl)}</td><td>{esc(themes) or '–'}</td>"
+                    + ("" if public else f"<td>{esc(', '.join(names))}</td>") + "</tr>")
+    head = [(_s("production_location"), "text"), (_h("country"), "text"), (_s("members"), "num"),
+            (_s("level"), "num"), (_s("themes_medium"), "text")] + ([] if public else [(_s("used_by"), "text")])
     shared_html = (_table(head, rows, tid="shared-table") if rows
-                   else "<p class=\"empty\">No production location is shared by two members.</p>")
-    shared_sec = _section("shared", "Shared production locations", shared_html,
-                          "Locations where members can act together, most shared first."
-                          + (" Member names are left out of this public report." if public else ""))
+                   else f"<p class=\"empty\">{_s('no_shared')}</p>")
+    shared_sec = _section("shared", _s("shared"), shared_html,
+                          _s("shared_intro") + (" " + _s("public_note") if public else ""))
 
     def member_key(m):
         c = _completeness(_get(m, "completeness"))
@@ -764,35 +830,34 @@ def render_aggregate_html(result) -> str:
     mrows = []
     for i, m in enumerate(sorted(members, key=member_key), start=1):
         c = _completeness(_get(m, "completeness"))
-        label = f"Member {i}" if public else esc(_get(m, "name", "id", default=f"Member {i}"))
+        label = _s("member_n", n=i) if public else esc(_get(m, "name", "id", default=_s("member_n", n=i)))
         count = _get(m, "suppliers", "facilities", default=None)
         if isinstance(count, (list, tuple, set, dict)):
             count = len(count)
         width = 0 if c is None else round(c * 100)
-        mrows.append(f"<tr><td>{label}</td><td data-sort=\"{count or 0}\">{'–' if count is None else f'{count:,}'}</td>"
+        mrows.append(f"<tr><td>{label}</td><td data-sort=\"{count or 0}\">{'–' if count is None else _num(count)}</td>"
                      f"<td data-sort=\"{width}\"><span class=\"bar\"><svg width=\"100\" height=\"8\" aria-hidden=\"true\">"
                      f"<rect class=\"bar-bg\" width=\"100\" height=\"8\"/><rect class=\"bar-fg\" width=\"{width}\" height=\"8\"/></svg>"
                      f"{_pct(c)}</span></td></tr>")
-    member_sec = _section("members", "Member completeness",
-                          _table([("Member", "text"), ("Locations", "num"), ("Completeness", "num")], mrows,
-                                 tid="members-table") if mrows else "<p class=\"empty\">No members.</p>",
-                          "Share of the expected fields (address, tier, process) each member filled in.")
-    heat = _section("heatmap", "Country × theme heat map",
+    member_table = (_table([(_s("member"), "text"), (_s("locations"), "num"), (_s("completeness"), "num")],
+                           mrows, tid="members-table") if mrows else f"<p class=\"empty\">{_s('no_members')}</p>")
+    member_sec = _section("members", _s("member_completeness"), member_table, _s("members_intro"))
+    heat = _section("heatmap", _h("heatmap"),
                     heat_map((_get(f, "country"), _facility_themes(f)) for f in facilities))
-    meta = [f"{len(members)} members"] + ([f"sector {esc(sector)}"] if sector else []) \
-        + (["public version"] if public else []) + [f"imvo {esc(__version__)}"]
-    header = (f"<header class=\"top\"><p class=\"kicker\">Sector report</p><h1>{esc(title)}</h1>"
+    meta = [_tn("member", len(members))] \
+        + ([_h("meta_sector", sector=esc(_label("sector", sector, lang)))] if sector else []) \
+        + ([_s("public_version")] if public else []) + [f"imvo {esc(__version__)}"]
+    header = (f"<header class=\"top\"><p class=\"kicker\">{_s('kicker')}</p><h1>{esc(title)}</h1>"
               f"<p class=\"meta\">{' · '.join(meta)}</p></header>")
-    toc = _toc([("summary", "Summary"), ("shared", "Shared locations"), ("members", "Members"),
-                ("heatmap", "Country × theme"), ("issues", "Issues"), ("sources", "Sources"), ("policy", "Policy")])
+    toc = _toc([("summary", _s("summary")), ("shared", _s("shared_locations")), ("members", _s("members")),
+                ("heatmap", _h("toc_heatmap")), ("issues", _h("toc_issues")), ("sources", _h("toc_sources")),
+                ("policy", _h("toc_policy"))])
     body = "".join([header, toc, "<main>", summary, shared_sec, member_sec, heat,
-                    issues_section(list(_get(result, "issues", default=[]) or [])), sources_section(),
+                    issues_section(issues), sources_section(),
                     policy_section(_get(result, "policy")), "</main>", _footer()])
-    return _page(title, body, {"kind": "aggregate", "cards": {}})
+    return _page(title, body, {"kind": "aggregate", "cards": {}}, lang=lang)
 
 
-def write_aggregate_html(result, out_path) -> None:
-    """Render the sector report and write it atomically to `out_path`."""
-    from ..export.atomic import write_text_atomic
-
-    write_text_atomic(out_path, render_aggregate_html(result))
+def write_aggregate_html(result, out_path, lang: str = "en") -> None:
+    """Render the sector report (labels in `lang`) and write it atomically to `out_path`."""
+    write_text_atomic(out_path, render_aggregate_html(result, lang))

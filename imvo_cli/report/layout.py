@@ -12,6 +12,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from ..i18n import t
+
 NODE_WIDTH = 164
 NODE_HEIGHT = 36
 COLUMN_GAP = 48  # room for the edge curves between columns
@@ -49,7 +51,7 @@ class LayoutEdge:
 class Layout:
     nodes: list[LayoutNode]
     edges: list[LayoutEdge]
-    columns: list[str]  # column titles, left to right
+    columns: list[str]  # column titles, left to right, in the layout's language
     width: float
     height: float
     grouped: bool
@@ -69,12 +71,12 @@ def group_id(tier: int | None, country: str | None) -> str:
 def layered_layout(edges: Iterable[tuple[str, str]], tiers: Mapping[str, int | None],
                    company_id: str, *, countries: Mapping[str, str | None] | None = None,
                    group_threshold: int = GROUP_THRESHOLD,
-                   max_groups_per_tier: int = MAX_GROUPS_PER_TIER) -> Layout:
+                   max_groups_per_tier: int = MAX_GROUPS_PER_TIER, lang: str = "en") -> Layout:
     """Place every supplier in `tiers` (tier None: not linked to the company) and the company.
 
     `edges` follow the flow of goods (supplier -> customer); edges naming unknown nodes and
     self-loops are ignored. With more suppliers than `group_threshold`, nodes become groups of
-    suppliers sharing tier and country (needs `countries`).
+    suppliers sharing tier and country (needs `countries`). Column titles are in `lang`.
     """
     suppliers = sorted(s for s in tiers if s != company_id)
     known = set(suppliers) | {company_id}
@@ -97,9 +99,9 @@ def layered_layout(edges: Iterable[tuple[str, str]], tiers: Mapping[str, int | N
         weights = {e: 1 for e in links}
         node_tier = {s: tiers.get(s) for s in suppliers}
 
-    column_of, titles = _columns(node_tier)
+    column_of, titles = _columns(node_tier, lang)
     company_column = len(titles)
-    titles.append("Company")
+    titles.append(t("html_map.col_company", lang))
     column_of[company_id] = company_column
 
     layers: list[list[str]] = [[] for _ in titles]
@@ -150,17 +152,17 @@ def _groups(suppliers, tiers, countries, max_per_tier):
     return node_of, members, group_country
 
 
-def _columns(node_tier: Mapping[str, int | None]) -> tuple[dict[str, int], list[str]]:
+def _columns(node_tier: Mapping[str, int | None], lang: str = "en") -> tuple[dict[str, int], list[str]]:
     """Deepest tier leftmost; suppliers without a path to the company get their own column."""
-    known = sorted({t for t in node_tier.values() if t is not None}, reverse=True)
+    known = sorted({x for x in node_tier.values() if x is not None}, reverse=True)
     titles: list[str] = []
-    if any(t is None for t in node_tier.values()):
-        titles.append("Not linked")
+    if any(x is None for x in node_tier.values()):
+        titles.append(t("html_map.not_linked_title", lang))
     index: dict[int | None, int] = {None: 0}
-    for t in known:
-        index[t] = len(titles)
-        titles.append(f"Tier {t}")
-    return {n: index[t] for n, t in node_tier.items()}, titles
+    for tier in known:
+        index[tier] = len(titles)
+        titles.append(t("html_map.tier_n", lang, tier=tier))
+    return {n: index[x] for n, x in node_tier.items()}, titles
 
 
 def _initial_key(node: str, group_country: Mapping[str, str]):

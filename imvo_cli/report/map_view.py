@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+import networkx as nx
 from rich.markup import escape as _rich_escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from ..i18n import has, label, t, tn
+from ..i18n import has, label, rule_label, t, tn
+from ..ingest.countries import suggest, to_iso2
 from ..model import ALL_LEVELS, LEVELS, ImvoError, at_least, level_rank
+from ..risk.profiles import theme_labels
 from ..textsafe import terminal
 from .console import LEVEL_STYLE, console
 
@@ -48,8 +50,6 @@ class MapFilter:
 def make_filter(country: list[str] | None = None, tier: int | None = None,
                 min_risk: str | None = None, top: int | None = None) -> MapFilter:
     """Validate filter options: countries by name or code, a known level, positive numbers."""
-    from ..ingest.countries import suggest, to_iso2
-
     codes = None
     if country:
         found = set()
@@ -112,35 +112,13 @@ def theme_names(sector: str | None, lang: str = "en") -> dict[str, str]:
     """Theme key -> label for the terminal: plain words in English, the catalogue's in Dutch."""
     if lang == "en":
         return {}
-    from ..risk.profiles import theme_labels
-
     return {k: t(f"theme.{k}", lang) for k in theme_labels(sector) if has(f"theme.{k}", lang)}
 
 
-# Short labels for the terminal table; the full evidence is in --format json and --export.
-RULE_LABELS = {
-    "governance-baseline": "governance rank (WGI)", "dol-country-profile": "DOL child-labour profile",
-    "no-audit": "no audit", "audit-expired": "audit expired", "audit-failed": "audit failed",
-    "audit-zero-tolerance": "zero-tolerance audit finding", "missing-address": "no address",
-    "large-workforce": "large workforce", "accepted-certification": "accepted certification",
-    "policy-override": "policy override", "no-data": "no data", "no-product-data": "no product",
-    "not-applicable": "not applicable", "audit-valid": "valid audit", "audit-undated": "audit undated",
-    "legal-presumption": "legal presumption", "action-status": "action status",
-}
-_DOL_GOOD = re.compile(r"DOL good '([^']+)'")
-_CELL = re.compile(r"^\w+ '([^']+)'")
-
-
-def flag_label(flag) -> str:
-    if flag.rule == "dol-listed-good":
-        m = _DOL_GOOD.search(flag.evidence)
-        return f"DOL list: {m.group(1) if m else 'listed good'}"
-    if flag.rule == "process-knowledge":
-        m = _CELL.search(flag.evidence)
-        return f"process: {m.group(1) if m else 'known risk'}"
-    if flag.rule == "legal-presumption":
-        return "UFLPA presumption (Xinjiang)" if "Xinjiang" in flag.evidence else "legal presumption"
-    return RULE_LABELS.get(flag.rule, flag.rule.replace("-", " "))
+def flag_label(flag, lang: str = "en") -> str:
+    """The rule behind a flag as a short label in `lang` ("DOL list: Cotton", "no audit");
+    the full evidence is in --format json and --export."""
+    return rule_label(flag.rule, flag.evidence, lang)
 
 
 def main_reasons(chain_map, sid: str, limit: int = 3, lang: str = "en",
@@ -149,7 +127,7 @@ def main_reasons(chain_map, sid: str, limit: int = 3, lang: str = "en",
     a = chain_map.risk[sid]
     labels: list[str] = []
     for f in a.main_flags():
-        text = flag_label(f)
+        text = flag_label(f, lang)
         if text not in labels:
             labels.append(text)
     names = names or {}
@@ -170,12 +148,18 @@ def main_reasons(chain_map, sid: str, limit: int = 3, lang: str = "en",
 # ---------------------------------------------------------------- panels and tables
 
 
+def _tier_name(key: str, lang: str) -> str:
+    """'tier 2' for a tier number, 'not linked' for the suppliers without a path."""
+    if key.isdigit():
+        return _m("tier", lang, tier=key)
+    return t("summary.unreachable", lang) if key == "unreachable" else key
+
+
 def summary_panel(chain_map, lang: str = "en") -> Panel:
     sm = chain_map.summary
     src = chain_map.source
-    where = src.file + (f" [sheet {src.sheet}]" if src.sheet else "")
-    per_tier = ", ".join(f"{_m('tier', lang, tier=k)}: {v}" if k.isdigit() else f"{k}: {v}"
-                         for k, v in sm.get("suppliers_per_tier", {}).items())
+    where = src.file + (" " + _m("sheet", lang, sheet=src.sheet) if src.sheet else "")
+    per_tier = ", ".join(f"{_tier_name(k, lang)}: {v}" for k, v in sm.get("suppliers_per_tier", {}).items())
     risk = Text()
     for level in ALL_LEVELS:
         if risk:
@@ -206,7 +190,7 @@ def summary_panel(chain_map, lang: str = "en") -> Panel:
         grid.add_row("", inh)
     cov = sm.get("coverage")
     if cov:
-        grid.add_row(_m("data", lang), coverage_text(cov))
+        grid.add_row(_m("data", lang), escape(coverage_text(cov, lang)))
     extra = []
     if sm.get("cycles"):
         extra.append(_m("cycles", lang, n=sm["cycles"]))
@@ -215,7 +199,7 @@ def summary_panel(chain_map, lang: str = "en") -> Panel:
     extra.append(_m("issues_text", lang, errors=tn("error", sm.get("errors", 0), lang),
                     warnings=tn("warning", sm.get("warnings", 0), lang)))
     grid.add_row(_m("issues", lang), "; ".join(extra))
-    return Panel(grid, title=f"imvo map - {escape(chain_map.company.name)}", title_align="left",
+    return Panel(grid, title=_m("title", lang, company=escape(chain_map.company.name)), title_align="left",
                  expand=False)
 
 
@@ -223,21 +207,22 @@ def _share(value) -> str:
     return "-" if value is None else f"{value:.0%}"
 
 
-def coverage_text(cov: dict) -> str:
-    """'audit: not in this list; product 100% (82% recognised); process ...'."""
-    audit = ("audit: not in this list (a data gap, not a finding)" if not cov["audit"]["column"]
-             else f"audit {_share(cov['audit']['share'])} of rows")
+def coverage_text(cov: dict, lang: str = "en") -> str:
+    """'81 rows: audit 38%; product 100% (82% recognised); process ...; unrecognised: ...'."""
+    audit = (_m("coverage_audit", lang, share=_share(cov["audit"]["share"])) if cov["audit"]["column"]
+             else _m("coverage_audit_missing", lang))
     parts = [audit]
     for kind in ("product", "process"):
-        c = cov[kind]
+        c, name = cov[kind], _m(f"kind_{kind}", lang)
         if not c["column"]:
-            parts.append(f"{kind}: not in this list")
+            parts.append(_m("coverage_missing", lang, kind=name))
         else:
-            parts.append(f"{kind} {_share(c['share'])} ({_share(c['recognised'])} recognised)")
+            parts.append(_m("coverage_field", lang, kind=name, share=_share(c["share"]),
+                            recognised=_share(c["recognised"])))
     words = [w for k in ("product", "process") for w in list(cov["unrecognised"][k])[:3]]
     if words:
-        parts.append("unrecognised: " + ", ".join(words))
-    return "; ".join(parts)
+        parts.append(_m("coverage_unrecognised", lang, words=", ".join(words)))
+    return _m("coverage", lang, rows=tn("row", cov.get("rows") or 0, lang), parts="; ".join(parts))
 
 
 def risk_cell(a, lang: str = "en") -> Text:
@@ -292,7 +277,7 @@ def suppliers_table(chain_map, ids: list[str], lang: str = "en", width: int = 80
     return table
 
 
-def chain_tree(chain_map, flt: MapFilter | None = None) -> tuple[Tree, int]:
+def chain_tree(chain_map, flt: MapFilter | None = None, lang: str = "en") -> tuple[Tree, int]:
     """The company at the root, its suppliers below, down to raw materials; (tree, lines cut)."""
     graph = chain_map.graph
     company = chain_map.company
@@ -307,14 +292,14 @@ def chain_tree(chain_map, flt: MapFilter | None = None) -> tuple[Tree, int]:
     budget = [MAX_TREE_LINES]
     cut = [0]
 
-    def label(sid: str) -> Text:
+    def node_text(sid: str) -> Text:
         s = chain_map.suppliers[sid]
         a = chain_map.risk[sid]
         text = Text(terminal(s.name), style=LEVEL_STYLE.get(a.level, ""))
         text.append(f" ({s.country or '?'}", style="")
         if s.process:
-            text.append(f", {', '.join(s.process[:2])}", style="")
-        text.append(f") [{a.level}]", style="")
+            text.append(f", {terminal(', '.join(s.process[:2]))}", style="")
+        text.append(f") [{label('level', a.level, lang)}]", style="")
         return text
 
     def grow(node: Tree, customer: str, path: frozenset[str]) -> None:
@@ -326,28 +311,26 @@ def chain_tree(chain_map, flt: MapFilter | None = None) -> tuple[Tree, int]:
                 continue
             budget[0] -= 1
             if sid in path:
-                node.add(Text(f"{terminal(chain_map.suppliers[sid].name)} (circle: already shown above)",
+                node.add(Text(_m("tree_circle", lang, name=terminal(chain_map.suppliers[sid].name)),
                               style="italic"))
                 continue
-            grow(node.add(label(sid)), sid, path | {sid})
+            grow(node.add(node_text(sid)), sid, path | {sid})
 
     grow(root, company.id, frozenset())
     loose = sorted((sid for sid, t in chain_map.tiers.items() if t is None
                     and (keep is None or sid in keep)), key=lambda x: sort_key(chain_map, x))
     if loose:
-        branch = root.add(Text("not linked to the company", style="italic"))
+        branch = root.add(Text(_m("tree_not_linked", lang), style="italic"))
         for sid in loose:
             if budget[0] <= 0:
                 cut[0] += 1
                 continue
             budget[0] -= 1
-            branch.add(label(sid))
+            branch.add(node_text(sid))
     return root, cut[0]
 
 
 def _downstream(graph, sid: str) -> set[str]:
-    import networkx as nx
-
     return set(nx.descendants(graph, sid))
 
 
@@ -362,10 +345,10 @@ def render_map(chain_map, flt: MapFilter | None = None, *, tree: bool = False,
     out = console()
     out.print(summary_panel(chain_map, lang))
     if tree:
-        root, cut = chain_tree(chain_map, flt)
+        root, cut = chain_tree(chain_map, flt, lang)
         out.print(root)
         if cut:
-            out.print(f"... {cut} more branches not shown (use --graph or --format json)")
+            out.print(_m("more_branches", lang, n=cut))
     else:
         ids = selected(chain_map, flt)
         shown = ids if flt.top is not None else ids[:MAX_ROWS_SHOWN]
@@ -374,8 +357,7 @@ def render_map(chain_map, flt: MapFilter | None = None, *, tree: bool = False,
         else:
             out.print(_m("no_match", lang))
         if len(ids) > len(shown):
-            out.print(f"... {len(ids) - len(shown)} more suppliers (use --top N, filters or "
-                      "--format json)")
+            out.print(_m("more_suppliers", lang, n=len(ids) - len(shown)))
         if any(chain_map.suppliers[s].declared_tier not in (None, chain_map.tiers.get(s))
                for s in shown):
             out.print(_m("declared_tier", lang))
@@ -383,9 +365,8 @@ def render_map(chain_map, flt: MapFilter | None = None, *, tree: bool = False,
     if issues:
         out.print("\n" + _m("chain_issues", lang, n=len(issues)))
         for i in issues[:MAX_ISSUES_SHOWN]:
-            where = f"row {i.row}: " if i.row else ""
+            where = _m("issue_row", lang, row=i.row) if i.row else ""
             out.print(escape(f"  {where}{i.message}" + (f" - {i.hint}" if i.hint else "")),
                       style="yellow" if i.severity == "warning" else "red")
         if len(issues) > MAX_ISSUES_SHOWN:
-            out.print(f"  ... {len(issues) - MAX_ISSUES_SHOWN} more (use --format json or "
-                      "imvo validate)")
+            out.print(_m("more_chain_issues", lang, n=len(issues) - MAX_ISSUES_SHOWN))

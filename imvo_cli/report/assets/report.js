@@ -1,9 +1,13 @@
 // imvo report: supplier card, path highlight, filters, search and table sorting.
 // Reads only the page itself; all text goes in through textContent, never as markup.
+// Its words come from the page too (data.words, in the report's language).
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("imvo-data").textContent);
   var cards = data.cards || {};
+  var vocab = data.words || {};
+  var texts = vocab.text || {};
+  var levels = vocab.levels || {};
   var svg = document.getElementById("chain-svg");
   var card = document.getElementById("card");
   var nodes = svg ? Array.from(svg.querySelectorAll(".node")) : [];
@@ -21,7 +25,18 @@
     if (cls) e.className = cls;
     return e;
   }
-  function badge(level) { return el("span", level, "badge lv-" + level); }
+  // A text of the catalogue with its {placeholders} filled in.
+  function tr(key, values) {
+    var text = texts[key] !== undefined ? texts[key] : key;
+    return text.replace(/\{(\w+)\}/g, function (all, name) {
+      return values && values[name] !== undefined ? String(values[name]) : all;
+    });
+  }
+  function num(n) {
+    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, vocab.thousands || ",");
+  }
+  function count(n) { return tr(n === 1 ? "supplier_one" : "supplier_other", { n: num(n) }); }
+  function badge(level) { return el("span", levels[level] || level, "badge lv-" + level); }
   function row(dl, label, value) {
     if (value === undefined || value === null || value === "") return;
     dl.appendChild(el("dt", label));
@@ -37,42 +52,43 @@
     card.appendChild(el("h3", c.n));
     var dl = el("dl");
     if (c.k === "company") {
-      row(dl, "Role", "the company at the end of the chains");
-      row(dl, "Suppliers", c.s);
-      if (c.u) row(dl, "Worst in chain", badge(c.u));
+      row(dl, tr("role"), tr("role_company"));
+      row(dl, tr("suppliers"), num(c.s));
+      if (c.u) row(dl, tr("worst_in_chain"), badge(c.u));
     } else if (c.k === "group") {
-      row(dl, "Group", (c.t === null ? "not linked" : "tier " + c.t) + ", " + c.c + " suppliers");
-      row(dl, "Worst level", badge(c.l));
-      c.lv.forEach(function (pair) { row(dl, pair[0], pair[1]); });
+      var where = c.t === null ? tr("not_linked") : tr("tier_n", { tier: c.t });
+      row(dl, tr("group"), tr("group_text", { where: where, suppliers: count(c.c) }));
+      row(dl, tr("worst_level"), badge(c.l));
+      c.lv.forEach(function (pair) { row(dl, levels[pair[0]] || pair[0], num(pair[1])); });
     } else {
-      row(dl, "Country", c.c);
-      row(dl, "Tier", c.t === null ? "not linked to the company" : c.t);
-      row(dl, "Process", c.p);
-      row(dl, "Product", c.pr);
-      row(dl, "Risk level", badge(c.l));
+      row(dl, tr("country"), c.c);
+      row(dl, tr("tier"), c.t === null ? tr("not_linked_company") : c.t);
+      row(dl, tr("process"), c.p);
+      row(dl, tr("product"), c.pr);
+      row(dl, tr("risk_level"), badge(c.l));
       if (c.u) {
         var up = el("span");
         up.appendChild(badge(c.u));
-        if (c.up && c.up.length) up.appendChild(el("span", " via " + c.up.join(" → ")));
-        row(dl, "Upstream", up);
+        if (c.up && c.up.length) up.appendChild(el("span", " " + tr("via", { path: c.up.join(" → ") })));
+        row(dl, tr("upstream"), up);
       }
-      row(dl, "Workbook rows", (c.w || []).join(", "));
+      row(dl, tr("rows"), (c.w || []).join(", "));
     }
     card.appendChild(dl);
     if (c.k === "group") {
-      var link = el("a", "List the suppliers of this group");
+      var link = el("a", tr("list_group"));
       link.href = "#list-" + id;
       link.addEventListener("click", function () { openGroup(id); });
       card.appendChild(link);
     } else if (c.r) {
-      card.appendChild(el("strong", c.r.length ? "Reasons" : "No flags: " + (c.l === "unknown" ?
-        "no risk data for this location (unknown is not low)." : "no rule fired.")));
+      card.appendChild(el("strong", c.r.length ? tr("reasons") :
+        tr(c.l === "unknown" ? "no_flags_unknown" : "no_flags")));
       var ul = el("ul");
       c.r.forEach(function (r) {
         var li = el("li");
         li.appendChild(badge(r[1]));
         li.appendChild(el("span", " " + r[0] + ": " + r[3] + " "));
-        li.appendChild(el("span", "(" + r[2] + "; source: " + r[4] + ")", "src"));
+        li.appendChild(el("span", tr("reason_source", { rule: r[2], source: r[4] }), "src"));
         ul.appendChild(li);
       });
       if (c.r.length) card.appendChild(ul);
@@ -177,8 +193,9 @@
     });
     if (selected && !visible[selected]) select(null);
     var what = nodes.some(function (n) { return n.classList.contains("group"); }) ? "groups" : "suppliers";
-    document.getElementById("f-status").textContent = shown === total ? "Showing all " + total + " " + what + "." :
-      (shown ? "Showing " + shown + " of " + total + " " + what + "." : "No " + what + " match the filters.");
+    var counts = { shown: num(shown), total: num(total) };
+    document.getElementById("f-status").textContent = tr(shown === total ? "showing_all_" + what :
+      (shown ? "showing_" + what : "no_" + what), counts);
   }
   if (form) {
     form.addEventListener("input", applyFilters);
