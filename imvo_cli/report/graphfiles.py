@@ -20,7 +20,7 @@ import networkx as nx
 
 from .. import textsafe
 from ..export.atomic import atomic_path, write_text_atomic
-from ..model import ALL_LEVELS, LEVEL_COLOURS, LEVEL_FONT_COLOURS, ImvoError, level_rank
+from ..model import ALL_LEVELS, ImvoError, Level, worst
 
 FORMATS = {".graphml": "graphml", ".gexf": "gexf", ".json": "json", ".dot": "dot", ".gv": "dot",
            ".mmd": "mermaid", ".mermaid": "mermaid"}
@@ -261,7 +261,7 @@ def _tier_groups(chain_map) -> dict[str, list[str]]:
 
 
 def _worst_of(chain_map, ids: list[str]) -> str:
-    return max((chain_map.risk[i].level for i in ids), key=level_rank, default="unknown")
+    return worst(chain_map.risk[i].level for i in ids)
 
 
 def _level_counts(chain_map, ids: list[str]) -> str:
@@ -297,8 +297,7 @@ def _dot_id(text: str) -> str:
 
 
 def _dot_node(node_id: str, label: str, level: str, shape: str = "box") -> str:
-    fill = LEVEL_COLOURS.get(level, LEVEL_COLOURS["unknown"])
-    font = LEVEL_FONT_COLOURS.get(level, "000000")
+    fill, font = Level.of(level).colour, Level.of(level).font_colour
     return (f"  {_dot_id(node_id)} [label={_dot_text(label)}, shape={shape}, style=filled, "
             f"fillcolor=\"#{fill}\", fontcolor=\"#{font}\", risk={_dot_id(level)}];")
 
@@ -371,8 +370,7 @@ def to_mermaid(chain_map) -> str:
         for u, v in sorted(chain_map.graph.edges()):
             lines.append(f"  {_mmd_id(u)} --> {_mmd_id(v)}")
     for level in ALL_LEVELS:
-        fill = LEVEL_COLOURS.get(level, LEVEL_COLOURS["unknown"])
-        font = LEVEL_FONT_COLOURS.get(level, "000000")
+        fill, font = Level.of(level).colour, Level.of(level).font_colour
         lines.append(f"  classDef {level} fill:#{fill},color:#{font},stroke:#333")
     for level in ALL_LEVELS:
         if classes.get(level):
