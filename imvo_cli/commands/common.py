@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
+import io
 import os
 import signal
 import sys
+import threading
 import traceback
+import zlib
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import typer
@@ -42,7 +47,7 @@ def stderr(message: str) -> None:
 
 def parse_column_map(items: list[str] | None) -> dict[str, str]:
     """`--map "Leverancier=name"` -> {"Leverancier": "name"}."""
-    from ..model import ImvoError
+    from ..model import ImvoError  # deferred: start-up
 
     out: dict[str, str] = {}
     for item in items or []:
@@ -52,14 +57,6 @@ def parse_column_map(items: list[str] | None) -> dict[str, str]:
                             hint='for example --map "Leverancier=name"')
         out[header.strip()] = field.strip()
     return out
-
-
-def check_choice(value: str, choices: tuple[str, ...], option: str) -> str:
-    from ..model import ImvoError
-
-    if value not in choices:
-        raise ImvoError(f"{option} must be one of {', '.join(choices)}, got {value!r}", code="usage")
-    return value
 
 
 class _ClosedPipeGuard:
@@ -112,8 +109,6 @@ def _sigterm_as_interrupt():
 
 
 def _in_main_thread() -> bool:
-    import threading
-
     return threading.current_thread() is threading.main_thread()
 
 
@@ -132,8 +127,8 @@ def handle_errors(fn: Callable) -> Callable:
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        from ..export import atomic
-        from ..model import ImvoError  # here, not at the top: --help and --version stay fast
+        from ..export import atomic  # deferred: start-up
+        from ..model import ImvoError  # deferred: start-up
 
         debug = kwargs.get("debug", False) or os.environ.get("IMVO_DEBUG") == "1"
         stdout = sys.stdout
@@ -184,8 +179,7 @@ def handle_errors(fn: Callable) -> Callable:
 
 def _damaged_input(exc: Exception) -> str | None:
     """A damaged compressed stream inside an input (read by a library below ingest)."""
-    import zipfile
-    import zlib
+    import zipfile  # deferred: start-up
 
     if isinstance(exc, (zlib.error, zipfile.BadZipFile, EOFError)):
         return (f"an input file is damaged ({type(exc).__name__}: {exc}) (open it in Excel or "
@@ -197,9 +191,9 @@ def expand_inputs(inputs) -> list[Path]:
     """Every file an input argument can stand for: a folder's and a glob's files of every
     readable type (a superset of what `imvo check` and `imvo aggregate` read), other paths
     as given."""
-    import glob
+    import glob  # deferred: start-up
 
-    from ..ingest.readers import SUPPORTED_EXTS
+    from ..ingest.readers import SUPPORTED_EXTS  # deferred: start-up
 
     out: list[Path] = []
     for p in inputs:
@@ -228,8 +222,8 @@ def guard_outputs(outputs, inputs) -> None:
     """Refuse any output that is one of the inputs actually read (folders and globs already
     expanded): same resolved path, or same device and inode (hard links, bind mounts).
     Streams (`/dev/stdout`, a FIFO) are written through and are never an input here."""
-    from ..export.atomic import is_stream
-    from ..model import ImvoError
+    from ..export.atomic import is_stream  # deferred: start-up
+    from ..model import ImvoError  # deferred: start-up
 
     files = expand_inputs(inputs)
     seen_paths: dict[str, Path] = {}
@@ -260,12 +254,10 @@ def output_path_guard(out: Path | None, inputs: list[Path]) -> None:
 
 def parse_as_of(text: str | None):
     """--as-of YYYY-MM-DD -> date (None: today, decided by the risk model)."""
-    from ..model import ImvoError
+    from ..model import ImvoError  # deferred: start-up
 
     if not text:
         return None
-    from datetime import date
-
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
@@ -290,8 +282,6 @@ def emit(output: Path | None, produce: Callable[[], None]) -> None:
     if target is None:
         produce()
         return
-    import io  # deferred: start-up
-
     from ..export.atomic import write_text_atomic  # deferred: start-up
 
     buf = io.StringIO()
@@ -328,8 +318,6 @@ def relabel(issues: list, source: Path, file: Path) -> list:
     it was saved to (same input, same bytes); issues of a real file unchanged."""
     if str(file) != STDIN:
         return issues
-    import dataclasses  # deferred: start-up
-
     return [dataclasses.replace(i, file=STDIN_LABEL) if i.file == str(source) else i
             for i in issues]
 
