@@ -46,6 +46,16 @@ class Sector(StrEnum):
     metals = "metals"
     natural_stone = "natural_stone"
     food = "food"
+    floriculture = "floriculture"
+
+
+class TemplateSector(StrEnum):
+    """The sectors `imvo template` has dropdown lists and an example row for."""
+
+    textile = "textile"
+    metals = "metals"
+    natural_stone = "natural_stone"
+    food = "food"
 
 
 class FailOn(StrEnum):

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from . import common
-from .options import Lang, LangOpt, Sector, plain
+from .options import Lang, LangOpt, TemplateSector, plain
 
 
 def register(app: typer.Typer) -> None:
@@ -17,7 +17,7 @@ def register(app: typer.Typer) -> None:
         out: Path | None = typer.Argument(None, hidden=True, help="Old spelling of --output."),
         output: Path | None = typer.Option(None, "--output", "-o", help="Workbook to write (.xlsx)."),
         lang: Lang | None = LangOpt,
-        sector: Sector = typer.Option(Sector.textile, "--sector", case_sensitive=False,
+        sector: TemplateSector = typer.Option(TemplateSector.textile, "--sector", case_sensitive=False,
                                       help="Process and product lists of this sector."),
         policy: Path | None = common.PolicyOpt,
         force: bool = typer.Option(False, "--force", help="Replace the output if it exists (it may be a filled-in list)."),
