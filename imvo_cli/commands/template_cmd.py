@@ -11,10 +11,11 @@ from .options import Lang, LangOpt, TemplateSector, plain
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("template")
+    # The old positional OUT arrives as an extra argument: accepted for one release, not shown.
+    @app.command("template", context_settings={"allow_extra_args": True})
     @common.handle_errors
     def template(
-        out: Path | None = typer.Argument(None, hidden=True, help="Old spelling of --output."),
+        ctx: typer.Context,
         output: Path | None = typer.Option(None, "--output", "-o", help="Workbook to write (.xlsx)."),
         lang: Lang | None = LangOpt,
         sector: TemplateSector = typer.Option(TemplateSector.textile, "--sector", case_sensitive=False,
@@ -34,6 +35,10 @@ def register(app: typer.Typer) -> None:
         from ..model import ImvoError  # deferred: start-up
         from ..policy import load_policy  # deferred: start-up
 
+        if len(ctx.args) > 1:
+            raise ImvoError(f"unexpected arguments: {' '.join(ctx.args[1:])}", code="usage",
+                            hint="for example imvo template --output leveranciers.xlsx")
+        out = Path(ctx.args[0]) if ctx.args else None
         if out is not None and output is not None:
             raise ImvoError("the workbook is named twice (OUT and --output); give only --output",
                             code="usage", hint="for example imvo template --output leveranciers.xlsx")
