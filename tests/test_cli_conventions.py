@@ -131,6 +131,9 @@ def test_diff_out_is_export_now_and_output_is_the_report(tmp_path):
     assert "--out is deprecated" in legacy.stderr
     wrong = runner.invoke(app, ["diff", str(old), str(new), "-o", str(tmp_path / "x.xlsx")])
     assert wrong.exit_code == 2 and "the workbook is --export" in wrong.stderr
+    matches = runner.invoke(app, ["osh-match", str(old), "--facilities", "d.csv", "-o",
+                                  str(tmp_path / "m.csv")])
+    assert matches.exit_code == 2 and "the matches table is --export" in matches.stderr
 
 
 # -------------------------------------------------------------- stdin and stdout
