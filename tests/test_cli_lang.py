@@ -85,7 +85,9 @@ def test_aggregate_plurals_in_english(tmp_path):
     folder = tmp_path / "members"
     folder.mkdir()
     write_xlsx(folder / "a.xlsx", BASIC_ROWS[:2])
-    result = runner.invoke(app, ["aggregate", str(folder), "--output", str(tmp_path / "s.xlsx")])
+    # a narrow terminal (pytest-xdist workers say 80 columns) must not break the summary line
+    result = runner.invoke(app, ["aggregate", str(folder), "--output", str(tmp_path / "s.xlsx")],
+                           env={"COLUMNS": "40"})
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("1 member, 1 row -> 1 production location, 0 shared")
     assert "0 pairs to review" in result.stdout
