@@ -11,7 +11,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from conftest import BASIC_ROWS, REPO, SAMPLE, write_xlsx
+from conftest import BASIC_ROWS, REPO, SAMPLE, write_csv, write_xlsx
 from imvo_cli.cli import app
 from imvo_cli.commands import COMMANDS, options
 from imvo_cli.commands.common import stdin_suffix
@@ -116,8 +116,18 @@ def test_aggregate_out_still_works_with_a_note(tmp_path):
     assert both.exit_code == 2 and "give only --output" in both.stderr
 
 
+def _two_years(tmp_path: Path) -> tuple[Path, Path]:
+    """Two small lists a year apart: one supplier kept, one gone, one new."""
+    head = ["Supplier name", "Country", "Tier"]
+    old = write_csv(tmp_path / "old.csv", head, [["Dhaka Knit", "Bangladesh", 1],
+                                                 ["Porto Malhas", "Portugal", 1]])
+    new = write_csv(tmp_path / "new.csv", head, [["Dhaka Knit", "Bangladesh", 1],
+                                                 ["Izmir Dye", "Turkey", 1]])
+    return old, new
+
+
 def test_diff_out_is_export_now_and_output_is_the_report(tmp_path):
-    old, new = SAMPLE / "suppliers.xlsx", SAMPLE / "year2" / "suppliers.xlsx"
+    old, new = _two_years(tmp_path)
     report, book = tmp_path / "diff.md", tmp_path / "diff.xlsx"
     result = runner.invoke(app, ["diff", str(old), str(new), "--as-of", "2025-06-30", "--format",
                                  "markdown", "-o", str(report), "--export", str(book)])
@@ -238,12 +248,14 @@ def test_validate_and_check_count_in_words(tmp_path):
 
 
 def test_diff_and_osh_match_speak_dutch(tmp_path):
-    old, new = SAMPLE / "suppliers.xlsx", SAMPLE / "year2" / "suppliers.xlsx"
+    old, new = _two_years(tmp_path)
     md = runner.invoke(app, ["diff", str(old), str(new), "--as-of", "2025-06-30", "--format",
                              "markdown", "--lang", "nl"])
     assert md.exit_code == 0
     assert "| wijziging | niveau | naam | land | details |" in md.stdout
-    assert "| beëindigd | hoog |" in md.stdout
+    assert "| nieuw | middel | Izmir Dye | TR |" in md.stdout
+    assert "| verdwenen | middel | Porto Malhas | PT |" in md.stdout
+    assert "| onderwerp | toen | nu |" in md.stdout
     from test_osh_match import oid, write_download
 
     download = write_download(tmp_path / "d.csv", [
