@@ -5,7 +5,7 @@ from __future__ import annotations
 import glob
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -54,6 +54,17 @@ class FileResult:
         return {"file": self.file, "status": self.status, "reasons": self.reasons,
                 "summary": self.summary, "issues": [i.to_dict() for i in self.issues],
                 "findings": [f.to_dict() for f in self.findings]}
+
+
+def renamed(result: FileResult, old: str, new: str) -> FileResult:
+    """The same result naming the file `new` (a list read from stdin is saved to a temporary
+    file; reports say `<stdin>`, so the same input gives the same bytes)."""
+    if result.file != old:
+        return result
+    return FileResult(new, result.status, [r.replace(old, new) for r in result.reasons],
+                      result.summary,
+                      [replace(i, file=new) if i.file == old else i for i in result.issues],
+                      result.findings)
 
 
 @dataclass(slots=True)

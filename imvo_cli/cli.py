@@ -12,7 +12,7 @@ app = typer.Typer(
     help="Map production chains and flag due-diligence risks (IMVO / OECD) from supplier "
          "spreadsheets.\n\nExample: imvo map sample_data/suppliers.xlsx",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},

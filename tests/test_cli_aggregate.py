@@ -41,7 +41,7 @@ def cells(path):
 
 def test_out_is_required_without_json(folder):
     r = runner.invoke(app, ["aggregate", str(folder)])
-    assert r.exit_code == 2 and "--out is required" in r.output
+    assert r.exit_code == 2 and "--output is required" in r.output
 
 
 def test_refuses_to_write_over_an_input(folder):
@@ -51,7 +51,7 @@ def test_refuses_to_write_over_an_input(folder):
     target = folder / "gamma.xlsx"
     wb.save(target)
     before = target.read_bytes()
-    r = runner.invoke(app, ["aggregate", str(folder), "--out", str(target)])
+    r = runner.invoke(app, ["aggregate", str(folder), "--output", str(target)])
     assert r.exit_code == 2 and "never writes its input" in r.output
     assert target.read_bytes() == before
 
@@ -64,7 +64,7 @@ def test_json_equals_the_library(folder):
 
 def test_workbook_sheets_and_review_round_trip(folder, tmp_path):
     out = tmp_path / "sector.xlsx"
-    r = runner.invoke(app, ["aggregate", str(folder), "--out", str(out)])
+    r = runner.invoke(app, ["aggregate", str(folder), "--output", str(out)])
     assert r.exit_code == 0, r.output
     sheets = cells(out)
     assert list(sheets)[:7] == ["Production locations", "Shared suppliers", "Countries", "Members",
@@ -79,7 +79,7 @@ def test_workbook_sheets_and_review_round_trip(folder, tmp_path):
     decided = tmp_path / "decided.xlsx"
     wb.save(decided)
     out2 = tmp_path / "sector2.xlsx"
-    r = runner.invoke(app, ["aggregate", str(folder), "--out", str(out2), "--decisions", str(decided)])
+    r = runner.invoke(app, ["aggregate", str(folder), "--output", str(out2), "--decisions", str(decided)])
     assert r.exit_code == 0, r.output
     again = cells(out2)
     assert len(again["Review"]) == 1 and len(again["Production locations"]) == 1 + 2
@@ -89,7 +89,7 @@ def test_workbook_sheets_and_review_round_trip(folder, tmp_path):
 
 def test_public_workbook_names_no_member(folder, tmp_path):
     out = tmp_path / "public.xlsx"
-    r = runner.invoke(app, ["aggregate", str(folder), "--out", str(out), "--public"])
+    r = runner.invoke(app, ["aggregate", str(folder), "--output", str(out), "--public"])
     assert r.exit_code == 0, r.output
     sheets = cells(out)
     assert not {"Members", "Review", "Merged records"} & set(sheets)
@@ -100,7 +100,7 @@ def test_public_workbook_names_no_member(folder, tmp_path):
 
 def test_previous_from_the_workbook_keeps_ids(folder, tmp_path):
     out = tmp_path / "sector.xlsx"
-    assert runner.invoke(app, ["aggregate", str(folder), "--out", str(out)]).exit_code == 0
+    assert runner.invoke(app, ["aggregate", str(folder), "--output", str(out)]).exit_code == 0
     r = runner.invoke(app, ["aggregate", str(folder), "--format", "json", "--previous", str(out)])
     ids_then = sorted(row[0] for row in cells(out)["Production locations"][1:])
     ids_now = sorted(f["facility_id"] for f in json.loads(r.output)["facilities"])
@@ -110,7 +110,7 @@ def test_previous_from_the_workbook_keeps_ids(folder, tmp_path):
 def test_unreadable_member_exits_2_after_writing(folder, tmp_path):
     (folder / "broken.xlsx").write_bytes(b"PK\x03\x04 broken")
     out = tmp_path / "sector.xlsx"
-    r = runner.invoke(app, ["aggregate", str(folder), "--out", str(out)])
+    r = runner.invoke(app, ["aggregate", str(folder), "--output", str(out)])
     assert r.exit_code == 2
     assert "broken.xlsx" in r.output and out.exists()
     issues = cells(out)["Issues"]

@@ -13,7 +13,7 @@ runner = CliRunner()
 
 def test_template_nl_metals(tmp_path):
     out = tmp_path / "leveranciers.xlsx"
-    result = runner.invoke(app, ["template", str(out), "--lang", "nl", "--sector", "metals"])
+    result = runner.invoke(app, ["template", "--output", str(out), "--lang", "nl", "--sector", "metals"])
     assert result.exit_code == 0, result.output
     wb = load_workbook(out)
     assert wb.sheetnames == ["Leveranciers", "Instructies", "Lijsten"]
@@ -26,7 +26,7 @@ def test_template_nl_metals(tmp_path):
 
 def test_template_default_is_english_textile(tmp_path):
     out = tmp_path / "t.xlsx"
-    result = runner.invoke(app, ["template", str(out), "-q"])
+    result = runner.invoke(app, ["template", "--output", str(out), "-q"])
     assert result.exit_code == 0
     assert load_workbook(out).sheetnames == ["Suppliers", "Instructions", "Lists"]
 
@@ -34,10 +34,10 @@ def test_template_default_is_english_textile(tmp_path):
 def test_template_language_from_the_policy_next_to_it(tmp_path):
     (tmp_path / "imvo.toml").write_text('[report]\nlang = "nl"\n', encoding="utf-8")
     out = tmp_path / "t.xlsx"
-    result = runner.invoke(app, ["template", str(out), "-q"])
+    result = runner.invoke(app, ["template", "--output", str(out), "-q"])
     assert result.exit_code == 0, result.output
     assert load_workbook(out).sheetnames == ["Leveranciers", "Instructies", "Lijsten"]
-    result = runner.invoke(app, ["template", str(out), "-q", "--lang", "en", "--force"])
+    result = runner.invoke(app, ["template", "--output", str(out), "-q", "--lang", "en", "--force"])
     assert load_workbook(out).sheetnames == ["Suppliers", "Instructions", "Lists"]
 
 
@@ -51,21 +51,23 @@ def test_regression_a_template_never_replaces_a_filled_in_list(tmp_path):
     out = tmp_path / "leveranciers.xlsx"
     shutil.copy(SAMPLE / "leveranciers.xlsx", out)
     before = out.read_bytes()
-    result = runner.invoke(app, ["template", str(out), "--lang", "nl"])
+    result = runner.invoke(app, ["template", "--output", str(out), "--lang", "nl"])
     assert result.exit_code == 2 and "--force" in result.stderr and "Traceback" not in result.output
     assert out.read_bytes() == before
-    result = runner.invoke(app, ["template", str(out), "--lang", "nl", "--force", "-q"])
+    result = runner.invoke(app, ["template", "--output", str(out), "--lang", "nl", "--force", "-q"])
     assert result.exit_code == 0 and out.read_bytes() != before
 
 
 def test_template_bad_options_exit_2(tmp_path):
-    for args in (["--lang", "fr"], ["--sector", "toys"]):
-        result = runner.invoke(app, ["template", str(tmp_path / "t.xlsx"), *args])
+    for args, choices in ((["--lang", "fr"], "'fr' is not one of 'en', 'nl'"),
+                          (["--sector", "toys"],
+                           "'toys' is not one of 'textile', 'metals', 'natural_stone', 'food'")):
+        result = runner.invoke(app, ["template", "--output", str(tmp_path / "t.xlsx"), *args])
         assert result.exit_code == 2
-        assert "must be one of" in result.output
-    result = runner.invoke(app, ["template", str(tmp_path / "t.txt")])
+        assert choices in " ".join(result.output.split())
+    result = runner.invoke(app, ["template", "--output", str(tmp_path / "t.txt")])
     assert result.exit_code == 2 and ".xlsx" in result.output
-    result = runner.invoke(app, ["template", str(tmp_path / "missing" / "t.xlsx")])
+    result = runner.invoke(app, ["template", "--output", str(tmp_path / "missing" / "t.xlsx")])
     assert result.exit_code == 2 and "folder does not exist" in result.output
     assert not (tmp_path / "t.xlsx").exists()
 
@@ -73,3 +75,15 @@ def test_template_bad_options_exit_2(tmp_path):
 def test_help_has_an_example():
     result = runner.invoke(app, ["template", "--help"])
     assert result.exit_code == 0 and "Example: imvo template" in result.output
+
+
+def test_the_old_positional_output_still_works_with_a_note(tmp_path):
+    out = tmp_path / "t.xlsx"
+    result = runner.invoke(app, ["template", str(out), "-q"])
+    assert result.exit_code == 0 and out.exists()
+    assert result.stderr.count("\n") == 1 and "deprecated" in result.stderr
+    assert "--output" in result.stderr
+    both = runner.invoke(app, ["template", str(out), "--output", str(tmp_path / "u.xlsx")])
+    assert both.exit_code == 2 and "give only --output" in both.stderr
+    missing = runner.invoke(app, ["template"])
+    assert missing.exit_code == 2 and "--output is required" in missing.stderr

@@ -91,3 +91,31 @@ def test_regression_diff_and_osh_match_show_progress(monkeypatch, tmp_path):
     assert shown[0] == "matching 1 supplier against d.csv"
     assert any(s.startswith("reading the download: ") for s in shown)
     assert shown[-1].startswith("scoring ")
+
+
+def test_check_and_aggregate_count_files_on_their_bar(monkeypatch, tmp_path):
+    """The two commands that read many files show a bar that counts them, file by file."""
+    from conftest import BASIC_ROWS, write_xlsx
+    from typer.testing import CliRunner
+
+    from imvo_cli.cli import app
+
+    folder = tmp_path / "members"
+    folder.mkdir()
+    for name in ("a", "b"):
+        write_xlsx(folder / f"{name}.xlsx", BASIC_ROWS)
+    totals: list[int | None] = []
+    shown = _recording(monkeypatch)
+    original = prog.progress
+
+    def counting(description, total=None, **kw):
+        totals.append(total)
+        return original(description, total, **kw)
+
+    monkeypatch.setattr(prog, "progress", counting)
+    res = CliRunner().invoke(app, ["check", str(folder), "--jobs", "1", "-q"])
+    assert res.exit_code in (0, 1), res.output
+    res = CliRunner().invoke(app, ["aggregate", str(folder), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    assert totals == [2, 2]
+    assert shown == ["checking", "a.xlsx", "b.xlsx", "reading member lists", "a.xlsx", "b.xlsx"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from imvo_cli.cli import app
@@ -24,10 +25,12 @@ def test_regression_a_damaged_previous_output_is_an_input_error_not_an_internal_
         assert "previous output is damaged" in res.output
 
 
-def test_regression_validate_never_prints_a_forged_workflow_command(tmp_path: Path):
-    # a sheet named "Sheet\u202e1\n::warning ::x", names with escape sequences (corpus file)
+@pytest.mark.parametrize("width", [40, 80, 200])
+def test_regression_validate_never_prints_a_forged_workflow_command(tmp_path: Path, width: int):
+    # a sheet named "Sheet\u202e1\n::warning ::x", names with escape sequences (corpus file);
+    # at any terminal width: a wrapped title must not start a line with "::"
     path = Path(__file__).parent / "data" / "bad" / "hostile_names.xlsx"
-    res = runner.invoke(app, ["validate", str(path)])
+    res = runner.invoke(app, ["validate", str(path)], env={"COLUMNS": str(width)})
     assert res.exit_code == 0  # the names are odd, the list is usable
     assert "Sheet" in res.stdout
     assert not any(line.lstrip().startswith("::") for line in res.stdout.splitlines())

@@ -3,42 +3,51 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
+import io
 import os
 import signal
 import sys
+import threading
 import traceback
+import zlib
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import typer
+
+from . import options
 
 EXIT_OK, EXIT_POLICY, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_INTERNAL = 70  # EX_SOFTWARE (sysexits.h): a bug in imvo, not a problem with the input
 EXIT_TERMINATED = 143  # 128 + SIGTERM
 
 # Options declared once so every command spells them the same way.
-FormatOpt = typer.Option("table", "--format", "-f", help="Output format.")
+FormatOpt = options.FormatOpt
 PolicyOpt = typer.Option(None, "--policy", help="Policy file (default: imvo.toml next to the input).")
 SheetOpt = typer.Option(None, "--sheet", help="Sheet name or number (1 = first); default: the first sheet with a recognised header.")
 MapOpt = typer.Option(None, "--map", help='Column mapping "Header text=field" (repeatable).')
-SectorOpt = typer.Option(None, "--sector", help="Risk profile: textile, metals, natural_stone, food.")
+SectorOpt = options.SectorOpt
 CompanyOpt = typer.Option(None, "--company", help="Name of the company at the end of the chains.")
 DebugOpt = typer.Option(False, "--debug", help="Show the full traceback of an internal error.")
-QuietOpt = typer.Option(False, "--quiet", "-q", help="Print only what is asked (no summary).")
+QuietOpt = options.QuietOpt
+VerboseOpt = options.VerboseOpt
+OutputOpt = options.OutputOpt
 AsOfOpt = typer.Option(None, "--as-of", help="Reference date for audit age (YYYY-MM-DD; default: today).")
 
 
 def stderr(message: str) -> None:
     """One line on stderr; untrusted text in it cannot break the line or send escapes."""
-    from ..textsafe import terminal
+    from ..textsafe import terminal  # deferred: start-up
 
     print(terminal(message), file=sys.stderr)
 
 
 def parse_column_map(items: list[str] | None) -> dict[str, str]:
     """`--map "Leverancier=name"` -> {"Leverancier": "name"}."""
-    from ..model import ImvoError
+    from ..model import ImvoError  # deferred: start-up
 
     out: dict[str, str] = {}
     for item in items or []:
@@ -48,14 +57,6 @@ def parse_column_map(items: list[str] | None) -> dict[str, str]:
                             hint='for example --map "Leverancier=name"')
         out[header.strip()] = field.strip()
     return out
-
-
-def check_choice(value: str, choices: tuple[str, ...], option: str) -> str:
-    from ..model import ImvoError
-
-    if value not in choices:
-        raise ImvoError(f"{option} must be one of {', '.join(choices)}, got {value!r}", code="usage")
-    return value
 
 
 class _ClosedPipeGuard:
@@ -108,8 +109,6 @@ def _sigterm_as_interrupt():
 
 
 def _in_main_thread() -> bool:
-    import threading
-
     return threading.current_thread() is threading.main_thread()
 
 
@@ -128,8 +127,8 @@ def handle_errors(fn: Callable) -> Callable:
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        from ..export import atomic
-        from ..model import ImvoError  # here, not at the top: --help and --version stay fast
+        from ..export import atomic  # deferred: start-up
+        from ..model import ImvoError  # deferred: start-up
 
         debug = kwargs.get("debug", False) or os.environ.get("IMVO_DEBUG") == "1"
         stdout = sys.stdout
@@ -180,8 +179,7 @@ def handle_errors(fn: Callable) -> Callable:
 
 def _damaged_input(exc: Exception) -> str | None:
     """A damaged compressed stream inside an input (read by a library below ingest)."""
-    import zipfile
-    import zlib
+    import zipfile  # deferred: start-up
 
     if isinstance(exc, (zlib.error, zipfile.BadZipFile, EOFError)):
         return (f"an input file is damaged ({type(exc).__name__}: {exc}) (open it in Excel or "
@@ -193,9 +191,9 @@ def expand_inputs(inputs) -> list[Path]:
     """Every file an input argument can stand for: a folder's and a glob's files of every
     readable type (a superset of what `imvo check` and `imvo aggregate` read), other paths
     as given."""
-    import glob
+    import glob  # deferred: start-up
 
-    from ..ingest.readers import SUPPORTED_EXTS
+    from ..ingest.readers import SUPPORTED_EXTS  # deferred: start-up
 
     out: list[Path] = []
     for p in inputs:
@@ -224,12 +222,12 @@ def guard_outputs(outputs, inputs) -> None:
     """Refuse any output that is one of the inputs actually read (folders and globs already
     expanded): same resolved path, or same device and inode (hard links, bind mounts).
     Streams (`/dev/stdout`, a FIFO) are written through and are never an input here."""
-    from ..export.atomic import is_stream
-    from ..model import ImvoError
+    from ..export.atomic import is_stream  # deferred: start-up
+    from ..model import ImvoError  # deferred: start-up
 
     files = expand_inputs(inputs)
-    seen_paths = {}
-    seen_ids = {}
+    seen_paths: dict[str, Path] = {}
+    seen_ids: dict[tuple[int, int], Path] = {}
     for p in files:
         real, ident = _identity(p)
         seen_paths.setdefault(real, p)
@@ -256,14 +254,112 @@ def output_path_guard(out: Path | None, inputs: list[Path]) -> None:
 
 def parse_as_of(text: str | None):
     """--as-of YYYY-MM-DD -> date (None: today, decided by the risk model)."""
-    from ..model import ImvoError
+    from ..model import ImvoError  # deferred: start-up
 
     if not text:
         return None
-    from datetime import date
-
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
         raise ImvoError(f"--as-of expects a date as YYYY-MM-DD, got {text!r}", code="usage",
                         hint="for example --as-of 2024-12-31") from None
+
+
+def is_stdout(output: Path | None) -> bool:
+    """`--output -` (or no --output): the report goes to stdout."""
+    return output is None or str(output) == "-"
+
+
+def file_output(output: Path | None) -> Path | None:
+    """The --output file, None when the report goes to stdout."""
+    return None if is_stdout(output) else output
+
+
+def emit(output: Path | None, produce: Callable[[], None]) -> None:
+    """Run a renderer that prints to stdout; with `--output FILE` its text (as plain text, no
+    colour) is written to FILE atomically instead. `--output -` is stdout."""
+    target = file_output(output)
+    if target is None:
+        produce()
+        return
+    from ..export.atomic import write_text_atomic  # deferred: start-up
+
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        produce()
+    write_text_atomic(target, buf.getvalue())
+
+
+def deprecated(old: str, new: str) -> None:
+    """The one-line note an old option spelling prints (it still works for one release)."""
+    stderr(f"imvo: note: {old} is deprecated and will be removed in the next release; use {new}")
+
+
+def pick_alias(new: Path | None, old: Path | None, old_name: str, new_name: str) -> Path | None:
+    """The value of an option that has a deprecated spelling: the new one, else the old one
+    (with its note); both given is a usage error."""
+    if old is None:
+        return new
+    from ..model import ImvoError  # deferred: start-up
+
+    if new is not None:
+        raise ImvoError(f"{old_name} and {new_name} name the same output; give only {new_name}",
+                        code="usage")
+    deprecated(old_name, new_name)
+    return old
+
+
+STDIN = "-"
+STDIN_LABEL = "<stdin>"  # how messages and reports name a list read from stdin
+
+
+def relabel(issues: list, source: Path, file: Path) -> list:
+    """The issues of a list read from stdin, naming `<stdin>` instead of the temporary file
+    it was saved to (same input, same bytes); issues of a real file unchanged."""
+    if str(file) != STDIN:
+        return issues
+    return [dataclasses.replace(i, file=STDIN_LABEL) if i.file == str(source) else i
+            for i in issues]
+
+
+def label_of(source: Path, file: Path) -> str:
+    """The name of an input in reports: the path, or `<stdin>`."""
+    return STDIN_LABEL if str(file) == STDIN else str(source)
+# The first bytes of the binary formats read from stdin; anything else is read as text.
+_MAGIC = ((b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", ".xls"), (b"PK\x03\x04", ".xlsx"))
+
+
+def stdin_suffix(data: bytes) -> str:
+    """The file type of bytes read from stdin: .xlsx, .ods, .xls, else .csv (text)."""
+    for magic, suffix in _MAGIC:
+        if data.startswith(magic):
+            if suffix == ".xlsx" and b"application/vnd.oasis.opendocument" in data[:200]:
+                return ".ods"  # an ODF zip stores its uncompressed mimetype first
+            return suffix
+    return ".csv"
+
+
+def policy_folder(file: Path) -> Path:
+    """Where the imvo.toml of an input is looked for: beside it; for stdin, the current folder."""
+    return Path.cwd() if str(file) == STDIN else file
+
+
+@contextlib.contextmanager
+def stdin_file(path: Path):
+    """`FILE` `-`: stdin saved as `stdin.<type>` in a temporary folder (type detected from the
+    bytes) for the block, so every reader and message works as for a file; a path as given."""
+    if str(path) != STDIN:
+        yield path
+        return
+    import tempfile  # deferred: start-up
+
+    from ..model import ImvoError  # deferred: start-up
+
+    data = sys.stdin.buffer.read()
+    if not data.strip():
+        raise ImvoError("nothing was read from stdin", file="-", code="empty-stdin",
+                        hint="pipe a .csv or .xlsx file in, e.g. imvo validate - < suppliers.csv")
+    with tempfile.TemporaryDirectory(prefix="imvo-stdin-") as folder:
+        target = Path(folder) / f"stdin{stdin_suffix(data)}"
+        target.write_bytes(data)
+        yield target

@@ -5,25 +5,49 @@ from __future__ import annotations
 import contextlib
 import gc
 import sys
+from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 
 import typer
 
 from . import common
-from .options import LangOpt
+from .options import Lang, LangOpt, MinRisk, Sector, TableOrJson, plain
 
 STAGES = ("reading", "linking", "scoring", "writing")
 
 
 @contextlib.contextmanager
-def stage_progress(enabled: bool):
-    """A rich progress bar on stderr (only on a terminal); yields an on_stage callback."""
-    if not enabled:
-        yield None
-        return
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for the block, and back as it was after it, also on an
+    error or Ctrl-C (`imvo map` can run inside a longer-lived process: tests, notebooks).
 
-    from ..report.console import console
+    Mapping allocates millions of small objects and frees none until the end; the collector
+    would rescan them all again and again (measured: about two thirds of the time on 100,000
+    rows). Nothing in mapping depends on it."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _stage_lines(name: str) -> None:
+    common.stderr(f"imvo: {name}")
+
+
+@contextlib.contextmanager
+def stage_progress(enabled: bool, verbose: bool = False) -> Iterator[Callable[[str], None] | None]:
+    """A rich progress bar on stderr (only on a terminal); yields an on_stage callback. Without
+    a terminal, --verbose names each stage on stderr instead."""
+    if not enabled:
+        yield _stage_lines if verbose else None
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn  # deferred: start-up
+
+    from ..report.console import console  # deferred: start-up
 
     with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
                   console=console(stderr=True), transient=True) as progress:
@@ -43,25 +67,28 @@ def register(app: typer.Typer) -> None:
     @app.command("map")
     @common.handle_errors
     def map_(
-        file: Path = typer.Argument(..., help="Supplier list (.xlsx .xlsm .xls .ods .csv .tsv)."),
+        file: Path = typer.Argument(..., help="Supplier list (.xlsx .xlsm .xls .ods .csv .tsv); - reads it from stdin."),
         company: str | None = common.CompanyOpt,
         sheet: str | None = common.SheetOpt,
         map: list[str] | None = common.MapOpt,
         policy: Path | None = common.PolicyOpt,
-        sector: str | None = common.SectorOpt,
+        sector: Sector | None = common.SectorOpt,
         as_of: str | None = common.AsOfOpt,
-        format: str = common.FormatOpt,
+        format: TableOrJson = common.FormatOpt,
+        output: Path | None = common.OutputOpt,
         tree: bool = typer.Option(False, "--tree", help="Show the chains from the company down to raw materials."),
         country: list[str] | None = typer.Option(None, "--country", help="Only suppliers in this country (name or ISO code; repeatable)."),
         tier: int | None = typer.Option(None, "--tier", help="Only suppliers at this computed tier."),
-        min_risk: str | None = typer.Option(None, "--min-risk", help="Only suppliers at or above this level: low, medium, high, critical."),
+        min_risk: MinRisk | None = typer.Option(None, "--min-risk", case_sensitive=False, help="Only suppliers at or above this level."),
         top: int | None = typer.Option(None, "--top", help="Only the N suppliers to act on first (priority: residual risk, severity, workers, purchase share, tier)."),
         graph: Path | None = typer.Option(None, "--graph", help="Write the graph: .graphml .gexf .json .dot .mmd (by extension)."),
         export: Path | None = typer.Option(None, "--export", help="Write your workbook back with risk columns added (.xlsx)."),
         html: Path | None = typer.Option(None, "--html", help="Write a self-contained HTML report."),
         osh: Path | None = typer.Option(None, "--osh", help="Write the list as an Open Supply Hub upload (.csv or .xlsx)."),
         facilities: Path | None = typer.Option(None, "--facilities", help="Attach OS IDs from an Open Supply Hub download (sure matches only; the review workflow is imvo osh-match)."),
-        lang: str | None = LangOpt,
+        lang: Lang | None = LangOpt,
+        quiet: bool = common.QuietOpt,
+        verbose: bool = common.VerboseOpt,
         debug: bool = common.DebugOpt,
     ) -> None:
         """Map the production chains of a supplier list: summary, risk table or tree, files.
@@ -69,77 +96,85 @@ def register(app: typer.Typer) -> None:
         Example: imvo map sample_data/suppliers.xlsx --tree --min-risk high
         Example: imvo map sample_data/suppliers.xlsx --lang nl --export kaart.xlsx --html kaart.html
         """
-        from ..i18n import check_lang, resolve_lang, t
-        from ..mapping import read_and_map
-        from ..policy import load_policy
-        from ..report.map_view import make_filter
+        from ..i18n import resolve_lang, t  # deferred: start-up
+        from ..mapping import read_and_map  # deferred: start-up
+        from ..model import ImvoError  # deferred: start-up
+        from ..policy import load_policy  # deferred: start-up
+        from ..report.map_view import make_filter  # deferred: start-up
 
-        common.check_choice(format, ("table", "json"), "--format")
-        if lang is not None:
-            check_lang(lang)
-        if not file.exists():
-            from ..model import ImvoError
-
+        if str(file) != common.STDIN and not file.exists():
             raise ImvoError("file not found", file=file, code="file-not-found",
                             hint="check the path and the file name")
-        flt = make_filter(country, tier, min_risk, top)
+        flt = make_filter(country, tier, plain(min_risk), top)
         # the date the risk rules use, also stated in the workbook and the report
-        from datetime import date
-
         reference_date = common.parse_as_of(as_of) or date.today()
         column_map = common.parse_column_map(map)
         if graph is not None:
-            from ..report.graphfiles import graph_format
+            from ..report.graphfiles import graph_format  # deferred: start-up
 
             graph_format(graph)  # refuse an unknown extension before the slow part
-        read = [file] + [p for p in (policy, facilities) if p is not None]
-        common.guard_outputs([graph, export, html, osh], read)
-        pol = load_policy(policy, near=file)
-        lang = resolve_lang(lang, pol)
-        # Mapping allocates millions of small objects and frees none until the end; the
-        # cyclic garbage collector would rescan them all again and again (measured: about
-        # two thirds of the time on 100,000 rows). Nothing here depends on it.
-        gc.disable()
+        read = [p for p in (file, policy, facilities) if p is not None and str(p) != common.STDIN]
+        common.guard_outputs([graph, export, html, osh, common.file_output(output)], read)
+        with common.stdin_file(file) as source:
+            pol = load_policy(policy, near=common.policy_folder(file))
+            language = resolve_lang(plain(lang), pol)
+            with stage_progress(sys.stderr.isatty(), verbose) as on_stage, collector_paused():
+                chain_map = read_and_map(source, sheet=sheet, column_map=column_map, policy=pol,
+                                         company=company, sector=plain(sector),
+                                         as_of=reference_date, on_stage=on_stage)
+                chain_map.source.file = common.label_of(source, file)
+                chain_map.issues = common.relabel(chain_map.issues, source, file)
+                if facilities is not None:
+                    from ..osh import attach_to_chain_map  # deferred: start-up
 
-        with stage_progress(sys.stderr.isatty()) as on_stage:
-            chain_map = read_and_map(file, sheet=sheet, column_map=column_map, policy=pol,
-                                     company=company, sector=sector, as_of=reference_date,
-                                     on_stage=on_stage)
-            if facilities is not None:
-                from ..osh import attach_to_chain_map
+                    attach_to_chain_map(chain_map, facilities)
+                if on_stage:
+                    on_stage("writing")
+                osh_lines = _write_files(chain_map, source, graph=graph, export=export,
+                                         html=html, osh=osh, lang=language)
 
-                attach_to_chain_map(chain_map, facilities)
-            if on_stage:
-                on_stage("writing")
-            if graph is not None:
-                from ..report.graphfiles import write_graph
+        if format == TableOrJson.json:
+            from ..mapping import write_map_json  # deferred: start-up
 
-                write_graph(chain_map, graph)
-            if export is not None:
-                from ..export.annotated import write_annotated
-
-                write_annotated(chain_map, export, input_path=file, lang=lang)
-            if html is not None:
-                from ..report.html import write_map_html
-
-                write_map_html(chain_map, html, lang=lang)
-            if osh is not None:
-                from ..export.osh_upload import upload_messages, write_osh_upload
-
-                osh_lines = upload_messages(write_osh_upload(chain_map, osh), osh)
-
-        if format == "json":
-            from ..mapping import write_map_json
-
-            write_map_json(chain_map, sys.stdout)
-            sys.stdout.flush()
+            def produce() -> None:
+                write_map_json(chain_map, sys.stdout)
+                sys.stdout.flush()
         else:
-            from ..report.map_view import render_map
+            from ..report.map_view import render_map  # deferred: start-up
 
-            render_map(chain_map, flt, tree=tree, lang=lang)
-        for key, out in (("graph", graph), ("workbook", export), ("html", html)):
-            if out is not None:
-                common.stderr(t("check.wrote", lang, what=t(f"map.wrote_{key}", lang), path=out))
-        if osh is not None:
-            for line in osh_lines:
-                common.stderr(line)
+            def produce() -> None:
+                render_map(chain_map, flt, tree=tree, lang=language)
+        if not (quiet and format == TableOrJson.table and common.is_stdout(output)):
+            common.emit(output, produce)
+        if not quiet:
+            for key, out in (("graph", graph), ("workbook", export), ("html", html)):
+                if out is not None:
+                    common.stderr(t("check.wrote", language, what=t(f"map.wrote_{key}", language),
+                                    path=out))
+            if common.file_output(output) is not None:
+                common.stderr(t("check.wrote", language, what=t("check.report", language),
+                                path=output))
+        for line in osh_lines[1:] if quiet else osh_lines:
+            common.stderr(line)
+
+
+def _write_files(chain_map, source: Path, *, graph: Path | None, export: Path | None,
+                 html: Path | None, osh: Path | None, lang: str) -> list[str]:
+    """The files asked for; returns the upload's status lines (the first says what it wrote)."""
+    if graph is not None:
+        from ..report.graphfiles import write_graph  # deferred: start-up
+
+        write_graph(chain_map, graph)
+    if export is not None:
+        from ..export.annotated import write_annotated  # deferred: start-up
+
+        write_annotated(chain_map, export, input_path=source, lang=lang)
+    if html is not None:
+        from ..report.html import write_map_html  # deferred: start-up
+
+        write_map_html(chain_map, html, lang=lang)
+    if osh is None:
+        return []
+    from ..export.osh_upload import upload_messages, write_osh_upload  # deferred: start-up
+
+    return list(upload_messages(write_osh_upload(chain_map, osh), osh))

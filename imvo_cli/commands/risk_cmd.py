@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from . import common
+from .options import Sector, TableOrJson, plain
 
 
 def register(app: typer.Typer) -> None:
@@ -17,43 +18,49 @@ def register(app: typer.Typer) -> None:
         product: str | None = typer.Option(None, "--product", help="Product, e.g. garments, cotton yarn, gold."),
         process: str | None = typer.Option(None, "--process", help="Process, e.g. dyeing, spinning, sandblasting."),
         region: str | None = typer.Option(None, "--region", help="Region or province, e.g. Xinjiang (region table: legal presumptions)."),
-        sector: str | None = common.SectorOpt,
+        sector: Sector | None = common.SectorOpt,
         policy: Path | None = common.PolicyOpt,
-        format: str = common.FormatOpt,
+        format: TableOrJson = common.FormatOpt,
+        output: Path | None = common.OutputOpt,
+        quiet: bool = common.QuietOpt,
+        verbose: bool = common.VerboseOpt,
         debug: bool = common.DebugOpt,
     ) -> None:
         """Risk per due-diligence theme for a country, product and process, with reasons.
 
         Example: imvo risk Bangladesh --product garments --process dyeing
         """
-        from ..policy import load_policy
-        from ..risk import assess_place, load_profile
-        from ..risk.document import check_country, risk_document
+        from ..policy import load_policy  # deferred: start-up
+        from ..risk import assess_place, load_profile  # deferred: start-up
+        from ..risk.document import check_country, risk_document  # deferred: start-up
 
-        common.check_choice(format, ("table", "json"), "--format")
+        common.guard_outputs([common.file_output(output)], [p for p in (policy,) if p])
         iso = check_country(country)
         pol = load_policy(policy)
-        profile = load_profile(sector or pol.sector)
+        profile = load_profile(plain(sector) or pol.sector)
         assessment = assess_place(iso, [product] if product else [], [process] if process else [],
                                   profile, pol, region=region)
         labels = {t.key: t.label for t in profile.theme_defs}
         doc = risk_document(iso, product, process, profile.key, assessment, labels, region)
-        if format == "json":
-            from ..report.jsonout import dumps
+        if format == TableOrJson.json:
+            from ..report.jsonout import dumps  # deferred: start-up
 
-            typer.echo(dumps(doc), nl=False)
+            common.emit(output, lambda: typer.echo(dumps(doc), nl=False))
         else:
-            _render(doc, profile)
+            common.emit(output, lambda: _render(doc, profile, notes=not quiet))
+        if common.file_output(output) is not None and not quiet:
+            common.stderr(f"imvo: wrote report {output}")
 
     return None
 
 
-def _render(doc: dict, profile) -> None:
-    from rich.markup import escape
-    from rich.table import Table
+def _render(doc: dict, profile, notes: bool = True) -> None:
+    """The themes table; `notes` adds what unknown and inherent mean (left out by --quiet)."""
+    from rich.markup import escape  # deferred: start-up
+    from rich.table import Table  # deferred: start-up
 
-    from ..ingest.countries import country_name
-    from ..report.console import LEVEL_STYLE, console
+    from ..ingest.countries import country_name  # deferred: start-up
+    from ..report.console import LEVEL_STYLE, console  # deferred: start-up
 
     labels = {t.key: t.label for t in profile.theme_defs}
     what = ", ".join(x for x in (doc["product"], doc["process"]) if x) or "any product"
@@ -72,6 +79,8 @@ def _render(doc: dict, profile) -> None:
                       "" if t["score"] is None else str(t["score"]), reasons)
     out = console()
     out.print(table)
+    if not notes:
+        return
     out.print("unknown = no data for this country and theme; it is not the same as low risk.")
     out.print("Levels are inherent (the place and products); a supplier's audit, certifications "
               "and actions give its residual level in imvo map.")

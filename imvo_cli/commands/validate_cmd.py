@@ -2,43 +2,68 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import typer
 
 from . import common
+from .options import Lang, LangOpt, TableOrJson, plain
 
 
 def register(app: typer.Typer) -> None:
     @app.command("validate")
     @common.handle_errors
     def validate(
-        files: list[Path] = typer.Argument(..., help="Supplier lists (.xlsx .xlsm .xls .ods .csv .tsv)."),
-        format: str = common.FormatOpt,
+        files: list[Path] = typer.Argument(..., help="Supplier lists (.xlsx .xlsm .xls .ods .csv .tsv); - reads one from stdin."),
+        format: TableOrJson = common.FormatOpt,
+        output: Path | None = common.OutputOpt,
         sheet: str | None = common.SheetOpt,
         map: list[str] | None = common.MapOpt,
         policy: Path | None = common.PolicyOpt,
+        lang: Lang | None = LangOpt,
+        quiet: bool = common.QuietOpt,
+        verbose: bool = common.VerboseOpt,
         debug: bool = common.DebugOpt,
     ) -> None:
         """Check supplier lists row by row: exit 0 all usable, 1 rows with errors, 2 unreadable.
 
         Example: imvo validate sample_data/leveranciers.xlsx --format json
         """
-        from ..policy import load_policy
-        from ..report.jsonout import dumps
-        from ..validate import exit_code, to_document, validate_file
+        from ..i18n import resolve_lang, t  # deferred: start-up
+        from ..model import ImvoError  # deferred: start-up
+        from ..policy import load_policy  # deferred: start-up
+        from ..report.jsonout import dumps  # deferred: start-up
+        from ..report.validate_view import render_summaries, render_validate  # deferred: start-up
+        from ..validate import exit_code, to_document, validate_file  # deferred: start-up
 
-        common.check_choice(format, ("table", "json"), "--format")
+        if sum(str(f) == common.STDIN for f in files) > 1:
+            raise ImvoError("stdin (-) can be read only once", code="usage",
+                            hint="name the other lists as files")
         column_map = common.parse_column_map(map)
-        reports = [validate_file(f, policy=load_policy(policy, near=f), sheet=sheet,
-                                 column_map=column_map) for f in files]
-        if format == "json":
-            typer.echo(dumps(to_document(reports)), nl=False)
+        common.guard_outputs([common.file_output(output)],
+                             [f for f in files if str(f) != common.STDIN])
+        language = resolve_lang(plain(lang), load_policy(policy, near=common.policy_folder(files[0]))
+                                if lang is None else None)
+        reports = []
+        for f in files:
+            with contextlib.ExitStack() as stack:
+                source = stack.enter_context(common.stdin_file(f))
+                report = validate_file(source, policy=load_policy(
+                    policy, near=common.policy_folder(f)), sheet=sheet, column_map=column_map)
+                report.file = common.label_of(source, f)
+                report.issues = common.relabel(report.issues, source, f)
+                reports.append(report)
+        if format == TableOrJson.json:
+            common.emit(output, lambda: typer.echo(dumps(to_document(reports)), nl=False))
+        elif quiet and common.is_stdout(output):
+            render_summaries(reports, lang=language)
         else:
-            from ..report.validate_view import render_validate
-            render_validate(reports)
+            common.emit(output, lambda: render_validate(reports, lang=language, verbose=verbose))
         for r in reports:
             if not r.readable:
                 common.stderr(f"imvo: error: {r.issues[0].location()}: {r.issues[0].message}"
                               + (f" ({r.issues[0].hint})" if r.issues[0].hint else ""))
+        if common.file_output(output) is not None and not quiet:
+            common.stderr(t("check.wrote", language, what=t("check.report", language), path=output))
         raise typer.Exit(exit_code(reports))

@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 
 from .. import textsafe
 from ..export.safety import csv_safe
+from ..i18n import DEFAULT_LANG, label, t, tn
 from .jsonout import dumps
 
 MAX_ANNOTATIONS_PER_FILE = 50
@@ -90,26 +91,34 @@ def _md(text: object) -> str:
     return textsafe.markdown_code(_inert(str(text)))
 
 
-def to_markdown(result) -> str:
+def to_markdown(result, lang: str = DEFAULT_LANG) -> str:
     """A table for a pull-request comment or a job summary."""
-    t = result.totals
-    out = [f"### imvo check: {t['pass']} pass, {t['fail']} fail, {t['error']} error "
-           f"({t['files']} files)", "",
-           "| file | status | suppliers | high+critical | visibility | address completeness | reasons |",
+    totals = result.totals
+    heading = t("check.heading", lang, passed=totals["pass"], failed=totals["fail"],
+                errors=totals["error"], files=tn("file", totals["files"], lang))
+    cols = [t(f"check.col_{c}", lang) for c in ("file", "status", "suppliers", "high_critical",
+                                                "visibility", "address", "reasons")]
+    out = [f"### {heading}", "", "| " + " | ".join(cols) + " |",
            "|---|---|---:|---:|---:|---:|---|"]
+    icons = {"pass": "✅", "fail": "❌", "error": "⚠️"}
     for f in result.files:
         s = f.summary or {}
         risk = s.get("risk", {})
         hc = (risk.get("high", 0) + risk.get("critical", 0)) if risk else ""
         vis = f"{s['visibility']:.0%}" if s.get("visibility") is not None else ""
         addr = f"{s['address_completeness']:.0%}" if s.get("address_completeness") is not None else ""
-        icon = {"pass": "✅ pass", "fail": "❌ fail", "error": "⚠️ error"}[f.status]
+        icon = f"{icons[f.status]} {t(f'check.{f.status}', lang)}"
         out.append(f"| {_md(f.file)} | {icon} | {s.get('suppliers', '')} | {hc} | {vis} | {addr} | "
                    f"{_md('; '.join(f.reasons))} |")
     return "\n".join(out) + "\n"
 
 
-def render_table(result) -> None:
+FINDINGS_SHOWN = 3  # per file in the table; every one with --verbose (and in the JSON report)
+
+
+def render_table(result, lang: str = DEFAULT_LANG, verbose: bool = False) -> None:
+    """The console table: one row per file with its status, reasons and top findings, then
+    the counts (as one line, never wrapped)."""
     from rich.markup import escape
     from rich.table import Table
 
@@ -117,22 +126,33 @@ def render_table(result) -> None:
 
     term = textsafe.terminal
     out = console()
-    table = Table(title="imvo check", title_justify="left")
-    table.add_column("File", overflow="fold", ratio=2)
-    table.add_column("Status", no_wrap=True)
-    table.add_column("Suppliers", justify="right", no_wrap=True)
-    table.add_column("Reasons / top findings", overflow="fold", ratio=3)
+    table = Table(title=t("check.title", lang), title_justify="left")
+    table.add_column(t("check.table_file", lang), overflow="fold", ratio=2)
+    table.add_column(t("check.table_status", lang), no_wrap=True)
+    table.add_column(t("check.table_suppliers", lang), justify="right", no_wrap=True)
+    table.add_column(t("check.table_reasons", lang), overflow="fold", ratio=3)
     for f in result.files:
         details = [escape(term(r)) for r in f.reasons]
-        for x in f.findings[:3]:
-            details.append(f"[{LEVEL_STYLE.get(x.level, '')}]{x.level}[/] {escape(term(x.supplier))}"
-                           f" ({escape(term(x.country or '?'))}) {escape(term(x.reason[:120]))}")
-        table.add_row(escape(term(f.file)), f"[{STATUS_STYLE[f.status]}]{f.status}[/]",
+        for x in f.findings[:None if verbose else FINDINGS_SHOWN]:
+            details.append(f"[{LEVEL_STYLE.get(x.level, '')}]{escape(label('level', x.level, lang))}[/]"
+                           f" {escape(term(x.supplier))} ({escape(term(x.country or '?'))})"
+                           f" {escape(term(x.reason if verbose else x.reason[:120]))}")
+        table.add_row(escape(term(f.file)),
+                      f"[{STATUS_STYLE[f.status]}]{escape(t(f'check.{f.status}', lang))}[/]",
                       str(f.summary.get("suppliers", "")) if f.summary else "",
                       "\n".join(details) or "-")
     out.print(table)
-    t = result.totals
-    out.print(f"{t['files']} files: {t['pass']} pass, {t['fail']} fail, {t['error']} error")
+    totals = result.totals
+    out.print(escape(t("cli_check.counts", lang, files=tn("file", totals["files"], lang),
+                       passed=totals["pass"], failed=totals["fail"], errors=totals["error"])),
+              soft_wrap=True)
 
 
 RENDERERS = {"json": to_json, "junit": to_junit, "github": to_github, "markdown": to_markdown}
+
+
+def render(fmt: str, result, lang: str = DEFAULT_LANG) -> str:
+    """A CI report as text; markdown speaks `lang`, the machine formats stay as they are."""
+    if fmt == "markdown":
+        return to_markdown(result, lang)
+    return RENDERERS[fmt](result)

@@ -16,6 +16,7 @@ from typing import Any
 from .. import __version__
 from ..diff import change_text, headline, summary_lines, visible
 from ..diff import display as _fmt
+from ..i18n import DEFAULT_LANG, label, t
 from ..model import ALL_LEVELS
 from .jsonout import dumps
 
@@ -31,7 +32,17 @@ def to_json(result) -> str:
 # ---------------------------------------------------------------- terminal
 
 
-def render_table(result, con=None) -> None:
+def _kind(kind: str, lang: str) -> str:
+    return label("cli_diff_kind", kind, lang)
+
+
+def _level(level: str, lang: str) -> str:
+    return label("level", level, lang)
+
+
+def render_table(result, con=None, lang: str = DEFAULT_LANG, verbose: bool = False) -> None:
+    """The terminal view: headline, the changes worst first (the first 200, every one with
+    `verbose`), then and now, pairs to review and, for sector lists, the members."""
     from rich.markup import escape
     from rich.padding import Padding
     from rich.table import Table
@@ -40,55 +51,61 @@ def render_table(result, con=None) -> None:
     from .console import LEVEL_STYLE, console
 
     con = con or console()
+    shown = None if verbose else SHOWN
     con.print(f"imvo diff: {escape(result.old_file)} → {escape(result.new_file)}")
     con.print(escape(headline(result)))
     rows = visible(result)
-    table = Table(title="What changed, worst first", title_justify="left")
-    for col, kw in (("Change", {"no_wrap": True}), ("Level", {"no_wrap": True}),
-                    ("Name", {"ratio": 2}), ("Ctry", {"no_wrap": True}), ("Details", {"ratio": 3})):
-        table.add_column(col, overflow="fold", **kw)
-    for e in rows[:SHOWN]:
-        table.add_row(e.kind, f"[{LEVEL_STYLE.get(e.level, '')}]{e.level}[/]", escape(e.name),
-                      escape(e.country or "?"), escape(change_text(e)))
+    title = t("cli_diff.changes_title", lang)
+    table = Table(title=title, title_justify="left")
+    for col, kw in (("change", {"no_wrap": True}), ("level", {"no_wrap": True}),
+                    ("name", {"ratio": 2}), ("country_short", {"no_wrap": True}),
+                    ("details", {"ratio": 3})):
+        table.add_column(t(f"cli_diff.col_{col}", lang), overflow="fold", **kw)
+    for e in rows[:shown]:
+        table.add_row(escape(_kind(e.kind, lang)),
+                      f"[{LEVEL_STYLE.get(e.level, '')}]{escape(_level(e.level, lang))}[/]",
+                      escape(e.name), escape(e.country or "?"), escape(change_text(e)))
     if rows and con.width < NARROW:
         # Five columns do not fit: the names and details would be squeezed to nothing.
-        con.print("What changed, worst first")
-        for e in rows[:SHOWN]:
-            con.print(f"[bold]{escape(e.kind)}[/] [{LEVEL_STYLE.get(e.level, '')}]{e.level}[/] "
+        con.print(title)
+        for e in rows[:shown]:
+            con.print(f"[bold]{escape(_kind(e.kind, lang))}[/] "
+                      f"[{LEVEL_STYLE.get(e.level, '')}]{escape(_level(e.level, lang))}[/] "
                       f"{escape(e.country or '?')}: {escape(e.name)}")
             con.print(Padding(Text(change_text(e), overflow="fold"), (0, 0, 0, 2)))
     elif rows:
         con.print(table)
     else:
-        con.print("No changes.")
-    if len(rows) > SHOWN:
-        con.print(f"{len(rows) - SHOWN} more changes: see --format json or --out")
-    summary = Table(title="Then and now", title_justify="left")
-    for col in ("Item", "Then", "Now"):
-        summary.add_column(col)
+        con.print(t("cli_diff.no_changes", lang))
+    if shown is not None and len(rows) > shown:
+        con.print(t("cli_diff.more_changes", lang, n=len(rows) - shown), soft_wrap=True)
+    summary = Table(title=t("cli_diff.then_now_title", lang), title_justify="left")
+    for col in ("item", "then", "now"):
+        summary.add_column(t(f"cli_diff.col_{col}", lang))
     for item, then, now in summary_lines(result):
         summary.add_row(item, then, now)
     con.print(summary)
     review = getattr(result, "review", [])
     if review:
-        pairs = Table(title="Maybe one location: decide with --decisions (same / different)",
-                      title_justify="left")
-        for col in ("Score", "Old (a_id)", "New (b_id)"):
-            pairs.add_column(col, overflow="fold")
-        for r in review[:SHOWN]:
+        pairs = Table(title=t("cli_diff.review_title", lang), title_justify="left")
+        for col in ("score", "old_id", "new_id"):
+            pairs.add_column(t(f"cli_diff.col_{col}", lang), overflow="fold")
+        for r in review[:shown]:
             pairs.add_row(f"{r.score:.2f}", escape(f"{r.old.name} ({r.old.record_id})"),
                           escape(f"{r.new.name} ({r.new.record_id})"))
         con.print(pairs)
     if result.kind == "sector":
-        members = Table(title="Members", title_justify="left")
-        for col in ("Member", "Status", "Score then", "Score now", "Facilities then", "Facilities now"):
-            members.add_column(col)
+        members = Table(title=t("cli_diff.members_title", lang), title_justify="left")
+        for col in ("member", "status", "score_then", "score_now", "facilities_then",
+                    "facilities_now"):
+            members.add_column(t(f"cli_diff.col_{col}", lang))
         for m in result.members:
-            members.add_row(escape(m.member), m.status, _fmt(m.old_score), _fmt(m.new_score),
-                            _fmt(m.old_facilities), _fmt(m.new_facilities))
+            members.add_row(escape(m.member), escape(label("cli_diff_member", m.status, lang)),
+                            _fmt(m.old_score), _fmt(m.new_score), _fmt(m.old_facilities),
+                            _fmt(m.new_facilities))
         con.print(members)
     for reason in result.policy_reasons:
-        con.print(f"[bold red]policy:[/] {escape(reason)}")
+        con.print(f"[bold red]{escape(t('cli_diff.policy', lang))}[/] {escape(reason)}")
 
 
 # ---------------------------------------------------------------- markdown
@@ -100,34 +117,41 @@ def md(text: Any) -> str:
     return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in s)
 
 
-def to_markdown(result) -> str:
+def _md_head(lang: str, *keys: str) -> str:
+    return "| " + " | ".join(t(f"cli_diff.md_{k}", lang) for k in keys) + " |"
+
+
+def to_markdown(result, lang: str = DEFAULT_LANG, verbose: bool = False) -> str:
     """A pull-request comment: the headline, the changes worst first, then and now."""
+    shown = None if verbose else SHOWN
     out = [f"### imvo diff: {md(result.old_file)} → {md(result.new_file)}", "",
            headline(result).replace("|", "\\|"), ""]
     for reason in result.policy_reasons:
-        out += [f"**policy:** {md(reason)}", ""]
+        out += [f"**{md(t('cli_diff.policy', lang))}** {md(reason)}", ""]
     rows = visible(result)
     if rows:
-        out += ["| change | level | name | country | details |", "|---|---|---|---|---|"]
-        for e in rows[:SHOWN]:
-            out.append(f"| {md(e.kind)} | {md(e.level)} | {md(e.name)} | {md(e.country or '')} | "
-                       f"{md(change_text(e))} |")
-        if len(rows) > SHOWN:
-            out.append(f"\n{len(rows) - SHOWN} more changes (see the JSON report).")
+        out += [_md_head(lang, "change", "level", "name", "country", "details"),
+                "|---|---|---|---|---|"]
+        for e in rows[:shown]:
+            out.append(f"| {md(_kind(e.kind, lang))} | {md(_level(e.level, lang))} | {md(e.name)} "
+                       f"| {md(e.country or '')} | {md(change_text(e))} |")
+        if shown is not None and len(rows) > shown:
+            out.append("\n" + t("cli_diff.md_more_changes", lang, n=len(rows) - shown))
     else:
-        out.append("No changes.")
-    out += ["", "| item | then | now |", "|---|---:|---:|"]
+        out.append(t("cli_diff.no_changes", lang))
+    out += ["", _md_head(lang, "item", "then", "now"), "|---|---:|---:|"]
     out += [f"| {md(i)} | {md(a)} | {md(b)} |" for i, a, b in summary_lines(result)]
     review = getattr(result, "review", [])
     if review:
-        out += ["", "Maybe one location (decide with `--decisions`):", "",
-                "| score | old (a\\_id) | new (b\\_id) |", "|---:|---|---|"]
+        out += ["", t("cli_diff.md_review", lang), "",
+                _md_head(lang, "score", "old_id", "new_id"), "|---:|---|---|"]
         out += [f"| {r.score:.2f} | {md(r.old.name)} {md(r.old.record_id)} | {md(r.new.name)} "
-                f"{md(r.new.record_id)} |" for r in review[:SHOWN]]
+                f"{md(r.new.record_id)} |" for r in review[:shown]]
     if result.kind == "sector":
-        out += ["", "| member | status | score then | score now |", "|---|---|---:|---:|"]
-        out += [f"| {md(m.member)} | {md(m.status)} | {md(_fmt(m.old_score))} | {md(_fmt(m.new_score))} |"
-                for m in result.members]
+        out += ["", _md_head(lang, "member", "status", "score_then", "score_now"),
+                "|---|---|---:|---:|"]
+        out += [f"| {md(m.member)} | {md(label('cli_diff_member', m.status, lang))} | "
+                f"{md(_fmt(m.old_score))} | {md(_fmt(m.new_score))} |" for m in result.members]
     return "\n".join(out) + "\n"
 
 
@@ -202,3 +226,10 @@ def write_html(result, out_path) -> None:
 
 
 RENDERERS = {"json": to_json, "markdown": to_markdown}
+
+
+def render(fmt: str, result, lang: str = DEFAULT_LANG, verbose: bool = False) -> str:
+    """The --format output as text: markdown speaks `lang`, JSON stays as it is."""
+    if fmt == "markdown":
+        return to_markdown(result, lang, verbose)
+    return RENDERERS[fmt](result)
