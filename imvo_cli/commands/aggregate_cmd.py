@@ -95,7 +95,7 @@ def register(app: typer.Typer) -> None:
         if html is not None:
             from ..report.html import write_aggregate_html  # deferred: start-up
 
-            write_aggregate_html(result, html)
+            write_aggregate_html(result, html, lang=language)
         if osh is not None:
             from ..export.osh_upload import upload_messages, write_osh_upload  # deferred: start-up
 

@@ -188,63 +188,17 @@ def _damaged_input(exc: Exception) -> str | None:
 
 
 def expand_inputs(inputs) -> list[Path]:
-    """Every file an input argument can stand for: a folder's and a glob's files of every
-    readable type (a superset of what `imvo check` and `imvo aggregate` read), other paths
-    as given."""
-    import glob  # deferred: start-up
+    """Every file an input argument can stand for (see imvo_cli.files.expand_inputs)."""
+    from .. import files  # deferred: start-up
 
-    from ..ingest.readers import SUPPORTED_EXTS  # deferred: start-up
-
-    out: list[Path] = []
-    for p in inputs:
-        if p is None:
-            continue
-        p = Path(p)
-        if p.is_dir():
-            out.extend(q for q in p.rglob("*") if q.suffix.lower() in SUPPORTED_EXTS)
-        elif not p.exists() and glob.has_magic(str(p)):
-            out.extend(Path(q) for q in glob.glob(str(p), recursive=True))
-        else:
-            out.append(p)
-    return out
-
-
-def _identity(path: Path) -> tuple[str, tuple[int, int] | None]:
-    try:
-        st = os.stat(path)
-        ident = (st.st_dev, st.st_ino)
-    except OSError:
-        ident = None
-    return os.path.realpath(path), ident
+    return files.expand_inputs(inputs)
 
 
 def guard_outputs(outputs, inputs) -> None:
-    """Refuse any output that is one of the inputs actually read (folders and globs already
-    expanded): same resolved path, or same device and inode (hard links, bind mounts).
-    Streams (`/dev/stdout`, a FIFO) are written through and are never an input here."""
-    from ..export.atomic import is_stream  # deferred: start-up
-    from ..model import ImvoError  # deferred: start-up
+    """Refuse any output that is one of the inputs actually read (see imvo_cli.files)."""
+    from .. import files  # deferred: start-up
 
-    files = expand_inputs(inputs)
-    seen_paths: dict[str, Path] = {}
-    seen_ids: dict[tuple[int, int], Path] = {}
-    for p in files:
-        real, ident = _identity(p)
-        seen_paths.setdefault(real, p)
-        if ident is not None:
-            seen_ids.setdefault(ident, p)
-    for out in outputs:
-        if out is None:
-            continue
-        out = Path(out)
-        if is_stream(out):
-            continue
-        real, ident = _identity(out)
-        hit = seen_paths.get(real) or (seen_ids.get(ident) if ident is not None else None)
-        if hit is not None:
-            raise ImvoError(f"output path is the input file {hit}; imvo never writes its input",
-                            file=out, code="output-is-input",
-                            hint="choose another output file name")
+    files.guard_outputs(outputs, inputs)
 
 
 def output_path_guard(out: Path | None, inputs: list[Path]) -> None:

@@ -31,17 +31,14 @@ def register(app: typer.Typer) -> None:
         Example: imvo risk Bangladesh --product garments --process dyeing
         """
         from ..policy import load_policy  # deferred: start-up
-        from ..risk import assess_place, load_profile  # deferred: start-up
-        from ..risk.document import check_country, risk_document  # deferred: start-up
+        from ..risk import load_profile  # deferred: start-up
+        from ..risk.document import country_risk  # deferred: start-up
 
         common.guard_outputs([common.file_output(output)], [p for p in (policy,) if p])
-        iso = check_country(country)
         pol = load_policy(policy)
-        profile = load_profile(plain(sector) or pol.sector)
-        assessment = assess_place(iso, [product] if product else [], [process] if process else [],
-                                  profile, pol, region=region)
-        labels = {t.key: t.label for t in profile.theme_defs}
-        doc = risk_document(iso, product, process, profile.key, assessment, labels, region)
+        doc = country_risk(country, pol, product=product, process=process, region=region,
+                           sector=plain(sector))
+        profile = load_profile(doc["sector"])
         if format == TableOrJson.json:
             from ..report.jsonout import dumps  # deferred: start-up
 
