@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .check import CheckOptions, CheckResult, FileResult, Finding, discover, gate
+from .diff import diff_lists
 from .model import ImvoError, Issue, at_least, level_rank
 from .policy import load_policy
 
@@ -65,7 +66,6 @@ def new_errors(old: list[Issue], new: list[Issue]) -> list[Issue]:
 def compare(new_path: str | Path, baseline_path: str | Path,
             options: CheckOptions | None = None) -> Comparison:
     """Compare a list with its baseline under the check policy (see the module docstring)."""
-    from .diff import diff_lists
 
     options = options or CheckOptions()
     policy = load_policy(options.policy, near=new_path)

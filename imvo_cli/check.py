@@ -10,6 +10,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .i18n import label
+from .mapping import read_and_map
 from .model import ImvoError, Issue, at_least, level_rank
 from .policy import load_policy
 
@@ -165,7 +167,6 @@ _AUDIT_RULES = frozenset({"no-audit", "audit-expired", "audit-failed", "audit-un
 def _reason(risk) -> str:
     """The main evidence behind a level, with its themes and source (never a data gap), and
     the site evidence that raised it (an expired or failed audit, say), when there is one."""
-    from .i18n import label
 
     ev = risk.main_evidence()
     if not ev:
@@ -207,7 +208,6 @@ def gate(options: CheckOptions, policy) -> tuple[str, int, float | None, float |
 
 def check_file(path: str | Path, options: CheckOptions = CheckOptions()) -> FileResult:
     """Check one file; never raises for bad input (the result says `error`)."""
-    from .mapping import read_and_map
 
     path = Path(path)
     try:

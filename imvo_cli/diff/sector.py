@@ -8,6 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..aggregate import aggregate
+from ..i18n import t, variants
+from ..ingest.readers import read_sheets
+from ..match.ids import PreviousIds
 from ..model import ALL_LEVELS, UNKNOWN, ImvoError, level_rank, worst
 from ..policy import Policy
 from .riskchange import KIND_ORDER, SCHEMA, _direction
@@ -185,14 +189,12 @@ COLUMN_KEYS = ("facility_id", "name", "country_code", "members", "member_names",
 
 def _english(group: str, keys) -> dict[str, str]:
     """Every language's text of `group.key` -> its English text."""
-    from ..i18n import t, variants
 
     return {text: t(f"{group}.{key}", "en") for key in keys for text in variants(f"{group}.{key}")}
 
 
 def _level_of(text: str) -> str:
     """A risk level as a workbook shows it in any language -> the level."""
-    from ..i18n import variants
 
     for lvl in ALL_LEVELS:
         if text in variants(f"level.{lvl}"):
@@ -211,8 +213,6 @@ def _table(rows: list) -> tuple[dict[str, int], list]:
 
 
 def _sector_from_workbook(path: Path) -> SectorList:
-    from ..i18n import variants
-    from ..ingest.readers import read_sheets
 
     english = _english("sheet", SHEET_KEYS)
     sheets = {english.get(s.name or "", s.name or ""): s for s in read_sheets(path)}
@@ -297,8 +297,6 @@ def read_sector(path: str | Path) -> SectorList:
 def aggregate_folders(old: str | Path, new: str | Path, policy: Policy | None = None,
                       **options) -> tuple[SectorList, SectorList]:
     """Aggregate two folders of member lists; the new year keeps the old year's facility ids."""
-    from ..aggregate import aggregate
-    from ..match.ids import PreviousIds
 
     first = aggregate([old], policy, **options)
     prev = PreviousIds()

@@ -12,8 +12,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..ingest.headers import header_key
+from ..mapping import read_and_map
+from ..match import make_record, match_records, score_pair
+from ..match.ids import assign_ids
 from ..model import ALL_LEVELS, UNKNOWN, ImvoError, Issue, Supplier, at_least, level_rank, worst
-from ..policy import Policy
+from ..policy import Policy, load_policy
 from .riskchange import HIGH, KIND_ORDER, SCHEMA, RiskChange, compare_risk
 
 COMPARED_FIELDS = ("name", "address", "country", "tier", "process", "product", "workers",
@@ -41,8 +45,6 @@ def match_suppliers(old: list[Supplier], new: list[Supplier], *, threshold: floa
                     review_threshold: float = 0.70,
                     decisions: dict[frozenset, str] | None = None) -> Pairing:
     """Group the suppliers of both lists into locations with the aggregate matcher."""
-    from ..match import make_record, match_records
-    from ..match.ids import assign_ids
 
     sups = list(old) + list(new)
     records = [make_record(i, s.name, s.country, s.address, s.city, s.postal_code, s.os_id)
@@ -92,7 +94,6 @@ def _pair_within(old_idx: list[int], new_idx: list[int], old: list[Supplier],
     """Pair a location's old and new suppliers, most alike first; the rest are left over."""
     if len(old_idx) == 1 and len(new_idx) == 1:
         return [(old_idx[0], new_idx[0])], [], []
-    from ..match import make_record, score_pair
 
     def rec(s):
         return make_record(0, s.name, s.country, s.address, s.city, s.postal_code, s.os_id)
@@ -316,7 +317,6 @@ def field_changes(old: Supplier, old_tier, new: Supplier, new_tier) -> list[Fiel
 
 def exit_reason(s: Supplier) -> str | None:
     """The text of an `exit_reason` column (any spelling of it) on the supplier's rows."""
-    from ..ingest.headers import header_key
 
     for header, value in s.extra.items():
         if header_key(header) in EXIT_REASON_KEYS and str(value).strip():
@@ -454,8 +454,6 @@ def diff_lists(old_path: str | Path, new_path: str | Path, *, policy: Policy | N
     """Read, map and compare two supplier lists (or two annotated exports of them).
 
     `as_of` dates the new list's audits; `old_as_of` the old one's (default: `as_of`)."""
-    from ..mapping import read_and_map
-    from ..policy import load_policy
 
     policy = policy or load_policy(near=new_path)
     old_map = read_and_map(old_path, sheet=sheet, column_map=column_map, policy=policy,

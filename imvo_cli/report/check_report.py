@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from rich.markup import escape
+from rich.table import Table
+
 from .. import textsafe
 from ..export.safety import csv_safe
 from ..i18n import DEFAULT_LANG, label, t, tn
+from .console import LEVEL_STYLE, console
 from .jsonout import dumps
 
 MAX_ANNOTATIONS_PER_FILE = 50
@@ -119,10 +123,7 @@ FINDINGS_SHOWN = 3  # per file in the table; every one with --verbose (and in th
 def render_table(result, lang: str = DEFAULT_LANG, verbose: bool = False) -> None:
     """The console table: one row per file with its status, reasons and top findings, then
     the counts (as one line, never wrapped)."""
-    from rich.markup import escape
-    from rich.table import Table
 
-    from .console import LEVEL_STYLE, console
 
     term = textsafe.terminal
     out = console()

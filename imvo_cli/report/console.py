@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import sys
 
+from rich.console import Console
+
 from ..model import LEVEL_STYLES
 
 LEVEL_STYLE = LEVEL_STYLES  # the one palette, in the model
 
 
 def console(stderr: bool = False, width: int | None = None):
-    from rich.console import Console
 
     stream = sys.stderr if stderr else sys.stdout
     no_color = bool(os.environ.get("NO_COLOR")) or not stream.isatty()

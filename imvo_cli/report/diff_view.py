@@ -13,11 +13,18 @@ from html import escape as _html_escape
 from importlib import resources
 from typing import Any
 
+from rich.markup import escape
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+
 from .. import __version__
 from ..diff import change_text, headline, summary_lines, visible
 from ..diff import display as _fmt
+from ..export.atomic import write_text_atomic
 from ..i18n import DEFAULT_LANG, label, t
-from ..model import ALL_LEVELS
+from ..model import ALL_LEVELS, LEVEL_COLOURS, LEVEL_FONT_COLOURS  # the one palette
+from .console import LEVEL_STYLE, console
 from .jsonout import dumps
 
 NARROW = 72  # below this terminal width the changes are a list, not a five-column table
@@ -43,12 +50,7 @@ def _level(level: str, lang: str) -> str:
 def render_table(result, con=None, lang: str = DEFAULT_LANG, verbose: bool = False) -> None:
     """The terminal view: headline, the changes worst first (the first 200, every one with
     `verbose`), then and now, pairs to review and, for sector lists, the members."""
-    from rich.markup import escape
-    from rich.padding import Padding
-    from rich.table import Table
-    from rich.text import Text
 
-    from .console import LEVEL_STYLE, console
 
     con = con or console()
     shown = None if verbose else SHOWN
@@ -163,7 +165,6 @@ def esc(value: Any) -> str:
 
 
 def _css() -> str:
-    from ..model import LEVEL_COLOURS, LEVEL_FONT_COLOURS  # the one palette
 
     levels = "".join(f".lv-{lvl}{{--lv:#{LEVEL_COLOURS[lvl]};--ink:#{LEVEL_FONT_COLOURS[lvl]}}}"
                      for lvl in ALL_LEVELS)
@@ -220,7 +221,6 @@ def render_html(result) -> str:
 
 
 def write_html(result, out_path) -> None:
-    from ..export.atomic import write_text_atomic
 
     write_text_atomic(out_path, render_html(result))
 

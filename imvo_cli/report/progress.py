@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import inspect
 import sys
 from collections.abc import Callable, Iterator
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 # step(advance=1, description=None): move the bar on, optionally renaming the current step.
 Step = Callable[..., None]
@@ -34,7 +37,6 @@ def progress(description: str, total: int | None = None, *, enabled: bool | None
     if not enabled:
         yield _quiet_step
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     if console is None:
         from .console import console as make_console
@@ -59,7 +61,6 @@ def progress(description: str, total: int | None = None, *, enabled: bool | None
 def accepts_progress(fn: Callable) -> bool:
     """Whether a library function takes an `on_progress(label)` callback (called once per
     unit of work done), so a command can show a counting bar instead of a spinner."""
-    import inspect
 
     try:
         return "on_progress" in inspect.signature(fn).parameters
