@@ -380,3 +380,18 @@ def test_regression_dutch_sector_workbooks_diff_like_english_ones(tmp_path, outp
     assert d.summary == sector.summary
     assert [f.to_dict() for f in d.facilities] == [f.to_dict() for f in sector.facilities]
     assert [m.to_dict() for m in d.members] == [m.to_dict() for m in sector.members]
+
+
+def test_change_texts_speak_the_report_language(result, sector):
+    from imvo_cli.diff import change_text, headline, summary_lines
+    from imvo_cli.i18n import catalogue
+
+    en_words = {v for k, v in catalogue("en").items() if k.startswith("diff_text.") and "{" not in v}
+    for diff in (result, sector):
+        nl_rows = [r[0] for r in summary_lines(diff, "nl")]
+        assert not set(nl_rows) & en_words, "an English summary label in the Dutch summary"
+        assert headline(diff, "nl") != headline(diff, "en")
+    gone = next(e for e in result.entries if e.status == "gone")
+    assert change_text(gone, "nl").startswith("vervallen (was tier ")
+    assert change_text(gone, "en").startswith("gone (was tier ")
+    assert "gebleven" in headline(result, "nl") and "kept" in headline(result, "en")

@@ -103,7 +103,7 @@ def register(app: typer.Typer) -> None:
         for reason in result.policy_reasons:
             common.stderr(f"imvo: policy: {reason}")
         if quiet:
-            common.stderr(f"imvo diff: {headline(result)}")
+            common.stderr(f"imvo diff: {headline(result, language)}")
         else:
             for what, path in (("report", report_file), ("workbook", out), ("html", html)):
                 if path is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..i18n import label
+from ..i18n import DEFAULT_LANG, label, t
 from ..model import ALL_LEVELS
 
 
@@ -17,77 +17,86 @@ def display(value: Any) -> str:
     return str(value)
 
 
-def theme_label(key: str) -> str:
+def theme_label(key: str, lang: str = DEFAULT_LANG) -> str:
     """A theme as people read it ("Discrimination and gender"), not its key."""
-    return label("theme", key)
+    return label("theme", key, lang)
 
 
-def change_text(entry) -> str:
+def _t(key: str, lang: str, **values: Any) -> str:
+    return t(f"diff_text.{key}", lang, **values)
+
+
+def _lv(level: str | None, lang: str) -> str:
+    """A level in the report's language (English keeps the key itself)."""
+    return label("level", level, lang) if level else display(level)
+
+
+def change_text(entry, lang: str = DEFAULT_LANG) -> str:
     """What changed for one supplier or facility, in one line of plain text."""
     if hasattr(entry, "members_joined"):
-        return _facility_text(entry)
+        return _facility_text(entry, lang)
     parts: list[str] = []
     if entry.status == "new":
-        parts.append(f"new: tier {display(entry.new.tier)}, {entry.new.level}")
+        parts.append(_t("new", lang, tier=display(entry.new.tier), level=_lv(entry.new.level, lang)))
         if getattr(entry, "relocated", None):
-            parts.append(f"same supplier ID and name listed in {entry.relocated} last year")
+            parts.append(_t("relocated_new", lang, where=entry.relocated))
     elif entry.status in ("gone", "merged"):
-        was = f"tier {display(entry.old.tier)}, {entry.old.level}"
-        parts.append(f"gone (was {was})" if entry.status == "gone"
-                     else f"listed together with another supplier now (was {was})")
+        was = _t("was", lang, tier=display(entry.old.tier), level=_lv(entry.old.level, lang))
+        parts.append(_t("gone" if entry.status == "gone" else "merged", lang, was=was))
         if getattr(entry, "relocated", None):
-            parts.append(f"same supplier ID and name now listed in {entry.relocated}")
+            parts.append(_t("relocated_old", lang, where=entry.relocated))
         if entry.disengagement:
-            parts.append(f"exit reason: {entry.exit_reason}" if entry.exit_reason
-                         else "disengagement to explain: no exit reason given")
+            parts.append(_t("exit_reason", lang, reason=entry.exit_reason) if entry.exit_reason
+                         else _t("no_exit_reason", lang))
     elif entry.status == "split":
-        parts.append(f"also listed as another supplier: tier {display(entry.new.tier)}, {entry.new.level}")
+        parts.append(_t("split", lang, tier=display(entry.new.tier), level=_lv(entry.new.level, lang)))
     for c in entry.changes:
         parts.append(f"{c.field}: {display(c.old)} → {display(c.new)}")
     if entry.risk is not None:
         if entry.risk.direction != "same":
-            parts.append(f"risk {entry.risk.old_level} → {entry.risk.new_level}")
+            parts.append(_t("risk", lang, old=_lv(entry.risk.old_level, lang), new=_lv(entry.risk.new_level, lang)))
         if entry.risk.old_priority != entry.risk.new_priority:
-            parts.append(f"priority {display(entry.risk.old_priority)} → {display(entry.risk.new_priority)}")
-        parts += theme_lines(entry.risk.themes)
+            parts.append(_t("priority", lang, old=display(entry.risk.old_priority),
+                                new=display(entry.risk.new_priority)))
+        parts += theme_lines(entry.risk.themes, lang)
     return "; ".join(parts)
 
 
-def theme_lines(themes) -> list[str]:
+def theme_lines(themes, lang: str = DEFAULT_LANG) -> list[str]:
     """Theme changes grouped: themes sharing one level change or one piece of evidence
     are named together, so a re-audit that touches six themes reads as one line each."""
     groups: dict[str, list[str]] = {}
-    for t in themes:
-        name = theme_label(t.theme)
-        if t.old_level != t.new_level:
-            groups.setdefault(f"{t.old_level} → {t.new_level}", []).append(name)
-        if t.old_inherent != t.new_inherent:
-            groups.setdefault(f"inherent {display(t.old_inherent)} → {display(t.new_inherent)}",
-                             []).append(name)
-        for e in t.evidence_added:
+    for th in themes:
+        name = theme_label(th.theme, lang)
+        if th.old_level != th.new_level:
+            groups.setdefault(f"{_lv(th.old_level, lang)} → {_lv(th.new_level, lang)}", []).append(name)
+        if th.old_inherent != th.new_inherent:
+            groups.setdefault(_t("inherent", lang, old=display(th.old_inherent),
+                                 new=display(th.new_inherent)), []).append(name)
+        for e in th.evidence_added:
             groups.setdefault(f"+ {e}", []).append(name)
-        for e in t.evidence_removed:
+        for e in th.evidence_removed:
             groups.setdefault(f"− {e}", []).append(name)
     return [f"{', '.join(names)}: {what}" for what, names in groups.items()]
 
 
-def _facility_text(f) -> str:
+def _facility_text(f, lang: str) -> str:
     parts = []
     if f.status == "new":
-        parts.append(f"new: {f.new.member_count} member(s), {f.new.level}")
+        parts.append(_t("facility_new", lang, n=f.new.member_count, level=_lv(f.new.level, lang)))
     elif f.status == "gone":
-        parts.append(f"gone (was {f.old.member_count} member(s), {f.old.level})")
+        parts.append(_t("facility_gone", lang, n=f.old.member_count, level=_lv(f.old.level, lang)))
     else:
         if f.old.level != f.new.level:
-            parts.append(f"risk {f.old.level} → {f.new.level}")
+            parts.append(_t("risk", lang, old=_lv(f.old.level, lang), new=_lv(f.new.level, lang)))
         if f.old.member_count != f.new.member_count:
-            parts.append(f"members {f.old.member_count} → {f.new.member_count}")
+            parts.append(_t("members", lang, old=f.old.member_count, new=f.new.member_count))
         if f.members_joined:
-            parts.append("joined: " + ", ".join(f.members_joined))
+            parts.append(_t("joined", lang, names=", ".join(f.members_joined)))
         if f.members_left:
-            parts.append("left: " + ", ".join(f.members_left))
+            parts.append(_t("left", lang, names=", ".join(f.members_left)))
     if f.shared:
-        parts.append(f"shared location {f.shared}")
+        parts.append(_t("shared", lang, where=f.shared))
     return "; ".join(parts)
 
 
@@ -97,41 +106,45 @@ def visible(result) -> list:
     return [e for e in items if e.kind != "unchanged"]
 
 
-def summary_lines(result) -> list[tuple[str, str, str]]:
+def summary_lines(result, lang: str = DEFAULT_LANG) -> list[tuple[str, str, str]]:
     """(item, then, now) rows of the summary, shared by every view."""
     s = result.summary
     rows: list[tuple[str, str, str]] = []
     c = s["counts"]
     if result.kind == "suppliers":
-        rows.append(("suppliers", display(c["old_suppliers"]), display(c["new_suppliers"])))
+        rows.append((_t("suppliers", lang), display(c["old_suppliers"]), display(c["new_suppliers"])))
         for key in ("visibility", "address_completeness", "max_tier", "countries"):
-            rows.append((key.replace("_", " "), display(s[key]["old"]), display(s[key]["new"])))
+            rows.append((_t(key, lang), display(s[key]["old"]), display(s[key]["new"])))
         for key, old in s["coverage"]["old"].items():
-            rows.append((f"coverage: {key.replace('_', ' ')}", display(old), display(s["coverage"]["new"][key])))
+            rows.append((_t("coverage", lang, what=key.replace("_", " ")), display(old),
+                         display(s["coverage"]["new"][key])))
     else:
-        rows.append(("members", display(s["members"]["old"]), display(s["members"]["new"])))
-        rows.append(("facilities", display(c["old_facilities"]), display(c["new_facilities"])))
-        rows.append(("shared facilities", display(s["shared_facilities"]["old"]),
+        rows.append((_t("sector_members", lang), display(s["members"]["old"]), display(s["members"]["new"])))
+        rows.append((_t("facilities", lang), display(c["old_facilities"]), display(c["new_facilities"])))
+        rows.append((_t("shared_facilities", lang), display(s["shared_facilities"]["old"]),
                      display(s["shared_facilities"]["new"])))
     for lvl in ALL_LEVELS:
-        rows.append((f"risk {lvl}", display(s["risk_levels"]["old"][lvl]), display(s["risk_levels"]["new"][lvl])))
+        rows.append((_t("risk_level", lang, level=_lv(lvl, lang)), display(s["risk_levels"]["old"][lvl]),
+                     display(s["risk_levels"]["new"][lvl])))
     return rows
 
 
-def headline(result) -> str:
+def headline(result, lang: str = DEFAULT_LANG) -> str:
+    """The one-line summary of a diff."""
     c = result.summary["counts"]
     if result.kind == "suppliers":
-        text = (f"{c['kept']} kept, {c['new']} new, {c['gone']} gone, {c['changed']} changed, "
-                f"risk up {c['risk_up']}, risk down {c['risk_down']}; "
-                f"{c['disengagements']} disengagement(s) to explain"
-                + (f" ({c['exit_reasons_missing']} without an exit reason)" if c["exit_reasons_missing"] else ""))
+        text = _t("headline", lang, kept=c["kept"], new=c["new"], gone=c["gone"],
+                  changed=c["changed"], up=c["risk_up"], down=c["risk_down"],
+                  disengagements=c["disengagements"])
+        if c["exit_reasons_missing"]:
+            text += _t("headline_missing", lang, n=c["exit_reasons_missing"])
         if c["merged"] or c["split"]:
-            text += f"; {c['merged']} merged, {c['split']} split"
+            text += _t("headline_merged", lang, merged=c["merged"], split=c["split"])
         if c["review_pairs"]:
-            text += f"; {c['review_pairs']} pair(s) to review"
+            text += _t("headline_review", lang, n=c["review_pairs"])
         return text
-    text = (f"{c['kept']} facilities kept, {c['new']} new, {c['gone']} gone; shared gained "
-            f"{c['shared_gained']}, lost {c['shared_lost']}; ")
+    text = _t("sector_headline", lang, kept=c["kept"], new=c["new"], gone=c["gone"],
+              gained=c["shared_gained"], lost=c["shared_lost"])
     if not result.summary.get("members_compared", True):
-        return text + "members not compared (a public sector list names none)"
-    return text + f"{c['members_not_resubmitted']} member(s) did not resubmit"
+        return text + _t("members_not_compared", lang)
+    return text + _t("not_resubmitted", lang, n=c["members_not_resubmitted"])

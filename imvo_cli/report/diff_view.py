@@ -55,7 +55,7 @@ def render_table(result, con=None, lang: str = DEFAULT_LANG, verbose: bool = Fal
     con = con or console()
     shown = None if verbose else SHOWN
     con.print(f"imvo diff: {escape(result.old_file)} → {escape(result.new_file)}")
-    con.print(escape(headline(result)))
+    con.print(escape(headline(result, lang)))
     rows = visible(result)
     title = t("cli_diff.changes_title", lang)
     table = Table(title=title, title_justify="left")
@@ -66,7 +66,7 @@ def render_table(result, con=None, lang: str = DEFAULT_LANG, verbose: bool = Fal
     for e in rows[:shown]:
         table.add_row(escape(_kind(e.kind, lang)),
                       f"[{LEVEL_STYLE.get(e.level, '')}]{escape(_level(e.level, lang))}[/]",
-                      escape(e.name), escape(e.country or "?"), escape(change_text(e)))
+                      escape(e.name), escape(e.country or "?"), escape(change_text(e, lang)))
     if rows and con.width < NARROW:
         # Five columns do not fit: the names and details would be squeezed to nothing.
         con.print(title)
@@ -74,7 +74,7 @@ def render_table(result, con=None, lang: str = DEFAULT_LANG, verbose: bool = Fal
             con.print(f"[bold]{escape(_kind(e.kind, lang))}[/] "
                       f"[{LEVEL_STYLE.get(e.level, '')}]{escape(_level(e.level, lang))}[/] "
                       f"{escape(e.country or '?')}: {escape(e.name)}")
-            con.print(Padding(Text(change_text(e), overflow="fold"), (0, 0, 0, 2)))
+            con.print(Padding(Text(change_text(e, lang), overflow="fold"), (0, 0, 0, 2)))
     elif rows:
         con.print(table)
     else:
@@ -84,7 +84,7 @@ def render_table(result, con=None, lang: str = DEFAULT_LANG, verbose: bool = Fal
     summary = Table(title=t("cli_diff.then_now_title", lang), title_justify="left")
     for col in ("item", "then", "now"):
         summary.add_column(t(f"cli_diff.col_{col}", lang))
-    for item, then, now in summary_lines(result):
+    for item, then, now in summary_lines(result, lang):
         summary.add_row(item, then, now)
     con.print(summary)
     review = getattr(result, "review", [])
@@ -127,7 +127,7 @@ def to_markdown(result, lang: str = DEFAULT_LANG, verbose: bool = False) -> str:
     """A pull-request comment: the headline, the changes worst first, then and now."""
     shown = None if verbose else SHOWN
     out = [f"### imvo diff: {md(result.old_file)} → {md(result.new_file)}", "",
-           headline(result).replace("|", "\\|"), ""]
+           headline(result, lang).replace("|", "\\|"), ""]
     for reason in result.policy_reasons:
         out += [f"**{md(t('cli_diff.policy', lang))}** {md(reason)}", ""]
     rows = visible(result)
@@ -136,13 +136,13 @@ def to_markdown(result, lang: str = DEFAULT_LANG, verbose: bool = False) -> str:
                 "|---|---|---|---|---|"]
         for e in rows[:shown]:
             out.append(f"| {md(_kind(e.kind, lang))} | {md(_level(e.level, lang))} | {md(e.name)} "
-                       f"| {md(e.country or '')} | {md(change_text(e))} |")
+                       f"| {md(e.country or '')} | {md(change_text(e, lang))} |")
         if shown is not None and len(rows) > shown:
             out.append("\n" + t("cli_diff.md_more_changes", lang, n=len(rows) - shown))
     else:
         out.append(t("cli_diff.no_changes", lang))
     out += ["", _md_head(lang, "item", "then", "now"), "|---|---:|---:|"]
-    out += [f"| {md(i)} | {md(a)} | {md(b)} |" for i, a, b in summary_lines(result)]
+    out += [f"| {md(i)} | {md(a)} | {md(b)} |" for i, a, b in summary_lines(result, lang)]
     review = getattr(result, "review", [])
     if review:
         out += ["", t("cli_diff.md_review", lang), "",
