@@ -599,14 +599,14 @@ def risk_rows(chain_map: ChainMap, limit: int = MAX_RISK_ROWS,
     if total > limit:
         rows = rows[:limit]
     # imvo's labels last, so the order above is the same in every language
-    rows = [(sid, name, country, tier, ", ".join(theme_name(k, names, lang)
+    out: list[tuple[Any, ...]] = [(sid, name, country, tier, ", ".join(theme_name(k, names, lang)
                                                  for k in (theme or "").split(", ") if k),
              level_text(level, lang), rule, evidence, source)
             for sid, name, country, tier, theme, level, rule, evidence, source in rows]
     if total > limit:
-        rows.append((None, t("workbook.more_flags", lang, n=total - limit),
-                     None, None, None, None, None, None, None))
-    return rows, total
+        out.append((None, t("workbook.more_flags", lang, n=total - limit),
+                    None, None, None, None, None, None, None))
+    return out, total
 
 
 def chain_rows(chain_map: ChainMap, lang: str = "en") -> list[tuple]:
@@ -626,7 +626,7 @@ def chain_rows(chain_map: ChainMap, lang: str = "en") -> list[tuple]:
         return risk.level if risk else UNKNOWN
 
     starts = sorted(n for n in graph.nodes if n != company and graph.in_degree(n) == 0)
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     for start in starts:
         # Paths are taken as they are generated and stop at the cap: a layered list has
         # exponentially many, so they are never all enumerated (and sorted) first.

@@ -157,7 +157,7 @@ def formula_values(path: Path, wb: Any) -> FormulaValues:
                 for row in values[title].iter_rows():
                     for cell in row:
                         ref = getattr(cell, "coordinate", None)
-                        if ref in refs and cell.value is not None:
+                        if ref is not None and ref in refs and cell.value is not None:
                             found[ref] = cell.value
         finally:
             values.close()

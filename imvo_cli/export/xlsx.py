@@ -127,7 +127,8 @@ def table_sheet(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]
         if lvl in LEVEL_COLOURS:
             keys.setdefault(text, lvl)
     return TableSheet(title, headers, rows, list(widths or column_widths(headers, rows)),
-                      headers.index(level_column) if level_column in headers else None,
+                      headers.index(level_column)
+                      if level_column is not None and level_column in headers else None,
                       keys, footer, heat_map)
 
 
@@ -333,7 +334,8 @@ def add_table_sheet(wb: Any, title: str, headers: Sequence[str], rows: Sequence[
         cell = ws.cell(HEADER_ROW, c)
         set_value(cell, h)
         apply_style(cell, HEADER_STYLE)
-    level_idx = list(headers).index(level_column) if level_column in headers else None
+    level_idx = list(headers).index(level_column) \
+        if level_column is not None and level_column in headers else None
     for r, row in enumerate(rows, FIRST_DATA_ROW):
         for c, v in enumerate(row, 1):
             cell = ws.cell(r, c)

@@ -127,11 +127,11 @@ class Package:
         sheets = re.findall(r"<sheet\b[^>]*/>", self.workbook)
         if not sheets or "<sheets" not in self.workbook:
             raise PatchUnsupported("no sheets")
-        self.sheet_names = [_attr(s, "name") for s in sheets]
+        self.sheet_names: list[str] = [_attr(s, "name") or "" for s in sheets]
         self.sheet_ids = [int(_attr(s, "sheetId") or 0) for s in sheets]
-        rel_targets = {}
+        rel_targets: dict[str, tuple[str | None, str | None, str | None]] = {}
         for rel in re.findall(r"<Relationship\b[^>]*/>", self.rels):
-            rel_targets[_attr(rel, "Id")] = (_attr(rel, "Type"), _attr(rel, "Target"),
+            rel_targets[_attr(rel, "Id") or ""] = (_attr(rel, "Type"), _attr(rel, "Target"),
                                              _attr(rel, "TargetMode"))
         self.rel_ids = set(rel_targets)
         title = sheet_title if sheet_title is not None else self.sheet_names[0]
@@ -139,7 +139,7 @@ class Package:
             raise PatchUnsupported("sheet not found")  # the openpyxl path reports it
         self.title = title
         rid = _attr(sheets[self.sheet_names.index(title)], "r:id")
-        kind, target, mode = rel_targets.get(rid, (None, None, None))
+        kind, target, mode = rel_targets.get(rid or "", (None, None, None))
         if kind != REL_WORKSHEET or not target or mode == "External":
             raise PatchUnsupported("not a worksheet")
         self.sheet_part = target.lstrip("/") if target.startswith("/") else \
@@ -243,6 +243,8 @@ def _sheet_view(head: str, freeze_row: int) -> str:
         at = m.start() if m else len(head)
         return head[:at] + view + head[at:]
     m = re.search(r"<sheetView\b([^>]*?)(/?)>", head)
+    if m is None:
+        raise PatchUnsupported("sheet view")
     if m.group(2):
         return head[:m.start()] + f"<sheetView{m.group(1)}>{pane}</sheetView>" + head[m.end():]
     close = head.find("</sheetView>", m.end())
@@ -517,6 +519,8 @@ def _app_xml(xml: str, titles: list[str]) -> str:
     xml = xml[:parts.start()] + parts.group(1) + str(int(parts.group(2)) + len(titles)) + \
         parts.group(3) + parts.group(4) + names + parts.group(5) + xml[parts.end():]
     heading = re.search(r"(<vt:lpstr>Worksheets</vt:lpstr></vt:variant><vt:variant><vt:i4>)(\d+)(</vt:i4>)", xml)
+    if heading is None:
+        return xml
     return xml[:heading.start()] + heading.group(1) + str(int(heading.group(2)) + len(titles)) + \
         heading.group(3) + xml[heading.end():]
 
