@@ -155,3 +155,17 @@ def test_huge_merged_ranges_on_the_openpyxl_path_are_refused_with_a_message(tmp_
         write_annotated(cm, tmp_path / "out.xlsx", input_path=src)
     assert exc.value.code == "merged-too-large" and "unmerge" in exc.value.hint
     assert "out.xlsx" not in {p.name for p in tmp_path.iterdir()}
+
+
+def test_a_csv_input_is_rebuilt_and_annotated_by_the_zip_copy(tmp_path):
+    src = tmp_path / "list.csv"
+    with src.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(ROWS + [["=HYPERLINK(\"x\")", "5 Road", "Izmir", "Turkey", 1]])
+    cm = read_and_map(src)
+    out = tmp_path / "out.xlsx"
+    result = write_annotated(cm, out, input_path=src)
+    assert (result.backend, result.fallback_reason) == ("rebuilt", None)
+    ws = load_workbook(out).worksheets[0]
+    assert (ws["A5"].value, ws["A5"].data_type) == ('=HYPERLINK("x")', "s")
+    assert added_block(out, ws.title)[0] == ADDED_HEADERS
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["list.csv", "out.xlsx"]

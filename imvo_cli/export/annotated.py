@@ -163,6 +163,7 @@ def write_annotated(chain_map: ChainMap, out_path: str | Path, *, input_path: st
                         file=str(out_path), code="output-type",
                         hint="end the export file name with .xlsx (.xlsm only for an .xlsm input)")
     plan = build_plan(chain_map, lang)
+    reason: str | None
     if in_ext in COPY_EXTS and _is_zip(input_path):
         if not FAST_COPY:
             reason = "the zip-level copy is switched off"
@@ -177,8 +178,8 @@ def write_annotated(chain_map: ChainMap, out_path: str | Path, *, input_path: st
                 reason = str(exc)
         write_openpyxl_copy(plan, input_path, out_path, keep_vba=out_ext == ".xlsm")
         return ExportResult("openpyxl", reason)
-    write_rebuilt_copy(plan, _sheets_of(input_path), input_path, out_path)
-    return ExportResult("rebuilt", f"a {in_ext or 'csv'} input is rebuilt as a new workbook")
+    reason = write_rebuilt_copy(plan, _sheets_of(input_path), input_path, out_path)
+    return ExportResult("rebuilt", reason)
 
 
 def refuse_output_over_input(out_path: Path, input_path: Path) -> None:

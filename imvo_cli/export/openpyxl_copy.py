@@ -5,6 +5,7 @@ with openpyxl, imvo's columns added as cells, the generated sheets streamed (xls
 from __future__ import annotations
 
 import re
+import tempfile
 import warnings
 import zipfile
 from dataclasses import replace
@@ -12,16 +13,29 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, range_boundaries
 
 from ..model import ImvoError
+from .atomic import atomic_path
 from .parts import text_chunks
 from .plan import AddedColumns, ExportPlan, check_room, safe_title, unique_title
+from .safety import is_dangerous
 from .styles import HEADER_STYLE, level_style
-from .xlsx import FormulaValues, add_table, apply_print_setup, cell_value, save_workbook, set_value
+from .xlsx import (
+    FormulaValues,
+    add_table,
+    apply_print_setup,
+    cell_value,
+    save_workbook,
+    set_value,
+    stable_properties,
+    write_skeleton,
+)
+from .xlsx_patch import PatchUnsupported, write_zip_copy
 
 # Merged cells openpyxl is asked to load at most: it makes one object per merged cell, so a
 # few ranges over whole columns would take gigabytes.
@@ -47,29 +61,52 @@ def write_openpyxl_copy(plan: ExportPlan, input_path: Path, out_path: Path, *,
 
 
 def write_rebuilt_copy(plan: ExportPlan, sheets: list[tuple[str, bool, list[list[Any]]]],
-                       input_path: Path, out_path: Path) -> None:
+                       input_path: Path, out_path: Path) -> str | None:
     """A new workbook from the rows imvo read (csv/xls/ods inputs), annotated: `sheets` are
-    (name, visible, rows) and the suppliers sheet is `plan.sheet` (else the first)."""
-    wb = Workbook()
-    if wb.active is not None:
-        wb.remove(wb.active)
-    target = None
-    for name, visible, rows in sheets:
-        ws = wb.create_sheet(unique_title(wb.sheetnames, safe_title(name, "Suppliers")))
+    (name, visible, rows) and the suppliers sheet is `plan.sheet` (else the first). The rows
+    are streamed into a plain workbook which the zip-level copy then annotates; returns why
+    openpyxl wrote it instead, if it did."""
+    wb = Workbook(write_only=True)
+    titles: list[str] = []
+    target = 0
+    for k, (name, visible, rows) in enumerate(sheets):
+        title = unique_title(titles, safe_title(name, "Suppliers"))
+        titles.append(title)
+        ws = wb.create_sheet(title)
         if not visible:
             ws.sheet_state = "hidden"
-        for r, row in enumerate(rows, 1):
-            for c, value in enumerate(row, 1):
-                if value is not None and value != "":
-                    set_value(ws.cell(r, c), value)
+        for row in rows:
+            ws.append([_inert(ws, v) for v in row])
         if name == plan.sheet:
-            target = ws
-    if target is None:
-        target = wb.worksheets[0]
-    wb.active = wb.worksheets.index(target)
-    annotate(target, plan.columns, plan, input_path)
-    add_tables(wb, plan)
-    save_workbook(wb, out_path, plan.as_of)
+            target = k
+    if not titles:
+        raise ImvoError("the file has no sheet to copy", file=str(input_path), code="no-sheets")
+    wb.active = target
+    stable_properties(wb, plan.as_of)
+    rebuilt_plan = replace(plan, sheet=titles[target])
+    with tempfile.TemporaryDirectory(dir=out_path.parent, prefix=".imvo-rebuild-") as folder:
+        plain = Path(folder) / "rebuilt.xlsx"
+        with plain.open("wb") as fh:
+            write_skeleton(wb, fh)
+        try:
+            with atomic_path(out_path, suffix=out_path.suffix.lower()) as tmp:
+                write_zip_copy(rebuilt_plan, plain, tmp)
+            return None
+        except PatchUnsupported as exc:
+            write_openpyxl_copy(rebuilt_plan, plain, out_path, keep_vba=False)
+            return str(exc)
+
+
+def _inert(ws: Any, value: Any) -> Any:
+    """A value for a write-only sheet: text that would be a formula is a text cell."""
+    if value is None or value == "":
+        return None
+    value = cell_value(value)
+    if is_dangerous(value):
+        cell = WriteOnlyCell(ws, value)
+        cell.data_type = "s"
+        return cell
+    return value
 
 
 def add_tables(wb: Any, plan: ExportPlan) -> None:
