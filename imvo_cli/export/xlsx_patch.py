@@ -1,17 +1,19 @@
-"""The annotated workbook without loading it: the input's zip parts copied as they are, the
-suppliers sheet edited row by row as a stream, and imvo's parts added.
+"""The zip-level back end of the annotated export: an ExportPlan (plan.py) written into a copy
+of the input's zip parts, the suppliers sheet edited row by row as a stream.
 
 Loading a 100,000-row workbook into openpyxl costs most of an export's time and memory, only
 to write the user's cells back unchanged. Here every part of the input is copied byte for byte
 (other sheets, shared strings, drawings, macros), except:
 - the suppliers sheet: imvo's cells appended to each row after the user's last column, the
   header frozen, an autofilter, the added column widths, a legacy drawing for comments;
-- xl/styles.xml: the header style, the level fills and the heat-map formats appended;
+- xl/styles.xml: the header style, the level fills and the heat-map formats appended (a
+  styles part made when the workbook has none);
 - the workbook, its relationships, content types and app.xml: the new sheets registered;
 - new parts: the generated sheets (the shared streamed writer in xlsx.py) and the comments.
 
 The edit works on the XML text, so it only runs on what it recognises: anything unusual
-raises Unsupported before the output is complete, and the caller falls back to openpyxl.
+raises PatchUnsupported (saying what) before the output is complete, and the caller writes
+the same plan with openpyxl (openpyxl_copy.py).
 """
 
 from __future__ import annotations
