@@ -84,6 +84,10 @@ def test_both_back_ends_write_the_same_cells_with_the_attached_os_ids(tmp_path, 
     for title in a.sheetnames[1:]:
         assert [[c.value for c in r] for r in a[title].iter_rows()] == \
             [[c.value for c in r] for r in b[title].iter_rows()], title
+    for book in (a, b):  # the heat map colours every theme column and the worst level
+        countries = book[book.sheetnames[-1]]
+        assert {str(cf.sqref) for cf in countries.conditional_formatting} == \
+            {f"C2:{countries.cell(1, countries.max_column).column_letter}{countries.max_row}"}
     # the added columns are no input field: the list reads back with the same suppliers
     again = read_suppliers(zip_out)
     assert sorted(s.name for s in again.suppliers) == sorted(s.name for s in cm.source.suppliers)

@@ -258,7 +258,7 @@ def build_plan(chain_map: ChainMap, lang: str = "en") -> ExportPlan:
         table(ISSUES, headers_in(ISSUE_HEADERS, lang), issue_rows(chain_map, lang), ISSUE_WIDTHS),
         table(COUNTRIES, country_headers(chain_map, themes, lang), countries,
               (9, 24, *([16] * len(themes)), 12),
-              heat_map=HeatMap(3, len(themes), len(countries), labels)),
+              heat_map=HeatMap(3, len(themes) + 1, len(countries), labels)),  # + worst_risk
     ]
     return ExportPlan(sheet=chain_map.source.sheet, columns=added_columns(chain_map, lang),
                       tables=tables, footer=footer, as_of=chain_map.as_of,
