@@ -4,7 +4,7 @@ ChainMap and written by either back end (xlsx_patch: the zip-level copy; openpyx
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -50,16 +50,23 @@ class AddedColumns:
     comments: list[PlannedComment]
     earlier: tuple[tuple[str, ...], ...] = ()  # the headers of an earlier export, every language
 
-    def cells(self, first: int, r: int) -> list[tuple[int, Any, str | None]]:
-        """(column, value, style key or None) of row `r`: the header row or a data row."""
+    def cells(self, first: int, r: int, styles: Mapping[str, Any] | None = None
+              ) -> list[tuple[int, Any, Any]]:
+        """(column, value, style) of row `r` (the header row or a data row): the style is
+        "header", a level key or None, or what `styles` maps those keys to."""
         if r == self.header_row:
-            return [(first + k, h, "header") for k, h in enumerate(self.headers)]
+            header = styles["header"] if styles is not None else "header"
+            return [(first + k, h, header) for k, h in enumerate(self.headers)]
         out = []
+        level_at, keys = self.level_at, self.level_keys
         for k, value in enumerate(self.values(r)):
             if value is None or value == "":
                 continue
-            out.append((first + k, value, self.level_keys.get(value, "unknown")
-                        if k == self.level_at else None))
+            if k == level_at:
+                key = keys.get(value, "unknown")
+                out.append((first + k, value, styles[key] if styles is not None else key))
+            else:
+                out.append((first + k, value, None))
         return out
 
     def row_numbers(self) -> list[int]:

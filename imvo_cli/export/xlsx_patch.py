@@ -38,7 +38,6 @@ from .parts import (
     REL_STYLES,
     REL_WORKSHEET,
     PackageError,
-    StyleIds,
     copy_part,
     new_part,
     patch_styles,
@@ -586,8 +585,12 @@ def _write_zip_copy(plan: ExportPlan, input_path: Any, out_path: Any) -> None:
         last_row = max(numbers[-1], scan["last_row"])
         header_row = columns.header_row
 
+        style_ids = {"header": sids.ids["header"],
+                     **{key: sids.level(key) for key in set(columns.level_keys.values())},
+                     "unknown": sids.level("unknown")}
+
         def row_cells(r: int) -> list[tuple[int, Any, int | None]]:
-            return [(c, v, _sid(sids, key)) for c, v, key in columns.cells(first, r)]
+            return columns.cells(first, r, style_ids)
 
         sheet_rel_ids = set(re.findall(r'\bId="([^"]+)"', rels or ""))
         new_types, new_rels = [], []
@@ -689,9 +692,3 @@ def _write_zip_copy(plan: ExportPlan, input_path: Any, out_path: Any) -> None:
             for part, table in parts:
                 with zout.open(zip_info(part), "w", force_zip64=True) as dst:
                     write_chunks(dst, xlsx.streamed_sheet_chunks(table, sids))
-
-
-def _sid(sids: StyleIds, key: str | None) -> int | None:
-    if key is None:
-        return None
-    return sids.ids["header"] if key == "header" else sids.level(key)
