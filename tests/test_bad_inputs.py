@@ -153,12 +153,6 @@ def _run_case(name: str, command: str, large_dir: Path, tmp_path: Path):
 @pytest.mark.parametrize("command", list(COMMANDS))
 @pytest.mark.parametrize("name", list(EXPECTED))
 def test_corpus_case(name, command, large_dir, tmp_path):
-    if name == "huge-merged-ranges" and command == "map --export":
-        pytest.skip("the openpyxl copy in export/annotated.py expands merged ranges cell by "
-                    "cell (runs out of memory); fixed with the annotated export, not here")
-    if name == "hostile-names" and command == "map --export":
-        pytest.skip("the openpyxl copy in export/annotated.py refuses a sheet name with a line "
-                    "break; fixed with the annotated export, not here")
     result, path, out = _run_case(name, command, large_dir, tmp_path)
     code, fragment = EXPECTED[name]
     if command != "validate":

@@ -79,7 +79,7 @@ def xlsx_export(tmp_path, request, monkeypatch):
     out = tmp_path / "annotated.xlsx"
     with monkeypatch.context() as m:
         if zip_copy:
-            m.setattr(annotated, "_load_copy", _no_openpyxl_copy)
+            m.setattr(annotated, "write_openpyxl_copy", _no_openpyxl_copy)
         write_annotated(cm, out, input_path=src)
     assert sha(src) == before, "the input file must never be written"
     return src, cm, out
@@ -232,7 +232,7 @@ def test_interrupted_export_leaves_nothing(tmp_path, monkeypatch):
     src = make_xlsx(tmp_path / "list.xlsx")
     cm = chain_map_for(src)
 
-    def interrupted(ws):
+    def interrupted(*args):
         yield "<?xml"
         raise KeyboardInterrupt
 

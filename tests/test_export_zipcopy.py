@@ -25,11 +25,8 @@ EDITED = {"xl/worksheets/sheet2.xml", "xl/styles.xml", "xl/workbook.xml",
 
 
 def _patched(cm, src: Path, out: Path) -> None:
-    """The zip copy alone: raises Unsupported where write_annotated would use openpyxl."""
-    xlsx_patch.write_patched(cm, src, out,
-                             lambda first, sids: annotated.plan_added_cells(cm, first, sids),
-                             lambda titles, sids, dxf0: annotated.plan_generated_sheets(
-                                 cm, titles, sids, dxf0))
+    """The zip copy alone: raises PatchUnsupported where write_annotated would use openpyxl."""
+    xlsx_patch.write_zip_copy(annotated.build_plan(cm), src, out)
 
 
 @pytest.fixture()
@@ -131,15 +128,25 @@ def _with_summary_sheet(ws):
     ws.parent.create_sheet("summary")  # Excel's sheet names ignore case: "Summary" is taken
 
 
-@pytest.mark.parametrize("change", [_with_comment, _with_table, _with_autofilter,
-                                    _with_summary_sheet])
+def test_a_taken_sheet_name_gets_imvo_appended_in_the_zip_copy(tmp_path):
+    src = make_xlsx(tmp_path / "list.xlsx", user_comment=False)
+    wb = load_workbook(src)
+    _with_summary_sheet(wb["Leveranciers"])
+    wb.save(src)
+    out = tmp_path / "direct.xlsx"
+    _patched(chain_map_for(src), src, out)
+    names = load_workbook(out).sheetnames
+    assert "summary" in names and "Summary (imvo)" in names and "Summary" not in names
+
+
+@pytest.mark.parametrize("change", [_with_comment, _with_table, _with_autofilter])
 def test_unusual_sheets_go_through_openpyxl(tmp_path, change):
     src = make_xlsx(tmp_path / "list.xlsx", user_comment=False)
     wb = load_workbook(src)
     change(wb["Leveranciers"])
     wb.save(src)
     cm = chain_map_for(src)
-    with pytest.raises(xlsx_patch.Unsupported):
+    with pytest.raises(xlsx_patch.PatchUnsupported):
         _patched(cm, src, tmp_path / "direct.xlsx")
     out = tmp_path / "out.xlsx"
     write_annotated(cm, out, input_path=src)
@@ -180,12 +187,12 @@ def test_interrupted_zip_copy_leaves_nothing(tmp_path, monkeypatch):
     before = sha(src)
     cm = chain_map_for(src)
 
-    def interrupted(ws):
+    def interrupted(*args):
         yield "<?xml"
         raise KeyboardInterrupt
 
     monkeypatch.setattr(xlsx, "streamed_sheet_chunks", interrupted)
-    monkeypatch.setattr(annotated, "_load_copy", lambda *a, **k: pytest.fail("not the zip copy"))
+    monkeypatch.setattr(annotated, "write_openpyxl_copy", lambda *a, **k: pytest.fail("not the zip copy"))
     with pytest.raises(KeyboardInterrupt):
         write_annotated(cm, tmp_path / "out.xlsx", input_path=src)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["list.xlsx"]

@@ -1,12 +1,11 @@
 """The annotated workbook: the user's own supplier list back, with imvo's findings added.
 
-An .xlsx/.xlsm input is copied at the zip level (xlsx_patch.py: every part as it was, the
-suppliers sheet edited as a stream), or, when the workbook is outside what that edit handles
-(comments or a table on the suppliers sheet, an earlier export, XML it does not recognise),
-loaded with openpyxl and saved as a copy; either way its sheets, styles, column widths,
-formulas and other cells stay as they were. A csv/xls/ods input becomes a new .xlsx built
-from the same rows imvo read. On the suppliers sheet imvo adds columns after the
-user's own (ADDED_COLUMNS) and appends the sheets Summary, Risks, Chains, Issues and Countries.
+The export is computed once as a plan (plan.py: the columns added to the suppliers sheet with
+their cells and comments, the generated sheets Summary, Risks, Chains, Issues and Countries,
+the print setup, which earlier imvo sheets are replaced), then written by one of two back
+ends: the zip-level copy (xlsx_patch.py: every part of an .xlsx/.xlsm input as it was, the
+suppliers sheet edited as a stream) or, for a workbook outside what that copy handles, openpyxl
+(openpyxl_copy.py); a csv/xls/ods input becomes a new .xlsx built from the rows imvo read.
 
 The added headers never name an input field (see ADDED_COLUMNS), so the annotated sheet
 re-imports with the same suppliers: the user's declared tier stays the tier column imvo reads,
@@ -17,16 +16,21 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
-from copy import copy
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
+from openpyxl.utils import column_index_from_string
+
+from .. import __version__
 from ..i18n import LANGS, country_label, has, label, t, variants
+from ..ingest.countries import country_name
+from ..ingest.readers import read_sheets
+from ..mapping import priority_order
 from ..model import (
-    LEVEL_COLOURS,
-    LEVEL_FONT_COLOURS,
     LEVELS,
     UNKNOWN,
     ChainMap,
@@ -37,22 +41,14 @@ from ..model import (
     level_rank,
     worst,
 )
+from ..osh.matching import ANNOTATED_HEADERS, GRAPH_KEY, attachment_cells
+from ..risk import load_profile, sources
 from ..risk.profiles import theme_labels
 from .atomic import atomic_path
-from .safety import is_dangerous
-from .xlsx import (
-    HEADER_STYLE,
-    add_streamed_table,
-    add_table_sheet,
-    apply_print_setup,
-    cell_value,
-    level_style,
-    save_fast,
-    set_value,
-    splice_cells,
-    stable_properties,
-    style_id,
-)
+from .openpyxl_copy import write_openpyxl_copy, write_rebuilt_copy
+from .plan import AddedColumns, ExportPlan, PlannedComment
+from .xlsx import HeatMap, TableSheet, cell_value, table_sheet
+from .xlsx_patch import PatchUnsupported, write_zip_copy
 
 # Columns added after the user's own on the suppliers sheet: header -> width.
 # "imvo tier" rather than "tier": "tier" is an input alias, and the user's declared tier must
@@ -137,8 +133,7 @@ COMMENT_AUTHOR = "imvo"
 COMMENT_SIZE = {"width": 360, "height": 160}  # points
 MAX_COMMENT_CHARS = 2_000
 EXCEL_MAX_ROWS = 1_048_576
-EXCEL_MAX_COLUMNS = 16_384  # XFD
-SHEET_TITLE_BAD = re.compile(r"[\[\]:*?/\\]")
+OSH_WIDTHS: tuple[float, ...] = (16, 18)  # the OS ID columns (osh.ANNOTATED_HEADERS)
 # Copy an xlsx/xlsm input at the zip level (xlsx_patch) when it fits; openpyxl otherwise.
 FAST_COPY = True
 SUMMARY_WIDTHS = (26, 30, 60)
@@ -147,7 +142,16 @@ CHAIN_WIDTHS = (8, 34, 13, 8, 90, 12)
 ISSUE_WIDTHS = (10, 24, 24, 16, 8, 18, 70, 60)
 
 
-def write_annotated(chain_map: ChainMap, out_path, *, input_path, lang: str = "en") -> None:
+@dataclass(frozen=True)
+class ExportResult:
+    """How the annotated workbook was written: the back end, and why not the zip copy."""
+
+    backend: str  # "zip-copy" | "openpyxl" | "rebuilt"
+    fallback_reason: str | None = None
+
+
+def write_annotated(chain_map: ChainMap, out_path: str | Path, *, input_path: str | Path,
+                    lang: str = "en") -> ExportResult:
     """Write `out_path`: a copy of the user's workbook with imvo's columns and sheets added,
     imvo's headers, sheet names and labels in `lang` (en or nl)."""
     input_path, out_path = Path(input_path), Path(out_path)
@@ -156,61 +160,26 @@ def write_annotated(chain_map: ChainMap, out_path, *, input_path, lang: str = "e
     in_ext = input_path.suffix.lower()
     if out_ext not in (".xlsx", ".xlsm") or (out_ext == ".xlsm" and in_ext != ".xlsm"):
         raise ImvoError(f"the annotated workbook must be an .xlsx file, got {out_path.name!r}",
-                        file=out_path, code="output-type",
+                        file=str(out_path), code="output-type",
                         hint="end the export file name with .xlsx (.xlsm only for an .xlsm input)")
-    source = chain_map.source
+    plan = build_plan(chain_map, lang)
+    reason: str | None
     if in_ext in COPY_EXTS and _is_zip(input_path):
-        if FAST_COPY and in_ext == out_ext and _write_zip_copy(chain_map, input_path, out_path,
-                                                                lang):
-            return
-        wb = _load_copy(input_path, keep_vba=out_ext == ".xlsm")
-        title = source.sheet if source.sheet is not None else wb.sheetnames[0]
-        if title not in wb.sheetnames:
-            raise ImvoError(f"sheet {title!r} not found in the workbook", file=input_path,
-                            sheet=title, code="sheet-not-found")
-        ws = wb[title]
-        remove_earlier_sheets(wb, keep=ws)
-        cached = formula_values(input_path, wb)
-    else:
-        wb, ws = _rebuild(input_path, source.sheet)
-        cached = {}
-    annotate_suppliers_sheet(ws, chain_map, lang)
-    risks, flags = risk_rows(chain_map, lang=lang)
-    chains = chain_rows(chain_map, lang)
-    add_summary_sheet(wb, chain_map, listed={
-        "risks": (len(risks) - (len(risks) > MAX_RISK_ROWS), flags),
-        "chains": (len(chains) - (len(chains) > MAX_CHAINS), None)}, lang=lang)
-    add_risks_sheet(wb, chain_map, risks, lang)
-    add_chains_sheet(wb, chain_map, chains, lang)
-    add_issues_sheet(wb, chain_map, lang)
-    add_countries_sheet(wb, chain_map, lang)
-    stable_properties(wb, chain_map.as_of, keep_created=not getattr(wb, "_imvo_rebuilt", False))
-    with atomic_path(out_path, suffix=out_ext) as tmp:
-        save_fast(wb, tmp)
-        if cached:
-            restore_formula_values(tmp, wb, cached)
-
-
-def _write_zip_copy(chain_map: ChainMap, input_path: Path, out_path: Path,
-                    lang: str = "en") -> bool:
-    """The fast path (xlsx_patch): the input's zip parts copied, the suppliers sheet edited as
-    a stream. False when the workbook is outside what it handles; nothing is written then."""
-    from .xlsx_patch import write_patched
-
-    try:
-        with atomic_path(out_path, suffix=out_path.suffix.lower()) as tmp:
-            write_patched(chain_map, input_path, tmp,
-                          lambda first, sids: plan_added_cells(chain_map, first, sids, lang),
-                          lambda titles, sids, dxf0: plan_generated_sheets(chain_map, titles,
-                                                                           sids, dxf0, lang),
-                          lang=lang)
-    except ImvoError:
-        raise
-    except Exception:  # Unsupported, or
-        # anything else the edit did not foresee: the openpyxl path copies the workbook (or
-        # reports what is wrong with it); the partial file is already gone
-        return False
-    return True
+        if not FAST_COPY:
+            reason = "the zip-level copy is switched off"
+        elif in_ext != out_ext:
+            reason = f"an {in_ext} input written as {out_ext}"
+        else:
+            try:
+                with atomic_path(out_path, suffix=out_ext) as tmp:
+                    write_zip_copy(plan, input_path, tmp)
+                return ExportResult("zip-copy")
+            except PatchUnsupported as exc:  # the partial file is already gone
+                reason = str(exc)
+        write_openpyxl_copy(plan, input_path, out_path, keep_vba=out_ext == ".xlsm")
+        return ExportResult("openpyxl", reason)
+    reason = write_rebuilt_copy(plan, _sheets_of(input_path), input_path, out_path)
+    return ExportResult("rebuilt", reason)
 
 
 def refuse_output_over_input(out_path: Path, input_path: Path) -> None:
@@ -222,7 +191,7 @@ def refuse_output_over_input(out_path: Path, input_path: Path) -> None:
         same = False
     if same:
         raise ImvoError("output path is the input file; imvo never writes its input",
-                        file=out_path, code="output-is-input",
+                        file=str(out_path), code="output-is-input",
                         hint="choose another file name for the annotated workbook")
 
 
@@ -231,174 +200,128 @@ def _is_zip(path: Path) -> bool:
         return fh.read(2) == b"PK"
 
 
-def _load_copy(path: Path, keep_vba: bool):
-    import warnings
-
-    from openpyxl import load_workbook
-
-    with warnings.catch_warnings():
-        # openpyxl warns about parts it does not model (e.g. some extensions); not our concern
-        warnings.simplefilter("ignore")
-        try:
-            # rich_text keeps a cell's mixed formatting, so copied cells stay as they were
-            return load_workbook(path, keep_vba=keep_vba, rich_text=True)
-        except Exception as exc:  # openpyxl raises many types for files Excel can still open
-            raise ImvoError(f"the workbook cannot be copied ({type(exc).__name__}: {exc})",
-                            file=path, code="unreadable",
-                            hint="open it in Excel or LibreOffice and save it again as .xlsx") from None
+def _sheets_of(path: Path) -> list[tuple[str, bool, list[list[Any]]]]:
+    """Every worksheet's rows, for a csv/xls/ods input rebuilt as a workbook."""
+    return [(sheet.name or CSV_SHEET_TITLE, bool(sheet.visible), list(sheet.load(None)))
+            for sheet in read_sheets(path) if sheet.kind == "worksheet"]
 
 
-def _rebuild(path: Path, wanted_sheet: str | None):
-    """A new workbook holding every sheet's values, for csv/xls/ods inputs."""
-    from openpyxl import Workbook
-
-    from ..ingest.readers import read_sheets
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    wb._imvo_rebuilt = True
-    target = None
-    for sheet in read_sheets(path):
-        if sheet.kind != "worksheet":
-            continue
-        title = _unique_title(wb, _safe_title(sheet.name or CSV_SHEET_TITLE))
-        ws = wb.create_sheet(title)
-        if not sheet.visible:
-            ws.sheet_state = "hidden"
-        for r, row in enumerate(sheet.load(None), 1):
-            for c, value in enumerate(row, 1):
-                if value is None or value == "":
-                    continue
-                set_value(ws.cell(r, c), value)
-        if sheet.name == wanted_sheet:
-            target = ws
-    if target is None:
-        target = wb.worksheets[0]
-    wb.active = wb.worksheets.index(target)
-    return wb, target
-
-
-def _safe_title(name: str) -> str:
-    return SHEET_TITLE_BAD.sub("_", str(name))[:31] or CSV_SHEET_TITLE
-
-
-def _unique_title(wb, title: str) -> str:
-    if title not in wb.sheetnames:
-        return title
-    for n in range(1, 100):
-        candidate = f"{title[:24]} (imvo{'' if n == 1 else f' {n}'})"
-        if candidate not in wb.sheetnames:
-            return candidate
-    raise ImvoError(f"too many sheets named like {title!r}", code="output-sheets")
-
-
-# ---- an earlier export's sheets, formulas' cached values -----------------------------------
+# ---- the plan ------------------------------------------------------------------------------
 
 _COPY_SUFFIX = re.compile(r" \(imvo(?: \d+)?\)$")
 
 
-def is_imvo_sheet(ws) -> bool:
+def is_imvo_sheet(title: str, header: Sequence[Any]) -> bool:
     """A sheet imvo generated in an earlier export (any language): its name is one of imvo's
     sheet names (perhaps with " (imvo)" or " (imvo 2)"), and its header is imvo's."""
-    title = _COPY_SUFFIX.sub("", ws.title)
+    base = _COPY_SUFFIX.sub("", title)
     for key in GENERATED:
-        if not any(title == name or (title != ws.title and name.startswith(title))
+        if not any(base == name or (base != title and name.startswith(base))
                    for name in variants(f"sheet.{key}")):
             continue
         keys = SIGNATURES[key]
-        found = tuple(ws.cell(1, c).value for c in range(1, len(keys) + 1))
+        found = tuple(header[:len(keys)])
         if any(found == headers_in(keys, lang) for lang in LANGS):
             return True
     return False
 
 
-def remove_earlier_sheets(wb, keep) -> list[str]:
-    """Remove the sheets an earlier export added, so this export's replace them (the suppliers
-    sheet `keep` stays); returns the titles removed."""
-    removed = []
-    for ws in list(wb.worksheets):
-        if ws is not keep and is_imvo_sheet(ws):
-            removed.append(ws.title)
-            wb.remove(ws)
-    if removed:
-        wb.active = wb.worksheets.index(keep)
-        for ws in wb.worksheets:  # a removed sheet may have been among the selected tabs
-            ws.sheet_view.tabSelected = ws is keep
-    return removed
+def has_gazetteer(chain_map: ChainMap) -> bool:
+    """Whether the map was run with an Open Supply Hub download (--facilities)."""
+    graph = chain_map.graph
+    return graph is not None and GRAPH_KEY in graph.graph
 
 
-def formula_values(path: Path, wb) -> dict[str, dict[str, Any]]:
-    """The values Excel cached for the formulas of the loaded workbook `wb` (sheet title ->
-    coordinate -> value): openpyxl keeps a formula but drops its cached value, and a reader
-    such as imvo's own sees an empty cell without it."""
-    wanted = {ws.title: {c.coordinate for c in ws._cells.values() if c.data_type == "f"}
-              for ws in wb.worksheets}
-    wanted = {title: refs for title, refs in wanted.items() if refs}
-    if not wanted:
-        return {}
-    import warnings
+def build_plan(chain_map: ChainMap, lang: str = "en") -> ExportPlan:
+    """The whole annotated export as data, for either back end."""
+    risks, flags = risk_rows(chain_map, lang=lang)
+    chains = chain_rows(chain_map, lang)
+    listed = {"risks": (len(risks) - (len(risks) > MAX_RISK_ROWS), flags),
+              "chains": (len(chains) - (len(chains) > MAX_CHAINS), None)}
+    footer = t("print.footer", lang)
+    labels = level_labels(lang)
+    themes, countries = country_theme_levels(chain_map, lang)
 
-    from openpyxl import load_workbook
+    def table(key: str, headers: Sequence[str], rows: Sequence[Sequence[Any]],
+              widths: Sequence[float], level_column: str | None = None,
+              heat_map: HeatMap | None = None) -> TableSheet:
+        return table_sheet(sheet_title(key, lang), headers, rows, level_column=level_column,
+                           widths=widths, footer=footer, level_labels=labels, heat_map=heat_map)
 
-    out: dict[str, dict[str, Any]] = {}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        values = load_workbook(path, read_only=True, data_only=True)
-        try:
-            for title, refs in wanted.items():
-                found = out[title] = {}
-                for row in values[title].iter_rows():
-                    for cell in row:
-                        ref = getattr(cell, "coordinate", None)
-                        if ref in refs and cell.value is not None:
-                            found[ref] = cell.value
-        finally:
-            values.close()
-    return out
+    tables = [
+        table(SUMMARY, headers_in(SUMMARY_HEADERS, lang), summary_rows(chain_map, listed, lang),
+              SUMMARY_WIDTHS),
+        table(RISKS, headers_in(RISK_HEADERS, lang), risks, RISK_WIDTHS,
+              level_column=t("column.risk_level", lang)),
+        table(CHAINS, headers_in(CHAIN_HEADERS, lang), chains, CHAIN_WIDTHS,
+              level_column=t("column.worst_risk", lang)),
+        table(ISSUES, headers_in(ISSUE_HEADERS, lang), issue_rows(chain_map, lang), ISSUE_WIDTHS),
+        table(COUNTRIES, country_headers(chain_map, themes, lang), countries,
+              (9, 24, *([16] * len(themes)), 12),
+              heat_map=HeatMap(3, len(themes) + 1, len(countries), labels)),  # + worst_risk
+    ]
+    return ExportPlan(sheet=chain_map.source.sheet, columns=added_columns(chain_map, lang),
+                      tables=tables, footer=footer, as_of=chain_map.as_of,
+                      is_earlier_sheet=is_imvo_sheet, comment_author=COMMENT_AUTHOR,
+                      comment_size=dict(COMMENT_SIZE))
 
 
-_EMPTY_FORMULA_VALUE = re.compile(r'<c r="([A-Z]{1,3}\d+)"([^>]*)>(<f\b[^>]*(?:/>|>[^<]*</f>))<v\s*(?:/>|></v>)')
+def added_columns(chain_map: ChainMap, lang: str = "en") -> AddedColumns:
+    """imvo's columns on the suppliers sheet: headers, widths, each row's cells (built when
+    the row is written: 100,000 rows of text held at once would cost more memory than the
+    rest of the export) and the comments."""
+    source = chain_map.source
+    names = theme_names(chain_map.sector, lang)
+    row_issues, by_row = _rows_of(chain_map)
+    osh = has_gazetteer(chain_map)
+    headers = added_headers(lang) + (ANNOTATED_HEADERS if osh else ())
+    widths = ADDED_WIDTHS + (OSH_WIDTHS if osh else ())
+    attached = chain_map.graph.graph.get(GRAPH_KEY, {}) if osh and chain_map.graph is not None \
+        else {}
+    level_keys = {lvl: lvl for lvl in (*LEVELS, UNKNOWN)}
+    level_keys.update({text: lvl for lvl, text in level_labels(lang).items()})
+
+    def values(r: int) -> list[Any]:
+        supplier = by_row.get(r)
+        out = supplier_cells(supplier, chain_map, lang, names) if supplier is not None \
+            else [None] * len(ADDED_KEYS)
+        issues = row_issues.get(r)
+        if issues:
+            out[ISSUES_AT] = issues_text(issues, lang)
+        if osh:
+            out += attachment_cells(attached.get(supplier.id) if supplier is not None else None)
+        return [cell_value(v) if isinstance(v, (list, tuple, set, dict)) else v for v in out]
+
+    return AddedColumns(header_row=source.header_row, headers=headers, widths=widths,
+                        level_at=LEVEL_AT, level_keys=level_keys,
+                        rows=sorted(set(by_row) | set(row_issues)), values=values,
+                        comments=planned_comments(chain_map, lang, names, row_issues, by_row),
+                        earlier=tuple(added_headers(other) for other in LANGS))
 
 
-def restore_formula_values(path: Path, wb, cached: dict[str, dict[str, Any]]) -> None:
-    """Write the cached values back into the saved workbook's formula cells (<v>)."""
-    import zipfile
-    from datetime import date, datetime
-
-    from openpyxl.utils.datetime import to_excel
-
-    from .xlsx import xml_text
-
-    parts = {ws.path.lstrip("/"): cached[ws.title] for ws in wb.worksheets if ws.title in cached}
-
-    def value_xml(refs: dict[str, Any], m: re.Match) -> str:
-        value = refs.get(m.group(1))
-        if value is None:
-            return m.group(0)
-        if isinstance(value, bool):
-            kind, text = ' t="b"', str(int(value))
-        elif isinstance(value, (int, float)):
-            kind, text = "", repr(value)
-        elif isinstance(value, (datetime, date)):
-            kind, text = "", repr(to_excel(value))
-        elif isinstance(value, str) and value.startswith("#"):
-            kind, text = ' t="e"', xml_text(value)
-        else:
-            kind, text = ' t="str"', xml_text(str(value))
-        attrs = re.sub(r'\st="[^"]*"', "", m.group(2))
-        return f'<c r="{m.group(1)}"{attrs}{kind}>{m.group(3)}<v>{text}</v>'
-
-    tmp = Path(str(path) + ".values")
-    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED,
-                                                        allowZip64=True) as zout:
-        for info in zin.infolist():
-            data = zin.read(info)
-            refs = parts.get(info.filename)
-            if refs:
-                text = data.decode("utf-8")
-                data = _EMPTY_FORMULA_VALUE.sub(lambda m, refs=refs: value_xml(refs, m), text).encode("utf-8")
-            zout.writestr(info, data)
-    os.replace(tmp, path)
+def planned_comments(chain_map: ChainMap, lang: str, names: dict[str, str],
+                     row_issues: dict[int, list[Issue]],
+                     by_row: dict[int, Supplier]) -> list[PlannedComment]:
+    """The reasons of critical suppliers on their level cell; each row's issue messages on the
+    cell they point at (or on the issues cell)."""
+    columns = _column_index(chain_map.source.headers)
+    comments: list[PlannedComment] = []
+    for r in sorted(set(by_row) | set(row_issues)):
+        supplier = by_row.get(r)
+        if supplier is not None:
+            risk = chain_map.risk.get(supplier.id)
+            if risk is not None and risk.flags and risk.level in COMMENT_LEVELS:
+                comments.append(PlannedComment(r, _comment_text(reasons_text(risk, "\n", names, lang)),
+                                               added=LEVEL_AT))
+        per_col: dict[int | None, list[str]] = {}
+        for issue in row_issues.get(r, ()):
+            per_col.setdefault(_issue_column(issue, columns), []).append(
+                issue.message + (f" ({issue.hint})" if issue.hint else ""))
+        for col, texts in per_col.items():
+            text = _comment_text("\n".join(texts))
+            comments.append(PlannedComment(r, text, column=col) if col is not None
+                            else PlannedComment(r, text, added=ISSUES_AT))
+    return comments
 
 
 # ---- the suppliers sheet --------------------------------------------------------------------
@@ -469,117 +392,8 @@ def _issue_column(issue: Issue, columns: dict[str, int]) -> int | None:
     if issue.column in columns:
         return columns[issue.column]
     if re.fullmatch(r"[A-Z]{1,3}", issue.column):
-        from openpyxl.utils import column_index_from_string
-
         return column_index_from_string(issue.column)
     return None
-
-
-def _first_added_column(ws, header_row: int) -> int:
-    """Column of "imvo id": after the last used column, or where an earlier export put it."""
-    row = {c: ws._cells[(header_row, c)].value
-           for (r, c) in ws._cells if r == header_row}
-    earlier = [added_headers(lang) for lang in LANGS]
-    for c, value in row.items():
-        for headers in earlier:
-            if value == headers[0] and all(row.get(c + k) == h for k, h in enumerate(headers)):
-                return c  # an annotated workbook exported again: refresh imvo's columns in place
-    used = [c for (_, c), cell in ws._cells.items() if cell.value is not None]
-    return (max(used) if used else 0) + 1
-
-
-def check_room(first: int, where: str, sheet: str | None) -> None:
-    """imvo's columns must end at or before Excel's last column (XFD): refuse otherwise."""
-    last = first + len(ADDED_KEYS) - 1
-    if last > EXCEL_MAX_COLUMNS:
-        from openpyxl.utils import get_column_letter
-
-        raise ImvoError(
-            f"the sheet uses columns up to {get_column_letter(first - 1)}; imvo's "
-            f"{len(ADDED_KEYS)} columns would end past Excel's last column (XFD)",
-            file=where, sheet=sheet, code="too-many-columns",
-            hint=f"delete unused columns at the right of the sheet (imvo needs "
-                 f"{len(ADDED_KEYS)} free columns after the last one used), or use "
-                 "imvo map --format json")
-
-
-def annotate_suppliers_sheet(ws, chain_map: ChainMap, lang: str = "en") -> None:
-    """Add imvo's columns, level fills, comments, a frozen header and an autofilter.
-
-    The added cells are spliced into the sheet's rows as XML when it is saved (no openpyxl
-    Cell per value); only cells that carry a comment are real cells."""
-    from openpyxl.utils import get_column_letter
-
-    source = chain_map.source
-    header_row = source.header_row
-    first = _first_added_column(ws, header_row)
-    check_room(first, source.file, ws.title)
-    for key in [k for k in ws._cells if first <= k[1] < first + len(ADDED_HEADERS)]:
-        del ws._cells[key]  # an earlier export's columns: replaced, comments included
-    wb = ws.parent
-    header_sid = style_id(wb, HEADER_STYLE)
-    level_sids = {lvl: style_id(wb, level_style(lvl)) for lvl in LEVEL_COLOURS}
-    level_sids.update({level_text(lvl, lang): sid for lvl, sid in list(level_sids.items())})
-    level_col = first + LEVEL_AT
-    issues_col = first + ISSUES_AT
-    names = theme_names(chain_map.sector, lang)
-    spliced: dict[int, dict[int, tuple[Any, int | None]]] = {
-        header_row: {first + k: (h, header_sid) for k, h in enumerate(added_headers(lang))}}
-    for k, width in enumerate(ADDED_WIDTHS):
-        ws.column_dimensions[get_column_letter(first + k)].width = width
-
-    row_issues, by_row = _rows_of(chain_map)
-
-    def real_cell(r: int, col: int):
-        """A real cell for a comment: an added value moves from the splice into it."""
-        added = spliced.get(r, {}).pop(col, None)
-        if added is None:
-            return writable_cell(ws, r, col)
-        cell = ws.cell(r, col)
-        cell.value = added[0]
-        if is_dangerous(added[0]):
-            cell.data_type = "s"
-        if added[1]:
-            cell._style = copy(wb._cell_styles[added[1]])
-        return cell
-
-    cached: dict[str, list[Any]] = {}
-    last_row = header_row
-    for r in sorted(set(by_row) | set(row_issues)):
-        supplier = by_row.get(r)
-        if supplier is not None:
-            values = cached.get(supplier.id)
-            if values is None:
-                values = cached[supplier.id] = supplier_cells(supplier, chain_map, lang, names)
-            values = list(values)
-        else:
-            values = [None] * len(ADDED_HEADERS)
-        issues = row_issues.get(r, ())
-        if issues:
-            values[-1] = issues_text(issues, lang)
-        row = {}
-        for k, value in enumerate(values):
-            if value is None or value == "":
-                continue
-            col = first + k
-            row[col] = (cell_value(value),
-                        level_sids.get(value, level_sids[UNKNOWN]) if col == level_col else None)
-        spliced[r] = row
-        if supplier is not None:
-            risk = chain_map.risk.get(supplier.id)
-            if risk is not None and risk.flags and risk.level in COMMENT_LEVELS:
-                real_cell(r, level_col).comment = _comment(reasons_text(risk, "\n", names, lang))
-        if issues:
-            _comment_issues(ws, r, issues, source.headers, issues_col, real_cell)
-        last_row = max(last_row, r)
-    splice_cells(ws, {r: [(c, v, sid) for c, (v, sid) in row.items()]
-                      for r, row in spliced.items() if row})
-    last_row = max(last_row, ws.max_row)
-    ws.freeze_panes = f"A{header_row + 1}"
-    apply_print_setup(ws, footer=t("print.footer", lang), title_rows=header_row)
-    if not ws.tables:  # Excel refuses an autofilter that overlaps a table's own
-        last_col = get_column_letter(first + len(ADDED_HEADERS) - 1)
-        ws.auto_filter.ref = f"A{header_row}:{last_col}{last_row}"
 
 
 def issues_text(issues, lang: str = "en") -> str:
@@ -604,155 +418,8 @@ def _rows_of(chain_map: ChainMap) -> tuple[dict[int, list[Issue]], dict[int, Sup
     return row_issues, by_row
 
 
-def plan_added_cells(chain_map: ChainMap, first: int, sids: dict[str, int], lang: str = "en"):
-    """The suppliers sheet's added cells for the zip-level copy, the same as
-    annotate_suppliers_sheet writes: (row -> [(column, value, style index)] as a mapping that
-    builds each row when it is written, comments as [(row, column, text)], added column
-    widths, last row). Rows are built on demand: 100,000 rows of text held at once would
-    cost more memory than the rest of the export."""
-    source = chain_map.source
-    header_row = source.header_row
-    check_room(first, source.file, source.sheet)
-    level_sids = {lvl: sids[lvl] for lvl in LEVEL_COLOURS}
-    level_sids.update({level_text(lvl, lang): sid for lvl, sid in list(level_sids.items())})
-    level_col = first + LEVEL_AT
-    issues_col = first + ISSUES_AT
-    names = theme_names(chain_map.sector, lang)
-    row_issues, by_row = _rows_of(chain_map)
-    columns = _column_index(source.headers)
-    comments: list[tuple[int, int, str]] = []
-    numbers = sorted(set(by_row) | set(row_issues))
-    for r in numbers:
-        supplier = by_row.get(r)
-        if supplier is not None:
-            risk = chain_map.risk.get(supplier.id)
-            if risk is not None and risk.flags and risk.level in COMMENT_LEVELS:
-                comments.append((r, level_col, _comment_text(reasons_text(risk, "\n", names, lang))))
-        issues = row_issues.get(r, ())
-        if issues:
-            per_col: dict[int, list[str]] = {}
-            for issue in issues:
-                col = _issue_column(issue, columns) or issues_col
-                per_col.setdefault(col, []).append(
-                    issue.message + (f" ({issue.hint})" if issue.hint else ""))
-            comments += [(r, col, _comment_text("\n".join(texts)))
-                         for col, texts in per_col.items()]
-    header = [(first + k, h, sids["header"]) for k, h in enumerate(added_headers(lang))]
-
-    def cells(r: int) -> list[tuple[int, Any, int | None]]:
-        if r == header_row:
-            return header
-        supplier = by_row.get(r)
-        values = supplier_cells(supplier, chain_map, lang, names) if supplier is not None \
-            else [None] * len(ADDED_HEADERS)
-        issues = row_issues.get(r)
-        if issues:
-            values[-1] = issues_text(issues, lang)
-        out = []
-        for k, value in enumerate(values):
-            if value is None or value == "":
-                continue
-            col = first + k
-            out.append((col, cell_value(value) if isinstance(value, (list, tuple, set, dict))
-                        else value,  # text: xml_text drops what XML cannot hold
-                        level_sids.get(value, level_sids[UNKNOWN]) if col == level_col else None))
-        return out
-
-    rows = _LazyRows(sorted({header_row, *numbers}), cells)
-    return rows, comments, list(ADDED_WIDTHS), max([header_row, *numbers])
-
-
-class _LazyRows:
-    """Row numbers in order, and each row's cells built when asked for."""
-
-    def __init__(self, numbers: list[int], cells):
-        self.numbers, self.cells = numbers, cells
-
-    def __iter__(self):
-        return iter(self.numbers)
-
-    def __len__(self):
-        return len(self.numbers)
-
-    def __getitem__(self, r: int):
-        return self.cells(r)
-
-
-def plan_generated_sheets(chain_map: ChainMap, titles: list[str], sids: dict[str, int],
-                          dxf0: int, lang: str = "en") -> list:
-    """The generated sheets for the zip-level copy, as streamed tables (xlsx_patch)."""
-    from types import SimpleNamespace
-
-    from .xlsx_patch import generated_sheet, heat_map_xml
-
-    names = SimpleNamespace(sheetnames=titles)
-    risks, flags = risk_rows(chain_map, lang=lang)
-    chains = chain_rows(chain_map, lang)
-    listed = {"risks": (len(risks) - (len(risks) > MAX_RISK_ROWS), flags),
-              "chains": (len(chains) - (len(chains) > MAX_CHAINS), None)}
-    themes, countries = country_theme_levels(chain_map, lang)
-    common = {"sids": sids, "footer": t("print.footer", lang), "level_labels": level_labels(lang)}
-
-    def title(key: str) -> str:
-        return _unique_title(names, sheet_title(key, lang))
-
-    return [
-        generated_sheet(titles, title(SUMMARY), headers_in(SUMMARY_HEADERS, lang),
-                        summary_rows(chain_map, listed, lang), widths=SUMMARY_WIDTHS, **common),
-        generated_sheet(titles, title(RISKS), headers_in(RISK_HEADERS, lang), risks,
-                        level_column=t("column.risk_level", lang), widths=RISK_WIDTHS, **common),
-        generated_sheet(titles, title(CHAINS), headers_in(CHAIN_HEADERS, lang), chains,
-                        level_column=t("column.worst_risk", lang), widths=CHAIN_WIDTHS, **common),
-        generated_sheet(titles, title(ISSUES), headers_in(ISSUE_HEADERS, lang),
-                        issue_rows(chain_map, lang), widths=ISSUE_WIDTHS, **common),
-        generated_sheet(titles, title(COUNTRIES), country_headers(chain_map, themes, lang),
-                        countries, widths=(9, 24, *([16] * len(themes)), 12),
-                        extra_tail=heat_map_xml(len(themes), len(countries), dxf0,
-                                                level_labels(lang)), **common),
-    ]
-
-
 def _comment_text(text: str) -> str:
     return text[:MAX_COMMENT_CHARS - 1] + "…" if len(text) > MAX_COMMENT_CHARS else text
-
-
-def writable_cell(ws, row: int, col: int):
-    """The cell itself, or the top-left cell of the merged range that covers it."""
-    from openpyxl.cell.cell import MergedCell
-
-    cell = ws.cell(row, col)
-    if isinstance(cell, MergedCell):
-        for rng in ws.merged_cells.ranges:
-            if cell.coordinate in rng:
-                return ws.cell(rng.min_row, rng.min_col)
-    return cell
-
-
-def _comment(text: str):
-    from openpyxl.comments import Comment
-
-    if len(text) > MAX_COMMENT_CHARS:
-        text = text[:MAX_COMMENT_CHARS - 1] + "…"
-    return Comment(text, COMMENT_AUTHOR, **COMMENT_SIZE)
-
-
-def _comment_issues(ws, r: int, issues, headers: list[str], fallback_col: int,
-                    cell_at=None) -> None:
-    """A comment with the messages on each cell an issue points at (or on the issues cell)."""
-    if not issues:
-        return
-    columns = _column_index(headers)
-    per_col: dict[int, list[str]] = {}
-    for issue in issues:
-        col = _issue_column(issue, columns) or fallback_col
-        text = issue.message + (f" ({issue.hint})" if issue.hint else "")
-        per_col.setdefault(col, []).append(text)
-    for col, texts in per_col.items():
-        cell = (cell_at or (lambda row, c: writable_cell(ws, row, c)))(r, col)
-        text = "\n".join(texts)
-        if cell.comment is not None:  # keep the user's own comment, add ours below it
-            text = f"{cell.comment.text}\n\n{COMMENT_AUTHOR}: {text}"
-        cell.comment = _comment(text)
 
 
 # ---- generated sheets -----------------------------------------------------------------------
@@ -768,8 +435,6 @@ def act_first_rows(chain_map: ChainMap, limit: int = ACT_FIRST,
                    lang: str = "en") -> list[tuple[str, str, Any]]:
     """'where to act first': the suppliers with the best priority, their residual (and
     inherent) level and the main evidence, once per supplier."""
-    from ..mapping import priority_order
-
     names = theme_names(chain_map.sector, lang)
     section = t("workbook.act_first", lang)
     rows = []
@@ -790,8 +455,6 @@ def summary_rows(chain_map: ChainMap, listed: dict | None = None,
                  lang: str = "en") -> list[tuple[str, str, Any]]:
     """(section, item, value) rows: company, counts, coverage, sources, version, policy;
     `listed` (sheet -> (rows listed, total or None)) notes a capped Risks or Chains sheet."""
-    from .. import __version__
-
     def s_(key: str, **kw) -> str:
         return t(f"summary.{key}", lang, **kw)
 
@@ -894,16 +557,9 @@ def _scalar(value: Any) -> Any:
 
 def _sources() -> list[dict]:
     try:
-        from ..risk import sources
         return list(sources())
     except Exception:  # a report must not fail because a data file listing is broken
         return []
-
-
-def add_summary_sheet(wb, chain_map: ChainMap, listed: dict | None = None, lang: str = "en"):
-    return add_table_sheet(wb, _unique_title(wb, sheet_title(SUMMARY, lang)),
-                           headers_in(SUMMARY_HEADERS, lang), summary_rows(chain_map, listed, lang),
-                           widths=SUMMARY_WIDTHS, autofilter=False, footer=t("print.footer", lang))
 
 
 def risk_rows(chain_map: ChainMap, limit: int = MAX_RISK_ROWS,
@@ -944,22 +600,14 @@ def risk_rows(chain_map: ChainMap, limit: int = MAX_RISK_ROWS,
     if total > limit:
         rows = rows[:limit]
     # imvo's labels last, so the order above is the same in every language
-    rows = [(sid, name, country, tier, ", ".join(theme_name(k, names, lang)
+    out: list[tuple[Any, ...]] = [(sid, name, country, tier, ", ".join(theme_name(k, names, lang)
                                                  for k in (theme or "").split(", ") if k),
              level_text(level, lang), rule, evidence, source)
             for sid, name, country, tier, theme, level, rule, evidence, source in rows]
     if total > limit:
-        rows.append((None, t("workbook.more_flags", lang, n=total - limit),
-                     None, None, None, None, None, None, None))
-    return rows, total
-
-
-def add_risks_sheet(wb, chain_map: ChainMap, rows: list[tuple] | None = None, lang: str = "en"):
-    return add_streamed_table(wb, _unique_title(wb, sheet_title(RISKS, lang)),
-                              headers_in(RISK_HEADERS, lang),
-                              risk_rows(chain_map, lang=lang)[0] if rows is None else rows,
-                              level_column=t("column.risk_level", lang), widths=RISK_WIDTHS,
-                              footer=t("print.footer", lang), level_labels=level_labels(lang))
+        out.append((None, t("workbook.more_flags", lang, n=total - limit),
+                    None, None, None, None, None, None, None))
+    return out, total
 
 
 def chain_rows(chain_map: ChainMap, lang: str = "en") -> list[tuple]:
@@ -968,8 +616,6 @@ def chain_rows(chain_map: ChainMap, lang: str = "en") -> list[tuple]:
     company = chain_map.company.id
     if graph is None or company not in graph:
         return []
-    import networkx as nx
-
     def label(node) -> str:
         if node == company:
             return chain_map.company.name
@@ -981,7 +627,7 @@ def chain_rows(chain_map: ChainMap, lang: str = "en") -> list[tuple]:
         return risk.level if risk else UNKNOWN
 
     starts = sorted(n for n in graph.nodes if n != company and graph.in_degree(n) == 0)
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     for start in starts:
         # Paths are taken as they are generated and stop at the cap: a layered list has
         # exponentially many, so they are never all enumerated (and sorted) first.
@@ -997,24 +643,10 @@ def chain_rows(chain_map: ChainMap, lang: str = "en") -> list[tuple]:
     return rows
 
 
-def add_chains_sheet(wb, chain_map: ChainMap, rows: list[tuple] | None = None, lang: str = "en"):
-    return add_streamed_table(wb, _unique_title(wb, sheet_title(CHAINS, lang)),
-                              headers_in(CHAIN_HEADERS, lang),
-                              chain_rows(chain_map, lang) if rows is None else rows,
-                              level_column=t("column.worst_risk", lang), widths=CHAIN_WIDTHS,
-                              footer=t("print.footer", lang), level_labels=level_labels(lang))
-
-
 def issue_rows(chain_map: ChainMap, lang: str = "en") -> list[tuple]:
     return [(severity_text(i.severity, lang), i.code, Path(i.file).name if i.file else None,
              i.sheet, i.row, i.column, i.message, i.hint)
             for i in sorted(chain_map.issues, key=Issue.sort_key)]
-
-
-def add_issues_sheet(wb, chain_map: ChainMap, lang: str = "en"):
-    return add_streamed_table(wb, _unique_title(wb, sheet_title(ISSUES, lang)),
-                              headers_in(ISSUE_HEADERS, lang), issue_rows(chain_map, lang),
-                              widths=ISSUE_WIDTHS, footer=t("print.footer", lang))
 
 
 def country_headers(chain_map: ChainMap, themes: list[str], lang: str = "en") -> tuple[str, ...]:
@@ -1025,8 +657,6 @@ def country_headers(chain_map: ChainMap, themes: list[str], lang: str = "en") ->
 
 def country_theme_levels(chain_map: ChainMap, lang: str = "en") -> tuple[list[str], list[tuple]]:
     """(themes, rows of country, name, level per theme, worst): the worst level per cell."""
-    from ..ingest.countries import country_name
-
     themes: set[str] = set()
     cells: dict[str, dict[str, str]] = {}
     for sid, s in chain_map.suppliers.items():
@@ -1054,30 +684,8 @@ def _worse(current: str | None, new: str) -> str:
 
 def _theme_order(sector: str, themes: Iterable[str]) -> list[str]:
     try:
-        from ..risk import load_profile
         profile_order = list(load_profile(sector).themes)
     except Exception:
         profile_order = []
     themes = set(themes)
     return [t for t in profile_order if t in themes] + sorted(themes - set(profile_order))
-
-
-def add_countries_sheet(wb, chain_map: ChainMap, lang: str = "en"):
-    """Country x theme levels as a heat map: conditional formatting colours each level."""
-    from openpyxl.formatting.rule import CellIsRule
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    themes, rows = country_theme_levels(chain_map, lang)
-    headers = country_headers(chain_map, themes, lang)
-    ws = add_table_sheet(wb, _unique_title(wb, sheet_title(COUNTRIES, lang)), headers, rows,
-                         widths=(9, 24, *([16] * len(themes)), 12),
-                         footer=t("print.footer", lang))
-    if rows:
-        area = f"C2:{get_column_letter(len(headers))}{len(rows) + 1}"
-        for lvl, colour in LEVEL_COLOURS.items():
-            ws.conditional_formatting.add(area, CellIsRule(
-                operator="equal", formula=[f'"{level_text(lvl, lang)}"'],
-                fill=PatternFill("solid", start_color=colour, end_color=colour),
-                font=Font(color=LEVEL_FONT_COLOURS[lvl])))
-    return ws

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from openpyxl import Workbook
+
 from ..i18n import label, t
 from ..model import UNKNOWN
 from .xlsx import add_streamed_table, save_workbook
@@ -30,8 +32,6 @@ ISSUES_HEADERS = headers(ISSUES_COLUMNS)
 
 def write_check_workbook(result, target: str | Path, lang: str = "en") -> None:
     """Write the check workbook atomically; imvo's headers, sheet names and labels in `lang`."""
-    from openpyxl import Workbook
-
     wb = Workbook()
     wb.remove(wb.active)
     footer = t("print.footer", lang)

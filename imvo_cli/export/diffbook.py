@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from openpyxl import Workbook
+
+from ..diff import headline, summary_lines
 from ..diff.text import theme_label
 from .xlsx import add_streamed_table, save_workbook
 
@@ -84,10 +87,6 @@ def _sector_sheets(wb, result) -> None:
 
 
 def build_diff_workbook(result):
-    from openpyxl import Workbook
-
-    from ..diff import headline, summary_lines
-
     wb = Workbook()
     wb.remove(wb.active)
     if result.kind == "suppliers":

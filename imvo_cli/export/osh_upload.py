@@ -15,9 +15,13 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from openpyxl import Workbook
+
 from ..model import ImvoError, Issue
+from ..osh.upload import upload_from_aggregate, upload_from_chain_map
 from .atomic import atomic_path
 from .safety import csv_safe, is_dangerous
+from .xlsx import add_streamed_table, save_workbook
 
 UPLOAD_SHEET = "Production locations"
 
@@ -60,10 +64,6 @@ def write_csv_table(path: str | Path, headers: Sequence[str], rows: Iterable[Seq
 def write_xlsx_table(path: str | Path, sheet: str, headers: Sequence[str],
                      rows: Sequence[Sequence[Any]], more: Sequence[tuple] = ()) -> None:
     """A workbook through the shared streamed writer: the first sheet is `sheet`."""
-    from openpyxl import Workbook
-
-    from .xlsx import add_streamed_table, save_workbook
-
     wb = Workbook()
     wb.remove(wb.active)
     add_streamed_table(wb, sheet, list(headers), rows)
@@ -87,8 +87,6 @@ def write_upload(upload, path: str | Path) -> list[Issue]:
 def write_osh_upload(source, path: str | Path):
     """Build and write the OSH upload of a ChainMap (`imvo map --osh`) or an AggregateResult
     (`imvo aggregate --public --osh`); returns the osh.UploadResult, cell warnings included."""
-    from ..osh.upload import upload_from_aggregate, upload_from_chain_map
-
     output_kind(path)
     upload = upload_from_aggregate(source) if hasattr(source, "facilities") \
         else upload_from_chain_map(source)

@@ -13,7 +13,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..i18n import LANGS, check_lang, country_translator, sector_terms, t, term
+import pycountry
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from ..i18n import LANGS, catalogue, check_lang, country_translator, sector_terms, t, term
+from ..ingest.countries import country_name, to_iso2
 from ..model import FIELDS, REQUIRED_FIELDS, ImvoError
 from .xlsx import HEADER_STYLE, LABEL_STYLE, TITLE_STYLE, apply_print_setup, apply_style, save_workbook, set_value
 
@@ -96,10 +102,6 @@ def country_names(lang: str = "en") -> list[str]:
 
 def _country_choices(lang: str) -> list[tuple[str, str]]:
     """[(ISO code, name in `lang` that reads back to that code)] for every country."""
-    import pycountry
-
-    from ..ingest.countries import country_name, to_iso2
-
     translate = country_translator(lang) if lang != "en" else None
     out = []
     for c in pycountry.countries:
@@ -134,8 +136,6 @@ def example_row(lang: str, sector: str) -> dict[str, Any]:
 
 def write_template(out_path, *, lang: str = "en", sector: str = "textile") -> None:
     """Write the input template to `out_path` (.xlsx), atomically."""
-    from openpyxl import Workbook
-
     out_path = Path(out_path)
     check_lang(lang)
     if sector not in SECTORS:
@@ -163,8 +163,6 @@ def write_template(out_path, *, lang: str = "en", sector: str = "textile") -> No
 
 
 def _write_input_sheet(ws, lang: str, sector: str) -> None:
-    from openpyxl.utils import get_column_letter
-
     label = ws.cell(COMPANY_ROW, 1)
     set_value(label, t("template.company_label", lang))
     apply_style(label, LABEL_STYLE)
@@ -188,8 +186,6 @@ def _write_input_sheet(ws, lang: str, sector: str) -> None:
 
 
 def _write_instructions(ws, lang: str, sector: str) -> None:
-    from openpyxl.utils import get_column_letter
-
     title = ws.cell(1, 1)
     set_value(title, t("template.title", lang))
     apply_style(title, TITLE_STYLE)
@@ -216,8 +212,6 @@ def _write_instructions(ws, lang: str, sector: str) -> None:
 
 def _write_lists(ws, lang: str, vocabulary) -> dict[str, str]:
     """Reference lists in columns of the hidden sheet; returns field -> absolute range."""
-    from openpyxl.utils import quote_sheetname
-
     values = {"country": country_names(lang), "process": vocabulary["process"],
               "product": vocabulary["product"], "tier": list(TIERS)}
     ranges = {}
@@ -230,8 +224,6 @@ def _write_lists(ws, lang: str, vocabulary) -> dict[str, str]:
 
 
 def _column_range(field: str) -> str:
-    from openpyxl.utils import get_column_letter
-
     letter = get_column_letter(FIELDS.index(field) + 1)
     return f"{letter}{EXAMPLE_ROW}:{letter}{LAST_INPUT_ROW}"
 
@@ -267,8 +259,6 @@ def validation_specs(lang: str, list_ranges: dict[str, str]) -> dict[str, dict[s
 
 
 def _add_validations(ws, lang: str, list_ranges: dict[str, str]) -> None:
-    from openpyxl.worksheet.datavalidation import DataValidation
-
     t = _texts(lang)
     for field, spec in validation_specs(lang, list_ranges).items():
         dv = DataValidation(showInputMessage=True, showErrorMessage=True,
@@ -286,7 +276,5 @@ def _add_validations(ws, lang: str, list_ranges: dict[str, str]) -> None:
 
 def _texts(lang: str) -> dict[str, str]:
     """The template's texts in `lang`, by short key ("list_prompt")."""
-    from ..i18n import catalogue
-
     prefix = "template."
     return {k[len(prefix):]: v for k, v in catalogue(lang).items() if k.startswith(prefix)}

@@ -1,23 +1,46 @@
 """The one workbook writer: sheet geometry and styles as data, inert text, atomic saves.
 
-Every generated sheet (annotated export, aggregate, check, template) goes through these
-helpers so the safety rules live in one place: text that starts with = + - @ tab or CR is
-stored as text, never as a formula.
+Every generated table sheet (annotated export, aggregate, check, diff, OSH tables) is a
+TableSheet written by one streamed writer (`streamed_sheet_chunks`) into a package whose other
+parts come either from the user's workbook (xlsx_patch) or from openpyxl (`save_workbook`:
+openpyxl writes the workbook with an empty placeholder per table, then the placeholders are
+replaced and imvo's formats appended at the zip level). Text that starts with = + - @ tab or
+CR is stored as text, never as a formula.
 """
 
 from __future__ import annotations
 
 import math
-import os
 import re
-from collections.abc import Iterable, Sequence
-from copy import copy
+import tempfile
+import weakref
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.writer.excel import ExcelWriter
+from openpyxl.xml.functions import tostring
 
 from ..model import LEVEL_COLOURS, LEVEL_FONT_COLOURS
 from .atomic import atomic_path
+from .parts import FIXED_ZIP_TIME, StyleIds, copy_part, new_part, patch_styles, sheet_parts
 from .safety import is_dangerous
+from .styles import DATE_FORMAT, HEADER_STYLE, LABEL_STYLE, TITLE_STYLE, level_style
+
+__all__ = ["DATE_FORMAT", "FIXED_ZIP_TIME", "HEADER_STYLE", "LABEL_STYLE", "LEVEL_COLOURS",
+           "LEVEL_FONT_COLOURS", "TITLE_STYLE", "HeatMap", "Styled", "TableSheet",
+           "add_streamed_table", "add_table_sheet", "apply_print_setup", "apply_style",
+           "cell_value", "column_widths", "level_style", "print_setup_xml", "print_titles_xml",
+           "save_workbook", "set_value", "stable_properties", "streamed_sheet_chunks",
+           "table_sheet", "xml_text"]
 
 # Geometry of generated table sheets.
 HEADER_ROW = 1
@@ -26,18 +49,19 @@ FREEZE_CELL = "A2"
 MAX_COLUMN_WIDTH = 60
 MIN_COLUMN_WIDTH = 8
 
-# Colour-blind-safe palette (Paul Tol's "muted" scheme); the level is always written as text too.
-
 # Print setup of every generated sheet: A4 landscape, all columns on one page width, the
 # header rows repeated on each page, "Page 3 of 12" in the footer (&P, &N are Excel codes).
 PAPER_A4 = 9
 PRINT_MARGINS = {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6, "header": 0.3, "footer": 0.3}
 DEFAULT_FOOTER = "Page &P of &N"
-
-HEADER_STYLE = {"font": {"bold": True, "color": "FFFFFF"}, "fill": "332288",
-                "alignment": {"wrap_text": True, "vertical": "top"}}
-TITLE_STYLE = {"font": {"bold": True, "size": 14}}
-LABEL_STYLE = {"font": {"bold": True}}
+FIXED_TIME = (2000, 1, 1)  # document properties carry no clock time: same input, same bytes
+# Characters XML 1.0 cannot hold are dropped; & < > are escaped and CR kept as a reference
+# (a parser would turn a raw CR into LF).
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_WORK = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SHEET_NS = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+             'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">')
+SPOOL_BYTES = 64 << 20  # an openpyxl skeleton held in memory up to this size
 
 
 class Styled:
@@ -50,44 +74,91 @@ class Styled:
         self.style = style
 
 
-def apply_style(cell, style: dict[str, Any]) -> None:
-    """Apply a small style dict ({'font': {...}, 'fill': 'RRGGBB', 'alignment': {...}})."""
-    from openpyxl.styles import Alignment, Font, PatternFill
+@dataclass(frozen=True)
+class HeatMap:
+    """Conditional fills by level text over the cells from `first_column` (1-based) on."""
 
+    first_column: int
+    columns: int
+    rows: int
+    labels: dict[str, str]  # level -> the text written
+
+
+@dataclass
+class TableSheet:
+    """A generated table: bold frozen header, autofilter, a fill per level in one column,
+    print setup; `rows` are plain values (or Styled)."""
+
+    title: str
+    headers: list[str]
+    rows: Sequence[Sequence[Any]]
+    widths: list[float]
+    level_index: int | None = None
+    level_keys: dict[str, str] = field(default_factory=dict)  # text written -> level
+    footer: str | None = None
+    heat_map: HeatMap | None = None
+    validations: Any = None  # an openpyxl DataValidationList (dropdowns), written as XML
+
+    @property
+    def ref(self) -> str:
+        last = f"{get_column_letter(max(1, len(self.headers)))}{max(HEADER_ROW, len(self.rows) + HEADER_ROW)}"
+        return f"A{HEADER_ROW}:{last}"
+
+    def styles_used(self) -> list[dict[str, Any]]:
+        """The own styles of Styled cells, each once (the styles part must list them)."""
+        seen: dict[str, dict[str, Any]] = {}
+        for row in self.rows:
+            for value in row:
+                if isinstance(value, Styled) and value.style:
+                    seen.setdefault(repr(value.style), value.style)
+        return list(seen.values())
+
+
+def table_sheet(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], *,
+                level_column: str | None = None, widths: Sequence[float] | None = None,
+                footer: str | None = None, level_labels: dict[str, str] | None = None,
+                heat_map: HeatMap | None = None) -> TableSheet:
+    """A TableSheet; `level_labels` (level -> the text written, e.g. "hoog") colours
+    translated levels too."""
+    rows = rows if isinstance(rows, Sequence) else list(rows)
+    headers = list(headers)
+    keys = {lvl: lvl for lvl in LEVEL_COLOURS}
+    for lvl, text in (level_labels or {}).items():
+        if lvl in LEVEL_COLOURS:
+            keys.setdefault(text, lvl)
+    return TableSheet(title, headers, rows, list(widths or column_widths(headers, rows)),
+                      headers.index(level_column)
+                      if level_column is not None and level_column in headers else None,
+                      keys, footer, heat_map)
+
+
+# ---- cells ---------------------------------------------------------------------------------
+
+def apply_style(cell: Any, style: dict[str, Any]) -> None:
+    """Apply a small style dict ({'font': {...}, 'fill': 'RRGGBB', 'alignment': {...}}) to an
+    openpyxl cell."""
     if "font" in style:
-        font = dict(style["font"])
-        if "color" in font:
-            font["color"] = font["color"]
-        cell.font = Font(**font)
+        cell.font = Font(**style["font"])
     if "fill" in style:
         cell.fill = PatternFill("solid", start_color=style["fill"], end_color=style["fill"])
     if "alignment" in style:
         cell.alignment = Alignment(**style["alignment"])
 
 
-def level_style(level: str | None) -> dict[str, Any]:
-    level = level or "unknown"
-    return {"fill": LEVEL_COLOURS.get(level, LEVEL_COLOURS["unknown"]),
-            "font": {"color": LEVEL_FONT_COLOURS.get(level, "000000"),
-                     "bold": level in ("critical", "high")}}
-
-
 def cell_value(value: Any) -> Any:
-    """A Python value openpyxl can store: lists joined, None kept, and the control
-    characters that the xlsx format cannot hold removed (ingest already warned about them)."""
+    """A Python value a cell can store: lists joined, None kept, and the control characters
+    that the xlsx format cannot hold removed (ingest already warned about them)."""
     if isinstance(value, (list, tuple, set)):
         value = " | ".join(str(v) for v in value)
     elif isinstance(value, dict):
         value = "; ".join(f"{k}: {v}" for k, v in value.items())
     if isinstance(value, str):
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
     return value
 
 
-def set_value(cell, value: Any) -> None:
-    """Put a value in a cell; text that would be a formula stays text."""
+def set_value(cell: Any, value: Any) -> None:
+    """Put a value in an openpyxl cell; text that would be a formula stays text."""
     value = cell_value(value)
     cell.value = value
     if is_dangerous(value):
@@ -106,11 +177,44 @@ def column_widths(headers: Sequence[str], rows: Iterable[Sequence[Any]], sample:
     return widths
 
 
-def apply_print_setup(ws, *, footer: str | None = None, title_rows: int = HEADER_ROW) -> None:
+def xml_text(text: str) -> str:
+    """Text as XML character data: illegal characters removed, markup escaped."""
+    if _XML_WORK.search(text) is None:
+        return text
+    text = _XML_BAD.sub("", text)
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("\r", "&#13;"))
+
+
+def cell_xml(ref: str, value: Any, sid: int | None, sids: StyleIds | None = None) -> str:
+    """One <c> element; text is always an inline string, never a formula."""
+    style = f' s="{sid}"' if sid else ""
+    if value is None or value == "":
+        return f'<c r="{ref}"{style}/>' if sid else ""
+    kind = type(value)
+    if kind is str:
+        return f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{xml_text(value)}</t></is></c>'
+    if kind is bool:
+        return f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>'
+    if kind is int or kind is float:
+        if kind is float and (math.isnan(value) or math.isinf(value)):
+            return cell_xml(ref, str(value), sid, sids)
+        return f'<c r="{ref}"{style}><v>{value!r}</v></c>'
+    if isinstance(value, (date, datetime, time)):
+        key = "date" if type(value) is date else ("time" if isinstance(value, time) else "datetime")
+        date_sid = sids.ids[key] if sids is not None else None
+        date_style = f' s="{date_sid}"' if date_sid else ""
+        return f'<c r="{ref}"{date_style}><v>{to_excel(value)!r}</v></c>'
+    if isinstance(value, (int, float)):  # numpy-like numbers, bool subclasses
+        return cell_xml(ref, float(value), sid, sids)
+    return cell_xml(ref, str(cell_value(value)), sid, sids)
+
+
+# ---- print setup -----------------------------------------------------------------------------
+
+def apply_print_setup(ws: Any, *, footer: str | None = None, title_rows: int = HEADER_ROW) -> None:
     """Landscape A4, fit to one page wide, rows 1..title_rows repeated, page numbers in the
     footer: on an openpyxl sheet (the streamed writer writes the same as XML)."""
-    from openpyxl.worksheet.page import PageMargins
-
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = PAPER_A4
     ws.page_setup.fitToWidth = 1
@@ -140,156 +244,29 @@ def print_titles_xml(title: str, sheet_index: int, rows: int = HEADER_ROW) -> st
             f"{xml_text(quoted)}!$1:${rows}</definedName>")
 
 
-def add_table_sheet(wb, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]], *,
-                    level_column: str | None = None, freeze: bool = True,
-                    autofilter: bool = True, widths: Sequence[float] | None = None,
-                    footer: str | None = None):
-    """A styled table sheet on a normal (not write-only) workbook; returns the worksheet."""
-    from openpyxl.utils import get_column_letter
+# ---- the streamed writer ---------------------------------------------------------------------
 
-    ws = wb.create_sheet(title)
-    for c, h in enumerate(headers, 1):
-        cell = ws.cell(HEADER_ROW, c)
-        set_value(cell, h)
-        apply_style(cell, HEADER_STYLE)
-    level_idx = headers.index(level_column) if level_column in headers else None
-    # Registering a style is slow (openpyxl hashes it into the workbook's tables): style one
-    # cell per level, then copy its style array onto the others.
-    level_arrays: dict[Any, Any] = {}
-    for r, row in enumerate(rows, FIRST_DATA_ROW):
-        for c, v in enumerate(row, 1):
-            cell = ws.cell(r, c)
-            set_value(cell, v)
-            if level_idx is not None and c - 1 == level_idx:
-                if v in level_arrays:
-                    cell._style = copy(level_arrays[v])
-                else:
-                    apply_style(cell, level_style(v))
-                    level_arrays[v] = copy(cell._style)
-    for i, w in enumerate(widths or column_widths(headers, rows), 1):
-        ws.column_dimensions[get_column_letter(i)].width = w
-    if freeze:
-        ws.freeze_panes = FREEZE_CELL
-    if autofilter and headers:
-        ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(headers))}{max(HEADER_ROW, len(rows) + HEADER_ROW)}"
-    apply_print_setup(ws, footer=footer)
-    return ws
+def heat_map_xml(heat: HeatMap, dxf0: int) -> str:
+    """Conditional fills: one rule per level, comparing the cell with the level's text."""
+    if not heat.rows or not heat.columns:
+        return ""
+    area = (f"{get_column_letter(heat.first_column)}2:"
+            f"{get_column_letter(heat.first_column + heat.columns - 1)}{heat.rows + 1}")
+    rules = "".join(f'<cfRule type="cellIs" dxfId="{dxf0 + k}" priority="{k + 1}" operator="equal">'
+                    f"<formula>\"{xml_text(heat.labels.get(lvl, lvl).replace(chr(34), chr(34) * 2))}\""
+                    "</formula></cfRule>" for k, lvl in enumerate(LEVEL_COLOURS))
+    return f'<conditionalFormatting sqref="{area}">{rules}</conditionalFormatting>'
 
 
-STREAMED_ATTR = "_imvo_streamed_table"
-SPLICED_ATTR = "_imvo_spliced_cells"
-FIXED_TIME = (2000, 1, 1)  # document properties carry no clock time: same input, same bytes
-FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # nor do zip entries
-DATE_FORMAT = "yyyy-mm-dd"
-# Characters XML 1.0 cannot hold are dropped; & < > are escaped and CR kept as a reference
-# (a parser would turn a raw CR into LF).
-_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_XML_WORK = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_SHEET_NS = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-             'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">')
-
-
-def xml_text(text: str) -> str:
-    """Text as XML character data: illegal characters removed, markup escaped."""
-    if _XML_WORK.search(text) is None:
-        return text
-    text = _XML_BAD.sub("", text)
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace("\r", "&#13;"))
-
-
-def style_id(wb, style: dict[str, Any]) -> int:
-    """The workbook's cell-format index for a style dict, registered once per workbook."""
-    from openpyxl.cell import Cell
-    from openpyxl.worksheet.worksheet import Worksheet
-
-    cache = wb.__dict__.setdefault("_imvo_style_ids", {})
-    key = repr(style)
-    if key not in cache:
-        probe = Cell(Worksheet(wb))
-        apply_style(probe, style)
-        if style.get("number_format"):
-            probe.number_format = style["number_format"]
-        cache[key] = wb._cell_styles.add(probe._style)
-    return cache[key]
-
-
-def cell_xml(ref: str, value: Any, sid: int | None, wb) -> str:
-    """One <c> element; text is always an inline string, never a formula."""
-    style = f' s="{sid}"' if sid else ""
-    if value is None or value == "":
-        return f'<c r="{ref}"{style}/>' if sid else ""
-    kind = type(value)
-    if kind is str:
-        return f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{xml_text(value)}</t></is></c>'
-    if kind is bool:
-        return f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>'
-    if kind is int or kind is float:
-        if kind is float and (math.isnan(value) or math.isinf(value)):
-            return cell_xml(ref, str(value), sid, wb)
-        return f'<c r="{ref}"{style}><v>{value!r}</v></c>'
-    from datetime import date, datetime, time
-
-    if isinstance(value, (date, datetime, time)):
-        from openpyxl.utils.datetime import to_excel
-
-        fmt = DATE_FORMAT if type(value) is date else \
-            ("hh:mm:ss" if isinstance(value, time) else DATE_FORMAT + " hh:mm:ss")
-        return f'<c r="{ref}" s="{style_id(wb, {"number_format": fmt})}"><v>{to_excel(value)!r}</v></c>'
-    if isinstance(value, (int, float)):  # numpy-like or Decimal-free numbers, bool subclasses
-        return cell_xml(ref, float(value), sid, wb)
-    return cell_xml(ref, str(cell_value(value)), sid, wb)
-
-
-def add_streamed_table(wb, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], *,
-                       level_column: str | None = None, widths: Sequence[float] | None = None,
-                       footer: str | None = None, level_labels: dict[str, str] | None = None):
-    """A table sheet written at save time by `save_fast`: bold header, frozen, autofilter, a
-    fill per level in `level_column`, a Styled value's own style, print setup (landscape, fit
-    to width, header repeated, `footer` with page numbers); rows are plain values.
-    `level_labels` (level -> the text written, e.g. "hoog") colours translated levels too."""
-    from openpyxl.utils import get_column_letter
-
-    rows = rows if isinstance(rows, Sequence) else list(rows)
-    ws = wb.create_sheet(title)
-    ws.freeze_panes = FREEZE_CELL
-    last = f"{get_column_letter(max(1, len(headers)))}{max(HEADER_ROW, len(rows) + HEADER_ROW)}"
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{last}"  # also makes openpyxl name the filter range
-    ws.print_title_rows = f"1:{HEADER_ROW}"  # openpyxl writes the defined name in workbook.xml
-    setattr(ws, STREAMED_ATTR, {
-        "headers": list(headers), "rows": rows,
-        "widths": list(widths or column_widths(headers, rows)),
-        "level_index": (list(headers).index(level_column)
-                        if level_column is not None and level_column in headers else None),
-        "header_sid": style_id(wb, HEADER_STYLE),
-        "level_sids": _level_sids(wb, level_labels),
-        "ref": f"A1:{last}", "footer": footer})
-    return ws
-
-
-def _level_sids(wb, level_labels: dict[str, str] | None) -> dict[str, int]:
-    """Style ids per level, also under each level's translated text."""
-    sids = {lvl: style_id(wb, level_style(lvl)) for lvl in LEVEL_COLOURS}
-    for lvl, text in (level_labels or {}).items():
-        if lvl in sids:
-            sids.setdefault(text, sids[lvl])
-    return sids
-
-
-def streamed_sheet_chunks(ws):
-    """The worksheet XML of a streamed table, in chunks."""
-    from openpyxl.utils import get_column_letter
-    from openpyxl.xml.functions import tostring
-
-    table = getattr(ws, STREAMED_ATTR)
-    wb = ws.parent
-    headers, widths = table["headers"], table["widths"]
-    rows = table["rows"]
+def streamed_sheet_chunks(table: TableSheet, sids: StyleIds) -> Iterator[str]:
+    """The worksheet XML of a table, in chunks; `sids` are the styles part's format indexes."""
+    headers, widths, rows = table.headers, table.widths, table.rows
     ncols = max([len(headers), *(len(r) for r in rows[:1])]) if rows else len(headers)
     letters = [get_column_letter(i) for i in range(1, max(ncols, len(headers)) + 1)]
+    ref = table.ref
     yield ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + _SHEET_NS +
            '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
-           f'<dimension ref="{table["ref"]}"/><sheetViews><sheetView workbookViewId="0">'
+           f'<dimension ref="{ref}"/><sheetViews><sheetView workbookViewId="0">'
            f'<pane ySplit="{HEADER_ROW}" topLeftCell="{FREEZE_CELL}" activePane="bottomLeft" '
            f'state="frozen"/><selection pane="bottomLeft" activeCell="{FREEZE_CELL}" '
            f'sqref="{FREEZE_CELL}"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>')
@@ -297,12 +274,13 @@ def streamed_sheet_chunks(ws):
         yield "<cols>" + "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
                                  for i, w in enumerate(widths, 1)) + "</cols>"
     yield "<sheetData>"
-    hs = table["header_sid"]
+    hs = sids.ids["header"]
     yield (f'<row r="{HEADER_ROW}">' +
-           "".join(cell_xml(f"{letters[i]}{HEADER_ROW}", cell_value(h), hs, wb)
+           "".join(cell_xml(f"{letters[i]}{HEADER_ROW}", cell_value(h), hs, sids)
                    for i, h in enumerate(headers)) + "</row>")
-    level_index, level_sids = table["level_index"], table["level_sids"]
-    unknown_sid = level_sids["unknown"]
+    level_index = table.level_index
+    level_sids = {text: sids.level(lvl) for text, lvl in table.level_keys.items()}
+    unknown_sid = sids.level("unknown")
     batch: list[str] = []
     needs_work = _XML_WORK.search
     for r, row in enumerate(rows, FIRST_DATA_ROW):
@@ -317,190 +295,163 @@ def streamed_sheet_chunks(ws):
                 continue
             if value is None and i != level_index:
                 continue
+            sid: int | None
             if isinstance(value, Styled):
-                sid = style_id(wb, value.style) if value.style else None
+                sid = sids.of(value.style) if value.style else None
                 value = value.value
             elif i == level_index:
                 sid = level_sids.get(value or "unknown", unknown_sid)
             else:
                 sid = None
-            cells.append(cell_xml(f"{letters[i]}{r}", value, sid, wb))
+            cells.append(cell_xml(f"{letters[i]}{r}", value, sid, sids))
         batch.append(f'<row r="{r}">{"".join(cells)}</row>')
         if len(batch) >= 2000:
             yield "".join(batch)
             batch = []
     yield "".join(batch)
-    yield f'</sheetData><autoFilter ref="{table["ref"]}"/>'
-    if table.get("extra_tail"):  # e.g. conditional formatting, already XML
-        yield table["extra_tail"]
-    if ws.data_validations.dataValidation:
-        yield tostring(ws.data_validations.to_tree()).decode("utf-8")
-    yield print_setup_xml(table.get("footer")) + "</worksheet>"
+    yield f'</sheetData><autoFilter ref="{ref}"/>'
+    if table.heat_map is not None:
+        yield heat_map_xml(table.heat_map, sids.dxf0)
+    if table.validations is not None and table.validations.dataValidation:
+        yield tostring(table.validations.to_tree()).decode("utf-8")
+    yield print_setup_xml(table.footer) + "</worksheet>"
 
 
-def splice_cells(ws, cells: dict[int, list[tuple[int, Any, int | None]]]) -> None:
-    """Cells to add to an openpyxl sheet as XML when it is saved: row -> [(column, value,
-    style id)], without building a Cell object per value. Columns must be free (no user cell)."""
-    setattr(ws, SPLICED_ATTR, cells)
+# ---- openpyxl workbooks with streamed tables ---------------------------------------------------
+
+# The table of each placeholder sheet made by add_streamed_table (weak: a sheet dropped with
+# its workbook leaves nothing behind).
+_TABLES: weakref.WeakKeyDictionary[Any, TableSheet] = weakref.WeakKeyDictionary()
 
 
-def _spliced_sheet_writer(ws):
-    """openpyxl's sheet writer, with the spliced cells written into each row as XML."""
-    from collections import defaultdict
-
-    from openpyxl.cell import Cell
-    from openpyxl.cell._writer import write_cell
-    from openpyxl.comments.comment_sheet import CommentRecord
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet._writer import WorksheetWriter
-
-    extra = getattr(ws, SPLICED_ATTR)
-    wb = ws.parent
-    letters: dict[int, str] = {}
-
-    def letter(col: int) -> str:
-        if col not in letters:
-            letters[col] = get_column_letter(col)
-        return letters[col]
-
-    class SplicingWriter(WorksheetWriter):
-        def rows(self):
-            rows = defaultdict(list)
-            for (row, _col), cell in sorted(self.ws._cells.items()):
-                rows[row].append(cell)
-            for row in (self.ws.row_dimensions.keys() | extra.keys()) - rows.keys():
-                rows[row] = []
-            return sorted(rows.items())
-
-        def write_row(self, xf, row, row_idx):
-            raw = getattr(xf, "_file", None)  # et_xmlfile's raw writer
-            if raw is None:  # another xml backend: openpyxl's way, added cells as Cells
-                added = extra.get(row_idx)
-                if added:
-                    cells = {c.column: c for c in row}
-                    for item in added:
-                        cells[item[0]] = self._added_cell(row_idx, item)
-                    row = [cells[c] for c in sorted(cells)]
-                return super().write_row(xf, row, row_idx)
-            attrs = {"r": f"{row_idx}"}
-            attrs.update(self.ws.row_dimensions.get(row_idx, {}))
-            pending = sorted(extra.get(row_idx, ()), key=lambda a: a[0])
-            k = 0
-            with xf.element("row", attrs):
-                for cell in row:
-                    while k < len(pending) and pending[k][0] < cell.column:
-                        raw(self._added_xml(row_idx, pending[k]))
-                        k += 1
-                    if cell._comment is not None:
-                        self.ws._comments.append(CommentRecord.from_cell(cell))
-                    value = cell._value
-                    if value is None and not cell.has_style and not cell._comment:
-                        continue
-                    kind = type(value)
-                    if (cell._hyperlink is None and cell.data_type in ("s", "n")
-                            and (kind is str or kind is int or kind is float)):
-                        # a plain value: the same XML openpyxl writes, without an element tree
-                        raw(cell_xml(f"{letter(cell.column)}{row_idx}", value,
-                                     cell.style_id if cell.has_style else None, wb))
-                    else:
-                        write_cell(xf, self.ws, cell, cell.has_style)
-                for item in pending[k:]:
-                    raw(self._added_xml(row_idx, item))
-
-        def _added_xml(self, row_idx, item):
-            col, value, sid = item
-            return cell_xml(f"{letter(col)}{row_idx}", value, sid, wb)
-
-        def _added_cell(self, row_idx, item):
-            col, value, sid = item
-            cell = Cell(self.ws, row=row_idx, column=col, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"
-            if sid:
-                cell._style = copy(wb._cell_styles[sid])
-            return cell
-
-    return SplicingWriter(ws)
+def add_table_sheet(wb: Any, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]], *,
+                    level_column: str | None = None, freeze: bool = True,
+                    autofilter: bool = True, widths: Sequence[float] | None = None,
+                    footer: str | None = None) -> Any:
+    """A styled table of openpyxl cells (small tables only); returns the worksheet."""
+    ws = wb.create_sheet(title)
+    for c, h in enumerate(headers, 1):
+        cell = ws.cell(HEADER_ROW, c)
+        set_value(cell, h)
+        apply_style(cell, HEADER_STYLE)
+    level_idx = list(headers).index(level_column) \
+        if level_column is not None and level_column in headers else None
+    for r, row in enumerate(rows, FIRST_DATA_ROW):
+        for c, v in enumerate(row, 1):
+            cell = ws.cell(r, c)
+            set_value(cell, v)
+            if level_idx is not None and c - 1 == level_idx:
+                apply_style(cell, level_style(v))
+    for i, w in enumerate(widths or column_widths(headers, rows), 1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    if freeze:
+        ws.freeze_panes = FREEZE_CELL
+    if autofilter and headers:
+        ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(headers))}{max(HEADER_ROW, len(rows) + HEADER_ROW)}"
+    apply_print_setup(ws, footer=footer)
+    return ws
 
 
-def _stable_zip_class():
-    import zipfile
-
-    class StableZip(zipfile.ZipFile):
-        """A zip whose entries carry a fixed time, so equal workbooks are equal bytes."""
-
-        def _info(self, name):
-            if isinstance(name, zipfile.ZipInfo):
-                return name
-            info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
-            info.compress_type = self.compression
-            info._compresslevel = self.compresslevel
-            return info
-
-        def writestr(self, zinfo_or_arcname, data, *args, **kwargs):
-            super().writestr(self._info(zinfo_or_arcname), data, *args, **kwargs)
-
-        def write(self, filename, arcname=None, *args, **kwargs):
-            with open(filename, "rb") as fh:
-                self.writestr(arcname or os.path.basename(filename), fh.read())
-
-        def open(self, name, mode="r", *args, **kwargs):
-            if mode == "w":
-                name = self._info(name)
-            return super().open(name, mode, *args, **kwargs)
-
-    return StableZip
+def add_streamed_table(wb: Any, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], *,
+                       level_column: str | None = None, widths: Sequence[float] | None = None,
+                       footer: str | None = None, level_labels: dict[str, str] | None = None,
+                       heat_map: HeatMap | None = None) -> Any:
+    """A table sheet on an openpyxl workbook, written by the streamed writer when the
+    workbook is saved with `save_workbook`; returns the (placeholder) worksheet, whose
+    `data_validations` are written with the table."""
+    table = table_sheet(title, headers, rows, level_column=level_column, widths=widths,
+                        footer=footer, level_labels=level_labels, heat_map=heat_map)
+    return add_table(wb, table)
 
 
-def save_fast(wb, path) -> None:
-    """Save `wb` like openpyxl does, streaming the tables added with add_streamed_table and
-    splicing the cells added with splice_cells; zip entries carry a fixed time."""
-    import zipfile
-
-    from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
-    from openpyxl.packaging.relationship import RelationshipList
-    from openpyxl.writer.excel import ExcelWriter
-
-    class Writer(ExcelWriter):
-        def write_worksheet(self, ws):
-            if getattr(ws, STREAMED_ATTR, None) is not None:
-                ws._drawing = SpreadsheetDrawing()
-                ws._rels = RelationshipList()
-                with self._archive.open(ws.path[1:], "w", force_zip64=True) as fh:
-                    for chunk in streamed_sheet_chunks(ws):
-                        fh.write(chunk.encode("utf-8"))
-                self.manifest.append(ws)
-                return None
-            if getattr(ws, SPLICED_ATTR, None) is None or self.workbook.write_only:
-                return super().write_worksheet(ws)
-            ws._drawing = SpreadsheetDrawing()
-            ws._drawing.charts = ws._charts
-            ws._drawing.images = ws._images
-            writer = _spliced_sheet_writer(ws)
-            writer.write()
-            ws._rels = writer._rels
-            self._archive.write(writer.out, ws.path[1:])
-            self.manifest.append(ws)
-            writer.cleanup()
-            return None
-
-    archive = _stable_zip_class()(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
-    Writer(wb, archive).save()
+def add_table(wb: Any, table: TableSheet) -> Any:
+    """Add a TableSheet to an openpyxl workbook as a placeholder sheet (see save_workbook)."""
+    ws = wb.create_sheet(table.title)
+    ws.auto_filter.ref = table.ref  # openpyxl names the filter range in workbook.xml
+    ws.print_title_rows = f"1:{HEADER_ROW}"  # and writes the print titles there
+    table.validations = ws.data_validations
+    _TABLES[ws] = table
+    return ws
 
 
-def stable_properties(wb, when=None, *, keep_created: bool = False) -> None:
+def stable_properties(wb: Any, when: date | None = None, *, keep_created: bool = False) -> None:
     """No clock time in the document properties: `when` (a date) or a fixed day."""
-    from datetime import datetime
-
     stamp = datetime(when.year, when.month, when.day) if when else datetime(*FIXED_TIME)
     if not (keep_created and wb.properties.created is not None):
         wb.properties.created = stamp
     wb.properties.modified = stamp
 
 
-def save_workbook(wb, target: str | Path, when=None) -> None:
+FormulaValues = dict[str, dict[str, Any]]  # sheet part -> cell reference -> cached value
+
+
+def save_workbook(wb: Any, target: str | Path, when: date | None = None, *,
+                  keep_created: bool = False, formula_values: FormulaValues | None = None) -> None:
     """Save atomically (a temporary file beside the target, renamed only when complete) and
-    deterministically (no clock time in the file)."""
-    stable_properties(wb, when)
-    with atomic_path(target, suffix=Path(target).suffix or ".xlsx") as tmp:
-        save_fast(wb, tmp)
+    deterministically (no clock time in the file); streamed tables written in place of their
+    placeholders, `formula_values` (by sheet title) put back into formula cells."""
+    stable_properties(wb, when, keep_created=keep_created)
+    with atomic_path(target, suffix=Path(target).suffix or ".xlsx") as tmp, \
+            tempfile.SpooledTemporaryFile(SPOOL_BYTES) as skeleton:
+        write_skeleton(wb, skeleton)
+        finish_package(skeleton, tmp, tables={ws.title: _TABLES[ws] for ws in wb.worksheets
+                                              if ws in _TABLES},
+                       formula_values=formula_values or {})
+
+
+def write_skeleton(wb: Any, fh: IO[bytes]) -> None:
+    """openpyxl's package of `wb` (placeholders empty), stored uncompressed."""
+    with zipfile.ZipFile(fh, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+        ExcelWriter(wb, archive).save()
+
+
+def finish_package(src: IO[bytes] | Path, out: Path, *, tables: dict[str, TableSheet],
+                   formula_values: FormulaValues) -> None:
+    """Copy the package at `src` to `out` with fixed entry times, imvo's formats appended to
+    the styles part, each table (by sheet title) streamed into its sheet's part and cached
+    formula values restored."""
+    with zipfile.ZipFile(src) as zin:
+        by_title = sheet_parts(zin)
+        table_parts = {by_title[title]: table for title, table in tables.items()}
+        value_parts = {by_title[title]: refs for title, refs in formula_values.items()
+                       if title in by_title and refs}
+        extra = [s for table in tables.values() for s in table.styles_used()]
+        styles, sids = patch_styles(zin.read("xl/styles.xml").decode("utf-8"), extra)
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as zout:
+            for info in zin.infolist():
+                name = info.filename
+                if name == "xl/styles.xml":
+                    new_part(zout, name, [styles])
+                elif name in table_parts:
+                    new_part(zout, name, streamed_sheet_chunks(table_parts[name], sids))
+                elif name in value_parts:
+                    text = zin.read(info).decode("utf-8")
+                    new_part(zout, name, [restore_formula_values(text, value_parts[name])])
+                else:
+                    copy_part(zin, zout, info)
+
+
+_EMPTY_FORMULA_VALUE = re.compile(
+    r'<c r="([A-Z]{1,3}\d+)"([^>]*)>(<f\b[^>]*(?:/>|>[^<]*</f>))(?:<v\s*(?:/>|></v>)|(?=</c>))')
+
+
+def restore_formula_values(sheet_xml: str, refs: dict[str, Any]) -> str:
+    """A sheet's formula cells with their cached values (<v>) written back."""
+    def value_xml(m: re.Match[str]) -> str:
+        value = refs.get(m.group(1))
+        if value is None:
+            return m.group(0)
+        if isinstance(value, bool):
+            kind, text = ' t="b"', str(int(value))
+        elif isinstance(value, (int, float)):
+            kind, text = "", repr(value)
+        elif isinstance(value, (datetime, date)):
+            kind, text = "", repr(to_excel(value))
+        elif isinstance(value, str) and value.startswith("#"):
+            kind, text = ' t="e"', xml_text(value)
+        else:
+            kind, text = ' t="str"', xml_text(str(value))
+        attrs = re.sub(r'\st="[^"]*"', "", m.group(2))
+        return f'<c r="{m.group(1)}"{attrs}{kind}>{m.group(3)}<v>{text}</v>'
+
+    return _EMPTY_FORMULA_VALUE.sub(value_xml, sheet_xml)
