@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
 import sys
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -131,7 +132,7 @@ def register(app: typer.Typer) -> None:
                 if on_stage:
                     on_stage("writing")
                 osh_lines = _write_files(chain_map, source, graph=graph, export=export,
-                                         html=html, osh=osh, lang=language)
+                                         html=html, osh=osh, lang=language, debug=debug)
 
         if format == TableOrJson.json:
             from ..mapping import write_map_json  # deferred: start-up
@@ -159,7 +160,8 @@ def register(app: typer.Typer) -> None:
 
 
 def _write_files(chain_map, source: Path, *, graph: Path | None, export: Path | None,
-                 html: Path | None, osh: Path | None, lang: str) -> list[str]:
+                 html: Path | None, osh: Path | None, lang: str,
+                 debug: bool = False) -> list[str]:
     """The files asked for; returns the upload's status lines (the first says what it wrote)."""
     if graph is not None:
         from ..report.graphfiles import write_graph  # deferred: start-up
@@ -168,7 +170,11 @@ def _write_files(chain_map, source: Path, *, graph: Path | None, export: Path | 
     if export is not None:
         from ..export.annotated import write_annotated  # deferred: start-up
 
-        write_annotated(chain_map, export, input_path=source, lang=lang)
+        exported = write_annotated(chain_map, export, input_path=source, lang=lang)
+        if (debug or os.environ.get("IMVO_DEBUG") == "1") and exported is not None \
+                and exported.fallback_reason:
+            common.stderr(f"debug: {export}: written by {exported.backend} "
+                          f"({exported.fallback_reason})")
     if html is not None:
         from ..report.html import write_map_html  # deferred: start-up
 
