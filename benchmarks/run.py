@@ -307,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
         growth: dict[str, dict[int, float]] = {"map_json": {}, "validate": {},
                                                "aggregate_300_files": {}}
         has_aggregate = "aggregate" in registered_commands()
-        for n in sorted(set(sizes + [args.rows])):
+        for n in sorted({*sizes, args.rows}):
             p = generate(n)
             growth["map_json"][n] = measure(imvo("map", str(p["xlsx"]), "--format", "json"), 1,
                                             label=f"growth map_json ({n:,} rows)").cpu
