@@ -13,7 +13,7 @@ of 100,000 production locations costs about as much as reading it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -52,8 +52,8 @@ class Groups:
     order: list[str]  # group keys, raw materials first, the company's group last
     members: dict[str, tuple[str, ...]]
     group_of: dict[str, str]
-    preds: Mapping[str, Iterable[str]]  # group -> upstream groups
-    succs: Mapping[str, Iterable[str]]  # group -> downstream groups
+    preds: Mapping[str, Collection[str]]  # group -> upstream groups
+    succs: Mapping[str, Collection[str]]  # group -> downstream groups
 
 
 @dataclass(slots=True)
@@ -88,7 +88,7 @@ class _Ids:
         one = dict(pairs)
         if len(one) == len(pairs):  # the usual case: every key names one supplier
             return cls(one, {})
-        one, many = {}, {}
+        one, many = {}, dict[str, list[str]]()
         for key, sid in pairs:
             if key in many:
                 many[key].append(sid)
@@ -301,10 +301,9 @@ def _build_chain_graph(supplier_list: SupplierList, company_name: str | None,
             targets.extend(t for t in found if t != sid and t not in targets)
         if not targets:
             targets = [company_id]
-        for t in targets:
-            if t == COMPANY_ID:
-                t = company_id
-            out[t] = pred[t][sid] = {}
+        for target in targets:
+            node = company_id if target == COMPANY_ID else target
+            out[node] = pred[node][sid] = {}
     graph = _digraph(nodes, succ, pred)
 
     tiers = _tiers(pred, company_id, suppliers)
@@ -374,8 +373,8 @@ def _tiers(pred: Mapping[str, Iterable[str]], company_id: str,
     return dict(zip(ids, map(dist.get, ids)))
 
 
-def _groups(graph: nx.DiGraph, succ: Mapping[str, Iterable[str]],
-            pred: Mapping[str, Iterable[str]]) -> Groups:
+def _groups(graph: nx.DiGraph, succ: Mapping[str, Collection[str]],
+            pred: Mapping[str, Collection[str]]) -> Groups:
     """Flow order of the graph; circles become one group each (only when there are any)."""
     indegree = {n: len(p) for n, p in graph._pred.items()}
     order = [n for n, d in indegree.items() if d == 0]

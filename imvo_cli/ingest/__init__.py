@@ -242,7 +242,7 @@ class _CellReader:
         self.max_chars = policy.limits.max_cell_chars
 
     def text(self, raw) -> tuple[str, tuple]:
-        problems = ()
+        problems: tuple[tuple[str, str, str], ...] = ()
         if isinstance(raw, str):
             if len(raw) > self.max_chars:
                 problems += (("cell-too-long", f"cell has {len(raw):,} characters; kept the "
@@ -448,8 +448,8 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
     # Rows with nothing to report and nothing to merge become suppliers column by column;
     # the others go through the row loop below, in row order. No row of one kind can merge
     # with a row of the other: a plain row's id and key occur nowhere else in the list.
-    found: list[Supplier] = _plain_suppliers(vectors, keys, plain, first, extra_names,
-                                             extra_columns)
+    read: list[Supplier] = _plain_suppliers(vectors, keys, plain, first, extra_names,
+                                            extra_columns)
     suppliers: dict[str, Supplier] = {}
     by_source_id: dict[str, str] = {}
     by_key: dict[tuple, str] = {}
@@ -533,8 +533,8 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
         raise ImvoError(f"no supplier rows below the header (row {h + 1})", file=fname,
                         sheet=sheet_name, row=h + 1, code="no-data-rows",
                         hint="add one row per production location below the header")
-    found.extend(suppliers.values())
-    by_id = _final_ids(found)
+    read.extend(suppliers.values())
+    by_id = _final_ids(read)
     ids = sorted(by_id)
     return SupplierList(
         file=fname, sheet=sheet_name, header_row=h + 1, headers=texts,
@@ -700,13 +700,12 @@ def _final_ids(suppliers: list[Supplier]) -> dict[str, Supplier]:
     """
     bases = [supplier_id(s.name, s.country, s.address) if len(s.rows) > 1
              else s.id.partition("-")[0] for s in suppliers]
+    out: dict[str, Supplier] = {}
     if len(set(bases)) == len(bases):  # the usual case: no two suppliers share a base id
-        out = {}
         for base, sup in zip(bases, suppliers):
             sup.id = base
             out[base] = sup
         return out
-    out: dict[str, Supplier] = {}
     # A supplier read from one row keeps the id it got then (minus any "-2" suffix); equal
     # bases get "-2", "-3" ... in content order, never in row order.
     keyed = sorted(((base, s.name, s.address or "", s.source_id or "", s.rows, s)

@@ -365,7 +365,8 @@ def check_ole(path: Path, limits: Limits) -> None:
             fat.byteswap()
 
         def chain(start: int, what: str) -> list[int]:
-            out, n = [], start
+            out: list[int] = []
+            n = start
             while n != _END:
                 if n >= len(fat) or n >= sectors or len(out) > sectors:
                     raise bad(f"the {what} chain leaves the file or loops")
