@@ -1,14 +1,15 @@
 """Benchmark imvo against the floors of merely reading and writing the same workbooks.
 
     python benchmarks/run.py [--rows N] [--sizes 1000,10000] [--json FILE] [--repeat K] [--out DIR]
-                             [--quick] [--parts]
+                             [--quick] [--parts] [--members M]
 
 Every figure is the minimum of K runs, each in a fresh process: wall seconds, CPU seconds (user +
 system of the child, from resource.getrusage) and the child's peak resident set size. On a
 machine shared with other jobs the wall clock is noisy; the ratios are given both ways, CPU
 first, measured in the same run. Progress (which step, which size, how long it took) goes to
 stderr as it happens. `--quick` makes one run of each and leaves out the start-up and one-job
-figures; `--parts` adds where aggregate spends its time (benchmarks/aggregate_parts.py).
+figures; `--parts` adds where aggregate spends its time (benchmarks/aggregate_parts.py);
+`--members M` spreads the member rows over M files instead of 300 (the smoke test uses a few).
 Inputs are generated deterministically by the sample generator (scripts/make_sample_data.py)
 under benchmarks/out/ (not committed). Commands this checkout does not have yet are reported as
 "not available" and left out of the table.
@@ -92,7 +93,7 @@ def generate(rows: int) -> dict[str, Path]:
     sys.path.insert(0, str(REPO / "scripts"))
     import make_sample_data as gen  # the sample generator, reused
 
-    folder = OUT / f"r{rows}"
+    folder = OUT / (f"r{rows}" if MEMBER_FILES == 300 else f"r{rows}-m{MEMBER_FILES}")
     marker = folder / ".done"
     paths = {"xlsx": folder / "suppliers.xlsx", "csv": folder / "suppliers.csv",
              "members": folder / "members"}
@@ -275,12 +276,15 @@ def main(argv: list[str] | None = None) -> int:
                     help="one run of each; no start-up (--help) or one-job figures")
     ap.add_argument("--parts", action="store_true",
                     help="also measure where aggregate spends its time")
+    ap.add_argument("--members", type=int, default=300,
+                    help="number of member lists the member rows are spread over (default 300)")
     ap.add_argument("--json", dest="json_out", default=None)
     ap.add_argument("--out", default=None, help="folder for generated inputs and outputs "
                     "(default benchmarks/out)")
     args = ap.parse_args(argv)
-    global OUT
+    global OUT, MEMBER_FILES
     OUT = Path(args.out).resolve() if args.out else OUT
+    MEMBER_FILES = max(1, args.members)
     repeat = 1 if args.quick else args.repeat
     os.chdir(REPO)
     OUT.mkdir(parents=True, exist_ok=True)
@@ -303,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
         growth: dict[str, dict[int, float]] = {"map_json": {}, "validate": {},
                                                "aggregate_300_files": {}}
         has_aggregate = "aggregate" in registered_commands()
-        for n in sorted(set(sizes + [args.rows])):
+        for n in sorted({*sizes, args.rows}):
             p = generate(n)
             growth["map_json"][n] = measure(imvo("map", str(p["xlsx"]), "--format", "json"), 1,
                                             label=f"growth map_json ({n:,} rows)").cpu

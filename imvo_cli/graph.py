@@ -13,7 +13,7 @@ of 100,000 production locations costs about as much as reading it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -52,8 +52,8 @@ class Groups:
     order: list[str]  # group keys, raw materials first, the company's group last
     members: dict[str, tuple[str, ...]]
     group_of: dict[str, str]
-    preds: Mapping[str, Iterable[str]]  # group -> upstream groups
-    succs: Mapping[str, Iterable[str]]  # group -> downstream groups
+    preds: Mapping[str, Collection[str]]  # group -> upstream groups
+    succs: Mapping[str, Collection[str]]  # group -> downstream groups
 
 
 @dataclass(slots=True)
@@ -77,17 +77,44 @@ class ChainGraph:
 
 
 @dataclass(slots=True)
+class _Ids:
+    """Key -> the supplier ids it names, in order; a list only where a key names several."""
+
+    one: dict[str, str]
+    many: dict[str, list[str]]
+
+    @classmethod
+    def of(cls, pairs: list[tuple[str, str]]) -> _Ids:
+        one = dict(pairs)
+        if len(one) == len(pairs):  # the usual case: every key names one supplier
+            return cls(one, {})
+        one, many = {}, dict[str, list[str]]()
+        for key, sid in pairs:
+            if key in many:
+                many[key].append(sid)
+            elif key in one:
+                many[key] = [one.pop(key), sid]
+            else:
+                one[key] = sid
+        return cls(one, many)
+
+    def get(self, key: str) -> list[str] | None:
+        sid = self.one.get(key)
+        return [sid] if sid is not None else self.many.get(key)
+
+
+@dataclass(slots=True)
 class _Index:
     """Ways a `supplies_to` reference can name a supplier (or the company)."""
 
-    by_source_id: dict[str, list[str]]
+    by_source_id: _Ids
     by_id: dict[str, str]
     suppliers: list[Supplier]
     company_keys: frozenset[str]
-    by_name: dict[str, list[str]] | None = None  # built on the first reference by name
+    by_name: _Ids | None = None  # built on the first reference by name
     name_keys: list[str] | None = None  # name_key of each supplier's name, in list order
     company_short: frozenset[str] = frozenset()  # the company without legal form / trade words
-    by_bare_name: dict[str, list[str]] | None = None  # names without legal form
+    by_bare_name: _Ids | None = None  # names without legal form
     resolved: dict[str, list[str] | None] = field(default_factory=dict)
 
     def resolve(self, ref: str) -> list[str] | None:
@@ -104,29 +131,29 @@ class _Index:
         return self.name_keys
 
     def _resolve(self, ref: str) -> list[str] | None:
-        if ref in self.by_source_id:
-            return self.by_source_id[ref]
-        folded = ref.casefold()
-        if folded in self.by_source_id:
-            return self.by_source_id[folded]
+        found = self.by_source_id.get(ref)
+        if found is not None:
+            return found
+        found = self.by_source_id.get(ref.casefold())
+        if found is not None:
+            return found
         if ref in self.by_id:
             return [self.by_id[ref]]
         key = _match_key(ref)
         if self.by_name is None:
-            self.by_name = {}
-            for s, k in zip(self.suppliers, self.keys()):
-                self.by_name.setdefault(k.replace(" ", ""), []).append(s.id)
-        if key in self.by_name:
-            return self.by_name[key]
+            self.by_name = _Ids.of([(k.replace(" ", ""), s.id)
+                                    for s, k in zip(self.suppliers, self.keys())])
+        found = self.by_name.get(key)
+        if found is not None:
+            return found
         if key in self.company_keys:
             return [COMPANY_ID]
         bare = _bare_key(ref)
         if self.by_bare_name is None:
-            self.by_bare_name = {}
-            for s in self.suppliers:
-                self.by_bare_name.setdefault(_bare_key(s.name), []).append(s.id)
-        if bare and bare in self.by_bare_name:
-            return self.by_bare_name[bare]
+            self.by_bare_name = _Ids.of([(_bare_key(s.name), s.id) for s in self.suppliers])
+        found = self.by_bare_name.get(bare) if bare else None
+        if found is not None:
+            return found
         if bare and (bare in self.company_short or _short_key(ref) in self.company_short):
             return [COMPANY_ID]
         return None
@@ -161,18 +188,21 @@ def _match_key(text: str) -> str:
 
 
 def _index(suppliers: list[Supplier], company_name: str | None) -> _Index:
-    by_source_id: dict[str, list[str]] = {}
+    # Each id as written, then case-folded (when that differs), in list order.
+    pairs: list[tuple[str, str]] = []
     for s in suppliers:
-        if s.source_id:
-            by_source_id.setdefault(s.source_id, []).append(s.id)
-            folded = s.source_id.casefold()
-            if folded != s.source_id:
-                by_source_id.setdefault(folded, []).append(s.id)
+        src = s.source_id
+        if src:
+            pairs.append((src, s.id))
+            folded = src.casefold()
+            if folded != src:
+                pairs.append((folded, s.id))
     company_keys = {_match_key(COMPANY_ID)}
     if company_name:
         company_keys.add(_match_key(company_name))
     company_keys.discard("")
-    return _Index(by_source_id, {s.id: s.id for s in suppliers}, suppliers, frozenset(company_keys),
+    ids = [s.id for s in suppliers]
+    return _Index(_Ids.of(pairs), dict(zip(ids, ids)), suppliers, frozenset(company_keys),
                   company_short=_company_short_keys(company_name))
 
 
@@ -222,15 +252,26 @@ def _build_chain_graph(supplier_list: SupplierList, company_name: str | None,
     issues: list[Issue] = []
     suggestions: dict[str, list[str]] = {}
 
-    graph = nx.DiGraph()
-    graph.add_node(company_id, name=company_name or company_id, kind="company")
-    graph.add_nodes_from((s.id, {"name": s.name, "kind": "supplier"}) for s in suppliers)
-    edges: list[tuple[str, str]] = []
+    # networkx's own layout (node -> attributes, node -> {neighbour: edge data}), built here
+    # in one pass and handed to the graph as it is: no second adjacency structure.
+    nodes: dict[str, dict] = {company_id: {"name": company_name or company_id, "kind": "company"}}
     for s in suppliers:
+        nodes[s.id] = {"name": s.name, "kind": "supplier"}
+    succ: dict[str, dict[str, dict]] = {n: {} for n in nodes}
+    pred: dict[str, dict[str, dict]] = {n: {} for n in nodes}
+    to_company = pred[company_id]
+    resolved = index.resolved
+    for s in suppliers:
+        sid = s.id
+        out = succ[sid]
+        refs = s.supplies_to
+        if not refs:  # the usual tier-1 row: it supplies the company
+            out[company_id] = to_company[sid] = {}
+            continue
         row = s.rows[0] if s.rows else None
         targets: list[str] = []
-        for ref in s.supplies_to:
-            found = index.resolve(ref)
+        for ref in refs:
+            found = resolved[ref] if ref in resolved else index.resolve(ref)
             if found is None:
                 close = _suggest(ref, index, suggestions)
                 issues.append(Issue(
@@ -241,27 +282,29 @@ def _build_chain_graph(supplier_list: SupplierList, company_name: str | None,
                     (f"did you mean {', '.join(repr(c) for c in close)}?" if close else
                      "use the id or the exact name of a supplier in this list")))
                 continue
-            if found == [s.id]:
-                issues.append(Issue(
-                    "warning", "self-reference",
-                    f"{s.name!r} is listed as supplying to itself ({ref!r}); that link was ignored",
-                    file, sheet, row, column, "name the customer this location delivers to"))
+            if len(found) == 1:
+                target = found[0]
+                if target == sid:
+                    issues.append(Issue(
+                        "warning", "self-reference",
+                        f"{s.name!r} is listed as supplying to itself ({ref!r}); that link was "
+                        "ignored", file, sheet, row, column,
+                        "name the customer this location delivers to"))
+                elif target not in targets:
+                    targets.append(target)
                 continue
-            if len(found) > 1:
-                names = ", ".join(sorted(found))
-                issues.append(Issue(
-                    "warning", "ambiguous-reference",
-                    f"{ref!r} matches {len(found)} suppliers ({names}); linked to all of them",
-                    file, sheet, row, column, "refer to the customer by its id instead of its name"))
-            targets.extend(t for t in found if t != s.id and t not in targets)
+            names = ", ".join(sorted(found))
+            issues.append(Issue(
+                "warning", "ambiguous-reference",
+                f"{ref!r} matches {len(found)} suppliers ({names}); linked to all of them",
+                file, sheet, row, column, "refer to the customer by its id instead of its name"))
+            targets.extend(t for t in found if t != sid and t not in targets)
         if not targets:
             targets = [company_id]
-        edges.extend((s.id, t if t != COMPANY_ID else company_id) for t in targets)
-    graph.add_edges_from(edges)
-    del edges
-    # networkx's own adjacency dicts (node -> {neighbour: edge data}, in link order): read
-    # directly, not through views and not copied into lists.
-    succ, pred = graph._succ, graph._pred
+        for target in targets:
+            node = company_id if target == COMPANY_ID else target
+            out[node] = pred[node][sid] = {}
+    graph = _digraph(nodes, succ, pred)
 
     tiers = _tiers(pred, company_id, suppliers)
     groups = _groups(graph, succ, pred)  # computed once: cycles, facts and risk all use it
@@ -269,8 +312,8 @@ def _build_chain_graph(supplier_list: SupplierList, company_name: str | None,
     in_cycle = {n for group in cycles for n in group}
     for group in cycles:
         issues.append(_cycle_issue(graph, group, supplier_list, column))
-    unreachable = sorted(s.id for s in suppliers if tiers[s.id] is None)
-    by_id = {s.id: s for s in suppliers}
+    unreachable = sorted(sid for sid, t in tiers.items() if t is None)
+    by_id = {s.id: s for s in suppliers} if unreachable else {}
     for sid in unreachable:
         s = by_id[sid]
         issues.append(Issue(
@@ -300,27 +343,40 @@ def _build_chain_graph(supplier_list: SupplierList, company_name: str | None,
                       cycles, unreachable, groups, succ, pred)
 
 
+def _digraph(nodes: dict[str, dict], succ: dict[str, dict[str, dict]],
+             pred: dict[str, dict[str, dict]]) -> nx.DiGraph:
+    """A DiGraph over node and adjacency dicts in networkx's own layout, taken as they are.
+
+    Setting `_adj` and `_pred` is how networkx itself swaps them (its descriptors keep `_succ`
+    in step and reset the cached views); adding 100,000 nodes and edges one call at a time
+    costs several times as much.
+    """
+    graph = nx.DiGraph()
+    graph._node = nodes
+    graph._adj = succ
+    graph._pred = pred
+    return graph
+
+
 def _tiers(pred: Mapping[str, Iterable[str]], company_id: str,
            suppliers: list[Supplier]) -> dict[str, int | None]:
     """Computed tier: shortest number of hops from a supplier to the company (breadth first)."""
     dist = {company_id: 0}
     frontier = [company_id]
-    while frontier:
-        nxt = []
-        for n in frontier:
-            d = dist[n] + 1
-            for p in pred[n]:
-                if p not in dist:
-                    dist[p] = d
-                    nxt.append(p)
-        frontier = nxt
-    return {s.id: dist.get(s.id) for s in suppliers}
+    d = 0
+    while frontier:  # one hop further each round; the first to reach a supplier sets its tier
+        d += 1
+        reached = dict.fromkeys([p for n in frontier for p in pred[n] if p not in dist], d)
+        dist.update(reached)
+        frontier = list(reached)
+    ids = [s.id for s in suppliers]
+    return dict(zip(ids, map(dist.get, ids)))
 
 
-def _groups(graph: nx.DiGraph, succ: Mapping[str, Iterable[str]],
-            pred: Mapping[str, Iterable[str]]) -> Groups:
+def _groups(graph: nx.DiGraph, succ: Mapping[str, Collection[str]],
+            pred: Mapping[str, Collection[str]]) -> Groups:
     """Flow order of the graph; circles become one group each (only when there are any)."""
-    indegree = dict(graph.in_degree())
+    indegree = {n: len(p) for n, p in graph._pred.items()}
     order = [n for n, d in indegree.items() if d == 0]
     for n in order:  # Kahn's algorithm; the list grows while it is walked
         for v in succ[n]:
@@ -328,7 +384,7 @@ def _groups(graph: nx.DiGraph, succ: Mapping[str, Iterable[str]],
             if indegree[v] == 0:
                 order.append(v)
     if len(order) == len(succ):
-        return Groups(order, {n: (n,) for n in order}, {n: n for n in order}, pred, succ)
+        return Groups(order, dict(zip(order, zip(order))), dict(zip(order, order)), pred, succ)
     cond = nx.condensation(graph)
     key = {c: f"group{c}" for c in cond}
     members = {key[c]: tuple(sorted(cond.nodes[c]["members"])) for c in cond}

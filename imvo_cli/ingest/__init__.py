@@ -5,8 +5,9 @@ from __future__ import annotations
 import gc
 import hashlib
 import unicodedata
+from collections import Counter
 from contextlib import contextmanager
-from itertools import repeat, zip_longest
+from itertools import compress, repeat, zip_longest
 from operator import and_
 from pathlib import Path
 
@@ -226,6 +227,7 @@ _ROW_FIELDS = ("name", "country", "id", "address", "city", "region", "postal_cod
                "parent_company", "audit_standard", "audit_date", "audit_result",
                "purchase_share", "os_id", "lat", "lng")
 _NUMERIC_TYPES = frozenset({bool, int, float})
+_STR_OR_EMPTY = frozenset({str, type(None)})
 
 
 class _CellReader:
@@ -240,7 +242,7 @@ class _CellReader:
         self.max_chars = policy.limits.max_cell_chars
 
     def text(self, raw) -> tuple[str, tuple]:
-        problems = ()
+        problems: tuple[tuple[str, str, str], ...] = ()
         if isinstance(raw, str):
             if len(raw) > self.max_chars:
                 problems += (("cell-too-long", f"cell has {len(raw):,} characters; kept the "
@@ -289,6 +291,47 @@ class _CellReader:
                 return None, problems
             return (nz.split_multi(text) if multi else text), problems
         return resolve
+
+
+# Joins the cells of a column for the checks made on all of them at once; printable, so the
+# joined text is printable exactly when every cell is, and rare, since a cell holding it
+# beside a space only sends the column the per-value way.
+_JOIN = "^"
+_SPLIT_CHARS = ("|", ";", ",")
+
+
+def _clean_column(cells, field: str | None, max_chars: int) -> list | None:
+    """Values of a text column whose every cell is empty or already clean text, in a few
+    passes over the whole column; None when some cell needs the per-value reading.
+
+    Clean means what the per-value fast path asks of a cell: printable, trimmed, single-spaced,
+    within the length limit and not a spreadsheet error, so its value is the text itself (in
+    NFC) and, for a multi-valued field, its parts.
+    """
+    if field in _PARSERS or not _STR_OR_EMPTY.issuperset(map(type, cells)):
+        return None
+    texts = list(filter(None, cells))
+    if not texts:
+        return None
+    joined = _JOIN.join(texts)
+    if not joined.isprintable() or "  " in joined or joined[0] == " " or joined[-1] == " " \
+            or f"{_JOIN} " in joined or f" {_JOIN}" in joined \
+            or max(map(len, texts)) > max_chars or not EXCEL_ERRORS.isdisjoint(texts):
+        return None
+    # The separator composes with nothing, so the joined text is in NFC exactly when every
+    # cell is (the usual case); otherwise each non-ASCII cell is normalised.
+    if not joined.isascii() and not unicodedata.is_normalized("NFC", joined):
+        nfc = {t: unicodedata.normalize("NFC", t) for t in dict.fromkeys(texts)
+               if not t.isascii()}
+        cells = [nfc.get(c, c) if c else c for c in cells]
+        joined = _JOIN.join(filter(None, cells))
+    if field not in MULTI_FIELDS:
+        return [c or None for c in cells]
+    if not any(ch in joined for ch in _SPLIT_CHARS):  # one part each
+        return [[c] if c else None for c in cells]
+    parts = {t: nz.split_multi(t) for t in dict.fromkeys(filter(None, cells))
+             if "|" in t or ";" in t or "," in t}
+    return [parts[c] if c in parts else [c] if c else None for c in cells]
 
 
 def _resolve_column(cells, resolve) -> tuple[list, dict[int, tuple]]:
@@ -370,7 +413,11 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
     by_field: dict[str, list] = {}
     extra_values: list[tuple[str, list]] = []
     for j in range(width):
-        values, found = _resolve_column(columns[j], cell_reader.resolver(fields[j]))
+        values = _clean_column(columns[j], fields[j], cell_reader.max_chars)
+        if values is not None:
+            found: dict[int, tuple] = {}
+        else:
+            values, found = _resolve_column(columns[j], cell_reader.resolver(fields[j]))
         for i, found_here in found.items():
             problems.setdefault(i, []).extend((*p, texts[j]) for p in found_here)
         field = fields[j]
@@ -385,26 +432,35 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
         if len(columns) > width else None
     countries = {t: _country_code(read_country(t), policy)
                  for t in dict.fromkeys(by_field["country"]) if t}
-    address_keys = {a: nz.name_key(a) for a in dict.fromkeys(by_field.get("address", ())) if a}
-    if extra_values:
-        names = [name for name, _ in extra_values]
-        extra_rows = ({k: v for k, v in zip(names, row) if v is not None}
-                      for row in zip(*(values for _, values in extra_values)))
-    else:
-        extra_rows = repeat(None)
-
+    n = len(data)
+    vectors = [by_field.get(f) or [None] * n for f in _ROW_FIELDS]
+    names, country_texts, _, addresses = vectors[:4]
+    distinct_addresses = [a for a in dict.fromkeys(addresses) if a]
+    address_keys = dict(zip(distinct_addresses, nz.name_keys(distinct_addresses)))
+    codes = list(map({t: c[0] for t, c in countries.items()}.get, country_texts))
+    # (name key, address key, country) of every row: the key rows are merged by
+    keys = list(zip(nz.name_keys([nm or "" for nm in names]),
+                    map(address_keys.get, addresses, repeat("", n)), codes))
+    extra_names = [name for name, _ in extra_values]
+    extra_columns = [values for _, values in extra_values]
+    has_address = "address" in taken
+    plain = _plain_rows(filled, vectors, keys, problems, beyond, countries, has_address)
+    # Rows with nothing to report and nothing to merge become suppliers column by column;
+    # the others go through the row loop below, in row order. No row of one kind can merge
+    # with a row of the other: a plain row's id and key occur nowhere else in the list.
+    read: list[Supplier] = _plain_suppliers(vectors, keys, plain, first, extra_names,
+                                            extra_columns)
     suppliers: dict[str, Supplier] = {}
     by_source_id: dict[str, str] = {}
     by_key: dict[tuple, str] = {}
     rejected: list[int] = []
-    n_rows = empty = examples = 0
-    has_address = "address" in taken
-    vectors = [by_field.get(f) or repeat(None) for f in _ROW_FIELDS]
-    for i, (is_filled, extra, row) in enumerate(zip(filled, extra_rows, zip(*vectors))):
-        if not is_filled:
-            empty += 1
-            continue
-        n_rows += 1
+    examples = 0
+    n_rows = sum(filled)
+    empty = n - n_rows
+    for i in compress(range(n), [f and not p for f, p in zip(filled, plain)]):
+        row = tuple(v[i] for v in vectors)
+        extra = {k: v for k, v in zip(extra_names, (c[i] for c in extra_columns))
+                 if v is not None} if extra_values else None
         row_no = first + i + 1
         name, country_text, source_id = row[0], row[1], row[2]
         if source_id is not None and source_id.casefold() in EXAMPLE_MARKERS:
@@ -436,7 +492,7 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
             issues.append(Issue("warning", "missing-address",
                                 "no address: the location cannot be verified", fname,
                                 sheet_name, row_no, taken.get("address"), "add the street address"))
-        key = (nz.name_key(name), address_keys.get(address, ""), country)
+        key = keys[i]
         existing = None
         if source_id is not None:
             existing = by_source_id.get(source_id)
@@ -456,10 +512,10 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
             by_key.setdefault(key, existing)
             continue
         sid = base = _id_from_keys(key[0], country, key[1])
-        n = 2
+        k = 2
         while sid in suppliers:
-            sid = f"{base}-{n}"
-            n += 1
+            sid = f"{base}-{k}"
+            k += 1
         (_, _, _, _, city, region, postal_code, tier, process, product, sector, certifications,
          supplies_to, workers, parent_company, audit_standard, audit_date, audit_result,
          purchase_share, os_id, lat, lng) = row
@@ -477,16 +533,86 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
         raise ImvoError(f"no supplier rows below the header (row {h + 1})", file=fname,
                         sheet=sheet_name, row=h + 1, code="no-data-rows",
                         hint="add one row per production location below the header")
-    suppliers = _final_ids(suppliers)
-    ids = sorted(suppliers)
+    read.extend(suppliers.values())
+    by_id = _final_ids(read)
+    ids = sorted(by_id)
     return SupplierList(
         file=fname, sheet=sheet_name, header_row=h + 1, headers=texts,
         columns={f: t for f, t in sorted(taken.items())},
-        suppliers=[suppliers[k] for k in ids], issues=sorted(issues, key=Issue.sort_key),
+        suppliers=[by_id[k] for k in ids], issues=sorted(issues, key=Issue.sort_key),
         rows=n_rows, empty_rows=empty, rejected_rows=rejected,
         company=company or policy.company or _metadata_company(rows[:h]),
         extra_columns=extras, example_rows=examples,
     )
+
+
+def _plain_rows(filled: list[bool], vectors: list[list], keys: list[tuple],
+                problems: dict[int, list[tuple]], beyond: list[bool] | None,
+                countries: dict[str, tuple], has_address: bool) -> list[bool]:
+    """Per row: does it become a supplier of its own with no issue at all? Rows with a
+    problem, an error, a country note, no address, an example id, or an id or key that
+    another row shares are not plain."""
+    names, country_texts, source_ids, addresses = vectors[:4]
+    clear = {t for t, (code, note) in countries.items() if code is not None and note is None}
+    plain = [f and bool(nm) and ok for f, nm, ok in
+             zip(filled, names, map(clear.__contains__, country_texts))]
+    if has_address:
+        plain = [p and bool(a) for p, a in zip(plain, addresses)]
+    unplain: set[int] = set(problems)
+    if beyond is not None:
+        unplain.update(compress(range(len(beyond)), beyond))
+    present = [s for s in source_ids if s is not None]
+    examples = {s for s in set(present) if s.casefold() in EXAMPLE_MARKERS}
+    shared = _shared(present) | examples
+    if shared:
+        unplain.update(i for i, s in enumerate(source_ids) if s in shared)
+    shared_keys = _shared(keys)
+    if shared_keys:
+        unplain.update(i for i, k in enumerate(keys) if k in shared_keys)
+    for i in unplain:
+        plain[i] = False
+    return plain
+
+
+def _shared(values: list) -> set:
+    """The values that occur more than once."""
+    if len(set(values)) == len(values):
+        return set()
+    return {v for v, n in Counter(values).items() if n > 1}
+
+
+def _plain_suppliers(vectors: list[list], keys: list[tuple], plain: list[bool], first: int,
+                     extra_names: list[str], extra_columns: list[list]) -> list[Supplier]:
+    """The suppliers of plain rows, one per row, built column by column."""
+    (names, _, source_ids, addresses, city, region, postal_code, tier, process, product,
+     sector, certifications, supplies_to, workers, parent_company, audit_standard, audit_date,
+     audit_result, purchase_share, os_id, lat, lng) = vectors
+    chosen = list(compress(keys, plain))
+    blake2b = hashlib.blake2b  # what _id_from_keys does, inlined: this runs once per row
+    ids = ["S" + blake2b(f"{name_key}|{country or ''}|{address_key}".encode(),
+                         digest_size=5).hexdigest().upper()
+           for name_key, address_key, country in chosen]
+
+    def pick(column: list):
+        return compress(column, plain)
+
+    def parts(column: list) -> list[list]:
+        return [list(v) if v else [] for v in compress(column, plain)]
+
+    rows = [[first + i + 1] for i in compress(range(len(plain)), plain)]
+    if extra_columns:
+        extras = [{k: v for k, v in zip(extra_names, row) if v is not None}
+                  for row in compress(zip(*extra_columns), plain)]
+    else:
+        extras = [{} for _ in chosen]
+    return list(map(
+        Supplier, ids, pick(names), [k[2] for k in chosen], pick(addresses), pick(city),
+        pick(region), pick(postal_code), pick(tier), parts(process), parts(product),
+        parts(sector), parts(certifications), parts(supplies_to), pick(workers),
+        pick(parent_company), pick(audit_standard), pick(audit_date), pick(audit_result),
+        pick(purchase_share), pick(os_id), pick(lat), pick(lng), pick(source_ids), rows,
+        extras))
+
 
 
 def _empty_cell_problems(sheet: Sheet, first: int, width: int, texts, columns, problems) -> None:
@@ -566,25 +692,24 @@ def _row_errors(fname, sheet_name, row_no, taken, name, country_text,
     return errors
 
 
-def _final_ids(suppliers: dict[str, Supplier]) -> dict[str, Supplier]:
+def _final_ids(suppliers: list[Supplier]) -> dict[str, Supplier]:
     """Ids from each supplier's merged content, so merged rows give the same id in any order.
 
     While reading, a supplier's id comes from its first row; after merging, a later row may
     have filled its address, which would make the id depend on row order.
     """
     bases = [supplier_id(s.name, s.country, s.address) if len(s.rows) > 1
-             else s.id.partition("-")[0] for s in suppliers.values()]
+             else s.id.partition("-")[0] for s in suppliers]
+    out: dict[str, Supplier] = {}
     if len(set(bases)) == len(bases):  # the usual case: no two suppliers share a base id
-        out = {}
-        for base, sup in zip(bases, suppliers.values()):
+        for base, sup in zip(bases, suppliers):
             sup.id = base
             out[base] = sup
         return out
-    out: dict[str, Supplier] = {}
     # A supplier read from one row keeps the id it got then (minus any "-2" suffix); equal
     # bases get "-2", "-3" ... in content order, never in row order.
     keyed = sorted(((base, s.name, s.address or "", s.source_id or "", s.rows, s)
-                    for base, s in zip(bases, suppliers.values())), key=lambda k: k[:5])
+                    for base, s in zip(bases, suppliers)), key=lambda k: k[:5])
     for base, *_, sup in keyed:
         sid, n = base, 2
         while sid in out:

@@ -248,6 +248,24 @@ def name_key(text: str) -> str:
     return b" ".join(text.encode().lower().translate(_ASCII_NON_WORD).split()).decode()
 
 
+def name_keys(texts: list[str]) -> list[str]:
+    """`name_key` of each text; the ASCII ones keyed together, in a few passes over all of them.
+
+    Joined by NUL (clean text never holds one), the ASCII texts go through the same byte
+    translation as one; runs of spaces collapse and the spaces beside each NUL are dropped,
+    which is what splitting and re-joining each text on its own does.
+    """
+    plain = [t for t in texts if t.isascii()]
+    joined = "\x00".join(plain)
+    if plain and joined.count("\x00") == len(plain) - 1:
+        data = joined.encode().lower().translate(_ASCII_NON_WORD_NUL)
+        data = _SPACE_RUN.sub(b" ", data).replace(b" \x00", b"\x00").replace(b"\x00 ", b"\x00")
+        keyed = iter(data.strip(b" ").decode().split("\x00"))
+    else:
+        keyed = iter(list(map(name_key, plain)))
+    return [next(keyed) if t.isascii() else name_key(t) for t in texts]
+
+
 class _CombiningMarks(dict):
     """str.translate table deleting combining marks; learns each character once."""
 
@@ -263,6 +281,8 @@ _COMBINING = _CombiningMarks()
 _NON_WORD = re.compile(r"[\W_]+")
 # ASCII bytes that are not letters or digits (what [\W_] matches in ASCII) -> space
 _ASCII_NON_WORD = bytes(c if chr(c).isalnum() and c < 128 else 32 for c in range(256))
+_ASCII_NON_WORD_NUL = b"\x00" + _ASCII_NON_WORD[1:]  # the same, keeping NUL as a separator
+_SPACE_RUN = re.compile(rb" {2,}")
 
 
 def column_letter(i: int) -> str:

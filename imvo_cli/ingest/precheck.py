@@ -29,8 +29,10 @@ _CARRY_LIMIT = 8 << 20
 _MAX_FORMULA_REFS = 10_000
 _LOOK_BACK = 256  # bytes searched back from a cell reference for its tag
 
-_ROW_TAG = re.compile(rb"<row\b([^<>]*+)>")
-_R_DIGITS = re.compile(rb'\br="(\d{1,12})"')
+# The first row number of each row tag; `[^<>]` stops at the tag's end, so each tag is
+# walked once and the pattern after it has a fixed length: linear in the input.
+_ROW_NUMBER = re.compile(rb'<row\b[^<>]*?\br="(\d{1,12})"')
+_STALE_MATCHES = 256  # matches below the extent before the reference pattern is recompiled
 # A formula cell with no (or an empty) cached value, as written by programs that never calculate.
 _UNCACHED = re.compile(rb"<c\b([^<>]*+)>\s*+<f\b(?:[^<>/]|/(?!>))*+(?:/>|>[^<]*+</f>)"
                        rb"\s*+(?:<v\s*+/>|<v>\s*+</v>)?+\s*+</c>")
@@ -124,12 +126,16 @@ def _in_cell_tag(buf: bytes, pos: int) -> bool:
 
 def scan_sheet_chunk(buf: bytes, extent: Extent, limits: Limits) -> None:
     """Grow `extent` by the rows and cells in `buf` (whole tags; linear time)."""
-    for attrs in _ROW_TAG.findall(buf):
-        m = _R_DIGITS.search(attrs)
-        if m:
-            extent.max_row = max(extent.max_row, int(m.group(1)))
+    rows = _ROW_NUMBER.findall(buf)
+    if rows:
+        extent.max_row = max(extent.max_row, max(map(int, rows)))
     pos = 0
     pattern = _refs_beyond(extent.max_col, extent.max_row)
+    # The pattern is a filter: compiled for a smaller extent it still finds every reference
+    # that grows the extent, plus some that no longer do. Recompiling at every growth costs
+    # a regex compile per column of a 10,000-column header; recompiling once enough stale
+    # matches piled up keeps both costs bounded.
+    stale = 0
     while not extent.beyond(limits):
         m = pattern.search(buf, pos)
         if m is None:
@@ -139,7 +145,11 @@ def scan_sheet_chunk(buf: bytes, extent: Extent, limits: Limits) -> None:
         if (col > extent.max_col or row > extent.max_row) and _in_cell_tag(buf, m.start()):
             extent.max_col = max(extent.max_col, col)
             extent.max_row = max(extent.max_row, row)
-            pattern = _refs_beyond(extent.max_col, extent.max_row)
+        else:
+            stale += 1
+            if stale >= _STALE_MATCHES:
+                pattern = _refs_beyond(extent.max_col, extent.max_row)
+                stale = 0
     if b"<f" in buf and len(extent.uncached_formulas) < _MAX_FORMULA_REFS:
         for attrs in _UNCACHED.findall(buf):
             ref = _R_ATTR.search(attrs)
@@ -355,7 +365,8 @@ def check_ole(path: Path, limits: Limits) -> None:
             fat.byteswap()
 
         def chain(start: int, what: str) -> list[int]:
-            out, n = [], start
+            out: list[int] = []
+            n = start
             while n != _END:
                 if n >= len(fat) or n >= sectors or len(out) > sectors:
                     raise bad(f"the {what} chain leaves the file or loops")

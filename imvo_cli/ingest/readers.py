@@ -173,7 +173,7 @@ def read_workbook(path: Path, limits: Limits) -> list[Sheet]:
     sheets: list[Sheet] = []
     for name, visible, kind_name in infos:
         extent = extent_of(name)
-        sheet = Sheet(name, lambda n=None: [], visible, kind_name,
+        sheet = Sheet(name, _not_loaded, visible, kind_name,
                       frozenset(extent.uncached_formulas) if extent else frozenset(),
                       dict(extent.error_cells) if extent else {})
         sheet.load = _sheet_loader(path, sheet, limits, extent, cache)
@@ -182,6 +182,11 @@ def read_workbook(path: Path, limits: Limits) -> list[Sheet]:
         raise _fail(path, "the workbook has no sheets", "add a sheet with the supplier list",
                     "no-sheets")
     return sheets
+
+
+def _not_loaded(nrows: int | None = None) -> list[list]:
+    """A sheet's loader until its real one is set."""
+    return []
 
 
 def _isolated(path: Path, fn, *args) -> Parsed:
@@ -247,7 +252,8 @@ def _open_workbook(path: Path, limits: Limits, blocked: frozenset, known: frozen
     return Parsed({"sheets": infos, "first": first, "merged": merged}, rows)
 
 
-def _sheet_loader(path: Path, sheet: Sheet, limits: Limits, extent: Extent | None, cache: dict):
+def _sheet_loader(path: Path, sheet: Sheet, limits: Limits, extent: Extent | None,
+                  cache: dict) -> Callable[[int | None], list[list]]:
     """Rows load only when a sheet is looked at (first 20 rows) or chosen (all rows).
 
     The reader parses the whole sheet even for its first rows, so one parsed sheet is kept
@@ -277,7 +283,7 @@ def _parse_sheet_child(path: Path, name: str, limits: Limits) -> Parsed:
     return Parsed(merged, rows)
 
 
-def _check_extent(path: Path, name: str, extent: Extent, limits: Limits) -> None:
+def _check_extent(path: Path, name: str | None, extent: Extent, limits: Limits) -> None:
     """Refuse a sheet by the reach of its cells before the reader allocates them."""
     last = f"{col_letters(extent.max_col)}{extent.max_row}"
     if extent.max_row > limits.max_rows + 1:
@@ -447,7 +453,9 @@ def read_text_table(path: Path, limits: Limits) -> list[Sheet]:
                 else "a cell is larger than the whole-file limit; check for an unbalanced quote")
         raise ImvoError(f"the CSV is malformed near line {reader.line_num}: {exc}", file=path,
                         row=reader.line_num, code="csv-malformed", hint=hint) from None
-    return [Sheet(None, lambda nrows=None: rows if nrows is None else rows[:nrows])]
+    def load(nrows: int | None = None) -> list[list]:
+        return rows if nrows is None else rows[:nrows]
+    return [Sheet(None, load)]
 
 
 def read_sheets(path: str | Path, limits: Limits | None = None) -> list[Sheet]:
