@@ -17,9 +17,11 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import networkx as nx
+from rapidfuzz import fuzz, process  # fast enough for 100,000 candidates
 
 from .ingest import gc_paused
 from .ingest.normalise import name_key
+from .match.normalise import compact, core_name, normalise_name
 from .model import Issue, Supplier, SupplierList
 
 COMPANY_ID = "COMPANY"
@@ -161,14 +163,12 @@ class _Index:
 
 def _short_key(text: str) -> str:
     """A name's distinctive words only: 'Tulpveld Fashion B.V.' -> 'tulpveld'."""
-    from .match.normalise import compact, core_name, normalise_name
 
     return compact(core_name(normalise_name(text.lower())))
 
 
 def _bare_key(text: str) -> str:
     """A name without its legal form, spaces ignored: 'Müller Strickwaren GmbH' -> 'mullerstrickwaren'."""
-    from .match.normalise import compact, normalise_name
 
     # Lower case first: the normaliser splits a capital after a lower-case letter in non-ASCII
     # text (meant for transliterated CJK), which would turn 'Müller ... GmbH' into 'gmb h'.
@@ -210,7 +210,6 @@ def _suggest(ref: str, index: _Index, cache: dict[str, list[str]]) -> list[str]:
     """Closest supplier names and ids to a reference nobody matches."""
     if ref in cache:
         return cache[ref]
-    from rapidfuzz import fuzz, process  # fast enough for 100,000 candidates
 
     # Candidates in first-seen order with their name keys (the names' keys are reused from
     # the name index), compared without a processor: same scores, fewer name_key calls.

@@ -14,7 +14,7 @@ from pathlib import Path
 from ..model import MULTI_FIELDS, REQUIRED_FIELDS, ImvoError, Issue, Supplier, SupplierList
 from ..policy import Policy
 from . import normalise as nz
-from .countries import CountryReading, read_country
+from .countries import CountryReading, country_name, read_country
 from .headers import (
     ALIASES,
     HEADER_SCAN_ROWS,
@@ -653,7 +653,6 @@ def _country_code(reading: CountryReading, policy: Policy):
 
 
 def _country_label(code: str) -> str:
-    from .countries import country_name
 
     return f"{country_name(code)} ({code})"
 

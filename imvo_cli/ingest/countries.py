@@ -10,10 +10,14 @@ the names that mean more than one country.
 
 from __future__ import annotations
 
+import gettext
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+
+import pycountry
+from rapidfuzz import fuzz, process
 
 # Names the catalogues do not know (colloquial, short, historic, DOL / World Bank spellings).
 ALIASES: dict[str, str] = {
@@ -194,9 +198,7 @@ def _variants(name: str) -> list[str]:
 
 
 def _catalogue(language: str):
-    import gettext
 
-    import pycountry
 
     try:
         return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
@@ -260,7 +262,6 @@ def _translated(languages, countries, known: dict[str, str]) -> dict[str, str]:
 @lru_cache(maxsize=1)
 def _codes() -> dict[str, str]:
     """'nl' and 'nld' -> 'NL', for every ISO 3166-1 country (and Kosovo's XK)."""
-    import pycountry
 
     codes = {"xk": "XK", "xkx": "XK"}
     for c in pycountry.countries:
@@ -277,7 +278,6 @@ def _index() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     names in the main languages. ISO codes are apart (`_codes`): they match only text typed
     in Latin letters, never a transliteration ('مصر' is Egypt, not MSR).
     """
-    import pycountry
 
     countries = list(pycountry.countries)
     idx: dict[str, str] = {}
@@ -297,7 +297,6 @@ def _local_index() -> tuple[dict[str, str], dict[str, str]]:
     language never reads as another country ('Nigera' is Niger in Latvian, a typo elsewhere).
     Built only when a name is not found in the main index; it adds keys, never changes one.
     """
-    import pycountry
 
     main, _, _ = _index()
     codes = _codes()
@@ -408,7 +407,6 @@ def _from_parts(text: str) -> CountryReading | None:
 
 
 def _suggestion(text: str, key: str) -> CountryReading:
-    from rapidfuzz import fuzz, process
 
     _, _, names = _index()
     if len(key) < 4:
@@ -467,7 +465,6 @@ def suggest(text: str, n: int = 3) -> list[str]:
 
 @lru_cache(maxsize=512)
 def _short_name(code: str) -> str:
-    import pycountry
 
     if code == "XK":
         return "Kosovo"

@@ -8,6 +8,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from rapidfuzz import fuzz, process
+
 from ..model import FIELDS, ImvoError
 
 # field -> (English aliases, Dutch aliases). Matched case-, space- and punctuation-insensitively.
@@ -189,7 +191,6 @@ def validate_column_map(column_map: dict[str, str]) -> None:
 @lru_cache(maxsize=4096)
 def closest_alias(header: str) -> tuple[str, str] | None:
     """(alias text, field) closest to an unrecognised header, for 'did you mean' hints."""
-    from rapidfuzz import fuzz, process
 
     key = header_key(header)
     if not key or key in _INFORMATIONAL:

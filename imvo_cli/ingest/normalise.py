@@ -10,6 +10,8 @@ import unicodedata
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
+from ..match.normalise import strip_legal_forms, tokens_of
+
 # C0/C1 control characters and the bidi embedding/override/isolate marks: the latter render
 # a name backwards in reports ("Trojan source" spoofing) and real RTL names never need them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -82,7 +84,6 @@ def _split_commas(part: str) -> list[str]:
 
 def is_legal_form(text: str) -> bool:
     """True when a text is nothing but a legal form: 'Ltd.', 'S.A. de C.V.', '(Pvt.) Ltd.'."""
-    from ..match.normalise import strip_legal_forms, tokens_of
 
     tokens = tokens_of(text)
     return bool(tokens) and not strip_legal_forms(tokens)

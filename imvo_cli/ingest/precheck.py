@@ -19,6 +19,8 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from defusedxml import ElementTree as ET
+
 from ..model import ImvoError
 from ..policy import Limits
 
@@ -169,7 +171,6 @@ def scan_sheet_chunk(buf: bytes, extent: Extent, limits: Limits) -> None:
 def _rel_targets(zf: zipfile.ZipFile, names: dict[str, str], rels_part: str,
                  base: str) -> list[tuple[str, str]]:
     """(type, part name as stored) of every relationship in a .rels part, resolved."""
-    from defusedxml import ElementTree as ET
 
     stored = names.get(rels_part.lower())
     if stored is None:

@@ -16,6 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import python_calamine  # noqa: F401 - imported once here, not again in every child
+import python_calamine as pc
+from defusedxml import ElementTree as ET  # the DTD check already ran; this is belt and braces
+
 from ..model import ImvoError
 from ..policy import Limits
 from .isolate import Parsed, ParseFailed, run_parser
@@ -77,7 +81,6 @@ def check_file(path: Path, limits: Limits) -> None:
 
 def _sheet_parts(path: Path) -> dict[str, str]:
     """Sheet name -> worksheet part ('xl/worksheets/sheet1.xml'), from the workbook's own XML."""
-    from defusedxml import ElementTree as ET  # the DTD check already ran; this is belt and braces
 
     ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
     ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -152,7 +155,6 @@ def read_workbook(path: Path, limits: Limits) -> list[Sheet]:
     Opening the workbook also parses its first visible worksheet, the one usually read.
     """
     extents = _precheck(path, limits)
-    import python_calamine  # noqa: F401 - imported once here, not again in every child
 
     parts = _sheet_parts(path) if extents else {}
     worst = max(extents.values(), key=lambda e: e.cells, default=None)
@@ -199,7 +201,6 @@ def _isolated(path: Path, fn, *args) -> Parsed:
 
 
 def _open_calamine(path: Path):
-    import python_calamine as pc
 
     try:
         return pc.CalamineWorkbook.from_path(str(path))
