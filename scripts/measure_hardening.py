@@ -89,7 +89,8 @@ class Run:
     rc: int
     seconds: float
     cpu_seconds: float
-    peak_mb: float  # the largest process of the tree (wait4: the command and reaped children)
+    peak_mb: float  # the largest process of the tree (wait4: the command and reaped children;
+    # at least this script's own size at the fork, so an upper bound)
     tree_mb: float  # the sum of the tree's resident sets, sampled
     stdout: str
     stderr: str
@@ -217,15 +218,23 @@ def _xml_problems(path: Path) -> list[str]:
     """Every XML output must re-parse: the file itself, or every XML part of a workbook."""
     try:
         if path.suffix in (".graphml", ".gexf", ".xml"):
-            ET.parse(path)
+            _stream_parse(path)
         elif path.suffix == ".xlsx":
             with zipfile.ZipFile(path) as zf:
                 for name in zf.namelist():
                     if name.endswith((".xml", ".rels")):
-                        ET.fromstring(zf.read(name))
+                        with zf.open(name) as fh:
+                            _stream_parse(fh)
     except (ET.ParseError, zipfile.BadZipFile, OSError) as exc:
         return [f"{path.name} does not re-parse: {exc}"]
     return []
+
+
+def _stream_parse(source) -> None:
+    """Parse without keeping the tree: this process stays small, and a command it starts
+    inherits its peak (Linux counts the parent's resident set at fork into the child's)."""
+    for _, elem in ET.iterparse(source, events=("end",)):
+        elem.clear()
 
 
 def judge(case: str, command: str, run: Run, inputs: dict[Path, str], in_dir: Path,
