@@ -14,8 +14,8 @@ import argparse
 import io
 import random
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -524,6 +524,17 @@ def hostile_names(p: Path) -> None:
     write_xlsx(p, [("Sheet\u202e1\n::warning ::x", "visible", xml)])
 
 
+def layered_chains(p: Path) -> None:
+    """80 suppliers in 40 layers of two, each supplying both below it: 2^40 simple paths to
+    the company. An enumeration that stops only after listing them never ends."""
+    rows = [["ID", "Supplier name", "Country", "Supplies to"]]
+    for layer in range(40):
+        for side in "ab":
+            down = "" if layer == 0 else f"L{layer - 1}a; L{layer - 1}b"
+            rows.append([f"L{layer}{side}", f"Layer {layer} Mill {side.upper()}", "IN", down])
+    simple_xlsx(p, rows)
+
+
 # name -> (file name, builder). Expected behaviour lives in tests/test_bad_inputs.py.
 SMALL: dict[str, tuple[str, Callable[[Path], None]]] = {
     "empty-file": ("empty.xlsx", empty_file),
@@ -569,6 +580,7 @@ SMALL: dict[str, tuple[str, Callable[[Path], None]]] = {
     "damaged-deflate": ("damaged_deflate.xlsx", damaged_deflate),
     "huge-merged-ranges": ("huge_merged.xlsx", huge_merged_ranges),
     "hostile-names": ("hostile_names.xlsx", hostile_names),
+    "layered-chains": ("layered_chains.xlsx", layered_chains),
 }
 
 
@@ -713,6 +725,58 @@ LARGE: dict[str, tuple[str, Callable[[Path], None]]] = {
     "1048576-rows-xlsx": ("million_rows.xlsx", million_rows_xlsx),
     "zip-bomb": ("zip_bomb.xlsx", zip_bomb),
     "zip-bomb-lying-headers": ("zip_bomb_lying.xlsx", zip_bomb_lying),
+}
+
+
+# --- memory cases (issue 16), generated for scripts/measure_hardening.py --heavy only ---------
+# Each takes minutes through every command; what they bound is memory, which the tests' own
+# process cannot measure per command.
+
+def _heavy_rows(n: int, pad: int = 0) -> list[list]:
+    rnd = random.Random(16)
+    countries = ["India", "Bangladesh", "Turkey", "China", "Viet Nam", "Pakistan"]
+    # Varied text (repeated letters would trip the compression-ratio limit), drawn from a pool.
+    pool = ["".join(rnd.choice("abcdefghijklmnopqrstuvwxyz ") for _ in range(pad))
+            for _ in range(min(n, 2000))] if pad else [""]
+    rows = []
+    for i in range(n):
+        note = rnd.choice(pool)
+        rows.append([f"Mill {i} {rnd.randrange(10**6)}", f"Plot {i}, Road {rnd.randrange(999)} {note}",
+                     countries[i % len(countries)], 1 + i % 4, 10 + i % 900,
+                     f"Mill {i - 1 - i % 3}" if i % 4 else ""])
+    return rows
+
+
+def csv_100mb(p: Path) -> None:
+    """A 100 MB CSV within the row limit (190,000 rows of about 550 bytes): delimiter
+    sniffing over the whole text peaked at 2.5 GB."""
+    with p.open("w", encoding="utf-8", newline="") as fh:
+        fh.write(",".join(HEADER) + "\r\n")
+        for row in _heavy_rows(190_000, pad=480):
+            fh.write(",".join(f'"{v}"' if isinstance(v, str) else str(v) for v in row) + "\r\n")
+
+
+def shared_strings_15mb(p: Path) -> None:
+    """A 15 MB xlsx whose text sits in a large shared-strings part: it peaked at 1.5 GB."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Suppliers")
+    ws.append(HEADER)
+    for row in _heavy_rows(150_000, pad=120):
+        ws.append(row)
+    _save_openpyxl(wb, p)
+
+
+def rows_60000(p: Path) -> None:
+    """60,000 linked suppliers: --graph (GraphML 1.6 GB, GEXF 2.1 GB) before streaming."""
+    write_csv(p, [HEADER, *_heavy_rows(60_000)])
+
+
+HEAVY: dict[str, tuple[str, Callable[[Path], None]]] = {
+    "csv-100mb": ("big_100mb.csv", csv_100mb),
+    "shared-strings-15mb": ("shared_strings.xlsx", shared_strings_15mb),
+    "60000-rows": ("rows_60000.csv", rows_60000),
 }
 
 

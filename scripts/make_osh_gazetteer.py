@@ -74,7 +74,7 @@ def filler_name(rng: random.Random) -> str:
     if rng.random() < 0.35:
         words.insert(0, rng.choice(CITIES).split()[0])
     words += rng.sample(TRADES, rng.randint(0, 2))
-    return " ".join(words + [rng.choice(LEGAL)]).strip()
+    return " ".join([*words, rng.choice(LEGAL)]).strip()
 
 
 def filler_address(rng: random.Random) -> str:
@@ -130,7 +130,7 @@ def sister(name: str) -> str:
     if unit:
         return name[:unit.start(1)] + str(int(unit.group(1)) + 1) + name[unit.end(1):]
     words = name.split()
-    return " ".join(words[:2] + ["Unit 2"] + words[2:])
+    return " ".join([*words[:2], "Unit 2", *words[2:]])
 
 
 def read_plants(path: Path):

@@ -218,7 +218,7 @@ def hostile_outputs(tmp_path_factory):
 
 
 def test_hostile_names_xml_outputs_reparse(hostile_outputs):
-    src, out, results = hostile_outputs
+    _src, out, results = hostile_outputs
     for ext in ("graphml", "gexf"):
         assert results[ext].exit_code == 0, results[ext].stderr
         ET.parse(out / f"g.{ext}")
@@ -229,7 +229,7 @@ def test_hostile_names_xml_outputs_reparse(hostile_outputs):
 
 
 def test_hostile_names_drawings_and_markdown_stay_inert(hostile_outputs):
-    src, out, results = hostile_outputs
+    _src, out, results = hostile_outputs
     mmd = (out / "g.mmd").read_text(encoding="utf-8")
     import re
 
@@ -249,8 +249,7 @@ def test_hostile_names_drawings_and_markdown_stay_inert(hostile_outputs):
     assert all("\n" not in line and "::error file=a" not in line.split("::", 2)[1] for line in gh)
 
 
-def test_stderr_lines_of_hostile_names_are_single_lines(hostile_outputs, tmp_path):
-    src, _, _ = hostile_outputs
+def test_stderr_lines_of_hostile_names_are_single_lines(tmp_path):
     broken = tmp_path / "bad\x1b]8;;x\x07\n::error file=y::z.xlsx"
     broken.write_bytes(b"not a workbook")
     r = run("validate", broken)

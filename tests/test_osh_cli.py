@@ -171,3 +171,15 @@ def test_regression_rows_that_are_no_supplier_are_named_whenever_an_upload_is_wr
         assert "lijst.csv, row 3, column 'Land': 'Atlantis'" in res.stderr
     quiet = runner.invoke(app, ["osh-match", str(listing), "--facilities", str(download), "-q"])
     assert quiet.stderr == ""  # nothing asked, nothing written: --quiet stays quiet
+
+
+def test_regression_a_download_without_valid_os_ids_exits_2_naming_row_and_column(tmp_path):
+    """Regression: osh-match read 0 facilities from a download whose OS IDs were invalid and
+    reported every supplier "not found" with exit 0."""
+    dl = write_download(tmp_path / "d.csv", [
+        {"os_id": "CN-12345", "name": "Mingda Clothing", "address": "No. 4 Road", "country_code": "CN"}])
+    res = runner.invoke(app, ["osh-match", str(SAMPLE / "suppliers.xlsx"), "--facilities", str(dl)])
+    assert res.exit_code == 2, res.output
+    [line] = res.stderr.strip().splitlines()
+    assert line.startswith(f"imvo: error: {dl}, row 2, column 'os_id': no valid OS ID")
+    assert "Traceback" not in res.output

@@ -194,7 +194,8 @@ def test_download_columns_found_by_name_and_bad_rows_reported(tmp_path):
     facilities = list(read_gazetteer(path, issues, stats))
     assert [f.os_id for f in facilities] == [good] and facilities[0].country == "TR"
     assert sorted((i.code, i.row) for i in issues) == [
-        ("osh-download-country", 5), ("osh-download-name", 4), ("osh-download-os-id", 3)]
+        ("osh-download-country", 5), ("osh-download-name", 4), ("osh-download-os-id", 3),
+        ("osh-download-rows-left-out", None)]
     assert stats.rows == 4 and stats.bad_rows == 3
 
 
@@ -304,3 +305,115 @@ def test_regression_a_download_with_a_header_only_is_an_error(tmp_path):
     path = write_download(tmp_path / "d.csv", [])
     with pytest.raises(ImvoError, match="header but no facilities"):
         list(read_gazetteer(path, []))
+
+
+# --- bad downloads: a clear error or a warning with the row, never a silent empty result ---
+
+def _issues_of(path: Path, countries=None) -> tuple[list, list, GazetteerStats]:
+    issues: list = []
+    stats = GazetteerStats(str(path))
+    facilities = list(read_gazetteer(path, issues, stats, countries=countries))
+    return facilities, issues, stats
+
+
+@pytest.mark.parametrize("countries", [None, {"NL"}])
+def test_regression_invalid_os_ids_everywhere_are_an_error_not_zero_facilities(tmp_path, countries):
+    """Regression: a download whose OS IDs were all invalid (another file, shifted columns)
+    read as 0 facilities and every supplier came back "not found", exit 0. The first rows are
+    checked in every country, so a list in other countries hears it too."""
+    path = write_download(tmp_path / "d.csv", [
+        {"os_id": "XX123", "name": "Mingda Clothing", "address": "No. 4 Road", "country_code": "CN"},
+        {"os_id": "12345", "name": "Dhaka Knit", "address": "Plot 12", "country_code": "BD"}])
+    with pytest.raises(ImvoError) as exc:
+        _issues_of(path, countries)
+    err = exc.value
+    assert (err.code, err.row, err.column) == ("osh-download-unusable", 2, "os_id")
+    assert "'XX123' is not an Open Supply Hub ID" in err.message and "CN2019303BQ3FZP" in err.hint
+
+
+def test_a_download_with_only_unknown_countries_is_an_error(tmp_path):
+    path = write_download(tmp_path / "d.csv", [
+        {"os_id": oid("CN", 30), "name": "Mingda", "address": "Road 1", "country_code": "ZZ"},
+        {"os_id": oid("CN", 31), "name": "Other", "address": "Road 2", "country_code": "Q1"}])
+    with pytest.raises(ImvoError) as exc:
+        _issues_of(path)
+    assert (exc.value.code, exc.value.row, exc.value.column) == \
+        ("osh-download-unusable", 2, "country_code")
+
+
+def test_an_upload_list_passed_as_download_says_so(tmp_path):
+    path = tmp_path / "upload.csv"
+    path.write_text("country,name,address\nCN,Mingda,Road 1\n", encoding="utf-8")
+    with pytest.raises(ImvoError, match="columns are those of an upload list"):
+        _issues_of(path)
+
+
+def test_some_bad_rows_are_warned_with_their_rows_and_counted(tmp_path):
+    good = [{"os_id": oid("IN", 40 + i), "name": f"Mill {i}", "address": "Road", "country_code": "IN"}
+            for i in range(3)]
+    path = write_download(tmp_path / "d.csv", [*good, {"os_id": "IN2019", "name": "Short Id",
+                                                       "country_code": "IN"}])
+    facilities, issues, stats = _issues_of(path)
+    assert len(facilities) == 3 and stats.bad_rows == 1
+    assert [(i.code, i.row, i.column) for i in issues] == [
+        ("osh-download-os-id", 5, "os_id"), ("osh-download-rows-left-out", None, None)]
+    assert "1 of 4 rows" in issues[-1].message
+
+
+@pytest.mark.parametrize("value, closed", [
+    ("True", True), ("TRUE", True), (" true ", True), ("WAAR", True), ("1", True), ("yes", True),
+    ("False", False), ("FALSE", False), ("ONWAAR", False), ("0", False), ("", False)])
+def test_closed_flags_in_the_spellings_spreadsheets_save(tmp_path, value, closed):
+    path = write_download(tmp_path / "d.csv", [
+        {"os_id": oid("BD", 50), "name": "Mill", "country_code": "BD", "is_closed": value}])
+    [fac], issues, _ = _issues_of(path)
+    assert fac.is_closed is closed and issues == []
+
+
+def test_an_unreadable_closed_flag_is_open_with_a_warning(tmp_path):
+    path = write_download(tmp_path / "d.csv", [
+        {"os_id": oid("BD", 51), "name": "Mill", "country_code": "BD", "is_closed": "2021-04"},
+        {"os_id": oid("BD", 52), "name": "Mill 2", "country_code": "BD", "is_closed": "maybe"}])
+    facilities, issues, _ = _issues_of(path)
+    assert [f.is_closed for f in facilities] == [False, False]
+    [w] = issues
+    assert (w.code, w.row, w.column) == ("osh-download-closed-value", 2, "is_closed")
+    assert "'2021-04'" in w.message and "'maybe'" in w.message
+
+
+def test_regression_a_repeated_os_id_does_not_turn_a_sure_match_into_review(tmp_path):
+    """Regression: the same facility twice (a download joined to itself) was its own rival:
+    the supplier went to review against two copies of one OS ID."""
+    fid = oid("BD", 53)
+    fac = {"os_id": fid, "name": "Madhumati Apparels Limited",
+           "address": "Plot 270, Kanchpur, Sonargaon, Narayanganj", "country_code": "BD"}
+    download = write_download(tmp_path / "d.csv", [fac, fac])
+    result = match_suppliers([sup("S1", "Madhumati Apparels Ltd.", "BD",
+                                  "Plot 270, Kanchpur, Sonargaon", "Narayanganj")], download)
+    assert (result.matches[0].status, result.matches[0].os_id) == ("matched", fid)
+    [dup] = [i for i in result.issues if i.code == "osh-download-duplicate-id"]
+    assert dup.row == 3 and "first in row 2" in dup.message and dup.column == "os_id"
+    assert result.summary()["download_duplicates"] == 1
+
+
+def test_regression_a_cell_over_the_csv_limit_is_an_input_error(tmp_path):
+    """Regression: a cell over 128 KiB (an unbalanced quote) stopped osh-match as an internal
+    error (exit 70), or, after a CSV list had raised the csv module's limit, swallowed every
+    row after it."""
+    import csv
+
+    csv.field_size_limit(1 << 29)  # as reading a CSV supplier list leaves it
+    path = tmp_path / "d.csv"
+    path.write_text(f"os_id,name,address,country_code\n{oid('CN', 54)},Mill,\"{'x' * 140_000},CN\n",
+                    encoding="utf-8")
+    with pytest.raises(ImvoError) as exc:
+        _issues_of(path)
+    assert exc.value.code == "osh-download-csv" and exc.value.row == 2
+    assert "unbalanced double quote" in exc.value.hint
+
+
+def test_nul_bytes_in_a_download_are_dropped(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_bytes(f"os_id,name,address,country_code\n{oid('CN', 55)},Min\0gda,Road,CN\n".encode())
+    [fac], issues, _ = _issues_of(path)
+    assert fac.name == "Mingda" and issues == []

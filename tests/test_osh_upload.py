@@ -220,3 +220,28 @@ def test_multi_values_use_osh_separator():
     buf = io.StringIO()
     csv.writer(buf).writerow(r.values(up.columns))
     assert "\n" not in buf.getvalue().rstrip("\r\n")
+
+
+def test_uploads_written_by_the_commands_pass_osh_rules_and_reread(tmp_path, sample_map, public_sector):
+    """Issue 19's done-when through the commands themselves: `imvo map --osh` and `imvo
+    aggregate --public --osh` write uploads that OSH's rules accept and imvo reads back with
+    every location (written, or reported with its reason)."""
+    from typer.testing import CliRunner
+
+    from imvo_cli.cli import app
+
+    runner = CliRunner()
+    for argv, locations in (
+            (["map", str(SAMPLE / "suppliers.xlsx")], len(sample_map.suppliers)),
+            (["aggregate", str(SAMPLE / "members"), "--public"], len(public_sector.facilities))):
+        out = tmp_path / f"{argv[0]}.csv"
+        res = runner.invoke(app, [*argv, "--osh", str(out), "--format", "json"])
+        assert res.exit_code == 0, res.output
+        header, rows = osh_rows(out)
+        assert_osh_accepts(header, rows)
+        wrote = next(ln for ln in res.stderr.splitlines() if "wrote Open Supply Hub upload" in ln)
+        assert f"({len(rows)} of {locations} production locations)" in wrote, wrote
+        left_out = [ln for ln in res.stderr.splitlines() if "not in the Open Supply Hub upload" in ln]
+        assert bool(left_out) == (len(rows) < locations)  # what is left out is said
+        back = read_suppliers(out)
+        assert back.rows == len(rows) == len(back.suppliers) and not back.rejected_rows

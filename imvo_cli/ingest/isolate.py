@@ -15,6 +15,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import datetime as dt
+import faulthandler
 import marshal
 import os
 import pickle
@@ -28,6 +29,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model import ImvoError
+
+try:
+    import resource
+except ImportError:  # pragma: no cover - not on POSIX; isolation needs fork anyway
+    resource = None  # type: ignore[assignment]  # the module is optional off POSIX
 
 # Address space a parse may add to what the process already maps, and its wall-clock time.
 PARSE_MEMORY_BYTES = 1 << 30
@@ -105,7 +111,9 @@ def run_parser(fn: Callable[..., Parsed], *args, budget: Budget = Budget()) -> P
     kind, payload = pickle.loads(data)
     if kind == "ok":
         meta, blob, special = payload
-        rows = marshal.loads(blob) if blob is not None else None
+        if blob is None:
+            return Parsed(meta, None)
+        rows = marshal.loads(blob)
         for i, j, tag, value in special:
             rows[i][j] = _thaw(tag, value)
         return Parsed(meta, rows)
@@ -219,8 +227,6 @@ def _serve(requests: int, replies: int, budget: Budget) -> None:
     """The worker's loop: one request in, one reply out, until the parent goes away."""
     code = 0
     try:
-        import faulthandler
-
         faulthandler.disable()  # its dump would reach the user's terminal through a kept fd
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it kills us
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -282,9 +288,7 @@ def _vm_size() -> int | None:
 
 
 def _set_limits(budget: Budget) -> None:
-    try:
-        import resource
-    except ImportError:  # pragma: no cover - not on POSIX
+    if resource is None:  # pragma: no cover - not on POSIX
         return
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # an abort leaves no core file

@@ -27,6 +27,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from rapidfuzz import fuzz, process
+
+from ..match import COMMON_MIN, COMMON_SHARE, make_record, record_key, score_pair
+from ..match.block import PREFILTER, SUBSET_PREFILTER
+from ..match.normalise import core_name, normalise_name
 from ..model import ImvoError, Issue, Supplier
 from .gazetteer import GazetteerFacility, GazetteerStats, read_gazetteer
 
@@ -37,6 +42,7 @@ SMALL_POSTING = 12  # longer posting lists are compared in one C-level call per 
 MAX_REVIEW = 3  # candidates per supplier on the Review sheet
 PAIR_WORDS = 8  # words of a facility name combined into word pairs
 PROGRESS_EVERY = 20_000  # facilities read between two progress reports
+MAX_DUPLICATE_ISSUES = 50  # rows named that repeat an OS ID; then one line for the rest
 
 SOURCE_INPUT, SOURCE_MATCH, SOURCE_DECISION = "input", "osh-match", "decision"
 GRAPH_KEY = "osh_matches"  # where attach_to_chain_map leaves the attachments on a ChainMap
@@ -49,27 +55,19 @@ ANNOTATED_HEADERS: tuple[str, ...] = ("osh match id", "osh match source")
 
 def _record(ref: int, name: str, country: str | None, address: str | None = None,
             city: str | None = None, postal_code: str | None = None, os_id: str | None = None):
-    from ..match import make_record
-
     return make_record(ref, name, country, address, city, postal_code, os_id)
 
 
 def _record_key(country: str | None, name: str, address: str | None) -> str:
-    from ..match import record_key
-
     return record_key(country, name, address)
 
 
 def _score(a, b):
-    from ..match import score_pair
-
     return score_pair(a, b)
 
 
 def _name_core(name: str) -> str:
     """The distinctive words of a name, as the matcher's records hold them."""
-    from ..match.normalise import core_name, normalise_name
-
     return core_name(normalise_name(name))
 
 
@@ -92,20 +90,12 @@ def _pair_keys(country: str, core: str) -> list[tuple]:
 
 def _alike(core_a: str, core_b: str) -> bool:
     """The matcher's cheap first pass: names at all alike (block.py's prefilter levels)."""
-    from rapidfuzz import fuzz
-
-    from ..match.block import PREFILTER, SUBSET_PREFILTER
-
     return (fuzz.ratio(core_a.replace(" ", ""), core_b.replace(" ", "")) >= PREFILTER
             or fuzz.token_set_ratio(core_a, core_b) >= SUBSET_PREFILTER)
 
 
 def _alike_among(core: str, cores: list[str], compacts: list[str]) -> list[int]:
     """Positions in `cores` that pass the first pass against `core`, in one C-level scan."""
-    from rapidfuzz import fuzz, process
-
-    from ..match.block import PREFILTER, SUBSET_PREFILTER
-
     hits = {j for _, _, j in process.extract(core.replace(" ", ""), compacts, scorer=fuzz.ratio,
                                              score_cutoff=PREFILTER, limit=None)}
     hits.update(j for _, _, j in process.extract(core, cores, scorer=fuzz.token_set_ratio,
@@ -127,8 +117,6 @@ def _distinctive(record, common: set[tuple[str, str]]):
 def _common_words(freq: dict[str, int], per_country: Counter) -> set[tuple[str, str]]:
     """(country, word) pairs common in the download; `freq` is keyed "CC word" (one string
     per entry instead of a tuple: a full download has hundreds of thousands of words)."""
-    from ..match import COMMON_MIN, COMMON_SHARE
-
     out = set()
     for key, n in freq.items():
         if n > COMMON_MIN:
@@ -235,6 +223,8 @@ class OshMatchResult:
                 "review_pairs": len(self.review), "decisions_applied": self.decisions_applied,
                 "download": Path(self.stats.file).name, "download_rows": self.stats.rows,
                 "download_facilities": self.stats.facilities,
+                "download_rows_left_out": self.stats.bad_rows,
+                "download_duplicates": self.stats.duplicates,
                 "candidate_facilities": self.stats.candidates, "pairs_scored": self.stats.pairs,
                 "threshold": self.threshold, "review_threshold": self.review_threshold}
 
@@ -360,6 +350,11 @@ def stream_candidates(download: Path, index: SupplierIndex, wanted: set[str],
         hits = sorted(index.alike(fac.country, core))
         if not hits and fac.os_id not in wanted:
             continue
+        if fac.os_id in found.by_os_id:
+            # The same facility twice (a download joined to itself, partner rows) would be its
+            # own rival and turn every sure match on it into a review.
+            _duplicate(fac, found.facilities[found.by_os_id[fac.os_id]], stats, issues, download)
+            continue
         k = len(found.facilities)
         found.facilities.append(fac)
         raw.append(_record(k, fac.name, fac.country, fac.address, None, None, fac.os_id))
@@ -373,6 +368,20 @@ def stream_candidates(download: Path, index: SupplierIndex, wanted: set[str],
     index.records[:] = [_distinctive(r, common) for r in index.records]
     stats.candidates = len(found.facilities)
     return found
+
+
+def _duplicate(fac: GazetteerFacility, first: GazetteerFacility, stats: GazetteerStats,
+               issues: list[Issue], download: Path) -> None:
+    stats.duplicates += 1
+    if stats.duplicates <= MAX_DUPLICATE_ISSUES:
+        issues.append(Issue("warning", "osh-download-duplicate-id",
+                            f"OS ID {fac.os_id} again (first in row {first.row}); this row was "
+                            "left out", str(download), None, fac.row, "os_id",
+                            "pass the download as Open Supply Hub gave it (one row per facility)"))
+    elif stats.duplicates == MAX_DUPLICATE_ISSUES + 1:
+        issues.append(Issue("warning", "osh-download-duplicate-id",
+                            "more rows repeat an earlier OS ID; they were left out too",
+                            str(download), hint="pass the download as Open Supply Hub gave it"))
 
 
 def _same_decisions(decisions: dict[frozenset, str]) -> dict[str, list[str]]:

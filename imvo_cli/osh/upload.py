@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
+
+import pycountry
 
 from ..model import Issue
 
@@ -35,8 +37,6 @@ _WORDLESS = re.compile(r"^[\W_]*$")
 
 def osh_countries() -> frozenset[str]:
     """Country codes OSH accepts: ISO 3166-1 alpha-2 and Kosovo's XK (its country list)."""
-    import pycountry
-
     return frozenset({c.alpha_2 for c in pycountry.countries} | {"XK"})
 
 
@@ -226,8 +226,6 @@ def build_upload(locations: Iterable[Location], *, public: bool = False,
 
 
 def _replace(row: UploadRow, **changes) -> UploadRow:
-    from dataclasses import replace
-
     return replace(row, **changes)
 
 
