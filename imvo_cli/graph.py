@@ -28,6 +28,8 @@ COMPANY_ID = "COMPANY"
 PATH_CAP = 1000  # paths to the company counted (and listed) per supplier, at most
 SUGGESTIONS = 3
 SUGGEST_CUTOFF = 60  # rapidfuzz ratio (0-100) a candidate needs to be suggested
+# Each suggestion scans every name: the first this many distinct unknown references get them.
+SUGGESTED_REFERENCES = 200
 MAX_CYCLE_NAMES = 6
 
 
@@ -118,6 +120,7 @@ class _Index:
     company_short: frozenset[str] = frozenset()  # the company without legal form / trade words
     by_bare_name: _Ids | None = None  # names without legal form
     resolved: dict[str, list[str] | None] = field(default_factory=dict)
+    choices: dict[str, str] | None = None  # suggestion candidates, built on the first unknown reference
 
     def resolve(self, ref: str) -> list[str] | None:
         """Supplier ids (or [COMPANY_ID]) a reference names, None when it names nothing."""
@@ -206,19 +209,15 @@ def _index(suppliers: list[Supplier], company_name: str | None) -> _Index:
                   company_short=_company_short_keys(company_name))
 
 
-def _suggest(ref: str, index: _Index, cache: dict[str, list[str]]) -> list[str]:
-    """Closest supplier names and ids to a reference nobody matches."""
+def _suggest(ref: str, index: _Index, cache: dict[str, list[str]]) -> list[str] | None:
+    """Closest supplier names and ids to a reference nobody matches; None once
+    SUGGESTED_REFERENCES distinct references have had theirs (each search scans every name,
+    so a list of unknown references would otherwise cost references x suppliers)."""
     if ref in cache:
         return cache[ref]
-
-    # Candidates in first-seen order with their name keys (the names' keys are reused from
-    # the name index), compared without a processor: same scores, fewer name_key calls.
-    choices: dict[str, str] = {}
-    for s, k in zip(index.suppliers, index.keys()):
-        if s.name not in choices:
-            choices[s.name] = k
-        if s.source_id and s.source_id not in choices:
-            choices[s.source_id] = name_key(s.source_id)
+    if len(cache) >= SUGGESTED_REFERENCES:
+        return None
+    choices = _suggestion_choices(index)
     texts = list(choices)
     found = process.extract(name_key(ref), list(choices.values()), scorer=fuzz.ratio,
                             processor=None, limit=SUGGESTIONS, score_cutoff=SUGGEST_CUTOFF)
@@ -226,6 +225,21 @@ def _suggest(ref: str, index: _Index, cache: dict[str, list[str]]) -> list[str]:
                                         key=lambda t: (-t[1], t[0]))]
     cache[ref] = result
     return result
+
+
+def _suggestion_choices(index: _Index) -> dict[str, str]:
+    """Candidates in first-seen order with their name keys (the names' keys are reused from
+    the name index), compared without a processor: same scores, fewer name_key calls.
+    Built once per index."""
+    if index.choices is None:
+        choices: dict[str, str] = {}
+        for s, k in zip(index.suppliers, index.keys()):
+            if s.name not in choices:
+                choices[s.name] = k
+            if s.source_id and s.source_id not in choices:
+                choices[s.source_id] = name_key(s.source_id)
+        index.choices = choices
+    return index.choices
 
 
 # ---------------------------------------------------------------- building
@@ -279,7 +293,10 @@ def _build_chain_graph(supplier_list: SupplierList, company_name: str | None,
                     "it is shown as supplying the company directly",
                     file, sheet, row, column,
                     (f"did you mean {', '.join(repr(c) for c in close)}?" if close else
-                     "use the id or the exact name of a supplier in this list")))
+                     "use the id or the exact name of a supplier in this list"
+                     + ("" if close is not None else
+                        f" (closest names are suggested for the first {SUGGESTED_REFERENCES} "
+                        "unknown references only)"))))
                 continue
             if len(found) == 1:
                 target = found[0]

@@ -219,3 +219,24 @@ def test_graph_without_facts_reports_the_same_issues():
     assert lean.facts == {} and full.facts
     assert [i.to_dict() for i in lean.issues] == [i.to_dict() for i in full.issues]
     assert lean.tiers == full.tiers and lean.cycles == full.cycles
+
+
+def test_closest_name_suggestions_are_bounded_and_say_so(tmp_path):
+    """Each suggestion scans every name: past SUGGESTED_REFERENCES distinct unknown
+    references the hint says suggestions stopped, and every row is still reported."""
+    from imvo_cli.graph import SUGGESTED_REFERENCES
+
+    n = SUGGESTED_REFERENCES + 20
+    p = tmp_path / "refs.csv"
+    with p.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["Supplier name", "Country", "Tier", "Supplies to"])
+        for i in range(n):
+            w.writerow([f"Mill {i} Textiles", "India", 2, f"Mil {i} Textile Co"])
+    sl = read_suppliers(p)
+    chain = build_chain_graph(sl)
+    unknown = [i for i in chain.issues if i.code == "unknown-reference"]
+    assert len(unknown) == n
+    with_suggestion = [i for i in unknown if i.hint.startswith("did you mean")]
+    assert len(with_suggestion) == SUGGESTED_REFERENCES
+    assert all("first" in i.hint for i in unknown if not i.hint.startswith("did you mean"))
