@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from .graph import COMPANY_ID, ChainGraph, build_chain_graph, company_facts
 from .model import (
@@ -21,6 +25,7 @@ from .model import (
     level_rank,
 )
 from .policy import Policy
+from .report.jsonout import dumps, dumps_compact
 
 SCHEMA = "imvo.map/2"
 
@@ -324,27 +329,33 @@ class EvidenceTable:
     """Each distinct evidence item of a map once, with its id (e1, e2, ... in order of first
     reference, nodes in id order); a node and its themes refer to items by id.
 
-    Suppliers with the same assessment share its `evidence` tuple; its ids are worked out once
-    per tuple (keyed by identity; the table holds each tuple, so its identity is not reused).
+    Suppliers with the same assessment share its `evidence` tuple, and assessments of one place
+    share its place evidence items: ids are worked out once per tuple and once per item object
+    (keyed by identity; the table holds each tuple and item, so no identity is reused).
     """
 
     def __init__(self) -> None:
         self.items: list[Evidence] = []
         self._ids: dict[Evidence, str] = {}
+        self._by_object: dict[int, tuple[Evidence, str]] = {}
         self._refs: dict[int, tuple[tuple, list[str]]] = {}
+
+    def _id(self, ev: Evidence) -> str:
+        seen = self._by_object.get(id(ev))
+        if seen is not None and seen[0] is ev:
+            return seen[1]
+        eid = self._ids.get(ev)
+        if eid is None:
+            eid = self._ids[ev] = evidence_id(len(self.items))
+            self.items.append(ev)
+        self._by_object[id(ev)] = (ev, eid)
+        return eid
 
     def refs(self, a: RiskAssessment) -> list[str]:
         """The ids of a supplier's evidence, in its recorded order."""
         hit = self._refs.get(id(a.evidence))
         if hit is None:
-            ids = []
-            for ev in a.evidence:
-                eid = self._ids.get(ev)
-                if eid is None:
-                    eid = self._ids[ev] = evidence_id(len(self.items))
-                    self.items.append(ev)
-                ids.append(eid)
-            hit = self._refs[id(a.evidence)] = (a.evidence, ids)
+            hit = self._refs[id(a.evidence)] = (a.evidence, [self._id(ev) for ev in a.evidence])
         return hit[1]
 
     def to_list(self) -> list[dict[str, Any]]:
@@ -426,39 +437,81 @@ def map_document(chain_map: ChainMap) -> dict[str, Any]:
     }
 
 
-class _SharedThemes:
-    """The `themes` object of each distinct assessment, encoded once: suppliers with the same
-    assessment share its themes and evidence (keyed by identity; the cache holds both, so
-    neither identity is reused)."""
+_SLOT = re.compile(rb'"#(\d+)#"')  # an evidence index in a themes template
+
+
+@dataclass(frozen=True, slots=True)
+class _Encoded:
+    """The parts of a node's JSON that only its assessment decides, encoded once."""
+
+    evidence: tuple  # the assessment's evidence tuple, held so its identity is not reused
+    themes: orjson.Fragment
+    main: orjson.Fragment
+    refs: orjson.Fragment
+
+
+class _SharedEncoding:
+    """Per distinct assessment, its themes, main and evidence ids encoded once. The themes of
+    every assessment of one plan differ only in evidence ids, so the plan's themes are encoded
+    once with a slot per evidence index and each assessment fills the slots in."""
 
     def __init__(self, table: EvidenceTable) -> None:
         self.table = table
-        self._dicts: dict[tuple[int, int], tuple[Any, Any, dict]] = {}
+        self._templates: dict[int, tuple[Any, list[bytes], list[int]]] = {}
+        self._done: dict[tuple[int, int], _Encoded] = {}
 
-    def of(self, a: RiskAssessment):
-        key = (id(a.themes), id(a.evidence))
-        hit = self._dicts.get(key)
+    def _template(self, plan: RiskAssessment) -> tuple[list[bytes], list[int]]:
+        hit = self._templates.get(id(plan))
         if hit is None:
-            import orjson
+            slots = [f"#{i}#" for i in range(len(plan.evidence))]
+            parts = _SLOT.split(orjson.dumps(theme_dicts(plan, slots)))
+            hit = self._templates[id(plan)] = (plan, parts[::2], [int(i) for i in parts[1::2]])
+        return hit[1], hit[2]
 
-            # kept encoded: a few thousand bytes each instead of nested dicts
-            hit = self._dicts[key] = (a.themes, a.evidence, orjson.Fragment(
-                orjson.dumps(theme_dicts(a, self.table.refs(a)))))
-        return hit[2]
+    def _themes(self, a: RiskAssessment, refs: list[str]) -> bytes:
+        plan = a.plan
+        if plan is None or plan.themes.keys() != a.themes.keys():
+            return bytes(memoryview(orjson.dumps(theme_dicts(a, refs))))  # at its own size
+        texts, slots = self._template(plan)
+        out = [texts[0]]
+        for n, i in enumerate(slots):
+            out.append(b'"' + refs[i].encode() + b'"')
+            out.append(texts[n + 1])
+        return b"".join(out)  # at its own size (see _ids_json)
+
+    def of(self, a: RiskAssessment) -> _Encoded:
+        key = (id(a.themes), id(a.evidence))
+        hit = self._done.get(key)
+        if hit is None:
+            refs = self.table.refs(a)
+            hit = self._done[key] = _Encoded(
+                a.evidence, orjson.Fragment(self._themes(a, refs)),
+                orjson.Fragment(_ids_json([refs[i] for i in a.main])),
+                orjson.Fragment(_ids_json(refs)))
+        return hit
 
 
-def _node_fast(chain_map: ChainMap, sid: str, table: EvidenceTable,
-               themes: _SharedThemes) -> dict[str, Any]:
-    """node_document with each distinct assessment's themes encoded once (same bytes)."""
+def _ids_json(ids: list[str]) -> bytes:
+    """A JSON array of evidence ids (e1, e2, ...: nothing to escape), at its own size: a
+    small orjson.dumps result keeps a buffer of several kilobytes, tens of thousands kept."""
+    return b'["' + '","'.join(ids).encode() + b'"]' if ids else b"[]"
+
+
+def _node_fast(chain_map: ChainMap, sid: str, shared: _SharedEncoding) -> dict[str, Any]:
+    """node_document with each distinct assessment's parts encoded once (same bytes)."""
     s = chain_map.suppliers[sid]
     a = chain_map.risk[sid]
-    refs = table.refs(a)
+    enc = shared.of(a)
     return {
         "id": s.id, "name": s.name, "country": s.country, "tier": chain_map.tiers.get(s.id),
         "declared_tier": s.declared_tier, "process": s.process, "product": s.product,
         "rows": s.rows,
-        "risk": {**_risk_head(a, refs), "themes": themes.of(a), "upstream_level": a.upstream_level},
-        "evidence": refs,
+        "risk": {"level": a.level, "score": a.score,
+                 "inherent_level": a.inherent_level or a.level,
+                 "inherent_score": a.inherent_score, "severity": a.severity,
+                 "priority": a.priority, "main": enc.main, "themes": enc.themes,
+                 "upstream_level": a.upstream_level},
+        "evidence": enc.refs,
         "attributes": node_attributes(chain_map, sid),
     }
 
@@ -473,8 +526,6 @@ def write_map_json(chain_map: ChainMap, stream) -> None:
     at a time, so the whole document never sits in memory twice; the bytes equal
     `dumps_compact(map_document(...))` and a newline.
     """
-    from .report.jsonout import dumps, dumps_compact
-
     if len(chain_map.suppliers) <= COMPACT_ABOVE:
         stream.write(dumps(map_document(chain_map)))
         return
@@ -488,11 +539,11 @@ def write_map_json(chain_map: ChainMap, stream) -> None:
     write(dumps_compact(_document_head(chain_map))[:-1] + b',"evidence":')
     write(dumps_compact(table.to_list()))
     write(b',"nodes":[')
-    themes = _SharedThemes(table)
+    shared = _SharedEncoding(table)
     ids = sorted(chain_map.suppliers)
     step = 2000  # nodes per write: few calls, never the whole document in memory
     for start in range(0, len(ids), step):
-        chunk = [_node_fast(chain_map, sid, table, themes) for sid in ids[start:start + step]]
+        chunk = [_node_fast(chain_map, sid, shared) for sid in ids[start:start + step]]
         if start:
             write(b",")
         write(dumps_compact(chunk)[1:-1])
