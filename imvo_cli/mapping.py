@@ -12,6 +12,7 @@ from typing import Any
 import orjson
 
 from .graph import COMPANY_ID, ChainGraph, build_chain_graph, company_facts
+from .ingest import read_suppliers
 from .model import (
     ALL_LEVELS,
     UNKNOWN,
@@ -24,8 +25,10 @@ from .model import (
     evidence_id,
     level_rank,
 )
-from .policy import Policy
+from .policy import Policy, load_policy
 from .report.jsonout import dumps, dumps_compact
+from .risk import assess_supplier, load_profile, place_recognition, supplier_products
+from .risk.engine import _cells, unrecognised_cells
 
 SCHEMA = "imvo.map/2"
 
@@ -53,8 +56,6 @@ def build_chain_map(supplier_list: SupplierList, *, company: str | None = None,
 
     `on_stage` is told the name of each step as it starts (a progress bar hooks in there).
     """
-    from .risk import assess_supplier, load_profile
-
     policy = policy or Policy()
     sector = sector or policy.sector
     stage = on_stage or (lambda _name: None)
@@ -88,9 +89,6 @@ def read_and_map(path: str | Path, *, sheet=None, column_map: dict[str, str] | N
                  sector: str | None = None, as_of: date | None = None,
                  on_stage: Callable[[str], None] | None = None) -> ChainMap:
     """Read a supplier list and map it (the whole of `imvo map FILE` without the printing)."""
-    from .ingest import read_suppliers
-    from .policy import load_policy
-
     policy = policy or load_policy(near=path)
     if on_stage:
         on_stage("reading")
@@ -145,6 +143,8 @@ def propagate_upstream_risk(chain: ChainGraph, risk: dict[str, RiskAssessment]) 
     suppliers the path names the circle member only. No upstream suppliers: None.
     """
     groups, pred = chain.groups, chain.pred
+    if groups is None:  # a ChainGraph built by hand, without its groups
+        raise ValueError("propagate_upstream_risk needs the chain's groups (build_chain_graph)")
     rank = {sid: _rank(a.level) for sid, a in risk.items()}
     # best[n] = (rank, path) of the worst own level strictly upstream of n
     best: dict[str, tuple[int, tuple[str, ...]]] = {}
@@ -246,9 +246,6 @@ def data_coverage(supplier_list: SupplierList, sector: str) -> dict[str, Any]:
     """What the list holds for risk: per kind of data, whether the column exists and the
     share of rows with it; for products and processes also the share recognised and the
     unrecognised words with their counts. A column the list lacks is a gap, shown as such."""
-    from .risk import load_profile, place_recognition, supplier_products
-    from .risk.engine import _cells, unrecognised_cells
-
     profile = load_profile(sector)
     cols = set(supplier_list.columns)
     rows = sum(len(s.rows) for s in supplier_list.suppliers) or 0

@@ -411,6 +411,10 @@ def _action_status(s: Supplier) -> tuple[str, str] | None:
     return None
 
 
+# (rule, scope, effect, text, source); effect: a likelihood change or a word (see _row_signals)
+RowSignal = tuple[str, str, str | float, str, str]
+
+
 def _row_signals(s: Supplier, policy: Policy, as_of: date, columns: frozenset | None) -> tuple:
     """The supplier's own row as a hashable tuple of (rule, scope, effect, text, source).
 
@@ -418,7 +422,7 @@ def _row_signals(s: Supplier, policy: Policy, as_of: date, columns: frozenset | 
     'unverified', 'sev+1' or 'gap'. A column the list does not have gives a 'gap' signal.
     """
     has = (lambda f: True) if columns is None else (lambda f: f in columns)
-    sig = []
+    sig: list[RowSignal] = []
     src = "supplier list"
     if not any(has(f) for f in AUDIT_FIELDS):
         sig.append(("data-gap", "labour", "gap", "audit data: not in this list", src))
@@ -599,7 +603,7 @@ def _assess(place: _Place, signals: tuple, profile: Profile, policy: Policy,
         site_finding = False
         reached = []
         unverified = [slot for slot, rule, effect, reach in site if key in reach and effect == "unverified"]
-        if unverified and lik is not None and inherent_lik >= UNVERIFIED_FROM:
+        if unverified and lik is not None and lik >= UNVERIFIED_FROM:
             # No audit, an expired one and a missing address all say "not verified": together
             # they raise likelihood once, and only where the place already points to a risk.
             lik = _clamp(lik + UNVERIFIED)
@@ -627,7 +631,7 @@ def _assess(place: _Place, signals: tuple, profile: Profile, policy: Policy,
         for slot in reached:
             used.setdefault(slot, []).append(key)
         weight = policy.theme_weights.get(key, 1.0)
-        if inherent_lik is None:
+        if inherent_lik is None or lik is None:
             level, score, inh_level, inh_score = UNKNOWN, None, UNKNOWN, None
         else:
             inh_score = score_of(sev, inherent_lik, weight)  # scale is severity in both views
@@ -658,23 +662,24 @@ def _assess(place: _Place, signals: tuple, profile: Profile, policy: Policy,
         ev = Evidence(rule, kind, text, source, tuple(used[slot]), _effect_text(effect),
                       specific=effect == "set5")
         slot_index[slot] = record(ev)
-    for key, t in themes.items():
+    for key, tr in themes.items():
         own = [slot_index[slot] for slot in slot_index if key in evidence[slot_index[slot]].themes]
         own += [record(ev) for ev in site_refs_of.get(key, [])]
-        t.evidence = tuple(sorted(set(t.evidence) | set(own)))
+        tr.evidence = tuple(sorted(set(tr.evidence) | set(own)))
     # Per-theme reasons (the evidence seen from each theme) and one flag per evidence item.
     flags = []
     for _i, ev in enumerate(evidence):
         lvl = worst(themes[k].level for k in ev.themes if k in themes) if ev.kind != "gap" else UNKNOWN
         flags.append(Flag(", ".join(ev.themes), lvl, ev.rule, ev.value, ev.source))
-    for t in themes.values():
-        t.reasons = _theme_reasons(t, evidence)
-    level = worst(t.level for t in themes.values())
-    scores = [t.score for t in themes.values() if t.score is not None]
-    inh = [t.inherent_score for t in themes.values() if t.inherent_score is not None]
-    inherent_level = worst(t.inherent for t in themes.values())
-    top = sorted((t for t in themes.values() if t.score is not None),
-                 key=lambda t: (-level_rank(t.level), -t.score, -(t.severity or 0), t.theme))
+    for tr in themes.values():
+        tr.reasons = _theme_reasons(tr, evidence)
+    level = worst(tr.level for tr in themes.values())
+    scores = [tr.score for tr in themes.values() if tr.score is not None]
+    inh = [tr.inherent_score for tr in themes.values() if tr.inherent_score is not None]
+    inherent_level = worst(tr.inherent for tr in themes.values())
+    top = sorted((tr for tr in themes.values() if tr.score is not None),
+                 key=lambda tr: (-level_rank(tr.level), -(tr.score or 0.0), -(tr.severity or 0),
+                                 tr.theme))
     severity = top[0].severity if top else None
     main = _main_evidence(evidence, themes, top, level)
     template = RiskAssessment(level=level, score=max(scores) if scores else None, themes=themes,
@@ -684,8 +689,8 @@ def _assess(place: _Place, signals: tuple, profile: Profile, policy: Policy,
     template.plan = template
     changing = frozenset(slot_index.values())
     reason_slots = []
-    for k, t in themes.items():
-        order = _reason_order(t, template.evidence)
+    for k, tr in themes.items():
+        order = _reason_order(tr, template.evidence)
         at = tuple((pos, i) for pos, i in enumerate(order) if i in changing)
         if at:
             reason_slots.append((k, at))
@@ -950,13 +955,13 @@ def assessor(profile: Profile, policy: Policy, as_of: date | None = None,
         if p is profile and pol is policy and d == as_of and (cols is columns or cols == columns):
             return found
     key = (profile.key, _policy_key(policy), as_of, columns)
-    found = _ASSESSORS.get(key)
-    if found is None:
+    made = _ASSESSORS.get(key)
+    if made is None:
         if len(_ASSESSORS) >= 16:
             _ASSESSORS.clear()
-        found = _ASSESSORS[key] = Assessor(profile, policy, as_of, columns)
-    _LAST[:] = [(profile, policy, as_of, columns, found)]
-    return found
+        made = _ASSESSORS[key] = Assessor(profile, policy, as_of, columns)
+    _LAST[:] = [(profile, policy, as_of, columns, made)]
+    return made
 
 
 def assess_supplier(supplier: Supplier, profile: Profile, policy: Policy,
