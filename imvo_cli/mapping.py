@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from .model import (
     Evidence,
     Issue,
     RiskAssessment,
+    Supplier,
     SupplierList,
     evidence_id,
     level_rank,
@@ -293,14 +295,22 @@ OSH_ATTACHMENTS = "osh_matches"  # graph attribute set by osh.attach_to_chain_ma
 
 def node_attributes(chain_map: ChainMap, supplier_id: str) -> dict[str, Any]:
     """Everything else known about a supplier: its other columns and its place in the chains."""
-    s = chain_map.suppliers[supplier_id]
+    graph = chain_map.graph.graph if chain_map.graph is not None else {}
+    return _attributes(chain_map.suppliers[supplier_id], graph.get("facts", {}).get(supplier_id),
+                       graph.get(OSH_ATTACHMENTS, {}).get(supplier_id),
+                       chain_map.risk[supplier_id].upstream_path)
+
+
+_ATTRIBUTE_VALUES = attrgetter(*_ATTRIBUTE_FIELDS)
+_EMPTY = (str, list)  # an empty cell or list is left out of the attributes
+
+
+def _attributes(s: Supplier, facts: Any, attached: Any, upstream_path: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for name in _ATTRIBUTE_FIELDS:
-        value = getattr(s, name)
-        if value is None or value == [] or value == "":
+    for name, value in zip(_ATTRIBUTE_FIELDS, _ATTRIBUTE_VALUES(s), strict=True):
+        if value is None or (not value and value.__class__ in _EMPTY):  # 0 and 0.0 are values
             continue
         out[name] = value.isoformat() if isinstance(value, date) else value
-    facts = chain_map.graph.graph.get("facts", {}).get(supplier_id)
     if facts is not None:
         out["customers"] = facts.customers
         out["paths"] = facts.paths
@@ -310,11 +320,8 @@ def node_attributes(chain_map: ChainMap, supplier_id: str) -> dict[str, Any]:
         if facts.in_cycle:
             out["in_cycle"] = True
     # OS IDs attached from an Open Supply Hub download (imvo map --facilities), if any.
-    attached = (chain_map.graph.graph.get(OSH_ATTACHMENTS, {}).get(supplier_id)
-                if chain_map.graph is not None else None)
     if attached is not None:
         out["os_id_match"] = attached.to_dict()
-    upstream_path = chain_map.risk[supplier_id].upstream_path
     if upstream_path:
         out["upstream_path"] = upstream_path
     if s.extra:
@@ -454,27 +461,42 @@ class _SharedEncoding:
 
     def __init__(self, table: EvidenceTable) -> None:
         self.table = table
-        self._templates: dict[int, tuple[Any, list[bytes], list[int]]] = {}
+        self._templates: dict[int, tuple[Any, bytes, tuple[int, ...]]] = {}
         self._done: dict[tuple[int, int], _Encoded] = {}
 
-    def _template(self, plan: RiskAssessment) -> tuple[list[bytes], list[int]]:
+    def _template(self, plan: RiskAssessment, a: RiskAssessment,
+                  refs: list[str]) -> tuple[bytes, tuple[int, ...]]:
+        """The plan's themes as text between slots. Items every assessment of the plan shares
+        (the place evidence: the plan's own objects) have one id in the table: written in."""
         hit = self._templates.get(id(plan))
         if hit is None:
-            slots = [f"#{i}#" for i in range(len(plan.evidence))]
-            parts = _SLOT.split(orjson.dumps(theme_dicts(plan, slots)))
-            hit = self._templates[id(plan)] = (plan, parts[::2], [int(i) for i in parts[1::2]])
+            parts = _SLOT.split(orjson.dumps(theme_dicts(plan, [f"#{i}#" for i in
+                                                                range(len(plan.evidence))])))
+            texts, slots = [parts[0]], []
+            for n in range(1, len(parts), 2):
+                i = int(parts[n])
+                if a.evidence[i] is plan.evidence[i]:
+                    texts[-1] += b'"' + refs[i].encode() + b'"' + parts[n + 1]
+                else:
+                    slots.append(i)
+                    texts.append(parts[n + 1])
+            form = b"%b".join(t.replace(b"%", b"%%") for t in texts)
+            hit = self._templates[id(plan)] = (plan, form, tuple(slots))
         return hit[1], hit[2]
 
     def _themes(self, a: RiskAssessment, refs: list[str]) -> bytes:
         plan = a.plan
-        if plan is None or plan.themes.keys() != a.themes.keys():
+        if (plan is None or plan.themes.keys() != a.themes.keys()
+                or len(plan.evidence) != len(a.evidence)):
             return bytes(memoryview(orjson.dumps(theme_dicts(a, refs))))  # at its own size
-        texts, slots = self._template(plan)
-        out = [texts[0]]
-        for n, i in enumerate(slots):
-            out.append(b'"' + refs[i].encode() + b'"')
-            out.append(texts[n + 1])
-        return b"".join(out)  # at its own size (see _ids_json)
+        form, slots = self._template(plan, a, refs)
+        if not slots:
+            return form.replace(b"%%", b"%")
+        quoted: dict[int, bytes] = {}
+        for i in slots:
+            if i not in quoted:
+                quoted[i] = f'"{refs[i]}"'.encode()
+        return form % tuple(quoted[i] for i in slots)  # at its own size (see _ids_json)
 
     def of(self, a: RiskAssessment) -> _Encoded:
         key = (id(a.themes), id(a.evidence))
@@ -494,7 +516,8 @@ def _ids_json(ids: list[str]) -> bytes:
     return b'["' + '","'.join(ids).encode() + b'"]' if ids else b"[]"
 
 
-def _node_fast(chain_map: ChainMap, sid: str, shared: _SharedEncoding) -> dict[str, Any]:
+def _node_fast(chain_map: ChainMap, sid: str, shared: _SharedEncoding, facts: dict,
+               attached: dict) -> dict[str, Any]:
     """node_document with each distinct assessment's parts encoded once (same bytes)."""
     s = chain_map.suppliers[sid]
     a = chain_map.risk[sid]
@@ -509,7 +532,7 @@ def _node_fast(chain_map: ChainMap, sid: str, shared: _SharedEncoding) -> dict[s
                  "priority": a.priority, "main": enc.main, "themes": enc.themes,
                  "upstream_level": a.upstream_level},
         "evidence": enc.refs,
-        "attributes": node_attributes(chain_map, sid),
+        "attributes": _attributes(s, facts.get(sid), attached.get(sid), a.upstream_path),
     }
 
 
@@ -537,10 +560,13 @@ def write_map_json(chain_map: ChainMap, stream) -> None:
     write(dumps_compact(table.to_list()))
     write(b',"nodes":[')
     shared = _SharedEncoding(table)
+    facts = chain_map.graph.graph.get("facts", {})
+    attached = chain_map.graph.graph.get(OSH_ATTACHMENTS, {})
     ids = sorted(chain_map.suppliers)
     step = 2000  # nodes per write: few calls, never the whole document in memory
     for start in range(0, len(ids), step):
-        chunk = [_node_fast(chain_map, sid, shared) for sid in ids[start:start + step]]
+        chunk = [_node_fast(chain_map, sid, shared, facts, attached)
+                 for sid in ids[start:start + step]]
         if start:
             write(b",")
         write(dumps_compact(chunk)[1:-1])
