@@ -29,7 +29,7 @@ from .model import (
 )
 from .policy import Policy, load_policy
 from .report.jsonout import dumps, dumps_compact
-from .risk import assess_supplier, load_profile, place_recognition, supplier_products
+from .risk import assess_supplier, load_profile
 from .risk.engine import _cells, unrecognised_cells
 
 SCHEMA = "imvo.map/2"
@@ -257,23 +257,30 @@ def data_coverage(supplier_list: SupplierList, sector: str) -> dict[str, Any]:
 
     audit_rows = product_rows = process_rows = product_ok = process_ok = 0
     unrecognised: dict[str, dict[str, int]] = {"product": {}, "process": {}}
+    # Rows per distinct (product, sector, process) cells: each is looked up once.
+    groups: dict[tuple[tuple[str, ...], ...], int] = {}
     for s in supplier_list.suppliers:
         n = len(s.rows)
         if s.audit_date or s.audit_standard or s.audit_result:
             audit_rows += n
-        prod, proc = place_recognition(s, profile)
-        if prod is not None:
-            product_rows += n
-            product_ok += n if prod else 0
-            for cell in unrecognised_cells(profile, supplier_products(s)):
+        key = (tuple(s.product), tuple(s.sector), tuple(s.process))
+        groups[key] = groups.get(key, 0) + n
+    for (product_cells, sector_cells, process_cells), n in groups.items():
+        for kind, cells in (("product", _cells(product_cells) or _cells(sector_cells)),
+                            ("process", _cells(process_cells))):
+            if not cells:
+                continue
+            missed = unrecognised_cells(profile, cells)
+            if kind == "product":
+                product_rows += n
+                product_ok += n if len(missed) < len(cells) else 0
+            else:
+                process_rows += n
+                process_ok += n if len(missed) < len(cells) else 0
+            counts = unrecognised[kind]
+            for cell in missed:
                 k = cell.strip().lower()
-                unrecognised["product"][k] = unrecognised["product"].get(k, 0) + n
-        if proc is not None:
-            process_rows += n
-            process_ok += n if proc else 0
-            for cell in unrecognised_cells(profile, _cells(s.process)):
-                k = cell.strip().lower()
-                unrecognised["process"][k] = unrecognised["process"].get(k, 0) + n
+                counts[k] = counts.get(k, 0) + n
 
     def column(fields) -> bool:
         return any(f in cols for f in fields)
