@@ -875,6 +875,7 @@ class Assessor:
         self._action_headers: dict[str, bool] = {}
         self._signals: dict[tuple, tuple[tuple, int]] = {}  # row fields -> (signals, id)
         self._kinds: list[tuple] = []  # per signals id: the kinds, texts left out
+        self._cells: dict[tuple, tuple] = {}  # (country, product, sector, process) cells -> place
         self._places: dict[tuple, int] = {}
         self._plans: dict[tuple[int, tuple], _Plan] = {}
         self._results: dict[tuple[int, int], RiskAssessment] = {}
@@ -913,10 +914,16 @@ class Assessor:
         """The supplier's own risk per theme, inherent and residual."""
         if len(self._results) >= _MAX_CACHED:
             self._results.clear()
-        iso = _iso(supplier.country)
-        products = supplier_products(supplier)
-        processes = _cells(supplier.process)
-        region = _region_text(iso, supplier.region, supplier.city, supplier.address)
+        cells = (supplier.country, tuple(supplier.product), tuple(supplier.sector),
+                 tuple(supplier.process))
+        known = self._cells.get(cells)
+        if known is None:
+            iso = _iso(supplier.country)
+            known = self._cells[cells] = (iso, supplier_products(supplier),
+                                          _cells(supplier.process), iso in _region_countries())
+        iso, products, processes, by_region = known
+        region = (_region_text(iso, supplier.region, supplier.city, supplier.address)
+                  if by_region else "")
         signals, sig = self._row_signals(supplier, iso)
         place_key = (iso, region, products, processes)
         pid = self._places.get(place_key)
