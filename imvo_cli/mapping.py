@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from .graph import COMPANY_ID, ChainGraph, build_chain_graph, company_facts
+from .ingest import read_suppliers
 from .model import (
     ALL_LEVELS,
     UNKNOWN,
@@ -16,11 +22,15 @@ from .model import (
     Evidence,
     Issue,
     RiskAssessment,
+    Supplier,
     SupplierList,
     evidence_id,
     level_rank,
 )
-from .policy import Policy
+from .policy import Policy, load_policy
+from .report.jsonout import dumps, dumps_compact
+from .risk import assess_supplier, load_profile
+from .risk.engine import _cells, unrecognised_cells
 
 SCHEMA = "imvo.map/2"
 
@@ -48,8 +58,6 @@ def build_chain_map(supplier_list: SupplierList, *, company: str | None = None,
 
     `on_stage` is told the name of each step as it starts (a progress bar hooks in there).
     """
-    from .risk import assess_supplier, load_profile
-
     policy = policy or Policy()
     sector = sector or policy.sector
     stage = on_stage or (lambda _name: None)
@@ -83,9 +91,6 @@ def read_and_map(path: str | Path, *, sheet=None, column_map: dict[str, str] | N
                  sector: str | None = None, as_of: date | None = None,
                  on_stage: Callable[[str], None] | None = None) -> ChainMap:
     """Read a supplier list and map it (the whole of `imvo map FILE` without the printing)."""
-    from .ingest import read_suppliers
-    from .policy import load_policy
-
     policy = policy or load_policy(near=path)
     if on_stage:
         on_stage("reading")
@@ -140,6 +145,8 @@ def propagate_upstream_risk(chain: ChainGraph, risk: dict[str, RiskAssessment]) 
     suppliers the path names the circle member only. No upstream suppliers: None.
     """
     groups, pred = chain.groups, chain.pred
+    if groups is None:  # a ChainGraph built by hand, without its groups
+        raise ValueError("propagate_upstream_risk needs the chain's groups (build_chain_graph)")
     rank = {sid: _rank(a.level) for sid, a in risk.items()}
     # best[n] = (rank, path) of the worst own level strictly upstream of n
     best: dict[str, tuple[int, tuple[str, ...]]] = {}
@@ -241,9 +248,6 @@ def data_coverage(supplier_list: SupplierList, sector: str) -> dict[str, Any]:
     """What the list holds for risk: per kind of data, whether the column exists and the
     share of rows with it; for products and processes also the share recognised and the
     unrecognised words with their counts. A column the list lacks is a gap, shown as such."""
-    from .risk import load_profile, place_recognition, supplier_products
-    from .risk.engine import _cells, unrecognised_cells
-
     profile = load_profile(sector)
     cols = set(supplier_list.columns)
     rows = sum(len(s.rows) for s in supplier_list.suppliers) or 0
@@ -253,23 +257,30 @@ def data_coverage(supplier_list: SupplierList, sector: str) -> dict[str, Any]:
 
     audit_rows = product_rows = process_rows = product_ok = process_ok = 0
     unrecognised: dict[str, dict[str, int]] = {"product": {}, "process": {}}
+    # Rows per distinct (product, sector, process) cells: each is looked up once.
+    groups: dict[tuple[tuple[str, ...], ...], int] = {}
     for s in supplier_list.suppliers:
         n = len(s.rows)
         if s.audit_date or s.audit_standard or s.audit_result:
             audit_rows += n
-        prod, proc = place_recognition(s, profile)
-        if prod is not None:
-            product_rows += n
-            product_ok += n if prod else 0
-            for cell in unrecognised_cells(profile, supplier_products(s)):
+        key = (tuple(s.product), tuple(s.sector), tuple(s.process))
+        groups[key] = groups.get(key, 0) + n
+    for (product_cells, sector_cells, process_cells), n in groups.items():
+        for kind, cells in (("product", _cells(product_cells) or _cells(sector_cells)),
+                            ("process", _cells(process_cells))):
+            if not cells:
+                continue
+            missed = unrecognised_cells(profile, cells)
+            if kind == "product":
+                product_rows += n
+                product_ok += n if len(missed) < len(cells) else 0
+            else:
+                process_rows += n
+                process_ok += n if len(missed) < len(cells) else 0
+            counts = unrecognised[kind]
+            for cell in missed:
                 k = cell.strip().lower()
-                unrecognised["product"][k] = unrecognised["product"].get(k, 0) + n
-        if proc is not None:
-            process_rows += n
-            process_ok += n if proc else 0
-            for cell in unrecognised_cells(profile, _cells(s.process)):
-                k = cell.strip().lower()
-                unrecognised["process"][k] = unrecognised["process"].get(k, 0) + n
+                counts[k] = counts.get(k, 0) + n
 
     def column(fields) -> bool:
         return any(f in cols for f in fields)
@@ -291,14 +302,22 @@ OSH_ATTACHMENTS = "osh_matches"  # graph attribute set by osh.attach_to_chain_ma
 
 def node_attributes(chain_map: ChainMap, supplier_id: str) -> dict[str, Any]:
     """Everything else known about a supplier: its other columns and its place in the chains."""
-    s = chain_map.suppliers[supplier_id]
+    graph = chain_map.graph.graph if chain_map.graph is not None else {}
+    return _attributes(chain_map.suppliers[supplier_id], graph.get("facts", {}).get(supplier_id),
+                       graph.get(OSH_ATTACHMENTS, {}).get(supplier_id),
+                       chain_map.risk[supplier_id].upstream_path)
+
+
+_ATTRIBUTE_VALUES = attrgetter(*_ATTRIBUTE_FIELDS)
+_EMPTY = (str, list)  # an empty cell or list is left out of the attributes
+
+
+def _attributes(s: Supplier, facts: Any, attached: Any, upstream_path: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for name in _ATTRIBUTE_FIELDS:
-        value = getattr(s, name)
-        if value is None or value == [] or value == "":
+    for name, value in zip(_ATTRIBUTE_FIELDS, _ATTRIBUTE_VALUES(s), strict=True):
+        if value is None or (not value and value.__class__ in _EMPTY):  # 0 and 0.0 are values
             continue
         out[name] = value.isoformat() if isinstance(value, date) else value
-    facts = chain_map.graph.graph.get("facts", {}).get(supplier_id)
     if facts is not None:
         out["customers"] = facts.customers
         out["paths"] = facts.paths
@@ -308,11 +327,8 @@ def node_attributes(chain_map: ChainMap, supplier_id: str) -> dict[str, Any]:
         if facts.in_cycle:
             out["in_cycle"] = True
     # OS IDs attached from an Open Supply Hub download (imvo map --facilities), if any.
-    attached = (chain_map.graph.graph.get(OSH_ATTACHMENTS, {}).get(supplier_id)
-                if chain_map.graph is not None else None)
     if attached is not None:
         out["os_id_match"] = attached.to_dict()
-    upstream_path = chain_map.risk[supplier_id].upstream_path
     if upstream_path:
         out["upstream_path"] = upstream_path
     if s.extra:
@@ -324,27 +340,33 @@ class EvidenceTable:
     """Each distinct evidence item of a map once, with its id (e1, e2, ... in order of first
     reference, nodes in id order); a node and its themes refer to items by id.
 
-    Suppliers with the same assessment share its `evidence` tuple; its ids are worked out once
-    per tuple (keyed by identity; the table holds each tuple, so its identity is not reused).
+    Suppliers with the same assessment share its `evidence` tuple, and assessments of one place
+    share its place evidence items: ids are worked out once per tuple and once per item object
+    (keyed by identity; the table holds each tuple and item, so no identity is reused).
     """
 
     def __init__(self) -> None:
         self.items: list[Evidence] = []
         self._ids: dict[Evidence, str] = {}
+        self._by_object: dict[int, tuple[Evidence, str]] = {}
         self._refs: dict[int, tuple[tuple, list[str]]] = {}
+
+    def _id(self, ev: Evidence) -> str:
+        seen = self._by_object.get(id(ev))
+        if seen is not None and seen[0] is ev:
+            return seen[1]
+        eid = self._ids.get(ev)
+        if eid is None:
+            eid = self._ids[ev] = evidence_id(len(self.items))
+            self.items.append(ev)
+        self._by_object[id(ev)] = (ev, eid)
+        return eid
 
     def refs(self, a: RiskAssessment) -> list[str]:
         """The ids of a supplier's evidence, in its recorded order."""
         hit = self._refs.get(id(a.evidence))
         if hit is None:
-            ids = []
-            for ev in a.evidence:
-                eid = self._ids.get(ev)
-                if eid is None:
-                    eid = self._ids[ev] = evidence_id(len(self.items))
-                    self.items.append(ev)
-                ids.append(eid)
-            hit = self._refs[id(a.evidence)] = (a.evidence, ids)
+            hit = self._refs[id(a.evidence)] = (a.evidence, [self._id(ev) for ev in a.evidence])
         return hit[1]
 
     def to_list(self) -> list[dict[str, Any]]:
@@ -426,40 +448,98 @@ def map_document(chain_map: ChainMap) -> dict[str, Any]:
     }
 
 
-class _SharedThemes:
-    """The `themes` object of each distinct assessment, encoded once: suppliers with the same
-    assessment share its themes and evidence (keyed by identity; the cache holds both, so
-    neither identity is reused)."""
+_SLOT = re.compile(rb'"#(\d+)#"')  # an evidence index in a themes template
+
+
+@dataclass(frozen=True, slots=True)
+class _Encoded:
+    """The parts of a node's JSON that only its assessment decides, encoded once."""
+
+    evidence: tuple  # the assessment's evidence tuple, held so its identity is not reused
+    themes: orjson.Fragment
+    main: orjson.Fragment
+    refs: orjson.Fragment
+
+
+class _SharedEncoding:
+    """Per distinct assessment, its themes, main and evidence ids encoded once. The themes of
+    every assessment of one plan differ only in evidence ids, so the plan's themes are encoded
+    once with a slot per evidence index and each assessment fills the slots in."""
 
     def __init__(self, table: EvidenceTable) -> None:
         self.table = table
-        self._dicts: dict[tuple[int, int], tuple[Any, Any, dict]] = {}
+        self._templates: dict[int, tuple[Any, bytes, tuple[int, ...]]] = {}
+        self._done: dict[tuple[int, int], _Encoded] = {}
 
-    def of(self, a: RiskAssessment):
-        key = (id(a.themes), id(a.evidence))
-        hit = self._dicts.get(key)
+    def _template(self, plan: RiskAssessment, a: RiskAssessment,
+                  refs: list[str]) -> tuple[bytes, tuple[int, ...]]:
+        """The plan's themes as text between slots. Items every assessment of the plan shares
+        (the place evidence: the plan's own objects) have one id in the table: written in."""
+        hit = self._templates.get(id(plan))
         if hit is None:
-            import orjson
+            parts = _SLOT.split(orjson.dumps(theme_dicts(plan, [f"#{i}#" for i in
+                                                                range(len(plan.evidence))])))
+            texts, slots = [parts[0]], []
+            for n in range(1, len(parts), 2):
+                i = int(parts[n])
+                if a.evidence[i] is plan.evidence[i]:
+                    texts[-1] += b'"' + refs[i].encode() + b'"' + parts[n + 1]
+                else:
+                    slots.append(i)
+                    texts.append(parts[n + 1])
+            form = b"%b".join(t.replace(b"%", b"%%") for t in texts)
+            hit = self._templates[id(plan)] = (plan, form, tuple(slots))
+        return hit[1], hit[2]
 
-            # kept encoded: a few thousand bytes each instead of nested dicts
-            hit = self._dicts[key] = (a.themes, a.evidence, orjson.Fragment(
-                orjson.dumps(theme_dicts(a, self.table.refs(a)))))
-        return hit[2]
+    def _themes(self, a: RiskAssessment, refs: list[str]) -> bytes:
+        plan = a.plan
+        if (plan is None or plan.themes.keys() != a.themes.keys()
+                or len(plan.evidence) != len(a.evidence)):
+            return bytes(memoryview(orjson.dumps(theme_dicts(a, refs))))  # at its own size
+        form, slots = self._template(plan, a, refs)
+        if not slots:
+            return form.replace(b"%%", b"%")
+        quoted: dict[int, bytes] = {}
+        for i in slots:
+            if i not in quoted:
+                quoted[i] = f'"{refs[i]}"'.encode()
+        return form % tuple(quoted[i] for i in slots)  # at its own size (see _ids_json)
+
+    def of(self, a: RiskAssessment) -> _Encoded:
+        key = (id(a.themes), id(a.evidence))
+        hit = self._done.get(key)
+        if hit is None:
+            refs = self.table.refs(a)
+            hit = self._done[key] = _Encoded(
+                a.evidence, orjson.Fragment(self._themes(a, refs)),
+                orjson.Fragment(_ids_json([refs[i] for i in a.main])),
+                orjson.Fragment(_ids_json(refs)))
+        return hit
 
 
-def _node_fast(chain_map: ChainMap, sid: str, table: EvidenceTable,
-               themes: _SharedThemes) -> dict[str, Any]:
-    """node_document with each distinct assessment's themes encoded once (same bytes)."""
+def _ids_json(ids: list[str]) -> bytes:
+    """A JSON array of evidence ids (e1, e2, ...: nothing to escape), at its own size: a
+    small orjson.dumps result keeps a buffer of several kilobytes, tens of thousands kept."""
+    return b'["' + '","'.join(ids).encode() + b'"]' if ids else b"[]"
+
+
+def _node_fast(chain_map: ChainMap, sid: str, shared: _SharedEncoding, facts: dict,
+               attached: dict) -> dict[str, Any]:
+    """node_document with each distinct assessment's parts encoded once (same bytes)."""
     s = chain_map.suppliers[sid]
     a = chain_map.risk[sid]
-    refs = table.refs(a)
+    enc = shared.of(a)
     return {
         "id": s.id, "name": s.name, "country": s.country, "tier": chain_map.tiers.get(s.id),
         "declared_tier": s.declared_tier, "process": s.process, "product": s.product,
         "rows": s.rows,
-        "risk": {**_risk_head(a, refs), "themes": themes.of(a), "upstream_level": a.upstream_level},
-        "evidence": refs,
-        "attributes": node_attributes(chain_map, sid),
+        "risk": {"level": a.level, "score": a.score,
+                 "inherent_level": a.inherent_level or a.level,
+                 "inherent_score": a.inherent_score, "severity": a.severity,
+                 "priority": a.priority, "main": enc.main, "themes": enc.themes,
+                 "upstream_level": a.upstream_level},
+        "evidence": enc.refs,
+        "attributes": _attributes(s, facts.get(sid), attached.get(sid), a.upstream_path),
     }
 
 
@@ -473,8 +553,6 @@ def write_map_json(chain_map: ChainMap, stream) -> None:
     at a time, so the whole document never sits in memory twice; the bytes equal
     `dumps_compact(map_document(...))` and a newline.
     """
-    from .report.jsonout import dumps, dumps_compact
-
     if len(chain_map.suppliers) <= COMPACT_ABOVE:
         stream.write(dumps(map_document(chain_map)))
         return
@@ -488,11 +566,14 @@ def write_map_json(chain_map: ChainMap, stream) -> None:
     write(dumps_compact(_document_head(chain_map))[:-1] + b',"evidence":')
     write(dumps_compact(table.to_list()))
     write(b',"nodes":[')
-    themes = _SharedThemes(table)
+    shared = _SharedEncoding(table)
+    facts = chain_map.graph.graph.get("facts", {})
+    attached = chain_map.graph.graph.get(OSH_ATTACHMENTS, {})
     ids = sorted(chain_map.suppliers)
     step = 2000  # nodes per write: few calls, never the whole document in memory
     for start in range(0, len(ids), step):
-        chunk = [_node_fast(chain_map, sid, table, themes) for sid in ids[start:start + step]]
+        chunk = [_node_fast(chain_map, sid, shared, facts, attached)
+                 for sid in ids[start:start + step]]
         if start:
             write(b",")
         write(dumps_compact(chunk)[1:-1])

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import imvo_cli.risk as risk
+import imvo_cli.mapping as mapping
 from imvo_cli.graph import COMPANY_ID
 from imvo_cli.ingest import read_suppliers
 from imvo_cli.mapping import SUMMARY_KEYS, build_chain_map, company_name, map_document, read_and_map
@@ -75,7 +75,7 @@ def _fake_assess(levels_by_country):
 
 
 def test_upstream_risk_is_the_worst_above_with_its_path(supplier_list, monkeypatch):
-    monkeypatch.setattr(risk, "assess_supplier", _fake_assess(
+    monkeypatch.setattr(mapping, "assess_supplier", _fake_assess(
         {"UZ": "critical", "IN": "medium", "TR": "low", "BD": "high", "VN": "high"}))
     cm = build_chain_map(supplier_list, company="Acme BV")
     ids = by_source(cm)
@@ -96,7 +96,7 @@ def test_upstream_risk_is_the_worst_above_with_its_path(supplier_list, monkeypat
 
 
 def test_upstream_unknown_when_no_level_known(supplier_list, monkeypatch):
-    monkeypatch.setattr(risk, "assess_supplier", _fake_assess({}))
+    monkeypatch.setattr(mapping, "assess_supplier", _fake_assess({}))
     cm = build_chain_map(supplier_list)
     ids = by_source(cm)
     assert cm.risk[ids["T1"]].upstream_level == "unknown"
@@ -164,8 +164,6 @@ def test_same_input_same_bytes_regardless_of_row_order(tmp_path):
 
 def test_streamed_compact_json_equals_the_document(monkeypatch):
     import io
-
-    import imvo_cli.mapping as mapping
 
     cm = read_and_map(SAMPLE, company="Acme \u00c9 BV")
     monkeypatch.setattr(mapping, "COMPACT_ABOVE", 3)

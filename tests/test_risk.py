@@ -62,7 +62,7 @@ def test_dol_listed_good_rates_child_and_forced_labour_high_citing_dol():
     for key in ("child_labour", "forced_labour"):
         assert t[key].level in ("high", "critical")
         dol = [f for f in t[key].reasons if f.rule == "dol-listed-good"]
-        assert dol and "Garments" in dol[0].evidence and "List of Goods" in dol[0].source
+        assert dol and "garments" in dol[0].evidence and "List of Goods" in dol[0].source
         assert "2022 edition" in dol[0].source
 
 
@@ -76,7 +76,7 @@ def test_dol_not_listed_finding_does_not_fire():
 def test_cotton_in_a_garment_cell_is_not_a_cotton_farm():
     t = themes("TR", ["cotton t-shirts"])
     ev = " ".join(f.evidence for f in t["child_labour"].reasons)
-    assert "'Garments'" in ev and "'Cotton'" not in ev
+    assert " in garments, " in ev and " in cotton, " not in ev
     assert t["raw_materials"].level == "low" and rules(t["raw_materials"]) == ["not-applicable"]
 
 

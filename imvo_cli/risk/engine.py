@@ -21,11 +21,13 @@ profile, policy); whole assessments are cached per distinct (place, row signals)
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+from ..ingest.countries import to_iso2
 from ..model import UNKNOWN, Evidence, Flag, RiskAssessment, Supplier, ThemeRisk, level_rank, worst
 from ..policy import Policy
 from . import tables
@@ -151,6 +153,43 @@ def _dol_country_signal(iso: str) -> tuple[float, str] | None:
     return lik, f"{c.dol_country}: " + "; ".join(parts)
 
 
+# Words of DOL good names that stay capitalised in running text.
+_PROPER_WORDS = frozenset({"Brazil", "Nile", "Christmas"})
+
+
+def _good_words(good: str) -> str:
+    """A DOL good name in running text: 'Rubber Gloves' -> 'rubber gloves'."""
+    return " ".join(w if w in _PROPER_WORDS else w.lower() for w in good.split(" "))
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+@lru_cache(maxsize=1)
+def _dol_list_name() -> str:
+    """'US DOL list of goods 2022': the list and its edition year, as a reason names it."""
+    year = re.search(r"\b(?:19|20)\d\d\b", tables.source_info()["dol_goods"]["edition"])
+    return "US DOL list of goods" + (f" {year.group(0)}" if year else "")
+
+
+def dol_listing_text(listing: tables.DolListing, findings: list[str], fld: str, cell: str) -> str:
+    """A DOL listing in words, with the list's edition and the cell that matched it, e.g.
+    "US DOL list of goods 2022: child labour and forced labour in garments, Bangladesh
+    (product 'T-shirts')". `findings` are the listed harms the profile's themes read."""
+    words = list(findings)
+    if listing.forced_child_labour:
+        words.append("forced child labour")
+    if listing.input_good:
+        source = tables.dol_goods().get((listing.input_good, listing.derived_country))
+        where = source.dol_country if source else listing.derived_country
+        return (f"{_dol_list_name()}: {_good_words(listing.good)}, {listing.dol_country}, a "
+                f"downstream good made with {_good_words(listing.input_good)} from {where}, "
+                f"which is listed for {_and(words)} ({fld} '{cell}')")
+    return (f"{_dol_list_name()}: {_and(words)} in {_good_words(listing.good)}, "
+            f"{listing.dol_country} ({fld} '{cell}')")
+
+
 def _matched(profile: Profile, products: tuple[str, ...], processes: tuple[str, ...]):
     """[(field, cell text, Term)] for every vocabulary word in the product and process cells."""
     out = []
@@ -198,14 +237,15 @@ def _place(country: str | None, region_text: str, products: tuple[str, ...],
 
     # Themes that concern only some products: low where the recognised products are others;
     # unknown where there are no product words or none was recognised.
-    not_applicable, undecided = set(), set()
+    not_applicable: set[str] = set()
+    undecided: set[str] = set()
     for t in themes:
         if t.applies_to and t.applies_to not in tags:
             (not_applicable if any_recognised else undecided).add(t.key)
     if not_applicable:
         signals.append(_Signal(Evidence(
             "not-applicable", "place", "no " + " or ".join(sorted(
-                {profile.theme(k).applies_to.replace("_", " ") for k in not_applicable}))
+                {(profile.theme(k).applies_to or "").replace("_", " ") for k in not_applicable}))
             + " product or process in: " + "; ".join(products + processes), covenant,
             tuple(k for k in keys if k in not_applicable), "low, not applicable"), {}, {}))
     if undecided:
@@ -223,7 +263,8 @@ def _place(country: str | None, region_text: str, products: tuple[str, ...],
     gov = tables.wgi().get(country) if country else None
     if gov:
         edition = tables.wgi_edition_year()
-        per_theme, used = {}, set()
+        per_theme: dict[str, float] = {}
+        used: set[str] = set()
         for t in active:
             dims = [(d, gov[d]) for d in t.wgi if d in gov]
             if dims:
@@ -261,25 +302,17 @@ def _place(country: str | None, region_text: str, products: tuple[str, ...],
                 if listing is None or good in seen:
                     continue
                 seen.add(good)
-                hit = {}
+                hit: dict[str, str] = {}
                 for t in active:
                     if t.dol == "child_labour" and listing.child_labour:
-                        hit[t.key] = "Child_Labor=Yes"
+                        hit[t.key] = "child labour"
                     elif t.dol == "forced_labour" and listing.forced_labour:
-                        hit[t.key] = "Forced_Labor=Yes"
+                        hit[t.key] = "forced labour"
                 if not hit:
                     continue
                 fcl = listing.forced_child_labour
                 lik = DOL_DERIVED if listing.input_good else DOL_FORCED_CHILD if fcl else DOL_LISTED
-                finding = ", ".join(sorted(set(hit.values())))
-                if fcl:
-                    finding += ", Forced_Child_Labor=Yes"
-                if listing.input_good:
-                    text = (f"{fld} '{cell}' -> DOL good '{good}', listed for {listing.dol_country} "
-                            f"as a downstream good: made with '{listing.input_good}' from "
-                            f"{listing.derived_country} ({finding})")
-                else:
-                    text = f"{fld} '{cell}' -> DOL good '{good}', listed for {listing.dol_country}: {finding}"
+                text = dol_listing_text(listing, sorted(set(hit.values())), fld, cell)
                 signals.append(_Signal(Evidence(
                     "dol-listed-good", "place", text, tables.citation("dol_goods"), tuple(hit),
                     f"likelihood {_fmt(lik)}", specific=fcl and not listing.input_good),
@@ -295,12 +328,12 @@ def _place(country: str | None, region_text: str, products: tuple[str, ...],
     active_keys = {t.key for t in active}
     for fld, cell, term in matches:
         by_text: dict = {}
-        for rule in rules.get(term.phrase, ()):
-            if rule.theme not in active_keys or (rule.sectors and profile.key not in rule.sectors):
+        for prule in rules.get(term.phrase, ()):
+            if prule.theme not in active_keys or (prule.sectors and profile.key not in prule.sectors):
                 continue
-            if rule.countries and country not in rule.countries:
+            if prule.countries and country not in prule.countries:
                 continue
-            by_text.setdefault((rule.rationale, rule.reference, rule.min_likelihood), []).append(rule)
+            by_text.setdefault((prule.rationale, prule.reference, prule.min_likelihood), []).append(prule)
         for (rationale, reference, min_lik), group in by_text.items():
             lik = float(min_lik or 0)
             sev = {r.theme: r.severity for r in group}
@@ -378,6 +411,10 @@ def _action_status(s: Supplier) -> tuple[str, str] | None:
     return None
 
 
+# (rule, scope, effect, text, source); effect: a likelihood change or a word (see _row_signals)
+RowSignal = tuple[str, str, str | float, str, str]
+
+
 def _row_signals(s: Supplier, policy: Policy, as_of: date, columns: frozenset | None) -> tuple:
     """The supplier's own row as a hashable tuple of (rule, scope, effect, text, source).
 
@@ -385,7 +422,7 @@ def _row_signals(s: Supplier, policy: Policy, as_of: date, columns: frozenset | 
     'unverified', 'sev+1' or 'gap'. A column the list does not have gives a 'gap' signal.
     """
     has = (lambda f: True) if columns is None else (lambda f: f in columns)
-    sig = []
+    sig: list[RowSignal] = []
     src = "supplier list"
     if not any(has(f) for f in AUDIT_FIELDS):
         sig.append(("data-gap", "labour", "gap", "audit data: not in this list", src))
@@ -454,7 +491,8 @@ def _indicator_key(policy: Policy) -> tuple:
 def _policy_key(policy: Policy) -> tuple:
     return (tuple(sorted(policy.thresholds.items())), tuple(sorted(policy.theme_weights.items())),
             policy.overrides, policy.indicators, policy.path, policy.audit_max_age_months,
-            policy.large_workforce)
+            policy.large_workforce,
+            tuple((k, tuple(v)) for k, v in sorted(policy.accepted_certifications.items())))
 
 
 def _override(policy: Policy, country: str | None, theme: str):
@@ -509,7 +547,7 @@ def _gate(level: str, specific: bool) -> str:
 
 
 def _assess(place: _Place, signals: tuple, profile: Profile, policy: Policy,
-            country: str | None) -> RiskAssessment:
+            country: str | None) -> _Plan:
     th = policy.thresholds
     evidence: list[Evidence] = []
     index: dict[Evidence, int] = {}
@@ -565,7 +603,7 @@ def _assess(place: _Place, signals: tuple, profile: Profile, policy: Policy,
         site_finding = False
         reached = []
         unverified = [slot for slot, rule, effect, reach in site if key in reach and effect == "unverified"]
-        if unverified and lik is not None and inherent_lik >= UNVERIFIED_FROM:
+        if unverified and lik is not None and lik >= UNVERIFIED_FROM:
             # No audit, an expired one and a missing address all say "not verified": together
             # they raise likelihood once, and only where the place already points to a risk.
             lik = _clamp(lik + UNVERIFIED)
@@ -593,7 +631,7 @@ def _assess(place: _Place, signals: tuple, profile: Profile, policy: Policy,
         for slot in reached:
             used.setdefault(slot, []).append(key)
         weight = policy.theme_weights.get(key, 1.0)
-        if inherent_lik is None:
+        if inherent_lik is None or lik is None:
             level, score, inh_level, inh_score = UNKNOWN, None, UNKNOWN, None
         else:
             inh_score = score_of(sev, inherent_lik, weight)  # scale is severity in both views
@@ -624,23 +662,24 @@ def _assess(place: _Place, signals: tuple, profile: Profile, policy: Policy,
         ev = Evidence(rule, kind, text, source, tuple(used[slot]), _effect_text(effect),
                       specific=effect == "set5")
         slot_index[slot] = record(ev)
-    for key, t in themes.items():
+    for key, tr in themes.items():
         own = [slot_index[slot] for slot in slot_index if key in evidence[slot_index[slot]].themes]
         own += [record(ev) for ev in site_refs_of.get(key, [])]
-        t.evidence = tuple(sorted(set(t.evidence) | set(own)))
+        tr.evidence = tuple(sorted(set(tr.evidence) | set(own)))
     # Per-theme reasons (the evidence seen from each theme) and one flag per evidence item.
     flags = []
     for _i, ev in enumerate(evidence):
         lvl = worst(themes[k].level for k in ev.themes if k in themes) if ev.kind != "gap" else UNKNOWN
         flags.append(Flag(", ".join(ev.themes), lvl, ev.rule, ev.value, ev.source))
-    for t in themes.values():
-        t.reasons = _theme_reasons(t, evidence)
-    level = worst(t.level for t in themes.values())
-    scores = [t.score for t in themes.values() if t.score is not None]
-    inh = [t.inherent_score for t in themes.values() if t.inherent_score is not None]
-    inherent_level = worst(t.inherent for t in themes.values())
-    top = sorted((t for t in themes.values() if t.score is not None),
-                 key=lambda t: (-level_rank(t.level), -t.score, -(t.severity or 0), t.theme))
+    for tr in themes.values():
+        tr.reasons = _theme_reasons(tr, evidence)
+    level = worst(tr.level for tr in themes.values())
+    scores = [tr.score for tr in themes.values() if tr.score is not None]
+    inh = [tr.inherent_score for tr in themes.values() if tr.inherent_score is not None]
+    inherent_level = worst(tr.inherent for tr in themes.values())
+    top = sorted((tr for tr in themes.values() if tr.score is not None),
+                 key=lambda tr: (-level_rank(tr.level), -(tr.score or 0.0), -(tr.severity or 0),
+                                 tr.theme))
     severity = top[0].severity if top else None
     main = _main_evidence(evidence, themes, top, level)
     template = RiskAssessment(level=level, score=max(scores) if scores else None, themes=themes,
@@ -648,8 +687,14 @@ def _assess(place: _Place, signals: tuple, profile: Profile, policy: Policy,
                               inherent_score=max(inh) if inh else None, severity=severity,
                               evidence=tuple(evidence), main=main)
     template.plan = template
-    orders = {k: _reason_order(t, template.evidence) for k, t in themes.items()}
-    return template, slot_index, orders
+    changing = frozenset(slot_index.values())
+    reason_slots = []
+    for k, tr in themes.items():
+        order = _reason_order(tr, template.evidence)
+        at = tuple((pos, i) for pos, i in enumerate(order) if i in changing)
+        if at:
+            reason_slots.append((k, at))
+    return _Plan(template, tuple(sorted(slot_index.items())), tuple(reason_slots))
 
 
 _LAST_RULES = frozenset({"not-applicable"})
@@ -669,31 +714,38 @@ def _reason_order(t: ThemeRisk, evidence) -> list[int]:
                                              evidence[i].rule in _LAST_RULES))
 
 
-def _materialise(template: RiskAssessment, slot_index: dict, orders: dict,
-                 signals: tuple) -> RiskAssessment:
-    """The plan of a set of row-signal kinds with one supplier's own texts (audit dates,
-    worker counts): levels and references are the plan's, only the site evidence differs."""
-    if not slot_index:
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """The assessment of a place with one set of kinds of row signals, shared by every supplier
+    whose row gives those kinds: levels, scores, evidence references and reasons, with
+    placeholders where a supplier's own text (an audit date, a worker count) goes."""
+
+    template: RiskAssessment
+    site_slots: tuple[tuple[int, int], ...]  # (row-signal slot, index of its evidence item)
+    reason_slots: tuple[tuple[str, tuple[tuple[int, int], ...]], ...]  # theme -> (reason, item)
+
+
+def _materialise(plan: _Plan, signals: tuple) -> RiskAssessment:
+    """The plan with one supplier's own row-signal texts: levels and references are the
+    plan's, only the site evidence items (and the flags and reasons showing them) differ."""
+    template = plan.template
+    if not plan.site_slots:
         return template
     evidence, flags = list(template.evidence), list(template.flags)
-    changed = set()
-    for slot, i in slot_index.items():
+    for slot, i in plan.site_slots:
         _, _, _, text, source = signals[slot]
         ev, f = evidence[i], flags[i]
         evidence[i] = Evidence(ev.rule, ev.kind, text, source, ev.themes, ev.effect, ev.specific)
         flags[i] = Flag(f.theme, f.level, f.rule, text, source)
-        changed.add(i)
-    themes = {}
-    for key, t in template.themes.items():
-        if changed.intersection(t.evidence):
-            # the template's reasons are in evidence order per sort group: swap the changed ones
-            order = orders[key]
-            reasons = [f if i not in changed else Flag(f.theme, f.level, f.rule, evidence[i].value,
-                                                       evidence[i].source)
-                       for i, f in zip(order, t.reasons)]
-            t = ThemeRisk(t.theme, t.level, t.score, t.severity, t.likelihood, reasons,
-                          t.inherent_level, t.inherent_score, t.evidence)
-        themes[key] = t
+    themes = dict(template.themes)
+    for key, at in plan.reason_slots:
+        t = themes[key]
+        reasons = list(t.reasons)
+        for pos, i in at:
+            f = reasons[pos]
+            reasons[pos] = Flag(f.theme, f.level, f.rule, evidence[i].value, evidence[i].source)
+        themes[key] = ThemeRisk(t.theme, t.level, t.score, t.severity, t.likelihood, reasons,
+                                t.inherent_level, t.inherent_score, t.evidence)
     return RiskAssessment(level=template.level, score=template.score, themes=themes, flags=flags,
                           inherent_level=template.inherent_level,
                           inherent_score=template.inherent_score, severity=template.severity,
@@ -743,8 +795,6 @@ def _iso(country) -> str | None:
     text = str(country).strip()
     if len(text) == 2 and text.isupper():
         return text
-    from ..ingest.countries import to_iso2
-
     return to_iso2(text)
 
 
@@ -791,7 +841,7 @@ def assess_location(country, products, processes, profile: Profile, policy: Poli
     iso = _iso(country)
     place = _place(iso, _region_text(iso, region), _cells(products), _cells(processes),
                    profile.key, _indicator_key(policy))
-    return list(_assess(place, (), profile, policy, iso)[0].themes.values())
+    return list(_assess(place, (), profile, policy, iso).template.themes.values())
 
 
 def assess_place(country, products, processes, profile: Profile, policy: Policy,
@@ -800,25 +850,125 @@ def assess_place(country, products, processes, profile: Profile, policy: Policy,
     iso = _iso(country)
     place = _place(iso, _region_text(iso, region), _cells(products), _cells(processes),
                    profile.key, _indicator_key(policy))
-    return _assess(place, (), profile, policy, iso)[0]
+    return _assess(place, (), profile, policy, iso).template
 
 
-_CACHES: dict[tuple, dict] = {}
-_MAX_CACHED = 200_000
+_MAX_CACHED = 200_000  # distinct results an assessor keeps before it starts over
 
 
-def _cache(profile: Profile, policy: Policy) -> tuple[dict, dict]:
-    """(plans per place and kinds of row signals, assessments per place and row signals)."""
-    key = (profile.key, _policy_key(policy))
-    found = _CACHES.get(key)
-    if found is None:
-        if len(_CACHES) >= 16:
-            _CACHES.clear()
-        found = _CACHES[key] = ({}, {})
-    for part in found:
-        if len(part) >= _MAX_CACHED:
-            part.clear()
-    return found
+class Assessor:
+    """Assesses the suppliers of lists under one profile, policy, date and set of columns.
+
+    Work is done once per distinct key, never per row: row signals once per distinct set of
+    the fields they read, a plan (levels, scores, evidence references) once per place and
+    kinds of row signals, the result once per place and row signals. Suppliers with the same
+    result share its themes, flags and evidence (read-only); each gets its own assessment
+    object for what is its own (priority, upstream risk).
+    """
+
+    def __init__(self, profile: Profile, policy: Policy, as_of: date,
+                 columns: frozenset | None) -> None:
+        self.profile, self.policy, self.as_of, self.columns = profile, policy, as_of, columns
+        self._indicators = _indicator_key(policy)
+        self._large = policy.large_workforce
+        self._certs = bool(policy.accepted_certifications)
+        self._action_headers: dict[str, bool] = {}
+        self._signals: dict[tuple, tuple[tuple, int]] = {}  # row fields -> (signals, id)
+        self._kinds: list[tuple] = []  # per signals id: the kinds, texts left out
+        self._cells: dict[tuple, tuple] = {}  # (country, product, sector, process) cells -> place
+        self._places: dict[tuple, int] = {}
+        self._plans: dict[tuple[int, tuple], _Plan] = {}
+        self._results: dict[tuple[int, int], RiskAssessment] = {}
+
+    def _is_action_header(self, header: str) -> bool:
+        hit = self._action_headers.get(header)
+        if hit is None:
+            h = phrase_key(header)
+            hit = self._action_headers[header] = any(w in h for w in ACTION_HEADERS)
+        return hit
+
+    def _row_signals(self, s: Supplier, iso: str | None) -> tuple[tuple, int]:
+        """The supplier's row signals and their id, computed once per distinct set of the
+        fields they read."""
+        workers = s.workers if s.workers is not None and s.workers >= self._large else None
+        action = (tuple(sorted((h, v) for h, v in s.extra.items() if v and self._is_action_header(h)))
+                  if s.extra else ())
+        key = (s.audit_date, s.audit_standard, s.audit_result, not s.address, workers,
+               tuple(s.certifications) if self._certs else (), action,
+               (s.country,) if iso is None else None)  # a tuple: a missing country is (None,)
+        hit = self._signals.get(key)
+        if hit is None:
+            signals = _row_signals(s, self.policy, self.as_of, self.columns)
+            if iso is None:
+                signals = (*signals, ("unknown-country", "all", "gap",
+                                      f"country {s.country!r} missing or not recognised: country "
+                                      "evidence cannot be looked up", "supplier list"))
+            # Suppliers differing only in the text of their row signals (audit dates, worker
+            # counts) share one plan: its levels, scores and evidence references.
+            self._kinds.append(tuple((rule, scope, effect, f"\x00{n}", "")
+                                     for n, (rule, scope, effect, _, _) in enumerate(signals)))
+            hit = self._signals[key] = (signals, len(self._kinds) - 1)
+        return hit
+
+    def assess(self, supplier: Supplier) -> RiskAssessment:
+        """The supplier's own risk per theme, inherent and residual."""
+        if len(self._results) >= _MAX_CACHED:
+            self._results.clear()
+        cells = (supplier.country, tuple(supplier.product), tuple(supplier.sector),
+                 tuple(supplier.process))
+        known = self._cells.get(cells)
+        if known is None:
+            iso = _iso(supplier.country)
+            known = self._cells[cells] = (iso, supplier_products(supplier),
+                                          _cells(supplier.process), iso in _region_countries())
+        iso, products, processes, by_region = known
+        region = (_region_text(iso, supplier.region, supplier.city, supplier.address)
+                  if by_region else "")
+        signals, sig = self._row_signals(supplier, iso)
+        place_key = (iso, region, products, processes)
+        pid = self._places.get(place_key)
+        if pid is None:
+            pid = self._places[place_key] = len(self._places)
+        hit = self._results.get((pid, sig))
+        if hit is None:
+            kinds = self._kinds[sig]
+            plan = self._plans.get((pid, kinds))
+            if plan is None:
+                place = _place(iso, region, products, processes, self.profile.key, self._indicators)
+                plan = self._plans[(pid, kinds)] = _assess(place, kinds, self.profile,
+                                                           self.policy, iso)
+            hit = self._results[(pid, sig)] = _materialise(plan, signals)
+        workers = supplier.workers if supplier.workers is not None else -1
+        share = supplier.purchase_share if supplier.purchase_share is not None else -1.0
+        return RiskAssessment(level=hit.level, score=hit.score, themes=hit.themes, flags=hit.flags,
+                              inherent_level=hit.inherent_level,
+                              inherent_score=hit.inherent_score, severity=hit.severity,
+                              evidence=hit.evidence, main=hit.main, plan=hit.plan,
+                              priority_key=(hit.score if hit.score is not None else -1.0,
+                                            hit.severity or 0, workers, share))
+
+
+_ASSESSORS: dict[tuple, Assessor] = {}
+_LAST: list[tuple[Profile, Policy, date, frozenset | None, Assessor]] = []
+
+
+def assessor(profile: Profile, policy: Policy, as_of: date | None = None,
+             columns: frozenset | None = None) -> Assessor:
+    """The assessor for these settings; one per distinct profile, policy, date and columns,
+    so the lists of one run (check, aggregate) share its work."""
+    as_of = as_of or date.today()
+    if _LAST:
+        p, pol, d, cols, found = _LAST[0]
+        if p is profile and pol is policy and d == as_of and (cols is columns or cols == columns):
+            return found
+    key = (profile.key, _policy_key(policy), as_of, columns)
+    made = _ASSESSORS.get(key)
+    if made is None:
+        if len(_ASSESSORS) >= 16:
+            _ASSESSORS.clear()
+        made = _ASSESSORS[key] = Assessor(profile, policy, as_of, columns)
+    _LAST[:] = [(profile, policy, as_of, columns, made)]
+    return made
 
 
 def assess_supplier(supplier: Supplier, profile: Profile, policy: Policy,
@@ -829,36 +979,7 @@ def assess_supplier(supplier: Supplier, profile: Profile, policy: Policy,
     it is a data gap. None: every field is taken as present. The returned themes, flags and
     evidence are shared between suppliers with the same assessment: treat them as read-only.
     """
-    as_of = as_of or date.today()
-    iso = _iso(supplier.country)
-    products = supplier_products(supplier)
-    processes = _cells(supplier.process)
-    region = _region_text(iso, supplier.region, supplier.city, supplier.address)
-    signals = _row_signals(supplier, policy, as_of, columns)
-    if iso is None:
-        signals = (*signals, ("unknown-country", "all", "gap", f"country {supplier.country!r} missing or not recognised: country " "evidence cannot be looked up", "supplier list"))
-    plans, cache = _cache(profile, policy)
-    key = (iso, region, products, processes, signals)
-    hit = cache.get(key)
-    if hit is None:
-        # Suppliers differing only in the text of their row signals (audit dates, worker
-        # counts) share one plan: its levels, scores and evidence references.
-        kinds = tuple((rule, scope, effect, f"\x00{n}", "") for n, (rule, scope, effect, _, _)
-                      in enumerate(signals))
-        plan_key = (iso, region, products, processes, kinds)
-        plan = plans.get(plan_key)
-        if plan is None:
-            place = _place(iso, region, products, processes, profile.key, _indicator_key(policy))
-            plan = plans[plan_key] = _assess(place, kinds, profile, policy, iso)
-        hit = cache[key] = _materialise(*plan, signals)
-    workers = supplier.workers if supplier.workers is not None else -1
-    share = supplier.purchase_share if supplier.purchase_share is not None else -1.0
-    return RiskAssessment(level=hit.level, score=hit.score, themes=hit.themes, flags=hit.flags,
-                          inherent_level=hit.inherent_level, inherent_score=hit.inherent_score,
-                          severity=hit.severity, evidence=hit.evidence, main=hit.main,
-                          plan=hit.plan,
-                          priority_key=(hit.score if hit.score is not None else -1.0,
-                                        hit.severity or 0, workers, share))
+    return assessor(profile, policy, as_of, columns).assess(supplier)
 
 
 def place_recognition(supplier: Supplier, profile: Profile) -> tuple[bool | None, bool | None]:
