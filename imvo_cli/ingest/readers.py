@@ -8,16 +8,14 @@ precheck.py. CSV text is decoded (utf-8, BOM, utf-16, cp1252) and its delimiter 
 from __future__ import annotations
 
 import csv
-import io
 import posixpath
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import python_calamine  # noqa: F401 - imported once here, not again in every child
-import python_calamine as pc
+import python_calamine as pc  # imported once here, not again in every parse worker
 from defusedxml import ElementTree as ET  # the DTD check already ran; this is belt and braces
 
 from ..model import ImvoError
@@ -412,6 +410,18 @@ def sniff_delimiter(text: str, ext: str) -> str:
     return best if counts[best] else ","
 
 
+def _lines(text: str) -> Iterator[str]:
+    """The lines of a text whose line breaks are all "\n", each with its "\n"."""
+    start, end = 0, len(text)
+    while start < end:
+        stop = text.find("\n", start)
+        if stop < 0:
+            yield text[start:]
+            return
+        yield text[start:stop + 1]
+        start = stop + 1
+
+
 def read_text_table(path: Path, limits: Limits) -> list[Sheet]:
     data = path.read_bytes()
     if data.startswith((ZIP_MAGIC, OLE_MAGIC)):
@@ -429,7 +439,9 @@ def read_text_table(path: Path, limits: Limits) -> list[Sheet]:
     # limits.max_cell_chars with a warning (the file itself is bounded by max_file_bytes).
     if csv.field_size_limit() < limits.max_file_bytes:
         csv.field_size_limit(limits.max_file_bytes)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    # Lines are cut from the text one at a time (io.StringIO would hold a second copy of the
+    # whole text at four bytes per character).
+    reader = csv.reader(_lines(text), delimiter=delimiter, strict=True)
     del text
     rows: list[list] = []
     cells = 0
