@@ -6,9 +6,9 @@ import random
 import pytest
 
 from imvo_cli.match import candidate_pairs, make_record, match_records, score_pair
-from imvo_cli.match.score import score_reaching
 from imvo_cli.match.decisions import read_decisions
 from imvo_cli.match.ids import PreviousIds, assign_ids, fresh_id
+from imvo_cli.match.score import score_reaching
 from imvo_cli.model import ImvoError
 
 
