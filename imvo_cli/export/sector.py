@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..i18n import country_label, label, t
+from ..ingest import gc_paused
 from ..model import LEVELS, at_least
 from .xlsx import Styled, add_streamed_table, level_style, save_workbook
 
@@ -233,7 +234,10 @@ def _legend(wb, lang: str = "en", footer: str | None = None) -> None:
 
 def write_sector_workbook(result, out: str | Path, lang: str = "en") -> None:
     """Write the sector workbook atomically, labels in `lang` (en or nl)."""
-    save_workbook(build_sector_workbook(result, lang), out)
+    # The rows are made as the sheets are written and nothing here makes reference cycles:
+    # the cyclic collector would only rescan the whole aggregate result again and again.
+    with gc_paused():
+        save_workbook(build_sector_workbook(result, lang), out)
 
 
 def sector_rows(result) -> dict[str, Any]:

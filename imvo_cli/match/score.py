@@ -123,15 +123,18 @@ def score_reaching(a: MatchRecord, b: MatchRecord, floor: float | None) -> PairS
     """score_pair(a, b), or None when the pair's score is sure to stay below `floor`.
 
     Most candidate pairs score far below the review threshold; they are left as soon as an
-    upper bound on their score falls below it: after the names, the fields still to compare
-    taken as equal and the cap of the rule that already applies (another unit number, another
-    house number); after the addresses, the city taken as equal.
+    upper bound on their score falls below it: the cap of a rule that applies whatever the
+    names (another unit number at another house number), then after the names the fields
+    still to compare taken as equal and the cap of the rule that applies now, then after the
+    addresses the city taken as equal.
     """
     if a.country != b.country:
         return _across_countries(a, b, floor)
     same_os = None
     if a.os_id and b.os_id:
         same_os = a.os_id == b.os_id
+    if floor is not None and not same_os and _below(_cap(a, b, None, None, same_os)[1], floor):
+        return None
     name = name_similarity(a, b)
     if floor is not None and not same_os and _below(
             min(_cap(a, b, name, None, same_os)[1], name * W_NAME + W_ADDRESS + W_CITY), floor):
@@ -161,23 +164,23 @@ def score_reaching(a: MatchRecord, b: MatchRecord, floor: float | None) -> PairS
     return PairScore(round(score, 3), rule, round(name, 3), _r(address), _r(city), same_os)
 
 
-def _cap(a: MatchRecord, b: MatchRecord, name: float, address: float | None,
+def _cap(a: MatchRecord, b: MatchRecord, name: float | None, address: float | None,
          same_os: bool | None) -> tuple[str, float]:
     """The rule that decides a pair with these similarities, and the highest score it allows.
 
-    `address` None with two addresses given: not compared yet, so the highest cap any
-    likeness could give.
+    `name` None: the names are not compared yet, so the highest cap any name could give (a
+    name below NAME_FLOOR caps the score below it). `address` None with two addresses given:
+    not compared yet, so the highest cap any likeness could give.
     """
     both = bool(a.norm_address and b.norm_address)  # address_similarity is None otherwise
-    known = address is not None
     rule, cap = "score", 1.0
-    if name < NAME_FLOOR:
+    if name is not None and name < NAME_FLOOR:
         rule, cap = "name-too-different", name
     elif a.marks != b.marks and ((a.marks and b.marks) or _one_sided_unit(a, b)):
         # Another unit number; at another address too, nothing is left for a person to check,
         # nor when two unlike names carry two different numbers ("Unit 4" / "Unit 12").
-        unlike = bool(a.marks and b.marks) and name < SAME_NAME
-        elsewhere = both and (_numbers_conflict(a, b) or (known and address < 0.9))
+        unlike = bool(a.marks and b.marks) and name is not None and name < SAME_NAME
+        elsewhere = both and (_numbers_conflict(a, b) or (address is not None and address < 0.9))
         rule, cap = "unit-differs", OTHER_SITE_CAP if elsewhere or unlike else SISTER_CAP
     elif both and _numbers_conflict(a, b) and address_specific(a) and address_specific(b):
         # "No. 106 Xuefeng West Road" / "No. 109 Xuefeng West Road", "Plot 41, Sector 4" /
@@ -185,8 +188,10 @@ def _cap(a: MatchRecord, b: MatchRecord, name: float, address: float | None,
         # With a doubtful name, or the rest of the address unlike too, it is another site.
         # The very same full name keeps a person's eye on a less alike address.
         floor = SAME_NAME_ADDRESS if a.norm_name == b.norm_name else NEIGHBOUR_ADDRESS
-        neighbour = name >= SAME_NAME and (not known or address >= floor)
+        neighbour = (name is None or name >= SAME_NAME) and (address is None or address >= floor)
         rule, cap = "number-differs", SISTER_CAP if neighbour else OTHER_SITE_CAP
+    if name is None:
+        cap = max(cap, NAME_FLOOR)
     if same_os is False:
         rule, cap = "os_id-differs", min(cap, SISTER_CAP)
     return rule, cap
