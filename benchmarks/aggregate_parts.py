@@ -2,16 +2,17 @@
 
     python benchmarks/aggregate_parts.py MEMBERS_FOLDER [--out sector.xlsx] [--json]
 
-Runs the library's own stages one after the other in this process and prints the CPU seconds
-of each (time.process_time, so other jobs on a shared machine count less than in wall time):
-    read.prescan     zip and XML checks of every file (readers.read_sheets)
+Runs the library's own stages (the functions `aggregate()` is made of) one after the other in
+this process, once, and prints the CPU seconds of each (time.process_time, so other jobs on a
+shared machine count less than in wall time):
+    read.prescan     zip and XML checks of every file (readers.read_sheets), timed on its own
     read.rows        the rest of reading: sheet load, normalising every cell, suppliers
     records          match records (name, address and country normalised for matching)
-    blocking         candidate pairs (match.block.candidate_pairs)
+    blocking         candidate pairs (match.blocking), timed on its own
     scoring          pair scores and clusters (match_records minus blocking)
-    rest             aggregate() minus all of the above (risk, summaries, ids)
+    facilities       facilities from the clusters: risk, ids, summaries, review pairs
     write            the sector workbook
-The stages are measured separately, so `aggregate()` runs once more in full for `rest`.
+aggregate_total is read + records + matching + facilities: what `aggregate()` does.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ sys.path.insert(0, str(REPO))
 
 def _cpu(fn, *args, **kwargs):
     """(result, CPU seconds) of one call, the collector settled first."""
-    gc.collect()
+    gc.collect()  # an explicit collection runs while the collector is paused too
     t = time.process_time()
     result = fn(*args, **kwargs)
     return result, time.process_time() - t
@@ -38,39 +39,47 @@ def _cpu(fn, *args, **kwargs):
 
 def measure(folder: Path, out: Path) -> dict[str, float]:
     """CPU seconds per stage of aggregating the member lists in `folder`."""
-    from imvo_cli.aggregate import aggregate, member_files
-    from imvo_cli.export.sector import write_sector_workbook
-    from imvo_cli.ingest import read_suppliers
-    from imvo_cli.ingest.readers import read_sheets
-    from imvo_cli.match import make_record, match_records
-    from imvo_cli.match.block import candidate_pairs
+    from imvo_cli import aggregate as agg
+    from imvo_cli.ingest import gc_paused
     from imvo_cli.policy import Policy
 
     policy = Policy()
-    files = member_files([folder])
+    files = agg.member_files([folder])
+    # aggregate() and the workbook writer pause the cyclic collector; so do the stages here.
+    with gc_paused():
+        return _stages(files, policy, out)
+
+
+def _stages(files, policy, out: Path) -> dict[str, float]:
+    from imvo_cli import aggregate as agg
+    from imvo_cli.export.sector import write_sector_workbook
+    from imvo_cli.ingest.readers import read_sheets
+    from imvo_cli.match import blocking, match_records
+    from imvo_cli.risk import load_profile
+
     parts: dict[str, float] = {}
     _, parts["read.prescan"] = _cpu(lambda: [read_sheets(p, policy.limits) for p in files])
-    lists, read_all = _cpu(lambda: [read_suppliers(p, policy=policy) for p in files])
+    read, read_all = _cpu(agg.read_members, files, policy)
     parts["read.rows"] = max(read_all - parts["read.prescan"], 0.0)
-
-    def records_of():
-        out_records = []
-        for sl in lists:
-            for s in sl.suppliers:
-                out_records.append(make_record(len(out_records), s.name, s.country, s.address,
-                                               s.city, s.postal_code, s.os_id))
-        return out_records
-
-    records, parts["records"] = _cpu(records_of)
-    _, parts["blocking"] = _cpu(candidate_pairs, records)
-    _, matching = _cpu(match_records, records, policy.match_threshold, policy.review_threshold,
-                       None)
+    located, parts["records"] = _cpu(agg.locations, read.lists)
+    _, parts["blocking"] = _cpu(blocking, located.records)
+    clustering, matching = _cpu(match_records, located.records, policy.match_threshold,
+                                policy.review_threshold, None)
     parts["scoring"] = max(matching - parts["blocking"], 0.0)
-    result, whole = _cpu(aggregate, [folder], policy)
-    parts["rest"] = max(whole - read_all - parts["records"] - matching, 0.0)
+    profile = load_profile(policy.sector)
+
+    def build():
+        found = agg.facilities(located, clustering, profile, policy)
+        return agg.AggregateResult(
+            members=read.members, facilities=found, review=agg.review_pairs(located, clustering),
+            issues=read.issues, countries=agg.country_rows(found, tuple(profile.themes)),
+            themes=tuple(profile.themes), sector=policy.sector,
+            threshold=policy.match_threshold, review_threshold=policy.review_threshold)
+
+    result, parts["facilities"] = _cpu(build)
     _, parts["write"] = _cpu(write_sector_workbook, result, out)
-    parts["aggregate_total"] = whole
-    parts["rows"] = float(sum(sl.rows for sl in lists))
+    parts["aggregate_total"] = read_all + parts["records"] + matching + parts["facilities"]
+    parts["rows"] = float(sum(sl.rows for _, sl in read.lists))
     return {k: round(v, 3) for k, v in parts.items()}
 
 

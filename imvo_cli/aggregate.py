@@ -18,9 +18,27 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from . import risk
+from .ingest import gc_paused, read_suppliers
+from .ingest.countries import country_name
+from .ingest.normalise import name_key
 from .ingest.readers import SUPPORTED_EXTS
-from .model import UNKNOWN, ImvoError, Issue, Supplier, SupplierList, at_least, evidence_id, level_rank, worst
+from .match import Clustering, Link, MatchRecord, make_record, match_records
+from .match.ids import PreviousIds, assign_ids, read_previous
+from .model import (
+    UNKNOWN,
+    Evidence,
+    ImvoError,
+    Issue,
+    Supplier,
+    SupplierList,
+    at_least,
+    evidence_id,
+    level_rank,
+    worst,
+)
 from .policy import Policy
+from .risk import assess_supplier
 
 SCHEMA = "imvo.aggregate/1"
 HIGH = "high"
@@ -268,7 +286,11 @@ def _member_name(sl: SupplierList | None, path: Path, taken: set[str]) -> str:
 
 
 def _most_common(values: Iterable[str | None]) -> tuple[str | None, list[str]]:
-    counts = Counter(v for v in values if v)
+    """The most common value (ties: the first in sort order) and all of them in that order."""
+    given = [v for v in values if v]
+    if len(given) < 2:  # most facilities are listed once
+        return (given[0] if given else None), given
+    counts = Counter(given)
     ordered = [v for v, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
     return (ordered[0] if ordered else None), ordered
 
@@ -283,8 +305,6 @@ def _union(lists: Iterable[list[str]]) -> list[str]:
 
 def supplier_tiers(suppliers: list[Supplier]) -> dict[str, int]:
     """Tier per supplier id: the declared tier, else one more than the customer it supplies."""
-    from .ingest.normalise import name_key
-
     ref: dict[str, Supplier] = {}
     for s in suppliers:
         ref.setdefault(name_key(s.name), s)
@@ -315,6 +335,26 @@ def _share(n: int, total: int) -> float:
     return round(n / total, 3) if total else 0.0
 
 
+@dataclass(slots=True)
+class MemberLists:
+    """What reading the member files gave: one summary per file, the readable lists, issues."""
+
+    members: list[MemberSummary]
+    lists: list[tuple[MemberSummary, SupplierList]]
+    issues: list[Issue]
+    unreadable: list[str]
+
+
+@dataclass(slots=True)
+class Locations:
+    """One match record per supplier of every readable list, in list order, and its owner."""
+
+    lists: list[tuple[MemberSummary, SupplierList]]
+    records: list[MatchRecord]
+    owners: list[tuple[MemberSummary, Supplier]]
+    columns_of: list[frozenset]  # the fields the supplier's list has (risk reads the gaps)
+
+
 def aggregate(paths: Iterable[str | Path], policy: Policy | None = None, *,
               sector: str | None = None, threshold: float | None = None,
               review_threshold: float | None = None,
@@ -325,13 +365,9 @@ def aggregate(paths: Iterable[str | Path], policy: Policy | None = None, *,
 
     `decisions`: {frozenset({record_id, record_id}): "same" | "different"} (match.decisions);
     `previous`: a match.ids.PreviousIds (or a path to a previous output) for stable ids.
+    The stages (read_members, locations, match_records, facilities) are public so that
+    benchmarks/aggregate_parts.py can time each of them in one run.
     """
-    from . import risk
-    from .ingest import read_suppliers
-    from .ingest.countries import country_name
-    from .match import make_record, match_records
-    from .match.ids import PreviousIds, assign_ids, read_previous
-
     policy = policy or Policy()
     sector = sector or policy.sector
     threshold = policy.match_threshold if threshold is None else threshold
@@ -346,11 +382,31 @@ def aggregate(paths: Iterable[str | Path], policy: Policy | None = None, *,
     if not files:
         raise ImvoError("no supplier lists found", code="no-input",
                         hint="give files (.xlsx .xls .ods .csv) or folders that contain them")
+    # Everything read, matched and built stays alive until the outputs are written and makes
+    # no reference cycles: the cyclic collector would only rescan it all, again and again
+    # (measured: more than half the time of building the facilities).
+    with gc_paused():
+        read = read_members(files, policy, sheet=sheet, column_map=column_map,
+                            on_progress=on_progress)
+        located = locations(read.lists)
+        clustering = match_records(located.records, threshold, review_threshold, decisions)
+        profile = risk.load_profile(sector)
+        found = facilities(located, clustering, profile, policy, as_of=as_of,
+                           previous=previous)
+        review = review_pairs(located, clustering)
+    return AggregateResult(
+        members=read.members, facilities=found, review=review,
+        issues=sorted(read.issues, key=Issue.sort_key),
+        countries=country_rows(found, tuple(profile.themes)), themes=tuple(profile.themes),
+        sector=sector, threshold=threshold, review_threshold=review_threshold,
+        decisions_applied=clustering.decided, public=public, unreadable=read.unreadable,
+        policy=policy)
 
-    members: list[MemberSummary] = []
-    issues: list[Issue] = []
-    unreadable: list[str] = []
-    lists: list[tuple[MemberSummary, SupplierList]] = []
+
+def read_members(files: list[Path], policy: Policy, *, sheet=None,
+                 column_map: dict[str, str] | None = None, on_progress=None) -> MemberLists:
+    """Read each member file; an unreadable one becomes an error issue and the rest go on."""
+    out = MemberLists([], [], [], [])
     taken: set[str] = set()
     for path in files:
         if on_progress is not None:
@@ -358,43 +414,49 @@ def aggregate(paths: Iterable[str | Path], policy: Policy | None = None, *,
         try:
             sl = read_suppliers(path, sheet=sheet, column_map=column_map, policy=policy)
         except ImvoError as exc:
-            issues.append(exc.as_issue() if exc.file else Issue(
+            out.issues.append(exc.as_issue() if exc.file else Issue(
                 "error", exc.code, exc.message, str(path), hint=exc.hint))
-            unreadable.append(str(path))
-            members.append(MemberSummary(_member_name(None, path, taken), str(path), False))
+            out.unreadable.append(str(path))
+            out.members.append(MemberSummary(_member_name(None, path, taken), str(path), False))
             continue
         m = MemberSummary(_member_name(sl, path, taken), sl.file, True, rows=sl.rows,
                           suppliers=len(sl.suppliers), rejected_rows=len(sl.rejected_rows),
                           example_rows=sl.example_rows)
-        issues.extend(sl.issues)
-        members.append(m)
-        lists.append((m, sl))
+        out.issues.extend(sl.issues)
+        out.members.append(m)
+        out.lists.append((m, sl))
+    return out
 
-    # One match record per supplier (a supplier may span several rows of its file).
-    owners: list[tuple[MemberSummary, Supplier]] = []
-    columns_of: list[frozenset] = []
-    records = []
+
+def locations(lists: list[tuple[MemberSummary, SupplierList]]) -> Locations:
+    """One match record per supplier (a supplier may span several rows of its file)."""
+    out = Locations(lists, [], [], [])
     for m, sl in lists:
         cols = frozenset(sl.columns)
         for s in sl.suppliers:
-            records.append(make_record(len(records), s.name, s.country, s.address, s.city,
-                                       s.postal_code, s.os_id))
-            owners.append((m, s))
-            columns_of.append(cols)
-    clustering = match_records(records, threshold, review_threshold, decisions)
+            out.records.append(make_record(len(out.records), s.name, s.country, s.address,
+                                           s.city, s.postal_code, s.os_id))
+            out.owners.append((m, s))
+            out.columns_of.append(cols)
+    return out
 
+
+def facilities(located: Locations, clustering: Clustering, profile, policy: Policy, *,
+               as_of: date | None = None, previous: PreviousIds | None = None) -> list[Facility]:
+    """One facility per group of records, with its risk; the members' disclosure figures are
+    filled in on the way. Sorted by country, name and id."""
+    records, owners = located.records, located.owners
+    as_of = as_of or date.today()  # once: every record is assessed on the same day
     groups = clustering.groups
     ids = assign_ids([[records[i].key for i in g] for g in groups],
-                     [sorted({records[i].os_id for i in g if records[i].os_id}) for g in groups],
+                     [sorted({os_id for i in g if (os_id := records[i].os_id)}) for g in groups],
                      previous)
-    links_of: dict[int, list] = {}
+    links_of: dict[int, list[Link]] = {}
     group_of = {i: gi for gi, g in enumerate(groups) for i in g}
     for ln in clustering.links:
         links_of.setdefault(group_of[ln.a], []).append(ln)
-
-    profile = risk.load_profile(sector)
-    themes = tuple(profile.themes)
-    facilities: list[Facility] = []
+    evidence = _EvidenceDicts()
+    found: list[Facility] = []
     for gi, g in enumerate(groups):
         sups = [owners[i][1] for i in g]
         mems = [owners[i][0].member for i in g]
@@ -403,10 +465,9 @@ def aggregate(paths: Iterable[str | Path], policy: Policy | None = None, *,
         city, _ = _most_common(s.city for s in sups)
         postal, _ = _most_common(s.postal_code for s in sups)
         country = sups[0].country or ""
-        processes = _union(s.process for s in sups)
-        products = _union(s.product for s in sups)
         chosen, basis = _facility_assessment(
-            [(owners[i][0].member, owners[i][1], columns_of[i]) for i in g], profile, policy, as_of)
+            [(owners[i][0].member, owners[i][1], located.columns_of[i]) for i in g], profile,
+            policy, as_of)
         refs = sorted((RecordRef(owners[i][0].member, owners[i][0].file, row, records[i].key)
                        for i in g for row in owners[i][1].rows),
                       key=lambda r: (r.member, r.file, r.row))
@@ -416,37 +477,56 @@ def aggregate(paths: Iterable[str | Path], policy: Policy | None = None, *,
             if s.purchase_share is not None:
                 shares[m.member] = round(shares.get(m.member, 0.0) + s.purchase_share, 4)
         workers = [s.workers for s in sups if s.workers is not None]
-        matches = sorted(({"a": records[ln.a].key, "b": records[ln.b].key, "score": ln.score,
-                           "rule": ln.rule, "fields": ln.fields} for ln in links_of.get(gi, [])),
-                         key=lambda d: (-d["score"], d["a"], d["b"]))
-        facilities.append(Facility(
+        merged = sorted(links_of.get(gi, ()),
+                        key=lambda ln: (-ln.score, records[ln.a].key, records[ln.b].key))
+        matches = [{"a": records[ln.a].key, "b": records[ln.b].key, "score": ln.score,
+                    "rule": ln.rule, "fields": ln.fields} for ln in merged]
+        found.append(Facility(
             facility_id=ids[gi], name=name or "", names=names, country=country,
             country_name=country_name(country), address=address, city=city, postal_code=postal,
-            os_ids=sorted({s.os_id for s in sups if s.os_id}), processes=processes,
-            products=products, workers=max(workers) if workers else None,
+            os_ids=sorted({os_id for s in sups if (os_id := s.os_id)}),
+            processes=_union(s.process for s in sups), products=_union(s.product for s in sups),
+            workers=max(workers) if workers else None,
             members=sorted(set(mems), key=str.casefold), records=refs,
-            record_ids=sorted({records[i].key for i in g}), purchase_shares=dict(sorted(shares.items())),
+            record_ids=sorted({records[i].key for i in g}),
+            purchase_shares=dict(sorted(shares.items())),
             risk_level=chosen.level, themes=chosen.theme_levels(), matches=matches,
             risk_score=chosen.score, inherent_level=chosen.inherent_level, risk_basis=basis,
-            evidence=[ev.to_dict(evidence_id(k)) for k, ev in enumerate(chosen.evidence)]))
-    _fill_member_stats(lists, group_of, facilities)  # still in group order here
-    facilities.sort(key=lambda f: (f.country, f.name.casefold(), f.facility_id))
-    review = [_review_pair(ln, records, owners) for ln in clustering.review]
+            evidence=evidence.of(chosen.evidence)))
+    _fill_member_stats(located, group_of, found)  # still in group order here
+    found.sort(key=lambda f: (f.country, f.name.casefold(), f.facility_id))
+    return found
+
+
+class _EvidenceDicts:
+    """Evidence items as JSON dicts, each made once: assessments share their evidence objects
+    (risk builds them once per distinct place and row signal), so facilities share the dicts.
+    Renderers only read them."""
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[int, int], tuple[Evidence, dict[str, Any]]] = {}
+
+    def of(self, items) -> list[dict[str, Any]]:
+        out = []
+        for k, ev in enumerate(items):
+            hit = self._made.get((id(ev), k))
+            if hit is None:  # the object is kept with its dict, so its id is not reused
+                hit = self._made[(id(ev), k)] = (ev, ev.to_dict(evidence_id(k)))
+            out.append(hit[1])
+        return out
+
+
+def review_pairs(located: Locations, clustering: Clustering) -> list[ReviewPair]:
+    """The pairs for a person to decide, best score first."""
+    review = [_review_pair(ln, located.records, located.owners) for ln in clustering.review]
     review.sort(key=lambda r: (-r.score, r.a["record_id"], r.b["record_id"]))
-    return AggregateResult(
-        members=members, facilities=facilities, review=review,
-        issues=sorted(issues, key=Issue.sort_key), countries=_countries(facilities, themes),
-        themes=themes, sector=sector, threshold=threshold, review_threshold=review_threshold,
-        decisions_applied=clustering.decided, public=public, unreadable=unreadable,
-        policy=policy)
+    return review
 
 
 def _facility_assessment(records, profile, policy, as_of):
     """One facility's risk from the same evidence `imvo map` uses for each member's record
     (audits, workers, certifications, the columns that list has). Records that disagree:
     the worst residual counts, since a due-diligence view may not average a finding away."""
-    from .risk import assess_supplier
-
     scored = [(assess_supplier(s, profile, policy, as_of, cols), member, s)
               for member, s, cols in records]
     scored.sort(key=lambda x: (tuple(-v for v in x[0].priority_key), x[1].casefold(), x[2].rows))
@@ -462,10 +542,11 @@ def _facility_assessment(records, profile, policy, as_of):
                     f"{chosen.score}), the worst residual; others: {others}")
 
 
-def _fill_member_stats(lists, group_of, facilities_by_group) -> None:
+def _fill_member_stats(located: Locations, group_of: dict[int, int],
+                       facilities_by_group: list[Facility]) -> None:
     """Per-member disclosure figures; match records were made member by member, in order."""
     start = 0
-    for m, sl in lists:
+    for m, sl in located.lists:
         count = len(sl.suppliers)
         facs = {group_of[i] for i in range(start, start + count)}
         tiers = supplier_tiers(sl.suppliers)
@@ -506,9 +587,8 @@ def _review_pair(link, records, owners) -> ReviewPair:
     return ReviewPair(a, b, link.score, link.rule, link.fields)
 
 
-def _countries(facilities: list[Facility], themes: tuple[str, ...]) -> list[CountryRow]:
-    from .ingest.countries import country_name
-
+def country_rows(facilities: list[Facility], themes: tuple[str, ...]) -> list[CountryRow]:
+    """The Countries sheet: per country and theme the worst level and the facilities at high or worse."""
     by_country: dict[str, list[Facility]] = {}
     for f in facilities:
         by_country.setdefault(f.country, []).append(f)

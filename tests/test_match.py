@@ -8,6 +8,7 @@ import pytest
 from imvo_cli.match import candidate_pairs, make_record, match_records, score_pair
 from imvo_cli.match.decisions import read_decisions
 from imvo_cli.match.ids import PreviousIds, assign_ids, fresh_id
+from imvo_cli.match.score import score_reaching
 from imvo_cli.model import ImvoError
 
 
@@ -87,6 +88,51 @@ def _park():
         rec(2, "Evergreen Shoes Co., Ltd.", address=address),
         rec(3, "CHUNG TAI GARMENT FTY LTD", address="No.18 Xinxing Industrial Zone, Block 4, Dongguan City"),
     ]
+
+
+def _lookalike_pairs(n):
+    """Pairs of records that look alike in every way the rules care about: sister units,
+    neighbours, other OS ids, two countries, missing addresses and cities."""
+    rng = random.Random(5)
+    brands = ["Meghna", "Xinlong", "Haoyu", "Palani", "Chung Tai", "Epyllion", "Wing Luen"]
+    trades = ["Apparels", "Knitting", "Garment", "Clothing", "", "Textile"]
+    units = ["", "", "Unit 3", "Unit 4", "II", "III", "2"]
+    streets = ["Xuefeng West Road", "BSCIC Industrial Estate, Tongi", "Binhai Industrial Zone",
+               "Savar, Dhaka 1340", ""]
+
+    def one(i, like=None):
+        brand, country = rng.choice(brands), rng.choice(["CN", "CN", "BD"])
+        if like is not None and rng.random() < 0.8:  # mostly one brand in one country
+            brand, country = like
+        address = rng.choice(streets)
+        if address and rng.random() < 0.8:
+            address = f"No. {rng.choice([12, 106, 109, 426])} {address}"
+        name = " ".join(x for x in (brand, rng.choice(trades), rng.choice(units),
+                                    rng.choice(["Co., Ltd.", "Ltd", ""])) if x)
+        r = rec(i, name, country, address or None, rng.choice(["Yiwu", "Tongi", None]),
+                os_id=rng.choice([None, None, None, "OS1", "OS2"]))
+        return r, (brand, country)
+
+    pairs = []
+    for k in range(n):
+        a, like = one(2 * k)
+        pairs.append((a, one(2 * k + 1, like)[0]))
+    return pairs
+
+
+def test_scoring_leaves_a_pair_early_only_when_it_cannot_reach_the_floor():
+    pairs = _lookalike_pairs(800)
+    left = 0
+    for floor in (0.0, 0.6, 0.7, 0.86):
+        for a, b in pairs:
+            full = score_pair(a, b)
+            found = score_reaching(a, b, floor)
+            if found is None:
+                left += 1
+                assert full.score < floor, (a.name, b.name, floor)
+            else:
+                assert found == full, (a.name, b.name, floor)
+    assert left > 800  # the early exit is taken, not only allowed
 
 
 def test_clustering_keeps_tenants_of_one_building_apart():

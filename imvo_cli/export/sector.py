@@ -11,10 +11,16 @@ the a_id, b_id and decision columns that `--decisions` reads back.
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
 from ..i18n import country_label, label, t
+from ..ingest import gc_paused
 from ..model import LEVELS, at_least
 from .xlsx import Styled, add_streamed_table, level_style, save_workbook
 
@@ -155,8 +161,6 @@ def _issue_rows(result):
 
 
 def _public_issue_rows(result):
-    from collections import Counter
-
     counts = Counter((i.severity, i.code) for i in result.issues)
     for (severity, code), n in sorted(counts.items()):
         yield [severity, code, n]
@@ -164,8 +168,6 @@ def _public_issue_rows(result):
 
 def build_sector_workbook(result, lang: str = "en"):
     """The workbook for an AggregateResult in `lang`; `result.public` picks the version."""
-    from openpyxl import Workbook
-
     public = result.public
     wb = Workbook()
     wb.remove(wb.active)
@@ -205,9 +207,6 @@ def build_sector_workbook(result, lang: str = "en"):
 
 
 def _decision_dropdown(ws, column: int, rows: int, lang: str = "en") -> None:
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
     letter = get_column_letter(column)
     choices = [t(f"sector_workbook.decision_{d}", lang) for d in REVIEW_DECISIONS]
     dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"',
@@ -233,7 +232,10 @@ def _legend(wb, lang: str = "en", footer: str | None = None) -> None:
 
 def write_sector_workbook(result, out: str | Path, lang: str = "en") -> None:
     """Write the sector workbook atomically, labels in `lang` (en or nl)."""
-    save_workbook(build_sector_workbook(result, lang), out)
+    # The rows are made as the sheets are written and nothing here makes reference cycles:
+    # the cyclic collector would only rescan the whole aggregate result again and again.
+    with gc_paused():
+        save_workbook(build_sector_workbook(result, lang), out)
 
 
 def sector_rows(result) -> dict[str, Any]:

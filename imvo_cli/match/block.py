@@ -22,6 +22,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
+from rapidfuzz import fuzz as rapidfuzz_fuzz
+from rapidfuzz import process
+
 from .normalise import GENERIC_WORDS
 from .records import MatchRecord
 
@@ -116,8 +119,6 @@ def _address_blocks(records, indexes, blocks, max_block) -> None:
 
 def candidate_pairs(records: list[MatchRecord], max_block: int = MAX_BLOCK) -> set[tuple[int, int]]:
     """Index pairs (i < j) worth scoring."""
-    from rapidfuzz import fuzz, process
-
     pairs: set[tuple[int, int]] = set()
     for key, members in block_keys(records, max_block).items():
         kind = key[0]
@@ -134,9 +135,10 @@ def candidate_pairs(records: list[MatchRecord], max_block: int = MAX_BLOCK) -> s
             # A pair-of-words key can still be common: keep its nearest neighbours in name order.
             members = sorted(members, key=lambda i: (records[i].core_compact, i))
             for x in range(len(members) - 1):
-                _compare_one(records, members[x], members[x + 1:x + 1 + NEIGHBOURS], pairs, fuzz)
+                _compare_one(records, members[x], members[x + 1:x + 1 + NEIGHBOURS], pairs,
+                             rapidfuzz_fuzz)
             continue
-        _compare(records, members, pairs, fuzz, process)
+        _compare(records, members, pairs, rapidfuzz_fuzz, process)
     return pairs
 
 
@@ -148,7 +150,7 @@ def _all_pairs(members: Iterable[int]):
 def alike(a: MatchRecord, b: MatchRecord, fuzz=None) -> bool:
     """The first pass: names close without spaces, or one name's words inside the other's."""
     if fuzz is None:
-        from rapidfuzz import fuzz
+        fuzz = rapidfuzz_fuzz
     return (fuzz.ratio(a.core_compact, b.core_compact) >= PREFILTER
             or fuzz.ratio(a.name_compact, b.name_compact) >= PREFILTER
             or fuzz.token_set_ratio(a.core, b.core) >= SUBSET_PREFILTER)

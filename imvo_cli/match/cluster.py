@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .records import MatchRecord
-from .score import PairScore, score_pair
+from .score import PairScore, score_pair, score_reaching
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,16 +99,16 @@ def cluster(records: list[MatchRecord], pairs, threshold: float, review_threshol
             links.append(Link(a, b, 1.0, "decision", s.fields()))
     scored: list[tuple[float, int, int, PairScore]] = []
     for i, j in pairs:
-        s = score_pair(records[i], records[j])
-        if s.score >= review_threshold:
-            scored.append((s.score, i, j, s))
+        found = score_reaching(records[i], records[j], review_threshold)
+        if found is not None and found.score >= review_threshold:
+            scored.append((found.score, i, j, found))
     scored.sort(key=lambda t: (-t[0], records[t[1]].key, records[t[2]].key, t[1], t[2]))
     review_candidates: list[Link] = []
     skipped: list[Link] = []
     for score, i, j, s in scored:
         link = Link(i, j, score, s.rule, s.fields())
-        verdict = decisions.get(frozenset((records[i].key, records[j].key)))
-        if verdict is not None and records[i].key != records[j].key:
+        decided = decisions.get(frozenset((records[i].key, records[j].key)))
+        if decided is not None and records[i].key != records[j].key:
             continue  # a person decided this pair already
         if score < threshold or s.rule == "country-differs":
             review_candidates.append(link)

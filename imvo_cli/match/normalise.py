@@ -16,6 +16,7 @@ Noise that real lists carry and that is undone here:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 from anyascii import anyascii
@@ -90,8 +91,10 @@ ADDRESS_FILLER: frozenset[str] = frozenset({"", "china", "prc", "pr", "india", "
 _SPLIT = re.compile(r"[^0-9a-z]+")
 _NUMBER = re.compile(r"\d+")
 _LEGAL_SEQS = sorted({tuple(f.split()) for f in LEGAL_FORMS}, key=len, reverse=True)
-_MAX_LEGAL = max(len(s) for s in _LEGAL_SEQS)
-_LEGAL_SET = {s for s in _LEGAL_SEQS}
+# Legal forms by their first token, longest first: the longest form starting at a token wins.
+_LEGAL_BY_FIRST: dict[str, tuple[tuple[str, ...], ...]] = {
+    first: tuple(seq for seq in _LEGAL_SEQS if seq[0] == first)
+    for first in sorted({seq[0] for seq in _LEGAL_SEQS})}
 
 
 def fold(text: str | None) -> str:
@@ -108,8 +111,10 @@ def fold(text: str | None) -> str:
     return ascii_text.lower().replace("&", " and ").replace("+", " and ")
 
 
-def _glue_letters(tokens: list[str]) -> list[str]:
+def _glue_letters(tokens: Sequence[str]) -> list[str]:
     """Join runs of single letters: 's r o' -> 'sro', 'b v' -> 'bv' (dotted abbreviations)."""
+    if not any(len(t) == 1 for t in tokens):
+        return list(tokens)
     out: list[str] = []
     run: list[str] = []
     for t in tokens:
@@ -129,6 +134,8 @@ def _glue_letters(tokens: list[str]) -> list[str]:
 UNIT_WORDS: tuple[str, ...] = ("unit", "branch", "plant", "factory", "site", "phase", "line",
                                "division", "building", "bldg", "block", "no")
 _GLUED_UNIT = re.compile(r"^([a-z]*?)(" + "|".join(UNIT_WORDS) + r")(\d+)$")
+# A token that _GLUED_UNIT can split: a unit word, then digits to the token's end.
+_ANY_GLUED_UNIT = re.compile(r"(?:" + "|".join(UNIT_WORDS) + r")\d+(?![0-9a-z])")
 
 
 def split_glued_units(token: str) -> list[str]:
@@ -140,35 +147,52 @@ def split_glued_units(token: str) -> list[str]:
     return [t for t in m.groups() if t]
 
 
+_INNER_APOSTROPHE = re.compile(r"(?<=[a-z])['\u2019`](?=[a-z])")
+
+
 def raw_tokens(text: str | None) -> list[str]:
     """Folded word tokens as typed: no gluing of single letters, glued unit numbers split."""
+    return list(_raw_tokens(text))
+
+
+@lru_cache(maxsize=200_000)
+def _raw_tokens(text: str | None) -> tuple[str, ...]:
+    # Names, addresses and cities repeat across members: each distinct text is split once.
     s = fold(text)
-    # An apostrophe inside a word is not a word break ("Bao'an" -> baoan).
-    s = re.sub(r"(?<=[a-z])['\u2019`](?=[a-z])", "", s)
+    if "'" in s or "\u2019" in s or "`" in s:
+        # An apostrophe inside a word is not a word break ("Bao'an" -> baoan).
+        s = _INNER_APOSTROPHE.sub("", s)
+    tokens = [t for t in _SPLIT.split(s) if t]
+    if not _ANY_GLUED_UNIT.search(s):
+        return tuple(tokens)  # the common case: no unit word glued to a number
     out: list[str] = []
-    for t in _SPLIT.split(s):
-        if t:
-            out.extend(split_glued_units(t))
-    return out
+    for t in tokens:
+        out.extend(split_glued_units(t))
+    return tuple(out)
 
 
 def tokens_of(text: str | None) -> list[str]:
     """Folded word tokens; dotted abbreviations glued ("Co.,Ltd." -> co ltd, "S.A." -> sa)."""
-    return _glue_letters(raw_tokens(text))
+    return list(_tokens_of(text))
+
+
+@lru_cache(maxsize=200_000)
+def _tokens_of(text: str | None) -> tuple[str, ...]:
+    return tuple(_glue_letters(_raw_tokens(text)))
 
 
 LETTER_SPACED_SHARE = 0.4  # this share of a name's letters stands in 1-2 letter fragments...
 LETTER_SPACED_MIN = 3  # ...of which there are at least this many, two of them single letters
 
 
-def letter_spaced(tokens: list[str]) -> bool:
+def letter_spaced(tokens: Sequence[str]) -> bool:
     """A name broken into letters or 2-letter fragments ("m e r c u r y appar e l", "pr i v ate"),
     as PDF-to-spreadsheet conversion leaves them. Initials ("A B C Garments"), pinyin syllables
     ("Hu Ma Yi") and dotted legal forms ("S.A. de C.V.") are not."""
-    words = [t for t in tokens if t.isalpha()]
-    short = [t for t in words if len(t) <= 2]
+    short = [t for t in tokens if len(t) <= 2 and t.isalpha()]
     if len(short) < LETTER_SPACED_MIN or sum(len(t) == 1 for t in short) < 2:
         return False
+    words = [t for t in tokens if t.isalpha()]
     if sum(len(t) for t in short) < LETTER_SPACED_SHARE * sum(len(t) for t in words):
         return False
     # A legal form spelled with dots ("s de r l de c v") is short fragments too: only a name
@@ -183,7 +207,7 @@ _COMPACT_LEGAL = sorted({f.replace(" ", "") for f in LEGAL_FORMS if len(f.replac
 _SPACED_TRADE_WORDS = sorted((w for w in GENERIC_WORDS if len(w) >= 4), key=len, reverse=True)
 
 
-def despaced_name(tokens: list[str]) -> str:
+def despaced_name(tokens: Sequence[str]) -> str:
     """A letter-spaced name as one word, legal forms cut off its end ('mercuryapparelltd' ->
     'mercuryapparel'); digits stay separate tokens so unit numbers are kept."""
     letters = "".join(t for t in tokens if not t.isdigit())
@@ -208,13 +232,15 @@ def despaced_name(tokens: list[str]) -> str:
     return " ".join([letters, *tail, *digits])
 
 
-def strip_legal_forms(tokens: list[str]) -> list[str]:
+def strip_legal_forms(tokens: Sequence[str]) -> list[str]:
     """Remove legal-form token sequences anywhere in the name (PT comes first in Indonesia)."""
     out: list[str] = []
     i, n = 0, len(tokens)
     while i < n:
-        for size in range(min(_MAX_LEGAL, n - i), 0, -1):
-            if tuple(tokens[i:i + size]) in _LEGAL_SET:
+        # Only the forms that start with this token, longest first.
+        for form in _LEGAL_BY_FIRST.get(tokens[i], ()):
+            size = len(form)
+            if size <= n - i and tuple(tokens[i:i + size]) == form:
                 i += size
                 break
         else:
@@ -226,7 +252,7 @@ def strip_legal_forms(tokens: list[str]) -> list[str]:
 @lru_cache(maxsize=200_000)
 def normalise_name(name: str | None) -> str:
     """A name as comparable words: transliterated, folded, no punctuation, no legal forms."""
-    raw = raw_tokens(name)
+    raw = _raw_tokens(name)
     if letter_spaced(raw):
         return despaced_name(raw)
     tokens = _glue_letters(raw)
@@ -288,7 +314,7 @@ TRADE_FAMILIES: dict[str, str] = {
 def normalise_address(address: str | None) -> str:
     """An address as comparable words: folded, abbreviations expanded, filler dropped."""
     out = []
-    for t in tokens_of(address):
+    for t in _tokens_of(address):
         t = _zero_for_o(t)
         t = ADDRESS_WORDS.get(t, t)
         if t in ADDRESS_FILLER:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .normalise import (
     UNIT_WORDS,
@@ -33,10 +34,18 @@ _UNIT_WORDS = frozenset(UNIT_WORDS)
 
 def record_key(country: str | None, name: str, address: str | None) -> str:
     """A content id for one spelling of a location: what decisions and --previous refer to."""
-    text = "|".join((country or "", normalise_name(name), normalise_address(address)))
+    return _key(country or "", normalise_name(name), normalise_address(address))
+
+
+def _key(country: str, norm_name: str, norm_address: str) -> str:
+    text = "|".join((country, norm_name, norm_address))
     return "R" + hashlib.blake2b(text.encode("utf-8"), digest_size=5).hexdigest().upper()
 
 
+_SITE_CODE = re.compile(r"[a-z]+\d+|\d+[a-z]+")
+
+
+@lru_cache(maxsize=200_000)
 def name_marks(name: str) -> frozenset[str]:
     """Unit numbers in a name: digits, roman numerals and ordinal words, as digits. Only tokens
     as typed count: letters glued back together ("pr i v ate" -> "iv") are no numeral, and a
@@ -51,7 +60,7 @@ def name_marks(name: str) -> frozenset[str]:
             continue
         elif t in _ORDINALS and (t not in ("i", "x", "one") or (i and tokens[i - 1] in _UNIT_WORDS)):
             marks.add(_ORDINALS[t])
-        elif re.fullmatch(r"[a-z]+\d+|\d+[a-z]+", t) and t not in _ORDINALS:
+        elif _SITE_CODE.fullmatch(t) and t not in _ORDINALS:
             marks.add(t)  # "mxp5", "kat3" style site codes
     return frozenset(marks)
 
@@ -79,16 +88,44 @@ class MatchRecord:
     trades: frozenset[str] = frozenset()  # trade words of the name ("garment", "knitting")
 
 
-def make_record(ref: int, name: str, country: str | None, address: str | None = None,
-                city: str | None = None, postal_code: str | None = None,
-                os_id: str | None = None) -> MatchRecord:
+@dataclass(frozen=True, slots=True)
+class _NameParts:
+    norm: str
+    core: str
+    core_compact: str
+    name_compact: str
+    marks: frozenset[str]
+    trades: frozenset[str]
+
+
+# Members list the same factories, cities and streets: each distinct text is worked out once.
+@lru_cache(maxsize=200_000)
+def _name_parts(name: str) -> _NameParts:
     norm = normalise_name(name)
     core = " ".join(_ORDINALS.get(t, t) if t not in _AMBIGUOUS else t
                     for t in core_name(norm).split())
+    return _NameParts(norm, core, compact(core), compact(norm), name_marks(name), trade_words(norm))
+
+
+@lru_cache(maxsize=200_000)
+def _address_parts(address: str | None) -> tuple[str, frozenset[str]]:
     addr = normalise_address(address)
+    return addr, address_numbers(addr)
+
+
+@lru_cache(maxsize=50_000)
+def _city(city: str | None) -> str:
+    return compact(" ".join(tokens_of(city)))
+
+
+def make_record(ref: int, name: str, country: str | None, address: str | None = None,
+                city: str | None = None, postal_code: str | None = None,
+                os_id: str | None = None) -> MatchRecord:
+    n = _name_parts(name)
+    addr, numbers = _address_parts(address)
     return MatchRecord(
-        ref=ref, key=record_key(country, name, address), name=name, country=country,
-        address=address, city=city, postal_code=postal_code, os_id=os_id, norm_name=norm,
-        core=core, core_compact=compact(core), name_compact=compact(norm), norm_address=addr,
-        numbers=address_numbers(addr), norm_city=compact(" ".join(tokens_of(city))),
-        marks=name_marks(name), trades=trade_words(norm))
+        ref=ref, key=_key(country or "", n.norm, addr), name=name, country=country,
+        address=address, city=city, postal_code=postal_code, os_id=os_id, norm_name=n.norm,
+        core=n.core, core_compact=n.core_compact, name_compact=n.name_compact,
+        norm_address=addr, numbers=numbers, norm_city=_city(city), marks=n.marks,
+        trades=n.trades)

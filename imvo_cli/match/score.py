@@ -108,19 +108,49 @@ def city_similarity(a: MatchRecord, b: MatchRecord) -> float | None:
 
 
 def score_pair(a: MatchRecord, b: MatchRecord) -> PairScore:
+    """The pair's score, the rule that decided it and the per-field similarities."""
+    found = score_reaching(a, b, None)
+    assert found is not None  # no floor: every pair gets its score
+    return found
+
+
+# A score is rounded to 3 decimals before it is compared with a threshold: a bound this far
+# below the floor cannot round up to it.
+_ROUNDING = 0.001
+
+
+def score_reaching(a: MatchRecord, b: MatchRecord, floor: float | None) -> PairScore | None:
+    """score_pair(a, b), or None when the pair's score is sure to stay below `floor`.
+
+    Most candidate pairs score far below the review threshold; they are left as soon as an
+    upper bound on their score falls below it: the cap of a rule that applies whatever the
+    names (another unit number at another house number), then after the names the fields
+    still to compare taken as equal and the cap of the rule that applies now, then after the
+    addresses the city taken as equal.
+    """
     if a.country != b.country:
-        return _across_countries(a, b)
+        return _across_countries(a, b, floor)
     same_os = None
     if a.os_id and b.os_id:
         same_os = a.os_id == b.os_id
+    if floor is not None and not same_os and _below(_cap(a, b, None, None, same_os)[1], floor):
+        return None
     name = name_similarity(a, b)
+    if floor is not None and not same_os and _below(
+            min(_cap(a, b, name, None, same_os)[1], name * W_NAME + W_ADDRESS + W_CITY), floor):
+        return None
     address = address_similarity(a, b)
-    city = city_similarity(a, b)
     if same_os:
-        return PairScore(1.0, "os_id", round(name, 3), _r(address), _r(city), True)
+        return PairScore(1.0, "os_id", round(name, 3), _r(address), _r(city_similarity(a, b)),
+                         True)
     if address is not None and name < 0.9 and not (address_specific(a) and address_specific(b)):
         # "Savar, Dhaka 1340" fits hundreds of factories: weak support for a doubtful name.
         address = min(address, VAGUE_ADDRESS_CAP)
+    rule, cap = _cap(a, b, name, address, same_os)
+    if floor is not None and address is not None and _below(
+            min(cap, name * W_NAME + address * W_ADDRESS + W_CITY), floor):
+        return None
+    city = city_similarity(a, b)
     if address is None:
         score = name * NO_ADDRESS_FACTOR
         if city is not None:
@@ -129,28 +159,47 @@ def score_pair(a: MatchRecord, b: MatchRecord) -> PairScore:
         score = (name * W_NAME + address * (W_ADDRESS + W_CITY))
     else:
         score = name * W_NAME + address * W_ADDRESS + city * W_CITY
-    rule = "score"
-    if name < NAME_FLOOR:
-        score, rule = min(score, name), "name-too-different"
+    if rule != "score":
+        score = min(score, cap)
+    return PairScore(round(score, 3), rule, round(name, 3), _r(address), _r(city), same_os)
+
+
+def _cap(a: MatchRecord, b: MatchRecord, name: float | None, address: float | None,
+         same_os: bool | None) -> tuple[str, float]:
+    """The rule that decides a pair with these similarities, and the highest score it allows.
+
+    `name` None: the names are not compared yet, so the highest cap any name could give (a
+    name below NAME_FLOOR caps the score below it). `address` None with two addresses given:
+    not compared yet, so the highest cap any likeness could give.
+    """
+    both = bool(a.norm_address and b.norm_address)  # address_similarity is None otherwise
+    rule, cap = "score", 1.0
+    if name is not None and name < NAME_FLOOR:
+        rule, cap = "name-too-different", name
     elif a.marks != b.marks and ((a.marks and b.marks) or _one_sided_unit(a, b)):
         # Another unit number; at another address too, nothing is left for a person to check,
         # nor when two unlike names carry two different numbers ("Unit 4" / "Unit 12").
-        elsewhere = address is not None and (address < 0.9 or _numbers_conflict(a, b))
-        unlike = bool(a.marks and b.marks) and name < SAME_NAME
-        score = min(score, OTHER_SITE_CAP if elsewhere or unlike else SISTER_CAP)
-        rule = "unit-differs"
-    elif address is not None and _numbers_conflict(a, b) \
-            and address_specific(a) and address_specific(b):
+        unlike = bool(a.marks and b.marks) and name is not None and name < SAME_NAME
+        elsewhere = both and (_numbers_conflict(a, b) or (address is not None and address < 0.9))
+        rule, cap = "unit-differs", OTHER_SITE_CAP if elsewhere or unlike else SISTER_CAP
+    elif both and _numbers_conflict(a, b) and address_specific(a) and address_specific(b):
         # "No. 106 Xuefeng West Road" / "No. 109 Xuefeng West Road", "Plot 41, Sector 4" /
         # "Plot 231, Sector 4": the neighbour, or a typo in the number; a person decides.
         # With a doubtful name, or the rest of the address unlike too, it is another site.
         # The very same full name keeps a person's eye on a less alike address.
         floor = SAME_NAME_ADDRESS if a.norm_name == b.norm_name else NEIGHBOUR_ADDRESS
-        neighbour = name >= SAME_NAME and address >= floor
-        score, rule = min(score, SISTER_CAP if neighbour else OTHER_SITE_CAP), "number-differs"
+        neighbour = (name is None or name >= SAME_NAME) and (address is None or address >= floor)
+        rule, cap = "number-differs", SISTER_CAP if neighbour else OTHER_SITE_CAP
+    if name is None:
+        cap = max(cap, NAME_FLOOR)
     if same_os is False:
-        score, rule = min(score, SISTER_CAP), "os_id-differs"
-    return PairScore(round(score, 3), rule, round(name, 3), _r(address), _r(city), same_os)
+        rule, cap = "os_id-differs", min(cap, SISTER_CAP)
+    return rule, cap
+
+
+def _below(bound: float, floor: float) -> bool:
+    """Can a score of at most `bound` not reach `floor`, rounding included?"""
+    return bound + _ROUNDING < floor
 
 
 RULES: dict[str, str] = {
@@ -176,20 +225,24 @@ def explain(rule: str, fields: dict) -> str:
     return f"{', '.join(parts)}: {reason}" if parts else reason
 
 
-def _across_countries(a: MatchRecord, b: MatchRecord) -> PairScore:
+def _across_countries(a: MatchRecord, b: MatchRecord, floor: float | None) -> PairScore | None:
     """One site under two country codes is rare and a person must see it; never a merge."""
     name = name_similarity(a, b)
-    address = address_similarity(a, b) if name >= CROSS_COUNTRY_NAME else None
+    if name < CROSS_COUNTRY_NAME:
+        if floor is not None and _below(0.0, floor):
+            return None  # scores 0 below
+        return PairScore(0.0, "country-differs", round(name, 3), None,
+                         _r(city_similarity(a, b)), None)
+    address = address_similarity(a, b)
     city = city_similarity(a, b)
     # (Near-)identical means the whole spelling, not only the distinctive words or a shared
     # subset of address words ("Maiwa Fashion, No. 934 Guanlin Road" is not "Nantong Maiwa
     # Clothing, No. 934 Jukui Road").
-    near_identical = (address is not None and address >= CROSS_COUNTRY_ADDRESS
-                      and fuzz.ratio(a.name_compact, b.name_compact) >= 100 * CROSS_COUNTRY_ADDRESS
-                      and fuzz.token_sort_ratio(a.norm_address, b.norm_address)
-                      >= 100 * CROSS_COUNTRY_ADDRESS
-                      and (city is None or city >= CROSS_COUNTRY_ADDRESS))
-    if not near_identical or a.marks != b.marks or _numbers_conflict(a, b):
+    if (address is None or address < CROSS_COUNTRY_ADDRESS
+            or fuzz.ratio(a.name_compact, b.name_compact) < 100 * CROSS_COUNTRY_ADDRESS
+            or fuzz.token_sort_ratio(a.norm_address, b.norm_address) < 100 * CROSS_COUNTRY_ADDRESS
+            or (city is not None and city < CROSS_COUNTRY_ADDRESS)
+            or a.marks != b.marks or _numbers_conflict(a, b)):
         return PairScore(0.0, "country-differs", round(name, 3), _r(address), _r(city), None)
     score = min(CROSS_COUNTRY_CAP, name * W_NAME + address * (W_ADDRESS + W_CITY))
     return PairScore(round(score, 3), "country-differs", round(name, 3), _r(address), _r(city),
