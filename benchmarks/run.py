@@ -174,7 +174,7 @@ def imvo_commands(paths: dict[str, Path], quick: bool) -> dict[str, list[str]]:
         "check_300_files": imvo("check", m, "--format", "json", "--fail-on", "never"),
         "check_300_files_1_job": imvo("check", m, "--format", "json", "--fail-on", "never",
                                       "--jobs", "1"),
-        "aggregate_300_files": imvo("aggregate", m, "--out", agg),
+        "aggregate_300_files": imvo("aggregate", m, "--output", agg),
         "version": imvo("--version"),
         "help": imvo("--help"),
     }
