@@ -175,7 +175,7 @@ def test_match_lists_is_deterministic():
 def test_the_fast_core_copy_keeps_every_other_field():
     from dataclasses import replace
 
-    from imvo_cli.match import _with_core
+    from imvo_cli.match.block import _with_core
     r = rec(0, "Vorlentis Ningbo Garment Unit 2", "CN", "No. 5 Lake Road", "Ningbo")
     assert _with_core(r, "vorlentis 2") == replace(r, core="vorlentis 2", core_compact="vorlentis2")
 

@@ -21,12 +21,14 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz as rapidfuzz_fuzz
 from rapidfuzz import process
 
 from .normalise import GENERIC_WORDS
 from .records import MatchRecord
+from .score import PairScore, score_pair
 
 MAX_BLOCK = 25
 NEIGHBOURS = 4  # a block that is still too big: compare each record with the next 4 in name order
@@ -186,3 +188,79 @@ def _compare(records, members, pairs, fuzz, process) -> None:
         for y in hits:
             j = members[x + 1 + y]
             pairs.add((i, j) if i < j else (j, i))
+
+
+# ---------------------------------------------------------------- representatives
+
+
+COMMON_SHARE = 0.003  # a word in more than this share of a country's names is common there...
+COMMON_MIN = 25  # ...and in at least this many of them
+
+
+def distinctive_cores(records: list[MatchRecord]) -> list[MatchRecord]:
+    """Drop words that are common in a country's names (its big cities, its main products):
+    "Ningbo Xinhong Leather" and "Ningbo Longfuzhong Leather" share only those, and must not
+    look alike. A name made only of common words keeps them."""
+    freq: Counter = Counter()
+    per_country: Counter = Counter()
+    for r in records:
+        per_country[r.country] += 1
+        freq.update((r.country, w) for w in set(r.core.split()))
+    out = []
+    for r in records:
+        limit = max(COMMON_MIN, COMMON_SHARE * per_country[r.country])
+        words = r.core.split()
+        kept = [w for w in words if freq[(r.country, w)] <= limit]
+        # A unit number alone ("Rupsha Unit 11" -> "11") would make every Unit 11 alike.
+        if kept and len(kept) < len(words) and not all(w.isdigit() for w in kept):
+            r = _with_core(r, " ".join(kept))
+        out.append(r)
+    return out
+
+
+def _with_core(r: MatchRecord, core: str) -> MatchRecord:
+    """A copy of r with another distinctive core (dataclasses.replace is several times slower,
+    and matching makes one for every second record)."""
+    return MatchRecord(r.ref, r.key, r.name, r.country, r.address, r.city, r.postal_code, r.os_id,
+                       r.norm_name, core, core.replace(" ", ""), r.name_compact, r.norm_address,
+                       r.numbers, r.norm_city, r.marks, r.trades)
+
+
+@dataclass(slots=True)
+class Blocking:
+    """What matching compares: one representative per spelling, and the pairs blocking keeps."""
+
+    rep_of: list[int]  # record index -> representative index
+    reps: list[MatchRecord]  # representatives, with the words common in their country dropped
+    members: list[list[int]]  # representative index -> record indexes
+    pairs: set[tuple[int, int]]  # representative pairs (i < j) that are scored
+
+    def compared(self, a: int, b: int) -> bool:
+        """Were records a and b scored against each other (or spelled identically)?"""
+        x, y = sorted((self.rep_of[a], self.rep_of[b]))
+        return x == y or (x, y) in self.pairs
+
+    def score(self, a: int, b: int) -> PairScore:
+        """The score records a and b get (or would get, if blocking had compared them)."""
+        return score_pair(self.reps[self.rep_of[a]], self.reps[self.rep_of[b]])
+
+
+def blocking(records: list[MatchRecord]) -> Blocking:
+    """Representatives and candidate pairs, as match_records computes them."""
+    # Records spelled identically (after normalisation) are one location for sure: match one
+    # representative each, then give the group back its members.
+    key_of: dict[tuple, int] = {}
+    rep_of: list[int] = []
+    reps: list[MatchRecord] = []
+    members: list[list[int]] = []
+    for i, r in enumerate(records):
+        k = (r.country, r.norm_name, r.norm_address, r.os_id or "")
+        if k in key_of:
+            members[key_of[k]].append(i)
+        else:
+            key_of[k] = len(reps)
+            reps.append(r)
+            members.append([i])
+        rep_of.append(key_of[k])
+    reps = distinctive_cores(reps)
+    return Blocking(rep_of, reps, members, candidate_pairs(reps))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import gc
 from dataclasses import dataclass
 
-from . import blocking
+from .block import blocking
 from .records import MatchRecord
 from .score import PairScore, explain
 

@@ -29,8 +29,8 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from ..match import COMMON_MIN, COMMON_SHARE, make_record, record_key, score_pair
-from ..match.block import PREFILTER, SUBSET_PREFILTER
+from ..match import make_record, record_key, score_pair
+from ..match.block import COMMON_MIN, COMMON_SHARE, PREFILTER, SUBSET_PREFILTER
 from ..match.normalise import core_name, normalise_name
 from ..model import ImvoError, Issue, Supplier
 from .gazetteer import GazetteerFacility, GazetteerStats, read_gazetteer
