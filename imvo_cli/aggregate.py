@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from . import risk
+from .countries import country_name
 from .ingest import gc_paused, read_suppliers
-from .ingest.countries import country_name
+from .ingest.address import has_full_address
 from .ingest.normalise import name_key
 from .ingest.readers import SUPPORTED_EXTS
 from .match import Clustering, Link, MatchRecord, make_record, match_records
@@ -553,7 +554,7 @@ def _fill_member_stats(located: Locations, group_of: dict[int, int],
         m.facilities = len(facs)
         m.tiers_disclosed = sorted(set(tiers.values()))
         m.beyond_tier1_share = _share(sum(1 for t in tiers.values() if t >= 2), count)
-        m.address_completeness = _share(sum(1 for s in sl.suppliers if s.has_full_address), count)
+        m.address_completeness = _share(sum(1 for s in sl.suppliers if has_full_address(s)), count)
         m.activity_share = _share(sum(1 for s in sl.suppliers if s.product or s.process), count)
         m.identifier_share = _share(sum(1 for s in sl.suppliers
                                         if s.os_id or (s.lat is not None and s.lng is not None)), count)

@@ -15,14 +15,17 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import networkx as nx
 from rapidfuzz import fuzz, process  # fast enough for 100,000 candidates
 
 from .ingest import gc_paused
+from .ingest.address import has_full_address
 from .ingest.normalise import name_key
 from .match.normalise import compact, core_name, normalise_name
 from .model import Issue, Supplier, SupplierList
+from .policy import Policy
 
 COMPANY_ID = "COMPANY"
 PATH_CAP = 1000  # paths to the company counted (and listed) per supplier, at most
@@ -240,6 +243,15 @@ def _suggestion_choices(index: _Index) -> dict[str, str]:
                 choices[s.source_id] = name_key(s.source_id)
         index.choices = choices
     return index.choices
+
+
+def company_name(supplier_list: SupplierList, company: str | None = None,
+                 policy: Policy | None = None) -> str:
+    """--company, else imvo.toml [company] name, else a metadata cell, else the file name."""
+    for candidate in (company, policy.company if policy else None, supplier_list.company):
+        if candidate and candidate.strip():
+            return candidate.strip()
+    return Path(supplier_list.file).stem or "Company"
 
 
 # ---------------------------------------------------------------- building
@@ -547,7 +559,7 @@ def company_facts(suppliers: list[Supplier], tiers: dict[str, int | None],
     known = [t for t in tiers.values() if t is not None]
     tier1 = [s.id for s in suppliers if tiers.get(s.id) == 1]
     disclosed = sum(1 for sid in tier1 if graph.in_degree(sid) > 0)
-    full = sum(1 for s in suppliers if s.has_full_address)
+    full = sum(1 for s in suppliers if has_full_address(s))
     return {
         "suppliers": len(suppliers),
         "suppliers_per_tier": dict(sorted(per_tier.items(), key=lambda kv: (

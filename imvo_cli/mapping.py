@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 
-from .graph import COMPANY_ID, ChainGraph, build_chain_graph, company_facts
+from .graph import COMPANY_ID, ChainGraph, build_chain_graph, company_facts, company_name
 from .ingest import read_suppliers
 from .model import (
     ALL_LEVELS,
@@ -39,15 +39,6 @@ _ATTRIBUTE_FIELDS = ("source_id", "address", "city", "region", "postal_code", "s
                      "certifications", "supplies_to", "workers", "parent_company",
                      "audit_standard", "audit_date", "audit_result", "purchase_share", "os_id",
                      "lat", "lng")
-
-
-def company_name(supplier_list: SupplierList, company: str | None = None,
-                 policy: Policy | None = None) -> str:
-    """--company, else imvo.toml [company] name, else a metadata cell, else the file name."""
-    for candidate in (company, policy.company if policy else None, supplier_list.company):
-        if candidate and candidate.strip():
-            return candidate.strip()
-    return Path(supplier_list.file).stem or "Company"
 
 
 def build_chain_map(supplier_list: SupplierList, *, company: str | None = None,

@@ -233,14 +233,6 @@ class Supplier:
     rows: list[int] = field(default_factory=list)
     extra: dict[str, str] = field(default_factory=dict)  # unknown columns, kept verbatim
 
-    @property
-    def has_full_address(self) -> bool:
-        """Street, a locality (city or postcode column, or named in the address itself: a
-        comma-separated part, a postcode, a district word or a known town) and country."""
-        from .ingest.address import is_complete_address  # the rules live with ingest
-
-        return is_complete_address(self.address, self.country, self.city, self.postal_code)
-
 
 @dataclass(slots=True)
 class SupplierList:

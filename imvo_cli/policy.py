@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from .countries import to_iso2
 from .model import LEVELS, ImvoError
 from .schema import (
     AnyOf,
@@ -126,7 +127,6 @@ class Policy:
 def _country(value: Any) -> str:
     # Country names live in ingest today; imported here, on use, because ingest takes a
     # Policy and importing it at the top would be a cycle (see docs/architecture.md).
-    from .ingest.countries import to_iso2
 
     iso = to_iso2(str(value))
     if iso is None:

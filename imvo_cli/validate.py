@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .graph import COMPANY_ID, build_chain_graph, company_name
 from .ingest import gc_paused, read_suppliers
 from .ingest.headers import canonical_field, closest_alias, header_key, is_weak_alias
 from .ingest.normalise import column_letter
@@ -127,9 +128,6 @@ def report_for(supplier_list: SupplierList, *, column_map: dict[str, str] | None
     """The report of one read list; with `chain`, the chain checks `imvo map` runs too."""
     issues = list(supplier_list.issues)
     if chain and supplier_list.suppliers:
-        from .graph import COMPANY_ID, build_chain_graph
-        from .mapping import company_name
-
         graph = build_chain_graph(supplier_list, company_name(supplier_list, None, policy),
                                   COMPANY_ID, facts=False)
         issues = sorted([*issues, *graph.issues], key=Issue.sort_key)

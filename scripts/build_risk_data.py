@@ -19,7 +19,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from imvo_cli.ingest.countries import to_iso2  # noqa: E402
+from imvo_cli.countries import to_iso2  # noqa: E402
 
 DATA = REPO / "imvo_cli" / "risk" / "data"
 
@@ -48,7 +48,7 @@ def _iso(name: str, where: str) -> str:
     iso = to_iso2(name)
     if iso is None:
         raise SystemExit(f"{where}: country {name!r} has no ISO code; add an alias to "
-                         "imvo_cli/ingest/countries.py")
+                         "imvo_cli/countries.py")
     return iso
 
 

@@ -172,7 +172,7 @@ def generate(out: Path, rows: int, seed: int = 7, plant=None, truth: Path | None
 
 
 def _plant(w, rng: random.Random, s, planted: dict[str, str]) -> None:
-    from imvo_cli.ingest.countries import country_name
+    from imvo_cli.countries import country_name
 
     cname = country_name(s.country) or s.country
     oid = os_id(rng, s.country)

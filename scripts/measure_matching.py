@@ -100,7 +100,7 @@ def synthetic_records(members: int, rows: int, seed: int = 12):
     sys.path.insert(0, str(ROOT / "scripts"))
     from make_sample_data import member_lists
 
-    from imvo_cli.ingest.countries import to_iso2
+    from imvo_cli.countries import to_iso2
 
     records, truth = [], []
     for ml in member_lists(members, rows, shared_fraction=0.2, seed=seed):

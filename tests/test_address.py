@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from imvo_cli.ingest.address import has_locality, is_complete_address
+from imvo_cli.ingest.address import has_full_address, has_locality, is_complete_address
 from imvo_cli.model import Supplier
 
 
@@ -43,6 +43,6 @@ def test_full_address_needs_street_and_country():
     assert is_complete_address("Kerkstraat 12", "NL", None, "5038 AB")
     assert not is_complete_address("Kerkstraat 12", "NL", None, None)
     s = Supplier("S1", "Meghna", country="BD", address="128 Hamayetpur PS-Savar Dhaka-1340")
-    assert s.has_full_address
+    assert has_full_address(s)
     s.address = "Plot 12 Road 5"
-    assert not s.has_full_address
+    assert not has_full_address(s)

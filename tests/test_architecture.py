@@ -18,7 +18,6 @@ from functools import cache
 from pathlib import Path
 
 import networkx as nx
-import pytest
 from conftest import REPO
 
 PACKAGE = "imvo_cli"
@@ -26,7 +25,6 @@ ROOT = REPO / PACKAGE
 MARKER = "# deferred: start-up"
 # Where a function-level import may stand (to keep `imvo --help` fast): the command layer.
 DEFERRABLE = ("imvo_cli.cli", "imvo_cli.commands")
-UNTIL_MERGED = "until the wave is merged"
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,19 +219,16 @@ def _report(problems: list[str]) -> str:
 
 # --- the rules -------------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=False, reason=UNTIL_MERGED)  # imvo_cli.match <-> match.lists
 def test_no_cycle_among_module_level_imports():
     problems = cycles(import_graph(all_imports(), function_level=False))
     assert not problems, _report(problems)
 
 
-@pytest.mark.xfail(strict=False, reason=UNTIL_MERGED)
 def test_no_cycle_when_function_level_imports_count_too():
     problems = cycles(import_graph(all_imports(), function_level=True))
     assert not problems, _report(problems)
 
 
-@pytest.mark.xfail(strict=False, reason=UNTIL_MERGED)
 def test_function_level_imports_only_in_the_command_layer_and_marked():
     problems = deferral_offenders(all_imports())
     assert not problems, _report(problems)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from imvo_cli.ingest.countries import country_name, read_country, suggest, to_iso2
+from imvo_cli.countries import country_name, read_country, suggest, to_iso2
 
 
 @pytest.mark.parametrize("text,code", [
@@ -169,7 +169,7 @@ def test_coverage_of_cldr_names_in_the_main_languages():
 
 
 def test_coverage_of_cldr_local_names():
-    from imvo_cli.ingest.countries import LOCAL_LANGUAGES
+    from imvo_cli.countries import LOCAL_LANGUAGES
 
     names = _cldr_names([(lang, set(codes.split())) for lang, codes in LOCAL_LANGUAGES.items()])
     assert len(names) > 100

@@ -106,7 +106,7 @@ def _bench_records(n, seed=11):
     import importlib.util
     from pathlib import Path
 
-    from imvo_cli.ingest.countries import to_iso2
+    from imvo_cli.countries import to_iso2
 
     path = Path(__file__).resolve().parent.parent / "scripts" / "bench_aggregate.py"
     spec = importlib.util.spec_from_file_location("bench_aggregate", path)

@@ -1,9 +1,11 @@
+
 """The shared vocabulary: levels, ranking of flags, address completeness."""
 
 from __future__ import annotations
 
 from itertools import product
 
+from imvo_cli.ingest.address import has_full_address
 from imvo_cli.model import (
     ALL_LEVELS,
     LEVEL_COLOURS,
@@ -70,12 +72,12 @@ def test_every_renderer_reads_the_same_palette_from_level():
 
 def test_full_address_needs_street_locality_and_country():
     base = dict(id="S1", name="Mill", country="IN")
-    assert Supplier(**base, address="12 Ring Road", city="Tiruppur").has_full_address
-    assert Supplier(**base, address="12 Ring Road", postal_code="641604").has_full_address
+    assert has_full_address(Supplier(**base, address="12 Ring Road", city="Tiruppur"))
+    assert has_full_address(Supplier(**base, address="12 Ring Road", postal_code="641604"))
     # one address column holding street and town, as Open Supply Hub lists do
-    assert Supplier(**base, address="12 Ring Road, Tiruppur").has_full_address
-    assert not Supplier(**base, address="12 Ring Road").has_full_address
-    assert not Supplier(id="S1", name="Mill", address="12 Ring Road, Tiruppur").has_full_address
+    assert has_full_address(Supplier(**base, address="12 Ring Road, Tiruppur"))
+    assert not has_full_address(Supplier(**base, address="12 Ring Road"))
+    assert not has_full_address(Supplier(id="S1", name="Mill", address="12 Ring Road, Tiruppur"))
 
 
 def test_main_reasons_lead_with_evidence_and_join_themes():

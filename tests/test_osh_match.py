@@ -84,7 +84,7 @@ def test_real_osh_lists_as_distractors_do_not_take_the_sample_ids(sample_supplie
     """929 real facilities from OSH's fixture lists around the planted copies."""
     from conftest import shared_path
 
-    from imvo_cli.ingest.countries import to_iso2
+    from imvo_cli.countries import to_iso2
 
     folder = shared_path("fixtures", "open-supply-hub")
     path, truth = planted

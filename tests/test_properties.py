@@ -152,7 +152,7 @@ def test_comma_lists_of_company_names_split_into_the_names(names):
 @settings(max_examples=150, deadline=None)
 @given(st.text(alphabet=st.characters(codec="utf-8", categories=("L", "N", "P", "Zs")), max_size=30))
 def test_reading_a_country_never_fails(text):
-    from imvo_cli.ingest.countries import read_country
+    from imvo_cli.countries import read_country
 
     import pycountry
 

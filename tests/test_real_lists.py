@@ -5,9 +5,10 @@ one-line address with its locality recognised where it names one."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import SAMPLE, osh_fixture_files, shared_path
+
 from imvo_cli.ingest import read_suppliers
+from imvo_cli.ingest.address import has_full_address
 from imvo_cli.ingest.readers import read_sheets
 
 # Country cells as the lists write them -> the country meant (ISO codes stand for themselves).
@@ -67,8 +68,8 @@ def test_one_line_addresses_of_a_real_list_are_complete():
     path = shared_path("fixtures", "open-supply-hub", "Winter 2019 Compliance List.csv")
     sl = read_suppliers(path)
     assert len(sl.suppliers) == 62 and not any("," in (s.address or "") for s in sl.suppliers)
-    incomplete = sorted(s.address for s in sl.suppliers if not s.has_full_address)
+    incomplete = sorted(s.address for s in sl.suppliers if not has_full_address(s))
     # A bare country stays incomplete; so does an industrial area with only its province and
     # a town outside the town list ('... Pinghu Zhejiang China').
     assert "Indonesia" in incomplete and len(incomplete) <= 2
-    assert sum(s.has_full_address for s in sl.suppliers) >= 60
+    assert sum(has_full_address(s) for s in sl.suppliers) >= 60

@@ -11,7 +11,7 @@ from imvo_cli.export import template as tpl
 from imvo_cli.export.template import LANGS, SHEET_TITLES, header, sector_vocabulary, write_template
 from imvo_cli.i18n import canonical_term, sector_terms
 from imvo_cli.ingest import EXAMPLE_MARKERS
-from imvo_cli.ingest.countries import to_iso2
+from imvo_cli.countries import to_iso2
 from imvo_cli.ingest.headers import canonical_field
 from imvo_cli.model import FIELDS, ImvoError
 from imvo_cli.validate import validate_file

@@ -56,7 +56,7 @@ def _render(doc: dict, profile, notes: bool = True) -> None:
     from rich.markup import escape  # deferred: start-up
     from rich.table import Table  # deferred: start-up
 
-    from ..ingest.countries import country_name  # deferred: start-up
+    from ..countries import country_name  # deferred: start-up
     from ..report.console import LEVEL_STYLE, console  # deferred: start-up
 
     labels = {t.key: t.label for t in profile.theme_defs}

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from ..aggregate import aggregate
 from ..i18n import t, variants
@@ -260,18 +262,12 @@ def is_sector_output(path: str | Path) -> bool:
     if p.suffix.lower() == ".json":
         return True
     if p.suffix.lower() in (".xlsx", ".xlsm") and p.is_file():
-        import zipfile
-
         try:
             with zipfile.ZipFile(p) as z:
                 wb = z.read("xl/workbook.xml").decode("utf-8", "replace")
         except (OSError, KeyError, zipfile.BadZipFile):
             return False
-        from ..i18n import variants
-
         def has(key: str) -> bool:
-            from xml.sax.saxutils import escape
-
             return any(f'name="{escape(v, {chr(34): "&quot;"})}"' in wb for v in variants(f"sheet.{key}"))
         return has("production_locations") and (has("members") or has("shared_suppliers"))
     return False

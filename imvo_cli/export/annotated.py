@@ -26,8 +26,9 @@ import networkx as nx
 from openpyxl.utils import column_index_from_string
 
 from .. import __version__
+from ..countries import country_name
 from ..i18n import LANGS, country_label, has, label, t, variants
-from ..ingest.countries import country_name
+from ..ingest.address import has_full_address
 from ..ingest.readers import read_sheets
 from ..mapping import priority_order
 from ..model import (
@@ -519,7 +520,7 @@ def summary_rows(chain_map: ChainMap, listed: dict | None = None,
         visibility = round(sum(1 for s in sups if _tier_of(chain_map, s.id) is not None) / n, 4)
     completeness = summary.get("address_completeness")
     if completeness is None:
-        completeness = round(sum(1 for s in sups if s.has_full_address) / n, 4)
+        completeness = round(sum(1 for s in sups if has_full_address(s)) / n, 4)
     rows += [(s_("coverage"), s_("visibility"), _scalar(visibility)),
              (s_("coverage"), s_("address_completeness"), _scalar(completeness))]
     for src in _sources():

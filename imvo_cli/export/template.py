@@ -18,8 +18,8 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ..countries import country_name, to_iso2
 from ..i18n import LANGS, catalogue, check_lang, country_translator, sector_terms, t, term
-from ..ingest.countries import country_name, to_iso2
 from ..model import FIELDS, REQUIRED_FIELDS, ImvoError
 from .xlsx import HEADER_STYLE, LABEL_STYLE, TITLE_STYLE, apply_print_setup, apply_style, save_workbook, set_value
 

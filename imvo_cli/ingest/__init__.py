@@ -11,10 +11,10 @@ from itertools import compress, repeat, zip_longest
 from operator import and_
 from pathlib import Path
 
+from ..countries import CountryReading, country_name, read_country
 from ..model import MULTI_FIELDS, REQUIRED_FIELDS, ImvoError, Issue, Supplier, SupplierList
 from ..policy import Policy
 from . import normalise as nz
-from .countries import CountryReading, country_name, read_country
 from .headers import (
     ALIASES,
     HEADER_SCAN_ROWS,

@@ -12,6 +12,7 @@ import re
 from functools import lru_cache
 
 from ..match.normalise import fold
+from ..model import Supplier
 
 # Words that name an administrative area or settlement, in the languages of production
 # countries' addresses (Bangladesh, India, Pakistan, China, Vietnam, Indonesia, Turkey,
@@ -118,3 +119,10 @@ def is_complete_address(address: str | None, country: str | None, city: str | No
     if not (address and country):
         return False
     return bool(city or postal_code or has_locality(address))
+
+
+def has_full_address(supplier: Supplier) -> bool:
+    """Street, a locality (city or postcode column, or named in the address itself: a
+    comma-separated part, a postcode, a district word or a known town) and country."""
+    return is_complete_address(supplier.address, supplier.country, supplier.city,
+                               supplier.postal_code)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..ingest.countries import to_iso2
+from ..countries import to_iso2
 from ..ingest.normalise import clean_text, parse_os_id
 from ..ingest.readers import read_sheets
 from ..model import ImvoError, Issue

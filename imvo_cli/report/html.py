@@ -24,11 +24,11 @@ from importlib import resources
 from typing import Any
 
 from .. import __version__, risk
+from ..countries import country_name
 from ..export.atomic import write_text_atomic
 from ..i18n import THOUSANDS, country_label, has, number, rule_label, table, tn
 from ..i18n import label as _label
 from ..i18n import t as _t
-from ..ingest.countries import country_name
 from ..mapping import priority_order
 from ..model import (
     ALL_LEVELS,

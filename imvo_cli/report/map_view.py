@@ -11,8 +11,8 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
+from ..countries import suggest, to_iso2
 from ..i18n import has, label, rule_label, t, tn
-from ..ingest.countries import suggest, to_iso2
 from ..model import ALL_LEVELS, LEVELS, ImvoError, at_least, level_rank
 from ..risk.profiles import theme_labels
 from ..textsafe import terminal

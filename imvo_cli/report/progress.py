@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterator
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from .console import console as make_console
+
 # step(advance=1, description=None): move the bar on, optionally renaming the current step.
 Step = Callable[..., None]
 
@@ -39,8 +41,6 @@ def progress(description: str, total: int | None = None, *, enabled: bool | None
         return
 
     if console is None:
-        from .console import console as make_console
-
         console = make_console(stderr=True)
     columns = [SpinnerColumn(), TextColumn("{task.description}")]
     if total is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..ingest.countries import suggest, to_iso2
+from ..countries import suggest, to_iso2
 from ..model import ImvoError, RiskAssessment, evidence_id
 from ..policy import Policy
 from .engine import assess_place

@@ -27,7 +27,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from ..ingest.countries import to_iso2
+from ..countries import to_iso2
 from ..model import UNKNOWN, Evidence, Flag, RiskAssessment, Supplier, ThemeRisk, level_rank, worst
 from ..policy import Policy
 from . import tables

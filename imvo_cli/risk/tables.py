@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-from ..ingest.countries import to_iso2
+from ..countries import to_iso2
 from ..model import ImvoError
 from .words import phrase_key
 

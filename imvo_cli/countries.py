@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import pycountry
+from anyascii import anyascii
 from rapidfuzz import fuzz, process
 
 # Names the catalogues do not know (colloquial, short, historic, DOL / World Bank spellings).
@@ -157,8 +158,6 @@ def _key(text: str) -> str:
     if text.isascii():
         text = text.lower()
     else:  # accents dropped, other scripts transliterated: 'Dänemark', 'Ελλάδα', '中国'
-        from anyascii import anyascii
-
         text = anyascii(unicodedata.normalize("NFC", text)).lower()
     text = text.replace("&", " and ").replace("'", "").replace("\u2019", "")
     tokens = [t for t in re.split(r"[^a-z0-9]+", text) if t]
@@ -481,8 +480,6 @@ def country_name(code: str | None) -> str | None:
     name = _short_name(code)
     entry = AMBIGUOUS.get(_key(name))
     if entry is not None and entry[0] != code:
-        import pycountry
-
         c = pycountry.countries.get(alpha_2=code)
         return getattr(c, "official_name", None) or _DISPLAY.get(code) or name
     return name
