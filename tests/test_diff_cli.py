@@ -177,7 +177,7 @@ def test_readme_examples_run_from_the_repository_root(monkeypatch, tmp_path):
     assert len(commands) == 3
     for words in commands:
         assert words[:2] == ["imvo", "diff"]
-        args = [str(tmp_path / w) if w in ("diff.xlsx", "diff.html") else w for w in words[1:]]
+        args = [str(tmp_path / w) if w in ("diff.xlsx", "diff.html", "diff.md") else w for w in words[1:]]
         assert runner.invoke(app, args).exit_code == 0, words
     assert (tmp_path / "diff.xlsx").is_file() and (tmp_path / "diff.html").is_file()
 
