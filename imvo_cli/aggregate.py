@@ -39,6 +39,7 @@ from .model import (
     worst,
 )
 from .policy import Policy
+from .report.jsonout import Streamed
 from .risk import assess_supplier
 
 SCHEMA = "imvo.aggregate/1"
@@ -231,7 +232,9 @@ class AggregateResult:
             "threshold": self.threshold, "review_threshold": self.review_threshold,
         }
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, streamed: bool = False) -> dict[str, Any]:
+        """The imvo.aggregate document; with `streamed`, the long lists (issues, facilities) as
+        Streamed values for report.jsonout.dumps_chunks, made one item at a time."""
         doc: dict[str, Any] = {"schema": SCHEMA, "sector": self.sector, "public": self.public,
                                "summary": self.summary()}
         if self.public:
@@ -244,8 +247,10 @@ class AggregateResult:
         else:
             doc["members"] = [m.to_dict() for m in self.members]
             doc["review"] = [r.to_dict() for r in self.review]
-            doc["issues"] = [issue_dict(i) for i in self.issues]
-        doc["facilities"] = [f.to_dict(self.public) for f in self.facilities]
+            doc["issues"] = (Streamed(lambda: (issue_dict(i) for i in self.issues)) if streamed
+                             else [issue_dict(i) for i in self.issues])
+        doc["facilities"] = (Streamed(lambda: (f.to_dict(self.public) for f in self.facilities))
+                             if streamed else [f.to_dict(self.public) for f in self.facilities])
         doc["countries"] = [c.to_dict() for c in self.countries]
         return doc
 

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from imvo_cli.aggregate import aggregate, disclosure_score, member_files, MemberSummary
+from imvo_cli.aggregate import MemberSummary, aggregate, disclosure_score, member_files
 from imvo_cli.match.ids import read_previous
 from imvo_cli.report.jsonout import dumps
 
@@ -147,3 +147,16 @@ def test_to_dict_shape(members):
     assert {"facility_id", "name", "country", "members", "records", "risk"} <= set(f)
     assert {"member", "file", "row"} <= set(f["records"][0])
     assert doc["summary"]["records"] + doc["summary"]["rejected_rows"] == doc["summary"]["rows"]
+
+
+@pytest.mark.parametrize("public", [False, True])
+def test_streamed_json_is_the_same_bytes_as_the_whole_document(members, public):
+    """aggregate --format json writes its long lists item by item: same bytes as dumps()."""
+    from imvo_cli.report.jsonout import Streamed, dumps_chunks
+
+    result = aggregate([members], public=public)
+    assert "".join(dumps_chunks(result.to_dict(streamed=True))) == dumps(result.to_dict())
+    odd = {"a": Streamed(lambda: iter(())), "b": [], "c": {}, "d": Streamed(lambda: [{"x": [1, {}]}, "s\n"])}
+    plain = {"a": [], "b": [], "c": {}, "d": [{"x": [1, {}]}, "s\n"]}
+    assert "".join(dumps_chunks(odd)) == dumps(plain)
+    assert "".join(dumps_chunks({})) == dumps({})

@@ -49,7 +49,7 @@ def register(app: typer.Typer) -> None:
         from ..i18n import resolve_lang, t  # deferred: start-up
         from ..model import ImvoError  # deferred: start-up
         from ..policy import load_policy  # deferred: start-up
-        from ..report.jsonout import dumps  # deferred: start-up
+        from ..report.jsonout import dumps_chunks  # deferred: start-up
         from ..report.progress import accepts_progress, progress  # deferred: start-up
 
         out = common.pick_alias(output, out, "--out", "--output")
@@ -103,7 +103,8 @@ def register(app: typer.Typer) -> None:
             for line in ([] if quiet else [wrote]) + left_out:
                 common.stderr(line)
         if format == TableOrJson.json:
-            typer.echo(dumps(result.to_dict()), nl=False)
+            for chunk in dumps_chunks(result.to_dict(streamed=True)):
+                typer.echo(chunk, nl=False)
         elif not quiet:
             _render_summary(result, language, shared=None if verbose else SHARED_SHOWN)
         if not quiet:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -26,3 +28,28 @@ def dumps_compact(document: Any) -> bytes:
     """Compact UTF-8 JSON (no spaces, no newline) for large documents: orjson, about eight
     times faster than the standard library on map nodes. Dates are ISO text, as in dumps."""
     return orjson.dumps(document, default=_default)
+
+
+@dataclass(frozen=True, slots=True)
+class Streamed:
+    """A list in a document that is made item by item while it is written (see dumps_chunks)."""
+
+    items: Callable[[], Iterable[Any]]
+
+
+def dumps_chunks(document: dict[str, Any]) -> Iterator[str]:
+    """The text of dumps(document), in chunks; a value given as Streamed is written one item at
+    a time, so the whole list never exists at once. The same bytes as dumps() of the document
+    with each Streamed value made into its list."""
+    yield "{"
+    for n, (key, value) in enumerate(document.items()):
+        yield ("," if n else "") + "\n  " + json.dumps(key, ensure_ascii=False) + ": "
+        if isinstance(value, Streamed):
+            count = 0
+            for item in value.items():
+                yield ("," if count else "[") + "\n    " + dumps(item)[:-1].replace("\n", "\n    ")
+                count += 1
+            yield "\n  ]" if count else "[]"
+        else:
+            yield dumps(value)[:-1].replace("\n", "\n  ")
+    yield "\n}\n" if document else "}\n"
