@@ -223,6 +223,23 @@ def test_map_restores_the_garbage_collector_also_after_an_error(tmp_path):
     assert failed.exit_code == 2 and gc.isenabled()
 
 
+def test_map_writes_its_json_with_the_collector_paused(monkeypatch):
+    """Writing the document allocates as much as mapping: the collector stays off until the
+    JSON is written, then comes back."""
+    import imvo_cli.mapping as mapping
+
+    seen = []
+    real = mapping.write_map_json
+
+    def spy(chain_map, out):
+        seen.append(gc.isenabled())
+        return real(chain_map, out)
+
+    monkeypatch.setattr(mapping, "write_map_json", spy)
+    ok = runner.invoke(app, ["map", str(SAMPLE / "leveranciers.csv"), "--format", "json"])
+    assert ok.exit_code == 0 and seen == [False] and gc.isenabled()
+
+
 def test_status_lines_go_to_stderr(tmp_path):
     folder = _members(tmp_path)
     result = runner.invoke(app, ["aggregate", str(folder), "-o", str(tmp_path / "s.xlsx")])

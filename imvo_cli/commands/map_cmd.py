@@ -116,37 +116,40 @@ def register(app: typer.Typer) -> None:
             graph_format(graph)  # refuse an unknown extension before the slow part
         read = [p for p in (file, policy, facilities) if p is not None and str(p) != common.STDIN]
         common.guard_outputs([graph, export, html, osh, common.file_output(output)], read)
-        with common.stdin_file(file) as source:
-            pol = load_policy(policy, near=common.policy_folder(file))
-            language = resolve_lang(plain(lang), pol)
-            with stage_progress(sys.stderr.isatty(), verbose) as on_stage, collector_paused():
-                chain_map = read_and_map(source, sheet=sheet, column_map=column_map, policy=pol,
-                                         company=company, sector=plain(sector),
-                                         as_of=reference_date, on_stage=on_stage)
-                chain_map.source.file = common.label_of(source, file)
-                chain_map.issues = common.relabel(chain_map.issues, source, file)
-                if facilities is not None:
-                    from ..osh import attach_to_chain_map  # deferred: start-up
+        # The collector stays off until the document is written: writing the JSON of
+        # 100,000 suppliers allocates as much again, and every young collection rescanned it.
+        with collector_paused():
+            with common.stdin_file(file) as source:
+                pol = load_policy(policy, near=common.policy_folder(file))
+                language = resolve_lang(plain(lang), pol)
+                with stage_progress(sys.stderr.isatty(), verbose) as on_stage:
+                    chain_map = read_and_map(source, sheet=sheet, column_map=column_map, policy=pol,
+                                             company=company, sector=plain(sector),
+                                             as_of=reference_date, on_stage=on_stage)
+                    chain_map.source.file = common.label_of(source, file)
+                    chain_map.issues = common.relabel(chain_map.issues, source, file)
+                    if facilities is not None:
+                        from ..osh import attach_to_chain_map  # deferred: start-up
 
-                    attach_to_chain_map(chain_map, facilities)
-                if on_stage:
-                    on_stage("writing")
-                osh_lines = _write_files(chain_map, source, graph=graph, export=export,
-                                         html=html, osh=osh, lang=language, debug=debug)
+                        attach_to_chain_map(chain_map, facilities)
+                    if on_stage:
+                        on_stage("writing")
+                    osh_lines = _write_files(chain_map, source, graph=graph, export=export,
+                                             html=html, osh=osh, lang=language, debug=debug)
 
-        if format == TableOrJson.json:
-            from ..mapping import write_map_json  # deferred: start-up
+            if format == TableOrJson.json:
+                from ..mapping import write_map_json  # deferred: start-up
 
-            def produce() -> None:
-                write_map_json(chain_map, sys.stdout)
-                sys.stdout.flush()
-        else:
-            from ..report.map_view import render_map  # deferred: start-up
+                def produce() -> None:
+                    write_map_json(chain_map, sys.stdout)
+                    sys.stdout.flush()
+            else:
+                from ..report.map_view import render_map  # deferred: start-up
 
-            def produce() -> None:
-                render_map(chain_map, flt, tree=tree, lang=language)
-        if not (quiet and format == TableOrJson.table and common.is_stdout(output)):
-            common.emit(output, produce)
+                def produce() -> None:
+                    render_map(chain_map, flt, tree=tree, lang=language)
+            if not (quiet and format == TableOrJson.table and common.is_stdout(output)):
+                common.emit(output, produce)
         if not quiet:
             for key, out in (("graph", graph), ("workbook", export), ("html", html)):
                 if out is not None:
