@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .graph import COMPANY_ID, build_chain_graph, company_name
 from .ingest import gc_paused, read_suppliers
@@ -11,6 +12,7 @@ from .ingest.headers import canonical_field, closest_alias, header_key, is_weak_
 from .ingest.normalise import column_letter
 from .model import MULTI_FIELDS, ImvoError, Issue, SupplierList
 from .policy import Policy
+from .report.jsonout import Streamed
 
 SCHEMA = "imvo.validate/1"
 # Header words of a column that holds the list's own numbers or codes.
@@ -53,11 +55,13 @@ class FileReport:
     def warnings(self) -> int:
         return sum(1 for i in self.issues if i.severity == "warning")
 
-    def to_dict(self) -> dict:
+    def to_dict(self, *, streamed: bool = False) -> dict:
+        issues: Any = (Streamed(lambda: (i.to_dict() for i in self.issues)) if streamed
+                       else [i.to_dict() for i in self.issues])
         return {"file": self.file, "sheet": self.sheet, "rows": self.rows,
                 "empty_rows": self.empty_rows, "suppliers": self.suppliers,
                 "header_row": self.header_row, "columns": [c.to_dict() for c in self.columns],
-                "issues": [i.to_dict() for i in self.issues]}
+                "issues": issues}
 
 
 def _looks_like_ids(header: str) -> bool:
@@ -162,5 +166,9 @@ def exit_code(reports: list[FileReport]) -> int:
     return 0
 
 
-def to_document(reports: list[FileReport]) -> dict:
+def to_document(reports: list[FileReport], *, streamed: bool = False) -> dict:
+    """The imvo.validate document; with `streamed`, each file's issues are made while written
+    (report.jsonout.dumps_chunks)."""
+    if streamed:
+        return {"schema": SCHEMA, "files": Streamed(lambda: (r.to_dict(streamed=True) for r in reports))}
     return {"schema": SCHEMA, "files": [r.to_dict() for r in reports]}

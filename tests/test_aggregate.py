@@ -160,3 +160,9 @@ def test_streamed_json_is_the_same_bytes_as_the_whole_document(members, public):
     plain = {"a": [], "b": [], "c": {}, "d": [{"x": [1, {}]}, "s\n"]}
     assert "".join(dumps_chunks(odd)) == dumps(plain)
     assert "".join(dumps_chunks({})) == dumps({})
+    nested = {"files": [{"n": 1, "issues": Streamed(lambda: [{"a": 1}, {"b": {"c": []}}])},
+                        {"issues": Streamed(lambda: [])}], "top": {"inner": Streamed(lambda: [[1, 2]])}}
+    flat = {"files": [{"n": 1, "issues": [{"a": 1}, {"b": {"c": []}}]}, {"issues": []}],
+            "top": {"inner": [[1, 2]]}}
+    streamed_items = {"files": Streamed(lambda: iter(nested["files"])), "top": nested["top"]}
+    assert "".join(dumps_chunks(streamed_items)) == dumps(flat)

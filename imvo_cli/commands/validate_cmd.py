@@ -33,7 +33,7 @@ def register(app: typer.Typer) -> None:
         from ..i18n import resolve_lang, t  # deferred: start-up
         from ..model import ImvoError  # deferred: start-up
         from ..policy import load_policy  # deferred: start-up
-        from ..report.jsonout import dumps  # deferred: start-up
+        from ..report.jsonout import dumps_chunks  # deferred: start-up
         from ..report.validate_view import render_summaries, render_validate  # deferred: start-up
         from ..validate import exit_code, to_document, validate_file  # deferred: start-up
 
@@ -55,7 +55,7 @@ def register(app: typer.Typer) -> None:
                 report.issues = common.relabel(report.issues, source, f)
                 reports.append(report)
         if format == TableOrJson.json:
-            common.emit(output, lambda: typer.echo(dumps(to_document(reports)), nl=False))
+            common.emit(output, lambda: _echo_chunks(dumps_chunks(to_document(reports, streamed=True))))
         elif quiet and common.is_stdout(output):
             render_summaries(reports, lang=language)
         else:
@@ -67,3 +67,8 @@ def register(app: typer.Typer) -> None:
         if common.file_output(output) is not None and not quiet:
             common.stderr(t("check.wrote", language, what=t("check.report", language), path=output))
         raise typer.Exit(exit_code(reports))
+
+
+def _echo_chunks(chunks) -> None:
+    for chunk in chunks:
+        typer.echo(chunk, nl=False)

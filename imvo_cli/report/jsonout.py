@@ -37,19 +37,33 @@ class Streamed:
     items: Callable[[], Iterable[Any]]
 
 
-def dumps_chunks(document: dict[str, Any]) -> Iterator[str]:
-    """The text of dumps(document), in chunks; a value given as Streamed is written one item at
-    a time, so the whole list never exists at once. The same bytes as dumps() of the document
-    with each Streamed value made into its list."""
-    yield "{"
-    for n, (key, value) in enumerate(document.items()):
-        yield ("," if n else "") + "\n  " + json.dumps(key, ensure_ascii=False) + ": "
-        if isinstance(value, Streamed):
-            count = 0
-            for item in value.items():
-                yield ("," if count else "[") + "\n    " + dumps(item)[:-1].replace("\n", "\n    ")
-                count += 1
-            yield "\n  ]" if count else "[]"
-        else:
-            yield dumps(value)[:-1].replace("\n", "\n  ")
-    yield "\n}\n" if document else "}\n"
+def dumps_chunks(document: Any) -> Iterator[str]:
+    """The text of dumps(document), in chunks; a value given as Streamed (inside dicts, at any
+    depth, or as the items of another Streamed) is written one item at a time, so the whole
+    list never exists at once. The same bytes as dumps() of the document with every Streamed
+    made into its list."""
+    yield from _chunks(document, "")
+    yield "\n"
+
+
+def _chunks(value: Any, indent: str) -> Iterator[str]:
+    inner = indent + "  "
+    if isinstance(value, Streamed):
+        count = 0
+        for item in value.items():
+            yield ("," if count else "[") + "\n" + inner
+            yield from _chunks(item, inner)
+            count += 1
+        yield "\n" + indent + "]" if count else "[]"
+    elif isinstance(value, dict) and value and _has_streamed(value):
+        for n, (key, item) in enumerate(value.items()):
+            yield ("," if n else "{") + "\n" + inner + json.dumps(key, ensure_ascii=False) + ": "
+            yield from _chunks(item, inner)
+        yield "\n" + indent + "}"
+    else:
+        yield dumps(value)[:-1].replace("\n", "\n" + indent)
+
+
+def _has_streamed(mapping: dict) -> bool:
+    return any(isinstance(v, Streamed) or (isinstance(v, dict) and _has_streamed(v))
+               for v in mapping.values())
