@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -26,13 +25,10 @@ def collector_paused() -> Iterator[None]:
     Mapping allocates millions of small objects and frees none until the end; the collector
     would rescan them all again and again (measured: about two thirds of the time on 100,000
     rows). Nothing in mapping depends on it."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    from ..ingest import gc_paused  # deferred: start-up
+
+    with gc_paused():
         yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _stage_lines(name: str) -> None:
