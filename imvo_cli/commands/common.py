@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
-import io
 import os
 import signal
 import sys
@@ -236,12 +235,12 @@ def emit(output: Path | None, produce: Callable[[], None]) -> None:
     if target is None:
         produce()
         return
-    from ..export.atomic import write_text_atomic  # deferred: start-up
+    from ..export.atomic import atomic_path  # deferred: start-up
 
-    buf = io.StringIO()
-    with contextlib.redirect_stdout(buf):
+    # Straight into the temporary file (a large JSON document is never held as text).
+    with atomic_path(target) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh, \
+            contextlib.redirect_stdout(fh):
         produce()
-    write_text_atomic(target, buf.getvalue())
 
 
 def deprecated(old: str, new: str) -> None:
