@@ -307,8 +307,15 @@ def stdin_file(path: Path):
     import tempfile  # deferred: start-up
 
     from ..model import ImvoError  # deferred: start-up
+    from ..policy import Limits  # deferred: start-up
 
-    data = sys.stdin.buffer.read()
+    limit = Limits().max_file_bytes
+    data = sys.stdin.buffer.read(limit + 1)
+    if len(data) > limit:
+        raise ImvoError(f"stdin holds more than {limit:,} bytes, the limit of one list",
+                        file="-", code="file-too-large",
+                        hint="save the list as a file and give its name (limits.max_file_bytes "
+                             "in imvo.toml applies to files)")
     if not data.strip():
         raise ImvoError("nothing was read from stdin", file="-", code="empty-stdin",
                         hint="pipe a .csv or .xlsx file in, e.g. imvo validate - < suppliers.csv")
