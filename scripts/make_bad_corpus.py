@@ -18,6 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from imvo_cli.ingest.normalise import column_letter
+
 ROOT = Path(__file__).resolve().parent.parent
 BAD_DIR = ROOT / "tests" / "data" / "bad"
 FIXED_TIME = (2024, 1, 1, 0, 0, 0)  # zip entry timestamps, so rebuilt files are identical
@@ -36,15 +38,6 @@ _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _WS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 
 
-def _col(i: int) -> str:
-    s = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
 def _cell(ref: str, value) -> str:
     if value is None or value == "":
         return ""
@@ -57,7 +50,7 @@ def sheet_xml(rows: list[list], prologue: str = "") -> str:
     out = [f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>{prologue}'
            f'<worksheet xmlns="{_NS}"><sheetData>']
     for r, row in enumerate(rows, 1):
-        out.append(f'<row r="{r}">' + "".join(_cell(f"{_col(c)}{r}", v) for c, v in enumerate(row))
+        out.append(f'<row r="{r}">' + "".join(_cell(f"{column_letter(c)}{r}", v) for c, v in enumerate(row))
                    + "</row>")
     out.append("</sheetData></worksheet>")
     return "".join(out)

@@ -23,6 +23,7 @@ from defusedxml import ElementTree as ET
 
 from ..model import ImvoError
 from ..policy import Limits
+from .normalise import column_letter
 
 # Shared strings beyond this unpacked size are refused: the reader holds them all at once.
 MAX_SHARED_STRINGS_BYTES = 256 << 20
@@ -79,11 +80,8 @@ def col_number(letters: bytes) -> int:
 
 
 def col_letters(n: int) -> str:
-    s = ""
-    while n > 0:
-        n, r = divmod(n - 1, 26)
-        s = chr(65 + r) + s
-    return s or "A"
+    """Excel's letters for a 1-based column number (0 reads as 'A')."""
+    return column_letter(n - 1) if n > 0 else "A"
 
 
 def _above(text: str, alphabet: str, max_len: int | None) -> str:
