@@ -57,12 +57,13 @@ def markdown_code(text: object) -> str:
     return f"{fence}{pad}{body}{pad}{fence}"
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&@:=\"'])")
+_MD_SPECIAL = frozenset("\\`*_{}[]()#+-.!|<>~&=:\"'$^")
 
 
 def markdown_text(text: object) -> str:
-    """Plain prose for markdown: every punctuation mark that could start markup escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", plain_label(text))
+    """Untrusted text as markdown prose: one line, every metacharacter backslash-escaped."""
+    line = " ".join(str("" if text is None else text).split())
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in line)
 
 
 def dot_string(text: object) -> str:

@@ -18,7 +18,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from .. import __version__
+from .. import __version__, textsafe
 from ..diff import change_text, headline, summary_lines, visible
 from ..diff import display as _fmt
 from ..export.atomic import write_text_atomic
@@ -29,7 +29,6 @@ from .jsonout import dumps
 
 NARROW = 72  # below this terminal width the changes are a list, not a five-column table
 SHOWN = 200  # rows in the terminal and markdown views; the JSON and workbook hold all
-_MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~&=:\"'$^")
 
 
 def to_json(result) -> str:
@@ -113,10 +112,7 @@ def render_table(result, con=None, lang: str = DEFAULT_LANG, verbose: bool = Fal
 # ---------------------------------------------------------------- markdown
 
 
-def md(text: Any) -> str:
-    """Untrusted text for markdown: every metacharacter backslash-escaped, one line."""
-    s = " ".join(str("" if text is None else text).split())
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in s)
+md = textsafe.markdown_text  # untrusted text as markdown prose, one line, escaped
 
 
 def _md_head(lang: str, *keys: str) -> str:
