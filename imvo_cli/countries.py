@@ -483,7 +483,3 @@ def country_name(code: str | None) -> str | None:
         c = pycountry.countries.get(alpha_2=code)
         return getattr(c, "official_name", None) or _DISPLAY.get(code) or name
     return name
-
-
-def iso3_to_iso2(code: str) -> str | None:
-    return to_iso2(code) if len(code) == 3 else None

@@ -29,7 +29,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from ..match import make_record, record_key, score_pair
+from ..match import make_record, score_pair
 from ..match.block import COMMON_MIN, COMMON_SHARE, PREFILTER, SUBSET_PREFILTER
 from ..match.normalise import core_name, normalise_name
 from ..model import ImvoError, Issue, Supplier
@@ -56,10 +56,6 @@ ANNOTATED_HEADERS: tuple[str, ...] = ("osh match id", "osh match source")
 def _record(ref: int, name: str, country: str | None, address: str | None = None,
             city: str | None = None, postal_code: str | None = None, os_id: str | None = None):
     return make_record(ref, name, country, address, city, postal_code, os_id)
-
-
-def _record_key(country: str | None, name: str, address: str | None) -> str:
-    return record_key(country, name, address)
 
 
 def _score(a, b):
