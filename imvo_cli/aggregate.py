@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -563,7 +564,7 @@ def _fill_member_stats(located: Locations, group_of: dict[int, int],
         m.activity_share = _share(sum(1 for s in sl.suppliers if s.product or s.process), count)
         m.identifier_share = _share(sum(1 for s in sl.suppliers
                                         if s.os_id or (s.lat is not None and s.lng is not None)), count)
-        m.high_risk = sum(1 for g in facs if at_least(facilities_by_group[g].risk_level, HIGH))
+        m.high_risk = sum(1 for g in facs if _high_or_worse(facilities_by_group[g].risk_level))
         m.disclosure_score = disclosure_score(m)
         start += count
 
@@ -602,9 +603,16 @@ def country_rows(facilities: list[Facility], themes: tuple[str, ...]) -> list[Co
     for c, facs in sorted(by_country.items()):
         cells = {}
         for t in themes:
-            levels = [f.themes.get(t, UNKNOWN) for f in facs]
+            # A handful of distinct levels per theme: each is ranked once, not once per facility.
+            levels = Counter(f.themes.get(t, UNKNOWN) for f in facs)
             cells[t] = {"worst": worst(levels),
-                        "high_or_worse": sum(1 for lvl in levels if at_least(lvl, HIGH))}
+                        "high_or_worse": sum(n for lvl, n in levels.items() if _high_or_worse(lvl))}
         rows.append(CountryRow(c, country_name(c), len(facs),
                                len({m for f in facs for m in f.members}), cells))
     return rows
+
+
+@lru_cache(maxsize=64)
+def _high_or_worse(level: str | None) -> bool:
+    """at_least(level, high), worked out once per level text (it is asked once per facility)."""
+    return at_least(level, HIGH)

@@ -12,6 +12,7 @@ the a_id, b_id and decision columns that `--decisions` reads back.
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -66,8 +67,13 @@ ISSUE_HEADERS = headers(ISSUE_COLUMNS)
 
 def _high_themes(themes: dict[str, str], lang: str = "en") -> str:
     """Human labels of the themes at high or worse, in theme-key order."""
-    return ", ".join(label("theme", k, lang) for k, lvl in sorted(themes.items())
-                     if at_least(lvl, "high"))
+    return _high_labels(tuple(sorted(themes.items())), lang)
+
+
+@lru_cache(maxsize=4096)
+def _high_labels(themes: tuple[tuple[str, str], ...], lang: str) -> str:
+    # Facilities share a few thousand theme profiles: each is labelled once.
+    return ", ".join(label("theme", k, lang) for k, lvl in themes if at_least(lvl, "high"))
 
 
 def _level(level: str | None, lang: str) -> str | None:
