@@ -462,9 +462,12 @@ def facilities(located: Locations, clustering: Clustering, profile, policy: Poli
     group_of = {i: gi for gi, g in enumerate(groups) for i in g}
     for ln in clustering.links:
         links_of.setdefault(group_of[ln.a], []).append(ln)
-    evidence = _EvidenceDicts()
+    shared = _SharedParts()
     found: list[Facility] = []
     for gi, g in enumerate(groups):
+        if len(g) == 1:  # most facilities are listed by one member, once
+            found.append(_single(g[0], ids[gi], located, profile, policy, as_of, shared))
+            continue
         sups = [owners[i][1] for i in g]
         mems = [owners[i][0].member for i in g]
         name, names = _most_common(s.name for s in sups)
@@ -497,28 +500,68 @@ def facilities(located: Locations, clustering: Clustering, profile, policy: Poli
             members=sorted(set(mems), key=str.casefold), records=refs,
             record_ids=sorted({records[i].key for i in g}),
             purchase_shares=dict(sorted(shares.items())),
-            risk_level=chosen.level, themes=chosen.theme_levels(), matches=matches,
+            risk_level=chosen.level, themes=shared.themes(chosen), matches=matches,
             risk_score=chosen.score, inherent_level=chosen.inherent_level, risk_basis=basis,
-            evidence=evidence.of(chosen.evidence)))
+            evidence=shared.evidence(chosen)))
     _fill_member_stats(located, group_of, found)  # still in group order here
     found.sort(key=lambda f: (f.country, f.name.casefold(), f.facility_id))
     return found
 
 
-class _EvidenceDicts:
-    """Evidence items as JSON dicts, each made once: assessments share their evidence objects
-    (risk builds them once per distinct place and row signal), so facilities share the dicts.
-    Renderers only read them."""
+def _single(i: int, facility_id: str, located: Locations, profile, policy: Policy, as_of: date,
+            shared: _SharedParts) -> Facility:
+    """The facility of one record: what facilities() builds for a group, without the merging
+    (one spelling, one member, no links)."""
+    m, s = located.owners[i]
+    key = located.records[i].key
+    chosen = assess_supplier(s, profile, policy, as_of, located.columns_of[i])
+    row = s.rows[0] if s.rows else None
+    country = s.country or ""
+    return Facility(
+        facility_id=facility_id, name=s.name or "", names=[s.name] if s.name else [],
+        country=country, country_name=country_name(country), address=s.address or None,
+        city=s.city or None, postal_code=s.postal_code or None,
+        os_ids=[s.os_id] if s.os_id else [], processes=_union((s.process,)),
+        products=_union((s.product,)), workers=s.workers, members=[m.member],
+        records=[RecordRef(m.member, m.file, r, key) for r in sorted(s.rows)], record_ids=[key],
+        purchase_shares=({} if s.purchase_share is None
+                         else {m.member: round(0.0 + s.purchase_share, 4)}),
+        risk_level=chosen.level, themes=shared.themes(chosen), matches=[],
+        risk_score=chosen.score, inherent_level=chosen.inherent_level,
+        risk_basis=f"{m.member}, row {row}", evidence=shared.evidence(chosen))
+
+
+class _SharedParts:
+    """Theme levels and evidence items as plain dicts, each made once: assessments share their
+    theme and evidence objects (risk builds them once per distinct place and row signal), so
+    facilities share the work. Each facility gets its own containers; renderers only read the
+    evidence dicts."""
 
     def __init__(self) -> None:
-        self._made: dict[tuple[int, int], tuple[Evidence, dict[str, Any]]] = {}
+        # Keyed by id(): each object is kept with its conversion, so its id is not reused.
+        self._themes: dict[int, tuple[object, dict[str, str]]] = {}
+        self._evidence: dict[int, tuple[object, list[dict[str, Any]]]] = {}
+        self._items: dict[tuple[int, int], tuple[Evidence, dict[str, Any]]] = {}
 
-    def of(self, items) -> list[dict[str, Any]]:
+    def themes(self, chosen) -> dict[str, str]:
+        hit = self._themes.get(id(chosen.themes))
+        if hit is None:
+            hit = self._themes[id(chosen.themes)] = (chosen.themes, chosen.theme_levels())
+        return dict(hit[1])
+
+    def evidence(self, chosen) -> list[dict[str, Any]]:
+        items = chosen.evidence
+        hit = self._evidence.get(id(items))
+        if hit is None:
+            hit = self._evidence[id(items)] = (items, self._dicts(items))
+        return list(hit[1])
+
+    def _dicts(self, items) -> list[dict[str, Any]]:
         out = []
         for k, ev in enumerate(items):
-            hit = self._made.get((id(ev), k))
-            if hit is None:  # the object is kept with its dict, so its id is not reused
-                hit = self._made[(id(ev), k)] = (ev, ev.to_dict(evidence_id(k)))
+            hit = self._items.get((id(ev), k))
+            if hit is None:
+                hit = self._items[(id(ev), k)] = (ev, ev.to_dict(evidence_id(k)))
             out.append(hit[1])
         return out
 
