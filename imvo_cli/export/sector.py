@@ -92,12 +92,19 @@ def _evidence(matches: list[dict], lang: str = "en") -> str:
     return "; ".join(parts)
 
 
+def _joined(values: list[str]) -> str:
+    """A list cell as the workbook writer joins it (xlsx.cell_value), joined here so that the
+    writer takes its plain-text path: one of these per facility and list column."""
+    return " | ".join(values)
+
+
 def _location_rows(result, public: bool, lang: str = "en"):
     for f in result.facilities:
         row = [f.facility_id, f.name, f.address, f.city, f.postal_code, f.country,
-               country_label(f.country, f.country_name, lang), " ".join(f.os_ids), f.processes, f.products, f.workers,
-               f.member_count, None if public else f.members, _level(f.risk_level, lang),
-               _high_themes(f.themes, lang), f.names[1:], " ".join(f.record_ids),
+               country_label(f.country, f.country_name, lang), " ".join(f.os_ids),
+               _joined(f.processes), _joined(f.products), f.workers, f.member_count,
+               None if public else _joined(f.members), _level(f.risk_level, lang),
+               _high_themes(f.themes, lang), _joined(f.names[1:]), " ".join(f.record_ids),
                None if public else _evidence(f.matches, lang)]
         if public:
             row = [v for c, v in zip(LOCATION_COLUMNS, row, strict=True) if c not in PUBLIC_DROP_COLUMNS]
@@ -106,9 +113,9 @@ def _location_rows(result, public: bool, lang: str = "en"):
 
 def _shared_rows(result, public: bool, lang: str = "en"):
     for f in result.shared:
-        row = [f.facility_id, f.name, f.country, f.city, f.member_count, f.members,
-               _level(f.risk_level, lang), _high_themes(f.themes, lang), f.processes,
-               f.products, f.workers]
+        row = [f.facility_id, f.name, f.country, f.city, f.member_count, _joined(f.members),
+               _level(f.risk_level, lang), _high_themes(f.themes, lang), _joined(f.processes),
+               _joined(f.products), f.workers]
         if public:
             del row[5]
         yield row
