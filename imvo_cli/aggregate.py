@@ -452,7 +452,7 @@ def facilities(located: Locations, clustering: Clustering, profile, policy: Poli
                as_of: date | None = None, previous: PreviousIds | None = None) -> list[Facility]:
     """One facility per group of records, with its risk; the members' disclosure figures are
     filled in on the way. Sorted by country, name and id."""
-    records, owners = located.records, located.owners
+    records = located.records
     as_of = as_of or date.today()  # once: every record is assessed on the same day
     groups = clustering.groups
     ids = assign_ids([[records[i].key for i in g] for g in groups],
@@ -467,51 +467,58 @@ def facilities(located: Locations, clustering: Clustering, profile, policy: Poli
     for gi, g in enumerate(groups):
         if len(g) == 1:  # most facilities are listed by one member, once
             found.append(_single(g[0], ids[gi], located, profile, policy, as_of, shared))
-            continue
-        sups = [owners[i][1] for i in g]
-        mems = [owners[i][0].member for i in g]
-        name, names = _most_common(s.name for s in sups)
-        address, _ = _most_common(s.address for s in sups)
-        city, _ = _most_common(s.city for s in sups)
-        postal, _ = _most_common(s.postal_code for s in sups)
-        country = sups[0].country or ""
-        chosen, basis = _facility_assessment(
-            [(owners[i][0].member, owners[i][1], located.columns_of[i]) for i in g], profile,
-            policy, as_of)
-        refs = sorted((RecordRef(owners[i][0].member, owners[i][0].file, row, records[i].key)
-                       for i in g for row in owners[i][1].rows),
-                      key=lambda r: (r.member, r.file, r.row))
-        shares: dict[str, float] = {}
-        for i in g:
-            m, s = owners[i]
-            if s.purchase_share is not None:
-                shares[m.member] = round(shares.get(m.member, 0.0) + s.purchase_share, 4)
-        workers = [s.workers for s in sups if s.workers is not None]
-        merged = sorted(links_of.get(gi, ()),
-                        key=lambda ln: (-ln.score, records[ln.a].key, records[ln.b].key))
-        matches = [{"a": records[ln.a].key, "b": records[ln.b].key, "score": ln.score,
-                    "rule": ln.rule, "fields": ln.fields} for ln in merged]
-        found.append(Facility(
-            facility_id=ids[gi], name=name or "", names=names, country=country,
-            country_name=country_name(country), address=address, city=city, postal_code=postal,
-            os_ids=sorted({os_id for s in sups if (os_id := s.os_id)}),
-            processes=_union(s.process for s in sups), products=_union(s.product for s in sups),
-            workers=max(workers) if workers else None,
-            members=sorted(set(mems), key=str.casefold), records=refs,
-            record_ids=sorted({records[i].key for i in g}),
-            purchase_shares=dict(sorted(shares.items())),
-            risk_level=chosen.level, themes=shared.themes(chosen), matches=matches,
-            risk_score=chosen.score, inherent_level=chosen.inherent_level, risk_basis=basis,
-            evidence=shared.evidence(chosen)))
+        else:
+            found.append(_merged(g, ids[gi], links_of.get(gi, []), located, profile, policy,
+                                 as_of, shared))
     _fill_member_stats(located, group_of, found)  # still in group order here
     found.sort(key=lambda f: (f.country, f.name.casefold(), f.facility_id))
     return found
 
 
+def _merged(g: list[int], facility_id: str, links: list[Link], located: Locations, profile,
+            policy: Policy, as_of: date, shared: _SharedParts) -> Facility:
+    """The facility of a group of records (record indexes `g`, merged by `links`)."""
+    records, owners = located.records, located.owners
+    sups = [owners[i][1] for i in g]
+    mems = [owners[i][0].member for i in g]
+    name, names = _most_common(s.name for s in sups)
+    address, _ = _most_common(s.address for s in sups)
+    city, _ = _most_common(s.city for s in sups)
+    postal, _ = _most_common(s.postal_code for s in sups)
+    country = sups[0].country or ""
+    chosen, basis = _facility_assessment(
+        [(owners[i][0].member, owners[i][1], located.columns_of[i]) for i in g], profile,
+        policy, as_of)
+    refs = sorted((RecordRef(owners[i][0].member, owners[i][0].file, row, records[i].key)
+                   for i in g for row in owners[i][1].rows),
+                  key=lambda r: (r.member, r.file, r.row))
+    shares: dict[str, float] = {}
+    for i in g:
+        m, s = owners[i]
+        if s.purchase_share is not None:
+            shares[m.member] = round(shares.get(m.member, 0.0) + s.purchase_share, 4)
+    workers = [s.workers for s in sups if s.workers is not None]
+    merged = sorted(links, key=lambda ln: (-ln.score, records[ln.a].key, records[ln.b].key))
+    matches = [{"a": records[ln.a].key, "b": records[ln.b].key, "score": ln.score,
+                "rule": ln.rule, "fields": ln.fields} for ln in merged]
+    return Facility(
+        facility_id=facility_id, name=name or "", names=names, country=country,
+        country_name=country_name(country), address=address, city=city, postal_code=postal,
+        os_ids=sorted({os_id for s in sups if (os_id := s.os_id)}),
+        processes=_union(s.process for s in sups), products=_union(s.product for s in sups),
+        workers=max(workers) if workers else None,
+        members=sorted(set(mems), key=str.casefold), records=refs,
+        record_ids=sorted({records[i].key for i in g}),
+        purchase_shares=dict(sorted(shares.items())),
+        risk_level=chosen.level, themes=shared.themes(chosen), matches=matches,
+        risk_score=chosen.score, inherent_level=chosen.inherent_level, risk_basis=basis,
+        evidence=shared.evidence(chosen))
+
+
 def _single(i: int, facility_id: str, located: Locations, profile, policy: Policy, as_of: date,
             shared: _SharedParts) -> Facility:
-    """The facility of one record: what facilities() builds for a group, without the merging
-    (one spelling, one member, no links)."""
+    """The facility of one record: what _merged([i]) builds, without the merging (one
+    spelling, one member, no links)."""
     m, s = located.owners[i]
     key = located.records[i].key
     chosen = assess_supplier(s, profile, policy, as_of, located.columns_of[i])
