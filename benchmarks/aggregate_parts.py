@@ -10,9 +10,11 @@ shared machine count less than in wall time):
     records          match records (name, address and country normalised for matching)
     blocking         candidate pairs (match.blocking), timed on its own
     scoring          pair scores and clusters (match_records minus blocking)
-    facilities       facilities from the clusters: risk, ids, summaries, review pairs
+    risk             every record's assessment (risk.assess_supplier), timed on its own first
+    facilities       the rest of building facilities (the assessments now come from the
+                     assessor's caches): ids, names, shares, summaries, review pairs
     write            the sector workbook
-aggregate_total is read + records + matching + facilities: what `aggregate()` does.
+aggregate_total is read + records + matching + risk + facilities: what `aggregate()` does.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import json
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -55,7 +58,7 @@ def _stages(files, policy, out: Path) -> dict[str, float]:
     from imvo_cli.export.sector import write_sector_workbook
     from imvo_cli.ingest.readers import read_sheets
     from imvo_cli.match import blocking, match_records
-    from imvo_cli.risk import load_profile
+    from imvo_cli.risk import assess_supplier, load_profile
 
     parts: dict[str, float] = {}
     _, parts["read.prescan"] = _cpu(lambda: [read_sheets(p, policy.limits) for p in files])
@@ -67,6 +70,9 @@ def _stages(files, policy, out: Path) -> dict[str, float]:
                                 policy.review_threshold, None)
     parts["scoring"] = max(matching - parts["blocking"], 0.0)
     profile = load_profile(policy.sector)
+    today = date.today()  # the day facilities() assesses on, so its assessor is the one warmed
+    _, parts["risk"] = _cpu(lambda: [assess_supplier(s, profile, policy, today, cols)
+                                     for (_, s), cols in zip(located.owners, located.columns_of)])
 
     def build():
         found = agg.facilities(located, clustering, profile, policy)
@@ -78,7 +84,8 @@ def _stages(files, policy, out: Path) -> dict[str, float]:
 
     result, parts["facilities"] = _cpu(build)
     _, parts["write"] = _cpu(write_sector_workbook, result, out)
-    parts["aggregate_total"] = read_all + parts["records"] + matching + parts["facilities"]
+    parts["aggregate_total"] = (read_all + parts["records"] + matching + parts["risk"]
+                                + parts["facilities"])
     parts["rows"] = float(sum(sl.rows for _, sl in read.lists))
     return {k: round(v, 3) for k, v in parts.items()}
 

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -451,7 +452,7 @@ def facilities(located: Locations, clustering: Clustering, profile, policy: Poli
                as_of: date | None = None, previous: PreviousIds | None = None) -> list[Facility]:
     """One facility per group of records, with its risk; the members' disclosure figures are
     filled in on the way. Sorted by country, name and id."""
-    records, owners = located.records, located.owners
+    records = located.records
     as_of = as_of or date.today()  # once: every record is assessed on the same day
     groups = clustering.groups
     ids = assign_ids([[records[i].key for i in g] for g in groups],
@@ -461,63 +462,113 @@ def facilities(located: Locations, clustering: Clustering, profile, policy: Poli
     group_of = {i: gi for gi, g in enumerate(groups) for i in g}
     for ln in clustering.links:
         links_of.setdefault(group_of[ln.a], []).append(ln)
-    evidence = _EvidenceDicts()
+    shared = _SharedParts()
     found: list[Facility] = []
     for gi, g in enumerate(groups):
-        sups = [owners[i][1] for i in g]
-        mems = [owners[i][0].member for i in g]
-        name, names = _most_common(s.name for s in sups)
-        address, _ = _most_common(s.address for s in sups)
-        city, _ = _most_common(s.city for s in sups)
-        postal, _ = _most_common(s.postal_code for s in sups)
-        country = sups[0].country or ""
-        chosen, basis = _facility_assessment(
-            [(owners[i][0].member, owners[i][1], located.columns_of[i]) for i in g], profile,
-            policy, as_of)
-        refs = sorted((RecordRef(owners[i][0].member, owners[i][0].file, row, records[i].key)
-                       for i in g for row in owners[i][1].rows),
-                      key=lambda r: (r.member, r.file, r.row))
-        shares: dict[str, float] = {}
-        for i in g:
-            m, s = owners[i]
-            if s.purchase_share is not None:
-                shares[m.member] = round(shares.get(m.member, 0.0) + s.purchase_share, 4)
-        workers = [s.workers for s in sups if s.workers is not None]
-        merged = sorted(links_of.get(gi, ()),
-                        key=lambda ln: (-ln.score, records[ln.a].key, records[ln.b].key))
-        matches = [{"a": records[ln.a].key, "b": records[ln.b].key, "score": ln.score,
-                    "rule": ln.rule, "fields": ln.fields} for ln in merged]
-        found.append(Facility(
-            facility_id=ids[gi], name=name or "", names=names, country=country,
-            country_name=country_name(country), address=address, city=city, postal_code=postal,
-            os_ids=sorted({os_id for s in sups if (os_id := s.os_id)}),
-            processes=_union(s.process for s in sups), products=_union(s.product for s in sups),
-            workers=max(workers) if workers else None,
-            members=sorted(set(mems), key=str.casefold), records=refs,
-            record_ids=sorted({records[i].key for i in g}),
-            purchase_shares=dict(sorted(shares.items())),
-            risk_level=chosen.level, themes=chosen.theme_levels(), matches=matches,
-            risk_score=chosen.score, inherent_level=chosen.inherent_level, risk_basis=basis,
-            evidence=evidence.of(chosen.evidence)))
+        if len(g) == 1:  # most facilities are listed by one member, once
+            found.append(_single(g[0], ids[gi], located, profile, policy, as_of, shared))
+        else:
+            found.append(_merged(g, ids[gi], links_of.get(gi, []), located, profile, policy,
+                                 as_of, shared))
     _fill_member_stats(located, group_of, found)  # still in group order here
     found.sort(key=lambda f: (f.country, f.name.casefold(), f.facility_id))
     return found
 
 
-class _EvidenceDicts:
-    """Evidence items as JSON dicts, each made once: assessments share their evidence objects
-    (risk builds them once per distinct place and row signal), so facilities share the dicts.
-    Renderers only read them."""
+def _merged(g: list[int], facility_id: str, links: list[Link], located: Locations, profile,
+            policy: Policy, as_of: date, shared: _SharedParts) -> Facility:
+    """The facility of a group of records (record indexes `g`, merged by `links`)."""
+    records, owners = located.records, located.owners
+    sups = [owners[i][1] for i in g]
+    mems = [owners[i][0].member for i in g]
+    name, names = _most_common(s.name for s in sups)
+    address, _ = _most_common(s.address for s in sups)
+    city, _ = _most_common(s.city for s in sups)
+    postal, _ = _most_common(s.postal_code for s in sups)
+    country = sups[0].country or ""
+    chosen, basis = _facility_assessment(
+        [(owners[i][0].member, owners[i][1], located.columns_of[i]) for i in g], profile,
+        policy, as_of)
+    refs = sorted((RecordRef(owners[i][0].member, owners[i][0].file, row, records[i].key)
+                   for i in g for row in owners[i][1].rows),
+                  key=lambda r: (r.member, r.file, r.row))
+    shares: dict[str, float] = {}
+    for i in g:
+        m, s = owners[i]
+        if s.purchase_share is not None:
+            shares[m.member] = round(shares.get(m.member, 0.0) + s.purchase_share, 4)
+    workers = [s.workers for s in sups if s.workers is not None]
+    merged = sorted(links, key=lambda ln: (-ln.score, records[ln.a].key, records[ln.b].key))
+    matches = [{"a": records[ln.a].key, "b": records[ln.b].key, "score": ln.score,
+                "rule": ln.rule, "fields": ln.fields} for ln in merged]
+    return Facility(
+        facility_id=facility_id, name=name or "", names=names, country=country,
+        country_name=country_name(country), address=address, city=city, postal_code=postal,
+        os_ids=sorted({os_id for s in sups if (os_id := s.os_id)}),
+        processes=_union(s.process for s in sups), products=_union(s.product for s in sups),
+        workers=max(workers) if workers else None,
+        members=sorted(set(mems), key=str.casefold), records=refs,
+        record_ids=sorted({records[i].key for i in g}),
+        purchase_shares=dict(sorted(shares.items())),
+        risk_level=chosen.level, themes=shared.themes(chosen), matches=matches,
+        risk_score=chosen.score, inherent_level=chosen.inherent_level, risk_basis=basis,
+        evidence=shared.evidence(chosen))
+
+
+def _single(i: int, facility_id: str, located: Locations, profile, policy: Policy, as_of: date,
+            shared: _SharedParts) -> Facility:
+    """The facility of one record: what _merged([i]) builds, without the merging (one
+    spelling, one member, no links)."""
+    m, s = located.owners[i]
+    key = located.records[i].key
+    chosen = assess_supplier(s, profile, policy, as_of, located.columns_of[i])
+    row = s.rows[0] if s.rows else None
+    country = s.country or ""
+    return Facility(
+        facility_id=facility_id, name=s.name or "", names=[s.name] if s.name else [],
+        country=country, country_name=country_name(country), address=s.address or None,
+        city=s.city or None, postal_code=s.postal_code or None,
+        os_ids=[s.os_id] if s.os_id else [], processes=_union((s.process,)),
+        products=_union((s.product,)), workers=s.workers, members=[m.member],
+        records=[RecordRef(m.member, m.file, r, key) for r in sorted(s.rows)], record_ids=[key],
+        purchase_shares=({} if s.purchase_share is None
+                         else {m.member: round(0.0 + s.purchase_share, 4)}),
+        risk_level=chosen.level, themes=shared.themes(chosen), matches=[],
+        risk_score=chosen.score, inherent_level=chosen.inherent_level,
+        risk_basis=f"{m.member}, row {row}", evidence=shared.evidence(chosen))
+
+
+class _SharedParts:
+    """Theme levels and evidence items as plain dicts, each made once: assessments share their
+    theme and evidence objects (risk builds them once per distinct place and row signal), so
+    facilities share the work. Each facility gets its own containers; renderers only read the
+    evidence dicts."""
 
     def __init__(self) -> None:
-        self._made: dict[tuple[int, int], tuple[Evidence, dict[str, Any]]] = {}
+        # Keyed by id(): each object is kept with its conversion, so its id is not reused.
+        self._themes: dict[int, tuple[object, dict[str, str]]] = {}
+        self._evidence: dict[int, tuple[object, list[dict[str, Any]]]] = {}
+        self._items: dict[tuple[int, int], tuple[Evidence, dict[str, Any]]] = {}
 
-    def of(self, items) -> list[dict[str, Any]]:
+    def themes(self, chosen) -> dict[str, str]:
+        hit = self._themes.get(id(chosen.themes))
+        if hit is None:
+            hit = self._themes[id(chosen.themes)] = (chosen.themes, chosen.theme_levels())
+        return dict(hit[1])
+
+    def evidence(self, chosen) -> list[dict[str, Any]]:
+        items = chosen.evidence
+        hit = self._evidence.get(id(items))
+        if hit is None:
+            hit = self._evidence[id(items)] = (items, self._dicts(items))
+        return list(hit[1])
+
+    def _dicts(self, items) -> list[dict[str, Any]]:
         out = []
         for k, ev in enumerate(items):
-            hit = self._made.get((id(ev), k))
-            if hit is None:  # the object is kept with its dict, so its id is not reused
-                hit = self._made[(id(ev), k)] = (ev, ev.to_dict(evidence_id(k)))
+            hit = self._items.get((id(ev), k))
+            if hit is None:
+                hit = self._items[(id(ev), k)] = (ev, ev.to_dict(evidence_id(k)))
             out.append(hit[1])
         return out
 
@@ -563,7 +614,7 @@ def _fill_member_stats(located: Locations, group_of: dict[int, int],
         m.activity_share = _share(sum(1 for s in sl.suppliers if s.product or s.process), count)
         m.identifier_share = _share(sum(1 for s in sl.suppliers
                                         if s.os_id or (s.lat is not None and s.lng is not None)), count)
-        m.high_risk = sum(1 for g in facs if at_least(facilities_by_group[g].risk_level, HIGH))
+        m.high_risk = sum(1 for g in facs if _high_or_worse(facilities_by_group[g].risk_level))
         m.disclosure_score = disclosure_score(m)
         start += count
 
@@ -602,9 +653,16 @@ def country_rows(facilities: list[Facility], themes: tuple[str, ...]) -> list[Co
     for c, facs in sorted(by_country.items()):
         cells = {}
         for t in themes:
-            levels = [f.themes.get(t, UNKNOWN) for f in facs]
+            # A handful of distinct levels per theme: each is ranked once, not once per facility.
+            levels = Counter(f.themes.get(t, UNKNOWN) for f in facs)
             cells[t] = {"worst": worst(levels),
-                        "high_or_worse": sum(1 for lvl in levels if at_least(lvl, HIGH))}
+                        "high_or_worse": sum(n for lvl, n in levels.items() if _high_or_worse(lvl))}
         rows.append(CountryRow(c, country_name(c), len(facs),
                                len({m for f in facs for m in f.members}), cells))
     return rows
+
+
+@lru_cache(maxsize=64)
+def _high_or_worse(level: str | None) -> bool:
+    """at_least(level, high), worked out once per level text (it is asked once per facility)."""
+    return at_least(level, HIGH)

@@ -2,6 +2,7 @@
 
 import csv
 import json
+from pathlib import Path
 
 import pytest
 
@@ -166,3 +167,109 @@ def test_streamed_json_is_the_same_bytes_as_the_whole_document(members, public):
             "top": {"inner": [[1, 2]]}}
     streamed_items = {"files": Streamed(lambda: iter(nested["files"])), "top": nested["top"]}
     assert "".join(dumps_chunks(streamed_items)) == dumps(flat)
+
+
+# ---- the fast paths build what the general ones do (Performance II) ----------------------
+
+def _located(folders):
+    from imvo_cli import aggregate as agg
+    from imvo_cli.policy import Policy
+    from imvo_cli.risk import load_profile
+
+    policy = Policy()
+    read = agg.read_members(agg.member_files(folders), policy)
+    return agg.locations(read.lists), load_profile(policy.sector), policy
+
+
+def test_a_one_record_facility_is_what_the_group_path_builds(members):
+    from datetime import date
+
+    from imvo_cli import aggregate as agg
+
+    sample = Path(__file__).resolve().parents[1] / "sample_data" / "members" / "kustlicht-fashion.csv"
+    located, profile, policy = _located([members, sample])
+    day = date(2026, 1, 5)
+    shared = agg._SharedParts()
+    assert len(located.records) > 20
+    with_share = 0
+    for i in range(len(located.records)):
+        one = agg._single(i, "F0000000001", located, profile, policy, day, shared)
+        group = agg._merged([i], "F0000000001", [], located, profile, policy, day,
+                            agg._SharedParts())
+        assert one == group, located.records[i].name
+        with_share += bool(one.purchase_shares)
+    assert with_share  # the share arithmetic was exercised
+
+
+def test_shared_theme_and_evidence_dicts_are_each_facilitys_own_containers(members):
+    from datetime import date
+
+    from imvo_cli import aggregate as agg
+    from imvo_cli.risk import assess_supplier
+
+    located, profile, policy = _located([members])
+    owner = located.owners[0][1]
+    shared = agg._SharedParts()
+    first, second = (assess_supplier(owner, profile, policy, date(2026, 1, 5),
+                                     located.columns_of[0]) for _ in range(2))
+    themes = [shared.themes(first), shared.themes(second)]
+    evidence = [shared.evidence(first), shared.evidence(second)]
+    assert themes[0] == themes[1] == first.theme_levels() and themes[0] is not themes[1]
+    assert evidence[0] == evidence[1] and evidence[0] is not evidence[1]
+    assert evidence[0] == [ev.to_dict(agg.evidence_id(k)) for k, ev in enumerate(first.evidence)]
+    themes[0]["extra"] = "high"
+    assert "extra" not in shared.themes(first)
+
+
+def test_country_rows_rank_levels_as_the_model_does(members):
+    from imvo_cli.aggregate import country_rows
+    from imvo_cli.model import at_least, worst
+
+    facilities = aggregate([members]).facilities
+    odd = ["critical", "HIGH", "", "medium", "unknown", "low", "high", "no-such-level"]
+    for k, f in enumerate(facilities):
+        f.country = "CN"
+        f.themes = {"forced_labour": odd[k % len(odd)], "wages": odd[(k + 3) % len(odd)]}
+    themes = ("forced_labour", "wages", "missing_theme")
+    (row,) = country_rows(facilities, themes)
+    for t in themes:
+        levels = [f.themes.get(t, "unknown") for f in facilities]
+        assert row.themes[t] == {"worst": worst(levels),
+                                 "high_or_worse": sum(at_least(lvl, "high") for lvl in levels)}
+    assert row.themes["forced_labour"]["worst"] == "critical"
+
+
+def test_high_themes_labels_each_profile_as_before():
+    from imvo_cli.export.sector import _high_themes
+    from imvo_cli.i18n import label
+    from imvo_cli.model import at_least
+
+    for lang in ("en", "nl"):
+        for themes in ({"wages": "high", "forced_labour": "critical", "child_labour": "low"},
+                       {"wages": "unknown"}, {}, {"wages": "HIGH", "forced_labour": "medium"}):
+            expected = ", ".join(label("theme", k, lang) for k, lvl in sorted(themes.items())
+                                 if at_least(lvl, "high"))
+            assert _high_themes(themes, lang) == expected
+            assert _high_themes(dict(reversed(themes.items())), lang) == expected
+
+
+def test_list_cells_joined_in_the_rows_are_written_as_the_writer_joins_lists(tmp_path):
+    import zipfile
+
+    from openpyxl import Workbook
+
+    from imvo_cli.export.sector import _joined
+    from imvo_cli.export.xlsx import add_streamed_table, save_workbook
+
+    values = [["a<b & c", "d\x01e", "=SUM(A1)"], [], ["x\ufffey"], ["plain"]]
+    parts = []
+    for rows in ([[v] for v in values], [[_joined(v)] for v in values]):
+        wb = Workbook()
+        wb.remove(wb.active)
+        add_streamed_table(wb, "s", ["h"], rows, widths=[10])
+        out = tmp_path / f"{len(parts)}.xlsx"
+        save_workbook(wb, out)
+        with zipfile.ZipFile(out) as z:
+            parts.append(z.read("xl/worksheets/sheet1.xml"))
+    assert parts[0] == parts[1]
+    assert b"a&lt;b &amp; c | de | =SUM(A1)" in parts[0]

@@ -223,3 +223,16 @@ def test_read_decisions_names_the_bad_cell(tmp_path):
     q.write_text("x,y\n1,2\n")
     with pytest.raises(ImvoError, match="a_id, b_id and decision"):
         read_decisions(q)
+
+
+def test_numbers_conflict_is_each_side_having_a_number_the_other_lacks():
+    from itertools import product
+
+    from imvo_cli.match.records import make_record
+    from imvo_cli.match.score import _numbers_conflict
+
+    addresses = ["Road", "1 Road", "2 Road", "1 2 Road", "1 3 Road", "2 3 Road"]
+    for x, y in product(addresses, repeat=2):
+        a, b = make_record(0, "A", "CN", x), make_record(1, "B", "CN", y)
+        assert _numbers_conflict(a, b) == (bool(a.numbers - b.numbers)
+                                           and bool(b.numbers - a.numbers)), (x, y)

@@ -81,3 +81,19 @@ def test_normalise_never_fails_and_gives_plain_words(text):
     for out in (normalise_name(text), normalise_address(text)):
         assert out == out.strip() and "  " not in out
         assert all(c.isascii() and (c.isalnum() or c == " ") for c in out)
+
+
+def test_a_lone_digit_glues_to_nothing_and_lone_letters_still_glue():
+    from imvo_cli.match.normalise import tokens_of
+
+    assert tokens_of("Swat Apparel Unit 6 Ltd") == ["swat", "apparel", "unit", "6", "ltd"]
+    assert tokens_of("Unit 6 S.R.O.") == ["unit", "6", "sro"]
+    assert tokens_of("A 1 B C") == ["a", "1", "bc"]
+
+
+def test_o_for_zero_only_inside_numbers():
+    from imvo_cli.match.normalise import normalise_address
+
+    assert normalise_address("33o Xuefeng Road") == "330 xuefeng road"
+    assert normalise_address("1o5 Lane, o1 Block") == "105 lane o1 block"
+    assert normalise_address("Oosterstraat 4") == "oosterstraat 4"

@@ -12,6 +12,7 @@ the a_id, b_id and decision columns that `--decisions` reads back.
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -66,8 +67,13 @@ ISSUE_HEADERS = headers(ISSUE_COLUMNS)
 
 def _high_themes(themes: dict[str, str], lang: str = "en") -> str:
     """Human labels of the themes at high or worse, in theme-key order."""
-    return ", ".join(label("theme", k, lang) for k, lvl in sorted(themes.items())
-                     if at_least(lvl, "high"))
+    return _high_labels(tuple(sorted(themes.items())), lang)
+
+
+@lru_cache(maxsize=4096)
+def _high_labels(themes: tuple[tuple[str, str], ...], lang: str) -> str:
+    # Facilities share a few thousand theme profiles: each is labelled once.
+    return ", ".join(label("theme", k, lang) for k, lvl in themes if at_least(lvl, "high"))
 
 
 def _level(level: str | None, lang: str) -> str | None:
@@ -86,12 +92,19 @@ def _evidence(matches: list[dict], lang: str = "en") -> str:
     return "; ".join(parts)
 
 
+def _joined(values: list[str]) -> str:
+    """A list cell as the workbook writer joins it (xlsx.cell_value), joined here so that the
+    writer takes its plain-text path: one of these per facility and list column."""
+    return " | ".join(values)
+
+
 def _location_rows(result, public: bool, lang: str = "en"):
     for f in result.facilities:
         row = [f.facility_id, f.name, f.address, f.city, f.postal_code, f.country,
-               country_label(f.country, f.country_name, lang), " ".join(f.os_ids), f.processes, f.products, f.workers,
-               f.member_count, None if public else f.members, _level(f.risk_level, lang),
-               _high_themes(f.themes, lang), f.names[1:], " ".join(f.record_ids),
+               country_label(f.country, f.country_name, lang), " ".join(f.os_ids),
+               _joined(f.processes), _joined(f.products), f.workers, f.member_count,
+               None if public else _joined(f.members), _level(f.risk_level, lang),
+               _high_themes(f.themes, lang), _joined(f.names[1:]), " ".join(f.record_ids),
                None if public else _evidence(f.matches, lang)]
         if public:
             row = [v for c, v in zip(LOCATION_COLUMNS, row, strict=True) if c not in PUBLIC_DROP_COLUMNS]
@@ -100,9 +113,9 @@ def _location_rows(result, public: bool, lang: str = "en"):
 
 def _shared_rows(result, public: bool, lang: str = "en"):
     for f in result.shared:
-        row = [f.facility_id, f.name, f.country, f.city, f.member_count, f.members,
-               _level(f.risk_level, lang), _high_themes(f.themes, lang), f.processes,
-               f.products, f.workers]
+        row = [f.facility_id, f.name, f.country, f.city, f.member_count, _joined(f.members),
+               _level(f.risk_level, lang), _high_themes(f.themes, lang), _joined(f.processes),
+               _joined(f.products), f.workers]
         if public:
             del row[5]
         yield row

@@ -57,12 +57,9 @@ def address_words(r: MatchRecord) -> list[str]:
 
 def block_keys(records: list[MatchRecord], max_block: int = MAX_BLOCK) -> dict[tuple, list[int]]:
     """Block key -> indexes of records, every block at most `max_block` long (except os_id)."""
-    freq: Counter = Counter()
-    words_of: list[list[str]] = []
-    for r in records:
-        words = name_words(r)
-        words_of.append(words)
-        freq.update((r.country, w) for w in words)
+    words_of = [name_words(r) for r in records]
+    # One count over all (country, word) keys: a C-level pass, not one update per record.
+    freq = Counter([(r.country, w) for r, words in zip(records, words_of) for w in words])
     blocks: dict[tuple, list[int]] = defaultdict(list)
     by_address: list[int] = []
     for i, r in enumerate(records):
@@ -103,12 +100,8 @@ def block_keys(records: list[MatchRecord], max_block: int = MAX_BLOCK) -> dict[t
 def _address_blocks(records, indexes, blocks, max_block) -> None:
     """Records whose name cannot find its pair ("Factory 1", or only common words): blocked on
     their rarest address words, and on a house number with the rarest word."""
-    freq: Counter = Counter()
-    words_of = []
-    for i in indexes:
-        words = address_words(records[i])
-        words_of.append(words)
-        freq.update((records[i].country, w) for w in words)
+    words_of = [address_words(records[i]) for i in indexes]
+    freq = Counter([(records[i].country, w) for i, words in zip(indexes, words_of) for w in words])
     for i, words in zip(indexes, words_of):
         r = records[i]
         ranked = sorted(words, key=lambda w: (freq[(r.country, w)], -len(w), w))
@@ -201,11 +194,8 @@ def distinctive_cores(records: list[MatchRecord]) -> list[MatchRecord]:
     """Drop words that are common in a country's names (its big cities, its main products):
     "Ningbo Xinhong Leather" and "Ningbo Longfuzhong Leather" share only those, and must not
     look alike. A name made only of common words keeps them."""
-    freq: Counter = Counter()
-    per_country: Counter = Counter()
-    for r in records:
-        per_country[r.country] += 1
-        freq.update((r.country, w) for w in set(r.core.split()))
+    per_country = Counter([r.country for r in records])
+    freq = Counter([(r.country, w) for r in records for w in set(r.core.split())])
     out = []
     for r in records:
         limit = max(COMMON_MIN, COMMON_SHARE * per_country[r.country])

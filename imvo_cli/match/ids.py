@@ -44,7 +44,8 @@ def assign_ids(groups: list[list[str]], os_ids: list[list[str]],
     previous = previous or PreviousIds()
     ids: list[str | None] = [None] * len(groups)
     claims = []
-    for g, keys in enumerate(groups):
+    remembered = bool(previous.by_record or previous.by_os_id)  # else no group has a claim
+    for g, keys in enumerate(groups if remembered else ()):
         votes = Counter(previous.by_record[k] for k in keys if k in previous.by_record)
         for o in os_ids[g]:
             if o in previous.by_os_id:

@@ -113,7 +113,7 @@ def fold(text: str | None) -> str:
 
 def _glue_letters(tokens: Sequence[str]) -> list[str]:
     """Join runs of single letters: 's r o' -> 'sro', 'b v' -> 'bv' (dotted abbreviations)."""
-    if not any(len(t) == 1 for t in tokens):
+    if not any(len(t) == 1 and t.isalpha() for t in tokens):  # a lone digit ("Unit 6") glues to nothing
         return list(tokens)
     out: list[str] = []
     run: list[str] = []
@@ -328,6 +328,8 @@ _O_FOR_ZERO = re.compile(r"^\d[\do]*o[\do]*$")
 
 def _zero_for_o(token: str) -> str:
     """'33o' -> '330', '1o5' -> '105': a letter o typed for a zero inside a house number."""
+    if "o" not in token or not token[:1].isdigit():  # most tokens: no regex needed
+        return token
     return token.replace("o", "0") if _O_FOR_ZERO.match(token) else token
 
 

@@ -60,7 +60,8 @@ def name_marks(name: str) -> frozenset[str]:
             continue
         elif t in _ORDINALS and (t not in ("i", "x", "one") or (i and tokens[i - 1] in _UNIT_WORDS)):
             marks.add(_ORDINALS[t])
-        elif _SITE_CODE.fullmatch(t) and t not in _ORDINALS:
+        elif not t.isalpha() and _SITE_CODE.fullmatch(t) and t not in _ORDINALS:
+            # (a site code mixes letters and digits: a plain word is none)
             marks.add(t)  # "mxp5", "kat3" style site codes
     return frozenset(marks)
 

@@ -176,7 +176,7 @@ def _cap(a: MatchRecord, b: MatchRecord, name: float | None, address: float | No
     rule, cap = "score", 1.0
     if name is not None and name < NAME_FLOOR:
         rule, cap = "name-too-different", name
-    elif a.marks != b.marks and ((a.marks and b.marks) or _one_sided_unit(a, b)):
+    elif a.marks != b.marks:  # two unit numbers, or one ('Nan Yang Garment 3' / 'Nan Yang Garment')
         # Another unit number; at another address too, nothing is left for a person to check,
         # nor when two unlike names carry two different numbers ("Unit 4" / "Unit 12").
         unlike = bool(a.marks and b.marks) and name is not None and name < SAME_NAME
@@ -251,12 +251,7 @@ def _across_countries(a: MatchRecord, b: MatchRecord, floor: float | None) -> Pa
 
 def _numbers_conflict(a: MatchRecord, b: MatchRecord) -> bool:
     """Each address has a house or plot number the other lacks."""
-    return bool(a.numbers - b.numbers) and bool(b.numbers - a.numbers)
-
-
-def _one_sided_unit(a: MatchRecord, b: MatchRecord) -> bool:
-    """'Nan Yang Garment 3' against 'Nan Yang Garment': a numbered sister site."""
-    return bool(a.marks) != bool(b.marks)
+    return not a.numbers <= b.numbers and not b.numbers <= a.numbers  # no sets made
 
 
 def _r(x: float | None) -> float | None:
