@@ -186,6 +186,9 @@ def xml_text(text: str) -> str:
             .replace("\r", "&#13;"))
 
 
+_INF = float("inf")
+
+
 def cell_xml(ref: str, value: Any, sid: int | None, sids: StyleIds | None = None) -> str:
     """One <c> element; text is always an inline string, never a formula."""
     style = f' s="{sid}"' if sid else ""
@@ -294,6 +297,10 @@ def streamed_sheet_chunks(table: TableSheet, sids: StyleIds) -> Iterator[str]:
                                  f'{xml_text(value) if needs_work(value) else value}</t></is></c>')
                 continue
             if value is None and i != level_index:
+                continue
+            kind = type(value)
+            if (kind is int or (kind is float and -_INF < value < _INF)) and i != level_index:
+                cells.append(f'<c r="{letters[i]}{r}"><v>{value!r}</v></c>')  # as cell_xml writes it
                 continue
             sid: int | None
             if isinstance(value, Styled):
