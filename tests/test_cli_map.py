@@ -31,7 +31,7 @@ def test_json_equals_the_library_result(runner):
     assert result.exit_code == 0, result.output
     assert result.stdout == dumps(map_document(read_and_map(SAMPLE, company="Acme BV")))
     doc = json.loads(result.stdout)
-    assert doc["schema"] == "imvo.map/2" and doc["company"]["name"] == "Acme BV"
+    assert doc["schema"] == "imvo.map/3" and doc["company"]["name"] == "Acme BV"
 
 
 def test_two_runs_give_identical_bytes(runner):
