@@ -299,15 +299,15 @@ def node_attributes(chain_map: ChainMap, supplier_id: str) -> dict[str, Any]:
 
 
 _ATTRIBUTE_VALUES = attrgetter(*_ATTRIBUTE_FIELDS)
-_EMPTY = (str, list)  # an empty cell or list is left out of the attributes
 
 
 def _attributes(s: Supplier, facts: Any, attached: Any, upstream_path: list[str]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name, value in zip(_ATTRIBUTE_FIELDS, _ATTRIBUTE_VALUES(s), strict=True):
-        if value is None or (not value and value.__class__ in _EMPTY):  # 0 and 0.0 are values
-            continue
-        out[name] = value.isoformat() if isinstance(value, date) else value
+    # An empty cell or list is left out; 0 and 0.0 are values.
+    out = {name: value for name, value in zip(_ATTRIBUTE_FIELDS, _ATTRIBUTE_VALUES(s), strict=True)
+           if value is not None and value != "" and value != []}
+    audited = out.get("audit_date")
+    if isinstance(audited, date):
+        out["audit_date"] = audited.isoformat()
     if facts is not None:
         out["customers"] = facts.customers
         out["paths"] = facts.paths
@@ -355,7 +355,7 @@ class EvidenceTable:
     def refs(self, a: RiskAssessment) -> list[str]:
         """The ids of a supplier's evidence, in its recorded order."""
         hit = self._refs.get(id(a.evidence))
-        if hit is None:
+        if hit is None or hit[0] is not a.evidence:
             hit = self._refs[id(a.evidence)] = (a.evidence, [self._id(ev) for ev in a.evidence])
         return hit[1]
 
@@ -415,17 +415,11 @@ class AssessmentTable:
         """ref(a), the themes read from the supplier's plan: every assessment of one plan has
         its levels, scores and evidence positions (only the items differ), so tens of
         thousands of results are encoded as a few thousand plans."""
-        hit = self._by_themes.get(id(a.themes))
-        if hit is not None and hit[0] is a.themes:
-            return hit[1]
         plan = a.plan
-        if (isinstance(plan, RiskAssessment) and plan is not a and len(plan.evidence) == len(a.evidence)
-                and plan.themes.keys() == a.themes.keys()):
-            aid = self.ref(plan)
-        else:
-            aid = self._enter(theme_dicts(a))
-        self._by_themes[id(a.themes)] = (a.themes, aid)
-        return aid
+        if (plan is a or not isinstance(plan, RiskAssessment)
+                or len(plan.evidence) != len(a.evidence) or plan.themes.keys() != a.themes.keys()):
+            return self.ref(a)
+        return self.ref(plan)
 
     def to_list(self) -> list[dict[str, Any]]:
         return [{"id": assessment_id(i), "themes": themes} for i, themes in enumerate(self.items)]
@@ -503,12 +497,12 @@ def map_document(chain_map: ChainMap) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Encoded:
     """The parts of a node's JSON that only its assessment decides, encoded once."""
 
-    themes: dict  # the assessment's themes and evidence, held so their identities are not reused
-    evidence: tuple
+    evidence: tuple  # the assessment's evidence, themes and main, held so their identities
+    themes: dict  # are not reused
     main: tuple
     assessment: str
     main_ids: orjson.Fragment
@@ -520,15 +514,15 @@ class _SharedEncoding:
 
     def __init__(self, tables: Tables) -> None:
         self.tables = tables
-        self._done: dict[tuple[int, int], _Encoded] = {}
+        self._done: dict[int, _Encoded] = {}
 
     def of(self, a: RiskAssessment) -> _Encoded:
-        key = (id(a.themes), id(a.evidence))
-        hit = self._done.get(key)
-        if hit is None or hit.main is not a.main:
+        hit = self._done.get(id(a.evidence))
+        if hit is None or hit.evidence is not a.evidence or hit.themes is not a.themes \
+                or hit.main is not a.main:
             refs = self.tables.evidence.refs(a)
-            hit = self._done[key] = _Encoded(
-                a.themes, a.evidence, a.main, self.tables.assessments.ref_via_plan(a),
+            hit = self._done[id(a.evidence)] = _Encoded(
+                a.evidence, a.themes, a.main, self.tables.assessments.ref_via_plan(a),
                 orjson.Fragment(_ids_json([refs[i] for i in a.main])),
                 orjson.Fragment(_ids_json(refs)))
         return hit
@@ -540,24 +534,28 @@ def _ids_json(ids: list[str]) -> bytes:
     return b'["' + '","'.join(ids).encode() + b'"]' if ids else b"[]"
 
 
-def _node_fast(chain_map: ChainMap, sid: str, shared: _SharedEncoding, facts: dict,
-               attached: dict) -> dict[str, Any]:
-    """node_document with each distinct assessment's parts encoded once (same bytes)."""
-    s = chain_map.suppliers[sid]
-    a = chain_map.risk[sid]
-    enc = shared.of(a)
-    return {
-        "id": s.id, "name": s.name, "country": s.country, "tier": chain_map.tiers.get(s.id),
-        "declared_tier": s.declared_tier, "process": s.process, "product": s.product,
-        "rows": s.rows,
-        "risk": {"level": a.level, "score": a.score,
-                 "inherent_level": a.inherent_level or a.level,
-                 "inherent_score": a.inherent_score, "severity": a.severity,
-                 "priority": a.priority, "main": enc.main_ids, "assessment": enc.assessment,
-                 "upstream_level": a.upstream_level},
-        "evidence": enc.refs,
-        "attributes": _attributes(s, facts.get(sid), attached.get(sid), a.upstream_path),
-    }
+def _nodes_fast(chain_map: ChainMap, ids: list[str], encoded: list[_Encoded]) -> list[dict[str, Any]]:
+    """node_document of each supplier, each distinct assessment's parts encoded once (same bytes)."""
+    suppliers, risk, tiers = chain_map.suppliers, chain_map.risk, chain_map.tiers
+    facts = chain_map.graph.graph.get("facts", {})
+    attached = chain_map.graph.graph.get(OSH_ATTACHMENTS, {})
+    nodes = []
+    for sid, enc in zip(ids, encoded, strict=True):
+        s = suppliers[sid]
+        a = risk[sid]
+        nodes.append({
+            "id": sid, "name": s.name, "country": s.country, "tier": tiers.get(sid),
+            "declared_tier": s.declared_tier, "process": s.process, "product": s.product,
+            "rows": s.rows,
+            "risk": {"level": a.level, "score": a.score,
+                     "inherent_level": a.inherent_level or a.level,
+                     "inherent_score": a.inherent_score, "severity": a.severity,
+                     "priority": a.priority, "main": enc.main_ids, "assessment": enc.assessment,
+                     "upstream_level": a.upstream_level},
+            "evidence": enc.refs,
+            "attributes": _attributes(s, facts.get(sid), attached.get(sid), a.upstream_path),
+        })
+    return nodes
 
 
 COMPACT_ABOVE = 2000  # nodes; larger documents are written compact
@@ -582,22 +580,19 @@ def write_map_json(chain_map: ChainMap, stream) -> None:
     ids = sorted(chain_map.suppliers)
     tables = Tables(EvidenceTable(), AssessmentTable())
     shared = _SharedEncoding(tables)
-    for sid in ids:  # the tables first: ids in order of first reference
-        shared.of(chain_map.risk[sid])
+    # the tables first, ids in order of first reference (nodes in id order)
+    encoded = [shared.of(chain_map.risk[sid]) for sid in ids]
     write(dumps_compact(_document_head(chain_map))[:-1] + b',"evidence":')
     write(dumps_compact(tables.evidence.to_list()))
     write(b',"assessments":')
     write(dumps_compact(tables.assessments.to_list()))
     write(b',"nodes":[')
-    facts = chain_map.graph.graph.get("facts", {})
-    attached = chain_map.graph.graph.get(OSH_ATTACHMENTS, {})
     step = 2000  # nodes per write: few calls, never the whole document in memory
     for start in range(0, len(ids), step):
-        chunk = [_node_fast(chain_map, sid, shared, facts, attached)
-                 for sid in ids[start:start + step]]
         if start:
             write(b",")
-        write(dumps_compact(chunk)[1:-1])
+        write(dumps_compact(_nodes_fast(chain_map, ids[start:start + step],
+                                        encoded[start:start + step]))[1:-1])
     write(b'],"edges":')
     write(dumps_compact([{"source": u, "target": v} for u, v in sorted(chain_map.graph.edges())]))
     write(b',"issues":')

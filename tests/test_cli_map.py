@@ -160,3 +160,20 @@ def test_real_open_supply_hub_list_maps_flat(runner):
     rows = {r for n in doc["nodes"] for r in n["rows"]}
     errors = {i["row"] for i in doc["issues"] if i["severity"] == "error"}
     assert len(rows | errors) == doc["source"]["rows"]
+
+
+
+def test_map_leaves_live_objects_out_of_the_collections_at_exit(runner, monkeypatch):
+    """`imvo map` asks for gc.freeze at interpreter exit (the shutdown collections rescanned
+    millions of live objects), once however often it runs in a process; the output is whole."""
+    import atexit
+    import gc
+
+    calls: list[tuple[str, object]] = []
+    monkeypatch.setattr(atexit, "register", lambda f: calls.append(("register", f)))
+    monkeypatch.setattr(atexit, "unregister", lambda f: calls.append(("unregister", f)))
+    for _ in range(2):
+        result = run(runner, SAMPLE, "--format", "json", "--company", "Acme BV")
+        assert result.exit_code == 0
+        assert result.stdout == dumps(map_document(read_and_map(SAMPLE, company="Acme BV")))
+    assert calls == [("unregister", gc.freeze), ("register", gc.freeze)] * 2
