@@ -93,27 +93,43 @@ def read_and_map(path: str | Path, *, sheet=None, column_map: dict[str, str] | N
 # ---------------------------------------------------------------- priority
 
 
+_NO_PRIORITY_KEY = (-1.0, 0, -1, -1.0)
+_FAR = 1_000_000  # the tier of a supplier without one: after every computed tier
+_RANK_OF = {lvl: level_rank(lvl) for lvl in ALL_LEVELS}
+
+
+def _priority_keys(risk: dict[str, RiskAssessment],
+                   tiers: dict[str, int | None]) -> list[tuple]:
+    """Per supplier its sort key (see priority_order), the supplier id last."""
+    rank_of, get_tier = _RANK_OF, tiers.get
+    keys = []
+    for sid, a in risk.items():
+        score, severity, workers, share = a.priority_key or _NO_PRIORITY_KEY
+        rank = rank_of.get(a.level)
+        tier = get_tier(sid)
+        keys.append((-(rank if rank is not None else level_rank(a.level)), -score, -severity,
+                     -workers, -share, tier if tier is not None else _FAR, sid))
+    keys.sort()
+    return keys
+
+
 def priority_order(risk: dict[str, RiskAssessment], tiers: dict[str, int | None]) -> list[str]:
     """Supplier ids, where to act first first: residual risk (level, then score), severity,
     scale (workers), leverage (purchase share), then the nearer tier; ties in id order."""
-    def key(sid: str):
-        score, severity, workers, share = risk[sid].priority_key or (-1.0, 0, -1, -1.0)
-        tier = tiers.get(sid)
-        return (-level_rank(risk[sid].level), -score, -severity, -workers, -share,
-                tier if tier is not None else 1_000_000, sid)
-
-    return sorted(risk, key=key)
+    return [key[-1] for key in _priority_keys(risk, tiers)]
 
 
 def rank_priorities(risk: dict[str, RiskAssessment], tiers: dict[str, int | None]) -> None:
     """Set each assessment's `priority`: 1 = act first; suppliers with equal evidence share a rank."""
     previous, rank = None, 0
-    for n, sid in enumerate(priority_order(risk, tiers), 1):
-        tier = tiers.get(sid)
-        key = (risk[sid].level, risk[sid].priority_key, tier)
-        if key != previous:
-            rank, previous = n, key
-        risk[sid].priority = rank
+    get_tier = tiers.get
+    for n, key in enumerate(_priority_keys(risk, tiers), 1):
+        sid = key[-1]
+        a = risk[sid]
+        same = (a.level, a.priority_key, get_tier(sid))
+        if same != previous:
+            rank, previous = n, same
+        a.priority = rank
 
 
 # ---------------------------------------------------------------- upstream risk
