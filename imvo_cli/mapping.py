@@ -1,8 +1,7 @@
-"""`imvo map` as a library: a supplier list -> ChainMap (graph, tiers, risk, summary) -> imvo.map/2."""
+"""`imvo map` as a library: a supplier list -> ChainMap (graph, tiers, risk, summary) -> imvo.map/3."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -32,7 +31,7 @@ from .report.jsonout import dumps, dumps_compact
 from .risk import assess_supplier, load_profile
 from .risk.engine import _cells, unrecognised_cells
 
-SCHEMA = "imvo.map/2"
+SCHEMA = "imvo.map/3"
 
 # Supplier fields that go into a node's "attributes" (the rest are top-level node keys).
 _ATTRIBUTE_FIELDS = ("source_id", "address", "city", "region", "postal_code", "sector",
@@ -94,27 +93,43 @@ def read_and_map(path: str | Path, *, sheet=None, column_map: dict[str, str] | N
 # ---------------------------------------------------------------- priority
 
 
+_NO_PRIORITY_KEY = (-1.0, 0, -1, -1.0)
+_FAR = 1_000_000  # the tier of a supplier without one: after every computed tier
+_RANK_OF = {lvl: level_rank(lvl) for lvl in ALL_LEVELS}
+
+
+def _priority_keys(risk: dict[str, RiskAssessment],
+                   tiers: dict[str, int | None]) -> list[tuple]:
+    """Per supplier its sort key (see priority_order), the supplier id last."""
+    rank_of, get_tier = _RANK_OF, tiers.get
+    keys = []
+    for sid, a in risk.items():
+        score, severity, workers, share = a.priority_key or _NO_PRIORITY_KEY
+        rank = rank_of.get(a.level)
+        tier = get_tier(sid)
+        keys.append((-(rank if rank is not None else level_rank(a.level)), -score, -severity,
+                     -workers, -share, tier if tier is not None else _FAR, sid))
+    keys.sort()
+    return keys
+
+
 def priority_order(risk: dict[str, RiskAssessment], tiers: dict[str, int | None]) -> list[str]:
     """Supplier ids, where to act first first: residual risk (level, then score), severity,
     scale (workers), leverage (purchase share), then the nearer tier; ties in id order."""
-    def key(sid: str):
-        score, severity, workers, share = risk[sid].priority_key or (-1.0, 0, -1, -1.0)
-        tier = tiers.get(sid)
-        return (-level_rank(risk[sid].level), -score, -severity, -workers, -share,
-                tier if tier is not None else 1_000_000, sid)
-
-    return sorted(risk, key=key)
+    return [key[-1] for key in _priority_keys(risk, tiers)]
 
 
 def rank_priorities(risk: dict[str, RiskAssessment], tiers: dict[str, int | None]) -> None:
     """Set each assessment's `priority`: 1 = act first; suppliers with equal evidence share a rank."""
     previous, rank = None, 0
-    for n, sid in enumerate(priority_order(risk, tiers), 1):
-        tier = tiers.get(sid)
-        key = (risk[sid].level, risk[sid].priority_key, tier)
-        if key != previous:
-            rank, previous = n, key
-        risk[sid].priority = rank
+    get_tier = tiers.get
+    for n, key in enumerate(_priority_keys(risk, tiers), 1):
+        sid = key[-1]
+        a = risk[sid]
+        same = (a.level, a.priority_key, get_tier(sid))
+        if same != previous:
+            rank, previous = n, same
+        a.priority = rank
 
 
 # ---------------------------------------------------------------- upstream risk
@@ -195,7 +210,7 @@ def propagate_upstream_risk(chain: ChainGraph, risk: dict[str, RiskAssessment]) 
 
 
 def summarise(chain_map: ChainMap, chain: ChainGraph) -> dict[str, Any]:
-    """The imvo.map/2 summary keys first, then extra facts other commands reuse."""
+    """The imvo.map summary keys first, then extra facts other commands reuse."""
     suppliers = chain_map.source.suppliers
     facts = company_facts(suppliers, chain.tiers, chain.graph)
     counts = dict.fromkeys(ALL_LEVELS, 0)
@@ -215,7 +230,7 @@ def summarise(chain_map: ChainMap, chain: ChainGraph) -> dict[str, Any]:
         "coverage": data_coverage(chain_map.source, chain_map.sector),
         "priorities": len({a.priority for a in chain_map.risk.values()}),
         "rows_rejected": len(chain_map.source.rejected_rows),
-        # extras (not part of the imvo.map/2 summary object)
+        # extras (not part of the imvo.map summary object)
         "rows": chain_map.source.rows,
         "suppliers_per_tier": facts["suppliers_per_tier"],
         "country_codes": facts["countries"],
@@ -300,15 +315,15 @@ def node_attributes(chain_map: ChainMap, supplier_id: str) -> dict[str, Any]:
 
 
 _ATTRIBUTE_VALUES = attrgetter(*_ATTRIBUTE_FIELDS)
-_EMPTY = (str, list)  # an empty cell or list is left out of the attributes
 
 
 def _attributes(s: Supplier, facts: Any, attached: Any, upstream_path: list[str]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name, value in zip(_ATTRIBUTE_FIELDS, _ATTRIBUTE_VALUES(s), strict=True):
-        if value is None or (not value and value.__class__ in _EMPTY):  # 0 and 0.0 are values
-            continue
-        out[name] = value.isoformat() if isinstance(value, date) else value
+    # An empty cell or list is left out; 0 and 0.0 are values.
+    out = {name: value for name, value in zip(_ATTRIBUTE_FIELDS, _ATTRIBUTE_VALUES(s), strict=True)
+           if value is not None and value != "" and value != []}
+    audited = out.get("audit_date")
+    if isinstance(audited, date):
+        out["audit_date"] = audited.isoformat()
     if facts is not None:
         out["customers"] = facts.customers
         out["paths"] = facts.paths
@@ -356,7 +371,7 @@ class EvidenceTable:
     def refs(self, a: RiskAssessment) -> list[str]:
         """The ids of a supplier's evidence, in its recorded order."""
         hit = self._refs.get(id(a.evidence))
-        if hit is None:
+        if hit is None or hit[0] is not a.evidence:
             hit = self._refs[id(a.evidence)] = (a.evidence, [self._id(ev) for ev in a.evidence])
         return hit[1]
 
@@ -364,18 +379,91 @@ class EvidenceTable:
         return [ev.to_dict(evidence_id(i)) for i, ev in enumerate(self.items)]
 
 
-def evidence_table(chain_map: ChainMap) -> EvidenceTable:
-    """The map's evidence table, every supplier's evidence entered in node order."""
-    table = EvidenceTable()
+def assessment_id(index: int) -> str:
+    """The id of an entry of a map's assessments table: a1, a2, ... in order of first reference."""
+    return f"a{index + 1}"
+
+
+def theme_dicts(a: RiskAssessment) -> dict[str, Any]:
+    """Per theme: residual level and score, inherent ones where different, and the theme's
+    evidence as positions in the supplier's evidence list (0 = its first item)."""
+    out = {}
+    for k, t in sorted(a.themes.items()):
+        d: dict[str, Any] = {"level": t.level, "score": t.score, "likelihood": t.likelihood}
+        if t.inherent_level is not None or (t.inherent_score is not None and t.inherent_score != t.score):
+            d["inherent_level"] = t.inherent
+            d["inherent_score"] = t.inherent_score
+        d["evidence"] = list(t.evidence)
+        out[k] = d
+    return out
+
+
+class AssessmentTable:
+    """Each distinct assessment of a map once: its themes with evidence as positions, so every
+    supplier assessed alike (the same levels, scores and kinds of evidence) shares one entry
+    whatever its own evidence items. Ids a1, a2, ... in order of first reference.
+
+    Entries are told apart by their encoded text; the themes of a supplier are encoded once per
+    themes object (keyed by identity; the table holds each one, so no identity is reused).
+    """
+
+    def __init__(self) -> None:
+        self.items: list[dict[str, Any]] = []
+        self._ids: dict[bytes, str] = {}
+        self._by_themes: dict[int, tuple[dict, str]] = {}
+
+    def _enter(self, themes: dict[str, Any]) -> str:
+        key = orjson.dumps(themes)
+        aid = self._ids.get(key)
+        if aid is None:
+            aid = self._ids[key] = assessment_id(len(self.items))
+            self.items.append(themes)
+        return aid
+
+    def ref(self, a: RiskAssessment) -> str:
+        """The id of the supplier's assessment, from its own themes."""
+        hit = self._by_themes.get(id(a.themes))
+        if hit is None or hit[0] is not a.themes:
+            hit = self._by_themes[id(a.themes)] = (a.themes, self._enter(theme_dicts(a)))
+        return hit[1]
+
+    def ref_via_plan(self, a: RiskAssessment) -> str:
+        """ref(a), the themes read from the supplier's plan: every assessment of one plan has
+        its levels, scores and evidence positions (only the items differ), so tens of
+        thousands of results are encoded as a few thousand plans."""
+        plan = a.plan
+        if (plan is a or not isinstance(plan, RiskAssessment)
+                or len(plan.evidence) != len(a.evidence) or plan.themes.keys() != a.themes.keys()):
+            return self.ref(a)
+        return self.ref(plan)
+
+    def to_list(self) -> list[dict[str, Any]]:
+        return [{"id": assessment_id(i), "themes": themes} for i, themes in enumerate(self.items)]
+
+
+@dataclass(slots=True)
+class Tables:
+    """The two tables of a map document, filled in node order (nodes in id order)."""
+
+    evidence: EvidenceTable
+    assessments: AssessmentTable
+
+
+def document_tables(chain_map: ChainMap, *, via_plan: bool = False) -> Tables:
+    """The map's evidence and assessments tables, every supplier entered in node order."""
+    tables = Tables(EvidenceTable(), AssessmentTable())
+    ref = tables.assessments.ref_via_plan if via_plan else tables.assessments.ref
     for sid in sorted(chain_map.suppliers):
-        table.refs(chain_map.risk[sid])
-    return table
+        a = chain_map.risk[sid]
+        tables.evidence.refs(a)
+        ref(a)
+    return tables
 
 
-def node_document(chain_map: ChainMap, supplier_id: str, table: EvidenceTable) -> dict[str, Any]:
+def node_document(chain_map: ChainMap, supplier_id: str, tables: Tables) -> dict[str, Any]:
     s = chain_map.suppliers[supplier_id]
     a = chain_map.risk[supplier_id]
-    refs = table.refs(a)
+    refs = tables.evidence.refs(a)
     return {
         "id": s.id,
         "name": s.name,
@@ -385,36 +473,20 @@ def node_document(chain_map: ChainMap, supplier_id: str, table: EvidenceTable) -
         "process": s.process,
         "product": s.product,
         "rows": s.rows,
-        "risk": risk_dict(a, refs),
+        "risk": risk_dict(a, refs, tables.assessments.ref(a)),
         "evidence": refs,
         "attributes": node_attributes(chain_map, supplier_id),
     }
 
 
-def theme_dicts(a: RiskAssessment, refs: list[str]) -> dict[str, Any]:
-    """Per theme: residual level and score, inherent ones where different, evidence ids."""
-    out = {}
-    for k, t in sorted(a.themes.items()):
-        d: dict[str, Any] = {"level": t.level, "score": t.score, "likelihood": t.likelihood}
-        if t.inherent_level is not None or (t.inherent_score is not None and t.inherent_score != t.score):
-            d["inherent_level"] = t.inherent
-            d["inherent_score"] = t.inherent_score
-        d["evidence"] = [refs[i] for i in t.evidence]
-        out[k] = d
-    return out
-
-
-def _risk_head(a: RiskAssessment, refs: list[str]) -> dict[str, Any]:
+def risk_dict(a: RiskAssessment, refs: list[str], assessment: str) -> dict[str, Any]:
+    """A node's "risk" object of imvo.map/3 (level and score are residual); `refs` are the ids
+    of the supplier's evidence in the evidence table, `assessment` the id of its themes in the
+    assessments table."""
     return {"level": a.level, "score": a.score,
             "inherent_level": a.inherent_level or a.level, "inherent_score": a.inherent_score,
-            "severity": a.severity, "priority": a.priority, "main": [refs[i] for i in a.main]}
-
-
-def risk_dict(a: RiskAssessment, refs: list[str]) -> dict[str, Any]:
-    """A node's "risk" object of imvo.map/2 (level and score are residual, as in /1);
-    `refs` are the ids of the supplier's evidence in the map's evidence table."""
-    return {**_risk_head(a, refs), "themes": theme_dicts(a, refs),
-            "upstream_level": a.upstream_level}
+            "severity": a.severity, "priority": a.priority, "main": [refs[i] for i in a.main],
+            "assessment": assessment, "upstream_level": a.upstream_level}
 
 
 def _document_head(chain_map: ChainMap) -> dict[str, Any]:
@@ -428,81 +500,45 @@ def _document_head(chain_map: ChainMap) -> dict[str, Any]:
 
 
 def map_document(chain_map: ChainMap) -> dict[str, Any]:
-    """The imvo.map/2 document: the evidence table, nodes (without the company), edges, issues."""
-    table = evidence_table(chain_map)
+    """The imvo.map/3 document: the evidence and assessments tables, nodes (without the
+    company), edges, issues."""
+    tables = document_tables(chain_map)
     return {
         **_document_head(chain_map),
-        "evidence": table.to_list(),
-        "nodes": [node_document(chain_map, sid, table) for sid in sorted(chain_map.suppliers)],
+        "evidence": tables.evidence.to_list(),
+        "assessments": tables.assessments.to_list(),
+        "nodes": [node_document(chain_map, sid, tables) for sid in sorted(chain_map.suppliers)],
         "edges": [{"source": u, "target": v} for u, v in sorted(chain_map.graph.edges())],
         "issues": [i.to_dict() for i in chain_map.issues],
     }
 
 
-_SLOT = re.compile(rb'"#(\d+)#"')  # an evidence index in a themes template
-
-
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Encoded:
     """The parts of a node's JSON that only its assessment decides, encoded once."""
 
-    evidence: tuple  # the assessment's evidence tuple, held so its identity is not reused
-    themes: orjson.Fragment
-    main: orjson.Fragment
+    evidence: tuple  # the assessment's evidence, themes and main, held so their identities
+    themes: dict  # are not reused
+    main: tuple
+    assessment: str
+    main_ids: orjson.Fragment
     refs: orjson.Fragment
 
 
 class _SharedEncoding:
-    """Per distinct assessment, its themes, main and evidence ids encoded once. The themes of
-    every assessment of one plan differ only in evidence ids, so the plan's themes are encoded
-    once with a slot per evidence index and each assessment fills the slots in."""
+    """Per distinct assessment result, its evidence ids, main ids and assessment id, once."""
 
-    def __init__(self, table: EvidenceTable) -> None:
-        self.table = table
-        self._templates: dict[int, tuple[Any, bytes, tuple[int, ...]]] = {}
-        self._done: dict[tuple[int, int], _Encoded] = {}
-
-    def _template(self, plan: RiskAssessment, a: RiskAssessment,
-                  refs: list[str]) -> tuple[bytes, tuple[int, ...]]:
-        """The plan's themes as text between slots. Items every assessment of the plan shares
-        (the place evidence: the plan's own objects) have one id in the table: written in."""
-        hit = self._templates.get(id(plan))
-        if hit is None:
-            parts = _SLOT.split(orjson.dumps(theme_dicts(plan, [f"#{i}#" for i in
-                                                                range(len(plan.evidence))])))
-            texts, slots = [parts[0]], []
-            for n in range(1, len(parts), 2):
-                i = int(parts[n])
-                if a.evidence[i] is plan.evidence[i]:
-                    texts[-1] += b'"' + refs[i].encode() + b'"' + parts[n + 1]
-                else:
-                    slots.append(i)
-                    texts.append(parts[n + 1])
-            form = b"%b".join(t.replace(b"%", b"%%") for t in texts)
-            hit = self._templates[id(plan)] = (plan, form, tuple(slots))
-        return hit[1], hit[2]
-
-    def _themes(self, a: RiskAssessment, refs: list[str]) -> bytes:
-        plan = a.plan
-        if (plan is None or plan.themes.keys() != a.themes.keys()
-                or len(plan.evidence) != len(a.evidence)):
-            return bytes(memoryview(orjson.dumps(theme_dicts(a, refs))))  # at its own size
-        form, slots = self._template(plan, a, refs)
-        if not slots:
-            return form.replace(b"%%", b"%")
-        quoted: dict[int, bytes] = {}
-        for i in slots:
-            if i not in quoted:
-                quoted[i] = f'"{refs[i]}"'.encode()
-        return form % tuple(quoted[i] for i in slots)  # at its own size (see _ids_json)
+    def __init__(self, tables: Tables) -> None:
+        self.tables = tables
+        self._done: dict[int, _Encoded] = {}
 
     def of(self, a: RiskAssessment) -> _Encoded:
-        key = (id(a.themes), id(a.evidence))
-        hit = self._done.get(key)
-        if hit is None:
-            refs = self.table.refs(a)
-            hit = self._done[key] = _Encoded(
-                a.evidence, orjson.Fragment(self._themes(a, refs)),
+        hit = self._done.get(id(a.evidence))
+        if hit is None or hit.evidence is not a.evidence or hit.themes is not a.themes \
+                or hit.main is not a.main:
+            refs = self.tables.evidence.refs(a)
+            hit = self._done[id(a.evidence)] = _Encoded(
+                a.evidence, a.themes, a.main, self.tables.assessments.ref_via_plan(a),
                 orjson.Fragment(_ids_json([refs[i] for i in a.main])),
                 orjson.Fragment(_ids_json(refs)))
         return hit
@@ -514,31 +550,35 @@ def _ids_json(ids: list[str]) -> bytes:
     return b'["' + '","'.join(ids).encode() + b'"]' if ids else b"[]"
 
 
-def _node_fast(chain_map: ChainMap, sid: str, shared: _SharedEncoding, facts: dict,
-               attached: dict) -> dict[str, Any]:
-    """node_document with each distinct assessment's parts encoded once (same bytes)."""
-    s = chain_map.suppliers[sid]
-    a = chain_map.risk[sid]
-    enc = shared.of(a)
-    return {
-        "id": s.id, "name": s.name, "country": s.country, "tier": chain_map.tiers.get(s.id),
-        "declared_tier": s.declared_tier, "process": s.process, "product": s.product,
-        "rows": s.rows,
-        "risk": {"level": a.level, "score": a.score,
-                 "inherent_level": a.inherent_level or a.level,
-                 "inherent_score": a.inherent_score, "severity": a.severity,
-                 "priority": a.priority, "main": enc.main, "themes": enc.themes,
-                 "upstream_level": a.upstream_level},
-        "evidence": enc.refs,
-        "attributes": _attributes(s, facts.get(sid), attached.get(sid), a.upstream_path),
-    }
+def _nodes_fast(chain_map: ChainMap, ids: list[str], encoded: list[_Encoded]) -> list[dict[str, Any]]:
+    """node_document of each supplier, each distinct assessment's parts encoded once (same bytes)."""
+    suppliers, risk, tiers = chain_map.suppliers, chain_map.risk, chain_map.tiers
+    facts = chain_map.graph.graph.get("facts", {})
+    attached = chain_map.graph.graph.get(OSH_ATTACHMENTS, {})
+    nodes = []
+    for sid, enc in zip(ids, encoded, strict=True):
+        s = suppliers[sid]
+        a = risk[sid]
+        nodes.append({
+            "id": sid, "name": s.name, "country": s.country, "tier": tiers.get(sid),
+            "declared_tier": s.declared_tier, "process": s.process, "product": s.product,
+            "rows": s.rows,
+            "risk": {"level": a.level, "score": a.score,
+                     "inherent_level": a.inherent_level or a.level,
+                     "inherent_score": a.inherent_score, "severity": a.severity,
+                     "priority": a.priority, "main": enc.main_ids, "assessment": enc.assessment,
+                     "upstream_level": a.upstream_level},
+            "evidence": enc.refs,
+            "attributes": _attributes(s, facts.get(sid), attached.get(sid), a.upstream_path),
+        })
+    return nodes
 
 
 COMPACT_ABOVE = 2000  # nodes; larger documents are written compact
 
 
 def write_map_json(chain_map: ChainMap, stream) -> None:
-    """Write the imvo.map/2 document to a text stream.
+    """Write the imvo.map/3 document to a text stream.
 
     Small maps are indented. Large ones are written compact (no spaces), one chunk of nodes
     at a time, so the whole document never sits in memory twice; the bytes equal
@@ -553,21 +593,22 @@ def write_map_json(chain_map: ChainMap, stream) -> None:
         write = out.write
     else:
         write = lambda b: stream.write(b.decode("utf-8"))  # noqa: E731 (a text-only stream)
-    table = evidence_table(chain_map)
-    write(dumps_compact(_document_head(chain_map))[:-1] + b',"evidence":')
-    write(dumps_compact(table.to_list()))
-    write(b',"nodes":[')
-    shared = _SharedEncoding(table)
-    facts = chain_map.graph.graph.get("facts", {})
-    attached = chain_map.graph.graph.get(OSH_ATTACHMENTS, {})
     ids = sorted(chain_map.suppliers)
+    tables = Tables(EvidenceTable(), AssessmentTable())
+    shared = _SharedEncoding(tables)
+    # the tables first, ids in order of first reference (nodes in id order)
+    encoded = [shared.of(chain_map.risk[sid]) for sid in ids]
+    write(dumps_compact(_document_head(chain_map))[:-1] + b',"evidence":')
+    write(dumps_compact(tables.evidence.to_list()))
+    write(b',"assessments":')
+    write(dumps_compact(tables.assessments.to_list()))
+    write(b',"nodes":[')
     step = 2000  # nodes per write: few calls, never the whole document in memory
     for start in range(0, len(ids), step):
-        chunk = [_node_fast(chain_map, sid, shared, facts, attached)
-                 for sid in ids[start:start + step]]
         if start:
             write(b",")
-        write(dumps_compact(chunk)[1:-1])
+        write(dumps_compact(_nodes_fast(chain_map, ids[start:start + step],
+                                        encoded[start:start + step]))[1:-1])
     write(b'],"edges":')
     write(dumps_compact([{"source": u, "target": v} for u, v in sorted(chain_map.graph.edges())]))
     write(b',"issues":')

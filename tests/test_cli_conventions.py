@@ -205,7 +205,7 @@ def test_map_output_file_and_quiet(tmp_path):
     result = runner.invoke(app, ["map", str(SAMPLE / "leveranciers.csv"), "--format", "json",
                                  "-o", str(report)])
     assert result.exit_code == 0 and result.stdout == ""
-    assert json.loads(report.read_text(encoding="utf-8"))["schema"] == "imvo.map/2"
+    assert json.loads(report.read_text(encoding="utf-8"))["schema"] == "imvo.map/3"
     assert f"wrote report {report}" in result.stderr
     quiet = runner.invoke(app, ["map", str(SAMPLE / "leveranciers.csv"), "-q",
                                 "--graph", str(tmp_path / "g.json")])

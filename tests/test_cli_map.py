@@ -31,7 +31,7 @@ def test_json_equals_the_library_result(runner):
     assert result.exit_code == 0, result.output
     assert result.stdout == dumps(map_document(read_and_map(SAMPLE, company="Acme BV")))
     doc = json.loads(result.stdout)
-    assert doc["schema"] == "imvo.map/2" and doc["company"]["name"] == "Acme BV"
+    assert doc["schema"] == "imvo.map/3" and doc["company"]["name"] == "Acme BV"
 
 
 def test_two_runs_give_identical_bytes(runner):
@@ -160,3 +160,59 @@ def test_real_open_supply_hub_list_maps_flat(runner):
     rows = {r for n in doc["nodes"] for r in n["rows"]}
     errors = {i["row"] for i in doc["issues"] if i["severity"] == "error"}
     assert len(rows | errors) == doc["source"]["rows"]
+
+
+
+def test_map_leaves_live_objects_out_of_the_collections_at_exit(runner, monkeypatch):
+    """`imvo map` asks for gc.freeze at interpreter exit (the shutdown collections rescanned
+    millions of live objects), once however often it runs in a process; the output is whole."""
+    import atexit
+    import gc
+
+    calls: list[tuple[str, object]] = []
+    monkeypatch.setattr(atexit, "register", lambda f: calls.append(("register", f)))
+    monkeypatch.setattr(atexit, "unregister", lambda f: calls.append(("unregister", f)))
+    for _ in range(2):
+        result = run(runner, SAMPLE, "--format", "json", "--company", "Acme BV")
+        assert result.exit_code == 0
+        assert result.stdout == dumps(map_document(read_and_map(SAMPLE, company="Acme BV")))
+    assert calls == [("unregister", gc.freeze), ("register", gc.freeze)] * 2
+
+
+README = Path(__file__).parent.parent / "README.md"
+
+
+def readme_jq_programs() -> list[str]:
+    """The jq programs the README's JSON section of `imvo map` shows (`jq '...'`)."""
+    import re
+
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("## `imvo map`"):text.index("## Input columns")]
+    return re.findall(r"`jq '([^`]*)'`", section)
+
+
+@pytest.mark.skipif(shutil.which("jq") is None, reason="jq is not installed")
+def test_readme_jq_programs_read_the_document_as_described(runner, tmp_path):
+    import subprocess
+
+    result = run(runner, SAMPLE, "--format", "json")
+    assert result.exit_code == 0
+    cm = read_and_map(SAMPLE)
+    programs = readme_jq_programs()
+    assert len(programs) == 3
+
+    def jq(program: str) -> list[dict]:
+        done = subprocess.run(["jq", "-c", program], input=result.stdout, capture_output=True,
+                              text=True, check=True, timeout=30)
+        return [json.loads(line) for line in done.stdout.splitlines()]
+
+    items, levels, themes = (jq(p) for p in programs)
+    assert [n["id"] for n in levels] == sorted(cm.suppliers)
+    for item, level, theme in zip(items, levels, themes, strict=True):
+        a = cm.risk[level["id"]]
+        assert [(e["rule"], e["evidence"]) for e in item["evidence"]] == \
+            [(e.rule, e.value) for e in a.evidence]
+        assert level["themes"] == {k: t.level for k, t in a.themes.items()}
+        for key, t in a.themes.items():
+            assert [e["evidence"] for e in theme["themes"][key]["evidence"]] == \
+                [a.evidence[i].value for i in t.evidence]

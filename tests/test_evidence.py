@@ -75,14 +75,15 @@ def test_json_node_lists_evidence_once(tmp_path):
     node = max(doc["nodes"], key=lambda n: len(n["evidence"]))
     rules = [(table[i]["rule"], table[i]["evidence"]) for i in node["evidence"]]
     assert len(rules) == len(set(rules))
-    referenced = {i for t in node["risk"]["themes"].values() for i in t["evidence"]}
-    assert referenced <= set(node["evidence"])
+    assessment = next(x for x in doc["assessments"] if x["id"] == node["risk"]["assessment"])
+    positions = {p for t in assessment["themes"].values() for p in t["evidence"]}
+    assert positions and positions <= set(range(len(node["evidence"])))
     # evidence shared by several suppliers (a country's governance rank) is in the table once
     governance = [e for e in doc["evidence"] if e["rule"] == "governance-baseline"]
     assert len({(e["evidence"], tuple(e["themes"]), e["effect"]) for e in governance}) == len(governance)
     users = sum(1 for n in doc["nodes"] for i in n["evidence"] if table[i]["rule"] == "governance-baseline")
     assert users > len(governance)
-    assert doc["schema"] == "imvo.map/2"
+    assert doc["schema"] == "imvo.map/3"
 
 
 # ---------------------------------------------------------------- inherent and residual

@@ -1,4 +1,4 @@
-"""The chain map: company name, summary, upstream risk and the imvo.map/2 document."""
+"""The chain map: company name, summary, upstream risk and the imvo.map/3 document."""
 
 from __future__ import annotations
 
@@ -106,9 +106,9 @@ def test_upstream_unknown_when_no_level_known(supplier_list, monkeypatch):
 def test_map_document_shape(supplier_list):
     cm = build_chain_map(supplier_list, company="Acme BV")
     doc = map_document(cm)
-    assert list(doc) == ["schema", "company", "source", "summary", "evidence", "nodes", "edges",
-                         "issues"]
-    assert doc["schema"] == "imvo.map/2"
+    assert list(doc) == ["schema", "company", "source", "summary", "evidence", "assessments",
+                         "nodes", "edges", "issues"]
+    assert doc["schema"] == "imvo.map/3"
     assert doc["company"] == {"id": "COMPANY", "name": "Acme BV"}
     assert doc["source"] == {"file": str(SAMPLE), "sheet": None, "rows": 11}
     assert list(doc["summary"]) == list(SUMMARY_KEYS)
@@ -117,7 +117,7 @@ def test_map_document_shape(supplier_list):
     assert set(node) == {"id", "name", "country", "tier", "declared_tier", "process", "product",
                          "rows", "risk", "evidence", "attributes"}
     assert set(node["risk"]) == {"level", "score", "inherent_level", "inherent_score", "severity",
-                                 "priority", "main", "themes", "upstream_level"}
+                                 "priority", "main", "assessment", "upstream_level"}
     # each distinct evidence item is in the document's table once; nodes and themes refer to it
     table = {e["id"]: e for e in doc["evidence"]}
     assert len(table) == len(doc["evidence"])
@@ -125,11 +125,26 @@ def test_map_document_shape(supplier_list):
     assert len(items) == len(set(items))
     ids = node["evidence"]
     assert ids and len(ids) == len(set(ids)) and set(ids) <= set(table)
-    for t in node["risk"]["themes"].values():
-        assert set(t["evidence"]) <= set(ids)
     assert set(node["risk"]["main"]) <= set(ids)
     referenced = {i for n in doc["nodes"] for i in n["evidence"]}
     assert referenced == set(table)  # no item is listed that no node refers to
+    # each distinct assessment once (a1, a2, ... in order of first reference); a node's themes
+    # are its assessment's, the evidence positions read in the node's own evidence list
+    assessments = {x["id"]: x for x in doc["assessments"]}
+    assert [x["id"] for x in doc["assessments"]] == [f"a{i}" for i in range(1, len(assessments) + 1)]
+    first_use = list(dict.fromkeys(n["risk"]["assessment"] for n in doc["nodes"]))
+    assert first_use == list(assessments)
+    texts = [json.dumps(x["themes"], sort_keys=True) for x in doc["assessments"]]
+    assert len(texts) == len(set(texts))
+    for n in doc["nodes"]:
+        a = cm.risk[n["id"]]
+        themes = assessments[n["risk"]["assessment"]]["themes"]
+        assert list(themes) == sorted(a.themes)
+        for key, t in themes.items():
+            assert (t["level"], t["score"]) == (a.themes[key].level, a.themes[key].score)
+            got = [table[n["evidence"][p]] for p in t["evidence"]]
+            want = [a.evidence[i] for i in a.themes[key].evidence]
+            assert [(e["rule"], e["evidence"]) for e in got] == [(e.rule, e.value) for e in want]
     assert any(e["target"] == "COMPANY" for e in doc["edges"])
     node_ids = {n["id"] for n in doc["nodes"]} | {"COMPANY"}
     assert all(e["source"] in node_ids and e["target"] in node_ids for e in doc["edges"])
