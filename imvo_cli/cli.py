@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
+import gc
+
 import typer
 
 from . import __version__
@@ -37,6 +40,9 @@ register_all(app)
 
 
 def main() -> None:
+    # The interpreter's last collection would rescan every object still alive (seconds of CPU
+    # after a 100,000-row list); frozen at exit, they are freed without that rescan.
+    atexit.register(gc.freeze)
     app()
 
 
