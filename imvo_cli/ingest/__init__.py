@@ -228,6 +228,7 @@ _ROW_FIELDS = ("name", "country", "id", "address", "city", "region", "postal_cod
                "purchase_share", "os_id", "lat", "lng")
 _NUMERIC_TYPES = frozenset({bool, int, float})
 _STR_OR_EMPTY = frozenset({str, type(None)})
+_STR_OR_NUMBER = frozenset({str, int, float})
 
 
 class _CellReader:
@@ -303,6 +304,12 @@ _SPLIT_CHARS = ("|", ";", ",")
 def _read_column(cells, field: str | None, reader: _CellReader) -> tuple[list, dict[int, tuple]]:
     """Values of one column (None where nothing usable) and problems by position, each
     distinct cell value read once (values of equal cells are the same object, never changed)."""
+    if field not in MULTI_FIELDS and _mostly_distinct(cells):
+        # ids, names, addresses: the cells themselves are checked, a dict of them would
+        # cost more than it saves
+        values = _clean_column(cells, field, reader.max_chars, None)
+        if values is not None:
+            return values, {}
     distinct = dict.fromkeys(cells)
     values = _clean_column(cells, field, reader.max_chars, distinct)
     if values is not None:
@@ -310,10 +317,17 @@ def _read_column(cells, field: str | None, reader: _CellReader) -> tuple[list, d
     return _resolve_column(cells, reader.resolver(field), distinct)
 
 
+def _mostly_distinct(cells) -> bool:
+    """Do most cells of a column differ from each other (judged on a sample of them)?"""
+    sample = cells[::max(1, len(cells) // 256)]
+    return len(sample) >= 64 and len(set(sample)) * 4 > len(sample) * 3
+
+
 def _clean_column(cells, field: str | None, max_chars: int, distinct: dict | None = None) \
         -> list | None:
     """Values of a text column whose every cell is empty or already clean text, in a few
-    passes over its distinct values; None when some cell needs the per-value reading.
+    passes over its distinct values (over the cells when `distinct` is None); None when some
+    cell needs the per-value reading.
 
     Clean means what the per-value fast path asks of a cell: printable, trimmed, single-spaced,
     within the length limit and not a spreadsheet error, so its value is the text itself (in
@@ -321,18 +335,18 @@ def _clean_column(cells, field: str | None, max_chars: int, distinct: dict | Non
     """
     if field in _PARSERS:
         return None
-    if distinct is None:
-        distinct = dict.fromkeys(cells)
+    seen = cells if distinct is None else distinct
     # str and None never equal a value of another type, so the distinct values show every type
-    if not _STR_OR_EMPTY.issuperset(map(type, distinct)):
+    if not _STR_OR_EMPTY.issuperset(map(type, seen)):
         return None
-    texts = [t for t in distinct if t]
+    texts = list(filter(None, seen))
     if not texts:
         return None
     joined = _JOIN.join(texts)
     if not joined.isprintable() or "  " in joined or joined[0] == " " or joined[-1] == " " \
             or f"{_JOIN} " in joined or f" {_JOIN}" in joined \
-            or max(map(len, texts)) > max_chars or not EXCEL_ERRORS.isdisjoint(texts):
+            or max(map(len, texts)) > max_chars \
+            or ("#" in joined and not EXCEL_ERRORS.isdisjoint(texts)):
         return None
     # The separator composes with nothing, so the joined text is in NFC exactly when every
     # cell is (the usual case); otherwise each non-ASCII cell is normalised.
@@ -342,11 +356,11 @@ def _clean_column(cells, field: str | None, max_chars: int, distinct: dict | Non
     if field not in MULTI_FIELDS:
         if nfc:
             return [nfc.get(c, c) or None for c in cells]
-        return [c or None for c in cells] if "" in distinct else list(cells)
-    table: dict = {None: None, "": None}
-    for t in texts:
-        v = nfc.get(t, t)
-        table[t] = nz.split_multi(v) if "|" in v or ";" in v or "," in v else [v]
+        return [c or None for c in cells] if "" in seen else list(cells)
+    keys = texts if distinct is not None else list(dict.fromkeys(texts))
+    table: dict = dict(zip(keys, nz.split_multi_all([nfc.get(t, t) for t in keys] if nfc
+                                                    else keys)))
+    table[None] = table[""] = None
     return list(map(table.__getitem__, cells))
 
 
@@ -378,6 +392,8 @@ def _merge_multi(first: list, second: list) -> list:
 
 def _filled_rows(columns: list, n: int) -> list[bool]:
     """Per row: does any cell hold something other than blanks (None, '', spaces)?"""
+    if columns and _never_blank(columns[0]):
+        return [True] * n  # the first column (often an id or a name) fills every row
     blank_rows = [True] * n
     for cells in columns:
         blanks = {v for v in dict.fromkeys(cells)
@@ -386,6 +402,16 @@ def _filled_rows(columns: list, n: int) -> list[bool]:
             return [True] * n  # this column fills every row
         blank_rows = list(map(and_, blank_rows, map(blanks.__contains__, cells)))
     return [not b for b in blank_rows]
+
+
+def _never_blank(cells) -> bool:
+    """True when no cell is None, '' or only spaces (numbers are never blank)."""
+    kinds = set(map(type, cells))
+    if kinds == {str}:
+        return all(map(str.strip, cells))
+    if not _STR_OR_NUMBER.issuperset(kinds):
+        return False
+    return all(map(str.strip, [c for c in cells if type(c) is str]))
 
 
 def read_suppliers(path: str | Path, *, sheet: str | int | None = None,
@@ -633,15 +659,14 @@ def _plain_suppliers(vectors: list[list], keys: list[tuple], plain: list[bool], 
     def parts(column: list) -> list[list]:
         if column.count(None) == len(column):
             return [[] for _ in range(count)]
-        return [v[:] if v else [] for v in pick(column)]  # each supplier its own list
+        return [[*v] if v else [] for v in pick(column)]  # each supplier its own list
 
     chosen = pick(keys)
     # The ids of _id_from_keys, the hashing in one pass: a plain row always has a country.
     blake2b = hashlib.blake2b
-    digits = b"".join([blake2b(f"{name_key}|{country}|{address_key}".encode(),
-                               digest_size=5).digest()
-                       for name_key, address_key, country in chosen]).hex().upper()
-    ids = ["S" + digits[i:i + 10] for i in range(0, len(digits), 10)]
+    digests = [blake2b(f"{name_key}|{country}|{address_key}".encode(), digest_size=5).hexdigest()
+               for name_key, address_key, country in chosen]
+    ids = ("S" + "\nS".join(digests)).upper().split("\n") if digests else []
     rows = [[r] for r in range(first + 1, first + 1 + len(plain))]
     if extra_columns:
         extras = [{k: v for k, v in zip(extra_names, row) if v is not None}

@@ -9,6 +9,8 @@ import re
 import unicodedata
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from itertools import compress
+from operator import not_
 
 from ..match.normalise import strip_legal_forms, tokens_of
 
@@ -65,6 +67,27 @@ def split_multi(text: str, *, allow_comma: bool = True) -> list[str]:
 
 
 _NUMBER = re.compile(r"\s*\d+\s*")
+
+
+def split_multi_all(texts: list[str]) -> list[list[str]]:
+    """`split_multi` of each text; those split at '|' alone are split together.
+
+    Printable, single-spaced and trimmed, such a text has at most one space beside each '|':
+    dropping the spaces beside every '|' of the NUL-joined texts strips every part at once.
+    """
+    easy = [t for t in texts if "," not in t and ";" not in t]
+    joined = "\x00".join(easy)
+    if not easy or not "".join(easy).isprintable() or "  " in joined or " \x00" in joined \
+            or "\x00 " in joined or joined[:1] == " " or joined[-1:] == " ":
+        return list(map(split_multi, texts))
+    lists = [piece.split("|") for piece in
+             joined.replace(" |", "|").replace("| ", "|").split("\x00")]
+    split = dict(zip(easy, [
+        parts if (len(parts) == 1 and parts[0]) or ("" not in parts and len(set(parts)) == len(parts))
+        else [p for p in dict.fromkeys(parts) if p] for parts in lists]))
+    if len(easy) == len(texts):
+        return [split[t] for t in texts]
+    return [split[t] if t in split else split_multi(t) for t in texts]
 
 
 # The same part ('Alpha Garments Co., Ltd.') recurs in many cells of a list.
@@ -261,13 +284,14 @@ def name_keys(texts: list[str]) -> list[str]:
     result on NUL gives each text's key. ASCII texts take the byte translation, the others
     the Unicode steps; a text holding NUL is keyed on its own.
     """
-    plain = [t for t in texts if t.isascii()]
-    other = [t for t in texts if not t.isascii()] if len(plain) < len(texts) else []
-    ascii_keys = iter(_ascii_keys(plain))
-    if not other:
-        return list(ascii_keys)
-    other_keys = iter(_unicode_keys(other))
-    return [next(ascii_keys) if t.isascii() else next(other_keys) for t in texts]
+    is_ascii = list(map(str.isascii, texts))
+    if all(is_ascii):
+        return _ascii_keys(texts)
+    plain = list(compress(texts, is_ascii))
+    other = list(compress(texts, map(not_, is_ascii)))
+    # each text takes the next key of its kind, interleaved in one pass
+    keyed = {True: iter(_ascii_keys(plain)), False: iter(_unicode_keys(other))}
+    return list(map(next, map(keyed.__getitem__, is_ascii)))
 
 
 def _ascii_keys(texts: list[str]) -> list[str]:
