@@ -228,6 +228,7 @@ _ROW_FIELDS = ("name", "country", "id", "address", "city", "region", "postal_cod
                "purchase_share", "os_id", "lat", "lng")
 _NUMERIC_TYPES = frozenset({bool, int, float})
 _STR_OR_EMPTY = frozenset({str, type(None)})
+_STR_OR_NUMBER = frozenset({str, int, float})
 
 
 class _CellReader:
@@ -300,55 +301,87 @@ _JOIN = "^"
 _SPLIT_CHARS = ("|", ";", ",")
 
 
-def _clean_column(cells, field: str | None, max_chars: int) -> list | None:
+def _read_column(cells, field: str | None, reader: _CellReader) -> tuple[list, dict[int, tuple]]:
+    """Values of one column (None where nothing usable) and problems by position, each
+    distinct cell value read once (values of equal cells are the same object, never changed)."""
+    if field not in MULTI_FIELDS and _mostly_distinct(cells):
+        # ids, names, addresses: the cells themselves are checked, a dict of them would
+        # cost more than it saves
+        values = _clean_column(cells, field, reader.max_chars, None)
+        if values is not None:
+            return values, {}
+    distinct = dict.fromkeys(cells)
+    values = _clean_column(cells, field, reader.max_chars, distinct)
+    if values is not None:
+        return values, {}
+    return _resolve_column(cells, reader.resolver(field), distinct)
+
+
+def _mostly_distinct(cells) -> bool:
+    """Do most cells of a column differ from each other (judged on a sample of them)?"""
+    sample = cells[::max(1, len(cells) // 256)]
+    return len(sample) >= 64 and len(set(sample)) * 4 > len(sample) * 3
+
+
+def _clean_column(cells, field: str | None, max_chars: int, distinct: dict | None = None) \
+        -> list | None:
     """Values of a text column whose every cell is empty or already clean text, in a few
-    passes over the whole column; None when some cell needs the per-value reading.
+    passes over its distinct values (over the cells when `distinct` is None); None when some
+    cell needs the per-value reading.
 
     Clean means what the per-value fast path asks of a cell: printable, trimmed, single-spaced,
     within the length limit and not a spreadsheet error, so its value is the text itself (in
     NFC) and, for a multi-valued field, its parts.
     """
-    if field in _PARSERS or not _STR_OR_EMPTY.issuperset(map(type, cells)):
+    if field in _PARSERS:
         return None
-    texts = list(filter(None, cells))
+    seen = cells if distinct is None else distinct
+    # str and None never equal a value of another type, so the distinct values show every type
+    if not _STR_OR_EMPTY.issuperset(map(type, seen)):
+        return None
+    texts = list(filter(None, seen))
     if not texts:
         return None
     joined = _JOIN.join(texts)
     if not joined.isprintable() or "  " in joined or joined[0] == " " or joined[-1] == " " \
             or f"{_JOIN} " in joined or f" {_JOIN}" in joined \
-            or max(map(len, texts)) > max_chars or not EXCEL_ERRORS.isdisjoint(texts):
+            or max(map(len, texts)) > max_chars \
+            or ("#" in joined and not EXCEL_ERRORS.isdisjoint(texts)):
         return None
     # The separator composes with nothing, so the joined text is in NFC exactly when every
     # cell is (the usual case); otherwise each non-ASCII cell is normalised.
+    nfc: dict[str, str] = {}
     if not joined.isascii() and not unicodedata.is_normalized("NFC", joined):
-        nfc = {t: unicodedata.normalize("NFC", t) for t in dict.fromkeys(texts)
-               if not t.isascii()}
-        cells = [nfc.get(c, c) if c else c for c in cells]
-        joined = _JOIN.join(filter(None, cells))
+        nfc = {t: unicodedata.normalize("NFC", t) for t in texts if not t.isascii()}
     if field not in MULTI_FIELDS:
-        return [c or None for c in cells]
-    if not any(ch in joined for ch in _SPLIT_CHARS):  # one part each
-        return [[c] if c else None for c in cells]
-    parts = {t: nz.split_multi(t) for t in dict.fromkeys(filter(None, cells))
-             if "|" in t or ";" in t or "," in t}
-    return [parts[c] if c in parts else [c] if c else None for c in cells]
+        if nfc:
+            return [nfc.get(c, c) or None for c in cells]
+        return [c or None for c in cells] if "" in seen else list(cells)
+    keys = texts if distinct is not None else list(dict.fromkeys(texts))
+    table: dict = dict(zip(keys, nz.split_multi_all([nfc.get(t, t) for t in keys] if nfc
+                                                    else keys)))
+    table[None] = table[""] = None
+    return list(map(table.__getitem__, cells))
 
 
-def _resolve_column(cells, resolve) -> tuple[list, dict[int, tuple]]:
+def _resolve_column(cells, resolve, distinct: dict | None = None) -> tuple[list, dict[int, tuple]]:
     """Values of one column (None where nothing usable) and problems by position."""
-    numeric = _NUMERIC_TYPES.intersection(map(type, cells))
-    if len(numeric) <= 1:
-        # 1, 1.0 and True are one dict key: safe only when at most one of them occurs.
-        resolved = {raw: resolve(raw) for raw in dict.fromkeys(cells)}
-        values = list(map({raw: r[0] for raw, r in resolved.items()}.__getitem__, cells))
-        problems = {raw: r[1] for raw, r in resolved.items() if r[1]}
-        if not problems:
-            return values, {}
-        return values, {i: problems[raw] for i, raw in enumerate(cells) if raw in problems}
-    keyed = [(type(raw), raw) for raw in cells]
-    resolved = {key: resolve(key[1]) for key in dict.fromkeys(keyed)}
-    values = [resolved[key][0] for key in keyed]
-    return values, {i: resolved[key][1] for i, key in enumerate(keyed) if resolved[key][1]}
+    if distinct is None:
+        distinct = dict.fromkeys(cells)
+    # 1, 1.0 and True are one dict key: safe only when at most one of them occurs (a numeric
+    # type among the distinct values is the only sign that several might).
+    if not _NUMERIC_TYPES.isdisjoint(map(type, distinct)) and \
+            len(_NUMERIC_TYPES.intersection(map(type, cells))) > 1:
+        keyed = [(type(raw), raw) for raw in cells]
+        by_key = {key: resolve(key[1]) for key in dict.fromkeys(keyed)}
+        values = [by_key[key][0] for key in keyed]
+        return values, {i: by_key[key][1] for i, key in enumerate(keyed) if by_key[key][1]}
+    resolved = {raw: resolve(raw) for raw in distinct}
+    values = list(map({raw: r[0] for raw, r in resolved.items()}.__getitem__, cells))
+    problems = {raw: r[1] for raw, r in resolved.items() if r[1]}
+    if not problems:
+        return values, {}
+    return values, {i: problems[raw] for i, raw in enumerate(cells) if raw in problems}
 
 
 def _merge_multi(first: list, second: list) -> list:
@@ -359,6 +392,8 @@ def _merge_multi(first: list, second: list) -> list:
 
 def _filled_rows(columns: list, n: int) -> list[bool]:
     """Per row: does any cell hold something other than blanks (None, '', spaces)?"""
+    if columns and _never_blank(columns[0]):
+        return [True] * n  # the first column (often an id or a name) fills every row
     blank_rows = [True] * n
     for cells in columns:
         blanks = {v for v in dict.fromkeys(cells)
@@ -367,6 +402,16 @@ def _filled_rows(columns: list, n: int) -> list[bool]:
             return [True] * n  # this column fills every row
         blank_rows = list(map(and_, blank_rows, map(blanks.__contains__, cells)))
     return [not b for b in blank_rows]
+
+
+def _never_blank(cells) -> bool:
+    """True when no cell is None, '' or only spaces (numbers are never blank)."""
+    kinds = set(map(type, cells))
+    if kinds == {str}:
+        return all(map(str.strip, cells))
+    if not _STR_OR_NUMBER.issuperset(kinds):
+        return False
+    return all(map(str.strip, [c for c in cells if type(c) is str]))
 
 
 def read_suppliers(path: str | Path, *, sheet: str | int | None = None,
@@ -413,11 +458,7 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
     by_field: dict[str, list] = {}
     extra_values: list[tuple[str, list]] = []
     for j in range(width):
-        values = _clean_column(columns[j], fields[j], cell_reader.max_chars)
-        if values is not None:
-            found: dict[int, tuple] = {}
-        else:
-            values, found = _resolve_column(columns[j], cell_reader.resolver(fields[j]))
+        values, found = _read_column(columns[j], fields[j], cell_reader)
         for i, found_here in found.items():
             problems.setdefault(i, []).extend((*p, texts[j]) for p in found_here)
         field = fields[j]
@@ -438,18 +479,21 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
     distinct_addresses = [a for a in dict.fromkeys(addresses) if a]
     address_keys = dict(zip(distinct_addresses, nz.name_keys(distinct_addresses)))
     codes = list(map({t: c[0] for t, c in countries.items()}.get, country_texts))
+    name_keys = nz.name_keys(names if all(names) else [nm or "" for nm in names])
     # (name key, address key, country) of every row: the key rows are merged by
-    keys = list(zip(nz.name_keys([nm or "" for nm in names]),
-                    map(address_keys.get, addresses, repeat("", n)), codes))
+    keys = list(zip(name_keys, map(address_keys.get, addresses, repeat("", n)), codes))
+    # A column with no value anywhere adds nothing to any row's extras.
+    extra_values = [(name, values) for name, values in extra_values
+                    if values.count(None) != len(values)]
     extra_names = [name for name, _ in extra_values]
     extra_columns = [values for _, values in extra_values]
     has_address = "address" in taken
-    plain = _plain_rows(filled, vectors, keys, problems, beyond, countries, has_address)
+    plain = _plain_rows(filled, vectors, keys, name_keys, problems, beyond, countries,
+                        has_address)
     # Rows with nothing to report and nothing to merge become suppliers column by column;
     # the others go through the row loop below, in row order. No row of one kind can merge
     # with a row of the other: a plain row's id and key occur nowhere else in the list.
-    read: list[Supplier] = _plain_suppliers(vectors, keys, plain, first, extra_names,
-                                            extra_columns)
+    read, bases = _plain_suppliers(vectors, keys, plain, first, extra_names, extra_columns)
     suppliers: dict[str, Supplier] = {}
     by_source_id: dict[str, str] = {}
     by_key: dict[tuple, str] = {}
@@ -534,7 +578,7 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
                         sheet=sheet_name, row=h + 1, code="no-data-rows",
                         hint="add one row per production location below the header")
     read.extend(suppliers.values())
-    by_id = _final_ids(read)
+    by_id = _final_ids(read, bases)
     ids = sorted(by_id)
     return SupplierList(
         file=fname, sheet=sheet_name, header_row=h + 1, headers=texts,
@@ -547,31 +591,49 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
 
 
 def _plain_rows(filled: list[bool], vectors: list[list], keys: list[tuple],
-                problems: dict[int, list[tuple]], beyond: list[bool] | None,
-                countries: dict[str, tuple], has_address: bool) -> list[bool]:
+                name_keys: list[str], problems: dict[int, list[tuple]],
+                beyond: list[bool] | None, countries: dict[str, tuple],
+                has_address: bool) -> list[bool]:
     """Per row: does it become a supplier of its own with no issue at all? Rows with a
     problem, an error, a country note, no address, an example id, or an id or key that
     another row shares are not plain."""
     names, country_texts, source_ids, addresses = vectors[:4]
     clear = {t for t, (code, note) in countries.items() if code is not None and note is None}
-    plain = [f and bool(nm) and ok for f, nm, ok in
-             zip(filled, names, map(clear.__contains__, country_texts))]
-    if has_address:
-        plain = [p and bool(a) for p, a in zip(plain, addresses)]
+    # Whole columns first: in a tidy list every row is filled, named, in a clear country
+    # and (with an address column) addressed.
+    if all(filled) and all(names) and clear.issuperset(country_texts) \
+            and (not has_address or all(addresses)):
+        plain = [True] * len(filled)
+    else:
+        plain = [f and bool(nm) and ok for f, nm, ok in
+                 zip(filled, names, map(clear.__contains__, country_texts))]
+        if has_address:
+            plain = [p and bool(a) for p, a in zip(plain, addresses)]
     unplain: set[int] = set(problems)
     if beyond is not None:
         unplain.update(compress(range(len(beyond)), beyond))
-    present = [s for s in source_ids if s is not None]
-    examples = {s for s in set(present) if s.casefold() in EXAMPLE_MARKERS}
-    shared = _shared(present) | examples
+    present = source_ids if None not in source_ids else [s for s in source_ids if s is not None]
+    shared = _shared(present) | _example_ids(present)
     if shared:
         unplain.update(i for i, s in enumerate(source_ids) if s in shared)
-    shared_keys = _shared(keys)
-    if shared_keys:
-        unplain.update(i for i, k in enumerate(keys) if k in shared_keys)
+    # Rows share a key only if they share its name key: the full keys of those rows decide.
+    shared_names = _shared(name_keys)
+    if shared_names:
+        maybe = [i for i, k in enumerate(name_keys) if k in shared_names]
+        shared_keys = _shared([keys[i] for i in maybe])
+        unplain.update(i for i in maybe if keys[i] in shared_keys)
     for i in unplain:
         plain[i] = False
     return plain
+
+
+def _example_ids(ids: list[str]) -> set[str]:
+    """The ids that mark a template's example row ('Example', 'voorbeeld')."""
+    # Case folding goes character by character, so the joined ids fold as each one does.
+    folded = "\x00" + "\x00".join(ids).casefold() + "\x00"
+    if not any(f"\x00{m}\x00" in folded for m in EXAMPLE_MARKERS):
+        return set()
+    return {s for s in set(ids) if s.casefold() in EXAMPLE_MARKERS}
 
 
 def _shared(values: list) -> set:
@@ -582,37 +644,43 @@ def _shared(values: list) -> set:
 
 
 def _plain_suppliers(vectors: list[list], keys: list[tuple], plain: list[bool], first: int,
-                     extra_names: list[str], extra_columns: list[list]) -> list[Supplier]:
-    """The suppliers of plain rows, one per row, built column by column."""
+                     extra_names: list[str], extra_columns: list[list]) \
+        -> tuple[list[Supplier], list[str]]:
+    """The suppliers of plain rows, one per row, built column by column, and their ids."""
     (names, _, source_ids, addresses, city, region, postal_code, tier, process, product,
      sector, certifications, supplies_to, workers, parent_company, audit_standard, audit_date,
      audit_result, purchase_share, os_id, lat, lng) = vectors
-    chosen = list(compress(keys, plain))
-    blake2b = hashlib.blake2b  # what _id_from_keys does, inlined: this runs once per row
-    ids = ["S" + blake2b(f"{name_key}|{country or ''}|{address_key}".encode(),
-                         digest_size=5).hexdigest().upper()
-           for name_key, address_key, country in chosen]
+    every = all(plain)
+    count = len(plain) if every else sum(plain)
 
-    def pick(column: list):
-        return compress(column, plain)
+    def pick(column):
+        return column if every else compress(column, plain)
 
     def parts(column: list) -> list[list]:
-        return [list(v) if v else [] for v in compress(column, plain)]
+        if column.count(None) == len(column):
+            return [[] for _ in range(count)]
+        return [[*v] if v else [] for v in pick(column)]  # each supplier its own list
 
-    rows = [[first + i + 1] for i in compress(range(len(plain)), plain)]
+    chosen = pick(keys)
+    # The ids of _id_from_keys, the hashing in one pass: a plain row always has a country.
+    blake2b = hashlib.blake2b
+    digests = [blake2b(f"{name_key}|{country}|{address_key}".encode(), digest_size=5).hexdigest()
+               for name_key, address_key, country in chosen]
+    ids = ("S" + "\nS".join(digests)).upper().split("\n") if digests else []
+    rows = [[r] for r in range(first + 1, first + 1 + len(plain))]
     if extra_columns:
         extras = [{k: v for k, v in zip(extra_names, row) if v is not None}
-                  for row in compress(zip(*extra_columns), plain)]
+                  for row in pick(list(zip(*extra_columns)))]
     else:
-        extras = [{} for _ in chosen]
-    return list(map(
-        Supplier, ids, pick(names), [k[2] for k in chosen], pick(addresses), pick(city),
+        extras = [{} for _ in range(count)]
+    suppliers = list(map(
+        Supplier, ids, pick(names), [k[2] for k in pick(keys)], pick(addresses), pick(city),
         pick(region), pick(postal_code), pick(tier), parts(process), parts(product),
         parts(sector), parts(certifications), parts(supplies_to), pick(workers),
         pick(parent_company), pick(audit_standard), pick(audit_date), pick(audit_result),
-        pick(purchase_share), pick(os_id), pick(lat), pick(lng), pick(source_ids), rows,
+        pick(purchase_share), pick(os_id), pick(lat), pick(lng), pick(source_ids), pick(rows),
         extras))
-
+    return suppliers, ids
 
 
 def _empty_cell_problems(sheet: Sheet, first: int, width: int, texts, columns, problems) -> None:
@@ -691,20 +759,21 @@ def _row_errors(fname, sheet_name, row_no, taken, name, country_text,
     return errors
 
 
-def _final_ids(suppliers: list[Supplier]) -> dict[str, Supplier]:
+def _final_ids(suppliers: list[Supplier], plain_ids: list[str]) -> dict[str, Supplier]:
     """Ids from each supplier's merged content, so merged rows give the same id in any order.
 
     While reading, a supplier's id comes from its first row; after merging, a later row may
-    have filled its address, which would make the id depend on row order.
+    have filled its address, which would make the id depend on row order. The suppliers
+    start with those of plain rows, whose ids (`plain_ids`) are their content ids already.
     """
-    bases = [supplier_id(s.name, s.country, s.address) if len(s.rows) > 1
-             else s.id.partition("-")[0] for s in suppliers]
-    out: dict[str, Supplier] = {}
-    if len(set(bases)) == len(bases):  # the usual case: no two suppliers share a base id
-        for base, sup in zip(bases, suppliers):
+    bases = plain_ids + [supplier_id(s.name, s.country, s.address) if len(s.rows) > 1
+                         else s.id.partition("-")[0] for s in suppliers[len(plain_ids):]]
+    out = dict(zip(bases, suppliers))
+    if len(out) == len(bases):  # the usual case: no two suppliers share a base id
+        for base, sup in zip(bases[len(plain_ids):], suppliers[len(plain_ids):]):
             sup.id = base
-            out[base] = sup
         return out
+    out = {}
     # A supplier read from one row keeps the id it got then (minus any "-2" suffix); equal
     # bases get "-2", "-3" ... in content order, never in row order.
     keyed = sorted(((base, s.name, s.address or "", s.source_id or "", s.rows, s)

@@ -9,6 +9,8 @@ import re
 import unicodedata
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from itertools import compress
+from operator import not_
 
 from ..match.normalise import strip_legal_forms, tokens_of
 
@@ -52,34 +54,58 @@ def split_multi(text: str, *, allow_comma: bool = True) -> list[str]:
     if "|" not in text and ";" not in text and "\n" not in text and "," not in text:
         part = text.strip()  # one value: nothing to split
         return [part] if part else []
-    parts = re.split(r"\s*[|;\n]\s*", text)
+    if ";" in text or "\n" in text:
+        text = text.replace(";", "|").replace("\n", "|")
     out: list[str] = []
-    for part in parts:
+    for part in text.split("|"):
+        part = part.strip()  # the spaces around a separator go with it
         if allow_comma and "," in part:
             out.extend(_split_commas(part))
         else:
-            out.append(part.strip())
-    seen: list[str] = []
-    for p in out:
-        if p and p not in seen:
-            seen.append(p)
-    return seen
+            out.append(part)
+    return [p for p in dict.fromkeys(out) if p]
 
 
-def _split_commas(part: str) -> list[str]:
+_NUMBER = re.compile(r"\s*\d+\s*")
+
+
+def split_multi_all(texts: list[str]) -> list[list[str]]:
+    """`split_multi` of each text; those split at '|' alone are split together.
+
+    Printable, single-spaced and trimmed, such a text has at most one space beside each '|':
+    dropping the spaces beside every '|' of the NUL-joined texts strips every part at once.
+    """
+    easy = [t for t in texts if "," not in t and ";" not in t]
+    joined = "\x00".join(easy)
+    if not easy or not "".join(easy).isprintable() or "  " in joined or " \x00" in joined \
+            or "\x00 " in joined or joined[:1] == " " or joined[-1:] == " ":
+        return list(map(split_multi, texts))
+    lists = [piece.split("|") for piece in
+             joined.replace(" |", "|").replace("| ", "|").split("\x00")]
+    split = dict(zip(easy, [
+        parts if (len(parts) == 1 and parts[0]) or ("" not in parts and len(set(parts)) == len(parts))
+        else [p for p in dict.fromkeys(parts) if p] for parts in lists]))
+    if len(easy) == len(texts):
+        return [split[t] for t in texts]
+    return [split[t] if t in split else split_multi(t) for t in texts]
+
+
+# The same part ('Alpha Garments Co., Ltd.') recurs in many cells of a list.
+@lru_cache(maxsize=1 << 16)
+def _split_commas(part: str) -> tuple[str, ...]:
     pieces = part.split(",")
-    numbers = [bool(re.fullmatch(r"\s*\d+\s*", p)) for p in pieces]
+    numbers = [bool(_NUMBER.fullmatch(p)) for p in pieces]
     if all(numbers) and (len(pieces) > 2 or ", " in part):
-        return [p.strip() for p in pieces]  # "3, 7": a list of numbers (ids)
+        return tuple(p.strip() for p in pieces)  # "3, 7": a list of numbers (ids)
     if any(numbers[1:]):
-        return [part.strip()]  # "1,5" or "Unit 3, 4"
+        return (part.strip(),)  # "1,5" or "Unit 3, 4"
     names: list[str] = []
     for piece in pieces:
         if names and is_legal_form(piece):
             names[-1] = f"{names[-1]},{piece}"  # "Beta Apparel Co." + " Ltd."
         else:
             names.append(piece)
-    return [n.strip() for n in names]
+    return tuple(n.strip() for n in names)
 
 
 def is_legal_form(text: str) -> bool:
@@ -250,21 +276,69 @@ def name_key(text: str) -> str:
 
 
 def name_keys(texts: list[str]) -> list[str]:
-    """`name_key` of each text; the ASCII ones keyed together, in a few passes over all of them.
+    """`name_key` of each text, in a few passes over all of them together.
 
-    Joined by NUL (clean text never holds one), the ASCII texts go through the same byte
-    translation as one; runs of spaces collapse and the spaces beside each NUL are dropped,
-    which is what splitting and re-joining each text on its own does.
+    Joined by NUL (clean text never holds one), the texts go through the same steps as one:
+    every step works character by character (NFKD keeps NUL as a boundary, the combining
+    marks and case folding know no context, the regexes never cross NUL), so splitting the
+    result on NUL gives each text's key. ASCII texts take the byte translation, the others
+    the Unicode steps; a text holding NUL is keyed on its own.
     """
-    plain = [t for t in texts if t.isascii()]
-    joined = "\x00".join(plain)
-    if plain and joined.count("\x00") == len(plain) - 1:
-        data = joined.encode().lower().translate(_ASCII_NON_WORD_NUL)
-        data = _SPACE_RUN.sub(b" ", data).replace(b" \x00", b"\x00").replace(b"\x00 ", b"\x00")
-        keyed = iter(data.strip(b" ").decode().split("\x00"))
-    else:
-        keyed = iter(list(map(name_key, plain)))
-    return [next(keyed) if t.isascii() else name_key(t) for t in texts]
+    is_ascii = list(map(str.isascii, texts))
+    if all(is_ascii):
+        return _ascii_keys(texts)
+    plain = list(compress(texts, is_ascii))
+    other = list(compress(texts, map(not_, is_ascii)))
+    # each text takes the next key of its kind, interleaved in one pass
+    keyed = {True: iter(_ascii_keys(plain)), False: iter(_unicode_keys(other))}
+    return list(map(next, map(keyed.__getitem__, is_ascii)))
+
+
+def _ascii_keys(texts: list[str]) -> list[str]:
+    joined = "\x00".join(texts)
+    if not texts or joined.count("\x00") != len(texts) - 1:
+        return list(map(name_key, texts))
+    return _joined_keys(joined.encode().lower().translate(_ASCII_NON_WORD_NUL))
+
+
+def _unicode_keys(texts: list[str]) -> list[str]:
+    joined = "\x00".join(texts)
+    if joined.count("\x00") != len(texts) - 1:
+        return list(map(name_key, texts))
+    try:
+        text = unicodedata.normalize("NFKD", joined)
+        marks = [c for c in _non_ascii(text) if unicodedata.combining(c)]
+        if marks:  # what translate(_COMBINING) does, in one regex pass
+            text = _char_class(marks).sub("", text)
+        text = text.casefold()
+        odd = [c for c in _non_ascii(text) if not c.isalnum()]
+        if odd:  # the non-ASCII characters [\W_] matches
+            text = _char_class(odd).sub(" ", text)
+        data = text.encode()
+    except UnicodeEncodeError:  # a lone surrogate: no UTF-8, each text keyed on its own
+        return list(map(name_key, texts))
+    # the ASCII ones: the byte translation, which leaves the UTF-8 of other characters alone
+    return _joined_keys(data.translate(_ASCII_NON_WORD_NUL_UTF8))
+
+
+def _joined_keys(data: bytes) -> list[str]:
+    """Keys from NUL-joined text in which every non-word character is a space already."""
+    while b"  " in data:  # collapse runs of spaces (a pass halves each run)
+        data = data.replace(b"  ", b" ")
+    data = data.replace(b" \x00", b"\x00").replace(b"\x00 ", b"\x00").strip(b" ")
+    return data.decode().split("\x00")
+
+
+_ASCII_BYTES = bytes(range(128))
+
+
+def _non_ascii(text: str) -> set[str]:
+    """The distinct non-ASCII characters of a text (UTF-8 without its ASCII bytes)."""
+    return set(text.encode().translate(None, _ASCII_BYTES).decode())
+
+
+def _char_class(chars: list[str]) -> re.Pattern[str]:
+    return re.compile("[" + "".join(map(re.escape, sorted(chars))) + "]")
 
 
 class _CombiningMarks(dict):
@@ -280,10 +354,11 @@ _COMBINING = _CombiningMarks()
 
 
 _NON_WORD = re.compile(r"[\W_]+")
+_NON_WORD_NUL = re.compile(r"(?:[^\w\x00]|_)+")  # the same, keeping NUL as a separator
 # ASCII bytes that are not letters or digits (what [\W_] matches in ASCII) -> space
 _ASCII_NON_WORD = bytes(c if chr(c).isalnum() and c < 128 else 32 for c in range(256))
 _ASCII_NON_WORD_NUL = b"\x00" + _ASCII_NON_WORD[1:]  # the same, keeping NUL as a separator
-_SPACE_RUN = re.compile(rb" {2,}")
+_ASCII_NON_WORD_NUL_UTF8 = _ASCII_NON_WORD_NUL[:128] + bytes(range(128, 256))  # UTF-8 kept
 
 
 def column_letter(i: int) -> str:
