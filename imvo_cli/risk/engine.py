@@ -20,9 +20,10 @@ profile, policy); whole assessments are cached per distinct (place, row signals)
 
 from __future__ import annotations
 
+import gc
 import itertools
 import re
-from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
+from collections.abc import ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -622,6 +623,7 @@ class _PlaceFacts:
     labour: tuple[str, ...]
     applicable: frozenset
     themes: tuple[_ThemeBase, ...]
+    outcomes: dict  # (theme, specific, site signals reaching it) -> _theme_outcome, filled as met
 
 
 def _place_facts(place: _Place, profile: Profile, policy: Policy, country: str | None) -> _PlaceFacts:
@@ -670,7 +672,57 @@ def _place_facts(place: _Place, profile: Profile, policy: Policy, country: str |
                                 override.level if override is not None else None))
     return _PlaceFacts(tuple(evidence), index, tuple(t.key for t in profile.theme_defs if t.labour),
                        frozenset(k for k in profile.themes if k not in place.not_applicable),
-                       tuple(bases))
+                       tuple(bases), {})
+
+
+def _theme_outcome(b: _ThemeBase, reaching: tuple, site_unverified: bool, th: dict) -> tuple:
+    """(level, score, severity, likelihood, inherent level where different, inherent score,
+    positions in `reaching` of the site signals that changed it) of one theme, given the
+    (rule, effect) of the site signals that reach it."""
+    inherent_lik = b.inherent_lik
+    specific = b.place_specific or (b.fcl and site_unverified)
+    sev = b.severity
+    lik = inherent_lik
+    site_finding = False
+    reached = []
+    unverified = [p for p, (_, effect) in enumerate(reaching) if effect == "unverified"]
+    if unverified and lik is not None and lik >= UNVERIFIED_FROM:
+        # No audit, an expired one and a missing address all say "not verified": together
+        # they raise likelihood once, and only where the place already points to a risk.
+        lik = _clamp(lik + UNVERIFIED)
+        reached.extend(unverified)
+    for p, (rule, effect) in enumerate(reaching):
+        if effect == "unverified":
+            continue
+        if effect == "sev+1":
+            sev = min(5, sev + 1)
+        elif effect in ("gap", 0.0):
+            pass
+        elif lik is None:
+            continue
+        elif effect == "set5":
+            lik, specific, site_finding = 5.0, True, True
+        else:
+            lik = _clamp(lik + effect)
+            site_finding = site_finding or rule == "audit-failed"
+        reached.append(p)
+    if lik is not None and b.floor > lik:
+        lik = b.floor
+    if inherent_lik is None or lik is None:
+        level, score, inh_level, inh_score = UNKNOWN, None, UNKNOWN, None
+    else:
+        inh_score = score_of(sev, inherent_lik, b.weight)  # scale is severity in both views
+        inh_level = _gate(level_for_score(inh_score, th), b.place_specific)
+        score = score_of(sev, lik, b.weight)
+        level = _gate(level_for_score(score, th), specific)
+        if b.context_only:
+            inh_level = _at_most_medium(inh_level)
+            if not site_finding:
+                level = _at_most_medium(level)
+    if b.override is not None and b.override_level is not None:
+        level = b.override_level
+    return (level, score, sev if inherent_lik else None, lik,
+            inh_level if inh_level != level else None, inh_score, tuple(reached))
 
 
 def _assess(place: _Place, signals: tuple, profile: Profile, policy: Policy,
@@ -706,60 +758,23 @@ def _assess(place: _Place, signals: tuple, profile: Profile, policy: Policy,
 
     themes: dict[str, ThemeRisk] = {}
     overrides: list[tuple[str, Evidence]] = []
-    for b in facts.themes:
+    memo = facts.outcomes
+    for n, b in enumerate(facts.themes):
         key = b.key
         if b.not_applicable:
             themes[key] = ThemeRisk(key, "low", 0.0, None, None, [], None, 0.0, b.refs)
             continue
-        inherent_lik = b.inherent_lik
-        specific = b.place_specific or (b.fcl and site_unverified)
-        sev = b.severity
-        lik = inherent_lik
-        site_finding = False
-        reached = []
-        if site:
-            unverified = [slot for slot, rule, effect, reach in site
-                          if effect == "unverified" and key in reach]
-            if unverified and lik is not None and lik >= UNVERIFIED_FROM:
-                # No audit, an expired one and a missing address all say "not verified": together
-                # they raise likelihood once, and only where the place already points to a risk.
-                lik = _clamp(lik + UNVERIFIED)
-                reached.extend(unverified)
-            for slot, rule, effect, reach in site:
-                if effect == "unverified" or key not in reach:
-                    continue
-                if effect == "sev+1":
-                    sev = min(5, sev + 1)
-                elif effect in ("gap", 0.0):
-                    pass
-                elif lik is None:
-                    continue
-                elif effect == "set5":
-                    lik, specific, site_finding = 5.0, True, True
-                else:
-                    lik = _clamp(lik + effect)
-                    site_finding = site_finding or rule == "audit-failed"
-                reached.append(slot)
-            for slot in reached:
-                used.setdefault(slot, []).append(key)
-        if lik is not None and b.floor > lik:
-            lik = b.floor
-        if inherent_lik is None or lik is None:
-            level, score, inh_level, inh_score = UNKNOWN, None, UNKNOWN, None
-        else:
-            inh_score = score_of(sev, inherent_lik, b.weight)  # scale is severity in both views
-            inh_level = _gate(level_for_score(inh_score, th), b.place_specific)
-            score = score_of(sev, lik, b.weight)
-            level = _gate(level_for_score(score, th), specific)
-            if b.context_only:
-                inh_level = _at_most_medium(inh_level)
-                if not site_finding:
-                    level = _at_most_medium(level)
-        if b.override is not None and b.override_level is not None:
+        reaching = [(slot, rule, effect) for slot, rule, effect, reach in site if key in reach]
+        mkey = (n, b.fcl and site_unverified, tuple((rule, effect) for _, rule, effect in reaching))
+        out = memo.get(mkey)
+        if out is None:
+            out = memo[mkey] = _theme_outcome(b, mkey[2], site_unverified, th)
+        level, score, sev, lik, inh_level, inh_score, reached = out
+        for p in reached:
+            used.setdefault(reaching[p][0], []).append(key)
+        if b.override is not None:
             overrides.append((key, b.override))
-            level = b.override_level
-        themes[key] = ThemeRisk(key, level, score, sev if inherent_lik else None, lik, [],
-                                inh_level if inh_level != level else None, inh_score, b.refs)
+        themes[key] = ThemeRisk(key, level, score, sev, lik, [], inh_level, inh_score, b.refs)
     # The site evidence, once, naming the themes it reached; then each theme's references.
     slot_index = {}
     for slot, rule, effect, _reach in site:
@@ -787,8 +802,10 @@ def _assess(place: _Place, signals: tuple, profile: Profile, policy: Policy,
         else:
             lvl = worst(themes[k].level for k in ev.themes if k in themes)
         flags.append(Flag(", ".join(ev.themes), lvl, ev.rule, ev.value, ev.source))
-    for tr in themes.values():
-        tr.reasons = _theme_reasons(tr, evidence)
+    orders = {}
+    for key, tr in themes.items():
+        order = orders[key] = _reason_order(tr, evidence)
+        tr.reasons = _reasons(tr, evidence, order)
     level = worst(tr.level for tr in themes.values())
     scores = [tr.score for tr in themes.values() if tr.score is not None]
     inh = [tr.inherent_score for tr in themes.values() if tr.inherent_score is not None]
@@ -806,8 +823,7 @@ def _assess(place: _Place, signals: tuple, profile: Profile, policy: Policy,
     changing = frozenset(slot_index.values())
     reason_slots = []
     if changing:
-        for k, tr in themes.items():
-            order = _reason_order(tr, template.evidence)
+        for k, order in orders.items():
             at = tuple((pos, i) for pos, i in enumerate(order) if i in changing)
             if at:
                 reason_slots.append((k, at))
@@ -819,16 +835,31 @@ _LAST_RULES = frozenset({"not-applicable"})
 
 def _theme_reasons(t: ThemeRisk, evidence) -> list[Flag]:
     """The evidence of one theme as flags, data gaps and not-applicable last."""
-    return sorted((Flag(t.theme, t.level if evidence[i].kind != "gap" else UNKNOWN,
-                        evidence[i].rule, evidence[i].value, evidence[i].source)
-                   for i in t.evidence),
-                  key=lambda f: (f.level == UNKNOWN, f.rule in _LAST_RULES))
+    return _reasons(t, evidence, _reason_order(t, evidence))
+
+
+def _reasons(t: ThemeRisk, evidence, order: list[int]) -> list[Flag]:
+    return [Flag(t.theme, t.level if evidence[i].kind != "gap" else UNKNOWN,
+                 evidence[i].rule, evidence[i].value, evidence[i].source) for i in order]
 
 
 def _reason_order(t: ThemeRisk, evidence) -> list[int]:
-    """The evidence indices of a theme in the order of its reasons (_theme_reasons)."""
-    return sorted(t.evidence, key=lambda i: (evidence[i].kind == "gap" or t.level == UNKNOWN,
-                                             evidence[i].rule in _LAST_RULES))
+    """The evidence indices of a theme in the order of its reasons: a stable sort on (data
+    gap or theme unknown, not-applicable rule)."""
+    if len(t.evidence) < 2:
+        return list(t.evidence)
+    unknown = t.level == UNKNOWN
+    first: list[int] = []
+    late: list[int] = []
+    gaps: list[int] = []
+    late_gaps: list[int] = []
+    for i in t.evidence:
+        ev = evidence[i]
+        if unknown or ev.kind == "gap":
+            (late_gaps if ev.rule in _LAST_RULES else gaps).append(i)
+        else:
+            (late if ev.rule in _LAST_RULES else first).append(i)
+    return first + late + gaps + late_gaps
 
 
 @dataclass(frozen=True, slots=True)
@@ -966,7 +997,14 @@ def _region_text(country: str | None, *texts) -> str:
     """
     if not country or country not in _region_countries():
         return ""
-    key = " " + " ".join(phrase_key(t) for t in texts if t) + " "
+    present = [t for t in texts if t]
+    probe = _region_probe(country)
+    if probe is not None and all(isinstance(t, str) and t.isascii() for t in present):
+        # ASCII text keeps its letters in its words (lower case, at most a plural 's' less):
+        # without the first word of an alias as one of its words, no alias can be found.
+        if probe.search(" ".join(present).lower()) is None:
+            return ""
+    key = " " + " ".join(phrase_key(t) for t in present) + " "
     found = sorted({a for r in tables.region_rules() if r.country == country
                     for a in r.aliases if f" {a} " in key})
     return " | ".join(found)
@@ -975,6 +1013,16 @@ def _region_text(country: str | None, *texts) -> str:
 @lru_cache(maxsize=1)
 def _region_countries() -> frozenset:
     return frozenset(r.country for r in tables.region_rules())
+
+
+@lru_cache(maxsize=64)
+def _region_probe(country: str) -> re.Pattern[str] | None:
+    """A pattern of the first words of the country's region aliases (None: no shortcut)."""
+    aliases = [a for r in tables.region_rules() if r.country == country for a in r.aliases]
+    if not aliases or not all(a.strip() for a in aliases):
+        return None
+    firsts = "|".join(sorted({re.escape(a.split()[0]) for a in aliases}))
+    return re.compile(f"(?<![a-z0-9])(?:{firsts})s?(?![a-z0-9])")
 
 
 def supplier_products(supplier: Supplier) -> tuple[str, ...]:
@@ -1206,6 +1254,26 @@ def assess_supplier(supplier: Supplier, profile: Profile, policy: Policy,
     evidence are shared between suppliers with the same assessment: treat them as read-only.
     """
     return assessor(profile, policy, as_of, columns).assess(supplier)
+
+
+def assess_suppliers(suppliers: Iterable[Supplier], profile: Profile, policy: Policy,
+                     as_of: date | None = None,
+                     columns: frozenset | None = None) -> dict[str, RiskAssessment]:
+    """assess_supplier for each supplier of a list, by supplier id, with one assessor.
+
+    The cyclic garbage collector is paused meanwhile: the assessments and what they share
+    stay alive and hold no cycles to collect, so its passes would only rescan them.
+    """
+    assess = assessor(profile, policy, as_of, columns).assess
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return {s.id: assess(s) for s in suppliers}
+    finally:
+        if was_enabled:
+            gc.freeze()  # into the oldest generation, as the list's own objects are
+            gc.unfreeze()
+            gc.enable()
 
 
 def place_recognition(supplier: Supplier, profile: Profile) -> tuple[bool | None, bool | None]:
