@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -128,9 +128,20 @@ def at_least(level: str | None, threshold: str) -> bool:
     return Level.of(level).at_least(threshold)
 
 
+# Level text (or Level member) -> (rank, the level's plain text): `worst` is called per theme
+# and per evidence item of every assessment plan, so it reads one dict instead of the enum.
+_RANKED = {lvl: (_RANK[lvl], lvl) for lvl in ALL_LEVELS}
+_UNKNOWN_RANKED = _RANKED[UNKNOWN]
+
+
 def worst(levels: Iterable[str | None]) -> str:
     """The worst level of an iterable in the one order (unknown above low); empty: unknown."""
-    return Level.worst(levels).value
+    best = None
+    for value in levels:
+        ranked = _RANKED.get(value or UNKNOWN, _UNKNOWN_RANKED)
+        if best is None or ranked[0] > best[0]:
+            best = ranked
+    return (best or _UNKNOWN_RANKED)[1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,7 +366,9 @@ class RiskAssessment:
 
     level: str = UNKNOWN
     score: float | None = None
-    themes: dict[str, ThemeRisk] = field(default_factory=dict)
+    # theme -> ThemeRisk; read-only, and for assessed suppliers not always a dict: suppliers
+    # assessed alike share one mapping whose per-theme reasons are built on first read
+    themes: Mapping[str, ThemeRisk] = field(default_factory=dict)
     flags: list[Flag] = field(default_factory=list)
     upstream_level: str | None = None
     upstream_path: list[str] = field(default_factory=list)

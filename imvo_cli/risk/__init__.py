@@ -5,6 +5,7 @@ Public API (used by map, check, aggregate, export, html):
     profile = load_profile("textile")                # themes and vocabulary of a sector
     assess_supplier(supplier, profile, policy, as_of, columns) -> RiskAssessment  (own risk:
         evidence once, themes with inherent and residual level; columns = fields the list has)
+    assess_suppliers(suppliers, profile, policy, as_of, columns) -> {supplier id: RiskAssessment}
     assess_location(country, products, processes, profile, policy, region) -> list[ThemeRisk]
     assess_place(...) -> RiskAssessment   (the same with the evidence list)
     sources() -> list[dict]   # name, edition, url, licence, file of every embedded source
@@ -20,6 +21,7 @@ from .engine import (
                      assess_location,
                      assess_place,
                      assess_supplier,
+                     assess_suppliers,
                      governance_likelihood,
                      level_for_score,
                      place_recognition,
@@ -41,6 +43,7 @@ __all__ = [
                      "assess_location",
                      "assess_place",
                      "assess_supplier",
+                     "assess_suppliers",
                      "available_profiles",
                      "governance_likelihood",
                      "known_themes",

@@ -20,8 +20,10 @@ profile, policy); whole assessments are cached per distinct (place, row signals)
 
 from __future__ import annotations
 
+import gc
 import itertools
 import re
+from collections.abc import ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -399,20 +401,33 @@ def _norm_cert(text: str) -> str:
     return phrase_key(text).replace(" ", "")
 
 
+def _action_items(extra: dict[str, str], is_action_header) -> tuple[tuple[str, str], ...]:
+    """The extra cells read as an action status: (header, value), headers sorted."""
+    return tuple(sorted((h, v) for h, v in extra.items() if v and is_action_header(h)))
+
+
+def _is_action_header(header: str) -> bool:
+    h = phrase_key(header)
+    return any(w in h for w in ACTION_HEADERS)
+
+
 def _action_status(s: Supplier) -> tuple[str, str] | None:
-    for header, value in sorted(s.extra.items()):
-        h = phrase_key(header)
-        if value and any(w in h for w in ACTION_HEADERS):
-            v = phrase_key(value)
-            kind = ("done" if v in ACTION_DONE_WORDS or set(v.split()) & ACTION_DONE_WORDS else
-                    "open" if v in ACTION_OPEN_WORDS or any(w in v for w in ACTION_OPEN_WORDS) else None)
-            if kind:
-                return kind, f"{header} {value!r}"
+    return _action_of(_action_items(s.extra, _is_action_header))
+
+
+def _action_of(items: tuple[tuple[str, str], ...]) -> tuple[str, str] | None:
+    for header, value in items:
+        v = phrase_key(value)
+        kind = ("done" if v in ACTION_DONE_WORDS or set(v.split()) & ACTION_DONE_WORDS else
+                "open" if v in ACTION_OPEN_WORDS or any(w in v for w in ACTION_OPEN_WORDS) else None)
+        if kind:
+            return kind, f"{header} {value!r}"
     return None
 
 
 # (rule, scope, effect, text, source); effect: a likelihood change or a word (see _row_signals)
 RowSignal = tuple[str, str, str | float, str, str]
+_SRC = "supplier list"
 
 
 def _row_signals(s: Supplier, policy: Policy, as_of: date, columns: frozenset | None) -> tuple:
@@ -422,62 +437,96 @@ def _row_signals(s: Supplier, policy: Policy, as_of: date, columns: frozenset | 
     'unverified', 'sev+1' or 'gap'. A column the list does not have gives a 'gap' signal.
     """
     has = (lambda f: True) if columns is None else (lambda f: f in columns)
+    return (_audit_signals(s.audit_date, s.audit_standard, s.audit_result, policy, as_of,
+                           any(has(f) for f in AUDIT_FIELDS))
+            + _address_signals(has("address"), bool(s.address))
+            + _workforce_signals(has("workers"), s.workers, policy)
+            + _certification_signals(tuple(s.certifications), policy)
+            + _action_signals(_action_items(s.extra, _is_action_header)))
+
+
+def _audit_signals(audit_date: date | None, standard: str | None, result: str | None,
+                   policy: Policy, as_of: date, listed: bool) -> tuple[RowSignal, ...]:
+    """The row signals of the audit columns (`listed`: the list has audit columns)."""
     sig: list[RowSignal] = []
-    src = "supplier list"
-    if not any(has(f) for f in AUDIT_FIELDS):
-        sig.append(("data-gap", "labour", "gap", "audit data: not in this list", src))
-    elif not (s.audit_date or s.audit_standard or s.audit_result):
+    if not listed:
+        sig.append(("data-gap", "labour", "gap", "audit data: not in this list", _SRC))
+    elif not (audit_date or standard or result):
         sig.append(("no-audit", "labour", "unverified",
-                    "no social audit recorded (standard, date, result empty)", src))
-    elif s.audit_date is None:
+                    "no social audit recorded (standard, date, result empty)", _SRC))
+    elif audit_date is None:
         sig.append(("audit-undated", "labour", "unverified",
-                    f"audit {s.audit_standard or s.audit_result!r} has no date: validity cannot be checked", src))
+                    f"audit {standard or result!r} has no date: validity cannot be checked", _SRC))
     else:
-        age = _months_between(s.audit_date, as_of)
+        age = _months_between(audit_date, as_of)
         if age > policy.audit_max_age_months:
             sig.append(("audit-expired", "labour", "unverified",
-                        f"audit of {s.audit_date.isoformat()} is {age} months old on {as_of.isoformat()} "
+                        f"audit of {audit_date.isoformat()} is {age} months old on {as_of.isoformat()} "
                         f"(valid {policy.audit_max_age_months} months)",
-                        f"{src}; policy audit_max_age_months ({_policy_name(policy)})"))
-    kind = _audit_result_kind(s.audit_result)
+                        f"{_SRC}; policy audit_max_age_months ({_policy_name(policy)})"))
+    kind = _audit_result_kind(result)
     if kind == "zero_tolerance":
         sig.append(("audit-zero-tolerance", "labour", "set5",
-                    f"audit result {s.audit_result!r}: zero-tolerance finding", src))
+                    f"audit result {result!r}: zero-tolerance finding", _SRC))
     elif kind == "failed":
-        sig.append(("audit-failed", "labour", FAILED_AUDIT, f"audit result {s.audit_result!r}", src))
-    elif s.audit_date is not None and _months_between(s.audit_date, as_of) <= policy.audit_max_age_months:
-        what = " ".join(str(x) for x in (s.audit_standard, s.audit_result and f"result {s.audit_result!r}") if x)
+        sig.append(("audit-failed", "labour", FAILED_AUDIT, f"audit result {result!r}", _SRC))
+    elif audit_date is not None and _months_between(audit_date, as_of) <= policy.audit_max_age_months:
+        what = " ".join(str(x) for x in (standard, result and f"result {result!r}") if x)
         sig.append(("audit-valid", "labour", VALID_AUDIT,
-                    f"audit {what + ' ' if what else ''}of {s.audit_date.isoformat()}, within "
-                    f"{policy.audit_max_age_months} months on {as_of.isoformat()}", src))
-    if not has("address"):
-        sig.append(("data-gap", "labour", "gap", "address: not in this list", src))
-    elif not s.address:
-        sig.append(("missing-address", "labour", "unverified",
-                    "no street address: the location cannot be verified or visited", src))
-    if not has("workers"):
-        sig.append(("data-gap", "labour", "gap", "number of workers: not in this list", src))
-    elif s.workers is not None and s.workers >= policy.large_workforce:
-        sig.append(("large-workforce", "labour", "sev+1",
-                    f"{s.workers} workers (policy large_workforce {policy.large_workforce}): "
-                    "more people affected", f"{src}; policy ({_policy_name(policy)})"))
-    if policy.accepted_certifications and s.certifications:
-        accepted = {_norm_cert(k): (k, tuple(v)) for k, v in policy.accepted_certifications.items()}
-        for cert in s.certifications:
-            n = _norm_cert(cert)
-            hit = accepted.get(n) or next((v for k, v in accepted.items() if k and n.startswith(k)), None)
-            if hit:
-                name, themes = hit
-                for t in themes:
-                    sig.append(("accepted-certification", "labour" if t == "*" else t, CERTIFIED,
-                                f"certification {cert!r} accepted in the policy",
-                                f"policy accepted_certifications.{name} ({_policy_name(policy)})"))
-    action = _action_status(s)
-    if action:
-        done = action[0] == "done"
-        sig.append(("action-status", "labour", ACTION_DONE if done else 0.0,
-                    f"{action[1]}: {'remediation recorded as completed' if done else 'action open'}", src))
+                    f"audit {what + ' ' if what else ''}of {audit_date.isoformat()}, within "
+                    f"{policy.audit_max_age_months} months on {as_of.isoformat()}", _SRC))
     return tuple(sig)
+
+
+def _address_signals(listed: bool, has_address: bool) -> tuple[RowSignal, ...]:
+    if not listed:
+        return (("data-gap", "labour", "gap", "address: not in this list", _SRC),)
+    if not has_address:
+        return (("missing-address", "labour", "unverified",
+                 "no street address: the location cannot be verified or visited", _SRC),)
+    return ()
+
+
+def _workforce_signals(listed: bool, workers: int | None, policy: Policy) -> tuple[RowSignal, ...]:
+    if not listed:
+        return (("data-gap", "labour", "gap", "number of workers: not in this list", _SRC),)
+    if workers is not None and workers >= policy.large_workforce:
+        return (("large-workforce", "labour", "sev+1",
+                 f"{workers} workers (policy large_workforce {policy.large_workforce}): "
+                 "more people affected", f"{_SRC}; policy ({_policy_name(policy)})"),)
+    return ()
+
+
+def _certification_signals(certifications: tuple[str, ...], policy: Policy) -> tuple[RowSignal, ...]:
+    if not (policy.accepted_certifications and certifications):
+        return ()
+    sig: list[RowSignal] = []
+    accepted = {_norm_cert(k): (k, tuple(v)) for k, v in policy.accepted_certifications.items()}
+    for cert in certifications:
+        n = _norm_cert(cert)
+        hit = accepted.get(n) or next((v for k, v in accepted.items() if k and n.startswith(k)), None)
+        if hit:
+            name, themes = hit
+            for t in themes:
+                sig.append(("accepted-certification", "labour" if t == "*" else t, CERTIFIED,
+                            f"certification {cert!r} accepted in the policy",
+                            f"policy accepted_certifications.{name} ({_policy_name(policy)})"))
+    return tuple(sig)
+
+
+def _action_signals(items: tuple[tuple[str, str], ...]) -> tuple[RowSignal, ...]:
+    action = _action_of(items) if items else None
+    if not action:
+        return ()
+    done = action[0] == "done"
+    return (("action-status", "labour", ACTION_DONE if done else 0.0,
+             f"{action[1]}: {'remediation recorded as completed' if done else 'action open'}", _SRC),)
+
+
+def _unknown_country_signal(country) -> RowSignal:
+    return ("unknown-country", "all", "gap",
+            f"country {country!r} missing or not recognised: country evidence cannot be looked up",
+            "supplier list")
 
 
 def _policy_name(policy: Policy) -> str:
@@ -546,11 +595,143 @@ def _gate(level: str, specific: bool) -> str:
     return "high" if level == "critical" and not specific else level
 
 
-def _assess(place: _Place, signals: tuple, profile: Profile, policy: Policy,
-            country: str | None) -> _Plan:
-    th = policy.thresholds
+@dataclass(frozen=True, slots=True)
+class _ThemeBase:
+    """What a place says about one theme, before any site evidence."""
+
+    key: str
+    not_applicable: bool
+    refs: tuple[int, ...]  # indices of the place evidence about the theme
+    inherent_lik: float | None
+    place_specific: bool  # specific place evidence other than a DOL forced-child-labour good
+    fcl: bool  # a DOL forced-child-labour good informs the theme
+    context_only: bool  # the governance rank is the only place evidence
+    severity: int
+    floor: float  # a process's likelihood no site evidence lowers
+    weight: float
+    override: Evidence | None  # the policy's override of the theme in this country
+    override_level: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _PlaceFacts:
+    """A place's evidence and per-theme facts under one profile and policy: worked out once,
+    shared by every plan of the place (the plans differ in their kinds of row signals)."""
+
+    evidence: tuple[Evidence, ...]
+    index: dict  # Evidence -> its index in `evidence`
+    labour: tuple[str, ...]
+    applicable: frozenset
+    themes: tuple[_ThemeBase, ...]
+    outcomes: dict  # (theme, specific, site signals reaching it) -> _theme_outcome, filled as met
+
+
+def _place_facts(place: _Place, profile: Profile, policy: Policy, country: str | None) -> _PlaceFacts:
     evidence: list[Evidence] = []
     index: dict[Evidence, int] = {}
+    place_ids = []
+    for s in place.signals:
+        i = index.get(s.evidence)
+        if i is None:
+            i = index[s.evidence] = len(evidence)
+            evidence.append(s.evidence)
+        place_ids.append((i, s))
+    bases = []
+    for t in profile.theme_defs:
+        key = t.key
+        refs = tuple(sorted({i for i, s in place_ids if key in s.evidence.themes}))
+        if key in place.not_applicable:
+            bases.append(_ThemeBase(key, True, refs, None, False, False, False, 0, 0.0, 1.0,
+                                    None, None))
+            continue
+        informing = [s for _, s in place_ids if s.likelihood.get(key)]
+        # Specific place evidence (a process making the harm near certain, a legal
+        # presumption) may make a theme critical by itself; a DOL forced-child-labour good only
+        # at a site the list shows never verified or failed (no audit recorded, a failed audit).
+        place_specific = any(s.evidence.specific and s.evidence.rule != "dol-listed-good"
+                             for s in informing)
+        fcl = any(s.evidence.specific and s.evidence.rule == "dol-listed-good" for s in informing)
+        # A country-wide governance rank is context, not a finding about a product or site:
+        # on its own it raises a theme to medium at most.
+        about = [s for _, s in place_ids if key in s.evidence.themes and s.evidence.kind == "place"]
+        context_only = bool(about) and all(s.evidence.rule == "governance-baseline" for s in about)
+        # A process that makes the harm near certain (sandblasting) sets a floor no audit lifts.
+        floor = max((s.likelihood[key] for s in informing if s.evidence.rule == "process-knowledge"),
+                    default=0.0)
+        override = _override(policy, country, key)
+        override_ev = None
+        if override is not None:
+            scope = f"{country} x {key}" if override.theme else f"all themes of {country}"
+            override_ev = Evidence("policy-override", "site",
+                                   f"{scope} set to {override.level}: {override.reason}",
+                                   f"policy file {policy.path or 'imvo.toml'}", (key,),
+                                   f"level {override.level}")
+        bases.append(_ThemeBase(key, False, refs, _combine([s.likelihood[key] for s in informing]),
+                                place_specific, fcl, context_only, place.severity[key], floor,
+                                policy.theme_weights.get(key, 1.0), override_ev,
+                                override.level if override is not None else None))
+    return _PlaceFacts(tuple(evidence), index, tuple(t.key for t in profile.theme_defs if t.labour),
+                       frozenset(k for k in profile.themes if k not in place.not_applicable),
+                       tuple(bases), {})
+
+
+def _theme_outcome(b: _ThemeBase, reaching: tuple, site_unverified: bool, th: dict) -> tuple:
+    """(level, score, severity, likelihood, inherent level where different, inherent score,
+    positions in `reaching` of the site signals that changed it) of one theme, given the
+    (rule, effect) of the site signals that reach it."""
+    inherent_lik = b.inherent_lik
+    specific = b.place_specific or (b.fcl and site_unverified)
+    sev = b.severity
+    lik = inherent_lik
+    site_finding = False
+    reached = []
+    unverified = [p for p, (_, effect) in enumerate(reaching) if effect == "unverified"]
+    if unverified and lik is not None and lik >= UNVERIFIED_FROM:
+        # No audit, an expired one and a missing address all say "not verified": together
+        # they raise likelihood once, and only where the place already points to a risk.
+        lik = _clamp(lik + UNVERIFIED)
+        reached.extend(unverified)
+    for p, (rule, effect) in enumerate(reaching):
+        if effect == "unverified":
+            continue
+        if effect == "sev+1":
+            sev = min(5, sev + 1)
+        elif effect in ("gap", 0.0):
+            pass
+        elif lik is None:
+            continue
+        elif effect == "set5":
+            lik, specific, site_finding = 5.0, True, True
+        else:
+            lik = _clamp(lik + effect)
+            site_finding = site_finding or rule == "audit-failed"
+        reached.append(p)
+    if lik is not None and b.floor > lik:
+        lik = b.floor
+    if inherent_lik is None or lik is None:
+        level, score, inh_level, inh_score = UNKNOWN, None, UNKNOWN, None
+    else:
+        inh_score = score_of(sev, inherent_lik, b.weight)  # scale is severity in both views
+        inh_level = _gate(level_for_score(inh_score, th), b.place_specific)
+        score = score_of(sev, lik, b.weight)
+        level = _gate(level_for_score(score, th), specific)
+        if b.context_only:
+            inh_level = _at_most_medium(inh_level)
+            if not site_finding:
+                level = _at_most_medium(level)
+    if b.override is not None and b.override_level is not None:
+        level = b.override_level
+    return (level, score, sev if inherent_lik else None, lik,
+            inh_level if inh_level != level else None, inh_score, tuple(reached))
+
+
+def _assess(place: _Place, signals: tuple, profile: Profile, policy: Policy,
+            country: str | None, facts: _PlaceFacts | None = None) -> _Plan:
+    th = policy.thresholds
+    if facts is None:
+        facts = _place_facts(place, profile, policy, country)
+    evidence = list(facts.evidence)
+    index = dict(facts.index)
 
     def record(ev: Evidence) -> int:
         i = index.get(ev)
@@ -559,17 +740,16 @@ def _assess(place: _Place, signals: tuple, profile: Profile, policy: Policy,
             evidence.append(ev)
         return i
 
-    labour = [t.key for t in profile.theme_defs if t.labour]
-    applicable = [k for k in profile.themes if k not in place.not_applicable]
+    applicable = facts.applicable
     # Site signals: recorded after the themes, each with the themes it actually reached.
     site = []
     for slot, (rule, scope, effect, _text, _source) in enumerate(signals):
-        reach = tuple(k for k in (labour if scope == "labour" else [scope]) if k in applicable)
         if scope == "all":
-            reach = tuple(applicable)
+            reach = tuple(k for k in profile.themes if k in applicable)
+        else:
+            reach = tuple(k for k in (facts.labour if scope == "labour" else (scope,)) if k in applicable)
         if reach:
             site.append((slot, rule, effect, reach))
-    place_ids = [(record(s.evidence), s) for s in place.signals]
     used: dict[int, list[str]] = {}
     # Never verified (no audit recorded) or verified and failed: with a DOL forced-child-labour
     # good, near-certain severe harm. An expired or undated audit raises likelihood only: the
@@ -577,81 +757,24 @@ def _assess(place: _Place, signals: tuple, profile: Profile, policy: Policy,
     site_unverified = any(sig[0] in CRITICAL_UNVERIFIED_RULES for sig in signals)
 
     themes: dict[str, ThemeRisk] = {}
-    site_refs_of: dict[str, list] = {}
-    for t in profile.theme_defs:
-        key = t.key
-        refs = [i for i, s in place_ids if key in s.evidence.themes]
-        if key in place.not_applicable:
-            themes[key] = ThemeRisk(key, "low", 0.0, None, None, [], None, 0.0, tuple(refs))
+    overrides: list[tuple[str, Evidence]] = []
+    memo = facts.outcomes
+    for n, b in enumerate(facts.themes):
+        key = b.key
+        if b.not_applicable:
+            themes[key] = ThemeRisk(key, "low", 0.0, None, None, [], None, 0.0, b.refs)
             continue
-        liks = [s.likelihood[key] for _, s in place_ids if s.likelihood.get(key)]
-        inherent_lik = _combine(liks)
-        informing = [s for _, s in place_ids if s.likelihood.get(key)]
-        # Specific place evidence (a process making the harm near certain, a legal
-        # presumption) may make a theme critical by itself; a DOL forced-child-labour good only
-        # at a site the list shows never verified or failed (no audit recorded, a failed audit).
-        place_specific = any(s.evidence.specific and s.evidence.rule != "dol-listed-good"
-                             for s in informing)
-        fcl = any(s.evidence.specific and s.evidence.rule == "dol-listed-good" for s in informing)
-        specific = place_specific or (fcl and site_unverified)
-        # A country-wide governance rank is context, not a finding about a product or site:
-        # on its own it raises a theme to medium at most.
-        about = [s for _, s in place_ids if key in s.evidence.themes and s.evidence.kind == "place"]
-        context_only = bool(about) and all(s.evidence.rule == "governance-baseline" for s in about)
-        sev = place.severity[key]
-        lik = inherent_lik
-        site_finding = False
-        reached = []
-        unverified = [slot for slot, rule, effect, reach in site if key in reach and effect == "unverified"]
-        if unverified and lik is not None and lik >= UNVERIFIED_FROM:
-            # No audit, an expired one and a missing address all say "not verified": together
-            # they raise likelihood once, and only where the place already points to a risk.
-            lik = _clamp(lik + UNVERIFIED)
-            reached.extend(unverified)
-        for slot, rule, effect, reach in site:
-            if key not in reach or effect == "unverified":
-                continue
-            if effect == "sev+1":
-                sev = min(5, sev + 1)
-            elif effect in ("gap", 0.0):
-                pass
-            elif lik is None:
-                continue
-            elif effect == "set5":
-                lik, specific, site_finding = 5.0, True, True
-            else:
-                lik = _clamp(lik + effect)
-                site_finding = site_finding or rule == "audit-failed"
-            reached.append(slot)
-        # A process that makes the harm near certain (sandblasting) sets a floor no audit lifts.
-        floor = max((s.likelihood[key] for _, s in place_ids
-                     if s.evidence.rule == "process-knowledge" and s.likelihood.get(key)), default=0.0)
-        if lik is not None and floor > lik:
-            lik = floor
-        for slot in reached:
-            used.setdefault(slot, []).append(key)
-        weight = policy.theme_weights.get(key, 1.0)
-        if inherent_lik is None or lik is None:
-            level, score, inh_level, inh_score = UNKNOWN, None, UNKNOWN, None
-        else:
-            inh_score = score_of(sev, inherent_lik, weight)  # scale is severity in both views
-            inh_level = _gate(level_for_score(inh_score, th), place_specific)
-            score = score_of(sev, lik, weight)
-            level = _gate(level_for_score(score, th), specific)
-            if context_only:
-                inh_level = _at_most_medium(inh_level)
-                if not site_finding:
-                    level = _at_most_medium(level)
-        override = _override(policy, country, key)
-        extra = []
-        if override is not None:
-            scope = f"{country} x {key}" if override.theme else f"all themes of {country}"
-            extra.append(Evidence("policy-override", "site", f"{scope} set to {override.level}: {override.reason}",
-                                  f"policy file {policy.path or 'imvo.toml'}", (key,), f"level {override.level}"))
-            level = override.level
-        site_refs_of[key] = extra
-        themes[key] = ThemeRisk(key, level, score, sev if inherent_lik else None, lik, [],
-                                inh_level if inh_level != level else None, inh_score, tuple(refs))
+        reaching = [(slot, rule, effect) for slot, rule, effect, reach in site if key in reach]
+        mkey = (n, b.fcl and site_unverified, tuple((rule, effect) for _, rule, effect in reaching))
+        out = memo.get(mkey)
+        if out is None:
+            out = memo[mkey] = _theme_outcome(b, mkey[2], site_unverified, th)
+        level, score, sev, lik, inh_level, inh_score, reached = out
+        for p in reached:
+            used.setdefault(reaching[p][0], []).append(key)
+        if b.override is not None:
+            overrides.append((key, b.override))
+        themes[key] = ThemeRisk(key, level, score, sev, lik, [], inh_level, inh_score, b.refs)
     # The site evidence, once, naming the themes it reached; then each theme's references.
     slot_index = {}
     for slot, rule, effect, _reach in site:
@@ -662,17 +785,27 @@ def _assess(place: _Place, signals: tuple, profile: Profile, policy: Policy,
         ev = Evidence(rule, kind, text, source, tuple(used[slot]), _effect_text(effect),
                       specific=effect == "set5")
         slot_index[slot] = record(ev)
-    for key, tr in themes.items():
-        own = [slot_index[slot] for slot in slot_index if key in evidence[slot_index[slot]].themes]
-        own += [record(ev) for ev in site_refs_of.get(key, [])]
-        tr.evidence = tuple(sorted(set(tr.evidence) | set(own)))
+    own_of: dict[str, list[int]] = {}
+    for i in slot_index.values():
+        for key in evidence[i].themes:
+            own_of.setdefault(key, []).append(i)
+    for key, ev in overrides:
+        own_of.setdefault(key, []).append(record(ev))
+    for key, own in own_of.items():
+        tr = themes[key]
+        tr.evidence = tuple(sorted(set(tr.evidence).union(own)))
     # Per-theme reasons (the evidence seen from each theme) and one flag per evidence item.
     flags = []
-    for _i, ev in enumerate(evidence):
-        lvl = worst(themes[k].level for k in ev.themes if k in themes) if ev.kind != "gap" else UNKNOWN
+    for ev in evidence:
+        if ev.kind == "gap":
+            lvl = UNKNOWN
+        else:
+            lvl = worst(themes[k].level for k in ev.themes if k in themes)
         flags.append(Flag(", ".join(ev.themes), lvl, ev.rule, ev.value, ev.source))
-    for tr in themes.values():
-        tr.reasons = _theme_reasons(tr, evidence)
+    orders = {}
+    for key, tr in themes.items():
+        order = orders[key] = _reason_order(tr, evidence)
+        tr.reasons = _reasons(tr, evidence, order)
     level = worst(tr.level for tr in themes.values())
     scores = [tr.score for tr in themes.values() if tr.score is not None]
     inh = [tr.inherent_score for tr in themes.values() if tr.inherent_score is not None]
@@ -689,11 +822,11 @@ def _assess(place: _Place, signals: tuple, profile: Profile, policy: Policy,
     template.plan = template
     changing = frozenset(slot_index.values())
     reason_slots = []
-    for k, tr in themes.items():
-        order = _reason_order(tr, template.evidence)
-        at = tuple((pos, i) for pos, i in enumerate(order) if i in changing)
-        if at:
-            reason_slots.append((k, at))
+    if changing:
+        for k, order in orders.items():
+            at = tuple((pos, i) for pos, i in enumerate(order) if i in changing)
+            if at:
+                reason_slots.append((k, at))
     return _Plan(template, tuple(sorted(slot_index.items())), tuple(reason_slots))
 
 
@@ -702,16 +835,31 @@ _LAST_RULES = frozenset({"not-applicable"})
 
 def _theme_reasons(t: ThemeRisk, evidence) -> list[Flag]:
     """The evidence of one theme as flags, data gaps and not-applicable last."""
-    return sorted((Flag(t.theme, t.level if evidence[i].kind != "gap" else UNKNOWN,
-                        evidence[i].rule, evidence[i].value, evidence[i].source)
-                   for i in t.evidence),
-                  key=lambda f: (f.level == UNKNOWN, f.rule in _LAST_RULES))
+    return _reasons(t, evidence, _reason_order(t, evidence))
+
+
+def _reasons(t: ThemeRisk, evidence, order: list[int]) -> list[Flag]:
+    return [Flag(t.theme, t.level if evidence[i].kind != "gap" else UNKNOWN,
+                 evidence[i].rule, evidence[i].value, evidence[i].source) for i in order]
 
 
 def _reason_order(t: ThemeRisk, evidence) -> list[int]:
-    """The evidence indices of a theme in the order of its reasons (_theme_reasons)."""
-    return sorted(t.evidence, key=lambda i: (evidence[i].kind == "gap" or t.level == UNKNOWN,
-                                             evidence[i].rule in _LAST_RULES))
+    """The evidence indices of a theme in the order of its reasons: a stable sort on (data
+    gap or theme unknown, not-applicable rule)."""
+    if len(t.evidence) < 2:
+        return list(t.evidence)
+    unknown = t.level == UNKNOWN
+    first: list[int] = []
+    late: list[int] = []
+    gaps: list[int] = []
+    late_gaps: list[int] = []
+    for i in t.evidence:
+        ev = evidence[i]
+        if unknown or ev.kind == "gap":
+            (late_gaps if ev.rule in _LAST_RULES else gaps).append(i)
+        else:
+            (late if ev.rule in _LAST_RULES else first).append(i)
+    return first + late + gaps + late_gaps
 
 
 @dataclass(frozen=True, slots=True)
@@ -725,31 +873,61 @@ class _Plan:
     reason_slots: tuple[tuple[str, tuple[tuple[int, int], ...]], ...]  # theme -> (reason, item)
 
 
-def _materialise(plan: _Plan, signals: tuple) -> RiskAssessment:
-    """The plan with one supplier's own row-signal texts: levels and references are the
-    plan's, only the site evidence items (and the flags and reasons showing them) differ."""
-    template = plan.template
-    if not plan.site_slots:
-        return template
-    evidence, flags = list(template.evidence), list(template.flags)
-    for slot, i in plan.site_slots:
-        _, _, _, text, source = signals[slot]
-        ev, f = evidence[i], flags[i]
-        evidence[i] = Evidence(ev.rule, ev.kind, text, source, ev.themes, ev.effect, ev.specific)
-        flags[i] = Flag(f.theme, f.level, f.rule, text, source)
-    themes = dict(template.themes)
+def _site_themes(plan: _Plan, evidence: tuple[Evidence, ...]) -> dict[str, ThemeRisk]:
+    """The plan's themes with one supplier's own evidence texts in their reasons."""
+    themes = dict(plan.template.themes)
     for key, at in plan.reason_slots:
         t = themes[key]
         reasons = list(t.reasons)
         for pos, i in at:
-            f = reasons[pos]
-            reasons[pos] = Flag(f.theme, f.level, f.rule, evidence[i].value, evidence[i].source)
+            f, ev = reasons[pos], evidence[i]
+            reasons[pos] = Flag(f.theme, f.level, f.rule, ev.value, ev.source)
         themes[key] = ThemeRisk(t.theme, t.level, t.score, t.severity, t.likelihood, reasons,
                                 t.inherent_level, t.inherent_score, t.evidence)
-    return RiskAssessment(level=template.level, score=template.score, themes=themes, flags=flags,
-                          inherent_level=template.inherent_level,
-                          inherent_score=template.inherent_score, severity=template.severity,
-                          evidence=tuple(evidence), main=template.main, plan=template)
+    return themes
+
+
+class SiteThemes(Mapping[str, ThemeRisk]):
+    """The themes of suppliers assessed alike: their plan's levels, scores and evidence
+    references, with the suppliers' own evidence texts in the reasons. Read-only; the
+    ThemeRisk objects are made on the first read of a theme (keys, length and membership are
+    the plan's, so nothing is made for them)."""
+
+    __slots__ = ("_evidence", "_made", "_plan")
+
+    def __init__(self, plan: _Plan, evidence: tuple[Evidence, ...]) -> None:
+        self._plan, self._evidence = plan, evidence
+        self._made: dict[str, ThemeRisk] | None = None
+
+    def _themes(self) -> dict[str, ThemeRisk]:
+        made = self._made
+        if made is None:
+            made = self._made = _site_themes(self._plan, self._evidence)
+        return made
+
+    def __getitem__(self, key: str) -> ThemeRisk:
+        return self._themes()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._plan.template.themes)
+
+    def __len__(self) -> int:
+        return len(self._plan.template.themes)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._plan.template.themes
+
+    def keys(self) -> KeysView[str]:
+        return self._plan.template.themes.keys()
+
+    def items(self) -> ItemsView[str, ThemeRisk]:
+        return self._themes().items()
+
+    def values(self) -> ValuesView[ThemeRisk]:
+        return self._themes().values()
+
+    def __repr__(self) -> str:
+        return repr(self._themes())
 
 
 def _strength(ev: Evidence) -> float:
@@ -819,7 +997,14 @@ def _region_text(country: str | None, *texts) -> str:
     """
     if not country or country not in _region_countries():
         return ""
-    key = " " + " ".join(phrase_key(t) for t in texts if t) + " "
+    present = [t for t in texts if t]
+    probe = _region_probe(country)
+    if probe is not None and all(isinstance(t, str) and t.isascii() for t in present):
+        # ASCII text keeps its letters in its words (lower case, at most a plural 's' less):
+        # without the first word of an alias as one of its words, no alias can be found.
+        if probe.search(" ".join(present).lower()) is None:
+            return ""
+    key = " " + " ".join(phrase_key(t) for t in present) + " "
     found = sorted({a for r in tables.region_rules() if r.country == country
                     for a in r.aliases if f" {a} " in key})
     return " | ".join(found)
@@ -828,6 +1013,16 @@ def _region_text(country: str | None, *texts) -> str:
 @lru_cache(maxsize=1)
 def _region_countries() -> frozenset:
     return frozenset(r.country for r in tables.region_rules())
+
+
+@lru_cache(maxsize=64)
+def _region_probe(country: str) -> re.Pattern[str] | None:
+    """A pattern of the first words of the country's region aliases (None: no shortcut)."""
+    aliases = [a for r in tables.region_rules() if r.country == country for a in r.aliases]
+    if not aliases or not all(a.strip() for a in aliases):
+        return None
+    firsts = "|".join(sorted({re.escape(a.split()[0]) for a in aliases}))
+    return re.compile(f"(?<![a-z0-9])(?:{firsts})s?(?![a-z0-9])")
 
 
 def supplier_products(supplier: Supplier) -> tuple[str, ...]:
@@ -859,9 +1054,11 @@ _MAX_CACHED = 200_000  # distinct results an assessor keeps before it starts ove
 class Assessor:
     """Assesses the suppliers of lists under one profile, policy, date and set of columns.
 
-    Work is done once per distinct key, never per row: row signals once per distinct set of
-    the fields they read, a plan (levels, scores, evidence references) once per place and
-    kinds of row signals, the result once per place and row signals. Suppliers with the same
+    Work is done once per distinct key, never per row: a row's risk once per distinct set of
+    the fields it reads; the place evidence once per place; row signals once per distinct set
+    of their fields (each group of columns once per distinct value); a plan (levels, scores,
+    evidence references) once per place and kinds of row signals; the result once per place
+    and row signals, its site evidence items once per distinct text. Suppliers with the same
     result share its themes, flags and evidence (read-only); each gets its own assessment
     object for what is its own (priority, upstream risk).
     """
@@ -872,80 +1069,157 @@ class Assessor:
         self._indicators = _indicator_key(policy)
         self._large = policy.large_workforce
         self._certs = bool(policy.accepted_certifications)
+        has = (lambda f: True) if columns is None else (lambda f: f in columns)
+        self._audit_listed = any(has(f) for f in AUDIT_FIELDS)
+        self._address = (_address_signals(has("address"), True),
+                         _address_signals(has("address"), False))  # by "no address"
+        self._workers_listed = has("workers")
         self._action_headers: dict[str, bool] = {}
-        self._signals: dict[tuple, tuple[tuple, int]] = {}  # row fields -> (signals, id)
-        self._kinds: list[tuple] = []  # per signals id: the kinds, texts left out
-        self._cells: dict[tuple, tuple] = {}  # (country, product, sector, process) cells -> place
-        self._places: dict[tuple, int] = {}
-        self._plans: dict[tuple[int, tuple], _Plan] = {}
-        self._results: dict[tuple[int, int], RiskAssessment] = {}
+        self._countries: dict[str | None, tuple[str | None, bool]] = {}  # cell -> (iso, by region)
+        self._rows: dict[tuple, tuple] = {}  # the fields a row's risk reads -> its result
+        self._cells: dict[tuple, int] = {}  # (country, product, sector, process, region) -> place
+        self._places: dict[tuple, int] = {}  # (iso, region, products, processes) -> place id
+        self._facts: list[tuple[_Place, _PlaceFacts, str | None]] = []  # per place id
+        self._signals: dict[tuple, tuple[tuple, int, int]] = {}  # -> (signals, id, kinds id)
+        self._audits: dict[tuple, tuple] = {}
+        self._workforces: dict[int | None, tuple] = {}
+        self._certifications: dict[tuple, tuple] = {}
+        self._actions: dict[tuple, tuple] = {}
+        self._kind_ids: dict[tuple, int] = {}  # the (rule, scope, effect) of each signal -> id
+        self._kinds: list[tuple] = []  # per kinds id: the signals with placeholder texts
+        self._plans: dict[tuple[int, int], tuple[_Plan, tuple]] = {}  # -> (plan, site slots)
+        self._results: dict[tuple[int, int], tuple] = {}  # (place id, signals id) -> result
+        self._templates: dict[tuple[Evidence, Flag], int] = {}  # a plan's site item -> id
+        self._items: dict[tuple[int, str, str], tuple[Evidence, Flag]] = {}
 
     def _is_action_header(self, header: str) -> bool:
         hit = self._action_headers.get(header)
         if hit is None:
-            h = phrase_key(header)
-            hit = self._action_headers[header] = any(w in h for w in ACTION_HEADERS)
-        return hit
-
-    def _row_signals(self, s: Supplier, iso: str | None) -> tuple[tuple, int]:
-        """The supplier's row signals and their id, computed once per distinct set of the
-        fields they read."""
-        workers = s.workers if s.workers is not None and s.workers >= self._large else None
-        action = (tuple(sorted((h, v) for h, v in s.extra.items() if v and self._is_action_header(h)))
-                  if s.extra else ())
-        key = (s.audit_date, s.audit_standard, s.audit_result, not s.address, workers,
-               tuple(s.certifications) if self._certs else (), action,
-               (s.country,) if iso is None else None)  # a tuple: a missing country is (None,)
-        hit = self._signals.get(key)
-        if hit is None:
-            signals = _row_signals(s, self.policy, self.as_of, self.columns)
-            if iso is None:
-                signals = (*signals, ("unknown-country", "all", "gap",
-                                      f"country {s.country!r} missing or not recognised: country "
-                                      "evidence cannot be looked up", "supplier list"))
-            # Suppliers differing only in the text of their row signals (audit dates, worker
-            # counts) share one plan: its levels, scores and evidence references.
-            self._kinds.append(tuple((rule, scope, effect, f"\x00{n}", "")
-                                     for n, (rule, scope, effect, _, _) in enumerate(signals)))
-            hit = self._signals[key] = (signals, len(self._kinds) - 1)
+            hit = self._action_headers[header] = _is_action_header(header)
         return hit
 
     def assess(self, supplier: Supplier) -> RiskAssessment:
         """The supplier's own risk per theme, inherent and residual."""
-        if len(self._results) >= _MAX_CACHED:
-            self._results.clear()
-        cells = (supplier.country, tuple(supplier.product), tuple(supplier.sector),
-                 tuple(supplier.process))
-        known = self._cells.get(cells)
+        s = supplier
+        country = s.country
+        known = self._countries.get(country)
         if known is None:
-            iso = _iso(supplier.country)
-            known = self._cells[cells] = (iso, supplier_products(supplier),
-                                          _cells(supplier.process), iso in _region_countries())
-        iso, products, processes, by_region = known
-        region = (_region_text(iso, supplier.region, supplier.city, supplier.address)
-                  if by_region else "")
-        signals, sig = self._row_signals(supplier, iso)
-        place_key = (iso, region, products, processes)
-        pid = self._places.get(place_key)
+            iso = _iso(country)
+            known = self._countries[country] = (iso, iso in _region_countries())
+        iso, by_region = known
+        workers = s.workers
+        key = (country, tuple(s.product), tuple(s.sector), tuple(s.process),
+               _region_text(iso, s.region, s.city, s.address) if by_region else "",
+               s.audit_date, s.audit_standard, s.audit_result, not s.address,
+               workers if workers is not None and workers >= self._large else None,
+               tuple(s.certifications) if self._certs else (),
+               _action_items(s.extra, self._is_action_header) if s.extra else ())
+        r = self._rows.get(key)
+        if r is None:
+            if len(self._rows) >= _MAX_CACHED:
+                self._rows.clear()
+                self._results.clear()
+                self._items.clear()
+            r = self._rows[key] = self._result(key, iso)
+        share = s.purchase_share
+        return RiskAssessment(r[0], r[1], r[2], r[3], None, [], r[4], r[5], r[6], r[7], r[8],
+                              (*r[10], workers if workers is not None else -1,
+                               share if share is not None else -1.0), None, r[9])
+
+    def _result(self, key: tuple, iso: str | None) -> tuple:
+        """(level, score, themes, flags, inherent level and score, severity, evidence, main,
+        plan, priority key head) of the rows with this key."""
+        cells = key[:5]
+        pid = self._cells.get(cells)
         if pid is None:
-            pid = self._places[place_key] = len(self._places)
-        hit = self._results.get((pid, sig))
-        if hit is None:
-            kinds = self._kinds[sig]
-            plan = self._plans.get((pid, kinds))
-            if plan is None:
-                place = _place(iso, region, products, processes, self.profile.key, self._indicators)
-                plan = self._plans[(pid, kinds)] = _assess(place, kinds, self.profile,
-                                                           self.policy, iso)
-            hit = self._results[(pid, sig)] = _materialise(plan, signals)
-        workers = supplier.workers if supplier.workers is not None else -1
-        share = supplier.purchase_share if supplier.purchase_share is not None else -1.0
-        return RiskAssessment(level=hit.level, score=hit.score, themes=hit.themes, flags=hit.flags,
-                              inherent_level=hit.inherent_level,
-                              inherent_score=hit.inherent_score, severity=hit.severity,
-                              evidence=hit.evidence, main=hit.main, plan=hit.plan,
-                              priority_key=(hit.score if hit.score is not None else -1.0,
-                                            hit.severity or 0, workers, share))
+            _, product, sector, process, region = cells
+            products, processes = _cells(product) or _cells(sector), _cells(process)
+            place_key = (iso, region, products, processes)
+            pid = self._places.get(place_key)
+            if pid is None:
+                pid = self._places[place_key] = len(self._facts)
+                place = _place(iso, region, products, processes, self.profile.key,
+                               self._indicators)
+                self._facts.append((place, _place_facts(place, self.profile, self.policy, iso), iso))
+            self._cells[cells] = pid
+        signal_key = key[5:] if iso is not None else (*key[5:], key[0])
+        sig = self._signals.get(signal_key)
+        if sig is None:
+            sig = self._signals[signal_key] = self._row_signals(signal_key, iso)
+        signals, sid, kid = sig
+        r = self._results.get((pid, sid))
+        if r is None:
+            r = self._results[(pid, sid)] = self._materialise(pid, kid, signals)
+        return r
+
+    def _row_signals(self, key: tuple, iso: str | None) -> tuple[tuple, int, int]:
+        """A row's signals, with their id and the id of their kinds, from its signal fields."""
+        audit_date, standard, result, no_address, workers, certs, action = key[:7]
+        audit = self._audits.get(key[:3])
+        if audit is None:
+            audit = self._audits[key[:3]] = _audit_signals(audit_date, standard, result,
+                                                           self.policy, self.as_of,
+                                                           self._audit_listed)
+        workforce = self._workforces.get(workers)
+        if workforce is None:
+            workforce = self._workforces[workers] = _workforce_signals(self._workers_listed,
+                                                                       workers, self.policy)
+        signals = audit + self._address[no_address] + workforce
+        if certs:
+            found = self._certifications.get(certs)
+            if found is None:
+                found = self._certifications[certs] = _certification_signals(certs, self.policy)
+            signals += found
+        if action:
+            done = self._actions.get(action)
+            if done is None:
+                done = self._actions[action] = _action_signals(action)
+            signals += done
+        if iso is None:
+            signals += (_unknown_country_signal(key[7]),)
+        # Suppliers differing only in the text of their row signals (audit dates, worker
+        # counts) share one plan: its levels, scores and evidence references.
+        kinds = tuple((rule, scope, effect) for rule, scope, effect, _, _ in signals)
+        kid = self._kind_ids.get(kinds)
+        if kid is None:
+            kid = self._kind_ids[kinds] = len(self._kinds)
+            self._kinds.append(tuple((rule, scope, effect, f"\x00{n}", "")
+                                     for n, (rule, scope, effect) in enumerate(kinds)))
+        return signals, len(self._signals), kid
+
+    def _materialise(self, pid: int, kid: int, signals: tuple) -> tuple:
+        """The result of a place and row signals: its plan with the rows' own texts in the
+        site evidence items (each distinct item made once)."""
+        entry = self._plans.get((pid, kid))
+        if entry is None:
+            place, facts, iso = self._facts[pid]
+            plan = _assess(place, self._kinds[kid], self.profile, self.policy, iso, facts)
+            t = plan.template
+            site = tuple((slot, i, self._templates.setdefault((t.evidence[i], t.flags[i]),
+                                                               len(self._templates)))
+                         for slot, i in plan.site_slots)
+            entry = self._plans[(pid, kid)] = (plan, site)
+        plan, site = entry
+        t = plan.template
+        themes: Mapping[str, ThemeRisk]
+        if site:
+            evidence, flags = list(t.evidence), list(t.flags)
+            items = self._items
+            for slot, i, tid in site:
+                _, _, _, text, source = signals[slot]
+                item = items.get((tid, text, source))
+                if item is None:
+                    e, f = t.evidence[i], t.flags[i]
+                    item = items[(tid, text, source)] = (
+                        Evidence(e.rule, e.kind, text, source, e.themes, e.effect, e.specific),
+                        Flag(f.theme, f.level, f.rule, text, source))
+                evidence[i], flags[i] = item
+            shared = tuple(evidence)
+            themes = SiteThemes(plan, shared)
+        else:
+            shared, themes, flags = t.evidence, t.themes, t.flags
+        return (t.level, t.score, themes, flags, t.inherent_level, t.inherent_score, t.severity,
+                shared, t.main, t, (t.score if t.score is not None else -1.0, t.severity or 0))
 
 
 _ASSESSORS: dict[tuple, Assessor] = {}
@@ -980,6 +1254,26 @@ def assess_supplier(supplier: Supplier, profile: Profile, policy: Policy,
     evidence are shared between suppliers with the same assessment: treat them as read-only.
     """
     return assessor(profile, policy, as_of, columns).assess(supplier)
+
+
+def assess_suppliers(suppliers: Iterable[Supplier], profile: Profile, policy: Policy,
+                     as_of: date | None = None,
+                     columns: frozenset | None = None) -> dict[str, RiskAssessment]:
+    """assess_supplier for each supplier of a list, by supplier id, with one assessor.
+
+    The cyclic garbage collector is paused meanwhile: the assessments and what they share
+    stay alive and hold no cycles to collect, so its passes would only rescan them.
+    """
+    assess = assessor(profile, policy, as_of, columns).assess
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return {s.id: assess(s) for s in suppliers}
+    finally:
+        if was_enabled:
+            gc.freeze()  # into the oldest generation, as the list's own objects are
+            gc.unfreeze()
+            gc.enable()
 
 
 def place_recognition(supplier: Supplier, profile: Profile) -> tuple[bool | None, bool | None]:
