@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from operator import attrgetter
@@ -28,7 +28,7 @@ from .model import (
 )
 from .policy import Policy, load_policy
 from .report.jsonout import dumps, dumps_compact
-from .risk import assess_supplier, load_profile
+from .risk import assess_suppliers, load_profile
 from .risk.engine import _cells, unrecognised_cells
 
 SCHEMA = "imvo.map/3"
@@ -59,7 +59,7 @@ def build_chain_map(supplier_list: SupplierList, *, company: str | None = None,
     stage("scoring")
     profile = load_profile(sector)
     columns = frozenset(supplier_list.columns)
-    risk = {s.id: assess_supplier(s, profile, policy, as_of, columns) for s in supplier_list.suppliers}
+    risk = assess_suppliers(supplier_list.suppliers, profile, policy, as_of, columns)
     propagate_upstream_risk(chain, risk)
     rank_priorities(risk, chain.tiers)
 
@@ -410,7 +410,7 @@ class AssessmentTable:
     def __init__(self) -> None:
         self.items: list[dict[str, Any]] = []
         self._ids: dict[bytes, str] = {}
-        self._by_themes: dict[int, tuple[dict, str]] = {}
+        self._by_themes: dict[int, tuple[Mapping, str]] = {}
 
     def _enter(self, themes: dict[str, Any]) -> str:
         key = orjson.dumps(themes)
@@ -518,7 +518,7 @@ class _Encoded:
     """The parts of a node's JSON that only its assessment decides, encoded once."""
 
     evidence: tuple  # the assessment's evidence, themes and main, held so their identities
-    themes: dict  # are not reused
+    themes: Mapping  # are not reused
     main: tuple
     assessment: str
     main_ids: orjson.Fragment

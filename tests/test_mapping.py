@@ -69,13 +69,15 @@ def test_summary_has_the_map_keys(supplier_list):
 
 
 def _fake_assess(levels_by_country):
-    def assess(supplier, profile, policy, as_of=None, columns=None):
-        return RiskAssessment(level=levels_by_country.get(supplier.country, "unknown"))
+    """A stand-in for risk.assess_suppliers: each supplier's level from its country."""
+    def assess(suppliers, profile, policy, as_of=None, columns=None):
+        return {s.id: RiskAssessment(level=levels_by_country.get(s.country, "unknown"))
+                for s in suppliers}
     return assess
 
 
 def test_upstream_risk_is_the_worst_above_with_its_path(supplier_list, monkeypatch):
-    monkeypatch.setattr(mapping, "assess_supplier", _fake_assess(
+    monkeypatch.setattr(mapping, "assess_suppliers", _fake_assess(
         {"UZ": "critical", "IN": "medium", "TR": "low", "BD": "high", "VN": "high"}))
     cm = build_chain_map(supplier_list, company="Acme BV")
     ids = by_source(cm)
@@ -96,7 +98,7 @@ def test_upstream_risk_is_the_worst_above_with_its_path(supplier_list, monkeypat
 
 
 def test_upstream_unknown_when_no_level_known(supplier_list, monkeypatch):
-    monkeypatch.setattr(mapping, "assess_supplier", _fake_assess({}))
+    monkeypatch.setattr(mapping, "assess_suppliers", _fake_assess({}))
     cm = build_chain_map(supplier_list)
     ids = by_source(cm)
     assert cm.risk[ids["T1"]].upstream_level == "unknown"

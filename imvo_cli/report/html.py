@@ -16,7 +16,7 @@ import hashlib
 import json
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
 from functools import lru_cache
 from html import escape as _escape
@@ -742,7 +742,7 @@ def _facility_themes(f: Any) -> dict[str, str]:
     if themes is None:
         risk = _get(f, "risk")
         themes = _get(risk, "themes", default={}) if risk is not None else {}
-    if isinstance(themes, dict):
+    if isinstance(themes, Mapping):
         return {str(k): (v if isinstance(v, str) else _get(v, "level", default=UNKNOWN))
                 for k, v in themes.items()}
     return {str(t): "medium" for t in themes or ()}  # a bare list names themes of concern
