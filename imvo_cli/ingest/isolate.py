@@ -338,6 +338,10 @@ def _freeze(parsed: Parsed):
     rows = parsed.rows
     if rows is None:
         return parsed.meta, None, []
+    try:  # marshal refuses the first value it cannot hold: a sheet without any goes as is
+        return parsed.meta, marshal.dumps(rows), []
+    except ValueError:
+        pass
     special = []
     plain = _PLAIN
     for i, row in enumerate(rows):
