@@ -35,6 +35,7 @@ _LOOK_BACK = 256  # bytes searched back from a cell reference for its tag
 # The first row number of each row tag; `[^<>]` stops at the tag's end, so each tag is
 # walked once and the pattern after it has a fixed length: linear in the input.
 _ROW_NUMBER = re.compile(rb'<row\b[^<>]*?\br="(\d{1,12})"')
+_LAST_ROW_TRIES = 4  # row tags tried back from a chunk's end for its last row number
 _STALE_MATCHES = 256  # matches below the extent before the reference pattern is recompiled
 # A formula cell with no (or an empty) cached value, as written by programs that never calculate.
 _UNCACHED = re.compile(rb"<c\b([^<>]*+)>\s*+<f\b(?:[^<>/]|/(?!>))*+(?:/>|>[^<]*+</f>)"
@@ -126,6 +127,87 @@ def _in_cell_tag(buf: bytes, pos: int) -> bool:
 
 def scan_sheet_chunk(buf: bytes, extent: Extent, limits: Limits) -> None:
     """Grow `extent` by the rows and cells in `buf` (whole tags; linear time)."""
+    if not _reaches_last_row_only(buf, extent):
+        _scan_refs(buf, extent, limits)
+    if b"<f" in buf and len(extent.uncached_formulas) < _MAX_FORMULA_REFS:
+        for attrs in _UNCACHED.findall(buf):
+            ref = _R_ATTR.search(attrs)
+            if ref:
+                extent.uncached_formulas.add((int(ref.group(2)) - 1, col_number(ref.group(1)) - 1))
+    if b't="e"' in buf and len(extent.error_cells) < _MAX_FORMULA_REFS:
+        for attrs, body in _ERROR_CELL.findall(buf):
+            ref, value = _R_ATTR.search(attrs), _V_TEXT.search(body)
+            if ref and value:
+                key = (int(ref.group(2)) - 1, col_number(ref.group(1)) - 1)
+                extent.error_cells[key] = value.group(1).decode("utf-8", "replace")
+
+
+def _reaches_last_row_only(buf: bytes, extent: Extent) -> bool:
+    """The common case in one pass: no row tag and no cell reference in `buf` reaches past
+    the extent's columns or past the number of the chunk's last row tag. Then that number
+    is the new last row, exactly what `_scan_refs` would find; otherwise (False) nothing
+    is changed and `_scan_refs` does the full work."""
+    last = _last_row_number(buf)
+    row = extent.max_row if last is None else max(extent.max_row, last)
+    if _past(extent.max_col, row).search(buf) is not None:
+        return False
+    extent.max_row = row
+    return True
+
+
+def _last_row_number(buf: bytes) -> int | None:
+    """The number of the last row tag in `buf` (one `_ROW_NUMBER` would find), if any."""
+    pos = buf.rfind(b"<row")
+    for _ in range(_LAST_ROW_TRIES):
+        if pos < 0:
+            return None
+        m = _ROW_NUMBER.match(buf, pos)
+        if m is not None:
+            return int(m.group(1))
+        pos = buf.rfind(b"<row", 0, pos)
+    return None
+
+
+def _past(max_col: int, max_row: int) -> re.Pattern:
+    """Every r="..." that could grow an extent of `max_col` columns and `max_row` rows: a
+    superset of the row tags and cell references `_scan_refs` would grow it by, checked
+    cheaply: the column letters within the extent are taken whole (a further letter means
+    a column right of it), then the row number is compared digit by digit along one path."""
+    inside = _letters_at_most(col_letters(max_col)) if max_col else "(?!)"
+    digits = str(max_row) if max_row else ""
+    above = _digits_above(digits)
+    row = f"{above}|[0-9]{{{len(digits) + 1}}}" if above else f"[0-9]{{{len(digits) + 1}}}"
+    return re.compile(f'r="(?:{inside})?+(?:[A-Z]|{row})'.encode())
+
+
+def _letters_at_most(text: str) -> str:
+    """Regex for column letters up to `text` (Excel's order), the longest alternative first
+    so that a column within the extent is always taken whole."""
+    def same_length(rest: str) -> str:
+        if len(rest) == 1:
+            return f"[A-{rest}]"
+        options = [f"[A-{chr(ord(rest[0]) - 1)}][A-Z]{{{len(rest) - 1}}}"] if rest[0] != "A" else []
+        options.append(f"{rest[0]}{same_length(rest[1:])}")
+        return f"(?:{'|'.join(options)})"
+    shorter = f"|[A-Z]{{1,{len(text) - 1}}}" if len(text) > 1 else ""
+    return same_length(text) + shorter
+
+
+def _digits_above(text: str) -> str:
+    """Regex for digit strings as long as the number `text` and greater, as a trie: each
+    position has a bigger digit (any digits after it) or the same one (compare on)."""
+    same = ""
+    for i in range(len(text) - 1, -1, -1):
+        ch, rest = text[i], len(text) - i - 1
+        options = [f"[{int(ch) + 1}-9][0-9]{{{rest}}}"] if ch != "9" else []
+        if same:
+            options.append(f"{ch}{same}")
+        same = f"(?:{'|'.join(options)})" if options else ""
+    return same
+
+
+def _scan_refs(buf: bytes, extent: Extent, limits: Limits) -> None:
+    """Every row tag and every cell reference in `buf` that grows the extent."""
     rows = _ROW_NUMBER.findall(buf)
     if rows:
         extent.max_row = max(extent.max_row, max(map(int, rows)))
@@ -150,17 +232,6 @@ def scan_sheet_chunk(buf: bytes, extent: Extent, limits: Limits) -> None:
             if stale >= _STALE_MATCHES:
                 pattern = _refs_beyond(extent.max_col, extent.max_row)
                 stale = 0
-    if b"<f" in buf and len(extent.uncached_formulas) < _MAX_FORMULA_REFS:
-        for attrs in _UNCACHED.findall(buf):
-            ref = _R_ATTR.search(attrs)
-            if ref:
-                extent.uncached_formulas.add((int(ref.group(2)) - 1, col_number(ref.group(1)) - 1))
-    if b't="e"' in buf and len(extent.error_cells) < _MAX_FORMULA_REFS:
-        for attrs, body in _ERROR_CELL.findall(buf):
-            ref, value = _R_ATTR.search(attrs), _V_TEXT.search(body)
-            if ref and value:
-                key = (int(ref.group(2)) - 1, col_number(ref.group(1)) - 1)
-                extent.error_cells[key] = value.group(1).decode("utf-8", "replace")
 
 
 # ---------------------------------------------------------------- zip containers
@@ -273,7 +344,9 @@ def _check_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: 
                     raise _bomb(path, f"{shown} unpacks more than {limits.max_compression_ratio}:1 "
                                 "(possible zip bomb)",
                                 "raise limits.max_compression_ratio in imvo.toml if the file is genuine")
-                if _DTD.search(chunk) or _DTD.search(tail + chunk[:16]):
+                seam = tail + chunk[:16]
+                # "!" is rare in spreadsheet XML: one fast byte search spares the pattern.
+                if (b"!" in chunk and _DTD.search(chunk)) or (b"!" in seam and _DTD.search(seam)):
                     raise fail(path, f"{shown} declares an XML DTD/entities, which spreadsheets "
                                "never need (possible entity-expansion attack)",
                                "save the file again from Excel or LibreOffice", "xml-dtd")
