@@ -120,7 +120,9 @@ class _Index:
     by_id: Mapping[str, object]  # every supplier id (the company's too)
     suppliers: list[Supplier]
     company_keys: frozenset[str]
-    by_name: _Ids | None = None  # built on the first reference by name
+    by_name: _Ids | None = None  # built on the first reference by name, for `named_keys`
+    named_keys: frozenset[str] = frozenset()
+    name_match: list[str] | None = None  # _match_key of each supplier's name, in list order
     name_keys: list[str] | None = None  # name_key of each supplier's name, in list order
     company_short: frozenset[str] = frozenset()  # the company without legal form / trade words
     by_bare_name: _Ids | None = None  # names without legal form
@@ -136,6 +138,17 @@ class _Index:
             return self.resolved[ref]
         found = self.resolved[ref] = self._resolve(ref, key)
         return found
+
+    def names_for(self, keys: set[str]) -> _Ids:
+        """The name index, holding at least these keys (only the keys references use are
+        collected: the other names could never be found)."""
+        if self.by_name is None or not keys <= self.named_keys:
+            if self.name_match is None:
+                self.name_match = _match_keys([s.name for s in self.suppliers])
+            wanted = self.named_keys = self.named_keys | keys
+            self.by_name = _Ids.of([(k, s.id) for k, s in zip(self.name_match, self.suppliers)
+                                    if k in wanted])
+        return self.by_name
 
     def keys(self) -> list[str]:
         if self.name_keys is None:
@@ -153,10 +166,7 @@ class _Index:
             return [ref]
         if key is None:
             key = _match_key(ref)
-        if self.by_name is None:
-            self.by_name = _Ids.of(list(zip(_match_keys([s.name for s in self.suppliers]),
-                                            [s.id for s in self.suppliers])))
-        found = self.by_name.get(key)
+        found = self.names_for({key}).get(key)
         if found is not None:
             return found
         if key in self.company_keys:
@@ -217,27 +227,30 @@ def _match_keys(texts: list[str]) -> list[str]:
 
 
 def _index(suppliers: list[Supplier], company_name: str | None,
-           by_id: Mapping[str, object]) -> _Index:
+           position: Mapping[str, int], ids: list[str]) -> _Index:
     # Each id as written, then case-folded (when that differs), in list order.
-    written = [(s.source_id, s.id) for s in suppliers if s.source_id]
-    folded = [(f, sid) for f, (src, sid) in zip([src.casefold() for src, _ in written], written)
-              if f != src]
-    ids = dict(written)
-    ids.update(folded)
-    if len(ids) == len(written) + len(folded):  # the usual case: every key names one supplier
-        by_source_id = _Ids(ids, {})
+    written = [s.source_id or "" for s in suppliers]
+    owners = ids
+    if not all(written):
+        given = list(map(bool, written))
+        written, owners = list(compress(written, given)), list(compress(ids, given))
+    folded = list(map(str.casefold, written))
+    one = dict(zip(written, owners))
+    one.update(zip(folded, owners))  # a key folded to itself is set again, to the same id
+    if len(one) == len(written) + sum(map(ne, folded, written)):  # no key names two suppliers
+        by_source_id = _Ids(one, {})
     else:  # as written and folded, interleaved in list order, as the lists of ids must be
         pairs: list[tuple[str, str]] = []
-        for src, sid in written:
+        for src, fold, sid in zip(written, folded, owners):
             pairs.append((src, sid))
-            if src.casefold() != src:
-                pairs.append((src.casefold(), sid))
+            if fold != src:
+                pairs.append((fold, sid))
         by_source_id = _Ids.of(pairs)
     company_keys = {_match_key(COMPANY_ID)}
     if company_name:
         company_keys.add(_match_key(company_name))
     company_keys.discard("")
-    return _Index(by_source_id, by_id, suppliers, frozenset(company_keys),
+    return _Index(by_source_id, position, suppliers, frozenset(company_keys),
                   company_short=_company_short_keys(company_name))
 
 
@@ -290,34 +303,67 @@ def build_chain_graph(supplier_list: SupplierList, company_name: str | None = No
                       company_id: str = COMPANY_ID, *, facts: bool = True) -> ChainGraph:
     """Link every supplier to its customers and compute tiers, cycles and chain facts.
 
-    Without `facts` (validation only reports the issues) the per-supplier facts are left out.
+    Without `facts` the per-supplier facts (and the groups they are computed over) are left
+    out. Supplier ids must be unique (ingest makes them so) and differ from `company_id`.
     """
     with gc_paused():
         return _build_chain_graph(supplier_list, company_name, company_id, facts)
 
 
+def chain_issues(supplier_list: SupplierList, company_name: str | None = None,
+                 company_id: str = COMPANY_ID) -> list[Issue]:
+    """The issues `build_chain_graph` reports (links, tiers, circles), sorted; the graph
+    itself is built only when suppliers supply each other in a circle."""
+    with gc_paused():
+        links = _linked(supplier_list, company_name, company_id)
+        order = _flow_order(links.out)
+        if order is None:
+            return _build_chain_graph(supplier_list, company_name, company_id, False).issues
+        tier, _paths = _tiers_and_paths(order, links.out, False)
+        tiers: dict[str, int | None] = dict(zip(links.names[1:], tier[1:]))
+        issues = [*links.issues, *_tier_issues(supplier_list, tiers)]
+        return sorted(issues, key=Issue.sort_key)
+
+
+@dataclass(slots=True)
+class _Links:
+    """Nodes by position (the company is node 0, supplier i node i + 1) and their links."""
+
+    names: list[str]  # position -> node id
+    out: list[tuple[int, ...]]  # position -> the positions it delivers to
+    issues: list[Issue]
+
+
+def _linked(supplier_list: SupplierList, company_name: str | None, company_id: str) -> _Links:
+    suppliers = supplier_list.suppliers
+    names = [company_id, *[s.id for s in suppliers]]
+    position = dict(zip(names, range(len(names))))
+    if len(position) != len(names):
+        raise ValueError("supplier ids must be unique and differ from the company id")
+    index = _index(suppliers, company_name, position, names[1:])
+    issues: list[Issue] = []
+    return _Links(names, _links(supplier_list, index, position, issues), issues)
+
+
 def _build_chain_graph(supplier_list: SupplierList, company_name: str | None,
                        company_id: str, with_facts: bool) -> ChainGraph:
     suppliers = supplier_list.suppliers
-    ids = [s.id for s in suppliers]
-    # The passes below work on positions: the company is node 0, supplier i is node i + 1.
-    position = dict(zip(ids, range(1, len(ids) + 1)))
-    if len(position) != len(ids) or company_id in position:
-        raise ValueError("supplier ids must be unique and differ from the company id")
-    index = _index(suppliers, company_name, position)
-    issues: list[Issue] = []
-    out = _links(supplier_list, index, position, issues)
-    names = [company_id, *ids]
-    nodes, succ, pred = _adjacency(names, out, company_name, suppliers)
+    links = _linked(supplier_list, company_name, company_id)
+    names, out, issues = links.names, links.out, links.issues
+    ids = names[1:]
+    nodes, succ, pred, ups = _adjacency(names, out, company_name, suppliers)
     graph = _digraph(nodes, succ, pred)
 
     order = _flow_order(out)
+    groups: Groups | None = None
     if order is not None:  # no circles: one pass up the chains (and one down for the facts)
-        flow = list(map(names.__getitem__, order))
-        groups = Groups(flow, dict(zip(flow, zip(flow))), dict(zip(flow, flow)), pred, succ)
         tier, paths = _tiers_and_paths(order, out, with_facts)
         tiers: dict[str, int | None] = dict(zip(ids, tier[1:]))
-        facts = _dag_facts(order, out, names, paths) if with_facts else {}
+        facts: dict[str, ChainFacts] = {}
+        if with_facts:
+            flow = list(map(names.__getitem__, order))
+            groups = Groups(flow, dict(zip(flow, zip(flow))), dict(zip(flow, flow)), pred, succ)
+            facts = _dag_facts(order, out, ups, names, paths)
         cycles: list[list[str]] = []
     else:
         tiers = _tiers(pred, company_id, suppliers)
@@ -357,6 +403,11 @@ def _links(supplier_list: SupplierList, index: _Index, position: Mapping[str, in
             if target is not None and target != i:
                 out.append((target,))
                 continue
+        else:  # several customers, each named unambiguously (and not itself): each once
+            targets = [single.get(r) for r in named]
+            if None not in targets and i not in targets:
+                out.append(tuple(dict.fromkeys(targets)))  # type: ignore[arg-type]  # no None
+                continue
         found = _customers(suppliers[i - 1], index, supplier_list, issues)
         out.append(tuple(0 if t == COMPANY_ID else position[t] for t in found) or _TO_COMPANY)
     return out
@@ -372,7 +423,12 @@ def _targets(index: _Index, refs: list[list[str]], position: Mapping[str, int]) 
     exact = index.by_source_id.one
     single = {r: position[exact[r]] for r in distinct.keys() & exact.keys()}
     others = [r for r in distinct if r not in single]
-    for ref, key in zip(others, _match_keys(others)):
+    keys = _match_keys(others)
+    by_name = {k for r, k in zip(others, keys)  # those not found by an id: one name index
+               if r not in index.by_id and index.by_source_id.get(r.casefold()) is None}
+    if by_name:
+        index.names_for(by_name)
+    for ref, key in zip(others, keys):
         found = index.resolve(ref, key)
         if found is not None and len(found) == 1:
             single[ref] = 0 if found[0] == COMPANY_ID else position[found[0]]
@@ -425,26 +481,30 @@ def _customers(s: Supplier, index: _Index, supplier_list: SupplierList,
 
 def _adjacency(names: list[str], out: list[tuple[int, ...]], company_name: str | None,
                suppliers: list[Supplier]) -> tuple[dict[str, dict], dict[str, dict[str, dict]],
-                                                   dict[str, dict[str, dict]]]:
+                                                   dict[str, dict[str, dict]], list[list[int]]]:
     """networkx's own layout (node -> attributes, node -> {neighbour: edge data}), built in
-    one pass over the links: no second adjacency structure."""
+    one pass over the links (no second adjacency structure), and by position who supplies
+    each node."""
     company = names[0]
     nodes: dict[str, dict] = {company: {"name": company_name or company, "kind": "company"}}
     nodes.update(zip(names[1:], [{"name": s.name, "kind": "supplier"} for s in suppliers]))
     into: list[dict[str, dict]] = [{} for _ in names]
+    ups: list[list[int]] = [[] for _ in names]
     outs: list[dict[str, dict]] = [{}]
-    for sid, targets in zip(names[1:], out[1:]):
+    for i, (sid, targets) in enumerate(zip(names[1:], out[1:]), 1):
         if len(targets) == 1:
             (t,) = targets
             edge: dict = {}
             into[t][sid] = edge
+            ups[t].append(i)
             outs.append({names[t]: edge})
         else:
             edges = {}
             for t in targets:
                 edges[names[t]] = into[t][sid] = {}
+                ups[t].append(i)
             outs.append(edges)
-    return nodes, dict(zip(names, outs)), dict(zip(names, into))
+    return nodes, dict(zip(names, outs)), dict(zip(names, into)), ups
 
 
 def _unreachable_issues(supplier_list: SupplierList, unreachable: list[str],
@@ -614,20 +674,21 @@ def _tiers_and_paths(order: list[int], out: list[tuple[int, ...]],
     return tier, paths
 
 
-def _dag_facts(order: list[int], out: list[tuple[int, ...]], names: list[str],
-               paths: list[int]) -> dict[str, ChainFacts]:
+def _dag_facts(order: list[int], out: list[tuple[int, ...]], into: list[list[int]],
+               names: list[str], paths: list[int]) -> dict[str, ChainFacts]:
     """The chain facts of each supplier of a graph without circles, in list order."""
-    size, depth = _upstream(order, out)
+    size, depth = _upstream(order, out, into)
     counts = paths[1:]
-    customers = [[names[t] for t in targets] if len(targets) == 1 else
-                 sorted([names[t] for t in targets]) for targets in out[1:]]
+    customers = [[names[targets[0]]] if len(targets) == 1 else
+                 sorted(map(names.__getitem__, targets)) for targets in out[1:]]
     return dict(zip(names[1:], map(
         ChainFacts, [k if k <= PATH_CAP else PATH_CAP for k in counts],
         [k > PATH_CAP for k in counts], depth[1:], size[1:], customers,
         repeat(False, len(counts)))))
 
 
-def _upstream(order: list[int], out: list[tuple[int, ...]]) -> tuple[list[int], list[int]]:
+def _upstream(order: list[int], out: list[tuple[int, ...]],
+              into: list[list[int]]) -> tuple[list[int], list[int]]:
     """Per node of a graph without circles: the distinct suppliers upstream of it and the
     longest chain of suppliers above it.
 
@@ -636,10 +697,6 @@ def _upstream(order: list[int], out: list[tuple[int, ...]]) -> tuple[list[int], 
     count is the size of the union of upstream sets (a tree's set is collected only when such
     a union needs it).
     """
-    into: list[list[int]] = [[] for _ in out]
-    for n, targets in enumerate(out):
-        for t in targets:
-            into[t].append(n)
     size = [0] * len(out)
     depth = [0] * len(out)
     # exclusive: a supplier that delivers to one customer and whose upstream is a tree, so
