@@ -700,14 +700,9 @@ def _upstream(order: list[int], out: list[tuple[int, ...]],
     size = [0] * len(out)
     depth = [0] * len(out)
     # exclusive: a supplier that delivers to one customer and whose upstream is a tree, so
-    # all of it flows one way
-    exclusive = bytearray(len(out))
-    raw = 0  # the suppliers nobody supplies come first in the flow order
-    while raw < len(order) and not into[order[raw]]:
-        raw += 1
-    for n in order[:raw]:
-        if len(out[n]) == 1:
-            exclusive[n] = 1
+    # all of it flows one way (cleared below where the upstream is not a tree)
+    exclusive = bytearray(map((1).__eq__, map(len, out)))
+    raw = list(map(len, into)).count(0)  # nobody supplies them: they come first in the order
     upstream: dict[int, set[int]] = {}
     for c in order[raw:-1]:
         ups = into[c]
@@ -721,9 +716,8 @@ def _upstream(order: list[int], out: list[tuple[int, ...]],
         else:
             size[c] = k
             depth[c] = d
-            if len(out[c]) == 1:
-                exclusive[c] = 1
             continue
+        exclusive[c] = 0
         acc: set[int] = set()
         d = 0
         for p in ups:
