@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import compress, repeat
+from operator import ne
 from pathlib import Path
 
 import networkx as nx
@@ -22,7 +24,7 @@ from rapidfuzz import fuzz, process  # fast enough for 100,000 candidates
 
 from .ingest import gc_paused
 from .ingest.address import has_full_address
-from .ingest.normalise import name_key
+from .ingest.normalise import name_key, name_keys
 from .match.normalise import compact, core_name, normalise_name
 from .model import Issue, Supplier, SupplierList
 from .policy import Policy
@@ -115,30 +117,45 @@ class _Index:
     """Ways a `supplies_to` reference can name a supplier (or the company)."""
 
     by_source_id: _Ids
-    by_id: dict[str, str]
+    by_id: Mapping[str, object]  # every supplier id (the company's too)
     suppliers: list[Supplier]
     company_keys: frozenset[str]
-    by_name: _Ids | None = None  # built on the first reference by name
+    by_name: _Ids | None = None  # built on the first reference by name, for `named_keys`
+    named_keys: frozenset[str] = frozenset()
+    name_match: list[str] | None = None  # _match_key of each supplier's name, in list order
     name_keys: list[str] | None = None  # name_key of each supplier's name, in list order
     company_short: frozenset[str] = frozenset()  # the company without legal form / trade words
     by_bare_name: _Ids | None = None  # names without legal form
     resolved: dict[str, list[str] | None] = field(default_factory=dict)
     choices: dict[str, str] | None = None  # suggestion candidates, built on the first unknown reference
+    suggestions: dict[str, list[str]] = field(default_factory=dict)  # unknown reference -> closest
 
-    def resolve(self, ref: str) -> list[str] | None:
-        """Supplier ids (or [COMPANY_ID]) a reference names, None when it names nothing."""
+    def resolve(self, ref: str, key: str | None = None) -> list[str] | None:
+        """Supplier ids (or [COMPANY_ID]) a reference names, None when it names nothing;
+        `key` is the reference's `_match_key` when it is known already."""
         # Many rows name the same customer (often the company itself): resolve each once.
         if ref in self.resolved:
             return self.resolved[ref]
-        found = self.resolved[ref] = self._resolve(ref)
+        found = self.resolved[ref] = self._resolve(ref, key)
         return found
+
+    def names_for(self, keys: set[str]) -> _Ids:
+        """The name index, holding at least these keys (only the keys references use are
+        collected: the other names could never be found)."""
+        if self.by_name is None or not keys <= self.named_keys:
+            if self.name_match is None:
+                self.name_match = _match_keys([s.name for s in self.suppliers])
+            wanted = self.named_keys = self.named_keys | keys
+            self.by_name = _Ids.of([(k, s.id) for k, s in zip(self.name_match, self.suppliers)
+                                    if k in wanted])
+        return self.by_name
 
     def keys(self) -> list[str]:
         if self.name_keys is None:
-            self.name_keys = [name_key(s.name) for s in self.suppliers]
+            self.name_keys = name_keys([s.name for s in self.suppliers])
         return self.name_keys
 
-    def _resolve(self, ref: str) -> list[str] | None:
+    def _resolve(self, ref: str, key: str | None) -> list[str] | None:
         found = self.by_source_id.get(ref)
         if found is not None:
             return found
@@ -146,12 +163,10 @@ class _Index:
         if found is not None:
             return found
         if ref in self.by_id:
-            return [self.by_id[ref]]
-        key = _match_key(ref)
-        if self.by_name is None:
-            self.by_name = _Ids.of([(k.replace(" ", ""), s.id)
-                                    for s, k in zip(self.suppliers, self.keys())])
-        found = self.by_name.get(key)
+            return [ref]
+        if key is None:
+            key = _match_key(ref)
+        found = self.names_for({key}).get(key)
         if found is not None:
             return found
         if key in self.company_keys:
@@ -193,22 +208,49 @@ def _match_key(text: str) -> str:
     return name_key(text).replace(" ", "")
 
 
-def _index(suppliers: list[Supplier], company_name: str | None) -> _Index:
+# Bytes an ASCII name key drops (all but letters and digits), NUL kept as a separator.
+_NOT_ALNUM = bytes(c for c in range(1, 256) if not (c < 128 and chr(c).isalnum()))
+
+
+def _match_keys(texts: list[str]) -> list[str]:
+    """`_match_key` of each text. For ASCII text that key is its letters and digits in lower
+    case: the ASCII texts are keyed together, joined by NUL (clean text never holds one)."""
+    plain = [t for t in texts if t.isascii()]
+    joined = "\x00".join(plain)
+    if not plain or joined.count("\x00") != len(plain) - 1:
+        return list(map(_match_key, texts))
+    keyed = joined.encode().lower().translate(None, _NOT_ALNUM).decode().split("\x00")
+    if len(plain) == len(texts):
+        return keyed
+    found = iter(keyed)
+    return [next(found) if t.isascii() else _match_key(t) for t in texts]
+
+
+def _index(suppliers: list[Supplier], company_name: str | None,
+           position: Mapping[str, int], ids: list[str]) -> _Index:
     # Each id as written, then case-folded (when that differs), in list order.
-    pairs: list[tuple[str, str]] = []
-    for s in suppliers:
-        src = s.source_id
-        if src:
-            pairs.append((src, s.id))
-            folded = src.casefold()
-            if folded != src:
-                pairs.append((folded, s.id))
+    written = [s.source_id or "" for s in suppliers]
+    owners = ids
+    if not all(written):
+        given = list(map(bool, written))
+        written, owners = list(compress(written, given)), list(compress(ids, given))
+    folded = list(map(str.casefold, written))
+    one = dict(zip(written, owners))
+    one.update(zip(folded, owners))  # a key folded to itself is set again, to the same id
+    if len(one) == len(written) + sum(map(ne, folded, written)):  # no key names two suppliers
+        by_source_id = _Ids(one, {})
+    else:  # as written and folded, interleaved in list order, as the lists of ids must be
+        pairs: list[tuple[str, str]] = []
+        for src, fold, sid in zip(written, folded, owners):
+            pairs.append((src, sid))
+            if fold != src:
+                pairs.append((fold, sid))
+        by_source_id = _Ids.of(pairs)
     company_keys = {_match_key(COMPANY_ID)}
     if company_name:
         company_keys.add(_match_key(company_name))
     company_keys.discard("")
-    ids = [s.id for s in suppliers]
-    return _Index(_Ids.of(pairs), dict(zip(ids, ids)), suppliers, frozenset(company_keys),
+    return _Index(by_source_id, position, suppliers, frozenset(company_keys),
                   company_short=_company_short_keys(company_name))
 
 
@@ -261,114 +303,257 @@ def build_chain_graph(supplier_list: SupplierList, company_name: str | None = No
                       company_id: str = COMPANY_ID, *, facts: bool = True) -> ChainGraph:
     """Link every supplier to its customers and compute tiers, cycles and chain facts.
 
-    Without `facts` (validation only reports the issues) the per-supplier facts are left out.
+    Without `facts` the per-supplier facts (and the groups they are computed over) are left
+    out. Supplier ids must be unique (ingest makes them so) and differ from `company_id`.
     """
     with gc_paused():
         return _build_chain_graph(supplier_list, company_name, company_id, facts)
 
 
+def chain_issues(supplier_list: SupplierList, company_name: str | None = None,
+                 company_id: str = COMPANY_ID) -> list[Issue]:
+    """The issues `build_chain_graph` reports (links, tiers, circles), sorted; the graph
+    itself is built only when suppliers supply each other in a circle."""
+    with gc_paused():
+        links = _linked(supplier_list, company_name, company_id)
+        order = _flow_order(links.out)
+        if order is None:
+            return _build_chain_graph(supplier_list, company_name, company_id, False).issues
+        tier, _paths = _tiers_and_paths(order, links.out, False)
+        tiers: dict[str, int | None] = dict(zip(links.names[1:], tier[1:]))
+        issues = [*links.issues, *_tier_issues(supplier_list, tiers)]
+        return sorted(issues, key=Issue.sort_key)
+
+
+@dataclass(slots=True)
+class _Links:
+    """Nodes by position (the company is node 0, supplier i node i + 1) and their links."""
+
+    names: list[str]  # position -> node id
+    out: list[tuple[int, ...]]  # position -> the positions it delivers to
+    issues: list[Issue]
+
+
+def _linked(supplier_list: SupplierList, company_name: str | None, company_id: str) -> _Links:
+    suppliers = supplier_list.suppliers
+    names = [company_id, *[s.id for s in suppliers]]
+    position = dict(zip(names, range(len(names))))
+    if len(position) != len(names):
+        raise ValueError("supplier ids must be unique and differ from the company id")
+    index = _index(suppliers, company_name, position, names[1:])
+    issues: list[Issue] = []
+    return _Links(names, _links(supplier_list, index, position, issues), issues)
+
+
 def _build_chain_graph(supplier_list: SupplierList, company_name: str | None,
                        company_id: str, with_facts: bool) -> ChainGraph:
     suppliers = supplier_list.suppliers
-    file, sheet = supplier_list.file, supplier_list.sheet
-    column = supplier_list.columns.get("supplies_to")
-    tier_column = supplier_list.columns.get("tier")
-    index = _index(suppliers, company_name)
-    issues: list[Issue] = []
-    suggestions: dict[str, list[str]] = {}
-
-    # networkx's own layout (node -> attributes, node -> {neighbour: edge data}), built here
-    # in one pass and handed to the graph as it is: no second adjacency structure.
-    nodes: dict[str, dict] = {company_id: {"name": company_name or company_id, "kind": "company"}}
-    for s in suppliers:
-        nodes[s.id] = {"name": s.name, "kind": "supplier"}
-    succ: dict[str, dict[str, dict]] = {n: {} for n in nodes}
-    pred: dict[str, dict[str, dict]] = {n: {} for n in nodes}
-    to_company = pred[company_id]
-    resolved = index.resolved
-    for s in suppliers:
-        sid = s.id
-        out = succ[sid]
-        refs = s.supplies_to
-        if not refs:  # the usual tier-1 row: it supplies the company
-            out[company_id] = to_company[sid] = {}
-            continue
-        row = s.rows[0] if s.rows else None
-        targets: list[str] = []
-        for ref in refs:
-            found = resolved[ref] if ref in resolved else index.resolve(ref)
-            if found is None:
-                close = _suggest(ref, index, suggestions)
-                issues.append(Issue(
-                    "warning", "unknown-reference",
-                    f"{s.name!r} supplies to {ref!r}, which matches no supplier id or name; "
-                    "it is shown as supplying the company directly",
-                    file, sheet, row, column,
-                    (f"did you mean {', '.join(repr(c) for c in close)}?" if close else
-                     "use the id or the exact name of a supplier in this list"
-                     + ("" if close is not None else
-                        f" (closest names are suggested for the first {SUGGESTED_REFERENCES} "
-                        "unknown references only)"))))
-                continue
-            if len(found) == 1:
-                target = found[0]
-                if target == sid:
-                    issues.append(Issue(
-                        "warning", "self-reference",
-                        f"{s.name!r} is listed as supplying to itself ({ref!r}); that link was "
-                        "ignored", file, sheet, row, column,
-                        "name the customer this location delivers to"))
-                elif target not in targets:
-                    targets.append(target)
-                continue
-            names = ", ".join(sorted(found))
-            issues.append(Issue(
-                "warning", "ambiguous-reference",
-                f"{ref!r} matches {len(found)} suppliers ({names}); linked to all of them",
-                file, sheet, row, column, "refer to the customer by its id instead of its name"))
-            targets.extend(t for t in found if t != sid and t not in targets)
-        if not targets:
-            targets = [company_id]
-        for target in targets:
-            node = company_id if target == COMPANY_ID else target
-            out[node] = pred[node][sid] = {}
+    links = _linked(supplier_list, company_name, company_id)
+    names, out, issues = links.names, links.out, links.issues
+    ids = names[1:]
+    nodes, succ, pred, ups = _adjacency(names, out, company_name, suppliers)
     graph = _digraph(nodes, succ, pred)
 
-    tiers = _tiers(pred, company_id, suppliers)
-    groups = _groups(graph, succ, pred)  # computed once: cycles, facts and risk all use it
-    cycles = sorted(sorted(m) for m in groups.members.values() if len(m) > 1)
-    in_cycle = {n for group in cycles for n in group}
-    for group in cycles:
-        issues.append(_cycle_issue(graph, group, supplier_list, column))
+    order = _flow_order(out)
+    groups: Groups | None = None
+    if order is not None:  # no circles: one pass up the chains (and one down for the facts)
+        tier, paths = _tiers_and_paths(order, out, with_facts)
+        tiers: dict[str, int | None] = dict(zip(ids, tier[1:]))
+        facts: dict[str, ChainFacts] = {}
+        if with_facts:
+            flow = list(map(names.__getitem__, order))
+            groups = Groups(flow, dict(zip(flow, zip(flow))), dict(zip(flow, flow)), pred, succ)
+            facts = _dag_facts(order, out, ups, names, paths)
+        cycles: list[list[str]] = []
+    else:
+        tiers = _tiers(pred, company_id, suppliers)
+        groups = _groups(graph, succ, pred)  # computed once: cycles, facts and risk all use it
+        cycles = sorted(sorted(m) for m in groups.members.values() if len(m) > 1)
+        in_cycle = {n for group in cycles for n in group}
+        for group in cycles:
+            issues.append(_cycle_issue(graph, group, supplier_list,
+                                       supplier_list.columns.get("supplies_to")))
+        facts = _facts(groups, succ, company_id, suppliers, in_cycle) if with_facts else {}
     unreachable = sorted(sid for sid, t in tiers.items() if t is None)
-    by_id = {s.id: s for s in suppliers} if unreachable else {}
-    for sid in unreachable:
-        s = by_id[sid]
+    issues.extend(_unreachable_issues(supplier_list, unreachable, company_name))
+    issues.extend(_tier_issues(supplier_list, tiers))
+    return ChainGraph(graph, company_id, tiers, facts, sorted(issues, key=Issue.sort_key),
+                      cycles, unreachable, groups, succ, pred)
+
+
+_TO_COMPANY = (0,)
+
+
+def _links(supplier_list: SupplierList, index: _Index, position: Mapping[str, int],
+           issues: list[Issue]) -> list[tuple[int, ...]]:
+    """Per node (the company first), the nodes it delivers to, in the order named, each once.
+
+    A supplier without a reference, or whose references name nobody, supplies the company.
+    """
+    suppliers = supplier_list.suppliers
+    refs = [s.supplies_to for s in suppliers]
+    single = _targets(index, refs, position)
+    out: list[tuple[int, ...]] = [()]
+    for i, named in enumerate(refs, 1):
+        if not named:  # the usual tier-1 row: it supplies the company
+            out.append(_TO_COMPANY)
+            continue
+        if len(named) == 1:  # the usual upstream row: one customer, named once
+            target = single.get(named[0])
+            if target is not None and target != i:
+                out.append((target,))
+                continue
+        else:  # several customers, each named unambiguously (and not itself): each once
+            targets = [single.get(r) for r in named]
+            if None not in targets and i not in targets:
+                out.append(tuple(dict.fromkeys(targets)))  # type: ignore[arg-type]  # no None
+                continue
+        found = _customers(suppliers[i - 1], index, supplier_list, issues)
+        out.append(tuple(0 if t == COMPANY_ID else position[t] for t in found) or _TO_COMPANY)
+    return out
+
+
+def _targets(index: _Index, refs: list[list[str]], position: Mapping[str, int]) -> dict[str, int]:
+    """Each distinct reference that names exactly one supplier (or the company) -> its node.
+
+    Most references are ids as written: they are found as one set operation; the others
+    (names, case-folded ids) go through `_Index.resolve`, once each, in first-seen order.
+    """
+    distinct = dict.fromkeys([r for named in refs for r in named])
+    exact = index.by_source_id.one
+    single = {r: position[exact[r]] for r in distinct.keys() & exact.keys()}
+    others = [r for r in distinct if r not in single]
+    keys = _match_keys(others)
+    by_name = {k for r, k in zip(others, keys)  # those not found by an id: one name index
+               if r not in index.by_id and index.by_source_id.get(r.casefold()) is None}
+    if by_name:
+        index.names_for(by_name)
+    for ref, key in zip(others, keys):
+        found = index.resolve(ref, key)
+        if found is not None and len(found) == 1:
+            single[ref] = 0 if found[0] == COMPANY_ID else position[found[0]]
+    return single
+
+
+def _customers(s: Supplier, index: _Index, supplier_list: SupplierList,
+               issues: list[Issue]) -> list[str]:
+    """The ids (or COMPANY_ID) a supplier's references name, in order, each once; issues for
+    the references that name nobody, the supplier itself, or several suppliers."""
+    file, sheet = supplier_list.file, supplier_list.sheet
+    column = supplier_list.columns.get("supplies_to")
+    row = s.rows[0] if s.rows else None
+    sid = s.id
+    targets: list[str] = []
+    for ref in s.supplies_to:
+        found = index.resolve(ref)
+        if found is None:
+            close = _suggest(ref, index, index.suggestions)
+            issues.append(Issue(
+                "warning", "unknown-reference",
+                f"{s.name!r} supplies to {ref!r}, which matches no supplier id or name; "
+                "it is shown as supplying the company directly",
+                file, sheet, row, column,
+                (f"did you mean {', '.join(repr(c) for c in close)}?" if close else
+                 "use the id or the exact name of a supplier in this list"
+                 + ("" if close is not None else
+                    f" (closest names are suggested for the first {SUGGESTED_REFERENCES} "
+                    "unknown references only)"))))
+            continue
+        if len(found) == 1:
+            target = found[0]
+            if target == sid:
+                issues.append(Issue(
+                    "warning", "self-reference",
+                    f"{s.name!r} is listed as supplying to itself ({ref!r}); that link was "
+                    "ignored", file, sheet, row, column,
+                    "name the customer this location delivers to"))
+            elif target not in targets:
+                targets.append(target)
+            continue
+        names = ", ".join(sorted(found))
         issues.append(Issue(
-            "warning", "unreachable",
-            f"{s.name!r} does not reach {company_name or 'the company'}: its customers only "
-            "supply each other", file, sheet, s.rows[0] if s.rows else None, column,
-            "make at least one supplier in that chain supply the company or a tier-1 supplier"))
-    for s in suppliers:
+            "warning", "ambiguous-reference",
+            f"{ref!r} matches {len(found)} suppliers ({names}); linked to all of them",
+            file, sheet, row, column, "refer to the customer by its id instead of its name"))
+        targets.extend(t for t in found if t != sid and t not in targets)
+    return targets
+
+
+def _adjacency(names: list[str], out: list[tuple[int, ...]], company_name: str | None,
+               suppliers: list[Supplier]) -> tuple[dict[str, dict], dict[str, dict[str, dict]],
+                                                   dict[str, dict[str, dict]], list[list[int]]]:
+    """networkx's own layout (node -> attributes, node -> {neighbour: edge data}), built in
+    one pass over the links (no second adjacency structure), and by position who supplies
+    each node."""
+    company = names[0]
+    nodes: dict[str, dict] = {company: {"name": company_name or company, "kind": "company"}}
+    nodes.update(zip(names[1:], [{"name": s.name, "kind": "supplier"} for s in suppliers]))
+    into: list[dict[str, dict]] = [{} for _ in names]
+    ups: list[list[int]] = [[] for _ in names]
+    outs: list[dict[str, dict]] = [{}]
+    for i, (sid, targets) in enumerate(zip(names[1:], out[1:]), 1):
+        if len(targets) == 1:
+            (t,) = targets
+            edge: dict = {}
+            into[t][sid] = edge
+            ups[t].append(i)
+            outs.append({names[t]: edge})
+        else:
+            edges = {}
+            for t in targets:
+                edges[names[t]] = into[t][sid] = {}
+                ups[t].append(i)
+            outs.append(edges)
+    return nodes, dict(zip(names, outs)), dict(zip(names, into)), ups
+
+
+def _unreachable_issues(supplier_list: SupplierList, unreachable: list[str],
+                        company_name: str | None) -> list[Issue]:
+    if not unreachable:
+        return []
+    column = supplier_list.columns.get("supplies_to")
+    by_id = {s.id: s for s in supplier_list.suppliers}
+    return [Issue(
+        "warning", "unreachable",
+        f"{s.name!r} does not reach {company_name or 'the company'}: its customers only "
+        "supply each other", supplier_list.file, supplier_list.sheet,
+        s.rows[0] if s.rows else None, column,
+        "make at least one supplier in that chain supply the company or a tier-1 supplier")
+        for s in map(by_id.__getitem__, unreachable)]
+
+
+def _tier_issues(supplier_list: SupplierList, tiers: dict[str, int | None]) -> list[Issue]:
+    """A declared tier the links contradict (or that has no link to make it true)."""
+    suppliers = supplier_list.suppliers
+    declared = [s.declared_tier for s in suppliers]
+    # Only where the declared tier differs from the computed one (compared in one C pass):
+    # a declared tier above 1 without a link is such a case, as such a row is tier 1.
+    differs = compress(suppliers, map(ne, declared, map(tiers.get, [s.id for s in suppliers])))
+    wrong = [s for s in differs if s.declared_tier is not None]
+    if not wrong:
+        return []
+    file, sheet = supplier_list.file, supplier_list.sheet
+    column = supplier_list.columns.get("supplies_to")
+    tier_column = supplier_list.columns.get("tier") or column
+    out = []
+    for s in wrong:
         t = tiers[s.id]
         if s.declared_tier is not None and s.declared_tier > 1 and not s.supplies_to:
             where = f"the {column!r} cell is empty" if column else \
                 "the list has no supplies-to column"
-            issues.append(Issue(
+            out.append(Issue(
                 "warning", "tier-mismatch",
                 f"{s.name!r} is declared tier {s.declared_tier} but {where}: it is drawn as "
                 "supplying the company directly (tier 1)", file, sheet,
-                s.rows[0] if s.rows else None, tier_column or column,
+                s.rows[0] if s.rows else None, tier_column,
                 "name the customer it delivers to (an id or a name from this list)"))
-        elif s.declared_tier is not None and t is not None and t != s.declared_tier:
-            issues.append(Issue(
+        elif t is not None:
+            out.append(Issue(
                 "warning", "tier-mismatch",
                 f"{s.name!r} is declared tier {s.declared_tier} but its links make it tier {t}",
-                file, sheet, s.rows[0] if s.rows else None, tier_column or column,
+                file, sheet, s.rows[0] if s.rows else None, tier_column,
                 "check the tier or the supplies-to column"))
-    facts = _facts(groups, succ, company_id, suppliers, in_cycle) if with_facts else {}
-    return ChainGraph(graph, company_id, tiers, facts, sorted(issues, key=Issue.sort_key),
-                      cycles, unreachable, groups, succ, pred)
+    return out
 
 
 def _digraph(nodes: dict[str, dict], succ: dict[str, dict[str, dict]],
@@ -401,18 +586,27 @@ def _tiers(pred: Mapping[str, Iterable[str]], company_id: str,
     return dict(zip(ids, map(dist.get, ids)))
 
 
+def _flow_order(out: list[tuple[int, ...]]) -> list[int] | None:
+    """Every node, raw materials first and each before its customers (so the company last);
+    None when suppliers supply each other in a circle (Kahn's algorithm: a circle never
+    gets free)."""
+    indegree = [0] * len(out)
+    for targets in out:
+        for t in targets:
+            indegree[t] += 1
+    order = [n for n, d in enumerate(indegree) if not d]
+    for n in order:  # the list grows while it is walked
+        for t in out[n]:
+            d = indegree[t] - 1
+            indegree[t] = d
+            if not d:
+                order.append(t)
+    return order if len(order) == len(out) and order[-1] == 0 else None
+
+
 def _groups(graph: nx.DiGraph, succ: Mapping[str, Collection[str]],
             pred: Mapping[str, Collection[str]]) -> Groups:
-    """Flow order of the graph; circles become one group each (only when there are any)."""
-    indegree = {n: len(p) for n, p in graph._pred.items()}
-    order = [n for n, d in indegree.items() if d == 0]
-    for n in order:  # Kahn's algorithm; the list grows while it is walked
-        for v in succ[n]:
-            indegree[v] -= 1
-            if indegree[v] == 0:
-                order.append(v)
-    if len(order) == len(succ):
-        return Groups(order, dict(zip(order, zip(order))), dict(zip(order, order)), pred, succ)
+    """The graph's circles as one group each, in flow order (networkx's condensation)."""
     cond = nx.condensation(graph)
     key = {c: f"group{c}" for c in cond}
     members = {key[c]: tuple(sorted(cond.nodes[c]["members"])) for c in cond}
@@ -441,6 +635,112 @@ def _cycle_issue(graph: nx.DiGraph, group: list[str], supplier_list: SupplierLis
 
 
 # ---------------------------------------------------------------- chain facts
+
+
+def _tiers_and_paths(order: list[int], out: list[tuple[int, ...]],
+                     with_paths: bool) -> tuple[list[int], list[int]]:
+    """Per node of a graph without circles: its tier and (with `with_paths`) its paths to
+    the company, saturating at PATH_CAP + 1.
+
+    Walking from the company up, a supplier's customers are done before it: its tier is one
+    more than its nearest customer's, its paths the sum of theirs.
+    """
+    tier = [0] * len(out)
+    paths = [1] * len(out) if with_paths else []
+    tier_of = tier.__getitem__
+    walk = reversed(order)
+    next(walk)  # the company
+    if not with_paths:
+        for n in walk:
+            targets = out[n]
+            if len(targets) == 1:
+                (t,) = targets
+                tier[n] = tier[t] + 1
+            else:
+                tier[n] = min(map(tier_of, targets)) + 1
+        return tier, paths
+    cap = PATH_CAP + 1
+    paths_of = paths.__getitem__
+    for n in walk:
+        targets = out[n]
+        if len(targets) == 1:
+            (t,) = targets
+            tier[n] = tier[t] + 1
+            paths[n] = paths[t]
+        else:
+            tier[n] = min(map(tier_of, targets)) + 1
+            k = sum(map(paths_of, targets))
+            paths[n] = k if k < cap else cap
+    return tier, paths
+
+
+def _dag_facts(order: list[int], out: list[tuple[int, ...]], into: list[list[int]],
+               names: list[str], paths: list[int]) -> dict[str, ChainFacts]:
+    """The chain facts of each supplier of a graph without circles, in list order."""
+    size, depth = _upstream(order, out, into)
+    counts = paths[1:]
+    customers = [[names[targets[0]]] if len(targets) == 1 else
+                 sorted(map(names.__getitem__, targets)) for targets in out[1:]]
+    return dict(zip(names[1:], map(
+        ChainFacts, [k if k <= PATH_CAP else PATH_CAP for k in counts],
+        [k > PATH_CAP for k in counts], depth[1:], size[1:], customers,
+        repeat(False, len(counts)))))
+
+
+def _upstream(order: list[int], out: list[tuple[int, ...]],
+              into: list[list[int]]) -> tuple[list[int], list[int]]:
+    """Per node of a graph without circles: the distinct suppliers upstream of it and the
+    longest chain of suppliers above it.
+
+    Where every supplier above one delivers to one customer only, the chains above it form a
+    tree and its count is the sum of its suppliers' counts: no set is built. Elsewhere the
+    count is the size of the union of upstream sets (a tree's set is collected only when such
+    a union needs it).
+    """
+    size = [0] * len(out)
+    depth = [0] * len(out)
+    # exclusive: a supplier that delivers to one customer and whose upstream is a tree, so
+    # all of it flows one way (cleared below where the upstream is not a tree)
+    exclusive = bytearray(map((1).__eq__, map(len, out)))
+    raw = list(map(len, into)).count(0)  # nobody supplies them: they come first in the order
+    upstream: dict[int, set[int]] = {}
+    for c in order[raw:-1]:
+        ups = into[c]
+        k = d = 0
+        for p in ups:
+            if not exclusive[p]:
+                break
+            k += size[p] + 1
+            if depth[p] >= d:
+                d = depth[p] + 1
+        else:
+            size[c] = k
+            depth[c] = d
+            continue
+        exclusive[c] = 0
+        acc: set[int] = set()
+        d = 0
+        for p in ups:
+            acc |= upstream[p] if p in upstream else _tree_set(p, into, upstream)
+            acc.add(p)
+            if depth[p] >= d:
+                d = depth[p] + 1
+        upstream[c] = acc
+        size[c] = len(acc)
+        depth[c] = d
+    return size, depth
+
+
+def _tree_set(node: int, into: list[list[int]], upstream: dict[int, set[int]]) -> set[int]:
+    """The suppliers above a supplier whose upstream is a tree (each reached one way only)."""
+    found: set[int] = set()
+    stack = list(into[node])
+    while stack:
+        p = stack.pop()
+        found.add(p)
+        stack.extend(into[p])
+    upstream[node] = found
+    return found
 
 
 def _facts(groups: Groups, succ: Mapping[str, Iterable[str]], company_id: str,

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .graph import COMPANY_ID, build_chain_graph, company_name
+from .graph import COMPANY_ID, chain_issues, company_name
 from .ingest import gc_paused, read_suppliers
 from .ingest.headers import canonical_field, closest_alias, header_key, is_weak_alias
 from .ingest.normalise import column_letter
@@ -86,7 +86,7 @@ def column_reports(supplier_list: SupplierList,
                    column_map: dict[str, str] | None = None) -> list[ColumnReport]:
     """Every header cell: the field it became, or why not and the closest known field."""
     used = {text: f for f, text in supplier_list.columns.items()}
-    refs = {r.casefold() for s in supplier_list.suppliers for r in s.supplies_to}
+    refs: set[str] | None = None  # collected for the first header nothing reads
     out = []
     for i, text in enumerate(supplier_list.headers):
         letter = column_letter(i)
@@ -100,6 +100,8 @@ def column_reports(supplier_list: SupplierList,
         if named in MULTI_FIELDS:  # a second column of a list field is read too
             out.append(ColumnReport(letter, text, named))
             continue
+        if refs is None:
+            refs = {r.casefold() for s in supplier_list.suppliers for r in s.supplies_to}
         found = _references_into(supplier_list, text, refs)
         if found and (_looks_like_ids(text) or found >= 2):
             out.append(ColumnReport(
@@ -132,9 +134,8 @@ def report_for(supplier_list: SupplierList, *, column_map: dict[str, str] | None
     """The report of one read list; with `chain`, the chain checks `imvo map` runs too."""
     issues = list(supplier_list.issues)
     if chain and supplier_list.suppliers:
-        graph = build_chain_graph(supplier_list, company_name(supplier_list, None, policy),
-                                  COMPANY_ID, facts=False)
-        issues = sorted([*issues, *graph.issues], key=Issue.sort_key)
+        found = chain_issues(supplier_list, company_name(supplier_list, None, policy), COMPANY_ID)
+        issues = sorted([*issues, *found], key=Issue.sort_key)
     return FileReport(supplier_list.file, supplier_list.sheet, supplier_list.rows,
                       supplier_list.empty_rows, len(supplier_list.suppliers), issues,
                       columns=column_reports(supplier_list, column_map),

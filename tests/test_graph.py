@@ -240,3 +240,23 @@ def test_closest_name_suggestions_are_bounded_and_say_so(tmp_path):
     with_suggestion = [i for i in unknown if i.hint.startswith("did you mean")]
     assert len(with_suggestion) == SUGGESTED_REFERENCES
     assert all("first" in i.hint for i in unknown if not i.hint.startswith("did you mean"))
+
+
+def test_chain_issues_equal_the_graph_issues_with_and_without_circles(tmp_path):
+    """validate's checks without the graph report what building the graph reports: the
+    sample has a circle (the graph is built), the second list none (it is not)."""
+    from imvo_cli.graph import chain_issues
+
+    sl = read_suppliers(DATA / "chains.csv")
+    assert chain_issues(sl, "Acme BV") == build_chain_graph(sl, "Acme BV").issues
+    path = write_csv(tmp_path / "dag.csv", [
+        ["A", "Alpha", "1 St", "X", "India", "3", "", ""],
+        ["B", "Bravo", "2 St", "X", "India", "2", "", "A; Nobody Ltd"],
+        ["C", "Charlie", "3 St", "X", "India", "", "", "b, c"],
+    ])
+    sl = read_suppliers(path)
+    issues = chain_issues(sl, "Acme BV")
+    assert issues == build_chain_graph(sl, "Acme BV").issues
+    # A: tier 3 without a link; B: tier 2 as declared (it supplies A); C names itself
+    assert sorted(i.code for i in issues) == ["self-reference", "tier-mismatch",
+                                              "unknown-reference"]
