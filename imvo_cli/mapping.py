@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from operator import attrgetter
+from itertools import compress, repeat
+from operator import attrgetter, is_not
 from pathlib import Path
 from typing import Any
 
@@ -342,6 +343,39 @@ def _attributes(s: Supplier, facts: Any, attached: Any, upstream_path: list[str]
     return out
 
 
+_NONE = type(None)
+_TRUTH_IS_VALUE = frozenset({str, list, _NONE})  # empty exactly when falsy
+_SET_IS_VALUE = frozenset({int, float, bool, date, _NONE})  # empty exactly when None
+
+
+def _is_value(value: Any) -> bool:
+    return value is not None and value != "" and value != []
+
+
+def _present(column: list[Any]) -> Iterable[bool]:
+    """Per cell of one attribute column, whether it is a value (as _attributes decides):
+    for columns of text, lists, numbers or dates this is one C-level test per cell."""
+    kinds = set(map(type, column))
+    if kinds <= _TRUTH_IS_VALUE:
+        return map(bool, column)
+    if kinds <= _SET_IS_VALUE:
+        return map(is_not, column, repeat(None))
+    return map(_is_value, column)
+
+
+def _attribute_columns(suppliers: list[Supplier]) -> list[dict[str, Any]]:
+    """The supplier-field part of _attributes for each supplier, built a column at a time:
+    a field empty in every row costs one pass over its column, a filled cell one store."""
+    outs: list[dict[str, Any]] = [{} for _ in suppliers]
+    for name in _ATTRIBUTE_FIELDS:
+        column = list(map(attrgetter(name), suppliers))
+        if name == "audit_date":
+            column = [v.isoformat() if isinstance(v, date) else v for v in column]
+        for out, value in compress(zip(outs, column), _present(column)):
+            out[name] = value
+    return outs
+
+
 class EvidenceTable:
     """Each distinct evidence item of a map once, with its id (e1, e2, ... in order of first
     reference, nodes in id order); a node and its themes refer to items by id.
@@ -551,14 +585,33 @@ def _ids_json(ids: list[str]) -> bytes:
 
 
 def _nodes_fast(chain_map: ChainMap, ids: list[str], encoded: list[_Encoded]) -> list[dict[str, Any]]:
-    """node_document of each supplier, each distinct assessment's parts encoded once (same bytes)."""
+    """node_document of each supplier, each distinct assessment's parts encoded once and the
+    attributes built a column at a time (same bytes)."""
     suppliers, risk, tiers = chain_map.suppliers, chain_map.risk, chain_map.tiers
     facts = chain_map.graph.graph.get("facts", {})
     attached = chain_map.graph.graph.get(OSH_ATTACHMENTS, {})
+    chunk = [suppliers[sid] for sid in ids]
     nodes = []
-    for sid, enc in zip(ids, encoded, strict=True):
-        s = suppliers[sid]
+    for s, enc, out in zip(chunk, encoded, _attribute_columns(chunk), strict=True):
+        sid = s.id
         a = risk[sid]
+        f = facts.get(sid)
+        if f is not None:
+            out["customers"] = f.customers
+            out["paths"] = f.paths
+            out["paths_capped"] = f.paths_capped
+            out["upstream_depth"] = f.upstream_depth
+            out["upstream_suppliers"] = f.upstream_suppliers
+            if f.in_cycle:
+                out["in_cycle"] = True
+        if attached:
+            match = attached.get(sid)
+            if match is not None:
+                out["os_id_match"] = match.to_dict()
+        if a.upstream_path:
+            out["upstream_path"] = a.upstream_path
+        if s.extra:
+            out["extra"] = dict(sorted(s.extra.items()))
         nodes.append({
             "id": sid, "name": s.name, "country": s.country, "tier": tiers.get(sid),
             "declared_tier": s.declared_tier, "process": s.process, "product": s.product,
@@ -569,7 +622,7 @@ def _nodes_fast(chain_map: ChainMap, ids: list[str], encoded: list[_Encoded]) ->
                      "priority": a.priority, "main": enc.main_ids, "assessment": enc.assessment,
                      "upstream_level": a.upstream_level},
             "evidence": enc.refs,
-            "attributes": _attributes(s, facts.get(sid), attached.get(sid), a.upstream_path),
+            "attributes": out,
         })
     return nodes
 

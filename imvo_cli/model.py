@@ -272,7 +272,10 @@ class SupplierList:
         return [i for i in self.issues if i.severity == "error"]
 
 
-@dataclass(frozen=True, slots=True)
+# Flag and Evidence are values: hashable on their fields and never changed once made (shared
+# between suppliers, so treat them as read-only). They are not `frozen` dataclasses because a
+# frozen one costs about five times as much to create, and assessing a list creates many.
+@dataclass(slots=True, unsafe_hash=True)
 class Flag:
     """Why a theme got its level: the rule that fired, on which evidence, from which source."""
 
@@ -294,7 +297,7 @@ class Flag:
 EVIDENCE_KINDS = ("place", "site", "gap")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Evidence:
     """One piece of evidence about a supplier, recorded once; the themes it informs refer to it."""
 

@@ -611,6 +611,8 @@ class _ThemeBase:
     weight: float
     override: Evidence | None  # the policy's override of the theme in this country
     override_level: str | None
+    # what _theme_outcome reads of it: themes of any place alike in these share outcomes
+    outcome_key: tuple = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -623,7 +625,7 @@ class _PlaceFacts:
     labour: tuple[str, ...]
     applicable: frozenset
     themes: tuple[_ThemeBase, ...]
-    outcomes: dict  # (theme, specific, site signals reaching it) -> _theme_outcome, filled as met
+    outcomes: dict  # (outcome key, specific, site signals reaching it) -> _theme_outcome
 
 
 def _place_facts(place: _Place, profile: Profile, policy: Policy, country: str | None) -> _PlaceFacts:
@@ -666,10 +668,13 @@ def _place_facts(place: _Place, profile: Profile, policy: Policy, country: str |
                                    f"{scope} set to {override.level}: {override.reason}",
                                    f"policy file {policy.path or 'imvo.toml'}", (key,),
                                    f"level {override.level}")
-        bases.append(_ThemeBase(key, False, refs, _combine([s.likelihood[key] for s in informing]),
-                                place_specific, fcl, context_only, place.severity[key], floor,
-                                policy.theme_weights.get(key, 1.0), override_ev,
-                                override.level if override is not None else None))
+        likelihood = _combine([s.likelihood[key] for s in informing])
+        severity, weight = place.severity[key], policy.theme_weights.get(key, 1.0)
+        override_level = override.level if override is not None else None
+        bases.append(_ThemeBase(key, False, refs, likelihood, place_specific, fcl, context_only,
+                                severity, floor, weight, override_ev, override_level,
+                                (likelihood, place_specific, context_only, severity, floor,
+                                 weight, override_level)))
     return _PlaceFacts(tuple(evidence), index, tuple(t.key for t in profile.theme_defs if t.labour),
                        frozenset(k for k in profile.themes if k not in place.not_applicable),
                        tuple(bases), {})
@@ -726,7 +731,10 @@ def _theme_outcome(b: _ThemeBase, reaching: tuple, site_unverified: bool, th: di
 
 
 def _assess(place: _Place, signals: tuple, profile: Profile, policy: Policy,
-            country: str | None, facts: _PlaceFacts | None = None) -> _Plan:
+            country: str | None, facts: _PlaceFacts | None = None,
+            outcomes: dict | None = None) -> _Plan:
+    """The plan of a place with these row signals. `outcomes` memoises theme outcomes across
+    the places of one profile and policy (default: the place's own)."""
     th = policy.thresholds
     if facts is None:
         facts = _place_facts(place, profile, policy, country)
@@ -758,14 +766,15 @@ def _assess(place: _Place, signals: tuple, profile: Profile, policy: Policy,
 
     themes: dict[str, ThemeRisk] = {}
     overrides: list[tuple[str, Evidence]] = []
-    memo = facts.outcomes
-    for n, b in enumerate(facts.themes):
+    memo = facts.outcomes if outcomes is None else outcomes
+    for b in facts.themes:
         key = b.key
         if b.not_applicable:
             themes[key] = ThemeRisk(key, "low", 0.0, None, None, [], None, 0.0, b.refs)
             continue
         reaching = [(slot, rule, effect) for slot, rule, effect, reach in site if key in reach]
-        mkey = (n, b.fcl and site_unverified, tuple((rule, effect) for _, rule, effect in reaching))
+        mkey = (b.outcome_key, b.fcl and site_unverified,
+                tuple((rule, effect) for _, rule, effect in reaching))
         out = memo.get(mkey)
         if out is None:
             out = memo[mkey] = _theme_outcome(b, mkey[2], site_unverified, th)
@@ -1088,6 +1097,7 @@ class Assessor:
         self._kind_ids: dict[tuple, int] = {}  # the (rule, scope, effect) of each signal -> id
         self._kinds: list[tuple] = []  # per kinds id: the signals with placeholder texts
         self._plans: dict[tuple[int, int], tuple[_Plan, tuple]] = {}  # -> (plan, site slots)
+        self._outcomes: dict[tuple, tuple] = {}  # theme outcomes shared by all places
         self._results: dict[tuple[int, int], tuple] = {}  # (place id, signals id) -> result
         self._templates: dict[tuple[Evidence, Flag], int] = {}  # a plan's site item -> id
         self._items: dict[tuple[int, str, str], tuple[Evidence, Flag]] = {}
@@ -1193,7 +1203,8 @@ class Assessor:
         entry = self._plans.get((pid, kid))
         if entry is None:
             place, facts, iso = self._facts[pid]
-            plan = _assess(place, self._kinds[kid], self.profile, self.policy, iso, facts)
+            plan = _assess(place, self._kinds[kid], self.profile, self.policy, iso, facts,
+                           self._outcomes)
             t = plan.template
             site = tuple((slot, i, self._templates.setdefault((t.evidence[i], t.flags[i]),
                                                                len(self._templates)))
