@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from imvo_cli.ingest import read_suppliers
-from imvo_cli.model import RiskAssessment, Supplier
+from imvo_cli.model import Evidence, Flag, RiskAssessment, Supplier
 from imvo_cli.policy import Policy
 from imvo_cli.risk import assess_supplier, load_profile
 from imvo_cli.risk.engine import Assessor
@@ -63,6 +63,36 @@ def test_shared_assessments_equal_assessing_each_supplier_alone():
     # and the list exercised what is shared: place evidence, site evidence and data gaps
     kinds = {e.kind for a in together for e in a.evidence}
     assert kinds == {"place", "site", "gap"}
+    # theme outcomes are shared across places: one memo, fewer outcomes than the places
+    # worked out one at a time
+    assert len(shared._facts) > 1 and all(not f.outcomes for _, f, _ in shared._facts)
+    one_at_a_time = sum(len(a._outcomes) for a in _one_assessor_per_place(suppliers, columns))
+    assert 0 < len(shared._outcomes) < one_at_a_time
+
+
+def _one_assessor_per_place(suppliers: list[Supplier], columns: frozenset) -> list[Assessor]:
+    """A fresh assessor per set of place cells, having assessed the suppliers with them."""
+    groups: dict[tuple, list[Supplier]] = {}
+    for s in suppliers:
+        groups.setdefault((s.country, tuple(s.product), tuple(s.sector), tuple(s.process),
+                           s.region, s.city, s.address), []).append(s)
+    made = []
+    for members in groups.values():
+        alone = Assessor(TEXTILE, POLICY, AS_OF, columns)
+        for s in members:
+            alone.assess(s)
+        made.append(alone)
+    return made
+
+
+def test_flags_and_evidence_are_values():
+    """Equal fields, equal and same hash: they key the assessor's shared items."""
+    a = Evidence("no-audit", "site", "no audit", "supplier list", ("wages",), "+0.5 likelihood")
+    b = Evidence("no-audit", "site", "no audit", "supplier list", ("wages",), "+0.5 likelihood")
+    assert a == b and hash(a) == hash(b) and len({a, b}) == 1
+    assert a != dataclasses.replace(b, value="no audit recorded")
+    f, g = Flag("wages", "high", "no-audit", "x", "y"), Flag("wages", "high", "no-audit", "x", "y")
+    assert f == g and hash(f) == hash(g) and f != Flag("wages", "medium", "no-audit", "x", "y")
 
 
 def test_a_suppliers_own_texts_stay_its_own_when_its_plan_is_shared():
