@@ -274,3 +274,29 @@ def test_dates_and_times_come_back_from_the_parse_worker_as_written(tmp_path, fi
     assert [[type(v) for v in row] for row in got] == [[type(v) for v in row] for row in expected]
     dated = sum(1 for i in range(first_date_row, 300) if i % 3 == 0)
     assert sum(isinstance(v, date) for row in got for v in row) == 2 * dated
+
+
+def test_csv_limits_and_malformed_lines_name_the_first_bad_line_even_deep_in_a_batch(tmp_path):
+    """Rows are parsed in batches with the limits checked per batch; a batch that passes a
+    limit or holds a malformed line is read again row by row, so the error names the same
+    first bad line (here a wide row on line 5003, then a broken quote further on)."""
+    from imvo_cli.policy import Limits
+
+    lines = ["name,country"] + [f"s{i},NL" for i in range(6000)]
+    lines[5002] = ",".join(["x"] * 40)  # line 5003
+    lines[5010] = 'a,"b"c"'  # line 5011
+    path = tmp_path / "wide.csv"
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    with pytest.raises(ImvoError) as err:
+        read_sheets(path, Limits(max_columns=30))
+    assert err.value.code == "too-many-columns" and err.value.row == 5003
+    with pytest.raises(ImvoError) as err:
+        read_sheets(path, Limits(max_columns=50))
+    assert err.value.code == "csv-malformed" and err.value.row == 5011
+    with pytest.raises(ImvoError) as err:
+        read_sheets(path, Limits(max_columns=50, max_rows=5005))
+    assert err.value.code == "too-many-rows"
+    lines[5010] = "a,b"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    got = read_sheets(path, Limits(max_columns=50))[0].load()
+    assert len(got) == 6001 and got[5002] == ["x"] * 40 and got[-1] == ["s5999", "NL"]
