@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zipfile
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -249,3 +249,54 @@ def test_fill_merged_stays_within_the_cell_budget():
     assert rows == [["a", "a", "a"], ["a", "a", "a"]]
     many = [((0, 0), (1, 2))] * 50
     assert fill_merged([["x"] * 3, [""] * 3], many, 100) is None
+
+
+@pytest.mark.parametrize("first_date_row", [1, 200])
+def test_dates_and_times_come_back_from_the_parse_worker_as_written(tmp_path, first_date_row):
+    """Rows with dates travel from the isolated reader by another packing than plain rows:
+    whether the first date is in the first rows or far below them, every value and its type
+    come back as the reader gave them."""
+    import python_calamine as pc
+
+    from imvo_cli.ingest import isolate
+
+    rows: list[list] = [["Name", "Audit date", "Checked at", "Workers"]]
+    for i in range(1, 300):
+        dated = i >= first_date_row and i % 3 == 0
+        rows.append([f"Supplier {i}", date(2023, 1 + i % 12, 1 + i % 28) if dated else "",
+                     datetime(2024, 5, 1, i % 24, i % 60) if dated else None, i * 10])
+    path = write_xlsx(tmp_path / "dates.xlsx", rows)
+    expected = pc.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python(
+        skip_empty_area=False)
+    assert isolate.isolation_available()
+    got = read_sheets(path)[0].load()
+    assert got == expected
+    assert [[type(v) for v in row] for row in got] == [[type(v) for v in row] for row in expected]
+    dated = sum(1 for i in range(first_date_row, 300) if i % 3 == 0)
+    assert sum(isinstance(v, date) for row in got for v in row) == 2 * dated
+
+
+def test_csv_limits_and_malformed_lines_name_the_first_bad_line_even_deep_in_a_batch(tmp_path):
+    """Rows are parsed in batches with the limits checked per batch; a batch that passes a
+    limit or holds a malformed line is read again row by row, so the error names the same
+    first bad line (here a wide row on line 5003, then a broken quote further on)."""
+    from imvo_cli.policy import Limits
+
+    lines = ["name,country"] + [f"s{i},NL" for i in range(6000)]
+    lines[5002] = ",".join(["x"] * 40)  # line 5003
+    lines[5010] = 'a,"b"c"'  # line 5011
+    path = tmp_path / "wide.csv"
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    with pytest.raises(ImvoError) as err:
+        read_sheets(path, Limits(max_columns=30))
+    assert err.value.code == "too-many-columns" and err.value.row == 5003
+    with pytest.raises(ImvoError) as err:
+        read_sheets(path, Limits(max_columns=50))
+    assert err.value.code == "csv-malformed" and err.value.row == 5011
+    with pytest.raises(ImvoError) as err:
+        read_sheets(path, Limits(max_columns=50, max_rows=5005))
+    assert err.value.code == "too-many-rows"
+    lines[5010] = "a,b"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    got = read_sheets(path, Limits(max_columns=50))[0].load()
+    assert len(got) == 6001 and got[5002] == ["x"] * 40 and got[-1] == ["s5999", "NL"]

@@ -7,7 +7,8 @@ worker is forked once (while the command is still small) and serves file after f
 a crash, a timeout or a failed parse it is replaced for the next file.
 
 The child's result comes back over a pipe: rows of plain values as one `marshal` blob
-(fast to write and read), the few values marshal cannot hold (dates, times) beside it.
+(fast to write and read); rows that hold values marshal cannot (dates, times) as one
+memo-less pickle.
 The cyclic garbage collector is paused while rows are built on either side: they are
 hundreds of thousands of lists that make no cycles, and it would rescan them for nothing.
 """
@@ -16,9 +17,9 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import datetime as dt
 import faulthandler
 import gc
+import io
 import marshal
 import os
 import pickle
@@ -44,8 +45,8 @@ PARSE_SECONDS = 300.0
 # IMVO_PARSE_IN_PROCESS=1 parses in the command's own process (to measure the isolation).
 IN_PROCESS_ENV = "IMVO_PARSE_IN_PROCESS"
 
-_PLAIN = frozenset({str, float, int, bool, type(None)})
 _HEADER = struct.Struct("<Q")
+_TRIAL_ROWS = 64  # rows packed alone first, to find values marshal cannot hold early
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,14 +115,12 @@ def run_parser(fn: Callable[..., Parsed], *args, budget: Budget = Budget()) -> P
     kind, payload = pickle.loads(data)
     del data
     if kind == "ok":
-        meta, blob, special = payload
+        meta, blob, packing = payload
         if blob is None:
             return Parsed(meta, None)
         with _collector_paused():
-            rows = marshal.loads(blob)
+            rows = _thaw(blob, packing)
         del blob, payload
-        for i, j, tag, value in special:
-            rows[i][j] = _thaw(tag, value)
         return Parsed(meta, rows)
     if kind == "imvo":
         raise ImvoError(payload.pop("message"), **payload)
@@ -334,49 +333,26 @@ def _collector_paused():
 
 
 def _freeze(parsed: Parsed):
-    """(meta, marshal blob of rows, [(row, col, tag, value)] for values marshal cannot hold)."""
+    """(meta, blob of rows, how it is packed: "marshal" for plain values, else "pickle")."""
     rows = parsed.rows
     if rows is None:
-        return parsed.meta, None, []
-    try:  # marshal refuses the first value it cannot hold: a sheet without any goes as is
-        return parsed.meta, marshal.dumps(rows), []
+        return parsed.meta, None, "marshal"
+    # marshal refuses the first value it cannot hold (a date): a sheet without any goes as
+    # is; the first rows are tried alone, so a sheet whose dates start there is not packed
+    # twice. Otherwise pickle holds every value as it is, without a memo (rows make no
+    # cycles and share nothing worth sharing), in about the time of a scan for the dates.
+    try:
+        marshal.dumps(rows[:_TRIAL_ROWS])
+        return parsed.meta, marshal.dumps(rows), "marshal"
     except ValueError:
         pass
-    special = []
-    plain = _PLAIN
-    for i, row in enumerate(rows):
-        if plain.issuperset(map(type, row)):
-            continue
-        for j, value in enumerate(row):
-            if type(value) not in plain:
-                special.append((i, j, *_tag(value)))
-                row[j] = None
-    return parsed.meta, marshal.dumps(rows), special
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump(rows)
+    return parsed.meta, out.getvalue(), "pickle"
 
 
-def _tag(value) -> tuple[str, Any]:
-    if isinstance(value, dt.datetime):
-        return "datetime", value.isoformat()
-    if isinstance(value, dt.date):
-        return "date", value.toordinal()
-    if isinstance(value, dt.time):
-        return "time", value.isoformat()
-    if isinstance(value, dt.timedelta):
-        return "timedelta", (value.days, value.seconds, value.microseconds)
-    if isinstance(value, (str, float, int, bool)):  # a subclass of a plain type
-        return "plain", (type(value).__mro__[1](value),)
-    return "text", str(value)
-
-
-def _thaw(tag: str, value):
-    if tag == "date":
-        return dt.date.fromordinal(value)
-    if tag == "datetime":
-        return dt.datetime.fromisoformat(value)
-    if tag == "time":
-        return dt.time.fromisoformat(value)
-    if tag == "timedelta":
-        return dt.timedelta(*value)
-    if tag == "plain":
-        return value[0]
-    return value
+def _thaw(blob, packing: str) -> list:
+    """The rows `_freeze` packed."""
+    return marshal.loads(blob) if packing == "marshal" else pickle.loads(blob)

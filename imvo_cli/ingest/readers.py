@@ -8,6 +8,7 @@ precheck.py. CSV text is decoded (utf-8, BOM, utf-16, cp1252) and its delimiter 
 from __future__ import annotations
 
 import csv
+import itertools
 import posixpath
 import re
 import zipfile
@@ -422,27 +423,32 @@ def _lines(text: str) -> Iterator[str]:
         start = stop + 1
 
 
-def read_text_table(path: Path, limits: Limits) -> list[Sheet]:
-    data = path.read_bytes()
-    if data.startswith((ZIP_MAGIC, OLE_MAGIC)):
-        raise _fail(path, "this is a workbook saved with a text extension",
-                    f"rename it to .xlsx/.xls (it is not {path.suffix} text)", "wrong-extension")
-    text = decode_text(data, path)
-    if "\x00" in text:
-        text = text.replace("\x00", "")
-    delimiter = sniff_delimiter(text, path.suffix.lower())
-    del data
-    # Normalise stray CR line endings so csv sees one kind of line break.
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    # A cell longer than csv's default 128 KiB is read whole; ingest truncates it to
-    # limits.max_cell_chars with a warning (the file itself is bounded by max_file_bytes).
-    if csv.field_size_limit() < limits.max_file_bytes:
-        csv.field_size_limit(limits.max_file_bytes)
-    # Lines are cut from the text one at a time (io.StringIO would hold a second copy of the
-    # whole text at four bytes per character).
+_BATCH_ROWS = 4096  # rows parsed between two checks of the limits on the fast path
+
+
+def _fast_rows(text: str, delimiter: str, limits: Limits) -> list[list] | None:
+    """The rows of a CSV text, the limits checked once per batch of rows; None when a
+    limit is passed or a line is malformed (the batch overshoots a limit by at most
+    `_BATCH_ROWS` rows of `limits.max_columns` cells)."""
     reader = csv.reader(_lines(text), delimiter=delimiter, strict=True)
-    del text
+    rows: list[list] = []
+    cells = 0
+    try:
+        while batch := list(itertools.islice(reader, _BATCH_ROWS)):
+            rows += batch
+            cells += sum(map(len, batch))
+            if (len(rows) > limits.max_rows + 1 or cells > limits.max_cells
+                    or max(map(len, batch)) > limits.max_columns):
+                return None
+    except csv.Error:
+        return None
+    return rows
+
+
+def _checked_rows(text: str, delimiter: str, limits: Limits, path: Path) -> list[list]:
+    """The rows of a CSV text, each checked as it is read: the first limit it passes or
+    the malformed line raises, with its line number."""
+    reader = csv.reader(_lines(text), delimiter=delimiter, strict=True)
     rows: list[list] = []
     cells = 0
     try:
@@ -466,6 +472,32 @@ def read_text_table(path: Path, limits: Limits) -> list[Sheet]:
                 else "a cell is larger than the whole-file limit; check for an unbalanced quote")
         raise ImvoError(f"the CSV is malformed near line {reader.line_num}: {exc}", file=path,
                         row=reader.line_num, code="csv-malformed", hint=hint) from None
+    return rows
+
+
+def read_text_table(path: Path, limits: Limits) -> list[Sheet]:
+    data = path.read_bytes()
+    if data.startswith((ZIP_MAGIC, OLE_MAGIC)):
+        raise _fail(path, "this is a workbook saved with a text extension",
+                    f"rename it to .xlsx/.xls (it is not {path.suffix} text)", "wrong-extension")
+    text = decode_text(data, path)
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    delimiter = sniff_delimiter(text, path.suffix.lower())
+    del data
+    # Normalise stray CR line endings so csv sees one kind of line break.
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # A cell longer than csv's default 128 KiB is read whole; ingest truncates it to
+    # limits.max_cell_chars with a warning (the file itself is bounded by max_file_bytes).
+    if csv.field_size_limit() < limits.max_file_bytes:
+        csv.field_size_limit(limits.max_file_bytes)
+    # Lines are cut from the text one at a time (io.StringIO would hold a second copy of the
+    # whole text at four bytes per character).
+    rows = _fast_rows(text, delimiter, limits)
+    if rows is None:  # a limit or a malformed line: read again row by row for its error
+        rows = _checked_rows(text, delimiter, limits, path)
+    del text
     def load(nrows: int | None = None) -> list[list]:
         return rows if nrows is None else rows[:nrows]
     return [Sheet(None, load)]
