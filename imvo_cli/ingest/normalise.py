@@ -323,8 +323,8 @@ def _unicode_keys(texts: list[str]) -> list[str]:
 
 def _joined_keys(data: bytes) -> list[str]:
     """Keys from NUL-joined text in which every non-word character is a space already."""
-    while b"  " in data:  # collapse runs of spaces (a pass halves each run)
-        data = data.replace(b"  ", b" ")
+    if b"  " in data:  # collapse runs of spaces, in one pass
+        data = _SPACE_RUN.sub(b" ", data)
     data = data.replace(b" \x00", b"\x00").replace(b"\x00 ", b"\x00").strip(b" ")
     return data.decode().split("\x00")
 
@@ -354,6 +354,7 @@ _COMBINING = _CombiningMarks()
 
 
 _NON_WORD = re.compile(r"[\W_]+")
+_SPACE_RUN = re.compile(rb"  +")
 _NON_WORD_NUL = re.compile(r"(?:[^\w\x00]|_)+")  # the same, keeping NUL as a separator
 # ASCII bytes that are not letters or digits (what [\W_] matches in ASCII) -> space
 _ASCII_NON_WORD = bytes(c if chr(c).isalnum() and c < 128 else 32 for c in range(256))
