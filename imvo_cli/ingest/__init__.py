@@ -358,8 +358,8 @@ def _clean_column(cells, field: str | None, max_chars: int, distinct: dict | Non
             return [nfc.get(c, c) or None for c in cells]
         return [c or None for c in cells] if "" in seen else list(cells)
     keys = texts if distinct is not None else list(dict.fromkeys(texts))
-    table: dict = dict(zip(keys, nz.split_multi_all([nfc.get(t, t) for t in keys] if nfc
-                                                    else keys)))
+    table: dict = dict(zip(keys, nz.split_multi_all([nfc.get(t, t) for t in keys]))) if nfc \
+        else nz.split_multi_table(keys)
     table[None] = table[""] = None
     return list(map(table.__getitem__, cells))
 
