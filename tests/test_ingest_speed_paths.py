@@ -14,7 +14,14 @@ from imvo_cli.ingest import (
     read_suppliers,
     supplier_id,
 )
-from imvo_cli.ingest.normalise import clean_text, name_key, name_keys, split_multi, split_multi_all
+from imvo_cli.ingest.normalise import (
+    clean_text,
+    name_key,
+    name_keys,
+    split_multi,
+    split_multi_all,
+    split_multi_table,
+)
 from imvo_cli.policy import Policy
 
 
@@ -143,3 +150,20 @@ def test_ids_of_a_large_tidy_list_are_content_ids(tmp_path):
     assert by_source["V4"].process == ["Sewing", "Cutting"] and by_source["V5"].process == []
     assert by_source["V4"].process is not by_source["V7"].process  # each its own list
     assert [s.id for s in sl.suppliers] == sorted(s.id for s in sl.suppliers)
+
+
+def test_split_multi_table_of_clean_texts_equals_split_multi_of_each():
+    # Clean texts (the fast path): some hold no separator, some '|', some a comma or ';'.
+    rng = random.Random(11)
+    words = ["Dyeing", "Printing", "V1001", "Alpha Co.", "Ltd.", "é", "Co.,", "3", "Knit"]
+    seps = [" | ", "|", " ", ", ", "; ", ""]
+    for _ in range(500):
+        texts = []
+        for _ in range(rng.randint(1, 12)):
+            text = rng.choice(words)
+            for _ in range(rng.randint(0, 3)):
+                text += rng.choice(seps) + rng.choice(words)
+            texts.append(clean_text(text))
+        table = split_multi_table(texts)
+        assert set(table) == set(texts)
+        assert table == {t: split_multi(t) for t in texts}, texts

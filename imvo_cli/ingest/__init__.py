@@ -358,8 +358,8 @@ def _clean_column(cells, field: str | None, max_chars: int, distinct: dict | Non
             return [nfc.get(c, c) or None for c in cells]
         return [c or None for c in cells] if "" in seen else list(cells)
     keys = texts if distinct is not None else list(dict.fromkeys(texts))
-    table: dict = dict(zip(keys, nz.split_multi_all([nfc.get(t, t) for t in keys] if nfc
-                                                    else keys)))
+    table: dict = dict(zip(keys, nz.split_multi_all([nfc.get(t, t) for t in keys]))) if nfc \
+        else nz.split_multi_table(keys)
     table[None] = table[""] = None
     return list(map(table.__getitem__, cells))
 
@@ -664,9 +664,10 @@ def _plain_suppliers(vectors: list[list], keys: list[tuple], plain: list[bool], 
     chosen = pick(keys)
     # The ids of _id_from_keys, the hashing in one pass: a plain row always has a country.
     blake2b = hashlib.blake2b
-    digests = [blake2b(f"{name_key}|{country}|{address_key}".encode(), digest_size=5).hexdigest()
-               for name_key, address_key, country in chosen]
-    ids = ("S" + "\nS".join(digests)).upper().split("\n") if digests else []
+    # One hex conversion of all digests together, 5 bytes (10 hex digits) per group.
+    digests = b"".join([blake2b(f"{name_key}|{country}|{address_key}".encode(),
+                                digest_size=5).digest() for name_key, address_key, country in chosen])
+    ids = ("S" + digests.hex(" ", 5).upper().replace(" ", " S")).split(" ") if digests else []
     rows = [[r] for r in range(first + 1, first + 1 + len(plain))]
     if extra_columns:
         extras = [{k: v for k, v in zip(extra_names, row) if v is not None}

@@ -70,24 +70,41 @@ _NUMBER = re.compile(r"\s*\d+\s*")
 
 
 def split_multi_all(texts: list[str]) -> list[list[str]]:
-    """`split_multi` of each text; those split at '|' alone are split together.
+    """`split_multi` of each text (equal texts share one list)."""
+    table = split_multi_table(texts)
+    return [table[t] for t in texts]
+
+
+def split_multi_table(texts: list[str]) -> dict[str, list[str]]:
+    """Each distinct text -> its `split_multi`; those split at '|' alone are split together.
 
     Printable, single-spaced and trimmed, such a text has at most one space beside each '|':
     dropping the spaces beside every '|' of the NUL-joined texts strips every part at once.
+    A text with no separator at all is its one part.
     """
-    easy = [t for t in texts if "," not in t and ";" not in t]
-    joined = "\x00".join(easy)
+    joined = "\x00".join(texts)
+    easy = texts if "," not in joined and ";" not in joined else \
+        [t for t in texts if "," not in t and ";" not in t]
+    if easy is not texts:
+        joined = "\x00".join(easy)
     if not easy or not "".join(easy).isprintable() or "  " in joined or " \x00" in joined \
             or "\x00 " in joined or joined[:1] == " " or joined[-1:] == " ":
-        return list(map(split_multi, texts))
-    lists = [piece.split("|") for piece in
-             joined.replace(" |", "|").replace("| ", "|").split("\x00")]
-    split = dict(zip(easy, [
-        parts if (len(parts) == 1 and parts[0]) or ("" not in parts and len(set(parts)) == len(parts))
-        else [p for p in dict.fromkeys(parts) if p] for parts in lists]))
-    if len(easy) == len(texts):
-        return [split[t] for t in texts]
-    return [split[t] if t in split else split_multi(t) for t in texts]
+        return {t: split_multi(t) for t in texts}
+    if "|" in joined:
+        piped = [t for t in easy if "|" in t]
+        split = {t: [t] for t in easy if "|" not in t} if len(piped) < len(easy) else {}
+        lists = [piece.split("|") for piece in
+                 "\x00".join(piped).replace(" |", "|").replace("| ", "|").split("\x00")]
+        split.update(zip(piped, [
+            parts if "" not in parts and len(set(parts)) == len(parts)
+            else [p for p in dict.fromkeys(parts) if p] for parts in lists]))
+    else:
+        split = {t: [t] for t in easy}
+    if "" in split:
+        split[""] = []
+    if easy is not texts:
+        split.update((t, split_multi(t)) for t in texts if "," in t or ";" in t)
+    return split
 
 
 # The same part ('Alpha Garments Co., Ltd.') recurs in many cells of a list.
@@ -323,8 +340,8 @@ def _unicode_keys(texts: list[str]) -> list[str]:
 
 def _joined_keys(data: bytes) -> list[str]:
     """Keys from NUL-joined text in which every non-word character is a space already."""
-    while b"  " in data:  # collapse runs of spaces (a pass halves each run)
-        data = data.replace(b"  ", b" ")
+    if b"  " in data:  # collapse runs of spaces, in one pass
+        data = _SPACE_RUN.sub(b" ", data)
     data = data.replace(b" \x00", b"\x00").replace(b"\x00 ", b"\x00").strip(b" ")
     return data.decode().split("\x00")
 
@@ -354,6 +371,7 @@ _COMBINING = _CombiningMarks()
 
 
 _NON_WORD = re.compile(r"[\W_]+")
+_SPACE_RUN = re.compile(rb"  +")
 _NON_WORD_NUL = re.compile(r"(?:[^\w\x00]|_)+")  # the same, keeping NUL as a separator
 # ASCII bytes that are not letters or digits (what [\W_] matches in ASCII) -> space
 _ASCII_NON_WORD = bytes(c if chr(c).isalnum() and c < 128 else 32 for c in range(256))
