@@ -13,19 +13,21 @@ of 100,000 production locations costs about as much as reading it.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import compress, repeat
-from operator import ne
+from operator import eq, ne, not_
 from pathlib import Path
 
 import networkx as nx
+from anyascii import anyascii
 from rapidfuzz import fuzz, process  # fast enough for 100,000 candidates
 
 from .ingest import gc_paused
 from .ingest.address import has_full_address
 from .ingest.normalise import name_key, name_keys
-from .match.normalise import compact, core_name, normalise_name
+from .match.normalise import compact, core_name, fold, normalise_name
 from .model import Issue, Supplier, SupplierList
 from .policy import Policy
 
@@ -36,6 +38,9 @@ SUGGEST_CUTOFF = 60  # rapidfuzz ratio (0-100) a candidate needs to be suggested
 # Each suggestion scans every name: the first this many distinct unknown references get them.
 SUGGESTED_REFERENCES = 200
 MAX_CYCLE_NAMES = 6
+# Names without legal form are first searched among the names holding every letter of the
+# reference's; after this many such searches every name's key is made once instead.
+BARE_SEARCHES = 16
 
 
 @dataclass(slots=True)
@@ -125,7 +130,9 @@ class _Index:
     name_match: list[str] | None = None  # _match_key of each supplier's name, in list order
     name_keys: list[str] | None = None  # name_key of each supplier's name, in list order
     company_short: frozenset[str] = frozenset()  # the company without legal form / trade words
-    by_bare_name: _Ids | None = None  # names without legal form
+    by_bare_name: _Ids | None = None  # names without legal form (every supplier's)
+    folded: list[str] | None = None  # each supplier's name as the legal-form matcher folds it
+    bare_found: dict[str, list[str] | None] = field(default_factory=dict)  # searched bare keys
     resolved: dict[str, list[str] | None] = field(default_factory=dict)
     choices: dict[str, str] | None = None  # suggestion candidates, built on the first unknown reference
     suggestions: dict[str, list[str]] = field(default_factory=dict)  # unknown reference -> closest
@@ -155,6 +162,31 @@ class _Index:
             self.name_keys = name_keys([s.name for s in self.suppliers])
         return self.name_keys
 
+    def bare_named(self, bare: str) -> list[str] | None:
+        """The ids of the suppliers whose name without legal form is `bare`, in list order.
+
+        A name's bare key is made of its folded text's letters and digits only, so a name
+        lacking one of `bare`'s characters can never have it: only the others are keyed,
+        until BARE_SEARCHES searches make keying every name once the cheaper way.
+        """
+        if self.by_bare_name is not None:
+            return self.by_bare_name.get(bare)
+        if bare in self.bare_found:
+            return self.bare_found[bare]
+        if len(self.bare_found) >= BARE_SEARCHES:
+            self.by_bare_name = _Ids.of([(_bare_key(s.name), s.id) for s in self.suppliers])
+            return self.by_bare_name.get(bare)
+        if self.folded is None:
+            self.folded = _folded([s.name for s in self.suppliers])
+        folded = self.folded
+        near: Iterable[int] = range(len(folded))
+        for c in set(bare):
+            near = [i for i in near if c in folded[i]]
+        suppliers = self.suppliers
+        ids = [suppliers[i].id for i in near if _bare_key(suppliers[i].name) == bare]
+        found = self.bare_found[bare] = ids or None
+        return found
+
     def _resolve(self, ref: str, key: str | None) -> list[str] | None:
         found = self.by_source_id.get(ref)
         if found is not None:
@@ -172,9 +204,7 @@ class _Index:
         if key in self.company_keys:
             return [COMPANY_ID]
         bare = _bare_key(ref)
-        if self.by_bare_name is None:
-            self.by_bare_name = _Ids.of([(_bare_key(s.name), s.id) for s in self.suppliers])
-        found = self.by_bare_name.get(bare) if bare else None
+        found = self.bare_named(bare) if bare else None
         if found is not None:
             return found
         if bare and (bare in self.company_short or _short_key(ref) in self.company_short):
@@ -194,6 +224,27 @@ def _bare_key(text: str) -> str:
     # Lower case first: the normaliser splits a capital after a lower-case letter in non-ASCII
     # text (meant for transliterated CJK), which would turn 'Müller ... GmbH' into 'gmb h'.
     return compact(normalise_name(text.lower()))
+
+
+def _folded(names: list[str]) -> list[str]:
+    """Per name, text holding every character its `_bare_key` can hold: the name lower-cased
+    and folded as `_bare_key` folds it, without the spaces the folding adds between
+    transliterated syllables. The names are joined by NUL and folded together: the
+    transliteration maps each character on its own (to ASCII), so each distinct character is
+    replaced once, in the non-ASCII names only."""
+    lowered = [t.lower() for t in names]
+    if "\x00".join(lowered).count("\x00") != len(names) - 1:
+        return [fold(t) for t in lowered]  # a name holding NUL: one by one
+    plain = list(map(str.isascii, lowered))
+    other = "\x00".join(compress(lowered, map(not_, plain)))
+    for c in set(other) - _ASCII:
+        other = other.replace(c, anyascii(c))
+    keyed = {kind: iter(text.lower().replace("&", " and ").replace("+", " and ").split("\x00"))
+             for kind, text in ((True, "\x00".join(compress(lowered, plain))), (False, other))}
+    return list(map(next, map(keyed.__getitem__, plain)))
+
+
+_ASCII = frozenset(map(chr, range(128)))
 
 
 def _company_short_keys(company_name: str | None) -> frozenset[str]:
@@ -849,17 +900,17 @@ def upstream_of(graph: nx.DiGraph, supplier_id: str) -> set[str]:
 def company_facts(suppliers: list[Supplier], tiers: dict[str, int | None],
                   graph: nx.DiGraph) -> dict:
     """The numbers a covenant assessment asks about, for the whole list."""
-    per_tier: dict[str, int] = {}
-    for s in suppliers:
-        t = tiers.get(s.id)
-        key = str(t) if t is not None else "unreachable"
-        per_tier[key] = per_tier.get(key, 0) + 1
-    countries = sorted({s.country for s in suppliers if s.country})
+    ids = [s.id for s in suppliers]
+    tier_of = list(map(tiers.get, ids))
+    # Counted per distinct tier, keyed as written out ('1', '2', ..., 'unreachable').
+    per_tier = {("unreachable" if t is None else str(t)): n for t, n in Counter(tier_of).items()}
+    countries = sorted(set(filter(None, [s.country for s in suppliers])))
     processes = sorted({p for s in suppliers for p in s.process})
     known = [t for t in tiers.values() if t is not None]
-    tier1 = [s.id for s in suppliers if tiers.get(s.id) == 1]
-    disclosed = sum(1 for sid in tier1 if graph.in_degree(sid) > 0)
-    full = sum(1 for s in suppliers if has_full_address(s))
+    tier1 = list(compress(ids, map(eq, tier_of, repeat(1))))
+    pred = graph.pred
+    disclosed = sum(1 for sid in tier1 if pred[sid])
+    full = sum(map(has_full_address, suppliers))
     return {
         "suppliers": len(suppliers),
         "suppliers_per_tier": dict(sorted(per_tier.items(), key=lambda kv: (

@@ -6,8 +6,10 @@ import random
 
 import pytest
 
-from imvo_cli.graph import (COMPANY_ID, PATH_CAP, Groups, _facts, _match_key, _match_keys,
-                            _tiers, build_chain_graph)
+from imvo_cli.graph import (BARE_SEARCHES, COMPANY_ID, PATH_CAP, Groups, _bare_key, _facts,
+                            _folded, _Ids, _index, _match_key, _match_keys, _tiers,
+                            build_chain_graph)
+from imvo_cli.match.normalise import fold
 from imvo_cli.model import Supplier, SupplierList
 
 
@@ -62,3 +64,37 @@ def test_suppliers_need_distinct_ids():
     sl = _list([Supplier(id="a", name="Alpha"), Supplier(id="a", name="Alpha again")])
     with pytest.raises(ValueError, match="unique"):
         build_chain_graph(sl)
+
+
+_BARE_NAMES = ["Karachi Weaving (Pvt.) Ltd.", "Karachi Weaving", "KARACHI WEAVING LTD", "Müller Strickwaren GmbH",
+               "Muller Strickwaren", "P T Sinar Jaya", "PT Sinar Jaya Tbk", "m e r c u r y appar e l ltd",
+               "Mercury Apparel", "A&B Knits", "A + B Knits Ltd", "Haining Textile Unit5", "Haining Textile Unit 5",
+               "上海纺织有限公司", "Shang Hai Fang Zhi", "Ltd.", "S.A. de C.V.", "Co., Ltd",
+               "Sri Lakshmi Apparels Unit 75 Pvt Ltd", "Bao'an Garments", "Baoan Garments Co.,Ltd."]
+
+
+@pytest.mark.parametrize("odd", ["", "Alpha Ltd\x00"])  # a NUL: names folded one by one
+def test_bare_names_searched_among_some_names_equal_the_full_index(odd):
+    rng = random.Random(11)
+    names = _BARE_NAMES + [rng.choice(_BARE_NAMES) + rng.choice(["", " 2", " Ltd", "-x"])
+                           for _ in range(200)] + ([odd] if odd else [])
+    suppliers = [Supplier(id=f"id{i}", name=name, rows=[i + 2]) for i, name in enumerate(names)]
+    full = _Ids.of([(_bare_key(s.name), s.id) for s in suppliers])
+    refs = sorted({_bare_key(t) for t in [*_BARE_NAMES, *(s.name for s in suppliers), "nobody", "Zeta Ltd"]} - {""})
+    assert len(refs) > BARE_SEARCHES  # so both ways are exercised: searching, then the full index
+    index = _index(suppliers, "Tulpveld Fashion B.V.", {s.id: i for i, s in enumerate(suppliers, 1)},
+                   [s.id for s in suppliers])
+    for n, bare in enumerate(refs):
+        assert index.bare_named(bare) == full.get(bare), bare
+        assert (index.by_bare_name is None) == (n < BARE_SEARCHES)
+    assert index.bare_named("karachiweaving") == ["id0", "id1", "id2"] + [
+        s.id for s in suppliers[len(_BARE_NAMES):] if _bare_key(s.name) == "karachiweaving"]
+
+
+def test_folded_names_hold_what_the_legal_form_matcher_folds():
+    names = [*_BARE_NAMES, "Đại Lộc Yarn Co., Ltd", "Çınar Örme A.Ş.", "İzmir Tekstil", "\u212a Knits",
+             "東莞 Garments & Co", "ShangHai", ""]
+    folded = _folded(names)
+    assert [f.replace(" ", "") for f in folded] == [fold(t.lower()).replace(" ", "") for t in names]
+    assert all(set(_bare_key(t)) <= set(f) for t, f in zip(names, folded))
+    assert _folded(["A\x00b", "Ça"]) == [fold("a\x00b"), fold("ça")]  # a NUL: one by one
