@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -209,16 +210,25 @@ def propagate_upstream_risk(chain: ChainGraph, risk: dict[str, RiskAssessment]) 
 # ---------------------------------------------------------------- summary and JSON
 
 
+_LEVELS = attrgetter("level", "inherent_level")
+_PRIORITY = attrgetter("priority")
+_SEVERITY = attrgetter("severity")
+
+
 def summarise(chain_map: ChainMap, chain: ChainGraph) -> dict[str, Any]:
     """The imvo.map summary keys first, then extra facts other commands reuse."""
     suppliers = chain_map.source.suppliers
     facts = company_facts(suppliers, chain.tiers, chain.graph)
+    assessments = chain_map.risk.values()
+    # counted per distinct (level, inherent level): a handful of pairs, however many suppliers
+    pairs = Counter(map(_LEVELS, assessments))
     counts = dict.fromkeys(ALL_LEVELS, 0)
     inherent = dict.fromkeys(ALL_LEVELS, 0)
-    for a in chain_map.risk.values():
-        counts[a.level if a.level in counts else UNKNOWN] += 1
-        lvl = a.inherent_level or a.level
-        inherent[lvl if lvl in inherent else UNKNOWN] += 1
+    for (level, inherent_level), n in pairs.items():
+        counts[level if level in counts else UNKNOWN] += n
+        lvl = inherent_level or level
+        inherent[lvl if lvl in inherent else UNKNOWN] += n
+    severities = Counter(map(_SEVERITY, chain_map.issues))
     return {
         "suppliers": facts["suppliers"],
         "countries": len(facts["countries"]),
@@ -228,7 +238,7 @@ def summarise(chain_map: ChainMap, chain: ChainGraph) -> dict[str, Any]:
         "risk": counts,
         "risk_inherent": inherent,
         "coverage": data_coverage(chain_map.source, chain_map.sector),
-        "priorities": len({a.priority for a in chain_map.risk.values()}),
+        "priorities": len(set(map(_PRIORITY, assessments))),
         "rows_rejected": len(chain_map.source.rejected_rows),
         # extras (not part of the imvo.map summary object)
         "rows": chain_map.source.rows,
@@ -239,8 +249,8 @@ def summarise(chain_map: ChainMap, chain: ChainGraph) -> dict[str, Any]:
         "tier1_with_upstream": facts["tier1_with_upstream"],
         "cycles": len(chain.cycles),
         "unreachable": len(chain.unreachable),
-        "errors": sum(1 for i in chain_map.issues if i.severity == "error"),
-        "warnings": sum(1 for i in chain_map.issues if i.severity == "warning"),
+        "errors": severities["error"],
+        "warnings": severities["warning"],
     }
 
 
@@ -372,8 +382,16 @@ class EvidenceTable:
         """The ids of a supplier's evidence, in its recorded order."""
         hit = self._refs.get(id(a.evidence))
         if hit is None or hit[0] is not a.evidence:
-            hit = self._refs[id(a.evidence)] = (a.evidence, [self._id(ev) for ev in a.evidence])
+            hit = self._refs[id(a.evidence)] = (a.evidence, self._ids_of(a.evidence))
         return hit[1]
+
+    def _ids_of(self, evidence: tuple) -> list[str]:
+        # _id of each item, an item object already seen answered without a call
+        seen, ids = self._by_object.get, []
+        for ev in evidence:
+            hit = seen(id(ev))
+            ids.append(hit[1] if hit is not None and hit[0] is ev else self._id(ev))
+        return ids
 
     def to_list(self) -> list[dict[str, Any]]:
         return [ev.to_dict(evidence_id(i)) for i, ev in enumerate(self.items)]
