@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from itertools import compress, repeat
-from operator import attrgetter, is_not
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -210,16 +210,25 @@ def propagate_upstream_risk(chain: ChainGraph, risk: dict[str, RiskAssessment]) 
 # ---------------------------------------------------------------- summary and JSON
 
 
+_LEVELS = attrgetter("level", "inherent_level")
+_PRIORITY = attrgetter("priority")
+_SEVERITY = attrgetter("severity")
+
+
 def summarise(chain_map: ChainMap, chain: ChainGraph) -> dict[str, Any]:
     """The imvo.map summary keys first, then extra facts other commands reuse."""
     suppliers = chain_map.source.suppliers
     facts = company_facts(suppliers, chain.tiers, chain.graph)
+    assessments = chain_map.risk.values()
+    # counted per distinct (level, inherent level): a handful of pairs, however many suppliers
+    pairs = Counter(map(_LEVELS, assessments))
     counts = dict.fromkeys(ALL_LEVELS, 0)
     inherent = dict.fromkeys(ALL_LEVELS, 0)
-    for a in chain_map.risk.values():
-        counts[a.level if a.level in counts else UNKNOWN] += 1
-        lvl = a.inherent_level or a.level
-        inherent[lvl if lvl in inherent else UNKNOWN] += 1
+    for (level, inherent_level), n in pairs.items():
+        counts[level if level in counts else UNKNOWN] += n
+        lvl = inherent_level or level
+        inherent[lvl if lvl in inherent else UNKNOWN] += n
+    severities = Counter(map(_SEVERITY, chain_map.issues))
     return {
         "suppliers": facts["suppliers"],
         "countries": len(facts["countries"]),
@@ -229,7 +238,7 @@ def summarise(chain_map: ChainMap, chain: ChainGraph) -> dict[str, Any]:
         "risk": counts,
         "risk_inherent": inherent,
         "coverage": data_coverage(chain_map.source, chain_map.sector),
-        "priorities": len({a.priority for a in chain_map.risk.values()}),
+        "priorities": len(set(map(_PRIORITY, assessments))),
         "rows_rejected": len(chain_map.source.rejected_rows),
         # extras (not part of the imvo.map summary object)
         "rows": chain_map.source.rows,
@@ -240,8 +249,8 @@ def summarise(chain_map: ChainMap, chain: ChainGraph) -> dict[str, Any]:
         "tier1_with_upstream": facts["tier1_with_upstream"],
         "cycles": len(chain.cycles),
         "unreachable": len(chain.unreachable),
-        "errors": sum(1 for i in chain_map.issues if i.severity == "error"),
-        "warnings": sum(1 for i in chain_map.issues if i.severity == "warning"),
+        "errors": severities["error"],
+        "warnings": severities["warning"],
     }
 
 
@@ -343,39 +352,6 @@ def _attributes(s: Supplier, facts: Any, attached: Any, upstream_path: list[str]
     return out
 
 
-_NONE = type(None)
-_TRUTH_IS_VALUE = frozenset({str, list, _NONE})  # empty exactly when falsy
-_SET_IS_VALUE = frozenset({int, float, bool, date, _NONE})  # empty exactly when None
-
-
-def _is_value(value: Any) -> bool:
-    return value is not None and value != "" and value != []
-
-
-def _present(column: list[Any]) -> Iterable[bool]:
-    """Per cell of one attribute column, whether it is a value (as _attributes decides):
-    for columns of text, lists, numbers or dates this is one C-level test per cell."""
-    kinds = set(map(type, column))
-    if kinds <= _TRUTH_IS_VALUE:
-        return map(bool, column)
-    if kinds <= _SET_IS_VALUE:
-        return map(is_not, column, repeat(None))
-    return map(_is_value, column)
-
-
-def _attribute_columns(suppliers: list[Supplier]) -> list[dict[str, Any]]:
-    """The supplier-field part of _attributes for each supplier, built a column at a time:
-    a field empty in every row costs one pass over its column, a filled cell one store."""
-    outs: list[dict[str, Any]] = [{} for _ in suppliers]
-    for name in _ATTRIBUTE_FIELDS:
-        column = list(map(attrgetter(name), suppliers))
-        if name == "audit_date":
-            column = [v.isoformat() if isinstance(v, date) else v for v in column]
-        for out, value in compress(zip(outs, column), _present(column)):
-            out[name] = value
-    return outs
-
-
 class EvidenceTable:
     """Each distinct evidence item of a map once, with its id (e1, e2, ... in order of first
     reference, nodes in id order); a node and its themes refer to items by id.
@@ -406,8 +382,16 @@ class EvidenceTable:
         """The ids of a supplier's evidence, in its recorded order."""
         hit = self._refs.get(id(a.evidence))
         if hit is None or hit[0] is not a.evidence:
-            hit = self._refs[id(a.evidence)] = (a.evidence, [self._id(ev) for ev in a.evidence])
+            hit = self._refs[id(a.evidence)] = (a.evidence, self._ids_of(a.evidence))
         return hit[1]
+
+    def _ids_of(self, evidence: tuple) -> list[str]:
+        # _id of each item, an item object already seen answered without a call
+        seen, ids = self._by_object.get, []
+        for ev in evidence:
+            hit = seen(id(ev))
+            ids.append(hit[1] if hit is not None and hit[0] is ev else self._id(ev))
+        return ids
 
     def to_list(self) -> list[dict[str, Any]]:
         return [ev.to_dict(evidence_id(i)) for i, ev in enumerate(self.items)]
@@ -585,33 +569,14 @@ def _ids_json(ids: list[str]) -> bytes:
 
 
 def _nodes_fast(chain_map: ChainMap, ids: list[str], encoded: list[_Encoded]) -> list[dict[str, Any]]:
-    """node_document of each supplier, each distinct assessment's parts encoded once and the
-    attributes built a column at a time (same bytes)."""
+    """node_document of each supplier, each distinct assessment's parts encoded once (same bytes)."""
     suppliers, risk, tiers = chain_map.suppliers, chain_map.risk, chain_map.tiers
     facts = chain_map.graph.graph.get("facts", {})
     attached = chain_map.graph.graph.get(OSH_ATTACHMENTS, {})
-    chunk = [suppliers[sid] for sid in ids]
     nodes = []
-    for s, enc, out in zip(chunk, encoded, _attribute_columns(chunk), strict=True):
-        sid = s.id
+    for sid, enc in zip(ids, encoded, strict=True):
+        s = suppliers[sid]
         a = risk[sid]
-        f = facts.get(sid)
-        if f is not None:
-            out["customers"] = f.customers
-            out["paths"] = f.paths
-            out["paths_capped"] = f.paths_capped
-            out["upstream_depth"] = f.upstream_depth
-            out["upstream_suppliers"] = f.upstream_suppliers
-            if f.in_cycle:
-                out["in_cycle"] = True
-        if attached:
-            match = attached.get(sid)
-            if match is not None:
-                out["os_id_match"] = match.to_dict()
-        if a.upstream_path:
-            out["upstream_path"] = a.upstream_path
-        if s.extra:
-            out["extra"] = dict(sorted(s.extra.items()))
         nodes.append({
             "id": sid, "name": s.name, "country": s.country, "tier": tiers.get(sid),
             "declared_tier": s.declared_tier, "process": s.process, "product": s.product,
@@ -622,7 +587,7 @@ def _nodes_fast(chain_map: ChainMap, ids: list[str], encoded: list[_Encoded]) ->
                      "priority": a.priority, "main": enc.main_ids, "assessment": enc.assessment,
                      "upstream_level": a.upstream_level},
             "evidence": enc.refs,
-            "attributes": out,
+            "attributes": _attributes(s, facts.get(sid), attached.get(sid), a.upstream_path),
         })
     return nodes
 
