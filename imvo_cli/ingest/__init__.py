@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import unicodedata
 from collections import Counter
-from contextlib import contextmanager
 from itertools import compress, repeat, zip_longest
 from operator import and_
 from pathlib import Path
 
+from ..collector import gc_paused
 from ..countries import CountryReading, country_name, read_country
 from ..model import MULTI_FIELDS, REQUIRED_FIELDS, ImvoError, Issue, Supplier, SupplierList
 from ..policy import Policy
@@ -60,23 +59,6 @@ def supplier_id(name: str, country: str | None, address: str | None) -> str:
 def _id_from_keys(name_key: str, country: str | None, address_key: str) -> str:
     key = "|".join((name_key, country or "", address_key))
     return "S" + hashlib.blake2b(key.encode("utf-8"), digest_size=5).hexdigest().upper()
-
-
-@contextmanager
-def gc_paused():
-    """Reading allocates hundreds of thousands of objects that all stay alive; the cyclic
-    collector would rescan them again and again for nothing (nothing here makes cycles)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            # Everything read is still alive: move it straight to the oldest generation
-            # (freeze + unfreeze) instead of letting the first young collection scan it all.
-            gc.freeze()
-            gc.unfreeze()
-            gc.enable()
 
 
 def select_sheet(path: Path, sheets: list[Sheet], wanted: str | int | None,

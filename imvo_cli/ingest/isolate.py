@@ -322,7 +322,9 @@ def _write_all(fd: int, data: bytes) -> None:
 
 @contextlib.contextmanager
 def _collector_paused():
-    """The cyclic collector off for a block that builds many objects and no cycles."""
+    """The cyclic collector off for a block that builds many objects and no cycles. Unlike
+    collector.gc_paused it moves no objects between generations: in the worker, what it
+    inherited stays frozen (never scanned, its pages never copied)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

@@ -20,7 +20,6 @@ profile, policy); whole assessments are cached per distinct (place, row signals)
 
 from __future__ import annotations
 
-import gc
 import itertools
 import re
 from collections.abc import ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
@@ -29,6 +28,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+from ..collector import gc_paused
 from ..countries import to_iso2
 from ..model import UNKNOWN, Evidence, Flag, RiskAssessment, Supplier, ThemeRisk, level_rank, worst
 from ..policy import Policy
@@ -1276,15 +1276,8 @@ def assess_suppliers(suppliers: Iterable[Supplier], profile: Profile, policy: Po
     stay alive and hold no cycles to collect, so its passes would only rescan them.
     """
     assess = assessor(profile, policy, as_of, columns).assess
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         return {s.id: assess(s) for s in suppliers}
-    finally:
-        if was_enabled:
-            gc.freeze()  # into the oldest generation, as the list's own objects are
-            gc.unfreeze()
-            gc.enable()
 
 
 def place_recognition(supplier: Supplier, profile: Profile) -> tuple[bool | None, bool | None]:
