@@ -8,17 +8,19 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def gc_paused() -> Iterator[None]:
+def gc_paused(promote: bool = True) -> Iterator[None]:
     """Reading a list, assessing it or writing it allocates hundreds of thousands of objects
     that all stay alive and make no cycles; the collector would rescan them again and again
-    for nothing. Afterwards they go straight to the oldest generation (freeze + unfreeze)
-    instead of being scanned by the first young collection."""
+    for nothing. Afterwards (`promote`) they go straight to the oldest generation (freeze +
+    unfreeze) instead of being scanned by the first young collection. The parse worker asks
+    for no promotion: unfreezing would also release what it froze when it was forked."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was_enabled:
-            gc.freeze()
-            gc.unfreeze()
+            if promote:
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()

@@ -32,6 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..collector import gc_paused
 from ..model import ImvoError
 
 try:
@@ -118,7 +119,7 @@ def run_parser(fn: Callable[..., Parsed], *args, budget: Budget = Budget()) -> P
         meta, blob, packing = payload
         if blob is None:
             return Parsed(meta, None)
-        with _collector_paused():
+        with gc_paused(promote=False):
             rows = _thaw(blob, packing)
         del blob, payload
         return Parsed(meta, rows)
@@ -249,7 +250,7 @@ def _serve(requests: int, replies: int, budget: Budget) -> None:
             try:
                 cwd, fn, args = pickle.loads(data)
                 os.chdir(cwd)
-                with _collector_paused():
+                with gc_paused(promote=False):
                     out = ("ok", _freeze(fn(*args)))
             except ImvoError as exc:
                 out = ("imvo", {"message": exc.message, "file": exc.file, "sheet": exc.sheet,
@@ -318,20 +319,6 @@ def _write_all(fd: int, data: bytes) -> None:
 
 
 # ---------------------------------------------------------------- values across the pipe
-
-
-@contextlib.contextmanager
-def _collector_paused():
-    """The cyclic collector off for a block that builds many objects and no cycles. Unlike
-    collector.gc_paused it moves no objects between generations: in the worker, what it
-    inherited stays frozen (never scanned, its pages never copied)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _freeze(parsed: Parsed):
