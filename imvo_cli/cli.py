@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import atexit
-import gc
-
 import typer
 
 from . import __version__
+from .collector import skip_collection_at_exit
 from .commands import register_all
 
 app = typer.Typer(
@@ -40,9 +38,7 @@ register_all(app)
 
 
 def main() -> None:
-    # The interpreter's last collection would rescan every object still alive (seconds of CPU
-    # after a 100,000-row list); frozen at exit, they are freed without that rescan.
-    atexit.register(gc.freeze)
+    skip_collection_at_exit()
     app()
 
 

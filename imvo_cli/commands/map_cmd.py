@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import atexit
 import contextlib
-import gc
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -13,6 +11,7 @@ from pathlib import Path
 
 import typer
 
+from ..collector import gc_paused, skip_collection_at_exit
 from . import common
 from .options import Lang, LangOpt, MinRisk, Sector, TableOrJson, plain
 
@@ -27,22 +26,8 @@ def collector_paused() -> Iterator[None]:
     Mapping allocates millions of small objects and frees none until the end; the collector
     would rescan them all again and again (measured: about two thirds of the time on 100,000
     rows). Nothing in mapping depends on it."""
-    from ..ingest import gc_paused  # deferred: start-up
-
     with gc_paused():
         yield
-
-
-def skip_collection_at_exit() -> None:
-    """At interpreter exit, leave the objects still alive out of the final collections.
-
-    After a large map millions of objects are still tracked (the assessor's and the readers'
-    caches); the collections Python runs while shutting down rescanned them all (measured:
-    about 4 s CPU after `imvo map --format json` on 100,000 rows had written everything).
-    Frozen objects are still freed; only that rescan is skipped. It happens at exit only,
-    after every output is written, so nothing is cut short and the exit code is unchanged."""
-    atexit.unregister(gc.freeze)  # once, however often the command runs in one process
-    atexit.register(gc.freeze)
 
 
 def _stage_lines(name: str) -> None:
