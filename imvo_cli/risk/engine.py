@@ -411,10 +411,6 @@ def _is_action_header(header: str) -> bool:
     return any(w in h for w in ACTION_HEADERS)
 
 
-def _action_status(s: Supplier) -> tuple[str, str] | None:
-    return _action_of(_action_items(s.extra, _is_action_header))
-
-
 def _action_of(items: tuple[tuple[str, str], ...]) -> tuple[str, str] | None:
     for header, value in items:
         v = phrase_key(value)
