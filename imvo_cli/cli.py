@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from . import __version__
-from .collector import skip_collection_at_exit
+from .collector import exit_without_teardown, skip_collection_at_exit
 from .commands import register_all
 
 app = typer.Typer(
@@ -39,7 +39,7 @@ register_all(app)
 
 def main() -> None:
     skip_collection_at_exit()
-    app()
+    exit_without_teardown(app)
 
 
 if __name__ == "__main__":

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import atexit
 import gc
-from collections.abc import Iterator
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import NoReturn
+
+# Set by exit_without_teardown: what keep_until_exit is given stays alive to the end.
+_KEPT: list[object] = []
+_ending_fast = False
 
 
 @contextmanager
@@ -37,3 +45,43 @@ def skip_collection_at_exit() -> None:
     after every output is written, so nothing is cut short and the exit code is unchanged."""
     atexit.unregister(gc.freeze)  # once, however often the command runs in one process
     atexit.register(gc.freeze)
+
+
+def keep_until_exit(value: object) -> None:
+    """Under `exit_without_teardown` (the command line), `value` is never freed: the process
+    ends without freeing it, which for a map of 100,000 suppliers saves what building it cost
+    a second time (measured: 0.4-0.5 s CPU to free one). Elsewhere (tests, notebooks, the
+    library) it is freed as usual: nothing is kept."""
+    if _ending_fast:
+        _KEPT.append(value)
+
+
+def exit_without_teardown(run: Callable[[], object]) -> NoReturn:
+    """Run the command line, then end the process at once with its exit code.
+
+    Everything a command writes is written and closed before it returns; what remains is
+    freeing millions of objects one by one and the interpreter's own teardown, which nobody
+    waits for. The exit handlers still run (the parse worker is stopped, pools are joined),
+    stdout and stderr are flushed, and the exit code is the command's. Where that cannot be
+    done exactly so (an exit with a message, another thread still running, stdout that can
+    no longer be flushed), the process ends the usual way instead.
+    """
+    global _ending_fast
+    _ending_fast = True
+    try:
+        run()
+        code: str | int | None = 0
+    except SystemExit as exc:
+        code = 0 if exc.code is None else exc.code
+    if not isinstance(code, int) or isinstance(code, bool) or threading.active_count() > 1:
+        sys.exit(code)
+    run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)
+    if run_exit_handlers is None:  # pragma: no cover - every CPython has it
+        sys.exit(code)
+    run_exit_handlers()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        sys.exit(code)  # the usual exit reports it
+    os._exit(code)

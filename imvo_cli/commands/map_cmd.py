@@ -11,7 +11,7 @@ from pathlib import Path
 
 import typer
 
-from ..collector import gc_paused, skip_collection_at_exit
+from ..collector import gc_paused, keep_until_exit, skip_collection_at_exit
 from . import common
 from .options import Lang, LangOpt, MinRisk, Sector, TableOrJson, plain
 
@@ -156,6 +156,7 @@ def register(app: typer.Typer) -> None:
                                 path=output))
         for line in osh_lines[1:] if quiet else osh_lines:
             common.stderr(line)
+        keep_until_exit(chain_map)
 
 
 def _write_files(chain_map, source: Path, *, graph: Path | None, export: Path | None,
