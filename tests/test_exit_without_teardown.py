@@ -82,9 +82,23 @@ def test_an_error_escaping_the_run_is_a_traceback_as_usual():
 
 
 def test_the_library_keeps_nothing_alive():
-    before = len(collector._KEPT)
     collector.keep_until_exit(object())
-    assert len(collector._KEPT) == before == 0
+    with collector.keeping_until_exit():
+        collector.keep_until_exit(object())
+    assert collector._KEPT == []
+
+
+def test_a_command_over_one_list_keeps_what_it_offers_only_inside_its_block():
+    done = _python("""
+        from imvo_cli import collector
+        def run():
+            collector.keep_until_exit("outside")
+            with collector.keeping_until_exit():
+                collector.keep_until_exit("inside")
+            print(collector._KEPT)
+        collector.exit_without_teardown(run)
+    """)
+    assert done.stdout == "['inside']\n"
 
 
 def test_imvo_map_through_the_entry_point_writes_the_same_document_and_codes(tmp_path):

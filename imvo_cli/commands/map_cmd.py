@@ -11,7 +11,7 @@ from pathlib import Path
 
 import typer
 
-from ..collector import gc_paused, keep_until_exit, skip_collection_at_exit
+from ..collector import gc_paused, keep_until_exit, keeping_until_exit, skip_collection_at_exit
 from . import common
 from .options import Lang, LangOpt, MinRisk, Sector, TableOrJson, plain
 
@@ -114,7 +114,7 @@ def register(app: typer.Typer) -> None:
         # The collector stays off until the document is written: writing the JSON of
         # 100,000 suppliers allocates as much again, and every young collection rescanned it.
         skip_collection_at_exit()
-        with collector_paused():
+        with keeping_until_exit(), collector_paused():
             with common.stdin_file(file) as source:
                 pol = load_policy(policy, near=common.policy_folder(file))
                 language = resolve_lang(plain(lang), pol)
@@ -122,6 +122,7 @@ def register(app: typer.Typer) -> None:
                     chain_map = read_and_map(source, sheet=sheet, column_map=column_map, policy=pol,
                                              company=company, sector=plain(sector),
                                              as_of=reference_date, on_stage=on_stage)
+                    keep_until_exit(chain_map)  # one list: the process ends without freeing it
                     chain_map.source.file = common.label_of(source, file)
                     chain_map.issues = common.relabel(chain_map.issues, source, file)
                     if facilities is not None:
@@ -156,7 +157,6 @@ def register(app: typer.Typer) -> None:
                                 path=output))
         for line in osh_lines[1:] if quiet else osh_lines:
             common.stderr(line)
-        keep_until_exit(chain_map)
 
 
 def _write_files(chain_map, source: Path, *, graph: Path | None, export: Path | None,

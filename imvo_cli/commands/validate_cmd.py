@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from ..collector import keeping_until_exit
 from . import common
 from .options import Lang, LangOpt, TableOrJson, plain
 
@@ -48,6 +49,8 @@ def register(app: typer.Typer) -> None:
         reports = []
         for f in files:
             with contextlib.ExitStack() as stack:
+                if len(files) == 1:  # one list: the process ends without freeing what it read
+                    stack.enter_context(keeping_until_exit())
                 source = stack.enter_context(common.stdin_file(f))
                 report = validate_file(source, policy=load_policy(
                     policy, near=common.policy_folder(f)), sheet=sheet, column_map=column_map)
