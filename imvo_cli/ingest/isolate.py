@@ -4,7 +4,8 @@ A native reader can abort the process (a Rust panic that aborts, a failed alloca
 allocate without bound on a few kilobytes of crafted input. Run in a forked worker, such a
 file costs only the worker: the parent gets an ImvoError for that one file and goes on. The
 worker is forked once (while the command is still small) and serves file after file; after
-a crash, a timeout or a failed parse it is replaced for the next file.
+a crash, a timeout or a failed parse it is replaced for the next file. A parse can be
+started and its result taken later (`start_parser`), so the caller works meanwhile.
 
 The child's result comes back over a pipe: rows of plain values as one `marshal` blob
 (fast to write and read); rows that hold values marshal cannot (dates, times) as one
@@ -98,35 +99,77 @@ def run_parser(fn: Callable[..., Parsed], *args, budget: Budget = Budget()) -> P
     module-level function and `args` picklable."""
     if not isolation_available():
         return fn(*args)
+    return start_parser(fn, *args, budget=budget).result()
+
+
+class PendingParse:
+    """A parse sent to the worker whose reply is not read yet: the caller can do other
+    work meanwhile (the worker runs on another core), then take the `result()` or, when
+    the parse is no longer wanted, `cancel()` it (the worker is ended; the next parse
+    forks a fresh one)."""
+
+    def __init__(self, worker: _Worker, deadline: float, budget: Budget, sent: bool):
+        self._worker = worker
+        self._deadline = deadline
+        self._budget = budget
+        self._sent = sent
+        self._open = True
+
+    def result(self) -> Parsed:
+        """What `run_parser` returns: the parse's rows and meta, its ImvoError, or
+        ParseFailed for a crash, a timeout or exhausted memory."""
+        if not self._open:
+            raise RuntimeError("the parse was cancelled or its result already taken")
+        self._open = False
+        worker = self._worker
+        try:
+            data = _read_reply(worker, self._deadline, self._budget.seconds) if self._sent else None
+        except BaseException:
+            _stop(worker)
+            raise
+        if data is None:
+            raise _death(_stop(worker))
+        kind, payload = pickle.loads(data)
+        del data
+        if kind == "ok":
+            meta, blob, packing = payload
+            if blob is None:
+                return Parsed(meta, None)
+            with gc_paused(promote=False):
+                rows = _thaw(blob, packing)
+            del blob, payload
+            return Parsed(meta, rows)
+        if kind == "imvo":
+            raise ImvoError(payload.pop("message"), **payload)
+        _stop(worker)  # the worker exits after a failure; the next file gets a fresh one
+        raise ParseFailed(payload)
+
+    def cancel(self) -> None:
+        """Give up on the parse: the worker is stopped wherever it is."""
+        if self._open:
+            self._open = False
+            _stop(self._worker)
+
+
+def start_parser(fn: Callable[..., Parsed], *args, budget: Budget = Budget()) -> PendingParse:
+    """Send `fn(*args)` to the parse worker and return at once (only where
+    `isolation_available()`: without a worker there is nothing to run it beside the caller).
+    The time limit counts from now."""
+    if not isolation_available():
+        raise RuntimeError("no parse worker without os.fork (use run_parser)")
     worker = _ensure_worker(budget)
+    deadline = time.monotonic() + budget.seconds
     try:
         # The worker was forked once, in the folder the command was in then: relative paths
         # are read from the caller's folder now.
         request = (os.getcwd(), fn, args)
         _write_all(worker.requests, _framed(pickle.dumps(request, pickle.HIGHEST_PROTOCOL)))
-        data = _read_reply(worker, budget.seconds)
     except BrokenPipeError:
-        data = None
+        return PendingParse(worker, deadline, budget, sent=False)
     except BaseException:
         _stop(worker)
         raise
-    if data is None:
-        status = _stop(worker)
-        raise _death(status)
-    kind, payload = pickle.loads(data)
-    del data
-    if kind == "ok":
-        meta, blob, packing = payload
-        if blob is None:
-            return Parsed(meta, None)
-        with gc_paused(promote=False):
-            rows = _thaw(blob, packing)
-        del blob, payload
-        return Parsed(meta, rows)
-    if kind == "imvo":
-        raise ImvoError(payload.pop("message"), **payload)
-    _stop(worker)  # the worker exits after a failure; the next file gets a fresh one
-    raise ParseFailed(payload)
+    return PendingParse(worker, deadline, budget, sent=True)
 
 
 def _ensure_worker(budget: Budget) -> _Worker:
@@ -203,8 +246,7 @@ def _read_exact(fd: int, n: int, deadline: float | None) -> bytes | None:
     return b"".join(chunks)
 
 
-def _read_reply(worker: _Worker, seconds: float) -> bytes | None:
-    deadline = time.monotonic() + seconds
+def _read_reply(worker: _Worker, deadline: float, seconds: float) -> bytes | None:
     try:
         head = _read_exact(worker.replies, _HEADER.size, deadline)
         if head is None:
