@@ -232,3 +232,30 @@ def test_without_a_worker_there_is_no_early_parse(monkeypatch):
     with pytest.raises(RuntimeError):
         isolate.start_parser(_pause, 0)
     assert readers._early_open(ROOT / "sample_data" / "suppliers.xlsx", Limits()) is None
+
+
+def test_a_sheet_of_an_unknown_part_is_refused_when_any_sheet_is_beyond_the_limits(tmp_path,
+                                                                                 monkeypatch):
+    # "Wide" has the most cells but stays within the limits; "Long" reaches past max_rows
+    # with fewer cells. A sheet whose part cannot be told assumes the worst: the long one.
+    path = tmp_path / "two.xlsx"
+    wb = openpyxl.Workbook()
+    wide = wb.active
+    wide.title = "Wide"
+    for r in range(5):
+        wide.append([f"c{r}-{c}" for c in range(40)])
+    long = wb.create_sheet("Long")
+    for r in range(30):
+        long.append([f"r{r}"])
+    wb.save(path)
+    monkeypatch.setattr(readers, "_sheet_parts", lambda path: {})
+    limits = Limits(max_rows=20)
+    monkeypatch.setenv(isolate.IN_PROCESS_ENV, "1")  # the refusal must come before any parse
+    parsed = []
+    monkeypatch.setattr(readers, "_parse_sheet",
+                        lambda *args: parsed.append(args[2]) or ([], ()))
+    for sheet in readers.read_sheets(path, limits):
+        with pytest.raises(ImvoError) as exc:
+            sheet.load(None)
+        assert exc.value.code == "too-many-rows"
+    assert parsed == []

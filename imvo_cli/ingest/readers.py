@@ -167,7 +167,9 @@ def read_workbook(path: Path, limits: Limits) -> list[Sheet]:
         raise
 
     parts = _sheet_parts(path) if extents else {}
-    worst = max(extents.values(), key=lambda e: e.cells, default=None)
+    # The worst extent: one beyond the limits if any sheet is (a long narrow sheet can be
+    # beyond them with fewer cells than a wide one within them), else the most cells.
+    worst = max(extents.values(), key=lambda e: (e.beyond(limits), e.cells), default=None)
 
     def extent_of(name: str) -> Extent | None:
         extent = extents.get(parts.get(name, ""))
