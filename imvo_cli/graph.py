@@ -797,11 +797,11 @@ def _upstream(order: list[int], out: list[tuple[int, ...]],
             depth[c] = d
             continue
         exclusive[c] = 0
-        acc: set[int] = set()
+        acc = set(ups)
         d = 0
         for p in ups:
-            acc |= upstream[p] if p in upstream else _tree_set(p, into, upstream)
-            acc.add(p)
+            if into[p]:  # raw materials add only themselves
+                acc |= upstream[p] if p in upstream else _tree_set(p, into, upstream)
             if depth[p] >= d:
                 d = depth[p] + 1
         upstream[c] = acc
