@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from itertools import chain, compress, filterfalse, repeat
+from itertools import chain, compress, repeat
 from operator import eq, ne, not_
 from pathlib import Path
 
@@ -464,39 +464,61 @@ def _links(supplier_list: SupplierList, index: _Index, position: Mapping[str, in
     """Per node (the company first), the nodes it delivers to, in the order named, each once.
 
     A supplier without a reference, or whose references name nobody, supplies the company.
+    Most rows name their customers by their own ids: those are linked in one pass over the
+    rows. The references of the rows left are then resolved, once each, and those rows
+    linked; a row still left (a reference naming nobody, several suppliers or the supplier
+    itself) is linked reference by reference, with an issue for each such reference.
     """
     suppliers = supplier_list.suppliers
     refs = [s.supplies_to for s in suppliers]
-    single = _targets(index, refs, position)
-    out: list[tuple[int, ...]] = [()]
-    for i, named in enumerate(refs, 1):
-        if not named:  # the usual tier-1 row: it supplies the company
-            out.append(_TO_COMPANY)
-            continue
-        if len(named) == 1:  # the usual upstream row: one customer, named once
-            target = single.get(named[0])
-            if target is not None and target != i:
-                out.append((target,))
-                continue
-        else:  # several customers, each named unambiguously (and not itself): each once
-            targets = [single.get(r) for r in named]
-            if None not in targets and i not in targets:
-                out.append(tuple(dict.fromkeys(targets)))  # type: ignore[arg-type]  # no None
-                continue
+    out: list[tuple[int, ...]] = [_TO_COMPANY] * (len(refs) + 1)
+    out[0] = ()
+    left = _plain_links(range(1, len(refs) + 1), refs, index.source_node, out)
+    if left:
+        named = [refs[i - 1] for i in left]
+        left = _plain_links(left, named, _targets(index, named, position), out)
+    for i in left:
         found = _customers(suppliers[i - 1], index, supplier_list, issues)
-        out.append(tuple(0 if t == COMPANY_ID else position[t] for t in found) or _TO_COMPANY)
+        out[i] = tuple(0 if t == COMPANY_ID else position[t] for t in found) or _TO_COMPANY
     return out
 
 
-def _targets(index: _Index, refs: list[list[str]], position: Mapping[str, int]) -> dict[str, int]:
-    """Each reference that names exactly one supplier (or the company) -> its node.
+def _plain_links(rows: Iterable[int], refs: Iterable[list[str]], single: Mapping[str, int],
+                 out: list[tuple[int, ...]]) -> list[int]:
+    """Links each row (node) whose references each name one node, not itself, in `single`:
+    `out[row]` becomes those nodes, each once (a row without references is left as it is,
+    supplying the company). Returns the other rows."""
+    left = []
+    get = single.get
+    for i, named in zip(rows, refs):
+        if not named:  # the usual tier-1 row: it supplies the company
+            continue
+        if len(named) == 1:  # the usual upstream row: one customer, named once
+            target = get(named[0])
+            if target is not None and target != i:
+                out[i] = (target,)
+                continue
+        else:  # several customers, each named unambiguously (and not itself): each once
+            targets = tuple(map(get, named))
+            if None not in targets and i not in targets:
+                out[i] = tuple(dict.fromkeys(targets))  # type: ignore[arg-type]  # no None
+                continue
+        left.append(i)
+    return left
 
-    Most references are ids as written: those are the index's own map of ids to nodes. Most
-    others are names as written, found in one name index; the rest (case-folded ids, names
-    without legal form, the company) go through `_Index.resolve`, once each.
+
+def _targets(index: _Index, refs: list[list[str]], position: Mapping[str, int]) -> dict[str, int]:
+    """Each reference in these lists that names exactly one supplier (or the company) -> its
+    node.
+
+    Own ids as written are the index's own map of ids to nodes. Most other references are
+    names as written, found in one name index; the rest (case-folded ids, names without
+    legal form, the company) go through `_Index.resolve`, once each, in first-seen order.
     """
-    single = index.source_node.copy()
-    others = list(dict.fromkeys(filterfalse(single.__contains__, chain.from_iterable(refs))))
+    own = index.source_node
+    distinct = dict.fromkeys(chain.from_iterable(refs))
+    single = {r: own[r] for r in distinct if r in own}
+    others = [r for r in distinct if r not in own]
     keys = _match_keys(others)
     named = [index.by_source_id(r) is None and r not in index.by_id
              and index.by_source_id(r.casefold()) is None for r in others]
