@@ -14,7 +14,7 @@ of 100,000 production locations costs about as much as reading it.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, compress, repeat
 from operator import eq, ne, not_
@@ -395,8 +395,7 @@ def chain_issues(supplier_list: SupplierList, company_name: str | None = None,
         if order is None:
             return _build_chain_graph(supplier_list, company_name, company_id, False).issues
         tier, _paths = _tiers_and_paths(order, links.out, False)
-        tiers: dict[str, int | None] = dict(zip(links.names[1:], tier[1:]))
-        issues = [*links.issues, *_tier_issues(supplier_list, tiers)]
+        issues = [*links.issues, *_tier_issues(supplier_list, tier[1:])]
         return sorted(issues, key=Issue.sort_key)
 
 
@@ -451,7 +450,7 @@ def _build_chain_graph(supplier_list: SupplierList, company_name: str | None,
         facts = _facts(groups, succ, company_id, suppliers, in_cycle) if with_facts else {}
     unreachable = sorted(sid for sid, t in tiers.items() if t is None)
     issues.extend(_unreachable_issues(supplier_list, unreachable, company_name))
-    issues.extend(_tier_issues(supplier_list, tiers))
+    issues.extend(_tier_issues(supplier_list, list(tiers.values())))
     return ChainGraph(graph, company_id, tiers, facts, sorted(issues, key=Issue.sort_key),
                       cycles, unreachable, groups, succ, pred)
 
@@ -623,22 +622,22 @@ def _unreachable_issues(supplier_list: SupplierList, unreachable: list[str],
         for s in map(by_id.__getitem__, unreachable)]
 
 
-def _tier_issues(supplier_list: SupplierList, tiers: dict[str, int | None]) -> list[Issue]:
-    """A declared tier the links contradict (or that has no link to make it true)."""
+def _tier_issues(supplier_list: SupplierList, tiers: Sequence[int | None]) -> list[Issue]:
+    """A declared tier the links contradict (or that has no link to make it true); `tiers`
+    holds each supplier's computed tier, in list order (no lookup by id needed)."""
     suppliers = supplier_list.suppliers
     declared = [s.declared_tier for s in suppliers]
     # Only where the declared tier differs from the computed one (compared in one C pass):
     # a declared tier above 1 without a link is such a case, as such a row is tier 1.
-    differs = compress(suppliers, map(ne, declared, map(tiers.get, [s.id for s in suppliers])))
-    wrong = [s for s in differs if s.declared_tier is not None]
+    differs = compress(zip(suppliers, tiers), map(ne, declared, tiers))
+    wrong = [(s, t) for s, t in differs if s.declared_tier is not None]
     if not wrong:
         return []
     file, sheet = supplier_list.file, supplier_list.sheet
     column = supplier_list.columns.get("supplies_to")
     tier_column = supplier_list.columns.get("tier") or column
     out = []
-    for s in wrong:
-        t = tiers[s.id]
+    for s, t in wrong:
         if s.declared_tier is not None and s.declared_tier > 1 and not s.supplies_to:
             where = f"the {column!r} cell is empty" if column else \
                 "the list has no supplies-to column"
