@@ -308,7 +308,7 @@ def _index(suppliers: list[Supplier], company_name: str | None,
         written, nodes = list(compress(written, given)), list(compress(nodes, given))
     folded = list(map(str.casefold, written))
     source_node = dict(zip(written, nodes))
-    source_node.update(zip(folded, nodes))  # a key folded to itself is set again, the same
+    source_node.update(zip(folded, nodes))  # a key folded to itself: set again, same node
     source_many: dict[str, list[str]] = {}
     if len(source_node) != len(written) + sum(map(ne, folded, written)):  # a key names two
         # as written and folded, interleaved in list order, as the lists of ids must be
