@@ -14,9 +14,9 @@ of 100,000 production locations costs about as much as reading it.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import compress, repeat
+from itertools import chain, compress, repeat
 from operator import eq, ne, not_
 from pathlib import Path
 
@@ -121,7 +121,10 @@ class _Ids:
 class _Index:
     """Ways a `supplies_to` reference can name a supplier (or the company)."""
 
-    by_source_id: _Ids
+    # The user's own ids, as written and case-folded: those naming one supplier -> its node
+    # (supplier i is node i + 1), those naming several -> their ids, in list order.
+    source_node: dict[str, int]
+    source_many: dict[str, list[str]]
     by_id: Mapping[str, object]  # every supplier id (the company's too)
     suppliers: list[Supplier]
     company_keys: frozenset[str]
@@ -146,15 +149,22 @@ class _Index:
         found = self.resolved[ref] = self._resolve(ref, key)
         return found
 
+    def by_source_id(self, key: str) -> list[str] | None:
+        """The ids of the suppliers whose own id (as written or case-folded) is `key`."""
+        node = self.source_node.get(key)
+        return [self.suppliers[node - 1].id] if node is not None else self.source_many.get(key)
+
     def names_for(self, keys: set[str]) -> _Ids:
         """The name index, holding at least these keys (only the keys references use are
         collected: the other names could never be found)."""
         if self.by_name is None or not keys <= self.named_keys:
             if self.name_match is None:
                 self.name_match = _match_keys([s.name for s in self.suppliers])
+            matched = self.name_match
             wanted = self.named_keys = self.named_keys | keys
-            self.by_name = _Ids.of([(k, s.id) for k, s in zip(self.name_match, self.suppliers)
-                                    if k in wanted])
+            suppliers = self.suppliers
+            self.by_name = _Ids.of([(matched[i], suppliers[i].id) for i in
+                                    compress(range(len(matched)), map(wanted.__contains__, matched))])
         return self.by_name
 
     def keys(self) -> list[str]:
@@ -188,10 +198,10 @@ class _Index:
         return found
 
     def _resolve(self, ref: str, key: str | None) -> list[str] | None:
-        found = self.by_source_id.get(ref)
+        found = self.by_source_id(ref)
         if found is not None:
             return found
-        found = self.by_source_id.get(ref.casefold())
+        found = self.by_source_id(ref.casefold())
         if found is not None:
             return found
         if ref in self.by_id:
@@ -264,44 +274,58 @@ _NOT_ALNUM = bytes(c for c in range(1, 256) if not (c < 128 and chr(c).isalnum()
 
 
 def _match_keys(texts: list[str]) -> list[str]:
-    """`_match_key` of each text. For ASCII text that key is its letters and digits in lower
-    case: the ASCII texts are keyed together, joined by NUL (clean text never holds one)."""
-    plain = [t for t in texts if t.isascii()]
-    joined = "\x00".join(plain)
-    if not plain or joined.count("\x00") != len(plain) - 1:
+    """`_match_key` of each text, in a few passes over all of them together: the ASCII texts
+    by `_ascii_match_keys`, the others through the ingest's batch keying (`name_keys`, which
+    gives each text's `name_key`) without the spaces."""
+    is_ascii = list(map(str.isascii, texts))
+    if all(is_ascii):
+        return _ascii_match_keys(texts)
+    plain = list(compress(texts, is_ascii))
+    other = name_keys(list(compress(texts, map(not_, is_ascii))))
+    # each text takes the next key of its kind, interleaved in one pass
+    keyed = {True: iter(_ascii_match_keys(plain)),
+             False: iter([k.replace(" ", "") for k in other])}
+    return list(map(next, map(keyed.__getitem__, is_ascii)))
+
+
+def _ascii_match_keys(texts: list[str]) -> list[str]:
+    """`_match_key` of ASCII texts: their letters and digits in lower case. The texts are
+    keyed together, joined by NUL (clean text never holds one; one that does is keyed on its
+    own)."""
+    joined = "\x00".join(texts)
+    if not texts or joined.count("\x00") != len(texts) - 1:
         return list(map(_match_key, texts))
-    keyed = joined.encode().lower().translate(None, _NOT_ALNUM).decode().split("\x00")
-    if len(plain) == len(texts):
-        return keyed
-    found = iter(keyed)
-    return [next(found) if t.isascii() else _match_key(t) for t in texts]
+    return joined.encode().lower().translate(None, _NOT_ALNUM).decode().split("\x00")
 
 
 def _index(suppliers: list[Supplier], company_name: str | None,
            position: Mapping[str, int], ids: list[str]) -> _Index:
     # Each id as written, then case-folded (when that differs), in list order.
     written = [s.source_id or "" for s in suppliers]
-    owners = ids
+    nodes: Iterable[int] = range(1, len(ids) + 1)
     if not all(written):
         given = list(map(bool, written))
-        written, owners = list(compress(written, given)), list(compress(ids, given))
+        written, nodes = list(compress(written, given)), list(compress(nodes, given))
     folded = list(map(str.casefold, written))
-    one = dict(zip(written, owners))
-    one.update(zip(folded, owners))  # a key folded to itself is set again, to the same id
-    if len(one) == len(written) + sum(map(ne, folded, written)):  # no key names two suppliers
-        by_source_id = _Ids(one, {})
-    else:  # as written and folded, interleaved in list order, as the lists of ids must be
+    source_node = dict(zip(written, nodes))
+    source_node.update(zip(folded, nodes))  # a key folded to itself: set again, same node
+    source_many: dict[str, list[str]] = {}
+    if len(source_node) != len(written) + sum(map(ne, folded, written)):  # a key names two
+        # as written and folded, interleaved in list order, as the lists of ids must be
         pairs: list[tuple[str, str]] = []
-        for src, fold, sid in zip(written, folded, owners):
+        for src, fold, node in zip(written, folded, nodes):
+            sid = ids[node - 1]
             pairs.append((src, sid))
             if fold != src:
                 pairs.append((fold, sid))
-        by_source_id = _Ids.of(pairs)
+        found = _Ids.of(pairs)
+        source_node = {key: position[sid] for key, sid in found.one.items()}
+        source_many = found.many
     company_keys = {_match_key(COMPANY_ID)}
     if company_name:
         company_keys.add(_match_key(company_name))
     company_keys.discard("")
-    return _Index(by_source_id, position, suppliers, frozenset(company_keys),
+    return _Index(source_node, source_many, position, suppliers, frozenset(company_keys),
                   company_short=_company_short_keys(company_name))
 
 
@@ -371,8 +395,7 @@ def chain_issues(supplier_list: SupplierList, company_name: str | None = None,
         if order is None:
             return _build_chain_graph(supplier_list, company_name, company_id, False).issues
         tier, _paths = _tiers_and_paths(order, links.out, False)
-        tiers: dict[str, int | None] = dict(zip(links.names[1:], tier[1:]))
-        issues = [*links.issues, *_tier_issues(supplier_list, tiers)]
+        issues = [*links.issues, *_tier_issues(supplier_list, tier[1:])]
         return sorted(issues, key=Issue.sort_key)
 
 
@@ -427,7 +450,7 @@ def _build_chain_graph(supplier_list: SupplierList, company_name: str | None,
         facts = _facts(groups, succ, company_id, suppliers, in_cycle) if with_facts else {}
     unreachable = sorted(sid for sid, t in tiers.items() if t is None)
     issues.extend(_unreachable_issues(supplier_list, unreachable, company_name))
-    issues.extend(_tier_issues(supplier_list, tiers))
+    issues.extend(_tier_issues(supplier_list, list(tiers.values())))
     return ChainGraph(graph, company_id, tiers, facts, sorted(issues, key=Issue.sort_key),
                       cycles, unreachable, groups, succ, pred)
 
@@ -440,49 +463,75 @@ def _links(supplier_list: SupplierList, index: _Index, position: Mapping[str, in
     """Per node (the company first), the nodes it delivers to, in the order named, each once.
 
     A supplier without a reference, or whose references name nobody, supplies the company.
+    Most rows name their customers by their own ids: those are linked in one pass over the
+    rows. The references of the rows left are then resolved, once each, and those rows
+    linked; a row still left (a reference naming nobody, several suppliers or the supplier
+    itself) is linked reference by reference, with an issue for each such reference.
     """
     suppliers = supplier_list.suppliers
     refs = [s.supplies_to for s in suppliers]
-    single = _targets(index, refs, position)
-    out: list[tuple[int, ...]] = [()]
-    for i, named in enumerate(refs, 1):
-        if not named:  # the usual tier-1 row: it supplies the company
-            out.append(_TO_COMPANY)
-            continue
-        if len(named) == 1:  # the usual upstream row: one customer, named once
-            target = single.get(named[0])
-            if target is not None and target != i:
-                out.append((target,))
-                continue
-        else:  # several customers, each named unambiguously (and not itself): each once
-            targets = [single.get(r) for r in named]
-            if None not in targets and i not in targets:
-                out.append(tuple(dict.fromkeys(targets)))  # type: ignore[arg-type]  # no None
-                continue
+    out: list[tuple[int, ...]] = [_TO_COMPANY] * (len(refs) + 1)
+    out[0] = ()
+    left = _plain_links(range(1, len(refs) + 1), refs, index.source_node, out)
+    if left:
+        named = [refs[i - 1] for i in left]
+        left = _plain_links(left, named, _targets(index, named, position), out)
+    for i in left:
         found = _customers(suppliers[i - 1], index, supplier_list, issues)
-        out.append(tuple(0 if t == COMPANY_ID else position[t] for t in found) or _TO_COMPANY)
+        out[i] = tuple(0 if t == COMPANY_ID else position[t] for t in found) or _TO_COMPANY
     return out
 
 
-def _targets(index: _Index, refs: list[list[str]], position: Mapping[str, int]) -> dict[str, int]:
-    """Each distinct reference that names exactly one supplier (or the company) -> its node.
+def _plain_links(rows: Iterable[int], refs: Iterable[list[str]], single: Mapping[str, int],
+                 out: list[tuple[int, ...]]) -> list[int]:
+    """Links each row (node) whose references each name one node, not itself, in `single`:
+    `out[row]` becomes those nodes, each once (a row without references is left as it is,
+    supplying the company). Returns the other rows."""
+    left = []
+    get = single.get
+    for i, named in zip(rows, refs):
+        if not named:  # the usual tier-1 row: it supplies the company
+            continue
+        if len(named) == 1:  # the usual upstream row: one customer, named once
+            target = get(named[0])
+            if target is not None and target != i:
+                out[i] = (target,)
+                continue
+        else:  # several customers, each named unambiguously (and not itself): each once
+            targets = tuple(map(get, named))
+            if None not in targets and i not in targets:
+                out[i] = tuple(dict.fromkeys(targets))  # type: ignore[arg-type]  # no None
+                continue
+        left.append(i)
+    return left
 
-    Most references are ids as written: they are found as one set operation; the others
-    (names, case-folded ids) go through `_Index.resolve`, once each, in first-seen order.
+
+def _targets(index: _Index, refs: list[list[str]], position: Mapping[str, int]) -> dict[str, int]:
+    """Each reference in these lists that names exactly one supplier (or the company) -> its
+    node.
+
+    Own ids as written are the index's own map of ids to nodes. Most other references are
+    names as written, found in one name index; the rest (case-folded ids, names without
+    legal form, the company) go through `_Index.resolve`, once each, in first-seen order.
     """
-    distinct = dict.fromkeys([r for named in refs for r in named])
-    exact = index.by_source_id.one
-    single = {r: position[exact[r]] for r in distinct.keys() & exact.keys()}
-    others = [r for r in distinct if r not in single]
+    own = index.source_node
+    distinct = dict.fromkeys(chain.from_iterable(refs))
+    single = {r: own[r] for r in distinct if r in own}
+    others = [r for r in distinct if r not in own]
     keys = _match_keys(others)
-    by_name = {k for r, k in zip(others, keys)  # those not found by an id: one name index
-               if r not in index.by_id and index.by_source_id.get(r.casefold()) is None}
-    if by_name:
-        index.names_for(by_name)
-    for ref, key in zip(others, keys):
-        found = index.resolve(ref, key)
-        if found is not None and len(found) == 1:
-            single[ref] = 0 if found[0] == COMPANY_ID else position[found[0]]
+    named = [index.by_source_id(r) is None and r not in index.by_id
+             and index.by_source_id(r.casefold()) is None for r in others]
+    found: Iterable[str | None] = repeat(None, len(others))
+    if any(named):
+        by_name = index.names_for(set(compress(keys, named))).one
+        found = [by_name.get(k) if n else None for k, n in zip(keys, named)]
+    for ref, key, sid in zip(others, keys, found):
+        if sid is None:  # not one supplier's name: it may still name one some other way
+            ids = index.resolve(ref, key)
+            if ids is None or len(ids) != 1:
+                continue
+            sid = ids[0]
+        single[ref] = 0 if sid == COMPANY_ID else position[sid]
     return single
 
 
@@ -573,22 +622,22 @@ def _unreachable_issues(supplier_list: SupplierList, unreachable: list[str],
         for s in map(by_id.__getitem__, unreachable)]
 
 
-def _tier_issues(supplier_list: SupplierList, tiers: dict[str, int | None]) -> list[Issue]:
-    """A declared tier the links contradict (or that has no link to make it true)."""
+def _tier_issues(supplier_list: SupplierList, tiers: Sequence[int | None]) -> list[Issue]:
+    """A declared tier the links contradict (or that has no link to make it true); `tiers`
+    holds each supplier's computed tier, in list order (no lookup by id needed)."""
     suppliers = supplier_list.suppliers
     declared = [s.declared_tier for s in suppliers]
     # Only where the declared tier differs from the computed one (compared in one C pass):
     # a declared tier above 1 without a link is such a case, as such a row is tier 1.
-    differs = compress(suppliers, map(ne, declared, map(tiers.get, [s.id for s in suppliers])))
-    wrong = [s for s in differs if s.declared_tier is not None]
+    differs = compress(zip(suppliers, tiers), map(ne, declared, tiers))
+    wrong = [(s, t) for s, t in differs if s.declared_tier is not None]
     if not wrong:
         return []
     file, sheet = supplier_list.file, supplier_list.sheet
     column = supplier_list.columns.get("supplies_to")
     tier_column = supplier_list.columns.get("tier") or column
     out = []
-    for s in wrong:
-        t = tiers[s.id]
+    for s, t in wrong:
         if s.declared_tier is not None and s.declared_tier > 1 and not s.supplies_to:
             where = f"the {column!r} cell is empty" if column else \
                 "the list has no supplies-to column"
@@ -769,11 +818,11 @@ def _upstream(order: list[int], out: list[tuple[int, ...]],
             depth[c] = d
             continue
         exclusive[c] = 0
-        acc: set[int] = set()
+        acc = set(ups)
         d = 0
         for p in ups:
-            acc |= upstream[p] if p in upstream else _tree_set(p, into, upstream)
-            acc.add(p)
+            if into[p]:  # raw materials add only themselves
+                acc |= upstream[p] if p in upstream else _tree_set(p, into, upstream)
             if depth[p] >= d:
                 d = depth[p] + 1
         upstream[c] = acc
