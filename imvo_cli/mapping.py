@@ -6,7 +6,8 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from operator import attrgetter
+from itertools import pairwise
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +98,7 @@ def read_and_map(path: str | Path, *, sheet=None, column_map: dict[str, str] | N
 _NO_PRIORITY_KEY = (-1.0, 0, -1, -1.0)
 _FAR = 1_000_000  # the tier of a supplier without one: after every computed tier
 _RANK_OF = {lvl: level_rank(lvl) for lvl in ALL_LEVELS}
+_FIRST = itemgetter(0)
 
 
 def _priority_keys(risk: dict[str, RiskAssessment],
@@ -121,7 +123,51 @@ def priority_order(risk: dict[str, RiskAssessment], tiers: dict[str, int | None]
 
 
 def rank_priorities(risk: dict[str, RiskAssessment], tiers: dict[str, int | None]) -> None:
-    """Set each assessment's `priority`: 1 = act first; suppliers with equal evidence share a rank."""
+    """Set each assessment's `priority`: 1 = act first; suppliers with equal evidence share a rank.
+
+    Suppliers tie when their level, priority key and tier are equal; each tie is a run of
+    priority_order and every supplier in it gets the place of the run's first. The ties are
+    ordered once each (a few thousand however many suppliers) instead of every supplier;
+    only when two different ties would sort alike (an unfamiliar level ranks as unknown) are
+    the suppliers themselves ordered.
+    """
+    ties = _ties(risk, tiers)
+    order = sorted(((_tie_key(tie), members) for tie, members in ties.items()), key=_FIRST)
+    if any(a[0] == b[0] for a, b in pairwise(order)):
+        _rank_each(risk, tiers)
+        return
+    rank = 1
+    for _key, members in order:
+        for a in members:
+            a.priority = rank
+        rank += len(members)
+
+
+def _ties(risk: dict[str, RiskAssessment],
+          tiers: dict[str, int | None]) -> dict[tuple, list[RiskAssessment]]:
+    """The suppliers' assessments by (level, priority key, tier): each group ranks as one."""
+    ties: dict[tuple, list[RiskAssessment]] = {}
+    get_tier = tiers.get
+    for sid, a in risk.items():
+        tie = (a.level, a.priority_key, get_tier(sid))
+        members = ties.get(tie)
+        if members is None:
+            ties[tie] = [a]
+        else:
+            members.append(a)
+    return ties
+
+
+def _tie_key(tie: tuple) -> tuple:
+    """A tie's place in priority_order: the sort key of its suppliers without their id."""
+    level, priority_key, tier = tie
+    score, severity, workers, share = priority_key or _NO_PRIORITY_KEY
+    return (-level_rank(level), -score, -severity, -workers, -share,
+            tier if tier is not None else _FAR)
+
+
+def _rank_each(risk: dict[str, RiskAssessment], tiers: dict[str, int | None]) -> None:
+    """rank_priorities supplier by supplier, in priority_order."""
     previous, rank = None, 0
     get_tier = tiers.get
     for n, key in enumerate(_priority_keys(risk, tiers), 1):
