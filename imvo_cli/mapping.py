@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
@@ -428,11 +428,13 @@ class EvidenceTable:
         """The ids of a supplier's evidence, in its recorded order."""
         hit = self._refs.get(id(a.evidence))
         if hit is None or hit[0] is not a.evidence:
-            hit = self._refs[id(a.evidence)] = (a.evidence, self._ids_of(a.evidence))
+            hit = self._refs[id(a.evidence)] = (a.evidence, self.ids_of(a.evidence))
         return hit[1]
 
-    def _ids_of(self, evidence: tuple) -> list[str]:
-        # _id of each item, an item object already seen answered without a call
+    def ids_of(self, evidence: tuple[Evidence, ...]) -> list[str]:
+        """The ids of these items in order, new ones entered: refs without keeping the tuple
+        (for a caller that keeps its own). An item object already seen is answered without
+        a call."""
         seen, ids = self._by_object.get, []
         for ev in evidence:
             hit = seen(id(ev))
@@ -596,16 +598,23 @@ class _SharedEncoding:
         self.tables = tables
         self._done: dict[int, _Encoded] = {}
 
-    def of(self, a: RiskAssessment) -> _Encoded:
-        hit = self._done.get(id(a.evidence))
-        if hit is None or hit.evidence is not a.evidence or hit.themes is not a.themes \
-                or hit.main is not a.main:
-            refs = self.tables.evidence.refs(a)
-            hit = self._done[id(a.evidence)] = _Encoded(
-                a.evidence, a.themes, a.main, self.tables.assessments.ref_via_plan(a),
-                orjson.Fragment(_ids_json([refs[i] for i in a.main])),
-                orjson.Fragment(_ids_json(refs)))
-        return hit
+    def all_of(self, assessments: Iterable[RiskAssessment]) -> list[_Encoded]:
+        """Each assessment's encoded parts, in turn; a result seen before (the same evidence,
+        themes and main objects) is answered from the first, inline."""
+        done, encode, out = self._done, self._encode, []
+        for a in assessments:
+            hit = done.get(id(a.evidence))
+            if hit is None or hit.evidence is not a.evidence or hit.themes is not a.themes \
+                    or hit.main is not a.main:
+                hit = done[id(a.evidence)] = encode(a)
+            out.append(hit)
+        return out
+
+    def _encode(self, a: RiskAssessment) -> _Encoded:
+        refs = self.tables.evidence.ids_of(a.evidence)
+        return _Encoded(a.evidence, a.themes, a.main, self.tables.assessments.ref_via_plan(a),
+                        orjson.Fragment(_ids_json(list(map(refs.__getitem__, a.main)))),
+                        orjson.Fragment(_ids_json(refs)))
 
 
 def _ids_json(ids: list[str]) -> bytes:
@@ -661,7 +670,7 @@ def write_map_json(chain_map: ChainMap, stream) -> None:
     tables = Tables(EvidenceTable(), AssessmentTable())
     shared = _SharedEncoding(tables)
     # the tables first, ids in order of first reference (nodes in id order)
-    encoded = [shared.of(chain_map.risk[sid]) for sid in ids]
+    encoded = shared.all_of(map(chain_map.risk.__getitem__, ids))
     write(dumps_compact(_document_head(chain_map))[:-1] + b',"evidence":')
     write(dumps_compact(tables.evidence.to_list()))
     write(b',"assessments":')
