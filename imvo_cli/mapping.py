@@ -374,9 +374,10 @@ _ATTRIBUTE_VALUES = attrgetter(*_ATTRIBUTE_FIELDS)
 
 
 def _attributes(s: Supplier, facts: Any, attached: Any, upstream_path: list[str]) -> dict[str, Any]:
-    # An empty cell or list is left out; 0 and 0.0 are values.
+    # An empty cell or list is left out; 0 and 0.0 are values. Most values are truthy, which
+    # settles them at the first test.
     out = {name: value for name, value in zip(_ATTRIBUTE_FIELDS, _ATTRIBUTE_VALUES(s), strict=True)
-           if value is not None and value != "" and value != []}
+           if value or (value is not None and value != "" and value != [])}
     audited = out.get("audit_date")
     if isinstance(audited, date):
         out["audit_date"] = audited.isoformat()

@@ -4,6 +4,7 @@ document) against straightforward reference computations on generated inputs."""
 from __future__ import annotations
 
 import random
+from datetime import date
 
 import pytest
 
@@ -66,3 +67,62 @@ def test_priorities_with_unfamiliar_levels_that_sort_as_unknown(seed):
 
 def test_priorities_of_no_suppliers():
     mapping.rank_priorities({}, {})
+
+
+def generated_list(tmp_path, seed: int, n: int = 60):
+    """A supplier list with chains, a circle, repeated places (shared assessments), zero
+    workers, empty cells and audits."""
+    rnd = random.Random(seed)
+    countries = ["Bangladesh", "Turkey", "Turkey", "Portugal"]
+    processes = ["Sewing", "Sewing", "Weaving;Dyeing", ""]
+    products = ["T-shirts", "T-shirts", "Fabric", ""]
+    lines = ["ID,Name,Address,City,Country,Process,Product,Workers,Audit date,Audit result,"
+             "Supplies to"]
+    for i in range(n):
+        customers = "|".join(sorted({f"S{rnd.randrange(n)}" for _ in range(rnd.randrange(3))}
+                                    - {f"S{i}"}))
+        if i in (1, 2):  # a circle of two
+            customers = f"S{3 - i}"
+        lines.append(",".join([
+            f"S{i}", f"Supplier {i}", rnd.choice(["", f"{i} Mill Road"]),
+            rnd.choice(["", "Dhaka", "Bursa"]), rnd.choice(countries), rnd.choice(processes),
+            rnd.choice(products), rnd.choice(["", "0", "250"]),
+            rnd.choice(["", "2025-03-01", "2025-03-01"]), rnd.choice(["", "pass", "pass", "failed"]),
+            customers]))
+    path = tmp_path / f"generated{seed}.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_written_document_equals_the_plain_document(tmp_path, monkeypatch, seed):
+    import io
+
+    from imvo_cli.mapping import map_document, read_and_map
+    from imvo_cli.report.jsonout import dumps_compact
+
+    chain_map = read_and_map(generated_list(tmp_path, seed), as_of=date(2026, 12, 1))
+    assert chain_map.graph.graph["cycles"]
+    assessments = list(chain_map.risk.values())
+    assert len({id(a.evidence) for a in assessments}) < len(assessments)  # results shared
+    assert len({id(a.plan) for a in assessments}) < len(assessments)  # plans shared
+    monkeypatch.setattr(mapping, "COMPACT_ABOVE", 5)  # the streamed writer
+    out = io.StringIO()
+    mapping.write_map_json(chain_map, out)
+    assert out.getvalue() == dumps_compact(map_document(chain_map)).decode("utf-8") + "\n"
+
+
+def test_attributes_leave_out_empty_cells_and_keep_zeros(tmp_path):
+    from imvo_cli.mapping import node_attributes, read_and_map
+
+    chain_map = read_and_map(generated_list(tmp_path, 7))
+    for sid, s in chain_map.suppliers.items():
+        attributes = node_attributes(chain_map, sid)
+        for field in mapping._ATTRIBUTE_FIELDS:
+            value = getattr(s, field)
+            if value is None or value == "" or value == []:
+                assert field not in attributes
+            else:
+                assert field in attributes
+    workers = [node_attributes(chain_map, sid).get("workers") for sid in chain_map.suppliers]
+    assert 0 in workers and 250 in workers and None in workers
