@@ -190,67 +190,114 @@ def _rank(level: str | None) -> int:
 _BY_RANK = {level_rank(lvl): lvl for lvl in ALL_LEVELS}
 
 
+class _Ranks(dict):
+    """Level -> _rank(level), the familiar levels filled in and any other one worked out."""
+
+    def __missing__(self, level: str | None) -> int:
+        return _rank(level)
+
+
+_RANKS = _Ranks(_RANK_OF)
+
+# (rank, path): the worst own level strictly upstream of a supplier and the path from it
+Upstream = tuple[int, tuple[str, ...]]
+
+
 def propagate_upstream_risk(chain: ChainGraph, risk: dict[str, RiskAssessment]) -> None:
     """Set each supplier's upstream_level (worst own level above it) and the path to it.
 
     upstream_path runs from the supplier with that level down the chain to the supplier's
     direct upstream supplier (the supplier itself is not in it). Inside a circle of
     suppliers the path names the circle member only. No upstream suppliers: None.
+    Of equal levels the shorter path wins, then the first in id order: deterministic.
     """
     groups, pred = chain.groups, chain.pred
     if groups is None:  # a ChainGraph built by hand, without its groups
         raise ValueError("propagate_upstream_risk needs the chain's groups (build_chain_graph)")
-    rank = {sid: _rank(a.level) for sid, a in risk.items()}
-    # best[n] = (rank, path) of the worst own level strictly upstream of n
-    best: dict[str, tuple[int, tuple[str, ...]]] = {}
-    has_upstream: set[str] = set()
-
-    def better(a, b):
-        # worse level first, then the shorter path, then ids: deterministic
-        if a is None:
-            return b
-        return a if (-a[0], len(a[1]), a[1]) <= (-b[0], len(b[1]), b[1]) else b
-
+    ranks = _RANKS
+    rank = {sid: ranks[a.level] for sid, a in risk.items()}
+    # best[n]: Upstream of n, for every n with an upstream supplier
+    best: dict[str, Upstream] = {}
     company_group = groups.group_of[chain.company_id]
+    members = groups.members
     for c in groups.order:
         if c == company_group:
             continue
-        group = groups.members[c]
-        external: dict[str, Any] = {}
-        for n in group:
-            cand = None
-            for p in pred[n]:
-                if len(group) > 1 and p in group:
-                    continue
-                cand = better(cand, (rank[p], (p,)))
-                if p in best:
-                    r, path = best[p]
-                    cand = better(cand, (r, (*path, p)))
-            external[n] = cand
-            if cand is not None:
-                has_upstream.add(n)
+        group = members[c]
         if len(group) > 1:
-            for n in group:
-                cand = external[n]
-                for u in group:
-                    if u != n:
-                        cand = better(cand, (rank[u], (u,)))
-                        if external[u] is not None:
-                            r, path = external[u]
-                            cand = better(cand, (r, (*path, u)))
-                best[n] = cand
-                has_upstream.add(n)
-        elif external[group[0]] is not None:
-            best[group[0]] = external[group[0]]
+            best.update(_circle_upstream(group, pred, rank, best))
+        elif pred[group[0]]:
+            best[group[0]] = _worst_upstream(pred[group[0]], rank, best)
 
+    by_rank, get_best = _BY_RANK, best.get
     for sid, assessment in risk.items():
-        if sid not in has_upstream:
+        found = get_best(sid)
+        if found is None:
             assessment.upstream_level, assessment.upstream_path = None, []
             continue
-        r, path = best[sid]
-        level = _BY_RANK[r]
+        r, path = found
+        level = by_rank[r]
         assessment.upstream_level = level
         assessment.upstream_path = [] if level == UNKNOWN else list(path)
+
+
+def _worst_upstream(preds, rank: dict[str, int], best: dict[str, Upstream]) -> Upstream:
+    """The Upstream of a supplier outside any circle, from its direct upstream suppliers.
+
+    Each upstream supplier p offers its own level by path (p,) or its own Upstream extended
+    by p, whichever is worse (a tie: the shorter, (p,)). The offers are compared as
+    (-rank, path length, path without p, p), which orders as (-rank, length, path) does, so
+    only the winner's path is built.
+    """
+    top = None
+    for p in preds:
+        r = rank[p]
+        via = best.get(p)
+        if via is not None and via[0] > r:
+            offer = (-via[0], len(via[1]) + 1, via[1], p)
+        else:
+            offer = (-r, 1, (), p)
+        if top is None or offer < top:
+            top = offer
+    assert top is not None  # a supplier with upstream suppliers
+    return -top[0], (*top[2], top[3])
+
+
+def _better(a: Upstream | None, b: Upstream) -> Upstream:
+    """Of two Upstreams the worse level, then the shorter path, then ids: deterministic."""
+    if a is None:
+        return b
+    return a if (-a[0], len(a[1]), a[1]) <= (-b[0], len(b[1]), b[1]) else b
+
+
+def _circle_upstream(group, pred, rank: dict[str, int],
+                     best: dict[str, Upstream]) -> dict[str, Upstream]:
+    """The Upstream of each member of a circle of suppliers: from outside the circle as
+    _worst_upstream, and every other member's own level and outside Upstream."""
+    external: dict[str, Upstream | None] = {}
+    for n in group:
+        cand = None
+        for p in pred[n]:
+            if p in group:
+                continue
+            cand = _better(cand, (rank[p], (p,)))
+            if p in best:
+                r, path = best[p]
+                cand = _better(cand, (r, (*path, p)))
+        external[n] = cand
+    found: dict[str, Upstream] = {}
+    for n in group:
+        cand = external[n]
+        for u in group:
+            if u != n:
+                cand = _better(cand, (rank[u], (u,)))
+                outside = external[u]
+                if outside is not None:
+                    r, path = outside
+                    cand = _better(cand, (r, (*path, u)))
+        assert cand is not None  # a circle has another member
+        found[n] = cand
+    return found
 
 
 # ---------------------------------------------------------------- summary and JSON

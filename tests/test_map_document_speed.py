@@ -126,3 +126,45 @@ def test_attributes_leave_out_empty_cells_and_keep_zeros(tmp_path):
                 assert field in attributes
     workers = [node_attributes(chain_map, sid).get("workers") for sid in chain_map.suppliers]
     assert 0 in workers and 250 in workers and None in workers
+
+
+def reference_upstream(pred: dict, levels: dict[str, str], n: str):
+    """(level, path) of the worst own level strictly upstream of n in a graph without circles:
+    over every path (u, ..., p) up from n's direct suppliers p, the least (-rank of u,
+    length, path)."""
+    found = []
+
+    def walk(node, below):  # below: the path from node's customer down to n's supplier
+        for p in pred[node]:
+            path = (p, *below)
+            found.append((-level_rank(levels[p]), len(path), path))
+            walk(p, path)
+
+    walk(n, ())
+    if not found:
+        return None, []
+    _, _, path = min(found)
+    level = levels[path[0]]
+    return level, [] if level == "unknown" else list(path)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_upstream_levels_equal_the_reference_over_all_paths(tmp_path, seed):
+    from imvo_cli.graph import COMPANY_ID, build_chain_graph
+    from imvo_cli.ingest import read_suppliers
+
+    rnd = random.Random(seed)
+    n = 40
+    lines = ["ID,Name,Country,Supplies to"]
+    for i in range(n):  # supplier i supplies only suppliers with a lower number: no circles
+        customers = sorted({f"S{rnd.randrange(i)}" for _ in range(rnd.randrange(3))}) if i else []
+        lines.append(f"S{i},Supplier {i},Turkey,{'|'.join(customers)}")
+    path = tmp_path / "dag.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    supplier_list = read_suppliers(path)
+    chain = build_chain_graph(supplier_list, "Company", COMPANY_ID)
+    levels = {s.id: rnd.choice(LEVELS) for s in supplier_list.suppliers}
+    risk = {sid: RiskAssessment(level=level) for sid, level in levels.items()}
+    mapping.propagate_upstream_risk(chain, risk)
+    for sid, a in risk.items():
+        assert (a.upstream_level, a.upstream_path) == reference_upstream(chain.pred, levels, sid)
