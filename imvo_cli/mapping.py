@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from operator import attrgetter
+from itertools import pairwise
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +98,7 @@ def read_and_map(path: str | Path, *, sheet=None, column_map: dict[str, str] | N
 _NO_PRIORITY_KEY = (-1.0, 0, -1, -1.0)
 _FAR = 1_000_000  # the tier of a supplier without one: after every computed tier
 _RANK_OF = {lvl: level_rank(lvl) for lvl in ALL_LEVELS}
+_FIRST = itemgetter(0)
 
 
 def _priority_keys(risk: dict[str, RiskAssessment],
@@ -121,7 +123,51 @@ def priority_order(risk: dict[str, RiskAssessment], tiers: dict[str, int | None]
 
 
 def rank_priorities(risk: dict[str, RiskAssessment], tiers: dict[str, int | None]) -> None:
-    """Set each assessment's `priority`: 1 = act first; suppliers with equal evidence share a rank."""
+    """Set each assessment's `priority`: 1 = act first; suppliers with equal evidence share a rank.
+
+    Suppliers tie when their level, priority key and tier are equal; each tie is a run of
+    priority_order and every supplier in it gets the place of the run's first. The ties are
+    ordered once each (a few thousand however many suppliers) instead of every supplier;
+    only when two different ties would sort alike (an unfamiliar level ranks as unknown) are
+    the suppliers themselves ordered.
+    """
+    ties = _ties(risk, tiers)
+    order = sorted(((_tie_key(tie), members) for tie, members in ties.items()), key=_FIRST)
+    if any(a[0] == b[0] for a, b in pairwise(order)):
+        _rank_each(risk, tiers)
+        return
+    rank = 1
+    for _key, members in order:
+        for a in members:
+            a.priority = rank
+        rank += len(members)
+
+
+def _ties(risk: dict[str, RiskAssessment],
+          tiers: dict[str, int | None]) -> dict[tuple, list[RiskAssessment]]:
+    """The suppliers' assessments by (level, priority key, tier): each group ranks as one."""
+    ties: dict[tuple, list[RiskAssessment]] = {}
+    get_tier = tiers.get
+    for sid, a in risk.items():
+        tie = (a.level, a.priority_key, get_tier(sid))
+        members = ties.get(tie)
+        if members is None:
+            ties[tie] = [a]
+        else:
+            members.append(a)
+    return ties
+
+
+def _tie_key(tie: tuple) -> tuple:
+    """A tie's place in priority_order: the sort key of its suppliers without their id."""
+    level, priority_key, tier = tie
+    score, severity, workers, share = priority_key or _NO_PRIORITY_KEY
+    return (-level_rank(level), -score, -severity, -workers, -share,
+            tier if tier is not None else _FAR)
+
+
+def _rank_each(risk: dict[str, RiskAssessment], tiers: dict[str, int | None]) -> None:
+    """rank_priorities supplier by supplier, in priority_order."""
     previous, rank = None, 0
     get_tier = tiers.get
     for n, key in enumerate(_priority_keys(risk, tiers), 1):
@@ -144,67 +190,114 @@ def _rank(level: str | None) -> int:
 _BY_RANK = {level_rank(lvl): lvl for lvl in ALL_LEVELS}
 
 
+class _Ranks(dict):
+    """Level -> _rank(level), the familiar levels filled in and any other one worked out."""
+
+    def __missing__(self, level: str | None) -> int:
+        return _rank(level)
+
+
+_RANKS = _Ranks(_RANK_OF)
+
+# (rank, path): the worst own level strictly upstream of a supplier and the path from it
+Upstream = tuple[int, tuple[str, ...]]
+
+
 def propagate_upstream_risk(chain: ChainGraph, risk: dict[str, RiskAssessment]) -> None:
     """Set each supplier's upstream_level (worst own level above it) and the path to it.
 
     upstream_path runs from the supplier with that level down the chain to the supplier's
     direct upstream supplier (the supplier itself is not in it). Inside a circle of
     suppliers the path names the circle member only. No upstream suppliers: None.
+    Of equal levels the shorter path wins, then the first in id order: deterministic.
     """
     groups, pred = chain.groups, chain.pred
     if groups is None:  # a ChainGraph built by hand, without its groups
         raise ValueError("propagate_upstream_risk needs the chain's groups (build_chain_graph)")
-    rank = {sid: _rank(a.level) for sid, a in risk.items()}
-    # best[n] = (rank, path) of the worst own level strictly upstream of n
-    best: dict[str, tuple[int, tuple[str, ...]]] = {}
-    has_upstream: set[str] = set()
-
-    def better(a, b):
-        # worse level first, then the shorter path, then ids: deterministic
-        if a is None:
-            return b
-        return a if (-a[0], len(a[1]), a[1]) <= (-b[0], len(b[1]), b[1]) else b
-
+    ranks = _RANKS
+    rank = {sid: ranks[a.level] for sid, a in risk.items()}
+    # best[n]: Upstream of n, for every n with an upstream supplier
+    best: dict[str, Upstream] = {}
     company_group = groups.group_of[chain.company_id]
+    members = groups.members
     for c in groups.order:
         if c == company_group:
             continue
-        group = groups.members[c]
-        external: dict[str, Any] = {}
-        for n in group:
-            cand = None
-            for p in pred[n]:
-                if len(group) > 1 and p in group:
-                    continue
-                cand = better(cand, (rank[p], (p,)))
-                if p in best:
-                    r, path = best[p]
-                    cand = better(cand, (r, (*path, p)))
-            external[n] = cand
-            if cand is not None:
-                has_upstream.add(n)
+        group = members[c]
         if len(group) > 1:
-            for n in group:
-                cand = external[n]
-                for u in group:
-                    if u != n:
-                        cand = better(cand, (rank[u], (u,)))
-                        if external[u] is not None:
-                            r, path = external[u]
-                            cand = better(cand, (r, (*path, u)))
-                best[n] = cand
-                has_upstream.add(n)
-        elif external[group[0]] is not None:
-            best[group[0]] = external[group[0]]
+            best.update(_circle_upstream(group, pred, rank, best))
+        elif pred[group[0]]:
+            best[group[0]] = _worst_upstream(pred[group[0]], rank, best)
 
+    by_rank, get_best = _BY_RANK, best.get
     for sid, assessment in risk.items():
-        if sid not in has_upstream:
+        found = get_best(sid)
+        if found is None:
             assessment.upstream_level, assessment.upstream_path = None, []
             continue
-        r, path = best[sid]
-        level = _BY_RANK[r]
+        r, path = found
+        level = by_rank[r]
         assessment.upstream_level = level
         assessment.upstream_path = [] if level == UNKNOWN else list(path)
+
+
+def _worst_upstream(preds, rank: dict[str, int], best: dict[str, Upstream]) -> Upstream:
+    """The Upstream of a supplier outside any circle, from its direct upstream suppliers.
+
+    Each upstream supplier p offers its own level by path (p,) or its own Upstream extended
+    by p, whichever is worse (a tie: the shorter, (p,)). The offers are compared as
+    (-rank, path length, path without p, p), which orders as (-rank, length, path) does, so
+    only the winner's path is built.
+    """
+    top = None
+    for p in preds:
+        r = rank[p]
+        via = best.get(p)
+        if via is not None and via[0] > r:
+            offer = (-via[0], len(via[1]) + 1, via[1], p)
+        else:
+            offer = (-r, 1, (), p)
+        if top is None or offer < top:
+            top = offer
+    assert top is not None  # a supplier with upstream suppliers
+    return -top[0], (*top[2], top[3])
+
+
+def _better(a: Upstream | None, b: Upstream) -> Upstream:
+    """Of two Upstreams the worse level, then the shorter path, then ids: deterministic."""
+    if a is None:
+        return b
+    return a if (-a[0], len(a[1]), a[1]) <= (-b[0], len(b[1]), b[1]) else b
+
+
+def _circle_upstream(group, pred, rank: dict[str, int],
+                     best: dict[str, Upstream]) -> dict[str, Upstream]:
+    """The Upstream of each member of a circle of suppliers: from outside the circle as
+    _worst_upstream, and every other member's own level and outside Upstream."""
+    external: dict[str, Upstream | None] = {}
+    for n in group:
+        cand = None
+        for p in pred[n]:
+            if p in group:
+                continue
+            cand = _better(cand, (rank[p], (p,)))
+            if p in best:
+                r, path = best[p]
+                cand = _better(cand, (r, (*path, p)))
+        external[n] = cand
+    found: dict[str, Upstream] = {}
+    for n in group:
+        cand = external[n]
+        for u in group:
+            if u != n:
+                cand = _better(cand, (rank[u], (u,)))
+                outside = external[u]
+                if outside is not None:
+                    r, path = outside
+                    cand = _better(cand, (r, (*path, u)))
+        assert cand is not None  # a circle has another member
+        found[n] = cand
+    return found
 
 
 # ---------------------------------------------------------------- summary and JSON
@@ -328,9 +421,10 @@ _ATTRIBUTE_VALUES = attrgetter(*_ATTRIBUTE_FIELDS)
 
 
 def _attributes(s: Supplier, facts: Any, attached: Any, upstream_path: list[str]) -> dict[str, Any]:
-    # An empty cell or list is left out; 0 and 0.0 are values.
+    # An empty cell or list is left out; 0 and 0.0 are values. Most values are truthy, which
+    # settles them at the first test.
     out = {name: value for name, value in zip(_ATTRIBUTE_FIELDS, _ATTRIBUTE_VALUES(s), strict=True)
-           if value is not None and value != "" and value != []}
+           if value or (value is not None and value != "" and value != [])}
     audited = out.get("audit_date")
     if isinstance(audited, date):
         out["audit_date"] = audited.isoformat()
@@ -382,11 +476,13 @@ class EvidenceTable:
         """The ids of a supplier's evidence, in its recorded order."""
         hit = self._refs.get(id(a.evidence))
         if hit is None or hit[0] is not a.evidence:
-            hit = self._refs[id(a.evidence)] = (a.evidence, self._ids_of(a.evidence))
+            hit = self._refs[id(a.evidence)] = (a.evidence, self.ids_of(a.evidence))
         return hit[1]
 
-    def _ids_of(self, evidence: tuple) -> list[str]:
-        # _id of each item, an item object already seen answered without a call
+    def ids_of(self, evidence: tuple[Evidence, ...]) -> list[str]:
+        """The ids of these items in order, new ones entered: refs without keeping the tuple
+        (for a caller that keeps its own). An item object already seen is answered without
+        a call."""
         seen, ids = self._by_object.get, []
         for ev in evidence:
             hit = seen(id(ev))
@@ -550,16 +646,23 @@ class _SharedEncoding:
         self.tables = tables
         self._done: dict[int, _Encoded] = {}
 
-    def of(self, a: RiskAssessment) -> _Encoded:
-        hit = self._done.get(id(a.evidence))
-        if hit is None or hit.evidence is not a.evidence or hit.themes is not a.themes \
-                or hit.main is not a.main:
-            refs = self.tables.evidence.refs(a)
-            hit = self._done[id(a.evidence)] = _Encoded(
-                a.evidence, a.themes, a.main, self.tables.assessments.ref_via_plan(a),
-                orjson.Fragment(_ids_json([refs[i] for i in a.main])),
-                orjson.Fragment(_ids_json(refs)))
-        return hit
+    def all_of(self, assessments: Iterable[RiskAssessment]) -> list[_Encoded]:
+        """Each assessment's encoded parts, in turn; a result seen before (the same evidence,
+        themes and main objects) is answered from the first, inline."""
+        done, encode, out = self._done, self._encode, []
+        for a in assessments:
+            hit = done.get(id(a.evidence))
+            if hit is None or hit.evidence is not a.evidence or hit.themes is not a.themes \
+                    or hit.main is not a.main:
+                hit = done[id(a.evidence)] = encode(a)
+            out.append(hit)
+        return out
+
+    def _encode(self, a: RiskAssessment) -> _Encoded:
+        refs = self.tables.evidence.ids_of(a.evidence)
+        return _Encoded(a.evidence, a.themes, a.main, self.tables.assessments.ref_via_plan(a),
+                        orjson.Fragment(_ids_json(list(map(refs.__getitem__, a.main)))),
+                        orjson.Fragment(_ids_json(refs)))
 
 
 def _ids_json(ids: list[str]) -> bytes:
@@ -615,7 +718,7 @@ def write_map_json(chain_map: ChainMap, stream) -> None:
     tables = Tables(EvidenceTable(), AssessmentTable())
     shared = _SharedEncoding(tables)
     # the tables first, ids in order of first reference (nodes in id order)
-    encoded = [shared.of(chain_map.risk[sid]) for sid in ids]
+    encoded = shared.all_of(map(chain_map.risk.__getitem__, ids))
     write(dumps_compact(_document_head(chain_map))[:-1] + b',"evidence":')
     write(dumps_compact(tables.evidence.to_list()))
     write(b',"assessments":')
