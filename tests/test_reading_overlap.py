@@ -259,3 +259,12 @@ def test_a_sheet_of_an_unknown_part_is_refused_when_any_sheet_is_beyond_the_limi
             sheet.load(None)
         assert exc.value.code == "too-many-rows"
     assert parsed == []
+
+
+@needs_fork
+def test_a_parse_left_neither_read_nor_cancelled_does_not_answer_the_next_one():
+    abandoned = isolate.start_parser(_pause, 0.2)
+    result = isolate.run_parser(_pause, 0.0)  # a fresh worker: not the old request's reply
+    assert result.rows == [[0.0]]
+    abandoned.cancel()  # its worker was already replaced and reaped: nothing else is touched
+    assert isolate._worker is not None and isolate.run_parser(_pause, 0.0).rows == [[0.0]]

@@ -88,6 +88,10 @@ class _Worker:
     replies: int  # read end, worker -> parent
     owner: int  # the process that forked it (a forked pool process must start its own)
     budget: Budget
+    # A request was sent whose reply is not read yet (a PendingParse left neither read nor
+    # cancelled): the worker is not asked again, its next reply would answer the old request.
+    pending: bool = False
+    stopped: bool = False  # ended and reaped: its pid and fds may belong to others by now
 
 
 _worker: _Worker | None = None
@@ -124,6 +128,7 @@ class PendingParse:
         worker = self._worker
         try:
             data = _read_reply(worker, self._deadline, self._budget.seconds) if self._sent else None
+            worker.pending = False
         except BaseException:
             _stop(worker)
             raise
@@ -169,13 +174,14 @@ def start_parser(fn: Callable[..., Parsed], *args, budget: Budget = Budget()) ->
     except BaseException:
         _stop(worker)
         raise
+    worker.pending = True
     return PendingParse(worker, deadline, budget, sent=True)
 
 
 def _ensure_worker(budget: Budget) -> _Worker:
     global _worker
     w = _worker
-    if w is not None and w.owner == os.getpid() and w.budget == budget:
+    if w is not None and w.owner == os.getpid() and w.budget == budget and not w.pending:
         return w
     if w is not None and w.owner == os.getpid():
         _stop(w)
@@ -199,10 +205,13 @@ def _ensure_worker(budget: Budget) -> _Worker:
 
 
 def _stop(worker: _Worker) -> int:
-    """End the worker and reap it; its wait status."""
+    """End the worker and reap it; its wait status (0 when it was stopped before)."""
     global _worker
     if _worker is worker:
         _worker = None
+    if worker.stopped:
+        return 0
+    worker.stopped = True
     for fd in (worker.requests, worker.replies):
         with contextlib.suppress(OSError):
             os.close(fd)

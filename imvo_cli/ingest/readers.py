@@ -2,7 +2,8 @@
 
 Workbooks go through python-calamine (fast, values only, never formulas) in a child process
 with memory and time limits (isolate.py); their rows are used only once their containers
-passed the checks in precheck.py (the first sheet's parse runs beside those checks). CSV text is decoded (utf-8, BOM, utf-16, cp1252) and its delimiter sniffed.
+passed the checks in precheck.py (the first sheet's parse runs beside those checks). CSV text
+is decoded (utf-8, BOM, utf-16, cp1252) and its delimiter sniffed.
 """
 
 from __future__ import annotations
@@ -21,7 +22,14 @@ from defusedxml import ElementTree as ET  # the DTD check already ran; this is b
 
 from ..model import ImvoError
 from ..policy import Limits
-from .isolate import Parsed, ParseFailed, PendingParse, isolation_available, run_parser, start_parser
+from .isolate import (
+    Parsed,
+    ParseFailed,
+    PendingParse,
+    isolation_available,
+    run_parser,
+    start_parser,
+)
 from .precheck import Extent, check_ole, check_zip, col_letters
 
 __all__ = ["Extent", "Sheet", "decode_text", "fill_merged", "read_sheets", "sniff_delimiter"]
