@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import sys
 import zipfile
@@ -119,3 +120,17 @@ def write_csv(path: Path, header: list[str], rows: list[list], delimiter: str = 
         w.writerow(header)
         w.writerows(rows)
     return path
+
+
+def assessment_facts(a) -> dict:
+    """Everything a risk assessment says, in plain values (no object identities), so two
+    assessments made along different paths can be compared."""
+    return {
+        "level": a.level, "score": a.score, "inherent": (a.inherent_level, a.inherent_score),
+        "severity": a.severity, "main": a.main, "priority_key": a.priority_key,
+        "evidence": [dataclasses.astuple(e) for e in a.evidence],
+        "flags": [dataclasses.astuple(f) for f in a.flags],
+        "themes": {k: (t.level, t.score, t.severity, t.likelihood, t.inherent_level,
+                       t.inherent_score, t.evidence, [dataclasses.astuple(f) for f in t.reasons])
+                   for k, t in a.themes.items()},
+    }

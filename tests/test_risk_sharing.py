@@ -7,8 +7,10 @@ import itertools
 from datetime import date
 from pathlib import Path
 
+from conftest import assessment_facts
+
 from imvo_cli.ingest import read_suppliers
-from imvo_cli.model import Evidence, Flag, RiskAssessment, Supplier
+from imvo_cli.model import Evidence, Flag, Supplier
 from imvo_cli.policy import Policy
 from imvo_cli.risk import assess_supplier, load_profile
 from imvo_cli.risk.engine import Assessor
@@ -36,19 +38,6 @@ def varied_suppliers() -> list[Supplier]:
             for (n, v), s in itertools.product(enumerate(variants), base)]
 
 
-def facts(a: RiskAssessment) -> dict:
-    """Everything an assessment says, in plain values (no object identities)."""
-    return {
-        "level": a.level, "score": a.score, "inherent": (a.inherent_level, a.inherent_score),
-        "severity": a.severity, "main": a.main, "priority_key": a.priority_key,
-        "evidence": [dataclasses.astuple(e) for e in a.evidence],
-        "flags": [dataclasses.astuple(f) for f in a.flags],
-        "themes": {k: (t.level, t.score, t.severity, t.likelihood, t.inherent_level,
-                       t.inherent_score, t.evidence, [dataclasses.astuple(f) for f in t.reasons])
-                   for k, t in a.themes.items()},
-    }
-
-
 def test_shared_assessments_equal_assessing_each_supplier_alone():
     suppliers = varied_suppliers()
     columns = frozenset({"name", "country", "address", "product", "process", "audit_date",
@@ -56,7 +45,7 @@ def test_shared_assessments_equal_assessing_each_supplier_alone():
     shared = Assessor(TEXTILE, POLICY, AS_OF, columns)
     together = [shared.assess(s) for s in suppliers]
     alone = [Assessor(TEXTILE, POLICY, AS_OF, columns).assess(s) for s in suppliers]
-    assert [facts(a) for a in together] == [facts(a) for a in alone]
+    assert [assessment_facts(a) for a in together] == [assessment_facts(a) for a in alone]
     # the work really was shared: far fewer plans than suppliers, each shared by identity
     assert len({id(a.plan) for a in together}) < len(suppliers) * 2 // 3
     assert len({id(a.themes) for a in together}) < len(suppliers)

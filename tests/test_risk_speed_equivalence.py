@@ -10,9 +10,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import assessment_facts
 
 from imvo_cli.ingest import read_suppliers
-from imvo_cli.model import RiskAssessment, Supplier
+from imvo_cli.model import Supplier
 from imvo_cli.policy import Policy
 from imvo_cli.risk import assess_suppliers, engine, load_profile
 from imvo_cli.risk.engine import Assessor
@@ -69,21 +70,8 @@ def generated_suppliers() -> list[Supplier]:
     return out
 
 
-def told(a: RiskAssessment) -> dict:
-    """Everything an assessment says, in plain values (no object identities)."""
-    return {
-        "level": a.level, "score": a.score, "inherent": (a.inherent_level, a.inherent_score),
-        "severity": a.severity, "main": a.main, "priority_key": a.priority_key,
-        "evidence": [dataclasses.astuple(e) for e in a.evidence],
-        "flags": [dataclasses.astuple(f) for f in a.flags],
-        "themes": {k: (t.level, t.score, t.severity, t.likelihood, t.inherent_level,
-                       t.inherent_score, t.evidence, [dataclasses.astuple(f) for f in t.reasons])
-                   for k, t in a.themes.items()},
-    }
-
-
 def alone(s: Supplier, columns: frozenset | None) -> dict:
-    return told(Assessor(TEXTILE, POLICY, AS_OF, columns).assess(s))
+    return assessment_facts(Assessor(TEXTILE, POLICY, AS_OF, columns).assess(s))
 
 
 @pytest.mark.parametrize("columns", [
@@ -98,15 +86,15 @@ def test_batch_assessment_equals_each_supplier_assessed_alone(columns):
     engine._LAST.clear()
     together = assess_suppliers(suppliers, TEXTILE, POLICY, AS_OF, columns)
     assert list(together) == [s.id for s in suppliers]
-    assert [told(together[s.id]) for s in suppliers] == [alone(s, columns) for s in suppliers]
+    assert [assessment_facts(together[s.id]) for s in suppliers] == [alone(s, columns) for s in suppliers]
 
 
 def test_the_order_of_the_suppliers_changes_no_assessment():
     suppliers = generated_suppliers()
     forward = Assessor(TEXTILE, POLICY, AS_OF, ALL_COLUMNS)
     backward = Assessor(TEXTILE, POLICY, AS_OF, ALL_COLUMNS)
-    first = {s.id: told(forward.assess(s)) for s in suppliers}
-    last = {s.id: told(backward.assess(s)) for s in reversed(suppliers)}
+    first = {s.id: assessment_facts(forward.assess(s)) for s in suppliers}
+    last = {s.id: assessment_facts(backward.assess(s)) for s in reversed(suppliers)}
     assert first == last
 
 
