@@ -450,6 +450,7 @@ def _build_chain_graph(supplier_list: SupplierList, company_name: str | None,
         facts = _facts(groups, succ, company_id, suppliers, in_cycle) if with_facts else {}
     unreachable = sorted(sid for sid, t in tiers.items() if t is None)
     issues.extend(_unreachable_issues(supplier_list, unreachable, company_name))
+    # both ways of computing tiers key them in list order: their values are the list's tiers
     issues.extend(_tier_issues(supplier_list, list(tiers.values())))
     return ChainGraph(graph, company_id, tiers, facts, sorted(issues, key=Issue.sort_key),
                       cycles, unreachable, groups, succ, pred)
