@@ -170,7 +170,18 @@ def test_a_far_cell_deep_in_a_long_sheet_is_refused_with_its_reach(tmp_path):
     with pytest.raises(ImvoError) as exc:
         sheets[0].load(None)
     assert exc.value.code == "too-many-rows"
-    assert "reaches row 1,048,576 (it spans A1:XFD1048576)" in exc.value.message
+    assert "reaches row 1,048,576 (it spans at least A1:XFD1048576)" in exc.value.message
+
+
+def test_a_refusal_gives_the_reach_found_as_a_lower_bound(tmp_path):
+    # The row tag is beyond the limit before the cell in column XFD is seen: the scan stops
+    # there, so the message must not present the columns found so far as the sheet's span.
+    path = tmp_path / "far-row.xlsx"
+    _raw_xlsx(path, _rows_xml(3) + b'<row r="300000"><c r="XFD300000"><v>1</v></c></row>')
+    with pytest.raises(ImvoError) as exc:
+        readers.read_sheets(path)[0].load(None)
+    assert exc.value.code == "too-many-rows"
+    assert "reaches row 300,000 (it spans at least A1:" in exc.value.message
 
 
 def test_a_long_plain_sheet_reads_whole(tmp_path):

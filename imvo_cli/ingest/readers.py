@@ -328,20 +328,23 @@ def _parse_sheet_child(path: Path, name: str, limits: Limits) -> Parsed:
 
 
 def _check_extent(path: Path, name: str | None, extent: Extent, limits: Limits) -> None:
-    """Refuse a sheet by the reach of its cells before the reader allocates them."""
+    """Refuse a sheet by the reach of its cells before the reader allocates them.
+
+    The pre-check stops scanning once a sheet is beyond a limit, so the reach it found is
+    where the sheet reaches at least (a far cell may lie further right or down)."""
     last = f"{col_letters(extent.max_col)}{extent.max_row}"
     if extent.max_row > limits.max_rows + 1:
-        raise _fail(path, f"the sheet reaches row {extent.max_row:,} (it spans A1:{last}), above the "
+        raise _fail(path, f"the sheet reaches row {extent.max_row:,} (it spans at least A1:{last}), above the "
                     f"limit of {limits.max_rows:,} rows",
                     "delete stray cells below the list, split the list, or raise "
                     "limits.max_rows in imvo.toml", "too-many-rows", sheet=name)
     if extent.max_col > limits.max_columns:
-        raise _fail(path, f"the sheet reaches column {extent.max_col:,} (it spans A1:{last}), above the "
+        raise _fail(path, f"the sheet reaches column {extent.max_col:,} (it spans at least A1:{last}), above the "
                     f"limit of {limits.max_columns:,} columns",
                     "delete stray cells right of the list or raise limits.max_columns in imvo.toml",
                     "too-many-columns", sheet=name)
     if extent.cells > limits.max_cells:
-        raise _fail(path, f"the sheet spans A1:{last} ({extent.cells:,} cells), above the limit "
+        raise _fail(path, f"the sheet spans at least A1:{last} ({extent.cells:,} cells), above the limit "
                     f"of {limits.max_cells:,} cells",
                     "delete stray cells far below or right of the list, or raise "
                     "limits.max_cells in imvo.toml", "too-many-cells", sheet=name)
