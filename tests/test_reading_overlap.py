@@ -268,3 +268,111 @@ def test_a_parse_left_neither_read_nor_cancelled_does_not_answer_the_next_one():
     assert result.rows == [[0.0]]
     abandoned.cancel()  # its worker was already replaced and reaped: nothing else is touched
     assert isolate._worker is not None and isolate.run_parser(_pause, 0.0).rows == [[0.0]]
+
+
+# ---------------------------------------------------------------- started before the read
+
+
+@pytest.fixture
+def no_started():
+    """No parse begun by start_reading is left over from another test, before or after."""
+    readers._started.clear()
+    yield
+    for pending in readers._started.values():
+        pending.cancel()
+    readers._started.clear()
+
+
+@needs_fork
+def test_a_read_started_early_is_taken_by_the_read(tmp_path, calls, monkeypatch, no_started):
+    path = _workbook(tmp_path / "list.xlsx", {"List": 5, "Archive": 2})
+    readers.start_reading(path)
+    assert calls == ["start"]
+    got = _read_all(path)
+    assert calls[:2] == ["start", "precheck"] and calls.count("start") == 1
+    assert "cancel" not in calls and not readers._started
+    assert _in_process(monkeypatch, lambda: _read_all(path)) == got
+    assert got[0][0] == "List" and len(got[0][1]) == 5
+
+
+@needs_fork
+def test_a_file_changed_after_the_start_is_parsed_again(tmp_path, calls, no_started):
+    path = _workbook(tmp_path / "list.xlsx", {"List": 5})
+    readers.start_reading(path)
+    _workbook(path, {"List": 7})  # saved again meanwhile
+    os.utime(path, ns=(1_000_000_000, 1_000_000_000))  # a time of its own, however coarse the clock
+    got = _read_all(path)
+    assert calls[:3] == ["start", "cancel", "start"]
+    assert len(got[0][1]) == 7
+
+
+@needs_fork
+def test_a_read_with_other_limits_or_of_another_file_does_not_take_the_started_parse(
+        tmp_path, calls, no_started):
+    path = _workbook(tmp_path / "list.xlsx", {"List": 30})
+    readers.start_reading(path)
+    got = _read_all(path, Limits(max_rows=10))  # the parse began under the default limits
+    assert calls[:2] == ["start", "cancel"] and got[0][1] == "too-many-rows"
+    calls.clear()
+    readers.start_reading(path)
+    other = _workbook(tmp_path / "other.xlsx", {"List": 3})
+    assert len(_read_all(other)[0][1]) == 3
+    assert calls[:3] == ["start", "cancel", "start"] and not readers._started
+
+
+@needs_fork
+def test_a_refused_file_started_early_gets_the_checks_error(tmp_path, calls, monkeypatch,
+                                                          no_started):
+    path = _raw_xlsx(tmp_path / "dtd.xlsx", '<row r="1"><c r="A1"><v>1</v></c></row>',
+                     workbook_head='<!DOCTYPE workbook [<!ENTITY a "aaaa">]>')
+    readers.start_reading(path)
+    with pytest.raises(ImvoError) as exc:
+        readers.read_sheets(path)
+    assert calls == ["start", "precheck", "cancel"]
+    with pytest.raises(ImvoError) as first:
+        _in_process(monkeypatch, lambda: readers.read_sheets(path))
+    assert (exc.value.code, exc.value.message) == (first.value.code, first.value.message)
+
+
+@needs_fork
+def test_nothing_starts_early_for_a_file_the_read_refuses_at_once_or_a_text_table(
+        tmp_path, calls, no_started):
+    text = tmp_path / "list.xlsx"
+    text.write_text("Supplier,Country\nA,NL\n")  # not the container its name says
+    empty = tmp_path / "empty.xlsx"
+    empty.write_bytes(b"")
+    csv = tmp_path / "list.csv"
+    csv.write_text("Supplier,Country\nA,NL\n")
+    for path in (text, empty, csv, tmp_path / "missing.xlsx", tmp_path):
+        readers.start_reading(path)
+    assert calls == [] and not readers._started
+
+
+def test_without_a_worker_nothing_starts_early(tmp_path, monkeypatch, no_started):
+    monkeypatch.setenv(isolate.IN_PROCESS_ENV, "1")
+    path = _workbook(tmp_path / "list.xlsx", {"List": 3})
+    readers.start_reading(path)
+    assert not readers._started
+    assert len(_read_all(path)[0][1]) == 3
+
+
+@needs_fork
+@pytest.mark.parametrize("command", [["map", "--format", "json"], ["validate", "--format", "json"]])
+def test_map_and_validate_start_the_parse_before_their_imports_and_take_it(
+        tmp_path, calls, command, monkeypatch, no_started):
+    from typer.testing import CliRunner
+
+    from imvo_cli.cli import app
+
+    start_reading = readers.start_reading
+
+    def logged(*args, **kwargs):
+        calls.append("start_reading")
+        return start_reading(*args, **kwargs)
+
+    monkeypatch.setattr(readers, "start_reading", logged)
+    path = _workbook(tmp_path / "list.xlsx", {"List": 4})
+    result = CliRunner().invoke(app, [command[0], str(path), *command[1:]])
+    assert result.exit_code == 0, result.output
+    assert calls[:3] == ["start_reading", "start", "precheck"]
+    assert calls.count("start") == 1 and "cancel" not in calls and not readers._started

@@ -92,11 +92,10 @@ def register(app: typer.Typer) -> None:
         Example: imvo map sample_data/suppliers.xlsx --tree --min-risk high
         Example: imvo map sample_data/suppliers.xlsx --lang nl --export kaart.xlsx --html kaart.html
         """
-        from ..i18n import resolve_lang, t  # deferred: start-up
-        from ..mapping import read_and_map  # deferred: start-up
+        from ..ingest.readers import start_reading  # deferred: start-up
         from ..model import ImvoError  # deferred: start-up
         from ..policy import load_policy  # deferred: start-up
-        from ..report.map_view import make_filter  # deferred: start-up
+        from ..report.map_filter import make_filter  # deferred: start-up
 
         if str(file) != common.STDIN and not file.exists():
             raise ImvoError("file not found", file=file, code="file-not-found",
@@ -111,12 +110,17 @@ def register(app: typer.Typer) -> None:
             graph_format(graph)  # refuse an unknown extension before the slow part
         read = [p for p in (file, policy, facilities) if p is not None and str(p) != common.STDIN]
         common.guard_outputs([graph, export, html, osh, common.file_output(output)], read)
+        pol = load_policy(policy, near=common.policy_folder(file))
+        if str(file) != common.STDIN:  # the parse runs while the rest is imported
+            start_reading(file, pol.limits)
+        from ..i18n import resolve_lang, t  # deferred: start-up
+        from ..mapping import read_and_map  # deferred: start-up
+
         # The collector stays off until the document is written: writing the JSON of
         # 100,000 suppliers allocates as much again, and every young collection rescanned it.
         skip_collection_at_exit()
         with keeping_until_exit(), collector_paused():
             with common.stdin_file(file) as source:
-                pol = load_policy(policy, near=common.policy_folder(file))
                 language = resolve_lang(plain(lang), pol)
                 with stage_progress(sys.stderr.isatty(), verbose) as on_stage:
                     chain_map = read_and_map(source, sheet=sheet, column_map=column_map, policy=pol,

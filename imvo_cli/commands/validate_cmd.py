@@ -31,12 +31,9 @@ def register(app: typer.Typer) -> None:
 
         Example: imvo validate sample_data/leveranciers.xlsx --format json
         """
-        from ..i18n import resolve_lang, t  # deferred: start-up
+        from ..ingest.readers import start_reading  # deferred: start-up
         from ..model import ImvoError  # deferred: start-up
         from ..policy import load_policy  # deferred: start-up
-        from ..report.jsonout import dumps_chunks  # deferred: start-up
-        from ..report.validate_view import render_summaries, render_validate  # deferred: start-up
-        from ..validate import exit_code, to_document, validate_file  # deferred: start-up
 
         if sum(str(f) == common.STDIN for f in files) > 1:
             raise ImvoError("stdin (-) can be read only once", code="usage",
@@ -44,6 +41,13 @@ def register(app: typer.Typer) -> None:
         column_map = common.parse_column_map(map)
         common.guard_outputs([common.file_output(output)],
                              [f for f in files if str(f) != common.STDIN])
+        if str(files[0]) != common.STDIN:  # the parse runs while the rest is imported
+            start_reading(files[0], load_policy(policy, near=common.policy_folder(files[0])).limits)
+        from ..i18n import resolve_lang, t  # deferred: start-up
+        from ..report.jsonout import dumps_chunks  # deferred: start-up
+        from ..report.validate_view import render_summaries, render_validate  # deferred: start-up
+        from ..validate import exit_code, to_document, validate_file  # deferred: start-up
+
         language = resolve_lang(plain(lang), load_policy(policy, near=common.policy_folder(files[0]))
                                 if lang is None else None)
         reports = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+import os
 import posixpath
 import re
 import zipfile
@@ -32,7 +33,8 @@ from .isolate import (
 )
 from .precheck import Extent, check_ole, check_zip, col_letters
 
-__all__ = ["Extent", "Sheet", "decode_text", "fill_merged", "read_sheets", "sniff_delimiter"]
+__all__ = ["Extent", "Sheet", "decode_text", "fill_merged", "read_sheets", "sniff_delimiter",
+           "start_reading"]
 
 WORKBOOK_EXTS = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
 TEXT_EXTS = {".csv", ".tsv", ".txt"}
@@ -227,10 +229,55 @@ def _early_open(path: Path, limits: Limits) -> PendingParse | None:
     unzip and scan every sheet: about a third of the parse's time). Only where the parse
     runs in the worker, whose memory and time limits hold whatever the file is, and only
     for a file of the container its extension says (anything else fails the checks at once).
+    A parse `start_reading` began for this file as it is now, with these limits, is taken.
     """
+    key = _reading_key(path, limits)
+    started = _started.pop(key, None) if key is not None else None
+    for stale in _started.values():  # another file, other limits, or the file changed since
+        stale.cancel()
+    _started.clear()
+    if started is not None:
+        return started
     if not isolation_available() or _sniff_kind(path) != _EARLY_CONTAINER.get(path.suffix.lower()):
         return None
     return start_parser(_open_workbook, path, limits, frozenset(), frozenset(), False)
+
+
+# Parses start_reading began, by _reading_key; read_sheets takes or cancels them.
+_started: dict[tuple, PendingParse] = {}
+
+
+def start_reading(path: str | Path, limits: Limits | None = None) -> None:
+    """Start the parse of a workbook now, in the parse worker, so it runs while the caller
+    does other work (a command importing what it needs after the read): the next
+    read_sheets of this file with these limits takes it. Nothing starts for a file
+    read_sheets would refuse at once or whose container does not match its extension, nor
+    without a parse worker; a file changed in between is parsed again. A parse never taken
+    is cancelled by the next read_sheets, or ended with the worker at exit."""
+    path = Path(path)
+    limits = limits or Limits()
+    try:
+        check_file(path, limits)
+    except ImvoError:
+        return  # read_sheets says so
+    if path.suffix.lower() not in _EARLY_CONTAINER or not isolation_available():
+        return
+    key = _reading_key(path, limits)
+    if key is None or key in _started or _sniff_kind(path) != _EARLY_CONTAINER[path.suffix.lower()]:
+        return
+    for stale in _started.values():
+        stale.cancel()
+    _started.clear()
+    _started[key] = start_parser(_open_workbook, path, limits, frozenset(), frozenset(), False)
+
+
+def _reading_key(path: Path, limits: Limits) -> tuple | None:
+    """The file as it is now (path, inode, size, modification time) and the limits."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (os.path.realpath(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, limits)
 
 
 def _isolated(path: Path, run: Callable[..., Parsed], *args) -> Parsed:
