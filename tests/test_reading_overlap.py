@@ -270,6 +270,18 @@ def test_a_parse_left_neither_read_nor_cancelled_does_not_answer_the_next_one():
     assert isolate._worker is not None and isolate.run_parser(_pause, 0.0).rows == [[0.0]]
 
 
+@needs_fork
+def test_the_result_of_a_replaced_parse_fails_at_once_and_reads_no_other_pipe():
+    abandoned = isolate.start_parser(_pause, 0.2)
+    isolate.run_parser(_pause, 0.0)  # replaces the worker; its pipes' numbers may be reused
+    pending = isolate.start_parser(_pause, 0.1)
+    started = time.monotonic()
+    with pytest.raises(isolate.ParseFailed, match="ended before its result was read"):
+        abandoned.result()
+    assert time.monotonic() - started < 0.1
+    assert pending.result().rows == [[0.1]]  # the live parse's reply was left to it
+
+
 # ---------------------------------------------------------------- started before the read
 
 
@@ -278,8 +290,9 @@ def no_started():
     """No parse begun by start_reading is left over from another test, before or after."""
     readers._started.clear()
     yield
-    for pending in readers._started.values():
-        pending.cancel()
+    for pid, pending in readers._started.values():
+        if pid == os.getpid():
+            pending.cancel()
     readers._started.clear()
 
 
@@ -376,3 +389,35 @@ def test_map_and_validate_start_the_parse_before_their_imports_and_take_it(
     assert result.exit_code == 0, result.output
     assert calls[:3] == ["start_reading", "start", "precheck"]
     assert calls.count("start") == 1 and "cancel" not in calls and not readers._started
+
+
+@needs_fork
+def test_a_parse_begun_before_a_fork_is_left_to_the_process_that_began_it(tmp_path, calls,
+                                                                         no_started):
+    path = _workbook(tmp_path / "list.xlsx", {"List": 3})
+    readers.start_reading(path)
+    key = readers._reading_key(path, Limits())
+    _, pending = readers._started[key]
+    child = os.fork()
+    if child == 0:  # the forked copy reads the file itself and leaves the parent's parse alone
+        code = 1
+        try:
+            if len(_read_all(path)[0][1]) == 3 and not readers._started:
+                code = 0
+        finally:
+            isolate._stop_at_exit()
+            os._exit(code)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert readers._started == {key: (os.getpid(), pending)}
+    assert len(readers.read_sheets(path)[0].load(None)) == 3  # taken: the parent's parse lived
+    assert calls.count("start") == 1 and "cancel" not in calls
+
+
+@needs_fork
+def test_starting_the_same_read_twice_starts_one_parse(tmp_path, calls, no_started):
+    path = _workbook(tmp_path / "list.xlsx", {"List": 3})
+    readers.start_reading(path)
+    readers.start_reading(path)
+    assert calls == ["start"] and len(readers._started) == 1
+    assert len(_read_all(path)[0][1]) == 3 and calls.count("start") == 1

@@ -41,15 +41,15 @@ def register(app: typer.Typer) -> None:
         column_map = common.parse_column_map(map)
         common.guard_outputs([common.file_output(output)],
                              [f for f in files if str(f) != common.STDIN])
+        first_policy = load_policy(policy, near=common.policy_folder(files[0]))
         if str(files[0]) != common.STDIN:  # the parse runs while the rest is imported
-            start_reading(files[0], load_policy(policy, near=common.policy_folder(files[0])).limits)
+            start_reading(files[0], first_policy.limits)
         from ..i18n import resolve_lang, t  # deferred: start-up
         from ..report.jsonout import dumps_chunks  # deferred: start-up
         from ..report.validate_view import render_summaries, render_validate  # deferred: start-up
         from ..validate import exit_code, to_document, validate_file  # deferred: start-up
 
-        language = resolve_lang(plain(lang), load_policy(policy, near=common.policy_folder(files[0]))
-                                if lang is None else None)
+        language = resolve_lang(plain(lang), first_policy if lang is None else None)
         reports = []
         for f in files:
             with contextlib.ExitStack() as stack:

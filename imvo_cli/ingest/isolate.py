@@ -126,6 +126,8 @@ class PendingParse:
             raise RuntimeError("the parse was cancelled or its result already taken")
         self._open = False
         worker = self._worker
+        if worker.stopped:  # replaced by a later parse: its pipes are closed, maybe reused
+            raise ParseFailed("the parse was ended before its result was read")
         try:
             data = _read_reply(worker, self._deadline, self._budget.seconds) if self._sent else None
             worker.pending = False

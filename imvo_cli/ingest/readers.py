@@ -231,11 +231,7 @@ def _early_open(path: Path, limits: Limits) -> PendingParse | None:
     for a file of the container its extension says (anything else fails the checks at once).
     A parse `start_reading` began for this file as it is now, with these limits, is taken.
     """
-    key = _reading_key(path, limits)
-    started = _started.pop(key, None) if key is not None else None
-    for stale in _started.values():  # another file, other limits, or the file changed since
-        stale.cancel()
-    _started.clear()
+    started = _take_started(_reading_key(path, limits))
     if started is not None:
         return started
     if not isolation_available() or _sniff_kind(path) != _EARLY_CONTAINER.get(path.suffix.lower()):
@@ -243,8 +239,9 @@ def _early_open(path: Path, limits: Limits) -> PendingParse | None:
     return start_parser(_open_workbook, path, limits, frozenset(), frozenset(), False)
 
 
-# Parses start_reading began, by _reading_key; read_sheets takes or cancels them.
-_started: dict[tuple, PendingParse] = {}
+# Parses start_reading began, by _reading_key, with the process that began them;
+# read_sheets takes or cancels them.
+_started: dict[tuple, tuple[int, PendingParse]] = {}
 
 
 def start_reading(path: str | Path, limits: Limits | None = None) -> None:
@@ -263,12 +260,27 @@ def start_reading(path: str | Path, limits: Limits | None = None) -> None:
     if path.suffix.lower() not in _EARLY_CONTAINER or not isolation_available():
         return
     key = _reading_key(path, limits)
-    if key is None or key in _started or _sniff_kind(path) != _EARLY_CONTAINER[path.suffix.lower()]:
+    if key is None or _sniff_kind(path) != _EARLY_CONTAINER[path.suffix.lower()]:
         return
-    for stale in _started.values():
-        stale.cancel()
+    pending = _take_started(key) or start_parser(_open_workbook, path, limits, frozenset(),
+                                                 frozenset(), False)
+    _started[key] = (os.getpid(), pending)
+
+
+def _take_started(key: tuple | None) -> PendingParse | None:
+    """The parse begun for `key` in this process, if any; every other one is cancelled (it
+    was for another file, other limits, or the file changed since). One begun by the
+    process this one was forked from is only forgotten: its worker is not this process's."""
+    found = None
+    for k, (pid, pending) in _started.items():
+        if pid != os.getpid():
+            continue
+        if k == key:
+            found = pending
+        else:
+            pending.cancel()
     _started.clear()
-    _started[key] = start_parser(_open_workbook, path, limits, frozenset(), frozenset(), False)
+    return found
 
 
 def _reading_key(path: Path, limits: Limits) -> tuple | None:
