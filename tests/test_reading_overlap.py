@@ -421,3 +421,16 @@ def test_starting_the_same_read_twice_starts_one_parse(tmp_path, calls, no_start
     readers.start_reading(path)
     assert calls == ["start"] and len(readers._started) == 1
     assert len(_read_all(path)[0][1]) == 3 and calls.count("start") == 1
+
+
+@needs_fork
+def test_a_file_that_cannot_be_opened_starts_nothing_early(
+        tmp_path, calls, monkeypatch, no_started):
+    path = _workbook(tmp_path / "list.xlsx", {"List": 3})
+
+    def refused(_path):
+        raise PermissionError(13, "Permission denied", str(_path))
+
+    monkeypatch.setattr(readers, "_sniff_kind", refused)
+    readers.start_reading(path)  # no exception: reporting the file is the read's job
+    assert calls == [] and not readers._started

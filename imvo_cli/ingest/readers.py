@@ -260,10 +260,13 @@ def start_reading(path: str | Path, limits: Limits | None = None) -> None:
     if path.suffix.lower() not in _EARLY_CONTAINER or not isolation_available():
         return
     key = _reading_key(path, limits)
-    if key is None or _sniff_kind(path) != _EARLY_CONTAINER[path.suffix.lower()]:
-        return
-    pending = _take_started(key) or start_parser(_open_workbook, path, limits, frozenset(),
-                                                 frozenset(), False)
+    try:
+        if key is None or _sniff_kind(path) != _EARLY_CONTAINER[path.suffix.lower()]:
+            return
+        pending = _take_started(key) or start_parser(_open_workbook, path, limits, frozenset(),
+                                                     frozenset(), False)
+    except OSError:
+        return  # not readable now, or no worker could start: the read itself says so
     _started[key] = (os.getpid(), pending)
 
 
