@@ -275,11 +275,9 @@ def test_the_result_of_a_replaced_parse_fails_at_once_and_reads_no_other_pipe():
     abandoned = isolate.start_parser(_pause, 0.2)
     isolate.run_parser(_pause, 0.0)  # replaces the worker; its pipes' numbers may be reused
     pending = isolate.start_parser(_pause, 0.1)
-    started = time.monotonic()
     with pytest.raises(isolate.ParseFailed, match="ended before its result was read"):
-        abandoned.result()
-    assert time.monotonic() - started < 0.1
-    assert pending.result().rows == [[0.1]]  # the live parse's reply was left to it
+        abandoned.result()  # not the live parse's reply, read through a reused pipe number
+    assert pending.result().rows == [[0.1]]  # that reply was left to it
 
 
 # ---------------------------------------------------------------- started before the read
