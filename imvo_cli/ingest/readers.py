@@ -231,9 +231,12 @@ def _early_open(path: Path, limits: Limits) -> PendingParse | None:
     for a file of the container its extension says (anything else fails the checks at once).
     A parse `start_reading` began for this file as it is now, with these limits, is taken.
     """
-    started = _take_started(_reading_key(path, limits))
-    if started is not None:
-        return started
+    started = _take_started(_reading_key(path, limits)) if _started else None
+    return started if started is not None else _start_early(path, limits)
+
+
+def _start_early(path: Path, limits: Limits) -> PendingParse | None:
+    """The early parse of `_early_open`, started now where it may start (else None)."""
     if not isolation_available() or _sniff_kind(path) != _EARLY_CONTAINER.get(path.suffix.lower()):
         return None
     return start_parser(_open_workbook, path, limits, frozenset(), frozenset(), False)
@@ -257,17 +260,17 @@ def start_reading(path: str | Path, limits: Limits | None = None) -> None:
         check_file(path, limits)
     except ImvoError:
         return  # read_sheets says so
-    if path.suffix.lower() not in _EARLY_CONTAINER or not isolation_available():
-        return
+    if path.suffix.lower() not in _EARLY_CONTAINER:
+        return  # a text table: read in this process, nothing to start
     key = _reading_key(path, limits)
+    if key is None:
+        return
     try:
-        if key is None or _sniff_kind(path) != _EARLY_CONTAINER[path.suffix.lower()]:
-            return
-        pending = _take_started(key) or start_parser(_open_workbook, path, limits, frozenset(),
-                                                     frozenset(), False)
+        pending = _take_started(key) or _start_early(path, limits)
     except OSError:
         return  # not readable now, or no worker could start: the read itself says so
-    _started[key] = (os.getpid(), pending)
+    if pending is not None:
+        _started[key] = (os.getpid(), pending)
 
 
 def _take_started(key: tuple | None) -> PendingParse | None:
