@@ -98,6 +98,21 @@ def test_policy_requiring_exit_reasons_fails_with_exit_1(tmp_path):
     assert json.loads(result.stdout)["policy"]["reasons"]
 
 
+def test_policy_beside_last_years_list_applies_when_none_is_beside_this_years(tmp_path):
+    old, new = tmp_path / "y1", tmp_path / "y2"
+    old.mkdir()
+    new.mkdir()
+    (old / "suppliers.xlsx").write_bytes(OLD.read_bytes())
+    (new / "suppliers.xlsx").write_bytes(NEW.read_bytes())
+    (old / "imvo.toml").write_text("[diff]\nrequire_exit_reason = true\n", encoding="utf-8")
+    result = run("diff", old / "suppliers.xlsx", new / "suppliers.xlsx", *DATES, "-q")
+    assert result.exit_code == 1 and "without an exit reason" in result.stderr
+    # this year's file wins where both folders have one
+    (new / "imvo.toml").write_text("[diff]\nrequire_exit_reason = false\n", encoding="utf-8")
+    result = run("diff", old / "suppliers.xlsx", new / "suppliers.xlsx", *DATES, "-q")
+    assert result.exit_code == 0
+
+
 def test_policy_key_is_validated(tmp_path):
     (tmp_path / "imvo.toml").write_text("[diff]\nrequire_exit_reason = \"yes\"\n", encoding="utf-8")
     (tmp_path / "new.xlsx").write_bytes(NEW.read_bytes())

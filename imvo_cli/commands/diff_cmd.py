@@ -48,7 +48,7 @@ def register(app: typer.Typer) -> None:
         from ..diff import headline, is_sector_output  # deferred: start-up
         from ..i18n import resolve_lang, t  # deferred: start-up
         from ..model import ImvoError  # deferred: start-up
-        from ..policy import load_policy  # deferred: start-up
+        from ..policy import find_policy, load_policy  # deferred: start-up
         from ..report import diff_view  # deferred: start-up
         from ..report.progress import progress  # deferred: start-up
 
@@ -70,7 +70,8 @@ def register(app: typer.Typer) -> None:
                                 hint="check the path")
         guarded = [old, new] + ([decisions] if decisions else [])
         common.guard_outputs([out, html, report_file], guarded)
-        pol = load_policy(policy, near=new)
+        # this year's imvo.toml, else last year's (the folder of either list)
+        pol = load_policy(policy, near=new if find_policy(new) is not None else old)
         language = resolve_lang(plain(lang), pol)
         decided = None
         if decisions is not None:
