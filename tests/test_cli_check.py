@@ -101,3 +101,13 @@ def test_output_may_not_overwrite_an_input(tmp_path: Path):
     res = run(clean, "--format", "json", "--output", clean)
     assert res.exit_code == 2
     assert clean.read_bytes() == before
+
+
+def test_summary_is_the_last_stderr_line_after_the_wrote_lines(tmp_path: Path):
+    files = [clean_list(tmp_path / "a.csv"), risky_list(tmp_path / "b.csv")]
+    res = run(*files, "--jobs", "1", "--format", "junit", "--output", tmp_path / "j.xml",
+              "--export", tmp_path / "c.xlsx")
+    lines = res.stderr.strip().splitlines()
+    assert res.exit_code == 1
+    assert sum("j.xml" in ln or "c.xlsx" in ln for ln in lines) == 2
+    assert lines[-1].startswith("imvo check: 2 files")

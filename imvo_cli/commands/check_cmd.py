@@ -101,12 +101,12 @@ def register(app: typer.Typer) -> None:
         for f in result.files:
             if f.status == "error":
                 common.stderr(f"imvo: error: {f.reasons[0]}")
-        common.stderr(summary_line(result, language))
         if not quiet:
             for what, path in (("report", report_file), ("workbook", export)):
                 if path is not None:
                     common.stderr(t("check.wrote", language, what=t(f"check.{what}", language),
                                     path=path))
+        common.stderr(summary_line(result, language))  # the last line, for CI logs
         raise typer.Exit(result.exit_code)
 
 
