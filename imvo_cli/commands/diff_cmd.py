@@ -22,7 +22,7 @@ def register(app: typer.Typer) -> None:
         export: Path | None = typer.Option(None, "--export", help="Also write a workbook (.xlsx): New, Gone, Changed, Risk changes, Summary."),
         out: Path | None = typer.Option(None, "--out", hidden=True, help="Old spelling of --export."),
         html: Path | None = typer.Option(None, "--html", help="Also write an HTML page in the report style."),
-        decisions: Path | None = typer.Option(None, "--decisions", help="Reviewed pairs (a_id, b_id, decision = same|different), e.g. the Review sheet of an earlier --out."),
+        decisions: Path | None = typer.Option(None, "--decisions", help="Reviewed pairs (a_id, b_id, decision = same|different), e.g. the Review sheet of an earlier --export."),
         threshold: float | None = typer.Option(None, "--threshold", help="Match score (0-1) at or above which two suppliers are one location (default 0.86 or match.threshold)."),
         review_threshold: float | None = typer.Option(None, "--review-threshold", help="Score (0-1) from which uncertain pairs are listed for review (default 0.70)."),
         as_of: str | None = common.AsOfOpt,

@@ -90,6 +90,7 @@ def register(app: typer.Typer) -> None:
         """Map the production chains of a supplier list: summary, risk table or tree, files.
 
         Example: imvo map sample_data/suppliers.xlsx --tree --min-risk high
+
         Example: imvo map sample_data/suppliers.xlsx --lang nl --export kaart.xlsx --html kaart.html
         """
         from ..ingest.readers import start_reading  # deferred: start-up
