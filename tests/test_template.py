@@ -252,3 +252,15 @@ def test_a_dutch_dropdown_term_scores_like_its_english_term(tmp_path):
 
 def term_nl(sector: str, field: str, english: str) -> str:
     return dict(sector_terms(sector, field))[english]
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_every_dropdown_country_reads_back_without_a_warning(lang):
+    from imvo_cli.countries import read_country
+    from imvo_cli.export.template import _country_choices
+
+    choices = _country_choices(lang)
+    assert len({code for code, _ in choices}) == len(choices) >= 249
+    for code, name in choices:
+        reading = read_country(name)
+        assert (reading.code, reading.status) == (code, "ok"), name

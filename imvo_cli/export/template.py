@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..countries import country_name, to_iso2
+from ..countries import country_name, read_country, to_iso2
 from ..i18n import LANGS, catalogue, check_lang, country_translator, sector_terms, t, term
 from ..model import FIELDS, REQUIRED_FIELDS, ImvoError
 from .xlsx import HEADER_STYLE, LABEL_STYLE, TITLE_STYLE, apply_print_setup, apply_style, save_workbook, set_value
@@ -101,16 +101,25 @@ def country_names(lang: str = "en") -> list[str]:
 
 
 def _country_choices(lang: str) -> list[tuple[str, str]]:
-    """[(ISO code, name in `lang` that reads back to that code)] for every country."""
+    """[(ISO code, name in `lang` that reads back to that code without a warning)] for every
+    country. A name that can mean several countries ('Guinea', 'Soedan') is offered with its
+    code ('Guinea (GN)'), which reads back with none."""
     translate = country_translator(lang) if lang != "en" else None
     out = []
     for c in pycountry.countries:
         english = country_name(c.alpha_2)
         local = translate(c.name) if translate else None
         if local and to_iso2(local) == c.alpha_2:
-            out.append((c.alpha_2, local))
+            name = local
         elif english and to_iso2(english) == c.alpha_2:
-            out.append((c.alpha_2, english))
+            name = english
+        else:
+            continue
+        if read_country(name).status != "ok":
+            name = f"{name} ({c.alpha_2})"
+            if read_country(name).status != "ok" or read_country(name).code != c.alpha_2:
+                continue
+        out.append((c.alpha_2, name))
     return out
 
 
