@@ -254,6 +254,15 @@ def test_readme_diff_example_is_what_the_sample_gives():
     lines = block.split("```", 2)[1].strip().splitlines()
     result = diff_lists(OLD, NEW, as_of=date(2025, 6, 30))
     assert lines[0] == headline(result)
+    from imvo_cli.report.diff_view import rows_not_read
+
+    not_read = rows_not_read(result)
+    assert len(not_read) == 2
+    for line, full in zip(lines[1:3], not_read):
+        shown_line = line.removesuffix("...").rstrip()
+        assert full.split(": ", 1)[1].startswith(shown_line.split(": ", 1)[1])
+        assert full.split(": ", 1)[0].endswith(shown_line.split(": ", 1)[0])
+    lines = lines[:1] + lines[3:]
     shown = [e for e in result.entries if e.kind != "unchanged"]
     assert len(lines) - 1 == len(shown)
     for line, e in zip(lines[1:], shown, strict=True):
@@ -276,3 +285,21 @@ def test_regression_a_narrow_terminal_shows_names_and_details(tmp_path, monkeypa
     old, new = _evil_lists(tmp_path)
     evil = run("diff", old, new).stdout
     assert "[link](http://x)" in evil.replace("\n", "")  # markup shown as text, not parsed
+
+
+def test_rows_that_became_no_supplier_are_named_in_table_markdown_and_html(tmp_path):
+    head = ["Supplier name", "Address", "City", "Country", "Tier"]
+    old = write_csv(tmp_path / "a.csv", head, [["Alpha Ltd", "1 Road", "Dhaka", "Bangladesh", 1]])
+    new = write_csv(tmp_path / "b.csv", head, [["Alpha Ltd", "1 Road", "Dhaka", "Bangladesh", 1],
+                                               ["Beta Ltd", "2 Road", "Dhaka", "", 1],
+                                               ["Gamma Ltd", "3 Road", "Dhaka", "Atlantis", 1]])
+    table = run("diff", old, new, *DATES)
+    assert table.exit_code == 0
+    assert "b.csv: 2 row(s) became no supplier" in " ".join(table.stdout.split())
+    assert "row 3" in table.stdout and "row 4" in table.stdout and "Atlantis" in table.stdout
+    markdown = run("diff", old, new, *DATES, "--format", "markdown").stdout
+    assert "became no supplier" in markdown and "Atlantis" in markdown
+    run("diff", old, new, *DATES, "--html", tmp_path / "d.html")
+    assert "2 row(s) became no supplier" in (tmp_path / "d.html").read_text(encoding="utf-8")
+    nothing = run("diff", old, old, *DATES)
+    assert "became no supplier" not in nothing.stdout

@@ -46,6 +46,32 @@ def _level(level: str, lang: str) -> str:
     return label("level", level, lang)
 
 
+def rows_not_read(result, lang: str = DEFAULT_LANG, verbose: bool = False) -> list[str]:
+    """One line per list with rows that became no supplier (errors), naming the first rows
+    and why (every row with `verbose`): the diff counts only the suppliers read."""
+    out = []
+    for side in ("old", "new"):
+        errors = [i for i in getattr(result, "issues", {}).get(side, []) if i.severity == "error"]
+        if not errors:
+            continue
+        shown = errors if verbose else errors[:SHOWN_ERRORS]
+        more = len(errors) - len(shown)
+        listed = "; ".join(f"{_within_file(i)}: {i.message}" for i in shown)
+        file = result.old_file if side == "old" else result.new_file
+        out.append(t("cli_diff.rows_not_read", lang, file=file, n=len(errors), rows=listed)
+                   + (t("cli_diff.rows_not_read_more", lang, n=more) if more else ""))
+    return out
+
+
+SHOWN_ERRORS = 5
+
+
+def _within_file(issue) -> str:
+    """Where an issue is, without its file (the line names the file once)."""
+    where = issue.location()
+    return where[len(issue.file) + 2:] if issue.file and where.startswith(f"{issue.file}, ") else where
+
+
 def render_table(result, con=None, lang: str = DEFAULT_LANG, verbose: bool = False) -> None:
     """The terminal view: headline, the changes worst first (the first 200, every one with
     `verbose`), then and now, pairs to review and, for sector lists, the members."""
@@ -55,6 +81,8 @@ def render_table(result, con=None, lang: str = DEFAULT_LANG, verbose: bool = Fal
     shown = None if verbose else SHOWN
     con.print(f"imvo diff: {escape(result.old_file)} → {escape(result.new_file)}")
     con.print(escape(headline(result, lang)))
+    for line in rows_not_read(result, lang, verbose):
+        con.print(f"[bold red]{escape(line)}[/]")
     rows = visible(result)
     title = t("cli_diff.changes_title", lang)
     table = Table(title=title, title_justify="left")
@@ -126,6 +154,8 @@ def to_markdown(result, lang: str = DEFAULT_LANG, verbose: bool = False) -> str:
            headline(result, lang).replace("|", "\\|"), ""]
     for reason in result.policy_reasons:
         out += [f"**{md(t('cli_diff.policy', lang))}** {md(reason)}", ""]
+    for line in rows_not_read(result, lang, verbose):
+        out += [md(line), ""]
     rows = visible(result)
     if rows:
         out += [_md_head(lang, "change", "level", "name", "country", "details"),
@@ -194,6 +224,7 @@ def diff_section(result) -> str:
             [[esc(m.member), esc(m.status), esc(_fmt(m.old_score)), esc(_fmt(m.new_score)),
               esc(_fmt(m.old_facilities)), esc(_fmt(m.new_facilities))] for m in result.members])
     policy = "".join(f"<p class=\"sev sev-error\">policy: {esc(r)}</p>" for r in result.policy_reasons)
+    policy += "".join(f"<p class=\"sev sev-error\">{esc(line)}</p>" for line in rows_not_read(result))
     return (f"<section id=\"diff\" aria-labelledby=\"h-diff\"><h2 id=\"h-diff\">Year over year</h2>"
             f"<p class=\"intro\">{esc(headline(result))}</p>{policy}<h3>What changed, worst first</h3>"
             f"{changes}<h3>Then and now</h3>{then_now}{members}</section>\n")
