@@ -216,3 +216,23 @@ def test_readme_jq_programs_read_the_document_as_described(runner, tmp_path):
         for key, t in a.themes.items():
             assert [e["evidence"] for e in theme["themes"][key]["evidence"]] == \
                 [a.evidence[i].value for i in t.evidence]
+
+
+def test_console_names_the_rows_not_read_and_counts_the_other_warnings(runner, tmp_path):
+    from conftest import write_csv
+
+    head = ["Supplier name", "Address", "City", "Country", "Tier"]
+    path = write_csv(tmp_path / "l.csv", head, [
+        ["Alpha Ltd", "1 Road", "Dhaka", "Bangladesh", 1],
+        ["Beta Ltd", "", "Dhaka", "Bangladesh", 1],  # a warning: no address
+        ["Gamma Ltd", "3 Road", "Dhaka", "Atlantis", 1],  # an error: the row is not read
+        ["", "4 Road", "Dhaka", "Bangladesh", 1]])  # an error: no name
+    res = runner.invoke(app, ["map", str(path)], env={"COLUMNS": "200"})
+    assert res.exit_code == 0
+    assert "Rows not read (2):" in res.stdout
+    assert "row 4, column 'Country': 'Atlantis' is not a recognised country" in res.stdout
+    assert "row 5, column 'Supplier name': the supplier name is empty" in res.stdout
+    assert "1 warning(s) about rows and cells: imvo validate lists them" in res.stdout
+    clean = write_csv(tmp_path / "c.csv", head, [["Alpha Ltd", "1 Road", "Dhaka", "Bangladesh", 1]])
+    out = runner.invoke(app, ["map", str(clean)], env={"COLUMNS": "200"}).stdout
+    assert "Rows not read" not in out and "warning(s) about rows" not in out

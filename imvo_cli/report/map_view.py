@@ -327,3 +327,24 @@ def render_map(chain_map, flt: MapFilter | None = None, *, tree: bool = False,
                       style="yellow" if i.severity == "warning" else "red")
         if len(issues) > MAX_ISSUES_SHOWN:
             out.print(_m("more_chain_issues", lang, n=len(issues) - MAX_ISSUES_SHOWN))
+    _print_row_issues(out, chain_map, lang)
+
+
+def _print_row_issues(out, chain_map, lang: str) -> None:
+    """The rows that became no supplier (errors), the first few with why, and how many other
+    warnings the read found: the summary counts them, so the console says where they are."""
+    others = [i for i in chain_map.issues if i.code not in STRUCTURE_CODES]
+    errors = [i for i in others if i.severity == "error"]
+    if errors:
+        out.print("\n" + _m("rows_not_read", lang, n=len(errors)))
+        for i in errors[:MAX_ISSUES_SHOWN]:
+            where = ", ".join(p for p in (i.row and _m("issue_row", lang, row=i.row).rstrip(": "),
+                                          i.column and _m("issue_column", lang, column=repr(i.column)))
+                             if p)
+            out.print(escape(f"  {where}: {i.message}" + (f" - {i.hint}" if i.hint else "")),
+                      style="red")
+        if len(errors) > MAX_ISSUES_SHOWN:
+            out.print(_m("more_chain_issues", lang, n=len(errors) - MAX_ISSUES_SHOWN))
+    warnings = len(others) - len(errors)
+    if warnings:
+        out.print(_m("other_warnings", lang, n=warnings))
