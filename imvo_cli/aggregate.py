@@ -90,6 +90,8 @@ class Facility:
     inherent_level: str | None = None
     risk_basis: str = ""  # which member's record the assessment took, and why
     evidence: list[dict] = field(default_factory=list)
+    sectors: list[str] = field(default_factory=list)  # the members' sector cells, for the OSH upload
+    parent_company: str | None = None  # the most common one the members gave
 
     @property
     def member_count(self) -> int:
@@ -512,7 +514,8 @@ def _merged(g: list[int], facility_id: str, links: list[Link], located: Location
         purchase_shares=dict(sorted(shares.items())),
         risk_level=chosen.level, themes=shared.themes(chosen), matches=matches,
         risk_score=chosen.score, inherent_level=chosen.inherent_level, risk_basis=basis,
-        evidence=shared.evidence(chosen))
+        evidence=shared.evidence(chosen), sectors=_union(s.sector for s in sups),
+        parent_company=_most_common(s.parent_company for s in sups)[0])
 
 
 def _single(i: int, facility_id: str, located: Locations, profile, policy: Policy, as_of: date,
@@ -535,7 +538,8 @@ def _single(i: int, facility_id: str, located: Locations, profile, policy: Polic
                          else {m.member: round(0.0 + s.purchase_share, 4)}),
         risk_level=chosen.level, themes=shared.themes(chosen), matches=[],
         risk_score=chosen.score, inherent_level=chosen.inherent_level,
-        risk_basis=f"{m.member}, row {row}", evidence=shared.evidence(chosen))
+        risk_basis=f"{m.member}, row {row}", evidence=shared.evidence(chosen),
+        sectors=_union((s.sector,)), parent_company=s.parent_company or None)
 
 
 class _SharedParts:

@@ -112,6 +112,30 @@ def test_public_aggregate_upload_rereads_and_names_no_member(public_sector, tmp_
     assert all(i.file is None for i in upload.issues)  # no member file named
 
 
+def test_aggregate_upload_carries_the_members_sector_and_parent_company(public_sector, tmp_path):
+    from imvo_cli.ingest import read_suppliers as read
+
+    given = {}  # facility record -> what the member lists say
+    for f in (SAMPLE / "members").iterdir():
+        if f.suffix in (".csv", ".xlsx"):
+            for s in read(f).suppliers:
+                sectors, parents = given.setdefault(s.name.casefold(), (set(), set()))
+                sectors.update(s.sector)
+                parents.add(s.parent_company)
+    out = tmp_path / "sector.csv"
+    write_upload(upload_from_aggregate(public_sector), out)
+    _, rows = osh_rows(out)
+    with_sector = [r for r in rows if r["sector"]]
+    with_parent = [r for r in rows if r["parent_company"]]
+    assert with_sector and with_parent
+    for r in with_sector:  # sectors are what the members wrote
+        assert set(r["sector"].split("|")) <= {v for ss, _ in given.values() for v in ss}
+    parents = {p for _, ps in given.values() for p in ps if p}
+    members = {m.member.casefold() for m in public_sector.members}
+    for r in with_parent:
+        assert r["parent_company"] in parents and r["parent_company"].casefold() not in members
+
+
 def test_rows_osh_would_reject_are_reported_not_dropped():
     locs = [
         Location("S1", "Good Mill", "IN", "Plot 4, GIDC", city="Surat"),

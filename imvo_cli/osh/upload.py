@@ -273,10 +273,8 @@ def aggregate_locations(result) -> list[Location]:
         out.append(Location(
             source=f.facility_id, name=f.name, country=f.country or None, address=f.address,
             city=f.city, postal_code=f.postal_code,
-            # Facilities may carry these once aggregate keeps them; absent is empty.
-            sector=tuple(getattr(f, "sectors", ()) or ()), products=tuple(f.products),
-            processes=tuple(f.processes), workers=f.workers,
-            parent_company=getattr(f, "parent_company", None),
+            sector=tuple(f.sectors), products=tuple(f.products),
+            processes=tuple(f.processes), workers=f.workers, parent_company=f.parent_company,
             lat=getattr(f, "lat", None), lng=getattr(f, "lng", None)))
     return out
 
