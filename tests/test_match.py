@@ -236,3 +236,18 @@ def test_numbers_conflict_is_each_side_having_a_number_the_other_lacks():
         a, b = make_record(0, "A", "CN", x), make_record(1, "B", "CN", y)
         assert _numbers_conflict(a, b) == (bool(a.numbers - b.numbers)
                                            and bool(b.numbers - a.numbers)), (x, y)
+
+
+@pytest.mark.parametrize("a, b", [("Unit A", "Unit B"), ("Building A", "Building B"),
+                                  ("Block C", "Block D"), ("- Plant A", "- Plant B")])
+def test_units_named_by_a_letter_are_sister_sites_not_one(a, b):
+    address = "Plot 9 EPZ Road, Chittagong"
+    s = score_pair(rec(0, f"Royal Knit Ltd {a}", "BD", address),
+                   rec(1, f"Royal Knit Ltd {b}", "BD", address))
+    assert s.rule == "unit-differs" and s.score < 0.86
+    same = score_pair(rec(0, f"Royal Knit Ltd {a}", "BD", address),
+                      rec(1, f"ROYAL KNIT LIMITED {a.upper()}", "BD", address))
+    assert same.score >= 0.86  # the same letter is the same unit
+    # a letter that names no unit changes nothing
+    plain = score_pair(rec(0, "A Plus Garments", "BD", address), rec(1, "A Plus Garments Ltd", "BD", address))
+    assert plain.rule == "score" and plain.score >= 0.86

@@ -30,6 +30,8 @@ _ORDINALS = {"i": "1", "ii": "2", "ll": "2", "iii": "3", "lll": "3", "iv": "4", 
 # Too common as letters or words to read as numbers without a "Unit"/"No." before them.
 _AMBIGUOUS = frozenset({"i", "x", "one"})
 _UNIT_WORDS = frozenset(UNIT_WORDS)
+# Unit words a letter may follow as the unit's name ("No. A" is no such name).
+_LETTERED_UNITS = _UNIT_WORDS - {"no"}
 
 
 def record_key(country: str | None, name: str, address: str | None) -> str:
@@ -60,6 +62,8 @@ def name_marks(name: str) -> frozenset[str]:
             continue
         elif t in _ORDINALS and (t not in ("i", "x", "one") or (i and tokens[i - 1] in _UNIT_WORDS)):
             marks.add(_ORDINALS[t])
+        elif len(t) == 1 and t.isalpha() and i and tokens[i - 1] in _LETTERED_UNITS:
+            marks.add(t)  # "Unit A", "Building B", "Block C": a site named by a letter
         elif not t.isalpha() and _SITE_CODE.fullmatch(t) and t not in _ORDINALS:
             # (a site code mixes letters and digits: a plain word is none)
             marks.add(t)  # "mxp5", "kat3" style site codes
