@@ -251,3 +251,12 @@ def test_units_named_by_a_letter_are_sister_sites_not_one(a, b):
     # a letter that names no unit changes nothing
     plain = score_pair(rec(0, "A Plus Garments", "BD", address), rec(1, "A Plus Garments Ltd", "BD", address))
     assert plain.rule == "score" and plain.score >= 0.86
+
+
+def test_another_house_number_on_a_short_street_address_is_not_a_sure_match():
+    s = score_pair(rec(0, "Laxmi Exports", "IN", "45 Avinashi Road"),
+                   rec(1, "Laxmi Exports", "IN", "46 Avinashi Road"))
+    assert s.rule == "number-differs" and s.score < 0.86
+    same = score_pair(rec(0, "Laxmi Exports", "IN", "45 Avinashi Road"),
+                      rec(1, "Laxmi Exports Pvt Ltd", "IN", "45, Avinashi Rd"))
+    assert same.score >= 0.86

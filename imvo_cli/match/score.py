@@ -80,7 +80,7 @@ def name_similarity(a: MatchRecord, b: MatchRecord) -> float:
 
 def address_specific(r: MatchRecord) -> bool:
     """An address that pins a site: a house, plot or km number and a few words."""
-    return bool(r.numbers) and r.norm_address.count(" ") >= 3
+    return bool(r.numbers) and r.norm_address.count(" ") >= 2
 
 
 def address_similarity(a: MatchRecord, b: MatchRecord) -> float | None:
