@@ -86,3 +86,19 @@ def test_invalid_policy_exits_2_naming_key(tmp_path):
     pol.write_text('[risk.theme_weights]\nchildlabour = 2\n', encoding="utf-8")
     r = runner.invoke(app, ["risk", "PT", "--policy", str(pol)])
     assert r.exit_code == 2 and "risk.theme_weights.childlabour" in r.output
+
+
+def test_lang_nl_and_the_policy_language_give_the_table_in_dutch(tmp_path):
+    english = runner.invoke(app, ["risk", "Bangladesh"], env={"COLUMNS": "200"})
+    dutch = runner.invoke(app, ["risk", "Bangladesh", "--lang", "nl"], env={"COLUMNS": "200"})
+    assert english.exit_code == dutch.exit_code == 0
+    assert "Risk in Bangladesh (BD) for any product" in english.stdout
+    assert "Risico in Bangladesh (BD) voor elk product" in dutch.stdout
+    assert "Dierenwelzijn" in dutch.stdout and "onbekend" in dutch.stdout
+    assert "niet hetzelfde als laag risico" in dutch.stdout
+    (tmp_path / "imvo.toml").write_text('[report]\nlang = "nl"\n', encoding="utf-8")
+    by_policy = runner.invoke(app, ["risk", "Bangladesh", "--policy", str(tmp_path / "imvo.toml")],
+                              env={"COLUMNS": "200"})
+    assert by_policy.stdout == dutch.stdout
+    as_json = runner.invoke(app, ["risk", "Bangladesh", "--lang", "nl", "--format", "json"])
+    assert as_json.stdout == runner.invoke(app, ["risk", "Bangladesh", "--format", "json"]).stdout

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from . import common
-from .options import Sector, TableOrJson, plain
+from .options import Lang, LangOpt, Sector, TableOrJson, plain
 
 
 def register(app: typer.Typer) -> None:
@@ -22,6 +22,7 @@ def register(app: typer.Typer) -> None:
         policy: Path | None = common.PolicyOpt,
         format: TableOrJson = common.FormatOpt,
         output: Path | None = common.OutputOpt,
+        lang: Lang | None = LangOpt,
         quiet: bool = common.QuietOpt,
         verbose: bool = common.VerboseOpt,
         debug: bool = common.DebugOpt,
@@ -30,6 +31,7 @@ def register(app: typer.Typer) -> None:
 
         Example: imvo risk Bangladesh --product garments --process dyeing
         """
+        from ..i18n import resolve_lang, t  # deferred: start-up
         from ..policy import load_policy  # deferred: start-up
         from ..risk import load_profile  # deferred: start-up
         from ..risk.document import country_risk  # deferred: start-up
@@ -39,45 +41,49 @@ def register(app: typer.Typer) -> None:
         doc = country_risk(country, pol, product=product, process=process, region=region,
                            sector=plain(sector))
         profile = load_profile(doc["sector"])
+        language = resolve_lang(plain(lang), pol)
         if format == TableOrJson.json:
             from ..report.jsonout import dumps  # deferred: start-up
 
             common.emit(output, lambda: typer.echo(dumps(doc), nl=False))
         else:
-            common.emit(output, lambda: _render(doc, profile, notes=not quiet))
+            common.emit(output, lambda: _render(doc, profile, notes=not quiet, lang=language))
         if common.file_output(output) is not None and not quiet:
-            common.stderr(f"imvo: wrote report {output}")
+            common.stderr(t("check.wrote", language, what=t("check.report", language), path=output))
 
     return None
 
 
-def _render(doc: dict, profile, notes: bool = True) -> None:
+def _render(doc: dict, profile, notes: bool = True, lang: str = "en") -> None:
     """The themes table; `notes` adds what unknown and inherent mean (left out by --quiet)."""
     from rich.markup import escape  # deferred: start-up
     from rich.table import Table  # deferred: start-up
 
     from ..countries import country_name  # deferred: start-up
+    from ..i18n import country_label, label, t  # deferred: start-up
     from ..report.console import LEVEL_STYLE, console  # deferred: start-up
+    from ..report.map_view import theme_names  # deferred: start-up
 
-    labels = {t.key: t.label for t in profile.theme_defs}
-    what = ", ".join(x for x in (doc["product"], doc["process"]) if x) or "any product"
-    table = Table(title=escape(f"Risk in {country_name(doc['country'])} ({doc['country']}) for {what}, "
-                               f"profile {profile.key}"), show_lines=True)
-    table.add_column("theme")
-    table.add_column("level")
-    table.add_column("score", justify="right")
-    table.add_column(escape("evidence (rule: evidence [source])"))
+    labels = {**{d.key: d.label for d in profile.theme_defs}, **theme_names(profile.key, lang)}
+    what = ", ".join(x for x in (doc["product"], doc["process"]) if x) or t("risk_cmd.any_product", lang)
+    code = doc["country"]
+    place = country_label(code, country_name(code), lang)
+    table = Table(title=escape(t("risk_cmd.title", lang, country=place, code=code, what=what,
+                                 profile=profile.key)), show_lines=True)
+    table.add_column(t("risk_cmd.col_theme", lang))
+    table.add_column(t("risk_cmd.col_level", lang))
+    table.add_column(t("risk_cmd.col_score", lang), justify="right")
+    table.add_column(escape(t("risk_cmd.col_evidence", lang)))
     evidence = {e["id"]: e for e in doc["evidence"]}
-    for t in doc["themes"]:
+    for theme in doc["themes"]:
         reasons = "\n".join(escape(f"{e['rule']}: {e['evidence']} [{e['source']}]")
-                            for e in (evidence[i] for i in t["evidence"]))
-        table.add_row(labels.get(t["theme"], t["theme"]),
-                      f"[{LEVEL_STYLE.get(t['level'], '')}]{t['level']}[/]",
-                      "" if t["score"] is None else str(t["score"]), reasons)
+                            for e in (evidence[i] for i in theme["evidence"]))
+        table.add_row(escape(labels.get(theme["theme"], theme["theme"])),
+                      f"[{LEVEL_STYLE.get(theme['level'], '')}]{escape(label('level', theme['level'], lang))}[/]",
+                      "" if theme["score"] is None else str(theme["score"]), reasons)
     out = console()
     out.print(table)
     if not notes:
         return
-    out.print("unknown = no data for this country and theme; it is not the same as low risk.")
-    out.print("Levels are inherent (the place and products); a supplier's audit, certifications "
-              "and actions give its residual level in imvo map.")
+    out.print(t("risk_cmd.note_unknown", lang))
+    out.print(t("risk_cmd.note_levels", lang))
