@@ -341,7 +341,8 @@ def _print_row_issues(out, chain_map, lang: str) -> None:
             where = ", ".join(p for p in (i.row and _m("issue_row", lang, row=i.row).rstrip(": "),
                                           i.column and _m("issue_column", lang, column=repr(i.column)))
                              if p)
-            out.print(escape(f"  {where}: {i.message}" + (f" - {i.hint}" if i.hint else "")),
+            out.print(escape(f"  {where + ': ' if where else ''}{i.message}"
+                             + (f" - {i.hint}" if i.hint else "")),
                       style="red")
         if len(errors) > MAX_ISSUES_SHOWN:
             out.print(_m("more_chain_issues", lang, n=len(errors) - MAX_ISSUES_SHOWN))
