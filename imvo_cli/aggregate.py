@@ -25,7 +25,7 @@ from .ingest import gc_paused, read_suppliers
 from .ingest.address import has_full_address
 from .ingest.normalise import name_key
 from .ingest.readers import SUPPORTED_EXTS
-from .match import Clustering, Link, MatchRecord, make_record, match_records
+from .match import Clustering, Link, MatchRecord, carry_over, make_record, match_records
 from .match.ids import PreviousIds, assign_ids, read_previous
 from .model import (
     UNKNOWN,
@@ -457,6 +457,9 @@ def facilities(located: Locations, clustering: Clustering, profile, policy: Poli
     records = located.records
     as_of = as_of or date.today()  # once: every record is assessed on the same day
     groups = clustering.groups
+    if previous is not None and previous.by_record:
+        by_record, _ = carry_over(records, previous.by_record)
+        previous = PreviousIds(by_record, previous.by_os_id, previous.issued)
     ids = assign_ids([[records[i].key for i in g] for g in groups],
                      [sorted({os_id for i in g if (os_id := records[i].os_id)}) for g in groups],
                      previous)

@@ -273,3 +273,28 @@ def test_list_cells_joined_in_the_rows_are_written_as_the_writer_joins_lists(tmp
             parts.append(z.read("xl/worksheets/sheet1.xml"))
     assert parts[0] == parts[1]
     assert b"a&lt;b &amp; c | de | =SUM(A1)" in parts[0]
+
+
+def test_a_previous_output_from_before_the_city_counted_keeps_its_ids(members, tmp_path):
+    """Older outputs hash record ids without the city: their facility ids still carry over."""
+    from imvo_cli.aggregate import locations, read_members
+    from imvo_cli.match.records import legacy_key
+    from imvo_cli.policy import Policy
+    first = aggregate([members])
+    located = locations(read_members(member_files([members]), Policy()).lists)
+    old = {r.key: legacy_key(r) for r in located.records}
+    assert any(k != v for k, v in old.items())  # the lists have cities
+    doc = json.loads(dumps(first.to_dict()))
+    for fac in doc["facilities"]:
+        fac["record_ids"] = [old[k] for k in fac["record_ids"]]
+        for rec in fac.get("records", []):
+            rec["record_id"] = old[rec["record_id"]]
+    prev_path = tmp_path / "sector.json"
+    prev_path.write_text(json.dumps(doc))
+    weijie_id = next(f.facility_id for f in first.facilities if "Weijie" in f.name)
+    newcomer = write_member(members / "delta.csv", [["D1", "Shanghai Weijie Garment Company",
+                                                      "1228 Huiping Rd, Nanxiang Town", "Shanghai", "China", "1", "", "", "", ""]])
+    second = aggregate([members], previous=read_previous(prev_path))
+    assert next(f for f in second.facilities if "delta" in f.members).facility_id == weijie_id
+    assert {f.facility_id for f in first.facilities} == {f.facility_id for f in second.facilities}
+    newcomer.unlink()

@@ -5,7 +5,8 @@ import random
 
 import pytest
 
-from imvo_cli.match import candidate_pairs, make_record, match_records, score_pair
+from imvo_cli.match import candidate_pairs, carry_over, make_record, match_records, record_key, score_pair
+from imvo_cli.match.records import legacy_key
 from imvo_cli.match.decisions import read_decisions
 from imvo_cli.match.ids import PreviousIds, assign_ids, fresh_id
 from imvo_cli.match.score import score_reaching
@@ -260,3 +261,47 @@ def test_another_house_number_on_a_short_street_address_is_not_a_sure_match():
     same = score_pair(rec(0, "Laxmi Exports", "IN", "45 Avinashi Road"),
                       rec(1, "Laxmi Exports Pvt Ltd", "IN", "45, Avinashi Rd"))
     assert same.score >= 0.86
+
+
+def test_one_name_on_one_street_in_two_towns_is_for_a_person():
+    street = "Plot 12, Industrial Road"
+    a = rec(0, "Star Garments Ltd", "BD", street, city="Gazipur")
+    b = rec(1, "Star Garments Ltd", "BD", street, city="Chittagong")
+    assert a.key != b.key  # two ids, so a decision can tell them apart
+    s = score_pair(a, b)
+    assert s.rule == "city-differs" and 0.70 <= s.score <= 0.80
+    result = match_records([a, b])
+    assert result.groups == [[0], [1]] and len(result.review) == 1
+    decided = match_records([a, b], decisions={frozenset((a.key, b.key)): "different"})
+    assert decided.groups == [[0], [1]] and decided.review == [] and decided.decided == 1
+
+
+def test_spellings_of_one_town_still_merge():
+    street = "Plot 12, Industrial Road, Konabari, Gazipur"
+    for other in ("Gazipur 1700", "GAZIPUR", "Dhaka"):  # Dhaka: Gazipur is in its address
+        a = rec(0, "Star Garments Ltd", "BD", street, city="Gazipur")
+        b = rec(1, "Star Garments Ltd", "BD", street, city=other)
+        assert match_records([a, b]).groups == [[0, 1]], other
+    # no city on one side: nothing to tell them apart
+    a, b = rec(0, "Star Garments Ltd", "BD", street, city="Gazipur"), rec(1, "Star Garments Ltd", "BD", street)
+    assert match_records([a, b]).groups == [[0, 1]]
+
+
+def test_record_ids_without_a_city_are_what_they_were():
+    r = rec(0, "Star Garments Ltd", "BD", "Plot 12, Industrial Road")
+    assert r.key == legacy_key(r) == record_key("BD", "Star Garments Ltd", "Plot 12, Industrial Road")
+    c = rec(0, "Star Garments Ltd", "BD", "Plot 12, Industrial Road", city="Gazipur")
+    assert c.key != r.key and legacy_key(c) == r.key
+    assert c.key == record_key("BD", "Star Garments Ltd", "Plot 12, Industrial Road", "Gazipur")
+
+
+def test_decisions_and_previous_ids_made_before_the_city_counted_carry_over():
+    street = "Plot 12, Industrial Road"
+    a = rec(0, "Star Garments Ltd", "BD", street, city="Gazipur")
+    b = rec(1, "Star Garmnets Ltd", "BD", street, city="Gazipur")  # a typo: merges on its score
+    old_a, old_b = legacy_key(a), legacy_key(b)
+    decided = match_records([a, b], decisions={frozenset((old_a, old_b)): "different"})
+    assert decided.groups == [[0], [1]] and decided.decided == 1
+    ids, decisions = carry_over([a, b], {old_a: "F1"}, {frozenset((old_a, old_b)): "same"})
+    assert ids[a.key] == "F1" and b.key not in ids
+    assert decisions[frozenset((a.key, b.key))] == "same"

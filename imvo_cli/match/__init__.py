@@ -24,11 +24,11 @@ import gc
 from .block import Blocking, blocking, candidate_pairs, distinctive_cores
 from .cluster import Clustering, Link, cluster
 from .lists import ListMatch, PairMatch, match_lists
-from .records import MatchRecord, make_record, record_key
+from .records import MatchRecord, carry_over, make_record, record_key
 from .score import PairScore, explain, score_pair
 
 __all__ = ["Blocking", "Clustering", "Link", "ListMatch", "MatchRecord", "PairMatch", "PairScore",
-           "blocking", "candidate_pairs", "cluster", "distinctive_cores", "explain", "make_record", "match_lists",
+           "blocking", "candidate_pairs", "carry_over", "cluster", "distinctive_cores", "explain", "make_record", "match_lists",
            "match_records", "record_key", "score_pair"]
 
 
@@ -49,6 +49,8 @@ def match_records(records: list[MatchRecord], threshold: float = 0.86,
 
 
 def _match(records, threshold, review_threshold, decisions) -> Clustering:
+    if decisions:
+        decisions = carry_over(records, decisions=decisions)[1]
     view = blocking(records)
     reps, members, pairs = view.reps, view.members, view.pairs
     # Decisions refer to record keys, which identical spellings share: they carry over.

@@ -244,7 +244,7 @@ def blocking(records: list[MatchRecord]) -> Blocking:
     reps: list[MatchRecord] = []
     members: list[list[int]] = []
     for i, r in enumerate(records):
-        k = (r.country, r.norm_name, r.norm_address, r.os_id or "")
+        k = (r.country, r.norm_name, r.norm_address, r.norm_city, r.os_id or "")
         if k in key_of:
             members[key_of[k]].append(i)
         else:

@@ -18,7 +18,7 @@ import gc
 from dataclasses import dataclass
 
 from .block import blocking
-from .records import MatchRecord
+from .records import MatchRecord, carry_over
 from .score import PairScore, explain
 
 
@@ -65,6 +65,8 @@ def match_lists(a: list[MatchRecord], b: list[MatchRecord], threshold: float = 0
 def _match_lists(a, b, threshold, review_threshold, decisions) -> ListMatch:
     records = list(a) + list(b)
     n = len(a)
+    if decisions:
+        decisions = carry_over(records, decisions=decisions)[1]
     view = blocking(records)
     candidates: dict[tuple[int, int], PairMatch] = {}
 

@@ -34,14 +34,60 @@ _UNIT_WORDS = frozenset(UNIT_WORDS)
 _LETTERED_UNITS = _UNIT_WORDS - {"no"}
 
 
-def record_key(country: str | None, name: str, address: str | None) -> str:
+def record_key(country: str | None, name: str, address: str | None,
+               city: str | None = None) -> str:
     """A content id for one spelling of a location: what decisions and --previous refer to."""
-    return _key(country or "", normalise_name(name), normalise_address(address))
+    return _key(country or "", normalise_name(name), normalise_address(address), _city(city))
 
 
-def _key(country: str, norm_name: str, norm_address: str) -> str:
-    text = "|".join((country, norm_name, norm_address))
+def _key(country: str, norm_name: str, norm_address: str, norm_city: str = "") -> str:
+    """The hash of country, name, address and (when given) city. Without a city the key is
+    what it was before the city counted, so lists without a city column keep their ids."""
+    parts = (country, norm_name, norm_address, norm_city) if norm_city else (
+        country, norm_name, norm_address)
+    text = "|".join(parts)
     return "R" + hashlib.blake2b(text.encode("utf-8"), digest_size=5).hexdigest().upper()
+
+
+def legacy_key(r: MatchRecord) -> str:
+    """The record's id as it was computed before the city counted: what older decisions files
+    and previous outputs name (see `carry_over`)."""
+    return _key(r.country or "", r.norm_name, r.norm_address) if r.norm_city else r.key
+
+
+def carry_over(records: list[MatchRecord], ids: dict[str, str] | None = None,
+               decisions: dict[frozenset, str] | None = None) \
+        -> tuple[dict[str, str], dict[frozenset, str]]:
+    """Record ids of an older output (`ids`: record id -> value, `decisions`: pairs of record
+    ids) extended to the ids of this run's records that had that id before the city counted.
+
+    An old id that two records in two cities shared stands for both of them now: a decision
+    about it applies to each, and a previous facility id is claimed by each (the larger
+    facility keeps it, see ids.assign_ids).
+    """
+    ids, decisions = dict(ids or {}), dict(decisions or {})
+    newer: dict[str, set[str]] = {}
+    for r in records:
+        if r.norm_city:
+            old = legacy_key(r)
+            newer.setdefault(old, set()).add(r.key)
+    if not newer:
+        return ids, decisions
+    for old in sorted(set(ids) & newer.keys()):
+        for key in sorted(newer[old]):
+            ids.setdefault(key, ids[old])
+    extended: dict[frozenset, str] = {}
+    for pair, verdict in decisions.items():
+        keys = sorted(pair)
+        if len(keys) != 2 or not (keys[0] in newer or keys[1] in newer):
+            continue
+        for x in sorted({keys[0], *newer.get(keys[0], ())}):
+            for y in sorted({keys[1], *newer.get(keys[1], ())}):
+                if x != y:
+                    extended.setdefault(frozenset((x, y)), verdict)
+    for pair, verdict in extended.items():
+        decisions.setdefault(pair, verdict)
+    return ids, decisions
 
 
 _SITE_CODE = re.compile(r"[a-z]+\d+|\d+[a-z]+")
@@ -128,9 +174,10 @@ def make_record(ref: int, name: str, country: str | None, address: str | None = 
                 os_id: str | None = None) -> MatchRecord:
     n = _name_parts(name)
     addr, numbers = _address_parts(address)
+    norm_city = _city(city)
     return MatchRecord(
-        ref=ref, key=_key(country or "", n.norm, addr), name=name, country=country,
+        ref=ref, key=_key(country or "", n.norm, addr, norm_city), name=name, country=country,
         address=address, city=city, postal_code=postal_code, os_id=os_id, norm_name=n.norm,
         core=n.core, core_compact=n.core_compact, name_compact=n.name_compact,
-        norm_address=addr, numbers=numbers, norm_city=_city(city), marks=n.marks,
+        norm_address=addr, numbers=numbers, norm_city=norm_city, marks=n.marks,
         trades=n.trades)

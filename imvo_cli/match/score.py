@@ -12,7 +12,9 @@ The rules, in order:
 4. two countries: only a (near-)identical name at a (near-)identical address can be one site
    filed under two neighbouring countries (a border industrial zone); such a pair is capped
    at 0.80, so a person decides, and any other pair across countries scores 0;
-5. otherwise name, address and city are averaged with weights 0.55 / 0.35 / 0.10; a missing
+5. two cities that are not spellings of one (and neither named in the other's address) cap
+   the pair at 0.80: the same name on the same street in two towns is for a person to see;
+6. otherwise name, address and city are averaged with weights 0.55 / 0.35 / 0.10; a missing
    address costs certainty (name x 0.93), different house or plot numbers weaken the address,
    and a vague address (no house/plot number) cannot carry a doubtful name (< 0.9).
 """
@@ -39,6 +41,7 @@ SAME_NAME_ADDRESS = 0.40  # ... and with the very same full name, a looser liken
 CROSS_COUNTRY_NAME = 0.95  # name and address this close across two countries: a person decides
 CROSS_COUNTRY_ADDRESS = 0.90
 CROSS_COUNTRY_CAP = 0.80
+OTHER_CITY = 0.60  # city likeness below this: two towns ('Dhaka' / 'Dhaka 1340' is 0.71)
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +193,8 @@ def _cap(a: MatchRecord, b: MatchRecord, name: float | None, address: float | No
         floor = SAME_NAME_ADDRESS if a.norm_name == b.norm_name else NEIGHBOUR_ADDRESS
         neighbour = (name is None or name >= SAME_NAME) and (address is None or address >= floor)
         rule, cap = "number-differs", SISTER_CAP if neighbour else OTHER_SITE_CAP
+    elif _cities_differ(a, b):
+        rule, cap = "city-differs", SISTER_CAP
     if name is None:
         cap = max(cap, NAME_FLOOR)
     if same_os is False:
@@ -208,6 +213,7 @@ RULES: dict[str, str] = {
     "os_id-differs": "two different Open Supply Hub ids",
     "unit-differs": "another unit number in the name",
     "number-differs": "another house or plot number in the address",
+    "city-differs": "in two different towns: a person decides",
     "name-too-different": "names too different",
     "country-differs": "filed under two countries: a person decides",
     "same-spelling": "spelled the same",
@@ -247,6 +253,17 @@ def _across_countries(a: MatchRecord, b: MatchRecord, floor: float | None) -> Pa
     score = min(CROSS_COUNTRY_CAP, name * W_NAME + address * (W_ADDRESS + W_CITY))
     return PairScore(round(score, 3), "country-differs", round(name, 3), _r(address), _r(city),
                      None)
+
+
+def _cities_differ(a: MatchRecord, b: MatchRecord) -> bool:
+    """Two towns, not two spellings of one: unlike city names, neither inside the other, and
+    neither named in the other's address ('Gazipur' beside '..., Konabari, Gazipur')."""
+    x, y = a.norm_city, b.norm_city
+    if not x or not y or x == y or x in y or y in x:
+        return False
+    if x in b.norm_address.replace(" ", "") or y in a.norm_address.replace(" ", ""):
+        return False
+    return fuzz.ratio(x, y) < 100 * OTHER_CITY
 
 
 def _numbers_conflict(a: MatchRecord, b: MatchRecord) -> bool:

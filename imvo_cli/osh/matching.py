@@ -29,7 +29,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from ..match import make_record, score_pair
+from ..match import carry_over, make_record, score_pair
 from ..match.block import COMMON_MIN, COMMON_SHARE, PREFILTER, SUBSET_PREFILTER
 from ..match.normalise import core_name, normalise_name
 from ..model import ImvoError, Issue, Supplier
@@ -409,6 +409,8 @@ def _match(suppliers: list[Supplier], download: Path, threshold: float,
     records = [_record(i, s.name, s.country, s.address, s.city, s.postal_code, s.os_id)
                for i, s in enumerate(suppliers)]
     keys = [r.key for r in records]
+    if decisions:
+        decisions = carry_over(records, decisions=decisions)[1]
     index = build_index(records)
     issues: list[Issue] = []
     stats = GazetteerStats(str(download))
