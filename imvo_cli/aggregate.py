@@ -27,6 +27,7 @@ from .ingest.normalise import name_key
 from .ingest.readers import SUPPORTED_EXTS
 from .match import Clustering, Link, MatchRecord, carry_over, make_record, match_records
 from .match.ids import PreviousIds, assign_ids, read_previous
+from .match.records import id_seeds
 from .model import (
     UNKNOWN,
     Evidence,
@@ -462,7 +463,7 @@ def facilities(located: Locations, clustering: Clustering, profile, policy: Poli
         previous = PreviousIds(by_record, previous.by_os_id, previous.issued)
     ids = assign_ids([[records[i].key for i in g] for g in groups],
                      [sorted({os_id for i in g if (os_id := records[i].os_id)}) for g in groups],
-                     previous)
+                     previous, id_seeds(records, groups))
     links_of: dict[int, list[Link]] = {}
     group_of = {i: gi for gi, g in enumerate(groups) for i in g}
     for ln in clustering.links:

@@ -298,3 +298,28 @@ def test_a_previous_output_from_before_the_city_counted_keeps_its_ids(members, t
     assert next(f for f in second.facilities if "delta" in f.members).facility_id == weijie_id
     assert {f.facility_id for f in first.facilities} == {f.facility_id for f in second.facilities}
     newcomer.unlink()
+
+
+def test_facility_ids_are_hashed_as_before_the_city_counted(members):
+    from imvo_cli.match.ids import fresh_id
+    result = aggregate([members])
+    from imvo_cli.aggregate import locations, read_members
+    from imvo_cli.match.records import legacy_key
+    from imvo_cli.policy import Policy
+    located = locations(read_members(member_files([members]), Policy()).lists)
+    old = {r.key: legacy_key(r) for r in located.records}
+    for f in result.facilities:
+        assert f.facility_id == fresh_id([old[k] for k in f.record_ids])
+
+
+def test_two_towns_get_two_facility_ids(tmp_path):
+    folder = tmp_path / "m"
+    folder.mkdir()
+    row = ["S1", "Star Garments Ltd", "Plot 12, Industrial Road", "Gazipur", "Bangladesh", "1", "", "", "", ""]
+    write_member(folder / "a.csv", [row])
+    write_member(folder / "b.csv", [[*row[:3], "Chittagong", *row[4:]]])
+    result = aggregate([folder])
+    assert len(result.facilities) == 2 and len(result.review) == 1
+    assert len({f.facility_id for f in result.facilities}) == 2
+    again = aggregate([folder])
+    assert [f.facility_id for f in again.facilities] == [f.facility_id for f in result.facilities]

@@ -39,8 +39,9 @@ def fresh_id(record_keys: list[str]) -> str:
 
 
 def assign_ids(groups: list[list[str]], os_ids: list[list[str]],
-               previous: PreviousIds | None = None) -> list[str]:
-    """One id per group of record keys (same order as `groups`)."""
+               previous: PreviousIds | None = None, seeds: list[str] | None = None) -> list[str]:
+    """One id per group of record keys (same order as `groups`); a new id is hashed from the
+    group's seed (records.id_seeds), else from its smallest key."""
     previous = previous or PreviousIds()
     ids: list[str | None] = [None] * len(groups)
     claims = []
@@ -60,10 +61,11 @@ def assign_ids(groups: list[list[str]], os_ids: list[list[str]],
     used = taken | previous.issued
     for g, keys in enumerate(groups):
         if ids[g] is None:
-            new = fresh_id(keys)
+            seed = seeds[g] if seeds is not None else min(keys)
+            new = fresh_id([seed])
             n = 2
             while new in used:
-                new = fresh_id([f"{min(keys)}#{n}"])
+                new = fresh_id([f"{seed}#{n}"])
                 n += 1
             ids[g] = new
             used.add(new)

@@ -55,6 +55,18 @@ def legacy_key(r: MatchRecord) -> str:
     return _key(r.country or "", r.norm_name, r.norm_address) if r.norm_city else r.key
 
 
+def id_seeds(records: list[MatchRecord], groups: list[list[int]]) -> list[str]:
+    """What each group's new facility id is hashed from: its smallest record id as computed
+    before the city counted, so facility ids stay what they were; only groups that would share
+    one (one name and street in two towns) take their smallest record id instead."""
+    seeds = [min(legacy_key(records[i]) for i in g) for g in groups]
+    count: dict[str, int] = {}
+    for seed in seeds:
+        count[seed] = count.get(seed, 0) + 1
+    return [seed if count[seed] == 1 else min(records[i].key for i in g)
+            for seed, g in zip(seeds, groups)]
+
+
 def carry_over(records: list[MatchRecord], ids: dict[str, str] | None = None,
                decisions: dict[frozenset, str] | None = None) \
         -> tuple[dict[str, str], dict[frozenset, str]]:
