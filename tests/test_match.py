@@ -305,3 +305,27 @@ def test_decisions_and_previous_ids_made_before_the_city_counted_carry_over():
     ids, decisions = carry_over([a, b], {old_a: "F1"}, {frozenset((old_a, old_b)): "same"})
     assert ids[a.key] == "F1" and b.key not in ids
     assert decisions[frozenset((a.key, b.key))] == "same"
+
+
+def test_one_brand_with_two_trades_at_one_address_is_for_a_person():
+    address = "Plot 5, Chandra, Kaliakoir, Gazipur"
+    a = rec(0, "Apex Denim Ltd", "BD", address, city="Gazipur")
+    b = rec(1, "Apex Spinning Ltd", "BD", address, city="Gazipur")
+    s = score_pair(a, b)
+    assert s.rule == "trade-differs" and 0.70 <= s.score <= 0.80
+    assert match_records([a, b]).groups == [[0], [1]]
+    # the same trade, or none on one side, still merges
+    for other in ("APEX DENIM LIMITED", "Apex Denim Mills", "Apex Ltd"):
+        c = rec(1, other, "BD", address, city="Gazipur")
+        assert match_records([a, c]).groups == [[0, 1]], other
+
+
+def test_an_umlaut_keeps_a_mixed_case_legal_form_whole():
+    a = rec(0, "Müller Textil GmbH", "DE", "Hauptstraße 12", city="Stuttgart")
+    b = rec(1, "Mueller Textil GmbH", "DE", "Hauptstrasse 12", city="Stuttgart")
+    assert a.norm_name == "muller textil" and a.norm_address == b.norm_address
+    s = score_pair(a, b)
+    assert s.address == 1.0 and s.score >= 0.86
+    assert match_records([a, b]).groups == [[0, 1]]
+    # CJK syllables are still split into words
+    assert rec(0, "上海纺织有限公司", "CN").norm_name.startswith("shang hai")

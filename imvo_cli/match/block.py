@@ -5,7 +5,8 @@ Each record is filed under a few keys:
   name say nothing; among equally rare words the longest wins, it is the most telling);
 - a pair of its words, when all its words are common;
 - its name without spaces, whole and as a prefix ("Hai Ning" / "Haining", "Mercury Apparel" /
-  "m e r c u r y appar e l"), and its letters in sorted order (transposed letters);
+  "m e r c u r y appar e l"; "Mueller" also as "Muller", which is how "Müller" transliterates),
+  and its letters in sorted order (transposed letters);
 - its address, when its name has no distinctive word at all ("Factory 1 S.A. de C.V."): the
   rarest address words and a house number with one of them;
 - across countries, its name without spaces with its first house number: the same factory
@@ -19,6 +20,7 @@ all alike: spacing-free names close, or one name's words inside the other's."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -34,6 +36,7 @@ MAX_BLOCK = 25
 NEIGHBOURS = 4  # a block that is still too big: compare each record with the next 4 in name order
 KEYS_PER_RECORD = 3
 ADDRESS_KEYS = 2
+_UMLAUT_SPELLED = re.compile(r"([aou])e")
 PREFIX = 8  # 6 letters ("zhixin...") fill up with other names as lists grow
 MIN_WORD_KEY = 3  # letters: shorter fragments ("ab", "ii") are no word keys
 PREFILTER = 65  # 0..100: below this the names share too little to reach review in practice
@@ -79,6 +82,10 @@ def block_keys(records: list[MatchRecord], max_block: int = MAX_BLOCK) -> dict[t
             blocks[("p", country, r.core_compact[:PREFIX])].append(i)
             if len(r.core_compact) > PREFIX:
                 blocks[("c", country, r.core_compact)].append(i)
+            if _UMLAUT_SPELLED.search(r.core_compact):
+                # "Mueller" is how "Müller" is written without umlauts; transliteration
+                # made that "muller".
+                blocks[("p", country, _UMLAUT_SPELLED.sub(r"\1", r.core_compact)[:PREFIX])].append(i)
         if len(r.name_compact) >= 4 and r.name_compact != r.core_compact:
             blocks[("c", country, r.name_compact)].append(i)
         # The same letters in another order: typed transpositions ("Dannin" / "Dannni"),

@@ -69,7 +69,7 @@ mill manufacturing manufacturer manufacturers manufactory mfg factory factories 
 industry industries industrial industria industrias industrie sanayi ticaret trading traders
 trade exports export exporters import imports group international intl global enterprise
 enterprises products product works the and of y e et und en fashions wear sportswear
-city province county district
+city province county district denim
 """.split())
 
 # Address abbreviations, folded to one spelling.
@@ -97,6 +97,17 @@ _LEGAL_BY_FIRST: dict[str, tuple[tuple[str, ...], ...]] = {
     for first in sorted({seq[0] for seq in _LEGAL_SEQS})}
 
 
+# Legal forms written in mixed case, which the syllable split below must leave whole.
+_MIXED_CASE_FORMS = frozenset({"gmbh", "mbh", "kgaa", "spa", "sarl", "srl", "sas", "bvba"})
+_LATIN_WORD = re.compile(r"[A-Za-z]+")
+_SYLLABLE = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+def _split_syllables(word: re.Match[str]) -> str:
+    text = word.group()
+    return text if text.lower() in _MIXED_CASE_FORMS else _SYLLABLE.sub(" ", text)
+
+
 def fold(text: str | None) -> str:
     """Transliterate to ASCII, split CJK pinyin run-ons, fold case, '&' to 'and'."""
     if not text:
@@ -104,10 +115,11 @@ def fold(text: str | None) -> str:
     if text.isascii():
         ascii_text = text
     else:
-        # anyascii writes each CJK syllable capitalised ("ShangHai"): split them into words.
+        # anyascii writes each CJK syllable capitalised ("ShangHai"): split them into words
+        # (but not "GmbH" in "Müller GmbH").
         ascii_text = anyascii(text)
         if ascii_text != text:
-            ascii_text = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", ascii_text)
+            ascii_text = _LATIN_WORD.sub(_split_syllables, ascii_text)
     return ascii_text.lower().replace("&", " and ").replace("+", " and ")
 
 
@@ -306,7 +318,7 @@ TRADE_FAMILIES: dict[str, str] = {
                     "sportswear".split(), "clothing"),
     **dict.fromkeys("knit knits knitting knitwear knitted".split(), "knit"),
     **dict.fromkeys("textile textiles tekstil textil textilwerk".split(), "textile"),
-    "weaving": "weaving", "spinning": "spinning", "dyeing": "dyeing",
+    "weaving": "weaving", "spinning": "spinning", "dyeing": "dyeing", "denim": "denim",
 }
 
 

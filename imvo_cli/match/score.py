@@ -12,9 +12,11 @@ The rules, in order:
 4. two countries: only a (near-)identical name at a (near-)identical address can be one site
    filed under two neighbouring countries (a border industrial zone); such a pair is capped
    at 0.80, so a person decides, and any other pair across countries scores 0;
-5. two cities that are not spellings of one (and neither named in the other's address) cap
+5. one brand with two different trade words ("Apex Spinning" / "Apex Denim", sister mills of
+   one group often share a compound) is capped at 0.80;
+6. two cities that are not spellings of one (and neither named in the other's address) cap
    the pair at 0.80: the same name on the same street in two towns is for a person to see;
-6. otherwise name, address and city are averaged with weights 0.55 / 0.35 / 0.10; a missing
+7. otherwise name, address and city are averaged with weights 0.55 / 0.35 / 0.10; a missing
    address costs certainty (name x 0.93), different house or plot numbers weaken the address,
    and a vague address (no house/plot number) cannot carry a doubtful name (< 0.9).
 """
@@ -195,6 +197,8 @@ def _cap(a: MatchRecord, b: MatchRecord, name: float | None, address: float | No
         rule, cap = "number-differs", SISTER_CAP if neighbour else OTHER_SITE_CAP
     elif _cities_differ(a, b):
         rule, cap = "city-differs", SISTER_CAP
+    elif a.trades and b.trades and not a.trades & b.trades:
+        rule, cap = "trade-differs", SISTER_CAP
     if name is None:
         cap = max(cap, NAME_FLOOR)
     if same_os is False:
@@ -214,6 +218,7 @@ RULES: dict[str, str] = {
     "unit-differs": "another unit number in the name",
     "number-differs": "another house or plot number in the address",
     "city-differs": "in two different towns: a person decides",
+    "trade-differs": "one brand with two trades (spinning / denim): a person decides",
     "name-too-different": "names too different",
     "country-differs": "filed under two countries: a person decides",
     "same-spelling": "spelled the same",
