@@ -395,3 +395,20 @@ def test_change_texts_speak_the_report_language(result, sector):
     assert change_text(gone, "nl").startswith("vervallen (was tier ")
     assert change_text(gone, "en").startswith("gone (was tier ")
     assert "gebleven" in headline(result, "nl") and "kept" in headline(result, "en")
+
+
+def test_another_spelling_of_a_name_or_address_is_no_change(tmp_path):
+    from conftest import write_csv
+
+    header = ["Supplier name", "Address", "City", "Country", "Workers"]
+    old = write_csv(tmp_path / "old.csv", header, [
+        ["Meghna Apparels Ltd.", "Plot 4, Kashimpur Rd.", "Gazipur", "Bangladesh", "500"]])
+    new = write_csv(tmp_path / "new.csv", header, [
+        ["MEGHNA APPARELS LIMITED", "Plot 4 Kashimpur Road", "Gazipur", "Bangladesh", "650"]])
+    d = diff_lists(old, new)
+    (entry,) = d.entries
+    assert [c.field for c in entry.changes] == ["workers"]
+    renamed = write_csv(tmp_path / "renamed.csv", header, [
+        ["Meghna Apparels Two Ltd.", "Plot 4, Kashimpur Rd.", "Gazipur", "Bangladesh", "500"]])
+    changed = [c.field for e in diff_lists(old, renamed).entries for c in e.changes]
+    assert "name" in changed or len(diff_lists(old, renamed).entries) == 2

@@ -16,6 +16,7 @@ from ..ingest.headers import header_key
 from ..mapping import read_and_map
 from ..match import make_record, match_records, score_pair
 from ..match.ids import assign_ids
+from ..match.normalise import normalise_address, normalise_name
 from ..model import ALL_LEVELS, UNKNOWN, ImvoError, Issue, Supplier, at_least, level_rank, worst
 from ..policy import Policy, load_policy
 from .riskchange import HIGH, KIND_ORDER, SCHEMA, RiskChange, compare_risk
@@ -306,7 +307,15 @@ def _same(field_name: str, a: Any, b: Any) -> bool:
     if isinstance(a, str) or isinstance(b, str):
         if field_name in ("process", "product"):
             return {_norm(x) for x in (a or "").split(" | ")} == {_norm(x) for x in (b or "").split(" | ")}
-        return _norm(a) == _norm(b)
+        if _norm(a) == _norm(b):
+            return True
+        # Another spelling of one name or address is no change: 'Ltd' / 'Limited',
+        # 'Rd.' / 'Road', punctuation, accents.
+        if field_name == "name":
+            return bool(a and b) and normalise_name(a) == normalise_name(b)
+        if field_name == "address":
+            return bool(a and b) and normalise_address(a) == normalise_address(b)
+        return False
     return a == b
 
 
