@@ -20,6 +20,7 @@ from typing import Any
 
 from .check import CheckOptions, CheckResult, FileResult, Finding, discover, gate
 from .diff import diff_lists
+from .i18n import Phrase, label_phrase
 from .model import ImvoError, Issue, at_least, level_rank
 from .policy import load_policy
 
@@ -79,7 +80,8 @@ def compare(new_path: str | Path, baseline_path: str | Path,
             was = e.old.level if e.old else None
             if e.new is not None and now is not None and at_least(now, fail_on):
                 if e.old is None or level_rank(now) > level_rank(was):
-                    why = "new supplier" if e.old is None else f"was {was}"
+                    why = Phrase("check_reason.new_supplier") if e.old is None else \
+                        Phrase("check_reason.was", level=label_phrase("level", str(was)))
                     cmp.worse.append(Finding(e.new.name, e.new.country, e.new.tier, now, why,
                                              list(e.new.rows)))
                 else:
@@ -89,25 +91,27 @@ def compare(new_path: str | Path, baseline_path: str | Path,
     cmp.worse.sort(key=lambda f: (-level_rank(f.level), f.tier or 99, f.supplier))
     cmp.new_errors = new_errors(d.issues["old"], d.issues["new"])
     if cmp.worse:
-        names = ", ".join(f"{f.supplier} ({f.level}, {f.reason})" for f in cmp.worse[:5])
-        more = f" and {len(cmp.worse) - 5} more" if len(cmp.worse) > 5 else ""
-        cmp.reasons.append(f"{len(cmp.worse)} supplier(s) newly at or above {fail_on} since the "
-                           f"baseline: {names}{more}")
+        names = tuple(Phrase("check_reason.named_why", supplier=f.supplier,
+                             level=label_phrase("level", f.level), why=f.reason)
+                      for f in cmp.worse[:5])
+        more = Phrase("check_reason.more", n=len(cmp.worse) - 5) if len(cmp.worse) > 5 else ""
+        cmp.reasons.append(Phrase("check_reason.newly_at_or_above", n=len(cmp.worse),
+                                  level=label_phrase("level", fail_on), names=names, more=more))
     if cmp.new_errors:
-        cmp.reasons.append(f"{len(cmp.new_errors)} new error(s) since the baseline: "
-                           + "; ".join(f"{i.location() or i.file}: {i.message}"
-                                       for i in cmp.new_errors[:3]))
+        cmp.reasons.append(Phrase("check_reason.new_errors", n=len(cmp.new_errors), errors="; ".join(
+            f"{i.location() or i.file}: {i.message}" for i in cmp.new_errors[:3])))
     rejected_old, rejected_new = d.rows["old"]["rejected"], d.rows["new"]["rejected"]
     if rejected_new > max_errors and rejected_new > rejected_old:
-        cmp.reasons.append(f"{rejected_new} row(s) with errors (baseline {rejected_old}), more "
-                           f"than the {max_errors} allowed")
-    for key, minimum, label in (("visibility", min_vis, "visibility"),
-                                ("address_completeness", min_addr, "address completeness")):
+        cmp.reasons.append(Phrase("check_reason.error_rows_baseline", n=rejected_new,
+                                  baseline=rejected_old, allowed=max_errors))
+    for key, minimum in (("visibility", min_vis), ("address_completeness", min_addr)):
         then, now = d.summary[key]["old"], d.summary[key]["new"]
         if minimum is not None and now is not None and now < minimum and (then is None or now < then):
-            cmp.reasons.append(f"{label} {now:.0%} is below the minimum of {minimum:.0%} and "
-                               f"lower than the baseline's {then:.0%}" if then is not None else
-                               f"{label} {now:.0%} is below the minimum of {minimum:.0%}")
+            below = "visibility_below" if key == "visibility" else "address_below"
+            cmp.reasons.append(
+                Phrase(f"check_reason.{below}_baseline", share=f"{now:.0%}",
+                       minimum=f"{minimum:.0%}", baseline=f"{then:.0%}") if then is not None else
+                Phrase(f"check_reason.{below}", share=f"{now:.0%}", minimum=f"{minimum:.0%}"))
     return cmp
 
 
@@ -123,7 +127,7 @@ def apply_baseline(result: FileResult, baseline_path: str | Path,
         cmp = compare(result.file, baseline_path, options)
     except ImvoError as exc:
         issue = exc.as_issue()
-        return FileResult(result.file, "error", [f"baseline: {exc}"], result.summary,
+        return FileResult(result.file, "error", [Phrase("check_reason.baseline_error", error=str(exc))], result.summary,
                           [*result.issues, issue], result.findings), None
     status = "fail" if cmp.reasons else "pass"
     return replace(result, status=status, reasons=list(cmp.reasons), findings=list(cmp.worse)), cmp
@@ -176,9 +180,8 @@ def apply_baselines(result: CheckResult, baseline: str | Path,
 
 def _without_baseline(result: FileResult, folder: Path) -> FileResult:
     """A file the baseline folder has no list for: judged as it is, and the report says why."""
-    note = (f"no baseline of the same name in {folder}: judged without one (every finding "
-            "counts as new)")
-    issue = Issue("warning", "baseline-missing", note, result.file,
+    note = Phrase("check_reason.no_baseline", folder=str(folder))
+    issue = Issue("warning", "baseline-missing", str(note), result.file,
                   hint="put last year's list of this file, under the same name, in the baseline folder")
     reasons = [*result.reasons, note] if result.status == "fail" else list(result.reasons)
     return replace(result, reasons=reasons, issues=[*result.issues, issue])

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .i18n import label
+from .i18n import Phrase, label_phrase
 from .mapping import read_and_map
 from .model import ImvoError, Issue, at_least, level_rank
 from .policy import load_policy
@@ -63,7 +63,9 @@ def renamed(result: FileResult, old: str, new: str) -> FileResult:
     file; reports say `<stdin>`, so the same input gives the same bytes)."""
     if result.file != old:
         return result
-    return FileResult(new, result.status, [r.replace(old, new) for r in result.reasons],
+    return FileResult(new, result.status,
+                      [r.replaced(old, new) if isinstance(r, Phrase) else r.replace(old, new)
+                       for r in result.reasons],
                       result.summary,
                       [replace(i, file=new) if i.file == old else i for i in result.issues],
                       result.findings)
@@ -141,22 +143,27 @@ def policy_reasons(summary: dict[str, Any], findings: list[Finding], error_rows:
                    fail_on: str, max_errors: int, min_visibility: float | None,
                    min_address_completeness: float | None) -> list[str]:
     """Why a readable file breaks the policy (empty list: it passes)."""
-    reasons = []
+    reasons: list[str] = []
     if fail_on != "never" and findings:
-        names = ", ".join(f"{f.supplier} ({f.level})" for f in findings[:TOP_FINDINGS])
-        more = f" and {len(findings) - TOP_FINDINGS} more" if len(findings) > TOP_FINDINGS else ""
-        reasons.append(f"{len(findings)} supplier(s) at or above {fail_on}: {names}{more}")
+        names = tuple(Phrase("check_reason.named", supplier=f.supplier,
+                             level=label_phrase("level", f.level)) for f in findings[:TOP_FINDINGS])
+        more = Phrase("check_reason.more", n=len(findings) - TOP_FINDINGS) \
+            if len(findings) > TOP_FINDINGS else ""
+        reasons.append(Phrase("check_reason.at_or_above", n=len(findings),
+                              level=label_phrase("level", fail_on), names=names, more=more))
         if findings[0].reason:
-            reasons.append(f"first: {findings[0].supplier}: {findings[0].reason}")
+            reasons.append(Phrase("check_reason.first", supplier=findings[0].supplier,
+                                  reason=findings[0].reason))
     if error_rows > max_errors:
-        reasons.append(f"{error_rows} row(s) with errors, more than the {max_errors} allowed")
+        reasons.append(Phrase("check_reason.error_rows", n=error_rows, allowed=max_errors))
     vis = summary.get("visibility")
     if min_visibility is not None and vis is not None and vis < min_visibility:
-        reasons.append(f"visibility {vis:.0%} is below the minimum of {min_visibility:.0%}")
+        reasons.append(Phrase("check_reason.visibility_below", share=f"{vis:.0%}",
+                              minimum=f"{min_visibility:.0%}"))
     addr = summary.get("address_completeness")
     if min_address_completeness is not None and addr is not None and addr < min_address_completeness:
-        reasons.append(f"address completeness {addr:.0%} is below the minimum of "
-                       f"{min_address_completeness:.0%}")
+        reasons.append(Phrase("check_reason.address_below", share=f"{addr:.0%}",
+                              minimum=f"{min_address_completeness:.0%}"))
     return reasons
 
 
@@ -172,12 +179,13 @@ def _reason(risk) -> str:
     if not ev:
         return ""
     e = ev[0]
-    text = f"{', '.join(label('theme', t) for t in e.themes)}: {e.value} [{e.source}]"
+    themes = tuple(label_phrase("theme", t) for t in e.themes)
     site = next((x for x in ev[1:] if x.kind == "site" and (x.specific or x.rule in _AUDIT_RULES)),
                 None)
     if site is not None:
-        text += f"; at the site: {site.value}"
-    return text
+        return Phrase("check_reason.evidence_site", themes=themes, value=e.value,
+                      source=e.source, site=site.value)
+    return Phrase("check_reason.evidence", themes=themes, value=e.value, source=e.source)
 
 
 def _findings(chain_map, fail_on: str, basis: str = "residual") -> list[Finding]:

@@ -108,3 +108,13 @@ def test_regression_a_baseline_saved_as_csv_pairs_with_this_years_xlsx(tmp_path)
     lone = by_name["tulpveld.xlsx"]
     assert lone.status == "fail" and "no baseline of the same name" in lone.reasons[-1]
     assert [i.code for i in lone.issues].count("baseline-missing") == 1
+
+
+def test_reasons_against_the_baseline_speak_dutch():
+    cmp = compare(SAMPLE / "year2" / "suppliers.xlsx", OLD, OPTIONS)
+    english = " | ".join(cmp.reasons)
+    dutch = " | ".join(r.say("nl") for r in cmp.reasons)
+    assert "newly at or above high since the baseline" in english
+    assert "sinds de referentielijst nieuw met risico hoog of hoger" in dutch
+    assert "nieuwe leverancier)" in dutch and "new supplier" not in dutch
+    assert "since the baseline" not in dutch

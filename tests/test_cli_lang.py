@@ -103,3 +103,45 @@ def test_policy_language_applies_when_no_option(tmp_path):
     assert load_workbook(out).sheetnames[0] == "Productielocaties"
     result = runner.invoke(app, ["aggregate", str(folder), "--output", str(out), "-q", "--lang", "en"])
     assert load_workbook(out).sheetnames[0] == "Production locations"
+
+
+# English phrases of check's reasons and findings that must not be left in Dutch output.
+CHECK_ENGLISH = ("supplier(s) at or above", " and 1 more", "first:", "row(s) with errors",
+                 "is below the minimum", "visibility", "address completeness", "at the site:",
+                 "Child labour, Forced labour: US DOL")
+
+
+def test_check_reasons_and_findings_in_dutch(tmp_path):
+    """Regression: under --lang nl the reasons and findings of check stayed English."""
+    folder = one_member(tmp_path)
+    gate = ["--fail-on", "high", "--min-visibility", "0.99", "--min-address-completeness", "1",
+            "--jobs", "1", "--lang", "nl"]
+    table = runner.invoke(app, ["check", str(folder), *gate, "--verbose"], env={"COLUMNS": "400"})
+    markdown = runner.invoke(app, ["check", str(folder), *gate, "--format", "markdown"])
+    out = tmp_path / "check.xlsx"
+    runner.invoke(app, ["check", str(folder), *gate, "--format", "json", "--export", str(out)])
+    wb = load_workbook(out)
+    cells = [str(c) for ws in wb for row in ws.iter_rows(values_only=True) for c in row if c]
+    for text in (table.stdout, markdown.stdout, "\n".join(cells)):
+        assert "leverancier(s) met risico hoog of hoger" in text
+        assert "(kritiek)" in text and " en nog " in text and "eerste: " in text
+        assert "zichtbaarheid " in text and "ligt onder het minimum van 99%" in text
+        assert "Kinderarbeid, Dwangarbeid: US DOL" in text and "op de productielocatie: " in text
+        for english in CHECK_ENGLISH:
+            assert english not in text, english
+    json_out = runner.invoke(app, ["check", str(folder), *gate, "--format", "json"]).stdout
+    junit = runner.invoke(app, ["check", str(folder), *gate, "--format", "junit"]).stdout
+    for machine in (json_out, junit):  # machines read these: they stay English
+        assert "supplier(s) at or above high" in machine and "leverancier" not in machine
+
+
+def test_check_reasons_against_a_baseline_in_dutch(tmp_path):
+    folder = tmp_path / "baselines"
+    folder.mkdir()
+    lists = tmp_path / "lists"
+    shutil.copytree(one_member(tmp_path), lists)
+    result = runner.invoke(app, ["check", str(lists), "--baseline", str(folder), "--jobs", "1",
+                                 "--fail-on", "high", "--lang", "nl", "--format", "markdown"])
+    assert "geen referentielijst met dezelfde naam in" in result.stdout
+    assert "beoordeeld zonder (elke bevinding telt als nieuw)" in result.stdout
+    assert "no baseline" not in result.stdout

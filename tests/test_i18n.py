@@ -128,3 +128,19 @@ def test_a_table_of_texts():
     short = table("level_short", "nl")
     assert short == {"critical": "KRIT", "high": "HOOG", "low": "LAAG", "medium": "MID", "unknown": "?"}
     assert list(table("html_js", "en")) == sorted(table("html_js", "en"))
+
+
+def test_a_phrase_reads_as_english_and_says_dutch_after_pickling():
+    import pickle
+
+    from imvo_cli.i18n import Phrase, label_phrase, say
+
+    names = (Phrase("check_reason.named", supplier="A/b.xlsx Ltd", level=label_phrase("level", "high")),)
+    reason = Phrase("check_reason.at_or_above", n=1, level=Phrase("level.critical"), names=names,
+                    more="")
+    assert reason == "1 supplier(s) at or above critical: A/b.xlsx Ltd (high)"
+    back = pickle.loads(pickle.dumps(reason))
+    assert say(back, "nl") == "1 leverancier(s) met risico kritiek of hoger: A/b.xlsx Ltd (hoog)"
+    assert back.replaced("A/b.xlsx", "<stdin>").say("nl").endswith(": <stdin> Ltd (hoog)")
+    assert say("plain text", "nl") == "plain text"
+    assert label_phrase("theme", "no_such_theme") == "no such theme"

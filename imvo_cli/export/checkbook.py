@@ -6,7 +6,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from ..i18n import label, t
+from ..i18n import label, say, t
 from ..model import UNKNOWN
 from .xlsx import add_streamed_table, save_workbook
 
@@ -43,10 +43,11 @@ def write_check_workbook(result, target: str | Path, lang: str = "en") -> None:
         status = t(f"check.{f.status}", lang) if f.status in ("pass", "fail", "error") else f.status
         files.append([f.file, status, s.get("suppliers"), *(r.get(lvl) for lvl in LEVEL_KEYS),
                       s.get("visibility"), s.get("address_completeness"), s.get("rows_rejected"),
-                      "; ".join(f.reasons)])
+                      "; ".join(say(r, lang) for r in f.reasons)])
     add_streamed_table(wb, t("sheet.files", lang), headers(FILES_COLUMNS, lang), files,
                        footer=footer)
-    findings = [[f.file, x.supplier, x.country, x.tier, levels.get(x.level, x.level), x.reason,
+    findings = [[f.file, x.supplier, x.country, x.tier, levels.get(x.level, x.level),
+                 say(x.reason, lang),
                  ", ".join(map(str, x.rows))] for f in result.files for x in f.findings]
     add_streamed_table(wb, t("sheet.findings", lang), headers(FINDINGS_COLUMNS, lang), findings,
                        level_column=t("column.level", lang), footer=footer, level_labels=levels)

@@ -94,6 +94,70 @@ def tn(key: str, n: int, lang: str = DEFAULT_LANG, **values: Any) -> str:
     return t(f"count.{key}.{form}", lang, n=number(n, lang), **values)
 
 
+class Phrase(str):
+    """imvo's own words that read as their English text, so JSON, JUnit and GitHub keep the
+    same strings, and that can be said in another language: a catalogue key and its values.
+
+    A value is said in turn: a Phrase in the same language, a tuple of values joined with
+    ", ", anything else as it is (a supplier's name, a cited source, a formatted share).
+    `Phrase("check_reason.was", level=Phrase("level.high")).say("nl")` -> "was hoog"."""
+
+    __slots__ = ("key", "values")
+    key: str
+    values: dict[str, Any]
+
+    def __new__(cls, key: str, **values: Any) -> Phrase:
+        self = super().__new__(cls, _said(key, values, DEFAULT_LANG))
+        self.key = key
+        self.values = values
+        return self
+
+    def __reduce__(self):  # worker processes send results back pickled
+        return (_phrase, (self.key, self.values))
+
+    def say(self, lang: str = DEFAULT_LANG) -> str:
+        return str(self) if lang == DEFAULT_LANG else _said(self.key, self.values, lang)
+
+    def replaced(self, old: str, new: str) -> Phrase:
+        """The same phrase with `old` replaced by `new` in its values (a file's name)."""
+        return Phrase(self.key, **{k: _replaced(v, old, new) for k, v in self.values.items()})
+
+
+def _phrase(key: str, values: dict[str, Any]) -> Phrase:
+    return Phrase(key, **values)
+
+
+def _said_value(value: Any, lang: str) -> Any:
+    if isinstance(value, Phrase):
+        return value.say(lang)
+    if isinstance(value, tuple):
+        return ", ".join(str(_said_value(v, lang)) for v in value)
+    return value
+
+
+def _said(key: str, values: dict[str, Any], lang: str) -> str:
+    return t(key, lang, **{k: _said_value(v, lang) for k, v in values.items()})
+
+
+def _replaced(value: Any, old: str, new: str) -> Any:
+    if isinstance(value, Phrase):
+        return value.replaced(old, new)
+    if isinstance(value, tuple):
+        return tuple(_replaced(v, old, new) for v in value)
+    return value.replace(old, new) if isinstance(value, str) else value
+
+
+def say(text: str, lang: str = DEFAULT_LANG) -> str:
+    """A text in `lang`: a Phrase said in it, any other text as it is (data, error messages)."""
+    return text.say(lang) if isinstance(text, Phrase) else text
+
+
+def label_phrase(group: str, key: str) -> str:
+    """A label (a theme, a level) as a Phrase, or as words when it has no text (as `label`)."""
+    full = f"{group}.{key}"
+    return Phrase(full) if has(full) else key.replace("_", " ")
+
+
 def variants(key: str) -> tuple[str, ...]:
     """The text of `key` in every language (distinct, English first): for readers that must
     recognise a sheet or column imvo wrote in any language."""

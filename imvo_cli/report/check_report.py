@@ -14,7 +14,7 @@ from rich.table import Table
 
 from .. import textsafe
 from ..export.safety import csv_safe
-from ..i18n import DEFAULT_LANG, label, t, tn
+from ..i18n import DEFAULT_LANG, label, say, t, tn
 from .console import LEVEL_STYLE, console
 from .jsonout import dumps
 
@@ -113,7 +113,7 @@ def to_markdown(result, lang: str = DEFAULT_LANG) -> str:
         addr = f"{s['address_completeness']:.0%}" if s.get("address_completeness") is not None else ""
         icon = f"{icons[f.status]} {t(f'check.{f.status}', lang)}"
         out.append(f"| {_md(f.file)} | {icon} | {s.get('suppliers', '')} | {hc} | {vis} | {addr} | "
-                   f"{_md('; '.join(f.reasons))} |")
+                   f"{_md('; '.join(say(r, lang) for r in f.reasons))} |")
     return "\n".join(out) + "\n"
 
 
@@ -133,11 +133,12 @@ def render_table(result, lang: str = DEFAULT_LANG, verbose: bool = False) -> Non
     table.add_column(t("check.table_suppliers", lang), justify="right", no_wrap=True)
     table.add_column(t("check.table_reasons", lang), overflow="fold", ratio=3)
     for f in result.files:
-        details = [escape(term(r)) for r in f.reasons]
+        details = [escape(term(say(r, lang))) for r in f.reasons]
         for x in f.findings[:None if verbose else FINDINGS_SHOWN]:
+            reason = say(x.reason, lang)
             details.append(f"[{LEVEL_STYLE.get(x.level, '')}]{escape(label('level', x.level, lang))}[/]"
                            f" {escape(term(x.supplier))} ({escape(term(x.country or '?'))})"
-                           f" {escape(term(x.reason if verbose else x.reason[:120]))}")
+                           f" {escape(term(reason if verbose else reason[:120]))}")
         table.add_row(escape(term(f.file)),
                       f"[{STATUS_STYLE[f.status]}]{escape(t(f'check.{f.status}', lang))}[/]",
                       str(f.summary.get("suppliers", "")) if f.summary else "",
@@ -153,7 +154,8 @@ RENDERERS = {"json": to_json, "junit": to_junit, "github": to_github, "markdown"
 
 
 def render(fmt: str, result, lang: str = DEFAULT_LANG) -> str:
-    """A CI report as text; markdown speaks `lang`, the machine formats stay as they are."""
+    """A CI report as text; markdown speaks `lang`. JSON, JUnit and GitHub annotations stay
+    English whatever `lang` says: CI tools, dashboards and scripts match their strings."""
     if fmt == "markdown":
         return to_markdown(result, lang)
     return RENDERERS[fmt](result)
