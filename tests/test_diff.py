@@ -412,3 +412,66 @@ def test_another_spelling_of_a_name_or_address_is_no_change(tmp_path):
         ["Meghna Apparels Two Ltd.", "Plot 4, Kashimpur Rd.", "Gazipur", "Bangladesh", "500"]])
     changed = [c.field for e in diff_lists(old, renamed).entries for c in e.changes]
     assert "name" in changed or len(diff_lists(old, renamed).entries) == 2
+
+
+def _english_only(*tables: str) -> set[str]:
+    """imvo's English texts of these catalogue tables that read differently in Dutch."""
+    from imvo_cli.i18n import catalogue
+
+    en, nl = catalogue("en"), catalogue("nl")
+    return {v for k, v in en.items() if k.split(".")[0] in tables and "{" not in v and v != nl[k]}
+
+
+WORKBOOK_TABLES = ("diff_workbook", "diff_direction", "diff_count", "diff_coverage", "diff_field",
+                   "diff_shared", "cli_diff_kind", "cli_diff_member", "level", "sheet", "theme")
+
+
+def test_regression_the_diff_workbook_speaks_dutch(result, sector, tmp_path):
+    """Regression: `imvo diff --export --lang nl` wrote English sheets, headers and values."""
+    from openpyxl import load_workbook
+
+    from imvo_cli.export.diffbook import write_diff_workbook
+
+    def build_diff_workbook(diff, lang="en"):
+        write_diff_workbook(diff, tmp_path / f"{lang}.xlsx", lang)
+        return load_workbook(tmp_path / f"{lang}.xlsx")
+
+    english = _english_only(*WORKBOOK_TABLES)
+    for diff, last in ((result, "Beoordelen"), (sector, "Leden")):
+        wb = build_diff_workbook(diff, "nl")
+        assert wb.sheetnames == ["Nieuw", "Verdwenen", "Gewijzigd", "Risicowijzigingen",
+                                 "Overzicht", last]
+        cells = {c for ws in wb for row in ws.iter_rows(values_only=True) for c in row
+                 if isinstance(c, str)}
+        assert not cells & english, sorted(cells & english)
+        assert not any(c.startswith(("count: ", "coverage: ", "risk ")) for c in cells)
+        assert "aantal: gebleven" in cells and "samenvatting" in cells
+    wb = build_diff_workbook(result, "nl")
+    head = [c.value for c in wb["Beoordelen"][1]]
+    assert (head[0], head[4], head[-1]) == ("a_id", "b_id", "decision")  # --decisions reads them
+    gone = [c.value for c in next(wb["Verdwenen"].iter_rows(min_row=2, max_row=2))]
+    assert "verdwenen" in gone and "ja" in gone
+    assert {r[3] for r in wb["Gewijzigd"].iter_rows(min_row=2, values_only=True)} >= {"naam", "adres"}
+    assert build_diff_workbook(result).sheetnames[:2] == ["New", "Gone"]  # English as before
+
+
+def test_regression_the_diff_html_page_speaks_dutch(result, sector):
+    """Regression: `imvo diff --html --lang nl` wrote an English page (<html lang="en">)."""
+    import re
+
+    from imvo_cli.report.diff_view import render_html
+
+    english = _english_only("cli_diff", "diff_html", "cli_diff_kind", "cli_diff_member", "level",
+                            "diff_coverage", "diff_field", "diff_shared")
+    for diff in (result, sector):
+        page = render_html(diff, "nl")
+        assert page.startswith('<!DOCTYPE html>\n<html lang="nl">')
+        assert "<h1>" + ("Jaar op jaar" if diff is result else "Sectorlijst, jaar op jaar") in page
+        texts = {m.strip() for m in re.findall(r">([^<>]+)<", page) if m.strip()}
+        assert not texts & english, sorted(texts & english)
+        body = page[page.index("<body>"):]
+        for phrase in ("Year over year", "What changed", "Then and now", "coverage:", "inherent medium",
+                       "No changes", "policy:"):
+            assert phrase not in body, phrase
+        assert "Wat veranderde, ernstigste eerst" in page and "Toen en nu" in page
+    assert '<html lang="en">' in render_html(result)

@@ -303,3 +303,35 @@ def test_rows_that_became_no_supplier_are_named_in_table_markdown_and_html(tmp_p
     assert "2 row(s) became no supplier" in (tmp_path / "d.html").read_text(encoding="utf-8")
     nothing = run("diff", old, old, *DATES)
     assert "became no supplier" not in nothing.stdout
+
+
+def test_lang_nl_writes_the_workbook_html_and_policy_line_in_dutch(tmp_path):
+    """Regression: --lang nl left diff's workbook, HTML page and policy reasons in English; the
+    Dutch Review sheet still reads back with --decisions."""
+    header = ["Supplier name", "Address", "City", "Country"]
+    old = write_csv(tmp_path / "old.csv", header, [["Meghna Apparels Ltd.", "Plot 4, Dhaka EPZ", "Savar", "Bangladesh"]])
+    new = write_csv(tmp_path / "new.csv", header, [["Meghna Apparel Limited", "Plot 9, Dhaka EPZ", "Savar", "Bangladesh"]])
+    book, page = tmp_path / "verschil.xlsx", tmp_path / "verschil.html"
+    result = run("diff", old, new, "--lang", "nl", "--out", book, "--html", page, "--quiet")
+    assert result.exit_code == 0, result.output
+    wb = openpyxl.load_workbook(book)
+    assert wb.sheetnames == ["Nieuw", "Verdwenen", "Gewijzigd", "Risicowijzigingen", "Overzicht",
+                             "Beoordelen"]
+    assert [c.value for c in wb["Nieuw"][1]][:3] == ["Locatie-ID", "Status", "Naam"]
+    assert '<html lang="nl">' in page.read_text(encoding="utf-8")
+    ws = wb["Beoordelen"]
+    ws.cell(2, ws.max_column, "zelfde")
+    wb.save(tmp_path / "beoordeeld.xlsx")
+    second = json.loads(run("diff", old, new, "--format", "json", "--decisions",
+                            tmp_path / "beoordeeld.xlsx").stdout)
+    assert second["summary"]["counts"]["decisions_applied"] == 1
+    folder = tmp_path / "y2"
+    folder.mkdir()
+    (folder / "suppliers.xlsx").write_bytes(NEW.read_bytes())
+    (folder / "imvo.toml").write_text("[diff]\nrequire_exit_reason = true\n", encoding="utf-8")
+    strict = run("diff", OLD, folder / "suppliers.xlsx", *DATES, "--lang", "nl", "--format", "markdown")
+    assert strict.exit_code == 1
+    assert "imvo: beleid: 1 leverancier(s) met risico hoog of kritiek vervallen zonder reden van " \
+        "vertrek: Yadanar Garment Manufacturing Co., Ltd. (hoog)" in strict.stderr
+    assert "**beleid\\:** 1 leverancier\\(s\\) met risico hoog" in strict.stdout
+    assert "without an exit reason" not in strict.stdout + strict.stderr

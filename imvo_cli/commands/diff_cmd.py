@@ -46,7 +46,7 @@ def register(app: typer.Typer) -> None:
         Example: imvo diff sample_data/suppliers.xlsx sample_data/year2/suppliers.xlsx --as-of 2025-06-30
         """
         from ..diff import headline, is_sector_output  # deferred: start-up
-        from ..i18n import resolve_lang, t  # deferred: start-up
+        from ..i18n import resolve_lang, say, t  # deferred: start-up
         from ..model import ImvoError  # deferred: start-up
         from ..policy import find_policy, load_policy  # deferred: start-up
         from ..report import diff_view  # deferred: start-up
@@ -91,9 +91,9 @@ def register(app: typer.Typer) -> None:
         if out is not None:
             from ..export.diffbook import write_diff_workbook  # deferred: start-up
 
-            write_diff_workbook(result, out)
+            write_diff_workbook(result, out, language)
         if html is not None:
-            diff_view.write_html(result, html)
+            diff_view.write_html(result, html, language)
         if format == DiffFormat.table:
             if not (quiet and report_file is None):
                 common.emit(output, lambda: diff_view.render_table(result, lang=language,
@@ -102,7 +102,7 @@ def register(app: typer.Typer) -> None:
             common.emit(output, lambda: typer.echo(
                 diff_view.render(str(format), result, language, verbose), nl=False))
         for reason in result.policy_reasons:
-            common.stderr(f"imvo: policy: {reason}")
+            common.stderr(f"imvo: {t('cli_diff.policy', language)} {say(reason, language)}")
         if quiet:
             common.stderr(f"imvo diff: {headline(result, language)}")
         else:

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..i18n import Phrase, label_phrase
 from ..ingest.headers import header_key
 from ..mapping import read_and_map
 from ..match import make_record, match_records, score_pair
@@ -253,10 +254,12 @@ class ListDiff:
         missing = [e for e in self.disengagements if not e.exit_reason]
         if not missing:
             return []
-        names = ", ".join(f"{e.name} ({e.old.level})" for e in missing[:5])  # type: ignore[union-attr]
-        more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
-        return [(f"{len(missing)} high or critical supplier(s) gone without an exit reason: "
-                 f"{names}{more}")]
+        names = tuple(Phrase("check_reason.named", supplier=e.name,
+                             level=label_phrase("level", str(e.old.level)))  # type: ignore[union-attr]
+                      for e in missing[:5])
+        more = Phrase("check_reason.more", n=len(missing) - 5) if len(missing) > 5 else ""
+        return [Phrase("diff_reason.gone_without_exit_reason", n=len(missing), names=names,
+                       more=more)]
 
     @property
     def exit_code(self) -> int:

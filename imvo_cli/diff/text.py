@@ -51,7 +51,7 @@ def change_text(entry, lang: str = DEFAULT_LANG) -> str:
     elif entry.status == "split":
         parts.append(_t("split", lang, tier=display(entry.new.tier), level=_lv(entry.new.level, lang)))
     for c in entry.changes:
-        parts.append(f"{c.field}: {display(c.old)} → {display(c.new)}")
+        parts.append(f"{label('diff_field', c.field, lang)}: {display(c.old)} → {display(c.new)}")
     if entry.risk is not None:
         if entry.risk.direction != "same":
             parts.append(_t("risk", lang, old=_lv(entry.risk.old_level, lang), new=_lv(entry.risk.new_level, lang)))
@@ -71,8 +71,8 @@ def theme_lines(themes, lang: str = DEFAULT_LANG) -> list[str]:
         if th.old_level != th.new_level:
             groups.setdefault(f"{_lv(th.old_level, lang)} → {_lv(th.new_level, lang)}", []).append(name)
         if th.old_inherent != th.new_inherent:
-            groups.setdefault(_t("inherent", lang, old=display(th.old_inherent),
-                                 new=display(th.new_inherent)), []).append(name)
+            groups.setdefault(_t("inherent", lang, old=_lv(th.old_inherent, lang),
+                                 new=_lv(th.new_inherent, lang)), []).append(name)
         for e in th.evidence_added:
             groups.setdefault(f"+ {e}", []).append(name)
         for e in th.evidence_removed:
@@ -96,7 +96,7 @@ def _facility_text(f, lang: str) -> str:
         if f.members_left:
             parts.append(_t("left", lang, names=", ".join(f.members_left)))
     if f.shared:
-        parts.append(_t("shared", lang, where=f.shared))
+        parts.append(_t("shared", lang, where=label("diff_shared", f.shared, lang)))
     return "; ".join(parts)
 
 
@@ -116,7 +116,7 @@ def summary_lines(result, lang: str = DEFAULT_LANG) -> list[tuple[str, str, str]
         for key in ("visibility", "address_completeness", "max_tier", "countries"):
             rows.append((_t(key, lang), display(s[key]["old"]), display(s[key]["new"])))
         for key, old in s["coverage"]["old"].items():
-            rows.append((_t("coverage", lang, what=key.replace("_", " ")), display(old),
+            rows.append((_t("coverage", lang, what=label("diff_coverage", key, lang)), display(old),
                          display(s["coverage"]["new"][key])))
     else:
         rows.append((_t("sector_members", lang), display(s["members"]["old"]), display(s["members"]["new"])))

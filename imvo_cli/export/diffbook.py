@@ -2,7 +2,9 @@
 
 A supplier diff adds Review (old and new spellings that may be one location, with a decision
 column: pass the workbook back with --decisions); a sector diff adds Members. Every sheet is a
-table streamed by the shared writer (xlsx.add_streamed_table), saved atomically.
+table streamed by the shared writer (xlsx.add_streamed_table), saved atomically. Sheet names,
+headers and imvo's values are in the chosen language (imvo_cli/i18n), except the a_id, b_id
+and decision columns that `--decisions` reads back.
 """
 
 from __future__ import annotations
@@ -13,101 +15,157 @@ from openpyxl import Workbook
 
 from ..diff import headline, summary_lines
 from ..diff.text import theme_label
+from ..i18n import DEFAULT_LANG, label, say, t
+from ..model import ALL_LEVELS
 from .xlsx import add_streamed_table, save_workbook
 
-SUPPLIER_NEW = ["Location ID", "Status", "Name", "Country", "Tier", "Level", "Rows", "Record ID"]
-SUPPLIER_GONE = ["Location ID", "Status", "Name", "Country", "Tier", "Level", "Rows",
-                 "Disengagement", "Exit reason", "Record ID"]
-SUPPLIER_CHANGED = ["Location ID", "Name", "Country", "Field", "Old", "New", "Old rows", "New rows"]
-SUPPLIER_RISK = ["Location ID", "Name", "Country", "Theme", "Old level", "New level",
-                 "Direction", "Old inherent", "New inherent", "Evidence added", "Evidence removed"]
-REVIEW = ["a_id", "old name", "old address", "old rows", "b_id", "new name", "new address",
-          "new rows", "score", "decision"]
-FACILITY = ["Facility ID", "Name", "Country", "Members", "Member names", "Level"]
-FACILITY_CHANGED = ["Facility ID", "Name", "Country", "Members then", "Members now", "Joined",
-                    "Left", "Shared", "Level then", "Level now"]
-FACILITY_RISK = ["Facility ID", "Name", "Country", "Old level", "New level", "Direction"]
-MEMBERS = ["Member", "Status", "Score then", "Score now", "Facilities then", "Facilities now"]
-SUMMARY = ["Item", "Then", "Now"]
+# Columns per sheet as keys of the catalogue's [diff_workbook] table; "=name" is a fixed header.
+SUPPLIER_NEW = ["location_id", "status", "name", "country", "tier", "level", "rows", "record_id"]
+SUPPLIER_GONE = ["location_id", "status", "name", "country", "tier", "level", "rows",
+                 "disengagement", "exit_reason", "record_id"]
+SUPPLIER_CHANGED = ["location_id", "name", "country", "field", "old", "new", "old_rows",
+                    "new_rows"]
+SUPPLIER_RISK = ["location_id", "name", "country", "theme", "old_level", "new_level",
+                 "direction", "old_inherent", "new_inherent", "evidence_added", "evidence_removed"]
+# a_id, b_id and decision are what --decisions reads back: the same in every language.
+REVIEW = ["=a_id", "review_old_name", "review_old_address", "review_old_rows", "=b_id",
+          "review_new_name", "review_new_address", "review_new_rows", "review_score", "=decision"]
+FACILITY = ["facility_id", "name", "country", "members", "member_names", "level"]
+FACILITY_CHANGED = ["facility_id", "name", "country", "members_then", "members_now", "joined",
+                    "left", "shared", "level_then", "level_now"]
+FACILITY_RISK = ["facility_id", "name", "country", "old_level", "new_level", "direction"]
+MEMBERS = ["member", "status", "score_then", "score_now", "facilities_then", "facilities_now"]
+SUMMARY = ["item", "then", "now"]
+
+
+def headers(columns: list[str], lang: str = DEFAULT_LANG) -> list[str]:
+    return [c[1:] if c.startswith("=") else t(f"diff_workbook.{c}", lang) for c in columns]
 
 
 def _rows(side) -> str:
     return ", ".join(str(r) for r in side.rows)
 
 
-def _supplier_sheets(wb, result) -> None:
+class _Words:
+    """imvo's words of one workbook in its language."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def __call__(self, key: str) -> str:
+        return t(f"diff_workbook.{key}", self.lang)
+
+    def level(self, level: str | None) -> str | None:
+        return label("level", level, self.lang) if level else level
+
+    def kind(self, kind: str) -> str:
+        return label("cli_diff_kind", kind, self.lang)
+
+    def direction(self, direction: str) -> str:
+        return label("diff_direction", direction, self.lang)
+
+    def yes_no(self, value: bool) -> str:
+        return t("sector_workbook.yes" if value else "sector_workbook.no", self.lang)
+
+
+def _supplier_sheets(wb, result, w: _Words) -> None:
     entries = result.entries
-    new = [[e.location_id, e.status, e.new.name, e.new.country, e.new.tier, e.new.level,
-            _rows(e.new), e.new.record_id] for e in entries if e.status in ("new", "split")]
-    add_streamed_table(wb, "New", SUPPLIER_NEW, new, level_column="Level")
-    gone = [[e.location_id, e.status, e.old.name, e.old.country, e.old.tier, e.old.level,
-             _rows(e.old), "yes" if e.disengagement else "no", e.exit_reason, e.old.record_id]
+    level = w("level")
+    new = [[e.location_id, w.kind(e.status), e.new.name, e.new.country, e.new.tier,
+            w.level(e.new.level), _rows(e.new), e.new.record_id]
+           for e in entries if e.status in ("new", "split")]
+    add_streamed_table(wb, w("sheet_new"), headers(SUPPLIER_NEW, w.lang), new, level_column=level,
+                       level_labels=_level_labels(w))
+    gone = [[e.location_id, w.kind(e.status), e.old.name, e.old.country, e.old.tier,
+             w.level(e.old.level), _rows(e.old), w.yes_no(bool(e.disengagement)), e.exit_reason,
+             e.old.record_id]
             for e in entries if e.status in ("gone", "merged")]
-    add_streamed_table(wb, "Gone", SUPPLIER_GONE, gone, level_column="Level")
-    changed = [[e.location_id, e.name, e.country, c.field, c.old, c.new, _rows(e.old), _rows(e.new)]
+    add_streamed_table(wb, w("sheet_gone"), headers(SUPPLIER_GONE, w.lang), gone,
+                       level_column=level, level_labels=_level_labels(w))
+    changed = [[e.location_id, e.name, e.country, label("diff_field", c.field, w.lang), c.old,
+                c.new, _rows(e.old), _rows(e.new)]
                for e in entries if e.status == "kept" for c in e.changes]
-    add_streamed_table(wb, "Changed", SUPPLIER_CHANGED, changed)
+    add_streamed_table(wb, w("sheet_changed"), headers(SUPPLIER_CHANGED, w.lang), changed)
     risk = []
     for e in entries:
         if e.risk is None:
             continue
         if e.risk.direction != "same":
-            risk.append([e.location_id, e.name, e.country, "overall", e.risk.old_level,
-                         e.risk.new_level, e.risk.direction, None, None, None, None])
-        for t in e.risk.themes:
-            risk.append([e.location_id, e.name, e.country, theme_label(t.theme), t.old_level, t.new_level,
-                         t.direction, t.old_inherent, t.new_inherent, t.evidence_added,
-                         t.evidence_removed])
-    add_streamed_table(wb, "Risk changes", SUPPLIER_RISK, risk, level_column="New level")
+            risk.append([e.location_id, e.name, e.country, w("overall"), w.level(e.risk.old_level),
+                         w.level(e.risk.new_level), w.direction(e.risk.direction), None, None,
+                         None, None])
+        for th in e.risk.themes:
+            risk.append([e.location_id, e.name, e.country, theme_label(th.theme, w.lang),
+                         w.level(th.old_level), w.level(th.new_level), w.direction(th.direction),
+                         w.level(th.old_inherent), w.level(th.new_inherent), th.evidence_added,
+                         th.evidence_removed])
+    add_streamed_table(wb, w("sheet_risk"), headers(SUPPLIER_RISK, w.lang), risk,
+                       level_column=w("new_level"), level_labels=_level_labels(w))
 
 
-def _review_sheet(wb, result) -> None:
+def _level_labels(w: _Words) -> dict[str, str]:
+    """The level texts the level column's colours key on."""
+    return {lvl: label("level", lvl, w.lang) for lvl in ALL_LEVELS}
+
+
+def _review_sheet(wb, result, w: _Words) -> None:
     rows = [[r.old.record_id, r.old.name, r.old.address, _rows(r.old), r.new.record_id,
              r.new.name, r.new.address, _rows(r.new), r.score, None] for r in result.review]
-    add_streamed_table(wb, "Review", REVIEW, rows)
+    add_streamed_table(wb, t("sheet.review", w.lang), headers(REVIEW, w.lang), rows)
 
 
-def _facility_row(f) -> list:
-    return [f.facility_id, f.name, f.country, f.member_count, f.members, f.level]
+def _facility_row(f, w: _Words) -> list:
+    return [f.facility_id, f.name, f.country, f.member_count, f.members, w.level(f.level)]
 
 
-def _sector_sheets(wb, result) -> None:
+def _sector_sheets(wb, result, w: _Words) -> None:
     facs = result.facilities
-    add_streamed_table(wb, "New", FACILITY, [_facility_row(f.new) for f in facs if f.status == "new"],
-                       level_column="Level")
-    add_streamed_table(wb, "Gone", FACILITY, [_facility_row(f.old) for f in facs if f.status == "gone"],
-                       level_column="Level")
+    level = w("level")
+    add_streamed_table(wb, w("sheet_new"), headers(FACILITY, w.lang),
+                       [_facility_row(f.new, w) for f in facs if f.status == "new"],
+                       level_column=level, level_labels=_level_labels(w))
+    add_streamed_table(wb, w("sheet_gone"), headers(FACILITY, w.lang),
+                       [_facility_row(f.old, w) for f in facs if f.status == "gone"],
+                       level_column=level, level_labels=_level_labels(w))
     changed = [[f.facility_id, f.name, f.country, f.old.member_count, f.new.member_count,
-                f.members_joined, f.members_left, f.shared, f.old.level, f.new.level]
+                f.members_joined, f.members_left,
+                label("diff_shared", f.shared, w.lang) if f.shared else f.shared,
+                w.level(f.old.level), w.level(f.new.level)]
                for f in facs if f.status == "kept" and f.kind != "unchanged"]
-    add_streamed_table(wb, "Changed", FACILITY_CHANGED, changed)
-    risk = [[f.facility_id, f.name, f.country, f.old.level, f.new.level, f.kind.split()[-1]]
+    add_streamed_table(wb, w("sheet_changed"), headers(FACILITY_CHANGED, w.lang), changed)
+    risk = [[f.facility_id, f.name, f.country, w.level(f.old.level), w.level(f.new.level),
+             w.direction(f.kind.split()[-1])]
             for f in facs if f.kind in ("risk up", "risk down")]
-    add_streamed_table(wb, "Risk changes", FACILITY_RISK, risk, level_column="New level")
+    add_streamed_table(wb, w("sheet_risk"), headers(FACILITY_RISK, w.lang), risk,
+                       level_column=w("new_level"), level_labels=_level_labels(w))
 
 
-def build_diff_workbook(result):
+def build_diff_workbook(result, lang: str = DEFAULT_LANG):
+    w = _Words(lang)
     wb = Workbook()
     wb.remove(wb.active)
     if result.kind == "suppliers":
-        _supplier_sheets(wb, result)
+        _supplier_sheets(wb, result, w)
     else:
-        _sector_sheets(wb, result)
-    counts = [[f"count: {k.replace('_', ' ')}", None, v] for k, v in result.summary["counts"].items()]
-    rows = [["old", result.old_file, None], ["new", result.new_file, None],
-            ["headline", headline(result), None]] + \
-        [[i, a, b] for i, a, b in summary_lines(result)] + counts + \
-        [["policy", r, None] for r in result.policy_reasons]
-    add_streamed_table(wb, "Summary", SUMMARY, rows, widths=[34, 60, 14])
+        _sector_sheets(wb, result, w)
+    counts = [[t("diff_workbook.count", lang, what=label("diff_count", k, lang)), None, v]
+              for k, v in result.summary["counts"].items()]
+    rows = [[w("item_old"), result.old_file, None], [w("item_new"), result.new_file, None],
+            [w("item_headline"), headline(result, lang), None]] + \
+        [[i, a, b] for i, a, b in summary_lines(result, lang)] + counts + \
+        [[w("item_policy"), say(r, lang), None] for r in result.policy_reasons]
+    add_streamed_table(wb, t("sheet.summary", lang), headers(SUMMARY, lang), rows,
+                       widths=[34, 60, 14])
     if result.kind == "suppliers":
-        _review_sheet(wb, result)
+        _review_sheet(wb, result, w)
     else:
-        add_streamed_table(wb, "Members", MEMBERS, [
-            [m.member, m.status, m.old_score, m.new_score, m.old_facilities, m.new_facilities]
+        add_streamed_table(wb, t("sheet.members", lang), headers(MEMBERS, lang), [
+            [m.member, label("cli_diff_member", m.status, lang), m.old_score, m.new_score,
+             m.old_facilities, m.new_facilities]
             for m in result.members])
     return wb
 
 
-def write_diff_workbook(result, out: str | Path) -> None:
-    """Write the diff workbook atomically."""
-    save_workbook(build_diff_workbook(result), out)
+def write_diff_workbook(result, out: str | Path, lang: str = DEFAULT_LANG) -> None:
+    """Write the diff workbook atomically; imvo's sheet names, headers and values in `lang`."""
+    save_workbook(build_diff_workbook(result, lang), out)

@@ -22,7 +22,7 @@ from .. import __version__, textsafe
 from ..diff import change_text, headline, summary_lines, visible
 from ..diff import display as _fmt
 from ..export.atomic import write_text_atomic
-from ..i18n import DEFAULT_LANG, label, t
+from ..i18n import DEFAULT_LANG, label, say, t
 from ..model import ALL_LEVELS, LEVEL_COLOURS, LEVEL_FONT_COLOURS  # the one palette
 from .console import LEVEL_STYLE, console
 from .jsonout import dumps
@@ -134,7 +134,7 @@ def render_table(result, con=None, lang: str = DEFAULT_LANG, verbose: bool = Fal
                             _fmt(m.new_facilities))
         con.print(members)
     for reason in result.policy_reasons:
-        con.print(f"[bold red]{escape(t('cli_diff.policy', lang))}[/] {escape(reason)}")
+        con.print(f"[bold red]{escape(t('cli_diff.policy', lang))}[/] {escape(say(reason, lang))}")
 
 
 # ---------------------------------------------------------------- markdown
@@ -153,7 +153,7 @@ def to_markdown(result, lang: str = DEFAULT_LANG, verbose: bool = False) -> str:
     out = [f"### imvo diff: {md(result.old_file)} → {md(result.new_file)}", "",
            headline(result, lang).replace("|", "\\|"), ""]
     for reason in result.policy_reasons:
-        out += [f"**{md(t('cli_diff.policy', lang))}** {md(reason)}", ""]
+        out += [f"**{md(t('cli_diff.policy', lang))}** {md(say(reason, lang))}", ""]
     for line in rows_not_read(result, lang, verbose):
         out += [md(line), ""]
     rows = visible(result)
@@ -198,9 +198,9 @@ def _css() -> str:
     return levels + "\n" + asset
 
 
-def _badge(level: str) -> str:
+def _badge(level: str, lang: str = DEFAULT_LANG) -> str:
     lvl = level if level in ALL_LEVELS else "unknown"
-    return f"<span class=\"badge lv-{lvl}\">{esc(lvl)}</span>"
+    return f"<span class=\"badge lv-{lvl}\">{esc(_level(lvl, lang))}</span>"
 
 
 def _table(head: list[str], rows: list[list[str]]) -> str:
@@ -210,46 +210,60 @@ def _table(head: list[str], rows: list[list[str]]) -> str:
             f"<tbody>{body}</tbody></table></div>")
 
 
-def diff_section(result) -> str:
+def _heads(lang: str, *keys: str) -> list[str]:
+    return [t(k if "." in k else f"cli_diff.col_{k}", lang) for k in keys]
+
+
+def diff_section(result, lang: str = DEFAULT_LANG) -> str:
     """The diff as one report section (<section id="diff">), every value escaped."""
-    rows = [[esc(e.kind), _badge(e.level), esc(e.name), esc(e.country or ""), esc(change_text(e))]
-            for e in visible(result)]
-    changes = (_table(["Change", "Level", "Name", "Country", "Details"], rows) if rows
-               else "<p class=\"empty\">No changes.</p>")
-    then_now = _table(["Item", "Then", "Now"], [[esc(i), esc(a), esc(b)] for i, a, b in summary_lines(result)])
+    rows = [[esc(_kind(e.kind, lang)), _badge(e.level, lang), esc(e.name), esc(e.country or ""),
+             esc(change_text(e, lang))] for e in visible(result)]
+    changes = (_table(_heads(lang, "change", "level", "name", "diff_html.country", "details"), rows)
+               if rows else f"<p class=\"empty\">{esc(t('cli_diff.no_changes', lang))}</p>")
+    then_now = _table(_heads(lang, "item", "then", "now"),
+                      [[esc(i), esc(a), esc(b)] for i, a, b in summary_lines(result, lang)])
     members = ""
     if result.kind == "sector":
-        members = "<h3>Members</h3>" + _table(
-            ["Member", "Status", "Score then", "Score now", "Facilities then", "Facilities now"],
-            [[esc(m.member), esc(m.status), esc(_fmt(m.old_score)), esc(_fmt(m.new_score)),
-              esc(_fmt(m.old_facilities)), esc(_fmt(m.new_facilities))] for m in result.members])
-    policy = "".join(f"<p class=\"sev sev-error\">policy: {esc(r)}</p>" for r in result.policy_reasons)
-    policy += "".join(f"<p class=\"sev sev-error\">{esc(line)}</p>" for line in rows_not_read(result))
-    return (f"<section id=\"diff\" aria-labelledby=\"h-diff\"><h2 id=\"h-diff\">Year over year</h2>"
-            f"<p class=\"intro\">{esc(headline(result))}</p>{policy}<h3>What changed, worst first</h3>"
-            f"{changes}<h3>Then and now</h3>{then_now}{members}</section>\n")
+        members = f"<h3>{esc(t('cli_diff.members_title', lang))}</h3>" + _table(
+            _heads(lang, "member", "status", "score_then", "score_now", "facilities_then",
+                   "facilities_now"),
+            [[esc(m.member), esc(label("cli_diff_member", m.status, lang)), esc(_fmt(m.old_score)),
+              esc(_fmt(m.new_score)), esc(_fmt(m.old_facilities)), esc(_fmt(m.new_facilities))]
+             for m in result.members])
+    policy = "".join(f"<p class=\"sev sev-error\">"
+                     f"{esc(t('diff_html.policy', lang, reason=say(r, lang)))}</p>"
+                     for r in result.policy_reasons)
+    policy += "".join(f"<p class=\"sev sev-error\">{esc(line)}</p>"
+                      for line in rows_not_read(result, lang))
+    return (f"<section id=\"diff\" aria-labelledby=\"h-diff\"><h2 id=\"h-diff\">"
+            f"{esc(t('diff_html.title', lang))}</h2>"
+            f"<p class=\"intro\">{esc(headline(result, lang))}</p>{policy}"
+            f"<h3>{esc(t('cli_diff.changes_title', lang))}</h3>"
+            f"{changes}<h3>{esc(t('cli_diff.then_now_title', lang))}</h3>{then_now}{members}"
+            "</section>\n")
 
 
-def render_html(result) -> str:
-    """A standalone page in the report style: CSS only, no script, no outside request."""
+def render_html(result, lang: str = DEFAULT_LANG) -> str:
+    """A standalone page in the report style, in `lang`: CSS only, no script, no outside
+    request."""
     css = _css()
     digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
     csp = f"default-src 'none'; style-src 'sha256-{digest}'; base-uri 'none'; form-action 'none'"
-    title = "Year over year" if result.kind == "suppliers" else "Sector list, year over year"
+    title = t("diff_html.title" if result.kind == "suppliers" else "diff_html.title_sector", lang)
     header = (f"<header class=\"top\"><p class=\"kicker\">imvo diff</p><h1>{esc(title)}</h1>"
               f"<p class=\"meta\">{esc(result.old_file)} → {esc(result.new_file)} · imvo "
               f"{esc(__version__)}</p></header>")
-    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+    return (f"<!DOCTYPE html>\n<html lang=\"{esc(lang)}\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<meta http-equiv=\"Content-Security-Policy\" content=\"{csp}\">\n"
             "<meta name=\"referrer\" content=\"no-referrer\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             f"<title>{esc(title)}</title>\n<style>{css}</style>\n</head>\n<body>\n{header}"
-            f"<main>{diff_section(result)}</main>\n</body>\n</html>\n")
+            f"<main>{diff_section(result, lang)}</main>\n</body>\n</html>\n")
 
 
-def write_html(result, out_path) -> None:
+def write_html(result, out_path, lang: str = DEFAULT_LANG) -> None:
 
-    write_text_atomic(out_path, render_html(result))
+    write_text_atomic(out_path, render_html(result, lang))
 
 
 RENDERERS = {"json": to_json, "markdown": to_markdown}
