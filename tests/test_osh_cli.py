@@ -183,3 +183,42 @@ def test_regression_a_download_without_valid_os_ids_exits_2_naming_row_and_colum
     [line] = res.stderr.strip().splitlines()
     assert line.startswith(f"imvo: error: {dl}, row 2, column 'os_id': no valid OS ID")
     assert "Traceback" not in res.output
+
+
+def test_regression_the_dutch_workbook_speaks_dutch_and_reads_back(tmp_path):
+    """Regression: `osh-match --out X.xlsx --lang nl` wrote English sheets, headers and values."""
+    from openpyxl import load_workbook
+
+    from imvo_cli.i18n import catalogue
+
+    listing = tmp_path / "list.csv"
+    listing.write_text("Supplier name,Address,City,Country\n"
+                       "Yongsheng Clothing Co. Ltd.,No. 231 Tongzhou Economic Development Zone,"
+                       "Nantong,China\n", encoding="utf-8")
+    neighbour = oid("CN", 11)
+    dl = write_download(tmp_path / "d.csv", [
+        {"os_id": neighbour, "name": "Yongsheng Clothing Co., Ltd.",
+         "address": "No. 230 Tongzhou Economic Development Zone, Nantong", "country_code": "CN"}])
+    out = tmp_path / "osh.xlsx"
+    res = runner.invoke(app, ["osh-match", str(listing), "--facilities", str(dl), "--out", str(out),
+                              "--lang", "nl"])
+    assert res.exit_code == 0, res.output
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["Overeenkomsten", "Beoordelen", "Problemen"]
+    en, nl = catalogue("en"), catalogue("nl")
+    english = {v for k, v in en.items() if k.split(".")[0] in ("osh_workbook", "column",
+               "cli_osh_status", "osh_source", "severity") and v != nl[k]} - {"decision"}
+    cells = {c for ws in wb for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)}
+    assert not cells & english, sorted(cells & english)
+    matches = [c.value for c in wb["Overeenkomsten"][1]]
+    assert matches[:6] == ["leveranciers-ID", "naam", "land", "adres", "regels", "status"]
+    assert wb["Overeenkomsten"].cell(2, 6).value == "beoordelen"
+    review = wb["Beoordelen"]
+    header = [c.value for c in review[1]]
+    assert (header[0], header[4], header[-1]) == ("a_id", "b_id", "decision")
+    review.cell(2, header.index("decision") + 1).value = "zelfde"
+    wb.save(out)
+    res = runner.invoke(app, ["osh-match", str(listing), "--facilities", str(dl), "--decisions",
+                              str(out), "--format", "json"])
+    m = json.loads(res.stdout)["matches"][0]
+    assert (m["status"], m["os_id"], m["source"]) == ("matched", neighbour, "decision")

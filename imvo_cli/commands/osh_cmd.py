@@ -87,7 +87,7 @@ def register(app: typer.Typer) -> None:
                 review_threshold=pol.review_threshold if review_threshold is None else review_threshold,
                 decisions=decided, on_progress=lambda label: step(description=label))
         if out is not None:
-            result.issues.extend(write_match_table(result, out))
+            result.issues.extend(write_match_table(result, out, language))
         upload_lines: list[str] = []
         if osh is not None:
             from ..export.osh_upload import upload_messages  # deferred: start-up

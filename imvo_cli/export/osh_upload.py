@@ -17,6 +17,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from ..i18n import DEFAULT_LANG, label, t
 from ..model import ImvoError, Issue
 from ..osh.upload import upload_from_aggregate, upload_from_chain_map
 from .atomic import atomic_path
@@ -107,57 +108,78 @@ def upload_messages(upload, path: str | Path) -> list[str]:
 
 # ---- osh-match -------------------------------------------------------------------------------
 
-MATCH_HEADERS = ("supplier id", "name", "country", "address", "rows", "status", "os_id",
-                 "os_id source", "score", "rule", "name score", "address score", "city score",
-                 "closed", "osh name", "osh address", "a_id", "b_id")
-REVIEW_HEADERS = ("a_id", "a_name", "a_address", "a_rows", "b_id", "b_name", "b_address",
-                  "country", "score", "name score", "address score", "city score", "rule",
-                  "closed", "decision")
-ISSUE_HEADERS = ("severity", "code", "file", "row", "column", "message", "hint")
+# Columns as catalogue keys: "osh_workbook.x", "column.x" (shared with the sector workbook's
+# Review sheet), "=x" fixed in every language (a_id, b_id and decision: --decisions reads them).
+MATCH_COLUMNS = ("osh_workbook.supplier_id", "osh_workbook.name", "osh_workbook.country",
+                 "osh_workbook.address", "osh_workbook.rows", "osh_workbook.status",
+                 "osh_workbook.os_id", "osh_workbook.os_id_source", "osh_workbook.score",
+                 "osh_workbook.rule", "osh_workbook.name_score", "osh_workbook.address_score",
+                 "osh_workbook.city_score", "osh_workbook.closed", "osh_workbook.osh_name",
+                 "osh_workbook.osh_address", "=a_id", "=b_id")
+REVIEW_COLUMNS = ("=a_id", "column.a_name", "column.a_address", "osh_workbook.a_rows", "=b_id",
+                  "column.b_name", "column.b_address", "column.review_country", "column.score",
+                  "column.name_score", "column.address_score", "column.city_score",
+                  "column.review_rule", "osh_workbook.closed", "=decision")
+ISSUE_COLUMNS = ("column.severity", "=code", "column.file", "column.row", "column.column",
+                 "column.message", "column.hint")
+
+
+def headers(columns: Sequence[str], lang: str = DEFAULT_LANG) -> tuple[str, ...]:
+    return tuple(c[1:] if c.startswith("=") else t(c, lang) for c in columns)
+
+
+MATCH_HEADERS = headers(MATCH_COLUMNS)
+REVIEW_HEADERS = headers(REVIEW_COLUMNS)
+ISSUE_HEADERS = headers(ISSUE_COLUMNS)
 
 
 def _rows_text(rows: list[int]) -> str:
     return " ".join(str(r) for r in rows)
 
 
-def match_rows(result) -> list[list[Any]]:
+def match_rows(result, lang: str = DEFAULT_LANG) -> list[list[Any]]:
     out = []
     for m in result.matches:
         f = m.fields or {}
-        out.append([m.supplier_id, m.name, m.country, m.address, _rows_text(m.rows), m.status,
-                    m.os_id, m.source, m.score, m.rule, f.get("name"), f.get("address"),
-                    f.get("city"), _closed(m.closed), m.osh_name, m.osh_address, m.record_id,
-                    m.candidate_id])
+        out.append([m.supplier_id, m.name, m.country, m.address, _rows_text(m.rows),
+                    label("cli_osh_status", m.status, lang), m.os_id,
+                    label("osh_source", m.source, lang) if m.source else m.source, m.score, m.rule,
+                    f.get("name"), f.get("address"), f.get("city"), _closed(m.closed, lang),
+                    m.osh_name, m.osh_address, m.record_id, m.candidate_id])
     return out
 
 
-def review_rows(result) -> list[list[Any]]:
+def review_rows(result, lang: str = DEFAULT_LANG) -> list[list[Any]]:
     out = []
     for c in result.review:
         f = c.fields or {}
         out.append([c.record_id, c.name, c.address, _rows_text(c.rows), c.os_id, c.osh_name,
                     c.osh_address, c.country, c.score, f.get("name"), f.get("address"),
-                    f.get("city"), c.rule, _closed(c.closed), None])
+                    f.get("city"), c.rule, _closed(c.closed, lang), None])
     return out
 
 
-def _closed(value: bool | None) -> str | None:
-    return None if value is None else ("closed" if value else "")
+def _closed(value: bool | None, lang: str = DEFAULT_LANG) -> str | None:
+    return None if value is None else (t("osh_workbook.closed_value", lang) if value else "")
 
 
-def issue_rows(issues: Sequence[Issue]) -> list[list[Any]]:
-    return [[i.severity, i.code, i.file, i.row, i.column, i.message, i.hint] for i in issues]
+def issue_rows(issues: Sequence[Issue], lang: str = DEFAULT_LANG) -> list[list[Any]]:
+    return [[label("severity", i.severity, lang), i.code, i.file, i.row, i.column, i.message,
+             i.hint] for i in issues]
 
 
-def write_match_table(result, path: str | Path) -> list[Issue]:
-    """The osh-match table: .xlsx has Matches, Review (a decisions file) and Issues sheets; a
-    .csv has the Matches table, whose a_id, b_id and decision columns make it a decisions file
-    too."""
+def write_match_table(result, path: str | Path, lang: str = DEFAULT_LANG) -> list[Issue]:
+    """The osh-match table: .xlsx has Matches, Review (a decisions file) and Issues sheets,
+    imvo's words in `lang`; a .csv has the Matches table in English (scripts read it), whose
+    a_id, b_id and decision columns make it a decisions file too."""
     kind = output_kind(path)
     if kind == "csv":
         return write_csv_table(path, (*MATCH_HEADERS, "decision"),
                                [[*row, None] for row in match_rows(result)])
-    write_xlsx_table(path, "Matches", MATCH_HEADERS, match_rows(result),
-                     more=[("Review", REVIEW_HEADERS, review_rows(result)),
-                           ("Issues", ISSUE_HEADERS, issue_rows(result.issues))])
+    write_xlsx_table(path, t("osh_workbook.sheet_matches", lang), headers(MATCH_COLUMNS, lang),
+                     match_rows(result, lang),
+                     more=[(t("sheet.review", lang), headers(REVIEW_COLUMNS, lang),
+                            review_rows(result, lang)),
+                           (t("sheet.issues", lang), headers(ISSUE_COLUMNS, lang),
+                            issue_rows(result.issues, lang))])
     return []
