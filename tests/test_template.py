@@ -264,3 +264,75 @@ def test_every_dropdown_country_reads_back_without_a_warning(lang):
     for code, name in choices:
         reading = read_country(name)
         assert (reading.code, reading.status) == (code, "ok"), name
+
+
+def _dropdown_values(path) -> dict[str, list]:
+    """field -> the values of the dropdown the written template offers for that column,
+    read from the workbook itself (the validation's list range on the hidden sheet)."""
+    wb = load_workbook(path)
+    ws = wb.worksheets[0]
+    header_fields = {c.column_letter: canonical_field(c.value) for c in ws[tpl.HEADER_ROW]}
+    out = {}
+    for dv in ws.data_validations.dataValidation:
+        if dv.type != "list":
+            continue
+        field = header_fields[str(dv.sqref)[0]]
+        sheet, cells = dv.formula1.rsplit("!", 1)
+        first, last = cells.replace("$", "").split(":")
+        out[field] = [c.value for (c,) in wb[sheet.strip("'")][f"{first}:{last}"]]
+    return out
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("sector", tpl.SECTORS)
+def test_every_dropdown_value_is_recognised(tmp_path, lang, sector):
+    """Regression: 'packing', 'welding', 'steel', 'tiles', 'processing', 'spices' and 40 more
+    dropdown values (English and Dutch) were unrecognised product or process words when a
+    filled template was mapped with its own sector's profile."""
+    from imvo_cli.mapping import read_and_map
+
+    out = tmp_path / f"{sector}-{lang}.xlsx"
+    write_template(out, lang=lang, sector=sector)
+    values = _dropdown_values(out)
+    assert set(values) == {"country", "tier", "process", "product"}
+    assert all(values.values())
+    wb = load_workbook(out)
+    ws = wb.worksheets[0]
+    rows = max(len(v) for v in values.values())
+    for i in range(rows):
+        row = {"id": f"S{i}", "name": f"Factory {i}", "address": f"{i} Main Road", "tier": 1,
+               **{f: v[i % len(v)] for f, v in values.items() if f != "tier"}}
+        for c, field in enumerate(FIELDS, 1):
+            if field in row:
+                ws.cell(tpl.FIRST_INPUT_ROW + i, c, row[field])
+    for i, tier in enumerate(values["tier"]):  # every tier value too, each on a chain that fits
+        ws.cell(tpl.FIRST_INPUT_ROW + i, FIELDS.index("tier") + 1, tier)
+        if tier > 1:
+            ws.cell(tpl.FIRST_INPUT_ROW + i, FIELDS.index("supplies_to") + 1, f"S{i - 1}")
+    wb.save(out)
+    report = validate_file(out)
+    assert report.issues == [] and report.suppliers == rows
+    chain_map = read_and_map(out, sector=sector)
+    assert chain_map.issues == []
+    coverage = chain_map.summary["coverage"]
+    assert coverage["unrecognised"] == {"product": {}, "process": {}}
+    assert coverage["product"]["recognised"] == coverage["process"]["recognised"] == 1.0
+    rules = {flag.rule for r in chain_map.risk.values() for th in r.themes.values()
+             for flag in th.reasons}
+    assert "unrecognised-product" not in rules
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_slaughtering_dropdown_term_carries_the_slaughter_process_knowledge(lang):
+    """The food dropdown's 'slaughtering' / 'slachten' raises what 'slaughter' and
+    'slaughterhouse' raise (animal welfare, health and safety), not only 'recognised'."""
+    from imvo_cli.risk.engine import assess_supplier
+    from imvo_cli.risk.profiles import load_profile
+    from imvo_cli.model import Supplier
+    from imvo_cli.policy import Policy
+
+    process = term_nl("food", "process", "slaughtering") if lang == "nl" else "slaughtering"
+    supplier = Supplier(id="s1", name="Abattoir", country="BR", process=[process], product=["meat"])
+    risk = assess_supplier(supplier, load_profile("food"), Policy(), date(2025, 1, 1))
+    knowledge = {k for k, th in risk.themes.items() for f in th.reasons if f.rule == "process-knowledge"}
+    assert {"animal_welfare", "health_safety"} <= knowledge
