@@ -323,3 +323,25 @@ def test_two_towns_get_two_facility_ids(tmp_path):
     assert len({f.facility_id for f in result.facilities}) == 2
     again = aggregate([folder])
     assert [f.facility_id for f in again.facilities] == [f.facility_id for f in result.facilities]
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_sector_workbook_member_shares_are_percentages(members, tmp_path, lang):
+    """Regression: the Members sheet showed 'share beyond tier 1' and address completeness
+    as fractions (0.333); they are percentages now, the value still the number."""
+    from openpyxl import load_workbook
+
+    from imvo_cli.export.sector import write_sector_workbook
+    from imvo_cli.i18n import t
+
+    result = aggregate([members])
+    out = tmp_path / "sector.xlsx"
+    write_sector_workbook(result, out, lang=lang)
+    ws = load_workbook(out)[t("sheet.members", lang)]
+    head = [c.value for c in ws[1]]
+    alpha = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "Alpha Fashion B.V.")
+    for key in ("share_beyond_tier1", "address_completeness_title"):
+        cell = alpha[head.index(t(f"column.{key}", lang))]
+        assert cell.number_format == "0.0%" and 0 < cell.value <= 1, key
+    counts = alpha[head.index(t("column.facilities", lang))]
+    assert counts.number_format == "General" and counts.value == 3  # the row without a country is rejected

@@ -113,3 +113,27 @@ def test_order_is_stable_with_several_processes(members: Path, tmp_path: Path):
 def test_policy_reasons_is_empty_when_everything_holds():
     summary = {"visibility": 0.8, "address_completeness": 1.0}
     assert policy_reasons(summary, [], 0, "high", 0, 0.5, 0.9) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_check_workbook_shares_are_percentages(tmp_path, lang):
+    """Regression: the Files sheet showed visibility and address completeness as fractions."""
+    from types import SimpleNamespace
+
+    from openpyxl import load_workbook
+
+    from imvo_cli.export.checkbook import write_check_workbook
+    from imvo_cli.i18n import t
+
+    result = SimpleNamespace(files=[SimpleNamespace(
+        file="a.xlsx", status="pass", reasons=[], findings=[], issues=[],
+        summary={"suppliers": 4, "risk": {"high": 1}, "visibility": 0.25,
+                 "address_completeness": 0.75, "rows_rejected": 0})])
+    out = tmp_path / "check.xlsx"
+    write_check_workbook(result, out, lang=lang)
+    ws = load_workbook(out)[t("sheet.files", lang)]
+    row = {h.value: c for h, c in zip(ws[1], ws[2], strict=True)}
+    for key, value in (("visibility", 0.25), ("address_completeness", 0.75)):
+        cell = row[t(f"column.{key}", lang)]
+        assert (cell.value, cell.number_format) == (value, "0.0%")
+    assert row[t("column.suppliers", lang)].number_format == "General"

@@ -299,3 +299,63 @@ def test_risks_sheet_is_capped_worst_first_with_a_note(xlsx_export, tmp_path):
     assert f"({total - 2} more flags not listed" in capped[2][1]
     rows = annotated.summary_rows(cm, {"risks": (annotated.MAX_RISK_ROWS, total)})
     assert any(r[0] == "Risks sheet" and r[1] == "rows listed" for r in rows)
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+@pytest.mark.parametrize("user_comment", [True, False], ids=["openpyxl", "zip"])
+def test_summary_shares_are_percentages(tmp_path, lang, user_comment):
+    """Regression: the Summary showed visibility, address completeness and the data coverage
+    shares as fractions (0.25); they are percentages now, the value still the number."""
+    from datetime import date
+
+    from imvo_cli.i18n import t
+    from imvo_cli.mapping import read_and_map
+    from imvo_cli.policy import Policy
+
+    src = make_xlsx(tmp_path / "leveranciers.xlsx", user_comment=user_comment)
+    cm = read_and_map(src, as_of=date(2025, 1, 1), policy=Policy(min_visibility=0.5))
+    out = tmp_path / f"annotated-{lang}.xlsx"
+    write_annotated(cm, out, input_path=src, lang=lang)
+    ws = load_workbook(out)[t("sheet.summary", lang)]
+    cells = {(r[0].value, r[1].value): r[2] for r in ws.iter_rows(min_row=2)}
+    shares = [(t("summary.coverage", lang), t(f"summary.{k}", lang))
+              for k in ("visibility", "address_completeness")]
+    shares += [(t("workbook.data_coverage", lang), t(f"workbook.{k}", lang))
+               for k in ("audit_data", "product_given", "process_given", "product_recognised",
+                         "process_recognised")]
+    shares.append((t("summary.policy", lang), "min_visibility"))
+    listed = [key for key in shares if key in cells and isinstance(cells[key].value, float | int)]
+    assert len(listed) == 6, sorted(cells)  # the list has no audit or product column
+    for key in listed:
+        assert cells[key].number_format == "0.0%", key
+        assert 0 <= cells[key].value <= 1
+    counts = [c for (s, i), c in cells.items() if s == t("summary.per_tier", lang)]
+    assert counts and all(c.number_format == "General" for c in counts)
+
+
+def test_percent_format_beside_the_users_own_number_formats(tmp_path, monkeypatch):
+    """The zip-level copy appends '0.0%' after the custom formats of the user's styles part:
+    the user's cells keep their formats and ids, imvo's shares get their own."""
+    from datetime import date
+
+    from imvo_cli.i18n import t
+    from imvo_cli.mapping import read_and_map
+
+    src = make_xlsx(tmp_path / "leveranciers.xlsx", user_comment=False)
+    wb = load_workbook(src)
+    ws = wb["Leveranciers"]
+    ws["H5"], ws["H5"].number_format = 1234.5, '#,##0.000" kg"'
+    ws["H6"], ws["H6"].number_format = 0.5, "0.0%"  # the user's own '0.0%': reused
+    wb.save(src)
+    cm = read_and_map(src, as_of=date(2025, 1, 1))
+    out = tmp_path / "annotated.xlsx"
+    monkeypatch.setattr(annotated, "write_openpyxl_copy", _no_openpyxl_copy)
+    write_annotated(cm, out, input_path=src)
+    with zipfile.ZipFile(out) as z:
+        styles = z.read("xl/styles.xml").decode()
+    assert styles.count('formatCode="0.0%"') == 1 and '<numFmts count="2">' in styles
+    back = load_workbook(out)
+    assert back["Leveranciers"]["H5"].number_format == '#,##0.000" kg"'
+    assert back["Leveranciers"]["H6"].number_format == "0.0%"
+    summary = {r[1].value: r[2] for r in back["Summary"].iter_rows(min_row=2)}
+    assert summary[t("summary.visibility", "en")].number_format == "0.0%"

@@ -48,7 +48,7 @@ from ..risk.profiles import theme_labels
 from .atomic import atomic_path
 from .openpyxl_copy import write_openpyxl_copy, write_rebuilt_copy
 from .plan import AddedColumns, ExportPlan, PlannedComment
-from .xlsx import HeatMap, TableSheet, cell_value, table_sheet
+from .xlsx import HeatMap, TableSheet, cell_value, percent, table_sheet
 from .xlsx_patch import PatchUnsupported, write_zip_copy
 
 # Columns added after the user's own on the suppliers sheet: header -> width.
@@ -504,12 +504,12 @@ def summary_rows(chain_map: ChainMap, listed: dict | None = None,
     if cov:
         section = w_("data_coverage")
         rows.append((section, w_("audit_data"), w_("audit_not_listed")
-                     if not cov["audit"]["column"] else _scalar(cov["audit"]["share"])))
+                     if not cov["audit"]["column"] else percent(_scalar(cov["audit"]["share"]))))
         for kind in ("product", "process"):
             c = cov[kind]
-            rows.append((section, w_(f"{kind}_given"), _scalar(c["share"]) if c["column"]
+            rows.append((section, w_(f"{kind}_given"), percent(_scalar(c["share"])) if c["column"]
                          else w_("not_listed")))
-            rows.append((section, w_(f"{kind}_recognised"), _scalar(c["recognised"])))
+            rows.append((section, w_(f"{kind}_recognised"), percent(_scalar(c["recognised"]))))
             words = cov["unrecognised"][kind]
             if words:
                 rows.append((section, w_(f"{kind}_unrecognised"),
@@ -521,8 +521,8 @@ def summary_rows(chain_map: ChainMap, listed: dict | None = None,
     completeness = summary.get("address_completeness")
     if completeness is None:
         completeness = round(sum(1 for s in sups if has_full_address(s)) / n, 4)
-    rows += [(s_("coverage"), s_("visibility"), _scalar(visibility)),
-             (s_("coverage"), s_("address_completeness"), _scalar(completeness))]
+    rows += [(s_("coverage"), s_("visibility"), percent(_scalar(visibility))),
+             (s_("coverage"), s_("address_completeness"), percent(_scalar(completeness)))]
     for src in _sources():
         rows.append((s_("sources"), str(src.get("name", "")),
                      " | ".join(str(src[k]) for k in ("edition", "url", "licence") if src.get(k))))
@@ -536,8 +536,13 @@ def summary_rows(chain_map: ChainMap, listed: dict | None = None,
     policy = chain_map.policy
     if policy is not None and hasattr(policy, "describe"):
         for key, value in policy.describe().items():
-            rows.append((s_("policy"), key, _scalar(value)))
+            value = _scalar(value)
+            rows.append((s_("policy"), key, percent(value) if key in POLICY_SHARES else value))
     return rows
+
+
+# Policy keys whose value is a share (0..1), shown as a percentage like the coverage above.
+POLICY_SHARES = frozenset({"min_visibility", "min_address_completeness"})
 
 
 def _tier_sort(item):

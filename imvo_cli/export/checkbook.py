@@ -8,7 +8,7 @@ from openpyxl import Workbook
 
 from ..i18n import label, say, t
 from ..model import UNKNOWN
-from .xlsx import add_streamed_table, save_workbook
+from .xlsx import add_streamed_table, percent, save_workbook
 
 LEVEL_KEYS = ("critical", "high", "medium", "low", UNKNOWN)
 # Headers as catalogue keys (imvo_cli/i18n): "column.x", a level as "level.x", "=x" fixed.
@@ -42,7 +42,8 @@ def write_check_workbook(result, target: str | Path, lang: str = "en") -> None:
         r = s.get("risk", {})
         status = t(f"check.{f.status}", lang) if f.status in ("pass", "fail", "error") else f.status
         files.append([f.file, status, s.get("suppliers"), *(r.get(lvl) for lvl in LEVEL_KEYS),
-                      s.get("visibility"), s.get("address_completeness"), s.get("rows_rejected"),
+                      percent(s.get("visibility")), percent(s.get("address_completeness")),
+                      s.get("rows_rejected"),
                       "; ".join(say(r, lang) for r in f.reasons)])
     add_streamed_table(wb, t("sheet.files", lang), headers(FILES_COLUMNS, lang), files,
                        footer=footer)

@@ -10,8 +10,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from posixpath import join, normpath
 from typing import IO, Any
+from xml.sax.saxutils import escape, unescape
 
 from defusedxml import ElementTree
+from openpyxl.styles.numbers import BUILTIN_FORMATS_REVERSE
 
 from ..model import LEVEL_COLOURS, LEVEL_FONT_COLOURS
 from .styles import DATE_FORMAT, HEADER_STYLE, level_style
@@ -108,6 +110,43 @@ def _alignment_xml(align: dict[str, Any] | None) -> str:
         for a, v in align.items()) + "/>"
 
 
+def _number_formats(xml: str, codes: list[str]) -> tuple[str, dict[str, int]]:
+    """styles.xml with the custom number formats among `codes` added, and code -> numFmtId:
+    Excel's built-in formats by their fixed id, a format the part already defines by its id,
+    a new one after the part's highest id (custom ids start at 164)."""
+    ids: dict[str, int] = {}
+    if not codes:
+        return xml, ids
+    known: dict[str, int] = {}
+    for m in re.finditer(r"<numFmt\b[^>]*>", xml):
+        attrs = dict(re.findall(r'\b(numFmtId|formatCode)="([^"]*)"', m.group(0)))
+        if "numFmtId" in attrs and "formatCode" in attrs:
+            known.setdefault(unescape(attrs["formatCode"], {"&quot;": '"'}), int(attrs["numFmtId"]))
+    next_id = max([163, *known.values()]) + 1
+    new = []
+    for code in codes:
+        if code in ids:
+            continue
+        builtin = BUILTIN_FORMATS_REVERSE.get(code)
+        if builtin is not None or code in known:
+            ids[code] = builtin if builtin is not None else known[code]
+            continue
+        ids[code] = next_id
+        text = escape(code, {'"': "&quot;"})
+        new.append(f'<numFmt numFmtId="{next_id}" formatCode="{text}"/>')
+        next_id += 1
+    if not new:
+        return xml, ids
+    if re.search(r"<numFmts\b", xml):
+        xml, _ = _append_children(xml, "numFmts", "numFmt", new)
+        return xml, ids
+    anchor = re.search(r"<fonts\b", xml)  # numFmts comes first in a styles part
+    if anchor is None:
+        raise PackageError("no fonts")
+    return (xml[:anchor.start()] + f'<numFmts count="{len(new)}">' + "".join(new) + "</numFmts>"
+            + xml[anchor.start():], ids)
+
+
 def patch_styles(xml: str, extra: Iterable[dict[str, Any]] = ()) -> tuple[str, StyleIds]:
     """styles.xml with imvo's formats appended (header, levels, dates, `extra` style dicts)."""
     if not re.search(r"<styleSheet\b[^>]*xmlns=\"" + re.escape(NS_MAIN) + '"', xml):
@@ -116,17 +155,29 @@ def patch_styles(xml: str, extra: Iterable[dict[str, Any]] = ()) -> tuple[str, S
                                          **{lvl: level_style(lvl) for lvl in LEVEL_COLOURS}}
     for style in extra:
         styles.setdefault(style_key(style), style)
-    fonts = [_font_xml(s.get("font") or {}) for s in styles.values()]
-    fills = [_fill_xml(s.get("fill")) for s in styles.values()]
+    xml, formats = _number_formats(xml, [s["number_format"] for s in styles.values()
+                                         if s.get("number_format")])
+    # A style that is only a number format ("0.0%") keeps the default font and fill.
+    decorated = [s for s in styles.values() if set(s) - {"number_format"}]
+    fonts = [_font_xml(s.get("font") or {}) for s in decorated]
+    fills = [_fill_xml(s.get("fill")) for s in decorated]
     xml, font0 = _append_children(xml, "fonts", "font", fonts)
     xml, fill0 = _append_children(xml, "fills", "fill", fills)
     xf_id = ' xfId="0"' if re.search(r"<cellStyleXfs\b[^>]*>\s*<xf\b", xml) else ""
     xfs = []
-    for k, s in enumerate(styles.values()):
+    k = 0
+    for s in styles.values():
+        fmt = formats.get(s.get("number_format") or "", 0)
+        if not set(s) - {"number_format"}:
+            xfs.append(f'<xf numFmtId="{fmt}" fontId="0" fillId="0" borderId="0"{xf_id} '
+                       'applyNumberFormat="1"/>')
+            continue
         body = _alignment_xml(s.get("alignment"))
-        xfs.append(f'<xf numFmtId="0" fontId="{font0 + k}" fillId="{fill0 + k}" borderId="0"'
-                   f'{xf_id} applyFont="1" applyFill="1"' +
+        apply_fmt = ' applyNumberFormat="1"' if fmt else ""
+        xfs.append(f'<xf numFmtId="{fmt}" fontId="{font0 + k}" fillId="{fill0 + k}" borderId="0"'
+                   f'{xf_id}{apply_fmt} applyFont="1" applyFill="1"' +
                    (f' applyAlignment="1">{body}</xf>' if body else "/>"))
+        k += 1
     # dates in generated sheets: the built-in formats 14 (date), 22 (date and time), 21 (time)
     for fmt in (14, 22, 21):
         xfs.append(f'<xf numFmtId="{fmt}" fontId="0" fillId="0" borderId="0"{xf_id} '

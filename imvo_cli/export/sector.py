@@ -23,7 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ..i18n import country_label, label, t
 from ..ingest import gc_paused
 from ..model import LEVELS, at_least
-from .xlsx import Styled, add_streamed_table, level_style, save_workbook
+from .xlsx import Styled, add_streamed_table, level_style, percent, save_workbook
 
 REVIEW_DECISIONS = ("same", "different")
 
@@ -135,7 +135,8 @@ def _member_rows(result, lang: str = "en"):
     for m in result.members:
         yield [m.member, m.file, yes if m.readable else no, m.rows, m.suppliers,
                m.facilities, m.rejected_rows, ", ".join(map(str, m.tiers_disclosed)),
-               m.beyond_tier1_share, m.address_completeness, m.high_risk, m.disclosure_score]
+               percent(m.beyond_tier1_share), percent(m.address_completeness), m.high_risk,
+               m.disclosure_score]
 
 
 def _review_rows(result):

@@ -7,6 +7,8 @@ from typing import Any
 from ..model import LEVEL_COLOURS, LEVEL_FONT_COLOURS
 
 DATE_FORMAT = "yyyy-mm-dd"
+PERCENT_FORMAT = "0.0%"  # shares (0..1) read as percentages; the cell keeps the fraction
+PERCENT_STYLE: dict[str, Any] = {"number_format": PERCENT_FORMAT}
 HEADER_STYLE: dict[str, Any] = {"font": {"bold": True, "color": "FFFFFF"}, "fill": "332288",
                                 "alignment": {"wrap_text": True, "vertical": "top"}}
 TITLE_STYLE: dict[str, Any] = {"font": {"bold": True, "size": 14}}

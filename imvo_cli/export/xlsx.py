@@ -33,12 +33,12 @@ from ..model import LEVEL_COLOURS, LEVEL_FONT_COLOURS
 from .atomic import atomic_path
 from .parts import FIXED_ZIP_TIME, StyleIds, copy_part, new_part, patch_styles, sheet_parts
 from .safety import is_dangerous
-from .styles import DATE_FORMAT, HEADER_STYLE, LABEL_STYLE, TITLE_STYLE, level_style
+from .styles import DATE_FORMAT, HEADER_STYLE, LABEL_STYLE, PERCENT_STYLE, TITLE_STYLE, level_style
 
 __all__ = ["DATE_FORMAT", "FIXED_ZIP_TIME", "HEADER_STYLE", "LABEL_STYLE", "LEVEL_COLOURS",
            "LEVEL_FONT_COLOURS", "TITLE_STYLE", "HeatMap", "Styled", "TableSheet",
            "add_streamed_table", "add_table_sheet", "apply_print_setup", "apply_style",
-           "cell_value", "column_widths", "level_style", "print_setup_xml", "print_titles_xml",
+           "cell_value", "column_widths", "level_style", "percent", "print_setup_xml", "print_titles_xml",
            "save_workbook", "set_value", "stable_properties", "streamed_sheet_chunks",
            "table_sheet", "xml_text"]
 
@@ -72,6 +72,14 @@ class Styled:
     def __init__(self, value: Any, style: dict[str, Any] | None):
         self.value = value
         self.style = style
+
+
+def percent(value: Any) -> Any:
+    """A share (0..1) shown as a percentage: the cell keeps the number, formatted '0.0%'.
+    Anything but a number (None, a text) stays as it is."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return Styled(value, PERCENT_STYLE)
+    return value
 
 
 @dataclass(frozen=True)
@@ -172,6 +180,8 @@ def column_widths(headers: Sequence[str], rows: Iterable[Sequence[Any]], sample:
         if n >= sample:
             break
         for i, v in enumerate(row[:len(widths)]):
+            if isinstance(v, Styled):
+                v = v.value
             text = str(cell_value(v)) if v is not None else ""
             widths[i] = max(widths[i], min(MAX_COLUMN_WIDTH, len(text) + 2))
     return widths
