@@ -336,3 +336,97 @@ def test_slaughtering_dropdown_term_carries_the_slaughter_process_knowledge(lang
     risk = assess_supplier(supplier, load_profile("food"), Policy(), date(2025, 1, 1))
     knowledge = {k for k, th in risk.themes.items() for f in th.reasons if f.rule == "process-knowledge"}
     assert {"animal_welfare", "health_safety"} <= knowledge
+
+
+def _instructions(wb, lang: str) -> dict[str, tuple]:
+    """Instructions rows by field: (header, meaning, required, example)."""
+    ws = wb[SHEET_TITLES[lang]["instructions"]]
+    by_header = {r[0]: r for r in ws.iter_rows(min_row=tpl.INSTRUCTIONS_HEADER_ROW + 1,
+                                               values_only=True)}
+    return {f: by_header[header(f, lang)] for f in FIELDS}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("sector", tpl.SECTORS)
+def test_a_row_with_what_the_instructions_ask_for_reads_clean(tmp_path, lang, sector):
+    """Regression: the Instructions said only name and country are required, yet a row
+    with just those two got a 'no address' warning. Address is marked recommended now: a
+    row with the required and recommended columns (the Instructions' examples) reads with
+    no issue, and leaving a recommended column out is what the warning is about."""
+    from imvo_cli.i18n import t
+
+    out = tmp_path / "t.xlsx"
+    write_template(out, lang=lang, sector=sector)
+    wb = load_workbook(out)
+    rows = _instructions(wb, lang)
+    marks = {t(f"template.{k}", lang): k for k in ("yes", "recommended", "no")}
+    asked = {f: marks[r[2]] for f, r in rows.items() if marks[r[2]] != "no"}
+    assert asked == {"name": "yes", "country": "yes", "address": "recommended"}
+    ws = wb.worksheets[0]
+    for c, field in enumerate(FIELDS, 1):
+        if field in asked:
+            ws.cell(tpl.FIRST_INPUT_ROW, c, rows[field][3])
+            if field != "address":
+                ws.cell(tpl.FIRST_INPUT_ROW + 1, c, f"{rows[field][3]} 2" if field == "name"
+                        else rows[field][3])
+    wb.save(out)
+    report = validate_file(out)
+    assert report.suppliers == 2
+    assert [(i.row, i.code) for i in report.issues] == [(tpl.FIRST_INPUT_ROW + 1, "missing-address")]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("sector", tpl.SECTORS)
+def test_instructions_say_how_to_check_and_map_with_the_sector_profile(tmp_path, lang, sector):
+    """Regression: nothing in a metals, natural stone or food template said that imvo map
+    scores with the textile profile unless given --sector, so the filled list read its
+    processes and products as unrecognised words."""
+    out = tmp_path / "t.xlsx"
+    write_template(out, lang=lang, sector=sector)
+    text = load_workbook(out)[SHEET_TITLES[lang]["instructions"]].cell(tpl.NEXT_STEPS_ROW, 1).value
+    assert "imvo validate" in text and "imvo map" in text and f"--sector {sector} " in text
+
+
+def test_template_command_names_the_map_command_of_its_sector(tmp_path):
+    from typer.testing import CliRunner
+
+    from imvo_cli.cli import app
+
+    out = tmp_path / "leveranciers.xlsx"
+    result = CliRunner().invoke(app, ["template", "--output", str(out), "--sector", "food"])
+    assert result.exit_code == 0, result.output
+    assert f"imvo map {out} --sector food" in result.stderr
+    quiet = CliRunner().invoke(app, ["template", "--output", str(out), "--sector", "food", "-q",
+                                     "--force"])
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_share_and_date_columns_are_formatted_for_what_they_hold(tmp_path, lang):
+    """Regression: the purchase share cells were unformatted, so a member typing 35 (as the
+    prompt 'a percentage from 0% to 100%' invites) was refused by the 0..1 check, and the
+    Instructions showed the example share as 0.35. The column is formatted 0% now (Excel
+    reads a typed 35 as 35%), the date column as a date, and the example shows 35%."""
+    from openpyxl.utils import get_column_letter
+
+    from imvo_cli import read_suppliers
+
+    out = tmp_path / "t.xlsx"
+    write_template(out, lang=lang)
+    wb = load_workbook(out)
+    ws = wb.worksheets[0]
+    for field, fmt in (("purchase_share", "0%"), ("audit_date", "yyyy-mm-dd")):
+        letter = get_column_letter(FIELDS.index(field) + 1)
+        assert ws.column_dimensions[letter].number_format == fmt, field
+        assert ws[f"{letter}{tpl.EXAMPLE_ROW}"].number_format == fmt
+    instructions = wb[SHEET_TITLES[lang]["instructions"]]
+    share = next(r for r in instructions.iter_rows(min_row=tpl.INSTRUCTIONS_HEADER_ROW + 1)
+                 if r[0].value == header("purchase_share", lang))[3]
+    assert (share.value, share.number_format) == (0.35, "0%")
+    letter = get_column_letter(FIELDS.index("purchase_share") + 1)
+    ws[f"B{tpl.FIRST_INPUT_ROW}"], ws[f"G{tpl.FIRST_INPUT_ROW}"] = "Factory", "Bangladesh"
+    ws[f"C{tpl.FIRST_INPUT_ROW}"] = "1 Main Road"
+    ws[f"{letter}{tpl.FIRST_INPUT_ROW}"] = 0.35  # what Excel stores for a typed 35 in a 0% cell
+    wb.save(out)
+    (supplier,) = read_suppliers(out).suppliers
+    assert supplier.purchase_share == 0.35

@@ -58,5 +58,7 @@ def register(app: typer.Typer) -> None:
         sector_key = str(plain(sector))
         write_template(out, lang=language, sector=sector_key)
         if not quiet:
-            common.stderr(t("template.wrote", language, path=out, language=language,
-                            sector=t(f"sector.{sector_key}", language)))
+            label = t(f"sector.{sector_key}", language)
+            common.stderr(t("template.wrote", language, path=out, language=language, sector=label))
+            # imvo map scores with the textile profile unless told otherwise
+            common.stderr(t("template.wrote_map", language, path=out, sector=sector_key, label=label))

@@ -86,8 +86,15 @@ EXAMPLES: dict[str, dict[str, Any]] = {
 EXAMPLE_COMMON: dict[str, Any] = {"tier": 1, "audit_date": date(2024, 3, 15),
                                   "purchase_share": 0.35}
 TIERS = (1, 2, 3, 4, 5)
-INSTRUCTION_WIDTHS = (24, 70, 10, 30)
+INSTRUCTION_WIDTHS = (24, 70, 12, 30)
 INSTRUCTIONS_HEADER_ROW = 4
+NEXT_STEPS_ROW = 3  # below the intro: how to check and map the filled-in list
+# Not required, but ingest warns about a row without it ("missing-address"): the
+# Instructions say so, so that a list filled in as they ask reads without a warning.
+RECOMMENDED_FIELDS = ("address",)
+# Input columns formatted for what they hold: a share typed as 35 reads as 35%, which the
+# 0..1 check accepts (unformatted, 35 is refused though the prompt asks for 0% to 100%).
+COLUMN_FORMATS = {"audit_date": "yyyy-mm-dd", "purchase_share": "0%"}
 
 
 def header(field: str, lang: str) -> str:
@@ -186,11 +193,12 @@ def _write_input_sheet(ws, lang: str, sector: str) -> None:
             ex = ws.cell(EXAMPLE_ROW, c)
             set_value(ex, value)
             apply_style(ex, EXAMPLE_STYLE)
-            if field == "audit_date":
-                ex.number_format = "yyyy-mm-dd"
-            elif field == "purchase_share":
-                ex.number_format = "0%"
-        ws.column_dimensions[get_column_letter(c)].width = WIDTHS[field]
+            if field in COLUMN_FORMATS:
+                ex.number_format = COLUMN_FORMATS[field]
+        column = ws.column_dimensions[get_column_letter(c)]
+        column.width = WIDTHS[field]
+        if field in COLUMN_FORMATS:
+            column.number_format = COLUMN_FORMATS[field]
     ws.freeze_panes = FREEZE_CELL
 
 
@@ -199,6 +207,8 @@ def _write_instructions(ws, lang: str, sector: str) -> None:
     set_value(title, t("template.title", lang))
     apply_style(title, TITLE_STYLE)
     set_value(ws.cell(2, 1), t("template.intro", lang))
+    set_value(ws.cell(NEXT_STEPS_ROW, 1), t("template.next_steps", lang, sector=sector,
+                                             label=t(f"sector.{sector}", lang)))
     heads = [t(f"template.{k}", lang) for k in ("column", "meaning", "required", "example")]
     for c, h in enumerate(heads, 1):
         cell = ws.cell(INSTRUCTIONS_HEADER_ROW, c)
@@ -211,12 +221,21 @@ def _write_instructions(ws, lang: str, sector: str) -> None:
         set_value(name, header(field, lang))
         apply_style(name, LABEL_STYLE)
         set_value(ws.cell(r, 2), t(f"template.help.{field}", lang))
-        set_value(ws.cell(r, 3), t("template.yes" if field in REQUIRED_FIELDS else "template.no", lang))
+        set_value(ws.cell(r, 3), t(_required_key(field), lang))
         value = example[field]
-        set_value(ws.cell(r, 4), value.isoformat() if isinstance(value, date) else value)
+        cell = ws.cell(r, 4)
+        set_value(cell, value.isoformat() if isinstance(value, date) else value)
+        if field == "purchase_share":
+            cell.number_format = COLUMN_FORMATS[field]  # 0.35 shown as the 35% it means
     for c, w in enumerate(INSTRUCTION_WIDTHS, 1):
         ws.column_dimensions[get_column_letter(c)].width = w
     ws.freeze_panes = f"A{INSTRUCTIONS_HEADER_ROW + 1}"
+
+
+def _required_key(field: str) -> str:
+    if field in REQUIRED_FIELDS:
+        return "template.yes"
+    return "template.recommended" if field in RECOMMENDED_FIELDS else "template.no"
 
 
 def _write_lists(ws, lang: str, vocabulary) -> dict[str, str]:
