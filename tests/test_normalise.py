@@ -60,7 +60,13 @@ def test_tier(raw, expected):
     assert nz.parse_tier(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["first", 0, 1.5, "Tier 99"])
+@pytest.mark.parametrize("raw,expected", [("2.0", 2), ("2,0", 2), ("Tier 3.0", 3), (" 1.00 ", 1)])
+def test_tier_as_integral_decimal_text(raw, expected):
+    """Regression: a tier exported as text '2.0' or '2,0' was refused."""
+    assert nz.parse_tier(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["first", 0, 1.5, "Tier 99", "2.5", "2,5", "2.", "0.0"])
 def test_bad_tier(raw):
     with pytest.raises(ValueError):
         nz.parse_tier(raw)

@@ -212,14 +212,16 @@ def parse_date(value: object) -> date:
 
 
 def parse_tier(value: object) -> int:
-    """'1', 'Tier 2', 'T3', 'tier-4', 3.0 -> 1..10."""
+    """'1', 'Tier 2', 'T3', 'tier-4', 3.0, '2.0' -> 1..20."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if float(value).is_integer():
             n = int(value)
         else:
             raise ValueError(f"{value!r} is not a whole tier number")
     else:
-        m = re.fullmatch(r"(?:tier|t|niveau|schakel)?\s*[-_ ]?\s*(\d+)", clean_text(value).lower())
+        # '2.0' and '2,0' (a number exported as text) are whole tiers too; '2.5' is not
+        m = re.fullmatch(r"(?:tier|t|niveau|schakel)?\s*[-_ ]?\s*(\d+)(?:[.,]0+)?",
+                         clean_text(value).lower())
         if not m:
             raise ValueError(f"{clean_text(value)!r} is not a tier (use 1, 2, 3 ...)")
         n = int(m.group(1))
