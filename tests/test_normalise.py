@@ -47,7 +47,21 @@ def test_dates(raw, expected):
     assert nz.parse_date(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["soon", "31-02-2024", "2024-13-01", -3])
+@pytest.mark.parametrize("raw,expected", [
+    ("15-Mar-2024", date(2024, 3, 15)), ("1-mrt-24", date(2024, 3, 1)),
+    ("15 mrt. 2024", date(2024, 3, 15)), ("Mar 15, 2024", date(2024, 3, 15)),
+    ("March 15, 2024", date(2024, 3, 15)), ("15 maart 2024", date(2024, 3, 15)),
+    ("15 Sept 2024", date(2024, 9, 15)), ("3 okt. 2023", date(2023, 10, 3)),
+    ("1 mei 2023", date(2023, 5, 1)), ("maart 2024", date(2024, 3, 1)),
+    ("15-MAR-2024 10:30", date(2024, 3, 15)),
+])
+def test_dates_with_english_and_dutch_month_names(raw, expected):
+    """Regression: 15-Mar-2024, 1-mrt-24, '15 mrt. 2024' and 'Mar 15, 2024' were refused."""
+    assert nz.parse_date(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["soon", "31-02-2024", "2024-13-01", -3, "31-feb-2024",
+                                 "15 foo 2024", "Mar 2024 15"])
 def test_bad_dates(raw):
     with pytest.raises(ValueError):
         nz.parse_date(raw)

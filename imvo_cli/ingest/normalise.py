@@ -177,17 +177,48 @@ def parse_workers(value: object) -> int:
 
 
 _EXCEL_EPOCH = date(1899, 12, 30)
+# Numeric forms only: month names are read by _named_month_date, in English and Dutch, not
+# through strptime's %b / %B (which follow the process locale).
 _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%d/%m/%y", "%d-%m-%y",
-                 "%Y/%m/%d", "%d %B %Y", "%d %b %Y", "%B %Y", "%b %Y", "%Y%m%d", "%m/%Y",
-                 "%Y-%m")
-_DUTCH_MONTHS = {"januari": "January", "februari": "February", "maart": "March", "april": "April",
-                 "mei": "May", "juni": "June", "juli": "July", "augustus": "August",
-                 "september": "September", "oktober": "October", "november": "November",
-                 "december": "December", "mrt": "Mar", "okt": "Oct"}
+                 "%Y/%m/%d", "%Y%m%d", "%m/%Y", "%Y-%m")
+# English and Dutch month names and their usual abbreviations (a trailing dot is dropped).
+_MONTHS: dict[str, int] = {name: number for number, names in enumerate((
+    "jan january januari", "feb february februari", "mar march maart mrt", "apr april",
+    "may mei", "jun june juni", "jul july juli", "aug august augustus", "sep sept september",
+    "oct october okt oktober", "nov november", "dec december"), 1) for name in names.split()}
+_SEP = r"[\s./-]+"
+_DAY = r"(\d{1,2})(?:st|nd|rd|th|e)?"
+_DAY_MONTH_YEAR = re.compile(rf"{_DAY}{_SEP}([a-z]+)\.?(?:{_SEP}|,\s*)(\d{{4}}|\d{{2}})")
+_MONTH_DAY_YEAR = re.compile(rf"([a-z]+)\.?[\s-]+{_DAY}(?:,\s*|{_SEP})(\d{{4}})")
+_MONTH_YEAR = re.compile(rf"([a-z]+)\.?(?:{_SEP}|,\s*)(\d{{4}})")
+
+
+def _named_month_date(low: str) -> date | None:
+    """'15-mar-2024', '1-mrt-24', '15 mrt. 2024', 'mar 15, 2024', 'maart 2024' -> a date
+    (None when the text is not such a form); `low` is lower case."""
+    if m := _DAY_MONTH_YEAR.fullmatch(low):
+        day, month, year = m.group(1), m.group(2), m.group(3)
+    elif m := _MONTH_DAY_YEAR.fullmatch(low):
+        month, day, year = m.group(1), m.group(2), m.group(3)
+    elif m := _MONTH_YEAR.fullmatch(low):
+        month, day, year = m.group(1), "1", m.group(2)
+    else:
+        return None
+    number = _MONTHS.get(month)
+    if number is None:
+        return None
+    y = int(year)
+    if len(year) == 2:  # as strptime's %y: 69-99 are 1969-1999, 00-68 are 2000-2068
+        y += 1900 if y >= 69 else 2000
+    try:
+        return date(y, number, int(day))
+    except ValueError:
+        return None
 
 
 def parse_date(value: object) -> date:
-    """Excel serials, ISO, dd-mm-yyyy, d/m/yy, '12 maart 2024' -> a date (day first)."""
+    """Excel serials, ISO, dd-mm-yyyy, d/m/yy, '12 maart 2024', '15-Mar-24', 'Mar 15, 2024'
+    -> a date (day first)."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -201,8 +232,10 @@ def parse_date(value: object) -> date:
         return _EXCEL_EPOCH + timedelta(days=int(float(text)))
     text = re.sub(r"[T ]\d{1,2}:\d{2}(:\d{2})?(\.\d+)?$", "", text)
     low = text.lower()
-    for nl, en in _DUTCH_MONTHS.items():
-        low = re.sub(rf"\b{nl}\b", en, low)
+    if any(c.isalpha() for c in low):
+        found = _named_month_date(low)
+        if found is not None:
+            return found
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(low, fmt).date()
