@@ -313,3 +313,16 @@ def test_policy_key_accept_country_suggestions(tmp_path):
         parse_policy({"ingest": {"accept_country_suggestions": "yes"}})
     with pytest.raises(ImvoError, match="ingest.other"):
         parse_policy({"ingest": {"other": 1}})
+
+
+def test_line_breaks_in_a_cell_separate_values(tmp_path):
+    """Regression: 'Cutting\\nSewing' (Alt+Enter in Excel) became one process 'Cutting Sewing'."""
+    rows = [["ID", "Name", "Country", "Address", "Process", "Product", "Supplies to"],
+            ["A1", "Alpha Mill", "CN", "Road 1", "Cutting\nSewing", "Jeans\r\nShirts;Caps", None],
+            ["B1", "Beta Mill", "CN", "Road 2", "Spinning", "Yarn", "A1\nCOMPANY"]]
+    sl = read_suppliers(write_xlsx(tmp_path / "l.xlsx", rows))
+    by_id = {s.source_id: s for s in sl.suppliers}
+    assert by_id["A1"].process == ["Cutting", "Sewing"]
+    assert by_id["A1"].product == ["Jeans", "Shirts", "Caps"]
+    assert by_id["B1"].supplies_to == ["A1", "COMPANY"]
+    assert "control-characters" not in codes(sl)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from collections import Counter
 from itertools import compress, repeat, zip_longest
@@ -269,11 +270,18 @@ class _CellReader:
                 except ValueError as exc:
                     return None, ((f"invalid-{field.replace('_', '-')}", str(exc),
                                    _FIX.get(field)),)
+            if multi and isinstance(raw, str) and ("\n" in raw or "\r" in raw):
+                # a line break (Alt+Enter in Excel) separates values as '|' does; cleaning
+                # the text would turn it into a space
+                raw = _LINE_BREAK.sub("|", raw)
             text, problems = self.text(raw)
             if not text:
                 return None, problems
             return (nz.split_multi(text) if multi else text), problems
         return resolve
+
+
+_LINE_BREAK = re.compile(r"\r\n?|\n")
 
 
 # Joins the cells of a column for the checks made on all of them at once; printable, so the
