@@ -8,7 +8,7 @@ from typing import Any
 
 from .graph import COMPANY_ID, chain_issues, company_name
 from .ingest import gc_paused, read_suppliers
-from .ingest.headers import canonical_field, closest_alias, header_key, is_weak_alias
+from .ingest.headers import canonical_field, closest_alias, header_key, is_mapped, is_weak_alias
 from .ingest.normalise import column_letter
 from .model import MULTI_FIELDS, ImvoError, Issue, SupplierList
 from .policy import Policy
@@ -117,6 +117,13 @@ def column_reports(supplier_list: SupplierList,
             out.append(ColumnReport(letter, text, None, "id", None,
                                     f"taken for a row number: {supplier_list.columns.get('id')!r} "
                                     "is the id column"))
+            continue
+        if named and is_mapped(supplier_list.columns.get(named), column_map) \
+                and not is_mapped(text, column_map):
+            out.append(ColumnReport(letter, text, None, named, None,
+                                    f"names {named!r}, but the column map gives it to "
+                                    f"{supplier_list.columns.get(named)!r}; this one is kept as "
+                                    "an extra column"))
             continue
         if named:
             out.append(ColumnReport(letter, text, None, named, None,

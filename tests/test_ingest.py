@@ -326,3 +326,30 @@ def test_line_breaks_in_a_cell_separate_values(tmp_path):
     assert by_id["A1"].product == ["Jeans", "Shirts", "Caps"]
     assert by_id["B1"].supplies_to == ["A1", "COMPANY"]
     assert "control-characters" not in codes(sl)
+
+
+@pytest.mark.parametrize("how", ["map", "policy"])
+def test_explicit_column_map_wins_over_an_alias(tmp_path, how):
+    """Regression: --map "Factory name=name" was ignored because 'Name' (a group column here)
+    already named the field by alias."""
+    rows = [["Name", "Factory name", "Country", "Address"], ["Group X", "Alpha Mill", "CN", "Road 1"]]
+    path = write_xlsx(tmp_path / "l.xlsx", rows)
+    cmap = {"Factory name": "name"}
+    sl = read_suppliers(path, column_map=cmap) if how == "map" else \
+        read_suppliers(path, policy=Policy(columns=cmap))
+    assert [s.name for s in sl.suppliers] == ["Alpha Mill"]
+    assert sl.columns["name"] == "Factory name"
+    assert sl.extra_columns == ["Name"] and sl.suppliers[0].extra == {"Name": "Group X"}
+    note = next(i for i in sl.issues if i.code == "column-mapped-elsewhere")
+    assert note.column == "Name" and "'Factory name'" in note.message
+    assert "duplicate-column" not in codes(sl)
+
+
+def test_validate_columns_say_the_column_map_took_the_field(tmp_path):
+    from imvo_cli.validate import validate_file
+
+    rows = [["Name", "Factory name", "Country"], ["Group X", "Alpha Mill", "CN"]]
+    report = validate_file(write_xlsx(tmp_path / "l.xlsx", rows), column_map={"Factory name": "name"})
+    cols = {c.header: c for c in report.columns}
+    assert cols["Factory name"].field == "name" and cols["Name"].field is None
+    assert "column map gives it to 'Factory name'" in cols["Name"].note

@@ -22,7 +22,9 @@ from .headers import (
     closest_alias,
     find_header_row,
     header_key,
+    is_mapped,
     is_weak_alias,
+    mapped_fields,
     validate_column_map,
 )
 from .merged import fill_merged, merged_cell_issues
@@ -151,6 +153,9 @@ def _map_columns(path, sheet_name, header: list, column_map, issues: list[Issue]
     # A row counter ('Nr.') next to a real id column ('Leveranciersnummer') is not the id.
     strong_id = any(canonical_field(c, column_map) == "id" and not is_weak_alias(c, column_map)
                     for c in header if c not in (None, ""))
+    # A single-valued field the column map gives to a header of this row is that header's
+    # alone: another header naming it by alias is kept as an extra column.
+    mapped = mapped_fields(header, column_map)
     for i, cell in enumerate(header):
         text = nz.clean_text(cell)
         if not text:
@@ -160,6 +165,13 @@ def _map_columns(path, sheet_name, header: list, column_map, issues: list[Issue]
             continue
         field = canonical_field(text, column_map)
         if field == "ignore" or (field == "id" and strong_id and is_weak_alias(text, column_map)):
+            field = None
+        if field in mapped and field not in MULTI_FIELDS and not is_mapped(text, column_map):
+            issues.append(Issue("warning", "column-mapped-elsewhere",
+                                f"column {text!r} names {field!r}, but the column map gives "
+                                f"{field!r} to {mapped[field]!r}; this one is kept as an extra "
+                                "column", path, sheet_name, None, text,
+                                f"map it with --map \"{text}=...\" if it holds another field"))
             field = None
         if field and field in taken and field not in MULTI_FIELDS:
             issues.append(Issue("warning", "duplicate-column",

@@ -166,6 +166,24 @@ def canonical_field(header: object, column_map: dict[str, str] | None = None) ->
     return found
 
 
+def is_mapped(header: object, column_map: dict[str, str] | None) -> bool:
+    """True when the column map names this header."""
+    return bool(column_map) and any(header_key(t) == header_key(header) for t in column_map)
+
+
+def mapped_fields(header: list, column_map: dict[str, str] | None) -> dict[str, str]:
+    """Field -> the first header text of this row the column map gives it to ('ignore' left
+    out)."""
+    if not column_map:
+        return {}
+    wanted = {header_key(t): f for t, f in column_map.items() if f != "ignore"}
+    out: dict[str, str] = {}
+    for cell in header:
+        if cell not in (None, "") and (field := wanted.get(header_key(cell))) is not None:
+            out.setdefault(field, " ".join(str(cell).split()))
+    return out
+
+
 # Id headers that often only count the rows ('Nr.', 'No.'): another id column wins over them.
 _WEAK_ID = frozenset(header_key(h) for h in ("no", "nr", "number", "nummer", "volgnummer",
                                               "numero"))
@@ -173,7 +191,7 @@ _WEAK_ID = frozenset(header_key(h) for h in ("no", "nr", "number", "nummer", "vo
 
 def is_weak_alias(header: object, column_map: dict[str, str] | None = None) -> bool:
     """True for a header that names `id` only weakly (a row number), unless mapped on purpose."""
-    if column_map and any(header_key(t) == header_key(header) for t in column_map):
+    if is_mapped(header, column_map):
         return False
     return header_key(header) in _WEAK_ID
 
