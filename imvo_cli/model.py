@@ -176,6 +176,12 @@ class Issue:
             parts.append(f"column {self.column!r}")
         return ", ".join(parts)
 
+    def line(self, *, hint: bool = True) -> str:
+        """'file, sheet 'S', row 4: message (hint)'; without a location, the message alone."""
+        loc = self.location()
+        text = f"{loc}: {self.message}" if loc else self.message
+        return f"{text} ({self.hint})" if hint and self.hint else text
+
     def sort_key(self):
         return (self.file or "", self.sheet or "", self.row or 0, self.column or "", self.code, self.message)
 
@@ -199,9 +205,7 @@ class ImvoError(Exception):
                      self.column, self.hint)
 
     def __str__(self) -> str:
-        loc = self.as_issue().location()
-        text = f"{loc}: {self.message}" if loc else self.message
-        return f"{text} ({self.hint})" if self.hint else text
+        return self.as_issue().line()
 
 
 # Canonical input fields, in template order.

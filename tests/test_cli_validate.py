@@ -205,3 +205,26 @@ def test_a_row_number_beside_the_id_column_is_not_the_id(tmp_path):
     ])
     assert read_suppliers(alone).columns["id"] == "Nr."
     assert not [i for i in validate_file(alone).issues if i.code == "unknown-reference"]
+
+
+def test_map_naming_a_header_the_sheet_lacks_is_an_input_error(tmp_path):
+    """Regression: --map "Fabriek=name" on a sheet without 'Fabriek' was silently ignored."""
+    path = write_xlsx(tmp_path / "l.xlsx", [["Name", "Country"], ["Alpha Mill", "CN"]])
+    code, out, err = run(path, "--map", "Fabriek=name", "--format", "json")
+    assert code == 2
+    issue = json.loads(out)["files"][0]["issues"][0]
+    assert issue["code"] == "mapped-header-missing" and issue["row"] == 1
+    assert "'Fabriek'" in issue["message"] and "headers found: Name, Country" in issue["message"]
+    assert "'Fabriek'" in err
+    # a near miss gets the header it probably meant
+    code, _, err = run(path, "--map", "Nme=name")
+    assert code == 2 and "did you mean 'Name'?" in err
+
+
+def test_unknown_field_in_map_has_no_empty_location(tmp_path):
+    """Regression: the message read 'imvo: error: : column map ...'."""
+    path = write_xlsx(tmp_path / "l.xlsx", [["Name", "Country"], ["Alpha Mill", "CN"]])
+    code, _, err = run(path, "--map", "Name=naam")
+    assert code == 2
+    assert err.startswith("imvo: error: column map 'Name'='naam': unknown field 'naam'")
+    assert ": :" not in err

@@ -115,8 +115,7 @@ def register(app: typer.Typer) -> None:
                                     path=path))
         for unreadable in result.unreadable:
             issue = next(i for i in result.issues if i.file == unreadable and i.severity == "error")
-            common.stderr(f"imvo: error: {issue.location()}: {issue.message}"
-                          + (f" ({issue.hint})" if issue.hint else ""))
+            common.stderr(f"imvo: error: {issue.line()}")
         raise typer.Exit(common.EXIT_INPUT if result.unreadable else common.EXIT_OK)
 
 

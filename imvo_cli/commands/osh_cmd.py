@@ -108,15 +108,14 @@ def register(app: typer.Typer) -> None:
             common.stderr(t(key, language, n=number(rejected, language)))
             why = [i for i in result.issues if i.severity == "error" and i.row in result.rejected_rows]
             for issue in why[:None if verbose else MAX_SHOWN]:
-                common.stderr(f"imvo: error: {issue.location()}: {issue.message}"
-                              + (f" ({issue.hint})" if issue.hint else ""))
+                common.stderr(f"imvo: error: {issue.line()}")
         if not quiet:
             for what, path in (("matches", out), ("report", report_file)):
                 if path is not None:
                     common.stderr(t("check.wrote", language, what=t(f"cli_osh.{what}", language),
                                     path=path))
         for issue in [] if quiet else _warnings(result)[:None if verbose else WARNINGS_SHOWN]:
-            common.stderr(f"imvo: warning: {issue.location()}: {issue.message}")
+            common.stderr(f"imvo: warning: {issue.line(hint=False)}")
         # What the upload left out is always said: OSH would reject those rows.
         for line in upload_lines[1:] if quiet else upload_lines:
             common.stderr(line)

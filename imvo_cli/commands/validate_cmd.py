@@ -69,8 +69,7 @@ def register(app: typer.Typer) -> None:
             common.emit(output, lambda: render_validate(reports, lang=language, verbose=verbose))
         for r in reports:
             if not r.readable:
-                common.stderr(f"imvo: error: {r.issues[0].location()}: {r.issues[0].message}"
-                              + (f" ({r.issues[0].hint})" if r.issues[0].hint else ""))
+                common.stderr(f"imvo: error: {r.issues[0].line()}")
         if common.file_output(output) is not None and not quiet:
             common.stderr(t("check.wrote", language, what=t("check.report", language), path=output))
         raise typer.Exit(exit_code(reports))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 import unicodedata
@@ -196,6 +197,30 @@ def _map_columns(path, sheet_name, header: list, column_map, issues: list[Issue]
                 texts[i] = f"{text} ({n + 1})"
     extras = [texts[i] for i in range(len(texts)) if fields[i] is None and header[i] not in (None, "")]
     return fields, texts, taken, extras
+
+
+def _mapped_headers_present(path, sheet_name, header: list, h: int,
+                            column_map: dict[str, str] | None) -> None:
+    """Every header the caller's column map (--map) names is in the header row.
+
+    The [columns] table of imvo.toml is left out: one table may serve lists with different
+    headers.
+    """
+    if not column_map:
+        return
+    present = {header_key(c) for c in header if c not in (None, "")}
+    missing = [t for t in column_map if header_key(t) not in present]
+    if not missing:
+        return
+    found = [nz.clean_text(c) for c in header if c not in (None, "")]
+    text = missing[0]
+    close = difflib.get_close_matches(text, found, n=1, cutoff=0.6)
+    hint = (f'did you mean {close[0]!r}? --map "{close[0]}={column_map[text]}"' if close else
+            "write the header as the sheet has it; case, spaces and punctuation may differ; "
+            "or choose another sheet with --sheet")
+    raise ImvoError(f"--map names the header {text!r}, which the header row does not have; "
+                    f"headers found: {', '.join(found)}", file=path, sheet=sheet_name,
+                    row=h + 1, code="mapped-header-missing", hint=hint)
 
 
 def _missing_required(path, sheet_name, taken: dict[str, str], texts: list[str]) -> None:
@@ -435,6 +460,7 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
     sheet_name = chosen.name
     rows = chosen.load(None)
     issues: list[Issue] = []
+    _mapped_headers_present(fname, sheet_name, rows[h], h, column_map)
     fields, texts, taken, extras = _map_columns(fname, sheet_name, rows[h], cmap, issues)
     _missing_required(fname, sheet_name, taken, texts)
     if "address" not in taken:
