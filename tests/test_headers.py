@@ -160,3 +160,26 @@ def test_readme_table_lists_every_english_and_dutch_alias():
 ])
 def test_headers_with_brackets_and_longer_forms(header, field):
     assert canonical_field(header) == field
+
+
+@pytest.mark.parametrize("header,field", [
+    ("Naam / Name", "name"), ("Land / Country", "country"), ("Land/Country", "country"),
+    ("Name (Naam)", "name"), ("Naam (Name)", "name"), ("Plaats / City", "city"),
+    ("Levert aan / Supplies to", "supplies_to"), ("Straat / Street / Adres", "address"),
+    # parts naming different fields, or a part naming none, name nothing
+    ("Naam / Land", None), ("Contact / Name", None), ("Cotton/Polyester", None), ("N/A", None),
+])
+def test_bilingual_headers(header, field):
+    """Regression: 'Naam / Name' and 'Land / Country' were not recognised."""
+    assert canonical_field(header) == field
+
+
+def test_bilingual_header_row_is_found(tmp_path):
+    from conftest import write_xlsx
+    from imvo_cli.ingest import read_suppliers
+
+    rows = [["Naam / Name", "Adres / Address", "Land / Country"], ["Alpha Mill", "Road 1", "Vietnam"]]
+    sl = read_suppliers(write_xlsx(tmp_path / "l.xlsx", rows))
+    assert sl.columns == {"address": "Adres / Address", "country": "Land / Country",
+                          "name": "Naam / Name"}
+    assert [(s.name, s.country) for s in sl.suppliers] == [("Alpha Mill", "VN")]

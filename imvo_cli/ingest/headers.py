@@ -156,13 +156,25 @@ def canonical_field(header: object, column_map: dict[str, str] | None = None) ->
         for text, field in column_map.items():
             if header_key(text) == header_key(header):
                 return field
+    return _alias_field(header) if isinstance(header, str) else \
+        alias_index().get(header_key(header))
+
+
+@lru_cache(maxsize=4096)
+def _alias_field(header: str) -> str | None:
     idx = alias_index()
     found = idx.get(header_key(header))
-    if found is None and isinstance(header, str) and ("(" in header or "[" in header):
+    if found is None and ("(" in header or "[" in header):
         # 'Supplier name (factory)', 'Land [ISO]': the words outside the brackets
         bare = re.sub(r"\([^)]*\)?|\[[^\]]*\]?", " ", header)
         if header_key(bare):
             found = idx.get(header_key(bare))
+    if found is None and "/" in header:
+        # 'Naam / Name', 'Land/Country': a bilingual header, each part naming the same field
+        # ('Contact / Name' names none: its first part is no field)
+        fields = {_alias_field(part) for part in header.split("/") if header_key(part)}
+        if len(fields) == 1:
+            found = fields.pop()
     return found
 
 
