@@ -161,6 +161,44 @@ def test_hidden_sheet_is_skipped_by_default(tmp_path):
     assert read_suppliers(tmp_path / "h.xlsx").sheet == "Current"
 
 
+def test_hidden_sheet_with_the_only_header_is_named_with_sheet_option(tmp_path):
+    """Regression: a list on a hidden sheet beside a visible sheet without a header gave
+    'no recognisable header' and never said that the hidden sheet has one or how to read it."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    cover = wb.active
+    cover.title = "Cover"
+    cover.append(["Supplier overview 2024"])
+    data = wb.create_sheet("Leveranciers")
+    for row in BASIC_ROWS:
+        data.append(row)
+    data.sheet_state = "hidden"
+    wb.create_sheet("Lookup").sheet_state = "hidden"
+    wb.save(tmp_path / "h.xlsx")
+    with pytest.raises(ImvoError) as exc:
+        read_suppliers(tmp_path / "h.xlsx")
+    assert exc.value.code == "header-on-hidden-sheet"
+    assert "'Leveranciers'" in exc.value.message and "'Lookup'" not in exc.value.message
+    assert "--sheet 'Leveranciers'" in exc.value.hint
+    # the option it names reads it
+    assert len(read_suppliers(tmp_path / "h.xlsx", sheet="Leveranciers").suppliers) == 3
+    # every sheet hidden (a workbook openpyxl cannot save): the hint names the sheet with the
+    # header, not the first one
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_bad_corpus",
+                                                  DATA.parent.parent / "scripts" / "make_bad_corpus.py")
+    corpus = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(corpus)
+    corpus.write_xlsx(tmp_path / "all.xlsx", [
+        ("Notes", "hidden", corpus.sheet_xml([["internal"]])),
+        ("Leveranciers", "hidden", corpus.sheet_xml([corpus.HEADER, *corpus.GOOD_ROWS]))])
+    with pytest.raises(ImvoError) as exc:
+        read_suppliers(tmp_path / "all.xlsx")
+    assert exc.value.code == "only-hidden-sheets" and "--sheet 'Leveranciers'" in exc.value.hint
+
+
 def test_workbook_sheets_load_lazily(tmp_path):
     path = write_xlsx(tmp_path / "l.xlsx", BASIC_ROWS)
     sheets = read_sheets(path)

@@ -80,9 +80,10 @@ def select_sheet(path: Path, sheets: list[Sheet], wanted: str | int | None,
     if not candidates:
         hidden = [s.name for s in sheets if not s.visible]
         if hidden:
+            with_header = _hidden_with_header(sheets, column_map) or hidden
             raise ImvoError(f"every sheet is hidden ({', '.join(map(str, hidden))})", file=path,
                             code="only-hidden-sheets",
-                            hint=f"unhide the supplier sheet or pass --sheet {hidden[0]!r}")
+                            hint=f"unhide the supplier sheet or pass --sheet {with_header[0]!r}")
         raise ImvoError("the workbook has no worksheets (only charts or other sheet types)",
                         file=path, code="no-worksheets", hint="add a sheet with the supplier list")
     for sheet in candidates:
@@ -91,7 +92,23 @@ def select_sheet(path: Path, sheets: list[Sheet], wanted: str | int | None,
         if h is not None:
             return sheet, head, h
         looked.append((sheet, head))
+    # A hidden sheet is never read unasked (it may hold last year's list or a lookup table),
+    # but one with a supplier header is named, with the option that reads it.
+    with_header = _hidden_with_header(sheets, column_map)
+    if with_header:
+        names = ", ".join(repr(n) for n in with_header)
+        visible = ", ".join(repr(s.name) for s, _ in looked if s.name is not None)
+        raise ImvoError(f"no visible sheet has a recognisable header ({visible}); the hidden "
+                        f"sheet(s) {names} have one", file=path, code="header-on-hidden-sheet",
+                        hint=f"pass --sheet {with_header[0]!r} to read it, or unhide it")
     raise _no_header(path, looked)
+
+
+def _hidden_with_header(sheets: list[Sheet], column_map: dict[str, str]) -> list[str]:
+    """The names of the hidden worksheets whose first rows hold a supplier header."""
+    return [s.name for s in sheets if not s.visible and s.kind == "worksheet"
+            and s.name is not None and find_header_row(s.load(HEADER_SCAN_ROWS), column_map)
+            is not None]
 
 
 def _sheet_by_name_or_number(path: Path, sheets: list[Sheet], wanted) -> Sheet:
