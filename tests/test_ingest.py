@@ -353,3 +353,20 @@ def test_validate_columns_say_the_column_map_took_the_field(tmp_path):
     cols = {c.header: c for c in report.columns}
     assert cols["Factory name"].field == "name" and cols["Name"].field is None
     assert "column map gives it to 'Factory name'" in cols["Name"].note
+
+
+@pytest.mark.parametrize("cells,expected", [
+    ([40, 25, 1], [0.4, 0.25, 0.01]),  # a percentage column: 1 is 1%, not 100%
+    (["40", "25%", "1"], [0.4, 0.25, 0.01]),
+    ([0.4, 0.25, 1], [0.4, 0.25, 1.0]),  # a fraction column: 1 is all of it
+    (["40%", "25%", "1"], [0.4, 0.25, 0.01]),  # a '%' value above 1 makes it percentages
+    ([0.4, "0,5%", 1], [0.4, 0.005, 1.0]),  # a '%' value still says percent
+])
+def test_purchase_share_scale_is_the_columns(tmp_path, cells, expected):
+    """Regression: a share of 1 in a column of percentages (40, 25, 1) became 100%."""
+    rows = [["Name", "Country", "Address", "Purchase share"],
+            *[[f"Mill {i}", "CN", f"Road {i}", v] for i, v in enumerate(cells)]]
+    sl = read_suppliers(write_xlsx(tmp_path / "l.xlsx", rows))
+    shares = {s.name: s.purchase_share for s in sl.suppliers}
+    assert [shares[f"Mill {i}"] for i in range(len(cells))] == pytest.approx(expected)
+    assert not [i for i in sl.issues if i.code == "invalid-purchase-share"]

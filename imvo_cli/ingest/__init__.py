@@ -292,10 +292,12 @@ class _CellReader:
                               "were replaced by spaces", "clean the cell text"),)
         return nz.clean_text(raw), problems
 
-    def resolver(self, field: str | None):
-        """A function raw -> (value or None, problems) for a column holding `field`."""
+    def resolver(self, field: str | None, parser=None):
+        """A function raw -> (value or None, problems) for a column holding `field`; `parser`
+        replaces the field's own parser (one that knows the column)."""
         multi = field in MULTI_FIELDS
         plain = field not in _PARSERS
+        parse = parser or _PARSERS.get(field)
         max_chars = self.max_chars
 
         def resolve(raw):
@@ -317,10 +319,9 @@ class _CellReader:
                     return raw, ()
                 text, problems = self.text(raw)
                 return (text if text != "" else None), problems
-            parser = _PARSERS.get(field)
-            if parser is not None:
+            if parse is not None:
                 try:
-                    return parser(raw), ()
+                    return parse(raw), ()
                 except ValueError as exc:
                     return None, ((f"invalid-{field.replace('_', '-')}", str(exc),
                                    _FIX.get(field)),)
@@ -348,6 +349,12 @@ _SPLIT_CHARS = ("|", ";", ",")
 def _read_column(cells, field: str | None, reader: _CellReader) -> tuple[list, dict[int, tuple]]:
     """Values of one column (None where nothing usable) and problems by position, each
     distinct cell value read once (values of equal cells are the same object, never changed)."""
+    if field == "purchase_share":
+        # One scale for the column: 40, 25 and 1 are percentages; 0.4, 0.25 and 1 fractions.
+        distinct = dict.fromkeys(cells)
+        percent = nz.shares_are_percentages(distinct)
+        return _resolve_column(cells, reader.resolver(
+            field, lambda v: nz.parse_share(v, percent)), distinct)
     if field not in MULTI_FIELDS and _mostly_distinct(cells):
         # ids, names, addresses: the cells themselves are checked, a dict of them would
         # cost more than it saves

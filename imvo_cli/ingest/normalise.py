@@ -263,25 +263,43 @@ def parse_tier(value: object) -> int:
     return n
 
 
-def parse_share(value: object) -> float:
-    """'35%', '35', 0.35, '0,35' -> a fraction 0..1."""
+def share_number(value: object) -> tuple[float, bool] | None:
+    """(the number a share cell holds, whether it carries a '%'), None when it holds none."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        x = float(value)
-        pct = x > 1
-    else:
-        text = clean_text(value).replace(" ", "")
-        pct = text.endswith("%")
-        text = text.rstrip("%").replace(",", ".")
-        try:
-            x = float(text)
-        except ValueError:
-            raise ValueError(f"{clean_text(value)!r} is not a share (use 35% or 0.35)") from None
-        pct = pct or x > 1
-    if pct:
+        return float(value), False
+    text = clean_text(value).replace(" ", "")
+    pct = text.endswith("%")
+    try:
+        return float(text.rstrip("%").replace(",", ".")), pct
+    except ValueError:
+        return None
+
+
+def parse_share(value: object, percent: bool | None = None) -> float:
+    """'35%', '35', 0.35, '0,35' -> a fraction 0..1.
+
+    A number without '%' is a percentage when above 1, else a fraction; `percent` decides
+    that for every such number instead (a column's scale: 40, 25 and 1 are all percentages).
+    """
+    found = share_number(value)
+    if found is None:
+        raise ValueError(f"{clean_text(value)!r} is not a share (use 35% or 0.35)")
+    x, pct = found
+    if pct or (x > 1 if percent is None else percent):
         x /= 100
     if not 0 <= x <= 1:
         raise ValueError(f"share {value!r} is outside 0..100%")
     return round(x, 6)
+
+
+def shares_are_percentages(values) -> bool:
+    """Are the numbers without '%' among these share cells percentages? Yes when any cell's
+    number, '%' or not, is above 1 (a column is fractions only when every value is 0..1)."""
+    for value in values:
+        found = share_number(value) if value is not None else None
+        if found is not None and found[0] > 1:
+            return True
+    return False
 
 
 def parse_coordinate(value: object, limit: float) -> float:
