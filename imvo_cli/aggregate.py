@@ -320,6 +320,8 @@ def supplier_tiers(suppliers: list[Supplier]) -> dict[str, int]:
         ref.setdefault(name_key(s.name), s)
         if s.source_id:
             ref[s.source_id.casefold()] = s
+        for other in s.other_ids:
+            ref.setdefault(other.casefold(), s)
     tiers: dict[str, int] = {s.id: s.declared_tier for s in suppliers if s.declared_tier}
     for s in suppliers:
         if s.id not in tiers and not s.supplies_to:

@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, compress, repeat
-from operator import eq, ne, not_
+from operator import attrgetter, eq, ne, not_
 from pathlib import Path
 
 import networkx as nx
@@ -306,6 +306,10 @@ def _index(suppliers: list[Supplier], company_name: str | None,
     if not all(written):
         given = list(map(bool, written))
         written, nodes = list(compress(written, given)), list(compress(nodes, given))
+    if any(map(attrgetter("other_ids"), suppliers)):  # ids of merged rows name them too
+        others = [(o, node) for node, s in enumerate(suppliers, 1) for o in s.other_ids]
+        written = [*written, *(o for o, _ in others)]
+        nodes = [*nodes, *(node for _, node in others)]
     folded = list(map(str.casefold, written))
     source_node = dict(zip(written, nodes))
     source_node.update(zip(folded, nodes))  # a key folded to itself: set again, same node

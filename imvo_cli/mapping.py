@@ -36,8 +36,8 @@ from .risk.engine import _cells, unrecognised_cells
 SCHEMA = "imvo.map/3"
 
 # Supplier fields that go into a node's "attributes" (the rest are top-level node keys).
-_ATTRIBUTE_FIELDS = ("source_id", "address", "city", "region", "postal_code", "sector",
-                     "certifications", "supplies_to", "workers", "parent_company",
+_ATTRIBUTE_FIELDS = ("source_id", "other_ids", "address", "city", "region", "postal_code",
+                     "sector", "certifications", "supplies_to", "workers", "parent_company",
                      "audit_standard", "audit_date", "audit_result", "purchase_share", "os_id",
                      "lat", "lng")
 

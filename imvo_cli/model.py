@@ -247,6 +247,8 @@ class Supplier:
     source_id: str | None = None  # the user's own id column, if any
     rows: list[int] = field(default_factory=list)
     extra: dict[str, str] = field(default_factory=dict)  # unknown columns, kept verbatim
+    # the user's other ids of rows merged into this one (same name, address and country)
+    other_ids: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -256,7 +256,7 @@ def test_supplier_fields_match_the_positional_build():
         "id", "name", "country", "address", "city", "region", "postal_code", "declared_tier",
         "process", "product", "sector", "certifications", "supplies_to", "workers",
         "parent_company", "audit_standard", "audit_date", "audit_result", "purchase_share",
-        "os_id", "lat", "lng", "source_id", "rows", "extra"]
+        "os_id", "lat", "lng", "source_id", "rows", "extra", "other_ids"]  # other_ids: set by merging
 
 
 # ---------------------------------------------------------------- issue 15: countries in rows
@@ -370,3 +370,63 @@ def test_purchase_share_scale_is_the_columns(tmp_path, cells, expected):
     shares = {s.name: s.purchase_share for s in sl.suppliers}
     assert [shares[f"Mill {i}"] for i in range(len(cells))] == pytest.approx(expected)
     assert not [i for i in sl.issues if i.code == "invalid-purchase-share"]
+
+
+def test_merged_rows_keep_the_second_id_as_an_alias(tmp_path):
+    """Regression: rows merged by name, address and country lost the second row's id, so a
+    'supplies to' naming it matched nobody."""
+    from imvo_cli.graph import build_chain_graph
+
+    rows = [["ID", "Name", "Address", "Country", "Process", "Supplies to"],
+            ["A1", "Alpha Mill", "Road 1", "CN", "Sewing", None],
+            ["A2", "Alpha Mill", "Road 1", "CN", "Cutting", None],
+            ["B1", "Beta Mill", "Road 2", "CN", "Spinning", "A2"],
+            [None, "Gamma Mill", "Road 3", "CN", "Dyeing", "Delta Mill"],
+            ["D1", "Delta Mill", "Road 4", "CN", "Knitting", None],
+            ["D2", "Delta Mill", "Road 4", "CN", "Knitting", None],
+            [None, "Epsilon Mill", "Road 5", "CN", "Dyeing", None],
+            ["E1", "Epsilon Mill", "Road 5", "CN", "Dyeing", None]]
+    sl = read_suppliers(write_xlsx(tmp_path / "l.xlsx", rows))
+    by_name = {s.name: s for s in sl.suppliers}
+    alpha = by_name["Alpha Mill"]
+    assert (alpha.rows, alpha.source_id, alpha.other_ids) == ([2, 3], "A1", ["A2"])
+    assert (by_name["Delta Mill"].source_id, by_name["Delta Mill"].other_ids) == ("D1", ["D2"])
+    # an id on the later row only: it becomes the supplier's id
+    assert (by_name["Epsilon Mill"].source_id, by_name["Epsilon Mill"].other_ids) == ("E1", [])
+    merged = [i for i in sl.issues if i.code == "duplicate-supplier" and i.row == 3]
+    assert merged and "'A2' names the merged supplier too" in merged[0].message
+    chain = build_chain_graph(sl)
+    assert not [i for i in chain.issues if i.code == "unknown-reference"]
+    assert list(chain.graph.successors(by_name["Beta Mill"].id)) == [alpha.id]
+    assert chain.tiers[by_name["Beta Mill"].id] == 2
+
+
+def test_one_id_on_two_production_locations_keeps_both(tmp_path):
+    """Regression: two factories sharing one id merged into one, with no word of a conflict."""
+    from imvo_cli.graph import build_chain_graph
+
+    rows = [["ID", "Name", "Address", "Country", "Supplies to"],
+            ["A1", "Alpha Mill", "Road 1", "CN", None],
+            ["A1", "Gamma Weaving", "Other Road 9", "VN", None],
+            ["A1", "Alpha Mill Co., Ltd.", "", "CN", None],  # the same location again: merged
+            ["A1", "Gamma Weaving", "Other Road 9", "VN", None],  # so is this one
+            ["B1", "Beta Mill", "Road 2", "CN", "A1"],
+            ["C1", "Alpha Mill", "Road 7", "CN", None],
+            ["C1", "Alpha Mill", "Road 8", "CN", None]]  # same name, another address
+    sl = read_suppliers(write_xlsx(tmp_path / "l.xlsx", rows))
+    assert sl.accounted_rows() == sl.rows == 7
+    located = sorted((s.name, s.address, s.country, s.source_id, s.rows) for s in sl.suppliers)
+    assert located == [("Alpha Mill", "Road 1", "CN", "A1", [2, 4]),
+                       ("Alpha Mill", "Road 7", "CN", "C1", [7]),
+                       ("Alpha Mill", "Road 8", "CN", "C1", [8]),
+                       ("Beta Mill", "Road 2", "CN", "B1", [6]),
+                       ("Gamma Weaving", "Other Road 9", "VN", "A1", [3, 5])]
+    conflicts = [i for i in sl.issues if i.code == "conflicting-id"]
+    assert [(i.row, i.column) for i in conflicts] == [(3, "ID"), (8, "ID")]
+    assert "id 'A1' is also on row 2 ('Alpha Mill', 'Road 1', 'CN')" in conflicts[0].message
+    assert "('Gamma Weaving', 'Other Road 9', 'VN')" in conflicts[0].message
+    # a reference to the shared id is linked to both, with a warning
+    chain = build_chain_graph(sl)
+    beta = next(s for s in sl.suppliers if s.name == "Beta Mill")
+    assert len(list(chain.graph.successors(beta.id))) == 2
+    assert [i.code for i in chain.issues] == ["ambiguous-reference"]

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..collector import gc_paused
 from ..countries import CountryReading, country_name, read_country
+from ..match.normalise import strip_legal_forms, tokens_of
 from ..model import MULTI_FIELDS, REQUIRED_FIELDS, ImvoError, Issue, Supplier, SupplierList
 from ..policy import Policy
 from . import normalise as nz
@@ -547,7 +548,7 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
     # with a row of the other: a plain row's id and key occur nowhere else in the list.
     read, bases = _plain_suppliers(vectors, keys, plain, first, extra_names, extra_columns)
     suppliers: dict[str, Supplier] = {}
-    by_source_id: dict[str, str] = {}
+    by_source_id: dict[str, list[str]] = {}  # the user's id -> the suppliers that carry it
     by_key: dict[tuple, str] = {}
     rejected: list[int] = []
     examples = 0
@@ -590,21 +591,43 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
                                 sheet_name, row_no, taken.get("address"), "add the street address"))
         key = keys[i]
         existing = None
-        if source_id is not None:
-            existing = by_source_id.get(source_id)
+        # Rows of one production location may share the user's id; a row with that id that
+        # names another location (another name, address or country) is kept on its own.
+        clash: Supplier | None = None
+        for candidate in by_source_id.get(source_id, ()) if source_id is not None else ():
+            if _same_location(suppliers[candidate], name, address, country):
+                existing = candidate
+                break
+            clash = clash or suppliers[candidate]
+        if clash is not None and existing is None:
+            issues.append(Issue(
+                "warning", "conflicting-id",
+                f"id {source_id!r} is also on row {clash.rows[0]} ({_location(clash.name, clash.address, clash.country)}), "
+                f"another production location than this row's ({_location(name, address, country)}); "
+                "both are kept, as separate suppliers", fname, sheet_name, row_no, taken.get("id"),
+                "give each production location its own id (a 'supplies to' naming this id is "
+                "linked to both)"))
+        by_id = existing is not None
         if existing is None:
             existing = by_key.get(key)
         if existing is not None:
             sup = suppliers[existing]
-            how = "the same id" if source_id is not None and \
-                by_source_id.get(source_id) == existing else "the same name, address and country"
+            how = "the same id" if by_id else "the same name, address and country"
+            also = ""
+            if source_id is not None and source_id != sup.source_id \
+                    and source_id not in sup.other_ids:
+                if sup.source_id is None:
+                    sup.source_id = source_id
+                else:  # 'supplies to' may name either id
+                    sup.other_ids.append(source_id)
+                also = f"; its id {source_id!r} names the merged supplier too"
             issues.append(Issue("warning", "duplicate-supplier",
                                 f"same supplier as row {sup.rows[0]} ({how}); the rows were "
-                                "merged", fname, sheet_name, row_no, None,
+                                f"merged{also}", fname, sheet_name, row_no, None,
                                 "list each production location once, with all its processes"))
             _merge_into(sup, row, extra, row_no)
-            if source_id is not None:
-                by_source_id.setdefault(source_id, existing)
+            if source_id is not None and existing not in by_source_id.get(source_id, ()):
+                by_source_id.setdefault(source_id, []).append(existing)
             by_key.setdefault(key, existing)
             continue
         sid = base = _id_from_keys(key[0], country, key[1])
@@ -623,7 +646,7 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
             audit_date, audit_result, purchase_share, os_id, lat, lng, source_id, [row_no],
             extra if extra is not None else {})
         if source_id is not None:
-            by_source_id[source_id] = sid
+            by_source_id.setdefault(source_id, []).append(sid)
         by_key[key] = sid
     if n_rows == 0:
         raise ImvoError(f"no supplier rows below the header (row {h + 1})", file=fname,
@@ -850,6 +873,27 @@ _FIX = {
     "lat": "use decimal degrees, e.g. 23.81",
     "lng": "use decimal degrees, e.g. 90.41",
 }
+
+
+def _same_location(sup: Supplier, name: str, address: str | None, country: str) -> bool:
+    """Can a row with this name, address and country be another row of `sup` (one that
+    shares its id)? Not when the country differs, nor when the names (legal forms aside) or
+    the addresses both given differ, one not holding all the words of the other."""
+    if sup.country != country:
+        return False
+    if nz.name_key(sup.name) != nz.name_key(name):
+        a, b = (set(strip_legal_forms(tokens_of(t))) for t in (sup.name, name))
+        if not (a <= b or b <= a):
+            return False
+    if sup.address and address and nz.name_key(sup.address) != nz.name_key(address):
+        a, b = (set(nz.name_key(t).split()) for t in (sup.address, address))
+        if not (a <= b or b <= a):
+            return False
+    return True
+
+
+def _location(name: str, address: str | None, country: str | None) -> str:
+    return ", ".join(repr(v) for v in (name, address, country) if v)
 
 
 def _merge_into(sup: Supplier, row: tuple, extra: dict | None, row_no: int) -> None:
