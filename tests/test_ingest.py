@@ -430,3 +430,27 @@ def test_one_id_on_two_production_locations_keeps_both(tmp_path):
     beta = next(s for s in sl.suppliers if s.name == "Beta Mill")
     assert len(list(chain.graph.successors(beta.id))) == 2
     assert [i.code for i in chain.issues] == ["ambiguous-reference"]
+
+
+def test_supplies_to_naming_one_supplier_with_a_comma_is_not_split(tmp_path):
+    """Regression: 'Alpha, Beta Ltd' (one supplier's name) was split into 'Alpha' and 'Beta Ltd'."""
+    from imvo_cli.graph import build_chain_graph
+
+    rows = [["ID", "Name", "Address", "Country", "Supplies to"],
+            ["X1", "Alpha, Beta Ltd", "Road 1", "CN", None],
+            ["X2", "Gamma Mill", "Road 2", "CN", "Alpha, Beta Ltd"],
+            ["X3", "Delta Mill", "Road 3", "CN", "alpha beta ltd; Gamma Mill"],
+            ["X4", "Epsilon Mill", "Road 4", "CN", "Gamma Mill, Delta Mill"],  # two names
+            ["7, 8", "Zeta Mill", "Road 5", "CN", None],
+            ["X6", "Eta Mill", "Road 6", "CN", "7, 8"]]  # an id with a comma
+    sl = read_suppliers(write_xlsx(tmp_path / "l.xlsx", rows))
+    refs = {s.source_id: s.supplies_to for s in sl.suppliers}
+    assert refs["X2"] == ["Alpha, Beta Ltd"]
+    assert refs["X3"] == ["alpha beta ltd", "Gamma Mill"]
+    assert refs["X4"] == ["Gamma Mill", "Delta Mill"]
+    assert refs["X6"] == ["7, 8"]
+    chain = build_chain_graph(sl)
+    assert not [i for i in chain.issues if i.code == "unknown-reference"]
+    by_id = {s.source_id: s.id for s in sl.suppliers}
+    assert list(chain.graph.successors(by_id["X2"])) == [by_id["X1"]]
+    assert list(chain.graph.successors(by_id["X6"])) == [by_id["7, 8"]]

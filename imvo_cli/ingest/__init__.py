@@ -347,9 +347,11 @@ _JOIN = "^"
 _SPLIT_CHARS = ("|", ";", ",")
 
 
-def _read_column(cells, field: str | None, reader: _CellReader) -> tuple[list, dict[int, tuple]]:
+def _read_column(cells, field: str | None, reader: _CellReader, distinct: dict | None = None) \
+        -> tuple[list, dict[int, tuple]]:
     """Values of one column (None where nothing usable) and problems by position, each
-    distinct cell value read once (values of equal cells are the same object, never changed)."""
+    distinct cell value read once (values of equal cells are the same object, never changed);
+    `distinct` is dict.fromkeys(cells) when the caller has it."""
     if field == "purchase_share":
         # One scale for the column: 40, 25 and 1 are percentages; 0.4, 0.25 and 1 fractions.
         distinct = dict.fromkeys(cells)
@@ -362,7 +364,8 @@ def _read_column(cells, field: str | None, reader: _CellReader) -> tuple[list, d
         values = _clean_column(cells, field, reader.max_chars, None)
         if values is not None:
             return values, {}
-    distinct = dict.fromkeys(cells)
+    if distinct is None:
+        distinct = dict.fromkeys(cells)
     values = _clean_column(cells, field, reader.max_chars, distinct)
     if values is not None:
         return values, {}
@@ -434,6 +437,49 @@ def _resolve_column(cells, resolve, distinct: dict | None = None) -> tuple[list,
     if not problems:
         return values, {}
     return values, {i: problems[raw] for i, raw in enumerate(cells) if raw in problems}
+
+
+class _Known:
+    """Does a text name one of the list's suppliers, by its name (as a name key) or its own id
+    (case ignored)? Sets built on the first question."""
+
+    def __init__(self, name_keys: list[str], ids: list):
+        self._name_keys, self._ids = name_keys, ids
+        self._names: set[str] | None = None
+        self._folded: set[str] = set()
+
+    def __call__(self, text: str) -> bool:
+        if self._names is None:
+            self._names = {k.replace(" ", "") for k in dict.fromkeys(self._name_keys)}
+            self._folded = {i.casefold() for i in dict.fromkeys(self._ids) if i}
+        return text.casefold() in self._folded or \
+            nz.name_key(text).replace(" ", "") in self._names
+
+
+def _whole_references(cells, values: list, distinct: dict, known: _Known,
+                      max_chars: int) -> list:
+    """The supplies-to values, with a comma-separated part that is itself one supplier's name
+    or id ('Alpha, Beta Ltd') kept as one reference instead of split at its comma."""
+    # Only the distinct cells holding a comma can have been split at one.
+    candidates = [c for c in distinct if type(c) is str and "," in c and len(c) <= max_chars]
+    whole: dict[str, list[str]] = {}
+    for cell in candidates:
+        text = nz.clean_text(_LINE_BREAK.sub("|", cell) if "\n" in cell or "\r" in cell
+                             else cell)
+        if "|" not in text and ";" not in text and len(nz.split_commas(text)) == 1:
+            continue  # one name whose comma split nothing ('Ruifeng Co., Ltd.'): the usual case
+        parts: list[str] = []
+        changed = False
+        for part in nz.split_multi(text, allow_comma=False):
+            pieces = nz.split_multi(part) if "," in part else [part]
+            if len(pieces) > 1 and known(part):
+                pieces, changed = [part], True
+            parts.extend(pieces)
+        if changed:
+            whole[cell] = list(dict.fromkeys(parts))
+    if not whole:
+        return values
+    return [whole.get(c, v) for c, v in zip(cells, values)]
 
 
 def _merge_multi(first: list, second: list) -> list:
@@ -510,12 +556,17 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
     cell_reader = _CellReader(policy)
     by_field: dict[str, list] = {}
     extra_values: list[tuple[str, list]] = []
+    # supplies-to columns: (index, values, distinct cells), joined once the names are keyed
+    references: list[tuple[int, list, dict]] = []
     for j in range(width):
-        values, found = _read_column(columns[j], fields[j], cell_reader)
+        distinct = dict.fromkeys(columns[j]) if fields[j] == "supplies_to" else None
+        values, found = _read_column(columns[j], fields[j], cell_reader, distinct)
         for i, found_here in found.items():
             problems.setdefault(i, []).extend((*p, texts[j]) for p in found_here)
         field = fields[j]
-        if field is None:
+        if distinct is not None:
+            references.append((j, values, distinct))
+        elif field is None:
             extra_values.append((texts[j], values))
         elif field in by_field:  # only multi-valued fields may come from several columns
             by_field[field] = _merge_multi(by_field[field], values)
@@ -533,6 +584,15 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
     address_keys = dict(zip(distinct_addresses, nz.name_keys(distinct_addresses)))
     codes = list(map({t: c[0] for t, c in countries.items()}.get, country_texts))
     name_keys = nz.name_keys(names if all(names) else [nm or "" for nm in names])
+    if references:
+        # a part naming one supplier whose name or id has a comma is one reference
+        known = _Known(name_keys, vectors[2])
+        joined = None
+        for j, values, distinct in references:
+            values = _whole_references(columns[j], values, distinct, known,
+                                       cell_reader.max_chars)
+            joined = values if joined is None else _merge_multi(joined, values)
+        vectors[_ROW_FIELDS.index("supplies_to")] = joined
     # (name key, address key, country) of every row: the key rows are merged by
     keys = list(zip(name_keys, map(address_keys.get, addresses, repeat("", n)), codes))
     # A column with no value anywhere adds nothing to any row's extras.

@@ -60,7 +60,7 @@ def split_multi(text: str, *, allow_comma: bool = True) -> list[str]:
     for part in text.split("|"):
         part = part.strip()  # the spaces around a separator go with it
         if allow_comma and "," in part:
-            out.extend(_split_commas(part))
+            out.extend(split_commas(part))
         else:
             out.append(part)
     return [p for p in dict.fromkeys(out) if p]
@@ -109,7 +109,8 @@ def split_multi_table(texts: list[str]) -> dict[str, list[str]]:
 
 # The same part ('Alpha Garments Co., Ltd.') recurs in many cells of a list.
 @lru_cache(maxsize=1 << 16)
-def _split_commas(part: str) -> tuple[str, ...]:
+def split_commas(part: str) -> tuple[str, ...]:
+    """The names or ids one part (no '|' or ';') holds, split at the commas that separate."""
     pieces = part.split(",")
     numbers = [bool(_NUMBER.fullmatch(p)) for p in pieces]
     if all(numbers) and (len(pieces) > 2 or ", " in part):
