@@ -298,7 +298,7 @@ class _CellReader:
         replaces the field's own parser (one that knows the column)."""
         multi = field in MULTI_FIELDS
         plain = field not in _PARSERS
-        parse = parser or _PARSERS.get(field)
+        parse = parser or (_PARSERS.get(field) if field is not None else None)
         max_chars = self.max_chars
 
         def resolve(raw):
@@ -587,11 +587,11 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
     if references:
         # a part naming one supplier whose name or id has a comma is one reference
         known = _Known(name_keys, vectors[2])
-        joined = None
+        joined: list = []
         for j, values, distinct in references:
             values = _whole_references(columns[j], values, distinct, known,
                                        cell_reader.max_chars)
-            joined = values if joined is None else _merge_multi(joined, values)
+            joined = _merge_multi(joined, values) if joined else values
         vectors[_ROW_FIELDS.index("supplies_to")] = joined
     # (name key, address key, country) of every row: the key rows are merged by
     keys = list(zip(name_keys, map(address_keys.get, addresses, repeat("", n)), codes))
@@ -667,12 +667,12 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
                 "both are kept, as separate suppliers", fname, sheet_name, row_no, taken.get("id"),
                 "give each production location its own id (a 'supplies to' naming this id is "
                 "linked to both)"))
-        by_id = existing is not None
+        same_id = existing is not None
         if existing is None:
             existing = by_key.get(key)
         if existing is not None:
             sup = suppliers[existing]
-            how = "the same id" if by_id else "the same name, address and country"
+            how = "the same id" if same_id else "the same name, address and country"
             also = ""
             if source_id is not None and source_id != sup.source_id \
                     and source_id not in sup.other_ids:

@@ -180,7 +180,9 @@ def _alias_field(header: str) -> str | None:
 
 def is_mapped(header: object, column_map: dict[str, str] | None) -> bool:
     """True when the column map names this header."""
-    return bool(column_map) and any(header_key(t) == header_key(header) for t in column_map)
+    if not column_map:
+        return False
+    return any(header_key(t) == header_key(header) for t in column_map)
 
 
 def mapped_fields(header: list, column_map: dict[str, str] | None) -> dict[str, str]:
