@@ -228,3 +228,14 @@ def test_unknown_field_in_map_has_no_empty_location(tmp_path):
     assert code == 2
     assert err.startswith("imvo: error: column map 'Name'='naam': unknown field 'naam'")
     assert ": :" not in err
+
+
+def test_unknown_field_in_map_is_one_usage_error_before_any_file_is_read(tmp_path):
+    """An unknown field is the command line's mistake: said once, whatever the number of
+    files, and no file report is written (exit 2)."""
+    paths = [write_xlsx(tmp_path / f"l{i}.xlsx", [["Name", "Country"], ["Alpha Mill", "CN"]])
+             for i in range(3)]
+    code, out, err = run(*paths, "--map", "Name=naam", "--format", "json")
+    assert code == 2
+    assert err.count("unknown field 'naam'") == 1
+    assert out == ""

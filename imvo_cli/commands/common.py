@@ -46,6 +46,7 @@ def stderr(message: str) -> None:
 
 def parse_column_map(items: list[str] | None) -> dict[str, str]:
     """`--map "Leverancier=name"` -> {"Leverancier": "name"}."""
+    from ..ingest.headers import validate_column_map  # deferred: start-up
     from ..model import ImvoError  # deferred: start-up
 
     out: dict[str, str] = {}
@@ -55,6 +56,8 @@ def parse_column_map(items: list[str] | None) -> dict[str, str]:
             raise ImvoError(f"--map expects \"Header text=field\", got {item!r}", code="usage",
                             hint='for example --map "Leverancier=name"')
         out[header.strip()] = field.strip()
+    # An unknown field is the command line's mistake, said once, not once per file read.
+    validate_column_map(out)
     return out
 
 
