@@ -43,6 +43,7 @@ from .model import (
 from .policy import Policy
 from .report.jsonout import Streamed
 from .risk import assess_supplier
+from .sectors import chosen_sector
 
 SCHEMA = "imvo.aggregate/1"
 HIGH = "high"
@@ -381,7 +382,6 @@ def aggregate(paths: Iterable[str | Path], policy: Policy | None = None, *,
     benchmarks/aggregate_parts.py can time each of them in one run.
     """
     policy = policy or Policy()
-    sector = sector or policy.sector
     threshold = policy.match_threshold if threshold is None else threshold
     review_threshold = policy.review_threshold if review_threshold is None else review_threshold
     if not 0 <= review_threshold <= threshold <= 1:
@@ -400,6 +400,7 @@ def aggregate(paths: Iterable[str | Path], policy: Policy | None = None, *,
     with gc_paused():
         read = read_members(files, policy, sheet=sheet, column_map=column_map,
                             on_progress=on_progress)
+        sector = chosen_sector(sector, policy, [sl.sector for _, sl in read.lists])
         located = locations(read.lists)
         clustering = match_records(located.records, threshold, review_threshold, decisions)
         profile = risk.load_profile(sector)

@@ -32,6 +32,7 @@ from .policy import Policy, load_policy
 from .report.jsonout import dumps, dumps_compact
 from .risk import assess_suppliers, load_profile
 from .risk.engine import _cells, unrecognised_cells
+from .sectors import chosen_sector
 
 SCHEMA = "imvo.map/3"
 
@@ -51,7 +52,7 @@ def build_chain_map(supplier_list: SupplierList, *, company: str | None = None,
     `on_stage` is told the name of each step as it starts (a progress bar hooks in there).
     """
     policy = policy or Policy()
-    sector = sector or policy.sector
+    sector = chosen_sector(sector, policy, [supplier_list.sector])
     stage = on_stage or (lambda _name: None)
     name = company_name(supplier_list, company, policy)
 

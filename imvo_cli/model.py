@@ -268,6 +268,7 @@ class SupplierList:
     company: str | None = None  # from a metadata cell or config, if any
     extra_columns: list[str] = field(default_factory=list)
     example_rows: int = 0  # template example rows, skipped on purpose
+    sector: str | None = None  # the profile a 'Sector:' cell above the header names, if any
 
     def accounted_rows(self) -> int:
         """Rows that became suppliers, errors or skipped examples; always equals `rows`."""

@@ -75,6 +75,9 @@ class Policy:
     path: str | None = None
     company: str | None = None
     sector: str = "textile"
+    # the sector was given (imvo.toml or an override such as --sector), not the default: a
+    # list's own 'Sector:' cell decides only where it was not
+    sector_given: bool = False
     columns: dict[str, str] = field(default_factory=dict)  # header text -> canonical field
     # score (0-100) at or above which a theme reaches the level
     thresholds: dict[str, int] = field(
@@ -288,7 +291,7 @@ def parse_policy(data: dict[str, Any], path: str = POLICY_FILENAME) -> Policy:
         raise _bad(path, key, exc.problem, fld.help if fld else None) from None
     kw: dict[str, Any] = {"path": path}
     _targets(SCHEMA, checked, kw)
-    return Policy(**kw)
+    return Policy(**kw, sector_given="sector" in kw)
 
 
 def find_policy(near: str | Path | None) -> Path | None:
@@ -318,6 +321,8 @@ def load_policy(path: str | Path | None = None, *, near: str | Path | None = Non
                             code="policy-invalid", hint="fix the syntax of the policy file") from exc
         policy = parse_policy(data, str(chosen))
     changes = {k: v for k, v in overrides.items() if v is not None}
+    if "sector" in changes:
+        changes["sector_given"] = True
     if changes:
         policy = replace(policy, **changes)
     return policy

@@ -16,6 +16,7 @@ from ..countries import CountryReading, country_name, read_country
 from ..match.normalise import strip_legal_forms, tokens_of
 from ..model import MULTI_FIELDS, REQUIRED_FIELDS, ImvoError, Issue, Supplier, SupplierList
 from ..policy import Policy
+from ..sectors import available_profiles, sector_named
 from . import normalise as nz
 from .headers import (
     ALIASES,
@@ -151,16 +152,49 @@ def _no_header(path: Path, looked: list[tuple[Sheet, list[list]]]) -> ImvoError:
 
 def _metadata_company(rows: list[list]) -> str | None:
     """A 'Company: Acme' or 'Bedrijf | Acme' cell pair above the header."""
+    return _metadata(rows, META_LABELS)
+
+
+SECTOR_LABELS = ("sector", "sector profile", "risk profile", "sectorprofiel", "risicoprofiel",
+                 "branche")
+
+
+def _metadata_sector(rows: list[list]) -> str | None:
+    """The text of a 'Sector: metals' or 'Sector | Metalen' cell pair above the header."""
+    return _metadata(rows, SECTOR_LABELS)
+
+
+def _metadata(rows: list[list], labels) -> str | None:
+    """The value of the first 'Label: value' cell or 'Label' | 'value' cell pair above the
+    header whose label is one of `labels`; a row may hold several pairs."""
+    keys = {header_key(k) for k in labels}
     for row in rows:
         cells = [nz.clean_text(c) for c in row if c not in (None, "")]
-        if not cells:
-            continue
-        label, _, rest = cells[0].partition(":")
-        if header_key(label) in {header_key(k) for k in META_LABELS}:
-            value = rest.strip() or (cells[1] if len(cells) > 1 else "")
+        for i, cell in enumerate(cells):
+            label, _, rest = cell.partition(":")
+            if header_key(label) not in keys:
+                continue
+            value = rest.strip() or (cells[i + 1] if i + 1 < len(cells) else "")
             if value:
                 return value
     return None
+
+
+def _list_sector(rows: list[list], fname: str, sheet_name, issues: list[Issue]) -> str | None:
+    """The profile the list names above its header; a name of no profile is a warning."""
+    text = _metadata_sector(rows)
+    if text is None:
+        return None
+    key = sector_named(text)
+    if key is None:
+        row = next((r + 1 for r, row in enumerate(rows)
+                    if any(isinstance(c, str) and text in c for c in row)), None)
+        issues.append(Issue("warning", "unknown-sector",
+                            f"the list names the sector {text!r}, which is not a risk profile; "
+                            "the profile of the policy or --sector is used",
+                            fname, sheet_name, row, None,
+                            f"write one of {', '.join(available_profiles())} or use --sector"))
+    return key
 
 
 def _map_columns(path, sheet_name, header: list, column_map, issues: list[Issue]):
@@ -708,6 +742,7 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
         if source_id is not None:
             by_source_id.setdefault(source_id, []).append(sid)
         by_key[key] = sid
+    sector = _list_sector(rows[:h], fname, sheet_name, issues) if h else None
     if n_rows == 0:
         raise ImvoError(f"no supplier rows below the header (row {h + 1})", file=fname,
                         sheet=sheet_name, row=h + 1, code="no-data-rows",
@@ -721,7 +756,7 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
         suppliers=[by_id[k] for k in ids], issues=sorted(issues, key=Issue.sort_key),
         rows=n_rows, empty_rows=empty, rejected_rows=rejected,
         company=company or policy.company or _metadata_company(rows[:h]),
-        extra_columns=extras, example_rows=examples,
+        extra_columns=extras, example_rows=examples, sector=sector,
     )
 
 
