@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from itertools import pairwise
 from operator import attrgetter, itemgetter
@@ -70,7 +70,9 @@ def build_chain_map(supplier_list: SupplierList, *, company: str | None = None,
     chain_map = ChainMap(
         company=Company(COMPANY_ID, name), source=supplier_list, graph=chain.graph,
         suppliers={s.id: s for s in supplier_list.suppliers}, tiers=chain.tiers, risk=risk,
-        issues=issues, summary={}, sector=sector, as_of=as_of, policy=policy)
+        issues=issues, summary={}, sector=sector, as_of=as_of,
+        # the policy as applied: its sector is the profile used (--sector, the list's own)
+        policy=policy if policy.sector == sector else replace(policy, sector=sector))
     chain_map.summary = summarise(chain_map, chain)
     # Kept for renderers that want paths or upstream counts without recomputing them.
     chain_map.graph.graph["facts"] = chain.facts

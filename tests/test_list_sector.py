@@ -97,3 +97,9 @@ def test_aggregate_takes_the_sector_all_members_name(tmp_path):
     assert aggregate([folder], Policy()).sector == "metals"
     listing(folder / "c.xlsx", ["Company: C"])
     assert aggregate([folder], Policy()).sector == "textile"
+
+
+def test_the_policy_shown_with_the_map_names_the_profile_used(tmp_path):
+    path = listing(tmp_path / "l.xlsx", ["Sector:", "metals"])
+    assert read_and_map(path, policy=Policy()).policy.describe()["sector"] == "metals"
+    assert read_and_map(path, policy=Policy(), sector="food").policy.describe()["sector"] == "food"
