@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.util
+import itertools
 import sys
 import zipfile
 from pathlib import Path
@@ -47,26 +48,49 @@ def write_xlsx(path: Path, rows: list[list], sheet: str = "Sheet1", more: dict |
     return path
 
 
-def write_ods(path: Path, sheets: dict[str, list[list]]) -> Path:
-    """A minimal OpenDocument spreadsheet built by hand: mimetype, manifest, content.xml."""
+def write_ods(path: Path, sheets: dict[str, list[list]],
+              merged: dict[str, list[tuple[int, int, int, int]]] | None = None,
+              compact: bool = False) -> Path:
+    """A minimal OpenDocument spreadsheet built by hand: mimetype, manifest, content.xml.
+
+    `merged`: per sheet, ranges (first_row, first_col, last_row, last_col), 0-based
+    inclusive, written as LibreOffice does (spans on the top-left cell, covered cells
+    after it). `compact`: runs of empty cells and of empty rows written as one repeated
+    cell or row, as LibreOffice writes them."""
     ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
           'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
           'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
     tables = []
     for name, rows in sheets.items():
+        spans = {(r1, c1): (r2 - r1 + 1, c2 - c1 + 1) for r1, c1, r2, c2 in (merged or {}).get(name, ())}
+        covered = {(r, c) for r1, c1, r2, c2 in (merged or {}).get(name, ())
+                   for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)} - set(spans)
         xml_rows = []
-        for row in rows:
+        for r, row in enumerate(rows):
             cells = []
-            for v in row:
+            for c, v in enumerate(row):
+                tag = "covered-table-cell" if (r, c) in covered else "table-cell"
+                span = ""
+                if (r, c) in spans:
+                    n_rows, n_cols = spans[(r, c)]
+                    span = (f' table:number-columns-spanned="{n_cols}" '
+                            f'table:number-rows-spanned="{n_rows}"')
                 if v is None or v == "":
-                    cells.append("<table:table-cell/>")
+                    cells.append(f"<table:{tag}{span}/>")
                 elif isinstance(v, (int, float)):
-                    cells.append(f'<table:table-cell office:value-type="float" office:value="{v}">'
-                                 f"<text:p>{v}</text:p></table:table-cell>")
+                    cells.append(f'<table:{tag}{span} office:value-type="float" office:value="{v}">'
+                                 f"<text:p>{v}</text:p></table:{tag}>")
                 else:
-                    cells.append(f'<table:table-cell office:value-type="string">'
-                                 f"<text:p>{escape(str(v))}</text:p></table:table-cell>")
+                    cells.append(f'<table:{tag}{span} office:value-type="string">'
+                                 f"<text:p>{escape(str(v))}</text:p></table:{tag}>")
+            if compact:
+                cells = _repeated(cells, "table:number-columns-repeated")
             xml_rows.append(f"<table:table-row>{''.join(cells)}</table:table-row>")
+        if compact:  # LibreOffice also writes the columns before the rows
+            xml_rows = _repeated(xml_rows, "table:number-rows-repeated")
+            width = max(map(len, rows), default=1)
+            xml_rows.insert(0, f'<table:table-column table:style-name="co1" '
+                               f'table:number-columns-repeated="{width}"/>')
         tables.append(f'<table:table table:name="{escape(name)}">{"".join(xml_rows)}</table:table>')
     content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} '
                f'office:version="1.2"><office:body><office:spreadsheet>{"".join(tables)}'
@@ -82,6 +106,19 @@ def write_ods(path: Path, sheets: dict[str, list[list]]) -> Path:
         z.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
         z.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
     return path
+
+
+def _repeated(elements: list[str], attribute: str) -> list[str]:
+    """Runs of the same element (none with a span) as one element with a repeat count."""
+    out: list[str] = []
+    for element, run in itertools.groupby(elements):
+        n = len(list(run))
+        if n == 1 or "-spanned=" in element:
+            out.extend([element] * n)
+            continue
+        end = min(i for i in (element.find(" "), element.find(">"), element.find("/>")) if i > 0)
+        out.append(f'{element[:end]} {attribute}="{n}"{element[end:]}')
+    return out
 
 
 def osh_fixture_files() -> list[Path]:

@@ -353,7 +353,8 @@ def test_percent_format_beside_the_users_own_number_formats(tmp_path, monkeypatc
     write_annotated(cm, out, input_path=src)
     with zipfile.ZipFile(out) as z:
         styles = z.read("xl/styles.xml").decode()
-    assert styles.count('formatCode="0.0%"') == 1 and '<numFmts count="2">' in styles
+    assert styles.count('formatCode="0.0%"') == 1 and styles.count('formatCode="yyyy-mm-dd"') == 1
+    assert '<numFmts count="5">' in styles  # the user's two; imvo's date, date-time and time
     back = load_workbook(out)
     assert back["Leveranciers"]["H5"].number_format == '#,##0.000" kg"'
     assert back["Leveranciers"]["H6"].number_format == "0.0%"

@@ -123,6 +123,32 @@ def test_streamed_table_keeps_text_inert_and_values_exact(tmp_path):
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:F3"
 
 
+def test_generated_dates_are_iso_not_the_locale_short_date(tmp_path):
+    """Regression: date cells of generated sheets used Excel's built-in format 14 (and 22 for a
+    date and time), which Excel shows in the reader's locale (3/15/24 in the US), while imvo's
+    date format is yyyy-mm-dd. Dates, dates with a time and times get ISO formats of their own."""
+    import re
+
+    from openpyxl import Workbook, load_workbook
+
+    from imvo_cli.export.template import write_template
+
+    rows = [[dt.date(2024, 3, 15), dt.datetime(2024, 3, 15, 9, 5, 7), dt.time(9, 5, 7)]]
+    wb = Workbook()
+    wb.remove(wb.active)
+    xlsx.add_streamed_table(wb, "T", ["date", "at", "time"], rows)
+    xlsx.save_workbook(wb, tmp_path / "t.xlsx")
+    ws = load_workbook(tmp_path / "t.xlsx")["T"]
+    assert [c.number_format for c in ws[2]] == ["yyyy-mm-dd", "yyyy-mm-dd hh:mm:ss", "hh:mm:ss"]
+    assert [c.value for c in ws[2]] == [dt.datetime(2024, 3, 15), *rows[0][1:]]
+    write_template(tmp_path / "template.xlsx")
+    for name in ("t.xlsx", "template.xlsx"):
+        with zipfile.ZipFile(tmp_path / name) as zf:
+            styles = zf.read("xl/styles.xml").decode()
+        cell_xfs = re.search(r"<cellXfs\b.*?</cellXfs>", styles, re.S).group(0)
+        assert not re.search(r'numFmtId="(14|22)"', cell_xfs), name
+
+
 def test_annotated_zip_copy_same_bytes(tmp_path, monkeypatch):
     """An xlsx input copied at the zip level: no clock time in the new or copied parts."""
     from openpyxl import Workbook

@@ -430,3 +430,50 @@ def test_share_and_date_columns_are_formatted_for_what_they_hold(tmp_path, lang)
     wb.save(out)
     (supplier,) = read_suppliers(out).suppliers
     assert supplier.purchase_share == 0.35
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_instructions_say_a_tier_above_1_needs_supplies_to(tmp_path, lang):
+    """Regression: the tier help said what 1 and 2 mean but not that a tier-2 row needs a
+    'Supplies to' value; a member following it got a tier-mismatch warning on every such row.
+    The help names the supplies-to column, and a row filled in as it says reads clean."""
+    out = tmp_path / "t.xlsx"
+    write_template(out, lang=lang)
+    wb = load_workbook(out)
+    rows = {r[0]: r for r in wb[SHEET_TITLES[lang]["instructions"]].iter_rows(
+        min_row=tpl.INSTRUCTIONS_HEADER_ROW + 1, values_only=True)}
+    assert header("supplies_to", lang) in rows[header("tier", lang)][1]
+    ws = wb[SHEET_TITLES[lang]["input"]]
+    col = {f: i for i, f in enumerate(FIELDS, 1)}
+    for r, (sid, tier, to) in enumerate((("S1", 1, None), ("S2", 2, None)), tpl.FIRST_INPUT_ROW):
+        for field, value in (("id", sid), ("name", f"Factory {sid}"), ("address", "1 Road"),
+                             ("country", "Bangladesh"), ("tier", tier), ("supplies_to", to)):
+            ws.cell(r, col[field], value)
+    wb.save(out)
+    # without the supplies-to value: the warning the help now tells how to avoid
+    assert [i.code for i in validate_file(out).issues] == ["tier-mismatch"]
+    ws.cell(tpl.FIRST_INPUT_ROW + 1, col["supplies_to"], "S1")
+    wb.save(out)
+    assert validate_file(out).issues == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_workers_check_allows_what_the_reader_accepts(tmp_path, lang):
+    """Regression: the workers validation allowed any whole number from 0 while the reader
+    refuses more than 2,000,000 workers for one location; the check and its prompt now stop
+    at the reader's limit."""
+    from imvo_cli.ingest.normalise import parse_workers
+
+    assert parse_workers(tpl.MAX_WORKERS) == tpl.MAX_WORKERS
+    with pytest.raises(ValueError):
+        parse_workers(tpl.MAX_WORKERS + 1)
+    out = tmp_path / "t.xlsx"
+    write_template(out, lang=lang)
+    ws = load_workbook(out).worksheets[0]
+    letter = ws.cell(1, FIELDS.index("workers") + 1).column_letter
+    (dv,) = [dv for dv in ws.data_validations.dataValidation
+             if str(dv.sqref) == f"{letter}3:{letter}{tpl.LAST_INPUT_ROW}"]
+    assert (dv.type, dv.operator, dv.formula1, dv.formula2) == \
+        ("whole", "between", "0", str(tpl.MAX_WORKERS))
+    shown = "2,000,000" if lang == "en" else "2.000.000"
+    assert shown in dv.prompt and shown in dv.error and "{" not in dv.prompt + dv.error

@@ -16,7 +16,7 @@ from defusedxml import ElementTree
 from openpyxl.styles.numbers import BUILTIN_FORMATS_REVERSE
 
 from ..model import LEVEL_COLOURS, LEVEL_FONT_COLOURS
-from .styles import DATE_FORMAT, HEADER_STYLE, level_style
+from .styles import DATE_FORMATS, HEADER_STYLE, level_style
 
 CHUNK = 1 << 20  # bytes copied at a time
 ZIP_LEVEL = 1
@@ -156,7 +156,7 @@ def patch_styles(xml: str, extra: Iterable[dict[str, Any]] = ()) -> tuple[str, S
     for style in extra:
         styles.setdefault(style_key(style), style)
     xml, formats = _number_formats(xml, [s["number_format"] for s in styles.values()
-                                         if s.get("number_format")])
+                                         if s.get("number_format")] + list(DATE_FORMATS))
     # A style that is only a number format ("0.0%") keeps the default font and fill.
     decorated = [s for s in styles.values() if set(s) - {"number_format"}]
     fonts = [_font_xml(s.get("font") or {}) for s in decorated]
@@ -178,16 +178,16 @@ def patch_styles(xml: str, extra: Iterable[dict[str, Any]] = ()) -> tuple[str, S
                    f'{xf_id}{apply_fmt} applyFont="1" applyFill="1"' +
                    (f' applyAlignment="1">{body}</xf>' if body else "/>"))
         k += 1
-    # dates in generated sheets: the built-in formats 14 (date), 22 (date and time), 21 (time)
-    for fmt in (14, 22, 21):
+    # dates in generated sheets: ISO formats of their own, not the built-in 14 and 22, which
+    # Excel shows in the reader's locale (m/d/yy in the US)
+    for fmt in (formats[code] for code in DATE_FORMATS):
         xfs.append(f'<xf numFmtId="{fmt}" fontId="0" fillId="0" borderId="0"{xf_id} '
                    'applyNumberFormat="1"/>')
     xml, xf0 = _append_children(xml, "cellXfs", "xf", xfs)
     ids = {key: xf0 + k for k, key in enumerate(styles)}
     n = len(styles)
-    ids[style_key({"number_format": DATE_FORMAT})] = ids["date"] = xf0 + n
-    ids[style_key({"number_format": DATE_FORMAT + " hh:mm:ss"})] = ids["datetime"] = xf0 + n + 1
-    ids[style_key({"number_format": "hh:mm:ss"})] = ids["time"] = xf0 + n + 2
+    for k, (key, code) in enumerate(zip(("date", "datetime", "time"), DATE_FORMATS)):
+        ids[style_key({"number_format": code})] = ids[key] = xf0 + n + k
     dxfs = [f'<dxf><font><color rgb="FF{LEVEL_FONT_COLOURS[lvl]}"/></font>'
             f'<fill><patternFill patternType="solid"><fgColor rgb="FF{c}"/><bgColor rgb="FF{c}"/>'
             f"</patternFill></fill></dxf>" for lvl, c in LEVEL_COLOURS.items()]

@@ -7,6 +7,9 @@ from typing import Any
 from ..model import LEVEL_COLOURS, LEVEL_FONT_COLOURS
 
 DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = DATE_FORMAT + " hh:mm:ss"
+TIME_FORMAT = "hh:mm:ss"
+DATE_FORMATS = (DATE_FORMAT, DATETIME_FORMAT, TIME_FORMAT)  # date, datetime, time cells
 PERCENT_FORMAT = "0.0%"  # shares (0..1) read as percentages; the cell keeps the fraction
 PERCENT_STYLE: dict[str, Any] = {"number_format": PERCENT_FORMAT}
 HEADER_STYLE: dict[str, Any] = {"font": {"bold": True, "color": "FFFFFF"}, "fill": "332288",

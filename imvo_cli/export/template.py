@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..countries import country_name, read_country, to_iso2
-from ..i18n import LANGS, catalogue, check_lang, country_translator, sector_terms, t, term
+from ..i18n import LANGS, catalogue, check_lang, country_translator, number, sector_terms, t, term
 from ..model import FIELDS, REQUIRED_FIELDS, ImvoError
 from .xlsx import HEADER_STYLE, LABEL_STYLE, TITLE_STYLE, apply_print_setup, apply_style, save_workbook, set_value
 
@@ -95,6 +95,9 @@ RECOMMENDED_FIELDS = ("address",)
 # Input columns formatted for what they hold: a share typed as 35 reads as 35%, which the
 # 0..1 check accepts (unformatted, 35 is refused though the prompt asks for 0% to 100%).
 COLUMN_FORMATS = {"audit_date": "yyyy-mm-dd", "purchase_share": "0%"}
+# The most workers the reader accepts for one location (ingest.normalise.parse_workers
+# refuses more): the workers check allows exactly what reads back.
+MAX_WORKERS = 2_000_000
 
 
 def header(field: str, lang: str) -> str:
@@ -259,6 +262,7 @@ def _column_range(field: str) -> str:
 def validation_specs(lang: str, list_ranges: dict[str, str]) -> dict[str, dict[str, Any]]:
     """field -> DataValidation arguments: dropdowns, dates and numbers with prompts."""
     t = _texts(lang)
+    most_workers = number(MAX_WORKERS, lang)
 
     def lst(source: str, strict: bool) -> dict[str, Any]:
         return {"type": "list", "formula1": source, "allow_blank": True,
@@ -274,8 +278,10 @@ def validation_specs(lang: str, list_ranges: dict[str, str]) -> dict[str, dict[s
         "audit_date": {"type": "date", "operator": "between", "formula1": "DATE(1990,1,1)",
                        "formula2": "DATE(2100,12,31)", "allow_blank": True,
                        "prompt": t["date_prompt"], "error": t["date_error"]},
-        "workers": {"type": "whole", "operator": "greaterThanOrEqual", "formula1": "0",
-                    "allow_blank": True, "prompt": t["whole_prompt"], "error": t["whole_error"]},
+        "workers": {"type": "whole", "operator": "between", "formula1": "0",
+                    "formula2": str(MAX_WORKERS), "allow_blank": True,
+                    "prompt": t["whole_prompt"].format(max=most_workers),
+                    "error": t["whole_error"].format(max=most_workers)},
         "purchase_share": {"type": "decimal", "operator": "between", "formula1": "0",
                            "formula2": "1", "allow_blank": True, "prompt": t["share_prompt"],
                            "error": t["share_error"]},

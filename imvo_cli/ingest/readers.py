@@ -31,6 +31,7 @@ from .isolate import (
     run_parser,
     start_parser,
 )
+from .ods_merged import ods_merged_ranges
 from .precheck import Extent, check_ole, check_zip, col_letters
 
 __all__ = ["Extent", "Sheet", "decode_text", "fill_merged", "read_sheets", "sniff_delimiter",
@@ -434,6 +435,8 @@ def _parse_sheet(path: Path, wb, name: str, limits: Limits) -> tuple[list[list],
                         "too-many-cells", sheet=name)
         rows = s.to_python(skip_empty_area=False)
         ranges = s.merged_cell_ranges or ()
+        if not ranges and rows and path.suffix.lower() == ".ods":  # the reader reports none for it
+            ranges = ods_merged_ranges(path, name, len(rows), max(map(len, rows)), limits.max_cells)
     except ImvoError:
         raise
     except Exception as exc:
