@@ -103,3 +103,8 @@ def test_the_policy_shown_with_the_map_names_the_profile_used(tmp_path):
     path = listing(tmp_path / "l.xlsx", ["Sector:", "metals"])
     assert read_and_map(path, policy=Policy()).policy.describe()["sector"] == "metals"
     assert read_and_map(path, policy=Policy(), sector="food").policy.describe()["sector"] == "food"
+
+
+def test_an_empty_company_cell_before_the_sector_names_no_company(tmp_path):
+    sl = read_suppliers(listing(tmp_path / "lijst.xlsx", ["Bedrijf:", None, "Sector:", "Metalen"]))
+    assert sl.company is None and sl.sector == "metals"

@@ -395,7 +395,7 @@ def test_template_command_names_the_map_command_of_its_sector(tmp_path):
     out = tmp_path / "leveranciers.xlsx"
     result = CliRunner().invoke(app, ["template", "--output", str(out), "--sector", "food"])
     assert result.exit_code == 0, result.output
-    assert f"imvo map {out} --sector food" in result.stderr
+    assert f"imvo map {out} (" in result.stderr and "--sector food" in result.stderr
     quiet = CliRunner().invoke(app, ["template", "--output", str(out), "--sector", "food", "-q",
                                      "--force"])
     assert quiet.exit_code == 0 and quiet.stderr == ""
@@ -477,3 +477,30 @@ def test_workers_check_allows_what_the_reader_accepts(tmp_path, lang):
         ("whole", "between", "0", str(tpl.MAX_WORKERS))
     shown = "2,000,000" if lang == "en" else "2.000.000"
     assert shown in dv.prompt and shown in dv.error and "{" not in dv.prompt + dv.error
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("sector", tpl.SECTORS)
+def test_a_filled_template_is_mapped_with_its_sector_profile_without_options(tmp_path, lang,
+                                                                             sector):
+    """Regression: a filled metals, natural stone or food template was scored with the
+    textile profile unless `imvo map` was given --sector. Row 1 now says 'Sector:' and the
+    profile, which the reader takes; its processes and products are then recognised."""
+    from imvo_cli.mapping import read_and_map
+    from imvo_cli.policy import Policy
+
+    out = tmp_path / "t.xlsx"
+    write_template(out, lang=lang, sector=sector)
+    wb = load_workbook(out)
+    ws = wb.worksheets[0]
+    vocab = sector_vocabulary(sector, lang)
+    values = {"name": "Factory 1", "country": "India", "address": "1 Main Road",
+              "process": vocab["process"][0], "product": vocab["product"][0]}
+    for c, field in enumerate(FIELDS, 1):
+        if field in values:
+            ws.cell(tpl.FIRST_INPUT_ROW, c, values[field])
+    wb.save(out)
+    chain_map = read_and_map(out, policy=Policy())
+    assert chain_map.source.sector == sector and chain_map.sector == sector
+    coverage = chain_map.summary["coverage"]
+    assert coverage["product"]["recognised"] == 1.0 and coverage["process"]["recognised"] == 1.0

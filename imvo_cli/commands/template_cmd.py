@@ -60,5 +60,5 @@ def register(app: typer.Typer) -> None:
         if not quiet:
             label = t(f"sector.{sector_key}", language)
             common.stderr(t("template.wrote", language, path=out, language=language, sector=label))
-            # imvo map scores with the textile profile unless told otherwise
+            # the Sector cell (row 1) tells imvo map the profile; --sector still may
             common.stderr(t("template.wrote_map", language, path=out, sector=sector_key, label=label))

@@ -30,6 +30,7 @@ SECTORS = ("textile", "metals", "natural_stone", "food")
 # and the rows to fill in.
 COMPANY_ROW = 1
 COMPANY_VALUE_CELL = "B1"
+SECTOR_LABEL_COLUMN = 4  # "Sector:" in D1, the profile in E1: ingest scores the list with it
 HEADER_ROW = 2
 EXAMPLE_ROW = 3
 FIRST_INPUT_ROW = 4
@@ -186,6 +187,10 @@ def _write_input_sheet(ws, lang: str, sector: str) -> None:
     set_value(label, t("template.company_label", lang))
     apply_style(label, LABEL_STYLE)
     apply_style(ws[COMPANY_VALUE_CELL], COMPANY_STYLE)  # left empty: the member types the name
+    sector_label = ws.cell(COMPANY_ROW, SECTOR_LABEL_COLUMN)
+    set_value(sector_label, t("template.sector_label", lang))
+    apply_style(sector_label, LABEL_STYLE)
+    set_value(ws.cell(COMPANY_ROW, SECTOR_LABEL_COLUMN + 1), t(f"sector.{sector}", lang))
     example = example_row(lang, sector)
     for c, field in enumerate(FIELDS, 1):
         cell = ws.cell(HEADER_ROW, c)

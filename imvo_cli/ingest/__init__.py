@@ -159,6 +159,9 @@ SECTOR_LABELS = ("sector", "sector profile", "risk profile", "sectorprofiel", "r
                  "branche")
 
 
+_LABEL_KEYS = frozenset(header_key(k) for k in (*META_LABELS, *SECTOR_LABELS))
+
+
 def _metadata_sector(rows: list[list]) -> str | None:
     """The text of a 'Sector: metals' or 'Sector | Metalen' cell pair above the header."""
     return _metadata(rows, SECTOR_LABELS)
@@ -174,10 +177,17 @@ def _metadata(rows: list[list], labels) -> str | None:
             label, _, rest = cell.partition(":")
             if header_key(label) not in keys:
                 continue
-            value = rest.strip() or (cells[i + 1] if i + 1 < len(cells) else "")
+            # 'Company:' left empty before 'Sector: metals' names no company
+            value = rest.strip() or (cells[i + 1] if i + 1 < len(cells)
+                                     and not _is_label(cells[i + 1]) else "")
             if value:
                 return value
     return None
+
+
+def _is_label(cell: str) -> bool:
+    """Is this cell above the header a label ('Sector:', 'Bedrijf') rather than a value?"""
+    return cell.endswith(":") or header_key(cell.partition(":")[0]) in _LABEL_KEYS
 
 
 def _list_sector(rows: list[list], fname: str, sheet_name, issues: list[Issue]) -> str | None:
