@@ -20,6 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..countries import country_name, read_country, to_iso2
 from ..i18n import LANGS, catalogue, check_lang, country_translator, number, sector_terms, t, term
+from ..ingest.normalise import MAX_WORKERS  # the workers check allows what the reader does
 from ..model import FIELDS, REQUIRED_FIELDS, ImvoError
 from .xlsx import HEADER_STYLE, LABEL_STYLE, TITLE_STYLE, apply_print_setup, apply_style, save_workbook, set_value
 
@@ -96,9 +97,6 @@ RECOMMENDED_FIELDS = ("address",)
 # Input columns formatted for what they hold: a share typed as 35 reads as 35%, which the
 # 0..1 check accepts (unformatted, 35 is refused though the prompt asks for 0% to 100%).
 COLUMN_FORMATS = {"audit_date": "yyyy-mm-dd", "purchase_share": "0%"}
-# The most workers the reader accepts for one location (ingest.normalise.parse_workers
-# refuses more): the workers check allows exactly what reads back.
-MAX_WORKERS = 2_000_000
 
 
 def header(field: str, lang: str) -> str:

@@ -153,6 +153,9 @@ def parse_int_like(value: object) -> int:
     raise ValueError(f"{text!r} is not a number")
 
 
+MAX_WORKERS = 2_000_000  # the most workers one production location is read with
+
+
 def parse_workers(value: object) -> int:
     """'1.250', '100-500' (midpoint), 'approx. 300', '>1000', '300+' -> a whole number."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -172,7 +175,7 @@ def parse_workers(value: object) -> int:
             n = parse_int_like(text)
     if n < 0:
         raise ValueError("a number of workers cannot be negative")
-    if n > 2_000_000:
+    if n > MAX_WORKERS:
         raise ValueError(f"{n} workers is not plausible for one production location")
     return n
 
