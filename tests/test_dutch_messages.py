@@ -303,3 +303,16 @@ def test_gone_is_one_word_in_dutch():
              nl["diff_workbook.sheet_gone"].lower()}
     assert words == {"vervallen"}
     assert not [k for k, v in nl.items() if "verdwenen" in v.lower()]
+
+
+def test_validate_column_notes_in_dutch(tmp_path):
+    listed = tmp_path / "notes.csv"
+    listed.write_text("Name,,Country,Remarks\nAlpha,x,India,y\n", encoding="utf-8")
+    nl = runner.invoke(app, ["validate", str(listed), "--lang", "nl", "--map", "Remarks=ignore"],
+                       env={"COLUMNS": "200"})
+    text = " ".join(nl.stdout.split())
+    assert "geen kop: de kolom wordt niet gelezen" in text
+    assert "genegeerd, zoals de kolomtoewijzing zegt" in text
+    assert "ignored as the column map says" not in text and "no header" not in text
+    en = runner.invoke(app, ["validate", str(listed), "--map", "Remarks=ignore"], env={"COLUMNS": "200"})
+    assert "ignored as the column map says" in " ".join(en.stdout.split())

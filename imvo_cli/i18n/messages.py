@@ -199,6 +199,13 @@ def issue_line(issue: Any, lang: str = DEFAULT_LANG, *, hint: bool = True) -> st
     return f"{text} ({fix})" if fix else text
 
 
+def column_note(note: str | None, lang: str = DEFAULT_LANG) -> str | None:
+    """A note of `imvo validate` on a column ("ignored as the column map says") in `lang`."""
+    if lang == DEFAULT_LANG or not note:
+        return note
+    return _said("issue", "column-note", "message", note, lang)
+
+
 def evidence_value(rule: str, text: str, lang: str = DEFAULT_LANG) -> str:
     """An evidence text of the risk assessment ("no social audit recorded ...") in `lang`.
     Names of sources, the list's own cells and the data tables' findings stay as they are."""

@@ -6,7 +6,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..i18n import DEFAULT_LANG, label, t, tn
-from ..i18n.messages import issue_hint, issue_message
+from ..i18n.messages import column_note, issue_hint, issue_message
 from ..textsafe import terminal
 from .console import console
 
@@ -36,7 +36,8 @@ def _columns_table(r, lang: str, limit: int | None) -> Table:
     for c in r.columns[:limit]:
         style = "green" if c.field else "yellow"
         table.add_row(c.column, escape(terminal(c.header)),
-                      f"[{style}]{escape(column_text(c, lang))}[/]", escape(terminal(c.note or "")))
+                      f"[{style}]{escape(column_text(c, lang))}[/]",
+                      escape(terminal(column_note(c.note, lang) or "")))
     return table
 
 
