@@ -22,6 +22,7 @@ from imvo_cli.i18n.messages import (
     issue_hint,
     issue_line,
     issue_message,
+    say,
 )
 from imvo_cli.mapping import read_and_map
 from imvo_cli.model import Issue
@@ -247,6 +248,9 @@ def test_map_in_dutch_evidence_in_the_workbook_and_html(tmp_path):
                     for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str))
     assert "geen sociale audit vastgelegd" in text or "audit van" in text
     assert _english_in(text, EVIDENCE_ENGLISH[:6]) == []
+    sources = {row[-1] for row in wb["Risico's"].iter_rows(min_row=2, values_only=True)}
+    assert "leverancierslijst" in sources and "supplier list" not in sources
+    assert any(str(x).startswith("World Bank, Worldwide Governance Indicators") for x in sources)
     html = page.read_text(encoding="utf-8")
     assert "bestuursscore (percentiel, 0-100)" in html
     assert "governance rank" not in html and "no social audit recorded" not in html
@@ -268,7 +272,10 @@ def test_check_reasons_in_dutch_say_the_evidence_in_dutch():
     assert _english_in(md.stdout, EVIDENCE_ENGLISH) == []
     reason = Phrase("check_reason.evidence", themes=(), value="audit result 'fail'", source="supplier list")
     assert reason == ": audit result 'fail' [supplier list]"
-    assert reason.say("nl") == ": auditresultaat 'fail' [supplier list]"
+    assert say(reason, "nl") == ": auditresultaat 'fail' [leverancierslijst]"
+    first = Phrase("check_reason.first", supplier="X", reason=reason)
+    assert say(first, "nl") == "eerste: X: : auditresultaat 'fail' [leverancierslijst]"
+    assert say(first, "en") == str(first)
 
 
 def test_errors_and_written_lines_on_stderr_speak_the_language(tmp_path):

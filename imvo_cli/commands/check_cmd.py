@@ -43,7 +43,8 @@ def register(app: typer.Typer) -> None:
         """
         from ..check import CheckOptions, discover, renamed, run_check  # deferred: start-up
         from ..export.atomic import write_text_atomic  # deferred: start-up
-        from ..i18n import say, t  # deferred: start-up
+        from ..i18n import t  # deferred: start-up
+        from ..i18n.messages import say  # deferred: start-up
         from ..model import ImvoError  # deferred: start-up
         from ..policy import find_policy, load_policy  # deferred: start-up
         from ..report import check_report  # deferred: start-up

@@ -61,7 +61,7 @@ def _render(doc: dict, profile, notes: bool = True, lang: str = "en") -> None:
 
     from ..countries import country_name  # deferred: start-up
     from ..i18n import country_label, label, rule_label, t  # deferred: start-up
-    from ..i18n.messages import evidence_value  # deferred: start-up
+    from ..i18n.messages import evidence_source, evidence_value  # deferred: start-up
     from ..report.console import LEVEL_STYLE, console  # deferred: start-up
     from ..report.map_view import theme_names  # deferred: start-up
 
@@ -78,7 +78,7 @@ def _render(doc: dict, profile, notes: bool = True, lang: str = "en") -> None:
     evidence = {e["id"]: e for e in doc["evidence"]}
     for theme in doc["themes"]:
         reasons = "\n".join(escape(f"{rule_label(e['rule'], e['evidence'], lang) if lang != 'en' else e['rule']}: "
-                                   f"{evidence_value(e['rule'], e['evidence'], lang)} [{e['source']}]")
+                                   f"{evidence_value(e['rule'], e['evidence'], lang)} [{evidence_source(e['source'], lang)}]")
                             for e in (evidence[i] for i in theme["evidence"]))
         table.add_row(escape(labels.get(theme["theme"], theme["theme"])),
                       f"[{LEVEL_STYLE.get(theme['level'], '')}]{escape(label('level', theme['level'], lang))}[/]",

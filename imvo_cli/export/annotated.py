@@ -28,7 +28,7 @@ from openpyxl.utils import column_index_from_string
 from .. import __version__
 from ..countries import country_name
 from ..i18n import LANGS, country_label, has, label, t, variants
-from ..i18n.messages import evidence_value, issue_hint, issue_message, main_reasons
+from ..i18n.messages import evidence_source, evidence_value, issue_hint, issue_message, main_reasons
 from ..ingest.address import has_full_address
 from ..ingest.readers import read_sheets
 from ..mapping import priority_order
@@ -359,14 +359,14 @@ def upstream_text(risk: RiskAssessment, chain_map: ChainMap, lang: str = "en") -
 
 def flag_text(flag, lang: str = "en") -> str:
     return (f"{flag.theme} {level_text(flag.level, lang)}: {evidence_value(flag.rule, flag.evidence, lang)} "
-            f"({flag.rule}; {flag.source})")
+            f"({flag.rule}; {evidence_source(flag.source, lang)})")
 
 
 def evidence_text(ev, level: str, labels: dict[str, str], lang: str = "en") -> str:
     """One evidence item with the themes it affects: 'Child labour, Forced labour (high): ...'."""
     themes = ", ".join(theme_name(k, labels, lang) for k in ev.themes)
     what = t("workbook.data_gap", lang) if ev.kind == "gap" else level_text(level, lang)
-    return f"{themes} ({what}): {evidence_value(ev.rule, ev.value, lang)} [{ev.source}]"
+    return f"{themes} ({what}): {evidence_value(ev.rule, ev.value, lang)} [{evidence_source(ev.source, lang)}]"
 
 
 def reasons_text(risk: RiskAssessment, sep: str = "; ", labels: dict[str, str] | None = None,
@@ -610,7 +610,8 @@ def risk_rows(chain_map: ChainMap, limit: int = MAX_RISK_ROWS,
     # imvo's labels last, so the order above is the same in every language
     out: list[tuple[Any, ...]] = [(sid, name, country, tier, ", ".join(theme_name(k, names, lang)
                                                  for k in (theme or "").split(", ") if k),
-             level_text(level, lang), rule, evidence_value(rule, evidence, lang), source)
+             level_text(level, lang), rule, evidence_value(rule, evidence, lang),
+             evidence_source(source, lang))
             for sid, name, country, tier, theme, level, rule, evidence, source in rows]
     if total > limit:
         out.append((None, t("workbook.more_flags", lang, n=total - limit),

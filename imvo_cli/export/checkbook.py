@@ -6,8 +6,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from ..i18n import label, say, t
-from ..i18n.messages import issue_hint, issue_message
+from ..i18n import label, t
+from ..i18n.messages import issue_hint, issue_message, say
 from ..model import UNKNOWN
 from .xlsx import add_streamed_table, percent, save_workbook
 

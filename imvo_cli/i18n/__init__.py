@@ -135,18 +135,8 @@ def _said_value(value: Any, lang: str) -> Any:
     return value
 
 
-# Phrases whose values hold an evidence text of the risk assessment, said in the language too.
-_EVIDENCE_VALUES = {"check_reason.evidence": ("value", "site"),
-                    "check_reason.evidence_site": ("value", "site")}
-
-
 def _said(key: str, values: dict[str, Any], lang: str) -> str:
-    said = {k: _said_value(v, lang) for k, v in values.items()}
-    if lang != DEFAULT_LANG and key in _EVIDENCE_VALUES:
-        for name in _EVIDENCE_VALUES[key]:
-            if isinstance(said.get(name), str):
-                said[name] = messages.any_evidence(said[name], lang)
-    return t(key, lang, **said)
+    return t(key, lang, **{k: _said_value(v, lang) for k, v in values.items()})
 
 
 def _replaced(value: Any, old: str, new: str) -> Any:
@@ -253,7 +243,3 @@ def rule_label(rule: str, evidence: str = "", lang: str = DEFAULT_LANG) -> str:
         return t("rule.legal-presumption-xinjiang", lang)
     key = f"rule.{rule}"
     return t(key, lang) if has(key, lang) else rule.replace("-", " ")
-
-
-# Last: the messages module reads this one's texts (t, label, country_label).
-from . import messages  # noqa: E402

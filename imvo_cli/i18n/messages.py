@@ -22,7 +22,8 @@ from importlib import resources
 from typing import Any
 
 from .. import countries
-from . import DEFAULT_LANG, country_label, label, number, t
+from . import DEFAULT_LANG, Phrase, country_label, label, number, t
+from . import say as i18n_say
 
 # The codes whose messages a column's parser writes: "invalid-" and the field.
 _INVALID = "invalid-"
@@ -66,7 +67,7 @@ def _templates(lang: str) -> dict[tuple[str, str, str], tuple[_Template, ...]]:
         for key, parts in data.get(section, {}).items():
             for part, pairs in parts.items():
                 out[section, key, part] = tuple(_compile(en, said) for en, said in pairs)
-    for section in ("effect", "fragment"):
+    for section in ("effect", "source", "fragment"):
         out[section, "", "value"] = tuple(_compile(en, said) for en, said in
                                           data.get(section, {}).get("value", ()))
     return out
@@ -214,6 +215,14 @@ def evidence_value(rule: str, text: str, lang: str = DEFAULT_LANG) -> str:
     return _said("evidence", rule, "value", text, lang)
 
 
+def evidence_source(text: str, lang: str = DEFAULT_LANG) -> str:
+    """Where an evidence item comes from in `lang` where imvo says it ("supplier list"); a
+    cited source stays as published."""
+    if lang == DEFAULT_LANG or not text:
+        return text
+    return _said("source", "", "value", text, lang)
+
+
 def evidence_effect(text: str, lang: str = DEFAULT_LANG) -> str:
     """What an evidence item does to a score ("+0.5 likelihood") in `lang`."""
     if lang == DEFAULT_LANG or not text:
@@ -255,3 +264,28 @@ def main_reasons(risk: Any, limit: int = 2, labels: dict[str, str] | None = None
     return [f"{', '.join((labels or {}).get(x, x.replace('_', ' ')) for x in themes)}: "
             f"{evidence_value(rule, evidence, lang)}"
             for (rule, evidence), themes in list(groups.items())[:limit]]
+
+
+# imvo check's reasons whose values hold an evidence text of the risk assessment.
+_EVIDENCE_VALUES = {"check_reason.evidence": ("value", "site"),
+                    "check_reason.evidence_site": ("value", "site")}
+
+
+def say(text: str, lang: str = DEFAULT_LANG) -> str:
+    """`i18n.say`, with the evidence inside a reason of `imvo check` said in `lang` too."""
+    if lang == DEFAULT_LANG or not isinstance(text, Phrase):
+        return i18n_say(text, lang)
+    return t(text.key, lang, **{k: _said_value(text.key, k, v, lang) for k, v in text.values.items()})
+
+
+def _said_value(key: str, name: str, value: Any, lang: str) -> Any:
+    if isinstance(value, Phrase):
+        return say(value, lang)
+    if isinstance(value, tuple):
+        return ", ".join(str(_said_value(key, name, v, lang)) for v in value)
+    if isinstance(value, str) and key in _EVIDENCE_VALUES:
+        if name in _EVIDENCE_VALUES[key]:
+            return any_evidence(value, lang)
+        if name == "source":
+            return evidence_source(value, lang)
+    return value

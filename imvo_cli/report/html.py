@@ -29,7 +29,7 @@ from ..export.atomic import write_text_atomic
 from ..i18n import THOUSANDS, country_label, has, number, rule_label, table, tn
 from ..i18n import label as _label
 from ..i18n import t as _t
-from ..i18n.messages import evidence_value, issue_hint, issue_message, main_reasons
+from ..i18n.messages import evidence_source, evidence_value, issue_hint, issue_message, main_reasons
 from ..mapping import priority_order
 from ..model import (
     ALL_LEVELS,
@@ -627,7 +627,8 @@ class _MapView:
             flags = list(r.flags) or [f for t in r.themes.values() for f in t.reasons]
             for f in sorted(flags, key=flag_sort_key):
                 reasons.append([_theme_label(f.theme), f.level, rule_label(f.rule, f.evidence, _LANG[0]),
-                                evidence_value(f.rule, f.evidence, _LANG[0]), f.source])
+                                evidence_value(f.rule, f.evidence, _LANG[0]),
+                                evidence_source(f.source, _LANG[0])])
         up = self.upstream(sid)
         card = {"n": s.name, "c": f"{_country(s.country)} ({s.country})" if s.country else _h("unknown_country"),
                 "t": self.tiers.get(sid), "p": ", ".join(s.process), "l": self.level(sid),
