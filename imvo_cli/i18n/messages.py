@@ -55,22 +55,28 @@ def _compile(english: str, said: str) -> _Template:
 
 
 @cache
-def _templates(lang: str) -> dict[tuple[str, str, str], tuple[_Template, ...]]:
-    """(section, key, part) -> the templates, in order: ("issue", "cycle", "message")."""
+def _pairs(lang: str) -> dict[tuple[str, str, str], tuple[tuple[str, str], ...]]:
+    """(section, key, part) -> its (English, translation) templates, in order:
+    ("issue", "cycle", "message"). Compiled only when a text of that key is said."""
     name = f"messages_{lang}.toml"
     path = resources.files(__package__).joinpath(name)
     if not path.is_file():
         return {}
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    out: dict[tuple[str, str, str], tuple[_Template, ...]] = {}
+    out: dict[tuple[str, str, str], tuple[tuple[str, str], ...]] = {}
     for section in ("issue", "evidence"):
         for key, parts in data.get(section, {}).items():
             for part, pairs in parts.items():
-                out[section, key, part] = tuple(_compile(en, said) for en, said in pairs)
+                out[section, key, part] = tuple((en, said) for en, said in pairs)
     for section in ("effect", "source", "fragment"):
-        out[section, "", "value"] = tuple(_compile(en, said) for en, said in
+        out[section, "", "value"] = tuple((en, said) for en, said in
                                           data.get(section, {}).get("value", ()))
     return out
+
+
+@cache
+def _compiled(lang: str, section: str, key: str, part: str) -> tuple[_Template, ...]:
+    return tuple(_compile(en, said) for en, said in _pairs(lang).get((section, key, part), ()))
 
 
 def _say(templates: tuple[_Template, ...], text: str, lang: str) -> str | None:
@@ -91,7 +97,7 @@ def _say(templates: tuple[_Template, ...], text: str, lang: str) -> str | None:
 def _fragment(text: str, lang: str) -> str:
     if not text:
         return text
-    said = _say(_templates(lang).get(("fragment", "", "value"), ()), text, lang)
+    said = _say(_compiled(lang, "fragment", "", "value"), text, lang)
     return text if said is None else said
 
 
@@ -152,12 +158,11 @@ _KINDS: dict[str, Callable[[str, str], str]] = {
 
 @lru_cache(maxsize=16384)
 def _said(section: str, key: str, part: str, text: str, lang: str) -> str:
-    table = _templates(lang)
-    templates = table.get((section, key, part), ())
+    templates = _compiled(lang, section, key, part)
     if section == "issue" and key.startswith(_INVALID):
-        templates += table.get((section, "invalid", part), ())
+        templates += _compiled(lang, section, "invalid", part)
     elif section == "evidence":
-        templates += table.get((section, "*", part), ())
+        templates += _compiled(lang, section, "*", part)
     said = _say(templates, text, lang)
     return text if said is None else said
 
@@ -234,7 +239,7 @@ def any_evidence(text: str, lang: str = DEFAULT_LANG) -> str:
     """An evidence text whose rule is not at hand (a reason of `imvo check`), in `lang`."""
     if lang == DEFAULT_LANG or not text:
         return text
-    for (section, key, _part) in _templates(lang):
+    for (section, key, _part) in _pairs(lang):
         if section == "evidence":
             said = _said("evidence", key, "value", text, lang)
             if said != text:
@@ -245,11 +250,11 @@ def any_evidence(text: str, lang: str = DEFAULT_LANG) -> str:
 def issue_codes(lang: str) -> frozenset[str]:
     """The issue codes whose messages have templates in `lang` ("invalid" stands for every
     code of a column's parser)."""
-    return frozenset(key for section, key, _ in _templates(lang) if section == "issue")
+    return frozenset(key for section, key, _ in _pairs(lang) if section == "issue")
 
 
 def evidence_rules(lang: str) -> frozenset[str]:
-    return frozenset(key for section, key, _ in _templates(lang) if section == "evidence")
+    return frozenset(key for section, key, _ in _pairs(lang) if section == "evidence")
 
 
 def main_reasons(risk: Any, limit: int = 2, labels: dict[str, str] | None = None,
