@@ -271,7 +271,7 @@ def test_diff_and_osh_match_speak_dutch(tmp_path):
     assert md.exit_code == 0
     assert "| wijziging | niveau | naam | land | details |" in md.stdout
     assert "| nieuw | middel | Izmir Dye | TR |" in md.stdout
-    assert "| verdwenen | middel | Porto Malhas | PT |" in md.stdout
+    assert "| vervallen | middel | Porto Malhas | PT |" in md.stdout
     assert "| onderwerp | toen | nu |" in md.stdout
     from test_osh_match import oid, write_download
 

@@ -439,7 +439,7 @@ def test_regression_the_diff_workbook_speaks_dutch(result, sector, tmp_path):
     english = _english_only(*WORKBOOK_TABLES)
     for diff, last in ((result, "Beoordelen"), (sector, "Leden")):
         wb = build_diff_workbook(diff, "nl")
-        assert wb.sheetnames == ["Nieuw", "Verdwenen", "Gewijzigd", "Risicowijzigingen",
+        assert wb.sheetnames == ["Nieuw", "Vervallen", "Gewijzigd", "Risicowijzigingen",
                                  "Overzicht", last]
         cells = {c for ws in wb for row in ws.iter_rows(values_only=True) for c in row
                  if isinstance(c, str)}
@@ -449,8 +449,8 @@ def test_regression_the_diff_workbook_speaks_dutch(result, sector, tmp_path):
     wb = build_diff_workbook(result, "nl")
     head = [c.value for c in wb["Beoordelen"][1]]
     assert (head[0], head[4], head[-1]) == ("a_id", "b_id", "decision")  # --decisions reads them
-    gone = [c.value for c in next(wb["Verdwenen"].iter_rows(min_row=2, max_row=2))]
-    assert "verdwenen" in gone and "ja" in gone
+    gone = [c.value for c in next(wb["Vervallen"].iter_rows(min_row=2, max_row=2))]
+    assert "vervallen" in gone and "ja" in gone
     assert {r[3] for r in wb["Gewijzigd"].iter_rows(min_row=2, values_only=True)} >= {"naam", "adres"}
     assert build_diff_workbook(result).sheetnames[:2] == ["New", "Gone"]  # English as before
 

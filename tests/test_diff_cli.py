@@ -315,7 +315,7 @@ def test_lang_nl_writes_the_workbook_html_and_policy_line_in_dutch(tmp_path):
     result = run("diff", old, new, "--lang", "nl", "--out", book, "--html", page, "--quiet")
     assert result.exit_code == 0, result.output
     wb = openpyxl.load_workbook(book)
-    assert wb.sheetnames == ["Nieuw", "Verdwenen", "Gewijzigd", "Risicowijzigingen", "Overzicht",
+    assert wb.sheetnames == ["Nieuw", "Vervallen", "Gewijzigd", "Risicowijzigingen", "Overzicht",
                              "Beoordelen"]
     assert [c.value for c in wb["Nieuw"][1]][:3] == ["Locatie-ID", "Status", "Naam"]
     assert '<html lang="nl">' in page.read_text(encoding="utf-8")

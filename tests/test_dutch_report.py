@@ -18,6 +18,7 @@ from imvo_cli import __version__, risk
 from imvo_cli.aggregate import aggregate
 from imvo_cli.cli import app
 from imvo_cli.i18n import catalogue, rule_label, t
+from imvo_cli.i18n.messages import evidence_value, issue_hint, issue_message
 from imvo_cli.mapping import read_and_map
 from imvo_cli.report.html import render_aggregate_html, render_map_html, script_words
 from imvo_cli.report.map_view import coverage_text
@@ -85,15 +86,18 @@ def readable_text(page: str) -> list[str]:
 
 
 def data_strings(chain_map) -> list[str]:
-    """Text that comes from the list, the evidence or the cited sources: it stays as it is."""
+    """Text that comes from the list or the cited sources: it stays as it is. Issue messages
+    and evidence count in their Dutch form: the values in them (a cell, a source's name, a
+    table's finding) stay, imvo's own words around them must be Dutch."""
     out = {chain_map.company.name, chain_map.source.file, chain_map.source.sheet or "", __version__}
     for s in chain_map.suppliers.values():
         out |= {s.name, s.country or "", *s.process, *s.product}
     for i in chain_map.issues:
-        out |= {i.message, i.hint or "", i.code, i.sheet or "", str(i.column or "")}
+        out |= {issue_message(i, "nl"), issue_hint(i, "nl") or "", i.code, i.sheet or "",
+                str(i.column or "")}
     for a in chain_map.risk.values():
         for f in [*a.flags, *(r for th in a.themes.values() for r in th.reasons)]:
-            out |= {f.evidence, f.source}
+            out |= {evidence_value(f.rule, f.evidence, "nl"), f.source}
     for src in risk.sources():
         out |= {str(v) for v in src.values()}
     return sorted((x for x in out if x), key=len, reverse=True)

@@ -46,7 +46,8 @@ def register(app: typer.Typer) -> None:
         """
         from ..aggregate import aggregate as run_aggregate  # deferred: start-up
         from ..aggregate import member_files  # deferred: start-up
-        from ..i18n import resolve_lang, t  # deferred: start-up
+        from ..i18n import t  # deferred: start-up
+        from ..i18n.messages import issue_line  # deferred: start-up
         from ..model import ImvoError  # deferred: start-up
         from ..policy import load_policy  # deferred: start-up
         from ..report.jsonout import dumps_chunks  # deferred: start-up
@@ -69,7 +70,7 @@ def register(app: typer.Typer) -> None:
         common.output_path_guard(html, guarded)
         common.output_path_guard(osh, guarded)
         pol = load_policy(policy, near=paths[0] if paths else None)
-        language = resolve_lang(plain(lang), pol)
+        language = common.resolve_language(plain(lang), pol)
         decided = None
         if decisions is not None:
             from ..match.decisions import read_decisions  # deferred: start-up
@@ -99,7 +100,7 @@ def register(app: typer.Typer) -> None:
         if osh is not None:
             from ..export.osh_upload import upload_messages, write_osh_upload  # deferred: start-up
 
-            wrote, *left_out = upload_messages(write_osh_upload(result, osh), osh)
+            wrote, *left_out = upload_messages(write_osh_upload(result, osh), osh, language)
             for line in ([] if quiet else [wrote]) + left_out:
                 common.stderr(line)
         if format == TableOrJson.json:
@@ -115,7 +116,7 @@ def register(app: typer.Typer) -> None:
                                     path=path))
         for unreadable in result.unreadable:
             issue = next(i for i in result.issues if i.file == unreadable and i.severity == "error")
-            common.stderr(f"imvo: error: {issue.line()}")
+            common.stderr(f"{common.error_prefix(language)} {issue_line(issue, language)}")
         raise typer.Exit(common.EXIT_INPUT if result.unreadable else common.EXIT_OK)
 
 

@@ -43,7 +43,8 @@ def register(app: typer.Typer) -> None:
         """
         from ..check import CheckOptions, discover, renamed, run_check  # deferred: start-up
         from ..export.atomic import write_text_atomic  # deferred: start-up
-        from ..i18n import resolve_lang, t  # deferred: start-up
+        from ..i18n import t  # deferred: start-up
+        from ..i18n.messages import say  # deferred: start-up
         from ..model import ImvoError  # deferred: start-up
         from ..policy import find_policy, load_policy  # deferred: start-up
         from ..report import check_report  # deferred: start-up
@@ -64,7 +65,7 @@ def register(app: typer.Typer) -> None:
         read = inputs + ([policy] if policy is not None else [])
         common.guard_outputs([report_file, export], read)
         first = inputs[0] if inputs else Path.cwd()
-        language = resolve_lang(plain(lang), load_policy(policy, near=first) if lang is None else None)
+        language = common.resolve_language(plain(lang), load_policy(policy, near=first) if lang is None else None)
         with contextlib.ExitStack() as stack:
             source = stack.enter_context(common.stdin_file(Path(common.STDIN))) \
                 if common.STDIN in paths else None
@@ -100,7 +101,7 @@ def register(app: typer.Typer) -> None:
             write_check_workbook(result, export, lang=language)
         for f in result.files:
             if f.status == "error":
-                common.stderr(f"imvo: error: {f.reasons[0]}")
+                common.stderr(f"{common.error_prefix(language)} {say(f.reasons[0], language)}")
         if not quiet:
             for what, path in (("report", report_file), ("workbook", export)):
                 if path is not None:

@@ -14,6 +14,7 @@ import zlib
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -35,6 +36,26 @@ QuietOpt = options.QuietOpt
 VerboseOpt = options.VerboseOpt
 OutputOpt = options.OutputOpt
 AsOfOpt = typer.Option(None, "--as-of", help="Reference date for audit age (YYYY-MM-DD; default: today).")
+
+
+# The language of the command being run, once it is known (--lang, else [report] lang): the
+# one its last line on stderr speaks when it fails.
+_LANGUAGE: list[str | None] = [None]
+
+
+def resolve_language(option: str | None, policy: Any = None) -> str:
+    """`i18n.resolve_lang`, remembered for the error line of `handle_errors`."""
+    from ..i18n import resolve_lang  # deferred: start-up
+
+    lang = _LANGUAGE[0] = resolve_lang(option, policy)
+    return lang
+
+
+def error_prefix(lang: str | None = None) -> str:
+    """The start of an error line in the command's language: "imvo: error:", "imvo: fout:"."""
+    from ..i18n import t  # deferred: start-up
+
+    return t("stderr.error", lang or _LANGUAGE[0] or "en")
 
 
 def stderr(message: str) -> None:
@@ -133,6 +154,9 @@ def handle_errors(fn: Callable) -> Callable:
         from ..model import ImvoError  # deferred: start-up
 
         debug = kwargs.get("debug", False) or os.environ.get("IMVO_DEBUG") == "1"
+        option = kwargs.get("lang")
+        option = getattr(option, "value", option)
+        _LANGUAGE[0] = option if option in ("en", "nl") else None
         stdout = sys.stdout
         sys.stdout = _ClosedPipeGuard(stdout)
         atomic.WRITTEN.clear()
@@ -148,26 +172,26 @@ def handle_errors(fn: Callable) -> Callable:
         except ImvoError as exc:
             if debug:
                 traceback.print_exc()
-            stderr(f"imvo: error: {exc}")
+            stderr(f"{error_prefix()} {exc}")
             raise typer.Exit(EXIT_INPUT) from exc
         except KeyboardInterrupt as exc:
             stderr(interrupt_message(list(atomic.WRITTEN)))
             raise typer.Exit(EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED) from exc
         except MemoryError:
-            stderr("imvo: error: out of memory; lower the input size or the limits in imvo.toml")
+            stderr(f"{error_prefix()} out of memory; lower the input size or the limits in imvo.toml")
             raise typer.Exit(EXIT_INPUT) from None
         except OSError as exc:  # permission denied, disk full, a folder where a file was meant
             if debug:
                 traceback.print_exc()
             where = exc.filename or "a file"
             what = exc.strerror or type(exc).__name__
-            stderr(f"imvo: error: {where}: {what} (check the path, its permissions and the "
+            stderr(f"{error_prefix()} {where}: {what} (check the path, its permissions and the "
                    "free disk space)")
             raise typer.Exit(EXIT_INPUT) from exc
         except Exception as exc:  # a bug, not bad input: still one line unless --debug
             damaged = _damaged_input(exc)
             if damaged:
-                stderr(f"imvo: error: {damaged}")
+                stderr(f"{error_prefix()} {damaged}")
                 raise typer.Exit(EXIT_INPUT) from exc
             if debug:
                 traceback.print_exc()

@@ -46,7 +46,7 @@ def register(app: typer.Typer) -> None:
         Example: imvo diff sample_data/suppliers.xlsx sample_data/year2/suppliers.xlsx --as-of 2025-06-30
         """
         from ..diff import headline, is_sector_output  # deferred: start-up
-        from ..i18n import resolve_lang, say, t  # deferred: start-up
+        from ..i18n import say, t  # deferred: start-up
         from ..model import ImvoError  # deferred: start-up
         from ..policy import find_policy, load_policy  # deferred: start-up
         from ..report import diff_view  # deferred: start-up
@@ -72,7 +72,7 @@ def register(app: typer.Typer) -> None:
         common.guard_outputs([out, html, report_file], guarded)
         # this year's imvo.toml, else last year's (the folder of either list)
         pol = load_policy(policy, near=new if find_policy(new) is not None else old)
-        language = resolve_lang(plain(lang), pol)
+        language = common.resolve_language(plain(lang), pol)
         decided = None
         if decisions is not None:
             from ..match.decisions import read_decisions  # deferred: start-up

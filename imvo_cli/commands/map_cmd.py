@@ -114,7 +114,7 @@ def register(app: typer.Typer) -> None:
         pol = load_policy(policy, near=common.policy_folder(file))
         if str(file) != common.STDIN:  # the parse runs while the rest is imported
             start_reading(file, pol.limits)
-        from ..i18n import resolve_lang, t  # deferred: start-up
+        from ..i18n import t  # deferred: start-up
         from ..mapping import read_and_map  # deferred: start-up
 
         # The collector stays off until the document is written: writing the JSON of
@@ -122,7 +122,7 @@ def register(app: typer.Typer) -> None:
         skip_collection_at_exit()
         with keeping_until_exit(), collector_paused():
             with common.stdin_file(file) as source:
-                language = resolve_lang(plain(lang), pol)
+                language = common.resolve_language(plain(lang), pol)
                 with stage_progress(sys.stderr.isatty(), verbose) as on_stage:
                     chain_map = read_and_map(source, sheet=sheet, column_map=column_map, policy=pol,
                                              company=company, sector=plain(sector),
@@ -188,4 +188,4 @@ def _write_files(chain_map, source: Path, *, graph: Path | None, export: Path | 
         return []
     from ..export.osh_upload import upload_messages, write_osh_upload  # deferred: start-up
 
-    return list(upload_messages(write_osh_upload(chain_map, osh), osh))
+    return list(upload_messages(write_osh_upload(chain_map, osh), osh, lang))

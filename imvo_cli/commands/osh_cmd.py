@@ -45,7 +45,8 @@ def register(app: typer.Typer) -> None:
         Example: imvo osh-match suppliers.xlsx --facilities osh_facilities.csv --export osh.xlsx
         """
         from ..export.osh_upload import output_kind, write_match_table, write_upload  # deferred: start-up
-        from ..i18n import number, resolve_lang, t, tn  # deferred: start-up
+        from ..i18n import number, t, tn  # deferred: start-up
+        from ..i18n.messages import issue_line  # deferred: start-up
         from ..ingest import read_suppliers  # deferred: start-up
         from ..model import ImvoError  # deferred: start-up
         from ..osh import match_supplier_list  # deferred: start-up
@@ -70,7 +71,7 @@ def register(app: typer.Typer) -> None:
         guarded = [p for p in (file, facilities, decisions) if p is not None]
         common.guard_outputs([out, osh, report_file], guarded)
         pol = load_policy(policy, near=file)
-        language = resolve_lang(plain(lang), pol)
+        language = common.resolve_language(plain(lang), pol)
         decided = None
         if decisions is not None:
             from ..match.decisions import read_decisions  # deferred: start-up
@@ -96,7 +97,7 @@ def register(app: typer.Typer) -> None:
             upload = build_upload(supplier_locations(suppliers))
             upload.issues.extend(write_upload(upload, osh))
             result.issues.extend(upload.issues)
-            upload_lines = upload_messages(upload, osh)
+            upload_lines = upload_messages(upload, osh, language)
         if format == TableOrJson.json:
             common.emit(output, lambda: typer.echo(dumps(result.to_dict()), nl=False))
         elif not (quiet and report_file is None):
@@ -108,14 +109,14 @@ def register(app: typer.Typer) -> None:
             common.stderr(t(key, language, n=number(rejected, language)))
             why = [i for i in result.issues if i.severity == "error" and i.row in result.rejected_rows]
             for issue in why[:None if verbose else MAX_SHOWN]:
-                common.stderr(f"imvo: error: {issue.line()}")
+                common.stderr(f"{common.error_prefix(language)} {issue_line(issue, language)}")
         if not quiet:
             for what, path in (("matches", out), ("report", report_file)):
                 if path is not None:
                     common.stderr(t("check.wrote", language, what=t(f"cli_osh.{what}", language),
                                     path=path))
         for issue in [] if quiet else _warnings(result)[:None if verbose else WARNINGS_SHOWN]:
-            common.stderr(f"imvo: warning: {issue.line(hint=False)}")
+            common.stderr(f"{t('stderr.warning', language)} {issue_line(issue, language, hint=False)}")
         # What the upload left out is always said: OSH would reject those rows.
         for line in upload_lines[1:] if quiet else upload_lines:
             common.stderr(line)

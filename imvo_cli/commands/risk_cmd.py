@@ -31,7 +31,7 @@ def register(app: typer.Typer) -> None:
 
         Example: imvo risk Bangladesh --product garments --process dyeing
         """
-        from ..i18n import resolve_lang, t  # deferred: start-up
+        from ..i18n import t  # deferred: start-up
         from ..policy import load_policy  # deferred: start-up
         from ..risk import load_profile  # deferred: start-up
         from ..risk.document import country_risk  # deferred: start-up
@@ -41,7 +41,7 @@ def register(app: typer.Typer) -> None:
         doc = country_risk(country, pol, product=product, process=process, region=region,
                            sector=plain(sector))
         profile = load_profile(doc["sector"])
-        language = resolve_lang(plain(lang), pol)
+        language = common.resolve_language(plain(lang), pol)
         if format == TableOrJson.json:
             from ..report.jsonout import dumps  # deferred: start-up
 
@@ -60,7 +60,8 @@ def _render(doc: dict, profile, notes: bool = True, lang: str = "en") -> None:
     from rich.table import Table  # deferred: start-up
 
     from ..countries import country_name  # deferred: start-up
-    from ..i18n import country_label, label, t  # deferred: start-up
+    from ..i18n import country_label, label, rule_label, t  # deferred: start-up
+    from ..i18n.messages import evidence_source, evidence_value  # deferred: start-up
     from ..report.console import LEVEL_STYLE, console  # deferred: start-up
     from ..report.map_view import theme_names  # deferred: start-up
 
@@ -76,7 +77,8 @@ def _render(doc: dict, profile, notes: bool = True, lang: str = "en") -> None:
     table.add_column(escape(t("risk_cmd.col_evidence", lang)))
     evidence = {e["id"]: e for e in doc["evidence"]}
     for theme in doc["themes"]:
-        reasons = "\n".join(escape(f"{e['rule']}: {e['evidence']} [{e['source']}]")
+        reasons = "\n".join(escape(f"{rule_label(e['rule'], e['evidence'], lang) if lang != 'en' else e['rule']}: "
+                                   f"{evidence_value(e['rule'], e['evidence'], lang)} [{evidence_source(e['source'], lang)}]")
                             for e in (evidence[i] for i in theme["evidence"]))
         table.add_row(escape(labels.get(theme["theme"], theme["theme"])),
                       f"[{LEVEL_STYLE.get(theme['level'], '')}]{escape(label('level', theme['level'], lang))}[/]",

@@ -31,7 +31,7 @@ def register(app: typer.Typer) -> None:
         Example: imvo template --output leveranciers.xlsx --lang nl --sector textile
         """
         from ..export.template import write_template  # deferred: start-up
-        from ..i18n import resolve_lang, t  # deferred: start-up
+        from ..i18n import t  # deferred: start-up
         from ..model import ImvoError  # deferred: start-up
         from ..policy import load_policy  # deferred: start-up
 
@@ -53,7 +53,7 @@ def register(app: typer.Typer) -> None:
             raise ImvoError("the file exists; imvo template does not replace it", file=out,
                             code="output-exists",
                             hint="choose a new file name, or add --force to replace it")
-        language = resolve_lang(plain(lang), load_policy(policy, near=out.parent)
+        language = common.resolve_language(plain(lang), load_policy(policy, near=out.parent)
                                 if lang is None else None)
         sector_key = str(plain(sector))
         write_template(out, lang=language, sector=sector_key)

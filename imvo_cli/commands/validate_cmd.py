@@ -44,12 +44,13 @@ def register(app: typer.Typer) -> None:
         first_policy = load_policy(policy, near=common.policy_folder(files[0]))
         if str(files[0]) != common.STDIN:  # the parse runs while the rest is imported
             start_reading(files[0], first_policy.limits)
-        from ..i18n import resolve_lang, t  # deferred: start-up
+        from ..i18n import t  # deferred: start-up
+        from ..i18n.messages import issue_line  # deferred: start-up
         from ..report.jsonout import dumps_chunks  # deferred: start-up
         from ..report.validate_view import render_summaries, render_validate  # deferred: start-up
         from ..validate import exit_code, to_document, validate_file  # deferred: start-up
 
-        language = resolve_lang(plain(lang), first_policy if lang is None else None)
+        language = common.resolve_language(plain(lang), first_policy if lang is None else None)
         reports = []
         for f in files:
             with contextlib.ExitStack() as stack:
@@ -69,7 +70,7 @@ def register(app: typer.Typer) -> None:
             common.emit(output, lambda: render_validate(reports, lang=language, verbose=verbose))
         for r in reports:
             if not r.readable:
-                common.stderr(f"imvo: error: {r.issues[0].line()}")
+                common.stderr(f"{common.error_prefix(language)} {issue_line(r.issues[0], language)}")
         if common.file_output(output) is not None and not quiet:
             common.stderr(t("check.wrote", language, what=t("check.report", language), path=output))
         raise typer.Exit(exit_code(reports))

@@ -28,6 +28,7 @@ from openpyxl.utils import column_index_from_string
 from .. import __version__
 from ..countries import country_name
 from ..i18n import LANGS, country_label, has, label, t, variants
+from ..i18n.messages import evidence_source, evidence_value, issue_hint, issue_message, main_reasons
 from ..ingest.address import has_full_address
 from ..ingest.readers import read_sheets
 from ..mapping import priority_order
@@ -357,14 +358,15 @@ def upstream_text(risk: RiskAssessment, chain_map: ChainMap, lang: str = "en") -
 
 
 def flag_text(flag, lang: str = "en") -> str:
-    return f"{flag.theme} {level_text(flag.level, lang)}: {flag.evidence} ({flag.rule}; {flag.source})"
+    return (f"{flag.theme} {level_text(flag.level, lang)}: {evidence_value(flag.rule, flag.evidence, lang)} "
+            f"({flag.rule}; {evidence_source(flag.source, lang)})")
 
 
 def evidence_text(ev, level: str, labels: dict[str, str], lang: str = "en") -> str:
     """One evidence item with the themes it affects: 'Child labour, Forced labour (high): ...'."""
     themes = ", ".join(theme_name(k, labels, lang) for k in ev.themes)
     what = t("workbook.data_gap", lang) if ev.kind == "gap" else level_text(level, lang)
-    return f"{themes} ({what}): {ev.value} [{ev.source}]"
+    return f"{themes} ({what}): {evidence_value(ev.rule, ev.value, lang)} [{evidence_source(ev.source, lang)}]"
 
 
 def reasons_text(risk: RiskAssessment, sep: str = "; ", labels: dict[str, str] | None = None,
@@ -398,7 +400,7 @@ def _issue_column(issue: Issue, columns: dict[str, int]) -> int | None:
 
 
 def issues_text(issues, lang: str = "en") -> str:
-    return "; ".join(f"{severity_text(i.severity, lang)}: {i.message}" for i in issues)
+    return "; ".join(f"{severity_text(i.severity, lang)}: {issue_message(i, lang)}" for i in issues)
 
 
 def severity_text(severity: str, lang: str = "en") -> str:
@@ -446,7 +448,7 @@ def act_first_rows(chain_map: ChainMap, limit: int = ACT_FIRST,
         level = level_text(a.level, lang)
         if a.inherent_level and a.inherent_level != a.level:
             level += f" ({t('workbook.inherent', lang)} {level_text(a.inherent_level, lang)})"
-        main = a.main_reasons(2, names)
+        main = main_reasons(a, 2, names, lang)
         rows.append((section, f"{a.priority}. {s.name} ({s.country or '?'})",
                      f"{level}: {' | '.join(main)}" if main else level))
     return rows
@@ -608,7 +610,8 @@ def risk_rows(chain_map: ChainMap, limit: int = MAX_RISK_ROWS,
     # imvo's labels last, so the order above is the same in every language
     out: list[tuple[Any, ...]] = [(sid, name, country, tier, ", ".join(theme_name(k, names, lang)
                                                  for k in (theme or "").split(", ") if k),
-             level_text(level, lang), rule, evidence, source)
+             level_text(level, lang), rule, evidence_value(rule, evidence, lang),
+             evidence_source(source, lang))
             for sid, name, country, tier, theme, level, rule, evidence, source in rows]
     if total > limit:
         out.append((None, t("workbook.more_flags", lang, n=total - limit),
@@ -651,7 +654,7 @@ def chain_rows(chain_map: ChainMap, lang: str = "en") -> list[tuple]:
 
 def issue_rows(chain_map: ChainMap, lang: str = "en") -> list[tuple]:
     return [(severity_text(i.severity, lang), i.code, Path(i.file).name if i.file else None,
-             i.sheet, i.row, i.column, i.message, i.hint)
+             i.sheet, i.row, i.column, issue_message(i, lang), issue_hint(i, lang))
             for i in sorted(chain_map.issues, key=Issue.sort_key)]
 
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from ..i18n import label, say, t
+from ..i18n import label, t
+from ..i18n.messages import issue_hint, issue_message, say
 from ..model import UNKNOWN
 from .xlsx import add_streamed_table, percent, save_workbook
 
@@ -53,7 +54,7 @@ def write_check_workbook(result, target: str | Path, lang: str = "en") -> None:
     add_streamed_table(wb, t("sheet.findings", lang), headers(FINDINGS_COLUMNS, lang), findings,
                        level_column=t("column.level", lang), footer=footer, level_labels=levels)
     issues = [[f.file, label("severity", i.severity, lang), i.code, i.sheet, i.row, i.column,
-               i.message, i.hint] for f in result.files for i in f.issues]
+               issue_message(i, lang), issue_hint(i, lang)] for f in result.files for i in f.issues]
     add_streamed_table(wb, t("sheet.issues", lang), headers(ISSUES_COLUMNS, lang), issues,
                        footer=footer)
     save_workbook(wb, target)

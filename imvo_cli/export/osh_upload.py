@@ -17,7 +17,8 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from ..i18n import DEFAULT_LANG, label, t
+from ..i18n import DEFAULT_LANG, has, label, number, t
+from ..i18n.messages import issue_line
 from ..model import ImvoError, Issue
 from ..osh.upload import upload_from_aggregate, upload_from_chain_map
 from .atomic import atomic_path
@@ -95,14 +96,19 @@ def write_osh_upload(source, path: str | Path):
     return upload
 
 
-def upload_messages(upload, path: str | Path) -> list[str]:
+def upload_messages(upload, path: str | Path, lang: str = DEFAULT_LANG) -> list[str]:
     """Lines for stderr: what was written, then each location left out and why."""
-    lines = [(f"imvo: wrote Open Supply Hub upload {path} ({len(upload.rows):,} of "
-              f"{upload.locations:,} production locations)")]
+    lines = [t("stderr.osh_upload", lang, path=path, rows=number(len(upload.rows), lang),
+               locations=number(upload.locations, lang))]
     for i in upload.issues:
-        where = i.location()
-        lines.append(f"imvo: {i.severity}: {where + ': ' if where else ''}{i.message}"
-                     + (f" ({i.hint})" if i.hint else ""))
+        if lang == DEFAULT_LANG:
+            where = i.location()
+            lines.append(f"imvo: {i.severity}: {where + ': ' if where else ''}{i.message}"
+                         + (f" ({i.hint})" if i.hint else ""))
+        else:
+            prefix = t(f"stderr.{i.severity}", lang) if has(f"stderr.{i.severity}", lang) \
+                else f"imvo: {i.severity}:"
+            lines.append(f"{prefix} {issue_line(i, lang)}")
     return lines
 
 

@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..i18n import country_label, label, t
+from ..i18n.messages import issue_hint, issue_message
 from ..ingest import gc_paused
 from ..model import LEVELS, at_least
 from .xlsx import Styled, add_streamed_table, level_style, percent, save_workbook
@@ -169,9 +170,10 @@ def _record_rows(result):
                    m["score"], fl.get("name"), fl.get("address"), fl.get("city"), m["rule"]]
 
 
-def _issue_rows(result):
+def _issue_rows(result, lang: str = "en"):
     for i in result.issues:
-        yield [i.file, i.sheet, i.row, i.column, i.severity, i.code, i.message, i.hint]
+        yield [i.file, i.sheet, i.row, i.column, i.severity, i.code, issue_message(i, lang),
+               issue_hint(i, lang)]
 
 
 def _public_issue_rows(result):
@@ -211,7 +213,7 @@ def build_sector_workbook(result, lang: str = "en"):
         _decision_dropdown(ws, len(REVIEW_COLUMNS), len(result.review), lang)
         table("merged_records", headers(RECORD_COLUMNS, lang), _record_rows(result),
               widths=[13, 28, 40, 7, 13, 13, 7, 8, 8, 8, 14])
-        table("issues", headers(ISSUE_COLUMNS, lang), _issue_rows(result),
+        table("issues", headers(ISSUE_COLUMNS, lang), _issue_rows(result, lang),
               widths=[40, 16, 7, 16, 9, 22, 60, 50])
     else:
         table("issues", headers(PUBLIC_ISSUE_COLUMNS, lang), _public_issue_rows(result),

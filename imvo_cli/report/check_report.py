@@ -14,7 +14,8 @@ from rich.table import Table
 
 from .. import textsafe
 from ..export.safety import csv_safe
-from ..i18n import DEFAULT_LANG, label, say, t, tn
+from ..i18n import DEFAULT_LANG, label, t, tn
+from ..i18n.messages import say
 from .console import LEVEL_STYLE, console
 from .jsonout import dumps
 

@@ -23,6 +23,7 @@ from ..diff import change_text, headline, summary_lines, visible
 from ..diff import display as _fmt
 from ..export.atomic import write_text_atomic
 from ..i18n import DEFAULT_LANG, label, say, t
+from ..i18n.messages import issue_location, issue_message
 from ..model import ALL_LEVELS, LEVEL_COLOURS, LEVEL_FONT_COLOURS  # the one palette
 from .console import LEVEL_STYLE, console
 from .jsonout import dumps
@@ -56,7 +57,7 @@ def rows_not_read(result, lang: str = DEFAULT_LANG, verbose: bool = False) -> li
             continue
         shown = errors if verbose else errors[:SHOWN_ERRORS]
         more = len(errors) - len(shown)
-        listed = "; ".join(f"{_within_file(i)}: {i.message}" for i in shown)
+        listed = "; ".join(f"{_within_file(i, lang)}: {issue_message(i, lang)}" for i in shown)
         file = result.old_file if side == "old" else result.new_file
         out.append(t("cli_diff.rows_not_read", lang, file=file, n=len(errors), rows=listed)
                    + (t("cli_diff.rows_not_read_more", lang, n=more) if more else ""))
@@ -66,8 +67,10 @@ def rows_not_read(result, lang: str = DEFAULT_LANG, verbose: bool = False) -> li
 SHOWN_ERRORS = 5
 
 
-def _within_file(issue) -> str:
+def _within_file(issue, lang: str = DEFAULT_LANG) -> str:
     """Where an issue is, without its file (the line names the file once)."""
+    if lang != DEFAULT_LANG:
+        return issue_location(issue, lang, file=False)
     where = issue.location()
     return where[len(issue.file) + 2:] if issue.file and where.startswith(f"{issue.file}, ") else where
 

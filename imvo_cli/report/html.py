@@ -29,6 +29,7 @@ from ..export.atomic import write_text_atomic
 from ..i18n import THOUSANDS, country_label, has, number, rule_label, table, tn
 from ..i18n import label as _label
 from ..i18n import t as _t
+from ..i18n.messages import evidence_source, evidence_value, issue_hint, issue_message, main_reasons
 from ..mapping import priority_order
 from ..model import (
     ALL_LEVELS,
@@ -310,10 +311,11 @@ def issues_section(issues: list) -> str:
     ordered = sorted(issues, key=lambda i: (i.severity != "error", i.sort_key()))
     rows = []
     for i in ordered[:ISSUES_SHOWN]:
-        hint = f"<br><span class=\"hint\">{esc(i.hint)}</span>" if i.hint else ""
+        said = issue_hint(i, _LANG[0])
+        hint = f"<br><span class=\"hint\">{esc(said)}</span>" if said else ""
         rows.append(f"<tr><td><span class=\"sev sev-{esc(i.severity)}\">{esc(_label('severity', i.severity, _LANG[0]))}</span></td>"
                     f"<td>{esc(i.code)}</td><td>{esc(i.sheet or '')}</td><td data-sort=\"{i.row or 0}\">{esc(i.row or '')}</td>"
-                    f"<td>{esc(i.column or '')}</td><td>{esc(i.message)}{hint}</td></tr>")
+                    f"<td>{esc(i.column or '')}</td><td>{esc(issue_message(i, _LANG[0]))}{hint}</td></tr>")
     counts = Counter(i.severity for i in issues)
     more = (f"<p class=\"note\">{_h('more_issues', n=len(issues) - ISSUES_SHOWN)}</p>"
             if len(issues) > ISSUES_SHOWN else "")
@@ -625,7 +627,8 @@ class _MapView:
             flags = list(r.flags) or [f for t in r.themes.values() for f in t.reasons]
             for f in sorted(flags, key=flag_sort_key):
                 reasons.append([_theme_label(f.theme), f.level, rule_label(f.rule, f.evidence, _LANG[0]),
-                                f.evidence, f.source])
+                                evidence_value(f.rule, f.evidence, _LANG[0]),
+                                evidence_source(f.source, _LANG[0])])
         up = self.upstream(sid)
         card = {"n": s.name, "c": f"{_country(s.country)} ({s.country})" if s.country else _h("unknown_country"),
                 "t": self.tiers.get(sid), "p": ", ".join(s.process), "l": self.level(sid),
@@ -650,7 +653,7 @@ class _MapView:
         for sid in ranked:
             a, s = risk[sid], self.cm.suppliers[sid]
             inh = a.inherent_level if a.inherent_level and a.inherent_level != a.level else None
-            reasons = "<br>".join(esc(r) for r in a.main_reasons(2, _LABELS[0])) or "–"
+            reasons = "<br>".join(esc(r) for r in main_reasons(a, 2, _LABELS[0], _LANG[0])) or "–"
             tier = self.tiers.get(sid)
             rows.append(
                 f"<tr data-id=\"{esc(sid)}\" data-level=\"{a.level}\"><td data-sort=\"{a.priority}\">{a.priority}</td>"

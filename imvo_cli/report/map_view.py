@@ -10,6 +10,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from ..i18n import has, label, rule_label, t, tn
+from ..i18n.messages import issue_hint, issue_message
 from ..model import ALL_LEVELS, at_least, level_rank
 from ..risk.profiles import theme_labels
 from ..textsafe import terminal
@@ -323,7 +324,8 @@ def render_map(chain_map, flt: MapFilter | None = None, *, tree: bool = False,
         out.print("\n" + _m("chain_issues", lang, n=len(issues)))
         for i in issues[:MAX_ISSUES_SHOWN]:
             where = _m("issue_row", lang, row=i.row) if i.row else ""
-            out.print(escape(f"  {where}{i.message}" + (f" - {i.hint}" if i.hint else "")),
+            hint = issue_hint(i, lang)
+            out.print(escape(f"  {where}{issue_message(i, lang)}" + (f" - {hint}" if hint else "")),
                       style="yellow" if i.severity == "warning" else "red")
         if len(issues) > MAX_ISSUES_SHOWN:
             out.print(_m("more_chain_issues", lang, n=len(issues) - MAX_ISSUES_SHOWN))
@@ -341,8 +343,9 @@ def _print_row_issues(out, chain_map, lang: str) -> None:
             where = ", ".join(p for p in (i.row and _m("issue_row", lang, row=i.row).rstrip(": "),
                                           i.column and _m("issue_column", lang, column=repr(i.column)))
                              if p)
-            out.print(escape(f"  {where + ': ' if where else ''}{i.message}"
-                             + (f" - {i.hint}" if i.hint else "")),
+            hint = issue_hint(i, lang)
+            out.print(escape(f"  {where + ': ' if where else ''}{issue_message(i, lang)}"
+                             + (f" - {hint}" if hint else "")),
                       style="red")
         if len(errors) > MAX_ISSUES_SHOWN:
             out.print(_m("more_chain_issues", lang, n=len(errors) - MAX_ISSUES_SHOWN))

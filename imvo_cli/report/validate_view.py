@@ -6,6 +6,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..i18n import DEFAULT_LANG, label, t, tn
+from ..i18n.messages import column_note, issue_hint, issue_message
 from ..textsafe import terminal
 from .console import console
 
@@ -35,7 +36,8 @@ def _columns_table(r, lang: str, limit: int | None) -> Table:
     for c in r.columns[:limit]:
         style = "green" if c.field else "yellow"
         table.add_row(c.column, escape(terminal(c.header)),
-                      f"[{style}]{escape(column_text(c, lang))}[/]", escape(terminal(c.note or "")))
+                      f"[{style}]{escape(column_text(c, lang))}[/]",
+                      escape(terminal(column_note(c.note, lang) or "")))
     return table
 
 
@@ -49,8 +51,14 @@ def _issues_table(r, lang: str, limit: int | None) -> Table:
         style = "bold red" if i.severity == "error" else "yellow"
         table.add_row(str(i.row or ""), escape(terminal(i.column or "")),
                       f"[{style}]{escape(label('severity', i.severity, lang))}[/]",
-                      escape(terminal(i.message + (f" - {i.hint}" if i.hint else ""))))
+                      escape(terminal(issue_text(i, lang))))
     return table
+
+
+def issue_text(issue, lang: str = DEFAULT_LANG) -> str:
+    """'message - hint' in `lang`."""
+    hint = issue_hint(issue, lang)
+    return issue_message(issue, lang) + (f" - {hint}" if hint else "")
 
 
 def summary_text(r, lang: str = DEFAULT_LANG) -> str:
