@@ -42,6 +42,7 @@ READER_CODES = {
     "invalid-purchase-share", "invalid-os-id", "invalid-lat", "invalid-lng",
     "ambiguous-country", "country-part-ignored", "country-typo", "unknown-country",
     "missing-address", "conflicting-id", "duplicate-supplier", "missing-name", "missing-country",
+    "unknown-sector",
 }
 CHAIN_CODES = {"unknown-reference", "self-reference", "ambiguous-reference", "unreachable",
                "tier-mismatch", "cycle"}
@@ -129,6 +130,10 @@ def issues(listed, tmp_path_factory) -> list[Issue]:
     mapped = folder / "mapped.csv"
     mapped.write_text("Name,Site,Country\nAlpha,Alpha Site,India\n", encoding="utf-8")
     found += validate_file(mapped, column_map={"Site": "name"}).issues
+    sector = folder / "sector.csv"
+    sector.write_text("Sector: Spaceships\nName,Address,Country\nAlpha,Street 1,India\n",
+                      encoding="utf-8")  # unknown-sector
+    found += validate_file(sector).issues
     return found
 
 
