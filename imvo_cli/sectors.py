@@ -49,7 +49,7 @@ _SECTOR_NAMES = {
                 "garments & textile", "textiel", "kleding", "kleding en textiel",
                 "kleding & textiel"),
     "metals": ("metals", "metal", "metals sector", "metal sector", "metaal", "metalen",
-               "metaalsector", "metalektro"),
+               "metaalsector", "gold", "goud"),  # the gold covenant's themes are in metals
     "natural_stone": ("natural stone", "stone", "natuursteen", "steen"),
     "food": ("food", "food products", "voeding", "voedingsmiddelen", "voedingsmiddelenindustrie",
              "levensmiddelen"),

@@ -25,7 +25,7 @@ def listing(path: Path, *above: list) -> Path:
 @pytest.mark.parametrize("text, key", [
     ("metals", "metals"), ("Metalen", "metals"), ("Natural-stone", "natural_stone"),
     ("natuursteen", "natural_stone"), ("Kleding en textiel", "textile"),
-    ("Voedingsmiddelen", "food"), ("Sierteelt", "floriculture"), ("spaceships", None),
+    ("Voedingsmiddelen", "food"), ("Goud", "metals"), ("Sierteelt", "floriculture"), ("spaceships", None),
     ("", None), (None, None)])
 def test_sector_names_in_english_and_dutch(text, key):
     assert sector_named(text) == key
