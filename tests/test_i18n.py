@@ -111,9 +111,19 @@ def test_country_names_in_dutch():
 def test_rule_labels_read_the_good_or_the_term_from_the_evidence():
     from imvo_cli.i18n import rule_label
 
-    dol = "product 'Jeans' -> DOL good 'Garments', listed for Vietnam: Child_Labor=Yes"
-    assert rule_label("dol-listed-good", dol, "en") == "DOL list: Garments"
-    assert rule_label("dol-listed-good", dol, "nl") == "DOL-lijst: Garments"
+    from imvo_cli.policy import Policy
+    from imvo_cli.risk import assess_place, load_profile
+
+    # Regression: the label looked for an older form of the evidence text and always read
+    # "DOL list: listed good". The texts the assessment writes now name the good.
+    found = assess_place("Bangladesh", ["T-shirts"], [], load_profile("textile"), Policy())
+    (dol,) = {e.value for e in found.evidence if e.rule == "dol-listed-good"}
+    assert rule_label("dol-listed-good", dol, "en") == "DOL list: garments"
+    assert rule_label("dol-listed-good", dol, "nl") == "DOL-lijst: garments"
+    downstream = ("US DOL list of goods 2022: lithium-ion batteries, China, a downstream good made "
+                  "with cobalt ore from Congo, which is listed for child labour (product 'cells')")
+    assert rule_label("dol-listed-good", downstream, "en") == "DOL list: lithium-ion batteries"
+    assert rule_label("dol-listed-good", "some other text", "en") == "DOL list: listed good"
     assert rule_label("process-knowledge", "process 'sandblasting' exposes workers", "nl") == \
         "proces: sandblasting"
     assert rule_label("legal-presumption", "located in Xinjiang: rebuttable presumption", "en") == \

@@ -224,7 +224,10 @@ def country_label(code: str | None, english: str | None, lang: str = DEFAULT_LAN
     return translate(country.name)
 
 
-_DOL_GOOD = re.compile(r"DOL good '([^']+)'")
+# The good a DOL listing's evidence names: "...: child labour in cotton, Turkey (product '...')"
+# or, for a downstream entry, "...: solar panels, China, a downstream good made with ...".
+_DOL_GOOD = re.compile(r": (?:[^:]+? in (.+?), [^,]+? \((?:product|process) '|(.+?), [^,]+, a "
+                       r"downstream good)")
 _CELL = re.compile(r"^\w+ '([^']+)'")
 
 
@@ -234,7 +237,7 @@ def rule_label(rule: str, evidence: str = "", lang: str = DEFAULT_LANG) -> str:
     a text reads as words. Reports show it; JSON keeps the rule id."""
     if rule == "dol-listed-good":
         m = _DOL_GOOD.search(evidence)
-        good = m.group(1) if m else t("rule.listed-good", lang)
+        good = (m.group(1) or m.group(2)) if m else t("rule.listed-good", lang)
         return t("rule.dol-listed-good", lang, good=good)
     if rule == "process-knowledge":
         m = _CELL.search(evidence)
