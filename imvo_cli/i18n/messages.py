@@ -274,13 +274,24 @@ def main_reasons(risk: Any, limit: int = 2, labels: dict[str, str] | None = None
 # imvo check's reasons whose values hold an evidence text of the risk assessment.
 _EVIDENCE_VALUES = {"check_reason.evidence": ("value", "site"),
                     "check_reason.evidence_site": ("value", "site")}
+# imvo check's reasons that carry their issues: the value said from them, and the value that
+# holds them ("errors" is the English text of "issues").
+_ISSUE_VALUES = {"check_reason.new_errors": ("errors", "issues")}
 
 
 def say(text: str, lang: str = DEFAULT_LANG) -> str:
-    """`i18n.say`, with the evidence inside a reason of `imvo check` said in `lang` too."""
+    """`i18n.say`, with the evidence and the issues inside a reason of `imvo check` said in
+    `lang` too."""
     if lang == DEFAULT_LANG or not isinstance(text, Phrase):
         return i18n_say(text, lang)
-    return t(text.key, lang, **{k: _said_value(text.key, k, v, lang) for k, v in text.values.items()})
+    values = {k: _said_value(text.key, k, v, lang) for k, v in text.values.items()}
+    if text.key in _ISSUE_VALUES:
+        said, held = _ISSUE_VALUES[text.key]
+        issues = text.values.get(held)
+        if isinstance(issues, list):
+            values[said] = "; ".join(f"{issue_location(i, lang) or i.file}: {issue_message(i, lang)}"
+                                     for i in issues)
+    return t(text.key, lang, **values)
 
 
 def _said_value(key: str, name: str, value: Any, lang: str) -> Any:
