@@ -247,6 +247,24 @@ def any_evidence(text: str, lang: str = DEFAULT_LANG) -> str:
     return text
 
 
+# A piece of evidence as `imvo diff` compares it: "rule: text [source]" (or "text [source]").
+_DIFF_EVIDENCE = re.compile(r"(?:(?P<rule>[a-z0-9*-]+): )?(?P<value>.*) \[(?P<source>[^\[\]]*)\]",
+                            re.DOTALL)
+
+
+def diff_evidence(text: str, lang: str = DEFAULT_LANG) -> str:
+    """A piece of evidence an `imvo diff` found added or removed ("audit-failed: audit result
+    'Failed' [supplier list]") in `lang`: the text and its source said, the rule id kept."""
+    if lang == DEFAULT_LANG or not text:
+        return text
+    m = _DIFF_EVIDENCE.fullmatch(text)
+    if m is None:
+        return any_evidence(text, lang)
+    rule, value, source = m.group("rule"), m.group("value"), m.group("source")
+    said = evidence_value(rule, value, lang) if rule else any_evidence(value, lang)
+    return f"{rule + ': ' if rule else ''}{said} [{evidence_source(source, lang)}]"
+
+
 def issue_codes(lang: str) -> frozenset[str]:
     """The issue codes whose messages have templates in `lang` ("invalid" stands for every
     code of a column's parser)."""
