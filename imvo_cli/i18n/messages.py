@@ -129,9 +129,35 @@ def _level(text: str, lang: str) -> str:
     return label("level", text, lang)
 
 
+# A number as the English messages write it: a sign, thousands with commas, a decimal point,
+# a percent sign ("1,234", "+0.5", "9.2%"); a range is two of them ("1.5-2.25").
+_NUMBER = re.compile(r"([+−-]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(%?)")
+_DECIMAL = {"en": ".", "nl": ","}
+
+
+def _one_number(text: str, lang: str) -> str | None:
+    m = _NUMBER.fullmatch(text)
+    if m is None:
+        return None
+    sign, whole, fraction, percent = m.groups()
+    said = number(int(whole.replace(",", "")), lang)
+    if fraction is not None:
+        said += _DECIMAL.get(lang, ".") + fraction
+    return f"{sign}{said}{percent}"
+
+
 def _number(text: str, lang: str) -> str:
-    digits = text.replace(",", "")
-    return number(int(digits), lang) if digits.isdigit() else text
+    """'1,234' -> '1.234', '+0.5' -> '+0,5', '9.2%' -> '9,2%', '1.5-2.25' -> '1,5-2,25' in
+    Dutch; any other text as it is."""
+    said = _one_number(text, lang)
+    if said is not None:
+        return said
+    first, dash, last = text.partition("-")
+    if dash and first and last:
+        a, b = _one_number(first, lang), _one_number(last, lang)
+        if a is not None and b is not None:
+            return f"{a}-{b}"
+    return text
 
 
 _MORE = re.compile(r"\.\.\. \((\d+ more)\)")
