@@ -17,7 +17,7 @@ from typing import Any
 
 import pycountry
 
-from ..model import ImvoError
+from ..model import ImvoError, Issue
 
 LANGS = ("en", "nl")
 DEFAULT_LANG = "en"
@@ -146,8 +146,8 @@ def _replaced(value: Any, old: str, new: str) -> Any:
     if isinstance(value, tuple):
         return tuple(_replaced(v, old, new) for v in value)
     if isinstance(value, list):  # issues carried along (an Issue's file named `old`)
-        return [dataclasses.replace(v, file=new) if getattr(v, "file", None) == old
-                and dataclasses.is_dataclass(v) else v for v in value]
+        return [dataclasses.replace(v, file=new) if isinstance(v, Issue) and v.file == old
+                else v for v in value]
     return value.replace(old, new) if isinstance(value, str) else value
 
 
