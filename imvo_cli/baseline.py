@@ -98,8 +98,11 @@ def compare(new_path: str | Path, baseline_path: str | Path,
         cmp.reasons.append(Phrase("check_reason.newly_at_or_above", n=len(cmp.worse),
                                   level=label_phrase("level", fail_on), names=names, more=more))
     if cmp.new_errors:
+        # The issues go along (a list, which no text shows) so a report can say them in its
+        # language: messages.say.
+        shown = cmp.new_errors[:3]
         cmp.reasons.append(Phrase("check_reason.new_errors", n=len(cmp.new_errors), errors="; ".join(
-            f"{i.location() or i.file}: {i.message}" for i in cmp.new_errors[:3])))
+            f"{i.location() or i.file}: {i.message}" for i in shown), issues=list(shown)))
     rejected_old, rejected_new = d.rows["old"]["rejected"], d.rows["new"]["rejected"]
     if rejected_new > max_errors and rejected_new > rejected_old:
         cmp.reasons.append(Phrase("check_reason.error_rows_baseline", n=rejected_new,

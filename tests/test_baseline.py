@@ -118,3 +118,27 @@ def test_reasons_against_the_baseline_speak_dutch():
     assert "sinds de referentielijst nieuw met risico hoog of hoger" in dutch
     assert "nieuwe leverancier)" in dutch and "new supplier" not in dutch
     assert "since the baseline" not in dutch
+
+
+def test_regression_new_errors_against_the_baseline_are_said_in_dutch(tmp_path):
+    """The reason 'new errors since the baseline' said the errors themselves in English under
+    --lang nl; they are said from the issues now, located in Dutch too."""
+    header = "Supplier name,Address,City,Country,Tier\n"
+    rows = "Meghna Apparels Ltd.,\"Holding 12, Konabari\",Gazipur,Bangladesh,1\n"
+    base = tmp_path / "base.csv"
+    base.write_text(header + rows, encoding="utf-8")
+    now = tmp_path / "now.csv"
+    now.write_text(header + rows + "Jamuna Knit,Road 4,Savar,Bangladseh,1\n", encoding="utf-8")
+    cmp = compare(now, base, OPTIONS)
+    [reason] = [r for r in cmp.reasons if "new error" in r]
+    assert reason == (f"1 new error(s) since the baseline: {now}, row 3, column 'Country': "
+                      "'Bangladseh' is not a recognised country; it looks like a typo for "
+                      "Bangladesh (BD)")
+    from imvo_cli.i18n.messages import say
+
+    dutch = say(reason, "nl")
+    assert dutch == (f"1 nieuwe fout(en) sinds de referentielijst: {now}, regel 3, kolom 'Country': "
+                     "'Bangladseh' is geen bekend land; het lijkt een tikfout voor Bangladesh (BD)")
+    renamed = reason.replaced(str(now), "<stdin>")
+    assert say(renamed, "nl").startswith("1 nieuwe fout(en) sinds de referentielijst: <stdin>, regel 3")
+    assert str(renamed).startswith("1 new error(s) since the baseline: <stdin>, row 3")

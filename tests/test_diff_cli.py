@@ -335,3 +335,29 @@ def test_lang_nl_writes_the_workbook_html_and_policy_line_in_dutch(tmp_path):
         "vertrek: Yadanar Garment Manufacturing Co., Ltd. (hoog)" in strict.stderr
     assert "**beleid\\:** 1 leverancier\\(s\\) met risico hoog" in strict.stdout
     assert "without an exit reason" not in strict.stdout + strict.stderr
+
+
+def test_regression_lang_nl_says_the_evidence_of_a_risk_change_in_dutch(tmp_path):
+    """--lang nl left the evidence a diff found added or removed in English (console,
+    markdown, workbook, HTML); English keeps it as the risk assessment wrote it."""
+    header = ["Supplier name", "Address", "City", "Country", "Audit standard", "Audit date",
+              "Audit result"]
+    site = ["Meghna Apparels Ltd.", "Plot 4, Dhaka EPZ", "Savar", "Bangladesh", "WRAP"]
+    old = write_csv(tmp_path / "old.csv", header, [[*site, "2023-11-14", "Failed"]])
+    new = write_csv(tmp_path / "new.csv", header, [[*site, "2025-04-22", "Gold"]])
+    added = ("audit-valid: audit WRAP resultaat 'Gold' van 2025-04-22, binnen 24 maanden op "
+             "2025-06-30 [leverancierslijst]")
+    removed = "audit-failed: auditresultaat 'Failed' [leverancierslijst]"
+    book, page = tmp_path / "d.xlsx", tmp_path / "d.html"
+    dutch = run("diff", old, new, *DATES, "--lang", "nl", "--format", "markdown", "--out", book,
+                "--html", page)
+    assert dutch.exit_code == 0, dutch.output
+    assert md(f"+ {added}") in dutch.stdout and md(f"− {removed}") in dutch.stdout
+    assert "within 24 months" not in dutch.stdout and "[supplier list]" not in dutch.stdout
+    ws = openpyxl.load_workbook(book)["Risicowijzigingen"]
+    cells = {c.value for row in ws.iter_rows(min_row=2) for c in row}
+    assert added in cells and removed in cells
+    html = page.read_text(encoding="utf-8")
+    assert "binnen 24 maanden" in html and "within 24 months" not in html
+    english = run("diff", old, new, *DATES, "--format", "markdown").stdout
+    assert md("− audit-failed: audit result 'Failed' [supplier list]") in english

@@ -328,3 +328,22 @@ def test_validate_column_notes_in_dutch(tmp_path):
     assert "ignored as the column map says" not in text and "no header" not in text
     en = runner.invoke(app, ["validate", str(listed), "--map", "Remarks=ignore"], env={"COLUMNS": "200"})
     assert "ignored as the column map says" in " ".join(en.stdout.split())
+
+
+def test_regression_decimals_inside_dutch_evidence_use_a_decimal_comma():
+    """Dutch evidence said "+0.5 waarschijnlijkheid" and "9.2% van de kinderen": the decimal
+    point of the English text; numbers are said with a decimal comma now, other text as is."""
+    assert evidence_effect("+0.5 likelihood (not verified; counted once)", "nl") == \
+        "+0,5 waarschijnlijkheid (niet geverifieerd; één keer meegeteld)"
+    assert evidence_effect("likelihood 2.93-3.52 by theme", "nl") == "waarschijnlijkheid 2,93-3,52 per thema"
+    assert evidence_effect("likelihood 2.25", "nl") == "waarschijnlijkheid 2,25"
+    assert evidence_effect("+1 likelihood", "nl") == "+1 waarschijnlijkheid"
+    profile = "India: advancement level 'Moderate Advancement'; 9.2% of children aged 5-14 work"
+    assert evidence_value("dol-country-profile", profile, "nl") == \
+        "India: vooruitgangsniveau 'Moderate Advancement'; 9,2% van de kinderen van 5-14 jaar werkt"
+    assert evidence_value("dol-country-profile", profile, "en") == profile
+    # Not a number as English writes one: kept as it is (never "15" for "1,5").
+    assert evidence_effect("likelihood 1,5", "nl") == "waarschijnlijkheid 1,5"
+    assert evidence_effect("likelihood high", "nl") == "waarschijnlijkheid high"
+    cell = Issue("warning", "cell-too-long", "cell has 1,234 characters; kept the first 1,000")
+    assert issue_message(cell, "nl") == "de cel heeft 1.234 tekens; de eerste 1.000 zijn bewaard"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..i18n import DEFAULT_LANG, label, t
+from ..i18n.messages import diff_evidence
 from ..model import ALL_LEVELS
 
 
@@ -74,9 +75,9 @@ def theme_lines(themes, lang: str = DEFAULT_LANG) -> list[str]:
             groups.setdefault(_t("inherent", lang, old=_lv(th.old_inherent, lang),
                                  new=_lv(th.new_inherent, lang)), []).append(name)
         for e in th.evidence_added:
-            groups.setdefault(f"+ {e}", []).append(name)
+            groups.setdefault(f"+ {diff_evidence(e, lang)}", []).append(name)
         for e in th.evidence_removed:
-            groups.setdefault(f"− {e}", []).append(name)
+            groups.setdefault(f"− {diff_evidence(e, lang)}", []).append(name)
     return [f"{', '.join(names)}: {what}" for what, names in groups.items()]
 
 

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from ..diff import headline, summary_lines
 from ..diff.text import theme_label
 from ..i18n import DEFAULT_LANG, label, say, t
+from ..i18n.messages import diff_evidence
 from ..model import ALL_LEVELS
 from .xlsx import add_streamed_table, save_workbook
 
@@ -64,6 +65,11 @@ class _Words:
     def direction(self, direction: str) -> str:
         return label("diff_direction", direction, self.lang)
 
+    def evidence(self, texts: list[str]) -> list[str]:
+        if self.lang == DEFAULT_LANG:
+            return texts
+        return [diff_evidence(e, self.lang) for e in texts]
+
     def yes_no(self, value: bool) -> str:
         return t("sector_workbook.yes" if value else "sector_workbook.no", self.lang)
 
@@ -97,8 +103,8 @@ def _supplier_sheets(wb, result, w: _Words) -> None:
         for th in e.risk.themes:
             risk.append([e.location_id, e.name, e.country, theme_label(th.theme, w.lang),
                          w.level(th.old_level), w.level(th.new_level), w.direction(th.direction),
-                         w.level(th.old_inherent), w.level(th.new_inherent), th.evidence_added,
-                         th.evidence_removed])
+                         w.level(th.old_inherent), w.level(th.new_inherent),
+                         w.evidence(th.evidence_added), w.evidence(th.evidence_removed)])
     add_streamed_table(wb, w("sheet_risk"), headers(SUPPLIER_RISK, w.lang), risk,
                        level_column=w("new_level"), level_labels=_level_labels(w))
 

@@ -7,6 +7,7 @@ sources, the user's own cells) are never translated: only imvo's own labels live
 
 from __future__ import annotations
 
+import dataclasses
 import gettext
 import re
 import tomllib
@@ -16,7 +17,7 @@ from typing import Any
 
 import pycountry
 
-from ..model import ImvoError
+from ..model import ImvoError, Issue
 
 LANGS = ("en", "nl")
 DEFAULT_LANG = "en"
@@ -144,6 +145,9 @@ def _replaced(value: Any, old: str, new: str) -> Any:
         return value.replaced(old, new)
     if isinstance(value, tuple):
         return tuple(_replaced(v, old, new) for v in value)
+    if isinstance(value, list):  # issues carried along (an Issue's file named `old`)
+        return [dataclasses.replace(v, file=new) if isinstance(v, Issue) and v.file == old
+                else v for v in value]
     return value.replace(old, new) if isinstance(value, str) else value
 
 

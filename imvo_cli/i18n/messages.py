@@ -129,9 +129,35 @@ def _level(text: str, lang: str) -> str:
     return label("level", text, lang)
 
 
+# A number as the English messages write it: a sign, thousands with commas, a decimal point,
+# a percent sign ("1,234", "+0.5", "9.2%"); a range is two of them ("1.5-2.25").
+_NUMBER = re.compile(r"([+−-]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(%?)")
+_DECIMAL = {"en": ".", "nl": ","}
+
+
+def _one_number(text: str, lang: str) -> str | None:
+    m = _NUMBER.fullmatch(text)
+    if m is None:
+        return None
+    sign, whole, fraction, percent = m.groups()
+    said = number(int(whole.replace(",", "")), lang)
+    if fraction is not None:
+        said += _DECIMAL.get(lang, ".") + fraction
+    return f"{sign}{said}{percent}"
+
+
 def _number(text: str, lang: str) -> str:
-    digits = text.replace(",", "")
-    return number(int(digits), lang) if digits.isdigit() else text
+    """'1,234' -> '1.234', '+0.5' -> '+0,5', '9.2%' -> '9,2%', '1.5-2.25' -> '1,5-2,25' in
+    Dutch; any other text as it is."""
+    said = _one_number(text, lang)
+    if said is not None:
+        return said
+    first, dash, last = text.partition("-")
+    if dash and first and last:
+        a, b = _one_number(first, lang), _one_number(last, lang)
+        if a is not None and b is not None:
+            return f"{a}-{b}"
+    return text
 
 
 _MORE = re.compile(r"\.\.\. \((\d+ more)\)")
@@ -247,6 +273,24 @@ def any_evidence(text: str, lang: str = DEFAULT_LANG) -> str:
     return text
 
 
+# A piece of evidence as `imvo diff` compares it: "rule: text [source]" (or "text [source]").
+_DIFF_EVIDENCE = re.compile(r"(?:(?P<rule>[a-z0-9*-]+): )?(?P<value>.*) \[(?P<source>[^\[\]]*)\]",
+                            re.DOTALL)
+
+
+def diff_evidence(text: str, lang: str = DEFAULT_LANG) -> str:
+    """A piece of evidence an `imvo diff` found added or removed ("audit-failed: audit result
+    'Failed' [supplier list]") in `lang`: the text and its source said, the rule id kept."""
+    if lang == DEFAULT_LANG or not text:
+        return text
+    m = _DIFF_EVIDENCE.fullmatch(text)
+    if m is None:
+        return any_evidence(text, lang)
+    rule, value, source = m.group("rule"), m.group("value"), m.group("source")
+    said = evidence_value(rule, value, lang) if rule else any_evidence(value, lang)
+    return f"{rule + ': ' if rule else ''}{said} [{evidence_source(source, lang)}]"
+
+
 def issue_codes(lang: str) -> frozenset[str]:
     """The issue codes whose messages have templates in `lang` ("invalid" stands for every
     code of a column's parser)."""
@@ -274,13 +318,24 @@ def main_reasons(risk: Any, limit: int = 2, labels: dict[str, str] | None = None
 # imvo check's reasons whose values hold an evidence text of the risk assessment.
 _EVIDENCE_VALUES = {"check_reason.evidence": ("value", "site"),
                     "check_reason.evidence_site": ("value", "site")}
+# imvo check's reasons that carry their issues: the value said from them, and the value that
+# holds them ("errors" is the English text of "issues").
+_ISSUE_VALUES = {"check_reason.new_errors": ("errors", "issues")}
 
 
 def say(text: str, lang: str = DEFAULT_LANG) -> str:
-    """`i18n.say`, with the evidence inside a reason of `imvo check` said in `lang` too."""
+    """`i18n.say`, with the evidence and the issues inside a reason of `imvo check` said in
+    `lang` too."""
     if lang == DEFAULT_LANG or not isinstance(text, Phrase):
         return i18n_say(text, lang)
-    return t(text.key, lang, **{k: _said_value(text.key, k, v, lang) for k, v in text.values.items()})
+    values = {k: _said_value(text.key, k, v, lang) for k, v in text.values.items()}
+    if text.key in _ISSUE_VALUES:
+        said, held = _ISSUE_VALUES[text.key]
+        issues = text.values.get(held)
+        if isinstance(issues, list):
+            values[said] = "; ".join(f"{issue_location(i, lang) or i.file}: {issue_message(i, lang)}"
+                                     for i in issues)
+    return t(text.key, lang, **values)
 
 
 def _said_value(key: str, name: str, value: Any, lang: str) -> Any:
