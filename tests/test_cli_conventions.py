@@ -188,6 +188,21 @@ def test_check_reads_stdin_and_output_dash_is_stdout(tmp_path):
     assert "imvo check: 1 file: " in result.stderr
 
 
+def test_check_reads_stdin_against_a_baseline(tmp_path):
+    """Regression: `imvo check - --baseline FILE` failed with 'baseline: <stdin>: file not
+    found': the list was compared after its file had been renamed for the report."""
+    path = write_xlsx(tmp_path / "a.xlsx", BASIC_ROWS)
+    by_file = runner.invoke(app, ["check", str(path), "--baseline", str(path), "--format",
+                                  "json", "--jobs", "1"])
+    result = runner.invoke(app, ["check", "-", "--baseline", str(path), "--format", "json",
+                                 "--jobs", "1"], input=path.read_bytes())
+    assert result.exit_code == by_file.exit_code, result.stderr
+    (checked,) = json.loads(result.stdout)["files"]
+    (expected,) = json.loads(by_file.stdout)["files"]
+    assert checked["file"] == "<stdin>" and checked["status"] == expected["status"]
+    assert "not found" not in result.stdout + result.stderr
+
+
 def test_check_table_output_is_text_and_the_summary_still_on_stderr(tmp_path):
     write_xlsx(tmp_path / "a.xlsx", BASIC_ROWS)
     report = tmp_path / "report.txt"

@@ -76,12 +76,12 @@ def register(app: typer.Typer) -> None:
             with progress(t("check.progress", language), total) as step:
                 extra = {"on_progress": lambda label: step(description=label)} if counting else {}
                 result = run_check(targets, options, jobs=jobs, **extra)
+            if baseline is not None:  # while a list from stdin is still in its file
+                from ..baseline import apply_baselines  # deferred: start-up
+
+                result, _ = apply_baselines(result, baseline, options)
             if source is not None:
                 result.files = [renamed(f, str(source), common.STDIN_LABEL) for f in result.files]
-        if baseline is not None:
-            from ..baseline import apply_baselines  # deferred: start-up
-
-            result, _ = apply_baselines(result, baseline, options)
         if format == CheckFormat.table and report_file is None:
             if not quiet:
                 check_report.render_table(result, language, verbose=verbose)
