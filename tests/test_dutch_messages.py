@@ -154,13 +154,19 @@ def test_every_issue_code_of_the_reader_and_the_chains_is_listed_and_has_a_dutch
 def test_the_tiny_lists_provoke_the_codes_and_each_message_and_hint_reads_in_dutch(issues):
     seen = {i.code for i in issues}
     assert READER_CODES | CHAIN_CODES <= seen, sorted((READER_CODES | CHAIN_CODES) - seen)
+    assert_said_in_dutch(issues, ENGLISH)
+
+
+def assert_said_in_dutch(issues: list[Issue], english: tuple[str, ...]) -> None:
+    """Each issue's message and hint read in Dutch, none of the `english` phrases left, and
+    English says them as written."""
     for i in issues:
         said, hint = issue_message(i, "nl"), issue_hint(i, "nl")
         assert said != i.message, (i.code, i.message)
-        assert _english_in(said) == [], (i.code, said)
+        assert _english_in(said, english) == [], (i.code, said)
         if i.hint:
             assert hint != i.hint, (i.code, i.hint)
-            assert _english_in(hint) == [], (i.code, hint)
+            assert _english_in(hint, english) == [], (i.code, hint)
         assert issue_message(i, "en") == i.message and issue_hint(i, "en") == i.hint
 
 
