@@ -101,14 +101,9 @@ def upload_messages(upload, path: str | Path, lang: str = DEFAULT_LANG) -> list[
     lines = [t("stderr.osh_upload", lang, path=path, rows=number(len(upload.rows), lang),
                locations=number(upload.locations, lang))]
     for i in upload.issues:
-        if lang == DEFAULT_LANG:
-            where = i.location()
-            lines.append(f"imvo: {i.severity}: {where + ': ' if where else ''}{i.message}"
-                         + (f" ({i.hint})" if i.hint else ""))
-        else:
-            prefix = t(f"stderr.{i.severity}", lang) if has(f"stderr.{i.severity}", lang) \
-                else f"imvo: {i.severity}:"
-            lines.append(f"{prefix} {issue_line(i, lang)}")
+        key = f"stderr.{i.severity}"
+        prefix = t(key, lang) if has(key, lang) else f"imvo: {i.severity}:"
+        lines.append(f"{prefix} {issue_line(i, lang)}")
     return lines
 
 
