@@ -135,12 +135,30 @@ def _in_main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
 
 
+def _language() -> str:
+    """The command's language where it is known (--lang, or [report] lang once the policy is
+    read), else English."""
+    return _LANGUAGE[0] or "en"
+
+
+def _say(key: str, **values: Any) -> str:
+    from ..i18n import t  # deferred: start-up
+
+    return t(f"stderr.{key}", _language(), **values)
+
+
 def interrupt_message(written: list) -> str:
     """What an interrupted command did and did not write."""
     if not written:
-        return "imvo: interrupted; no output was written"
-    names = ", ".join(str(p) for p in written)
-    return f"imvo: interrupted; written completely: {names}; nothing else was written"
+        return _say("interrupted")
+    return _say("interrupted_written", names=", ".join(str(p) for p in written))
+
+
+def error_text(exc: Exception) -> str:
+    """An ImvoError's line after the prefix, in the command's language."""
+    from ..i18n.messages import error_line  # deferred: start-up
+
+    return error_line(exc, _language())
 
 
 def handle_errors(fn: Callable) -> Callable:
@@ -172,21 +190,20 @@ def handle_errors(fn: Callable) -> Callable:
         except ImvoError as exc:
             if debug:
                 traceback.print_exc()
-            stderr(f"{error_prefix()} {exc}")
+            stderr(f"{error_prefix()} {error_text(exc)}")
             raise typer.Exit(EXIT_INPUT) from exc
         except KeyboardInterrupt as exc:
             stderr(interrupt_message(list(atomic.WRITTEN)))
             raise typer.Exit(EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED) from exc
         except MemoryError:
-            stderr(f"{error_prefix()} out of memory; lower the input size or the limits in imvo.toml")
+            stderr(f"{error_prefix()} {_say('out_of_memory')}")
             raise typer.Exit(EXIT_INPUT) from None
         except OSError as exc:  # permission denied, disk full, a folder where a file was meant
             if debug:
                 traceback.print_exc()
-            where = exc.filename or "a file"
+            where = exc.filename or _say("a_file")
             what = exc.strerror or type(exc).__name__
-            stderr(f"{error_prefix()} {where}: {what} (check the path, its permissions and the "
-                   "free disk space)")
+            stderr(f"{error_prefix()} {_say('os_error', where=where, what=what)}")
             raise typer.Exit(EXIT_INPUT) from exc
         except Exception as exc:  # a bug, not bad input: still one line unless --debug
             damaged = _damaged_input(exc)
@@ -196,8 +213,7 @@ def handle_errors(fn: Callable) -> Callable:
             if debug:
                 traceback.print_exc()
             first = (str(exc).splitlines() or [""])[0][:300]
-            stderr(f"imvo: internal error: {type(exc).__name__}: {first} "
-                   f"(exit {EXIT_INTERNAL}; run again with --debug and report it)")
+            stderr(_say("internal", kind=type(exc).__name__, first=first, code=EXIT_INTERNAL))
             raise typer.Exit(EXIT_INTERNAL) from exc
 
     return wrapper
@@ -208,8 +224,7 @@ def _damaged_input(exc: Exception) -> str | None:
     import zipfile  # deferred: start-up
 
     if isinstance(exc, (zlib.error, zipfile.BadZipFile, EOFError)):
-        return (f"an input file is damaged ({type(exc).__name__}: {exc}) (open it in Excel or "
-                "LibreOffice and save it again)")
+        return _say("damaged", kind=type(exc).__name__, detail=exc)
     return None
 
 
@@ -272,7 +287,7 @@ def emit(output: Path | None, produce: Callable[[], None]) -> None:
 
 def deprecated(old: str, new: str) -> None:
     """The one-line note an old option spelling prints (it still works for one release)."""
-    stderr(f"imvo: note: {old} is deprecated and will be removed in the next release; use {new}")
+    stderr(_say("deprecated", old=old, new=new))
 
 
 def pick_alias(new: Path | None, old: Path | None, old_name: str, new_name: str) -> Path | None:

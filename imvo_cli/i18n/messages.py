@@ -71,6 +71,8 @@ def _pairs(lang: str) -> dict[tuple[str, str, str], tuple[tuple[str, str], ...]]
     for section in ("effect", "source", "fragment"):
         out[section, "", "value"] = tuple((en, said) for en, said in
                                           data.get(section, {}).get("value", ()))
+    for part, pairs in data.get("error", {}).items():  # the errors that stop a command
+        out["error", "", part] = tuple((en, said) for en, said in pairs)
     return out
 
 
@@ -123,6 +125,21 @@ def _countries(text: str, lang: str) -> str:
     for old, new in _JOINS.get(lang, ()):
         text = text.replace(old, new)
     return re.sub("\x00(\\d+)\x00", lambda m: held[int(m.group(1))], text)
+
+
+def _error(text: str, lang: str) -> str:
+    """A message or a hint carried inside an error (a member list's first problem, what a
+    policy key means): said by the error and issue templates, else as a fragment."""
+    for part in ("message", "hint"):
+        said = _say(_compiled(lang, "error", "", part), text, lang)
+        if said is not None:
+            return said
+    for section, key, part in _pairs(lang):
+        if section == "issue":
+            said = _say(_compiled(lang, section, key, part), text, lang)
+            if said is not None:
+                return said
+    return _fragment(text, lang)
 
 
 def _level(text: str, lang: str) -> str:
@@ -178,7 +195,7 @@ def _wgi(text: str, lang: str) -> str:
 
 _KINDS: dict[str, Callable[[str, str], str]] = {
     "text": _fragment, "countries": _countries, "level": _level, "number": _number,
-    "cycle": _cycle, "wgi": _wgi,
+    "cycle": _cycle, "wgi": _wgi, "error": _error,
 }
 
 
@@ -187,6 +204,8 @@ def _said(section: str, key: str, part: str, text: str, lang: str) -> str:
     templates = _compiled(lang, section, key, part)
     if section == "issue" and key.startswith(_INVALID):
         templates += _compiled(lang, section, "invalid", part)
+    if section == "issue":  # an error that stopped a command, reported as an issue
+        templates += _compiled(lang, "error", "", part)
     elif section == "evidence":
         templates += _compiled(lang, section, "*", part)
     said = _say(templates, text, lang)
@@ -229,6 +248,14 @@ def issue_line(issue: Any, lang: str = DEFAULT_LANG, *, hint: bool = True) -> st
     text = f"{loc}: {message}" if loc else message
     fix = issue_hint(issue, lang) if hint else None
     return f"{text} ({fix})" if fix else text
+
+
+def error_line(error: Any, lang: str = DEFAULT_LANG) -> str:
+    """The text of an error that stops a command (an ImvoError) in `lang`: where, what, and
+    how to fix it, as `str(error)` says it in English."""
+    if lang == DEFAULT_LANG:
+        return str(error)
+    return issue_line(error.as_issue(), lang)
 
 
 def column_note(note: str | None, lang: str = DEFAULT_LANG) -> str | None:
