@@ -16,9 +16,13 @@ SOURCES = Path(__file__).resolve().parent.parent / "imvo_cli"
 
 # The helpers that build an ImvoError: name -> (index of the message, index of the hint) among
 # their positional arguments; keyword arguments named message/hint count too.
-BUILDERS = {"ImvoError": (0, None), "_fail": (1, 2), "fail": (1, 2), "_bomb": (1, 2)}
+BUILDERS = {"ImvoError": (0, None), "_fail": (1, 2), "fail": (1, 2), "_bomb": (1, 2),
+            "Problem": (0, None)}  # what is wrong with a key of imvo.toml
 # A value placed in a template: any text, chosen so that no template can take it for words.
 SAMPLE = "Q7x"
+# Texts made of parts that are checked one by one elsewhere: a table's unknown-key phrase
+# ("unknown section; known: ..."), by the schema test at the end.
+COMPOSED = {f"{SAMPLE}; known: {SAMPLE}"}
 
 
 def _texts(node: ast.AST | None, names: dict[str, list[ast.AST]] | None = None) -> list[str]:
@@ -83,12 +87,13 @@ def _calls() -> list[tuple[str, str, str]]:
                 else keywords.get("hint")
             place = f"{path.relative_to(SOURCES.parent)}:{node.lineno}"
             names = assigned.get(node)
-            out += [(place, "message", text) for text in _texts(message, names)]
+            part = "policy" if name == "Problem" else "message"
+            out += [(place, part, text) for text in _texts(message, names)]
             out += [(place, "hint", text) for text in _texts(hint, names)]
     return out
 
 
-CALLS = _calls()
+CALLS = [c for c in _calls() if c[2] not in COMPOSED]
 
 
 def test_the_sources_are_read():
@@ -111,3 +116,36 @@ def test_every_error_has_a_dutch_form(place, part, text):
 @pytest.mark.parametrize("hint", sorted(set(atomic._OS_HINTS.values())))
 def test_every_write_error_hint_has_a_dutch_form(hint):
     assert _dutch("hint", hint) not in (None, hint)
+
+
+def _schema_texts(spec, out: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(kind, text) of every problem and meaning the policy schema can name."""
+    import dataclasses
+
+    for f in dataclasses.fields(spec):
+        value = getattr(spec, f.name)
+        if f.name in ("problem", "unknown") and isinstance(value, str):
+            out.append(("problem", value if f.name == "problem" else f"{value}; known: {SAMPLE}"))
+        elif f.name == "fields":
+            for field in value.values():
+                out.append(("meaning", field.help))
+                if field.required:
+                    out.append(("problem", field.required))
+                _schema_texts(field.spec, out)
+        elif dataclasses.is_dataclass(value):
+            _schema_texts(value, out)
+        elif isinstance(value, tuple):
+            for v in value:
+                if dataclasses.is_dataclass(v):
+                    _schema_texts(v, out)
+    return out
+
+
+def test_every_problem_and_meaning_of_a_policy_key_has_a_dutch_form():
+    from imvo_cli.i18n.messages import _error
+    from imvo_cli.policy import SCHEMA
+
+    texts = sorted(set(_schema_texts(SCHEMA, [])))
+    assert len(texts) > 40
+    missing = [text for _, text in texts if _error(text, "nl") == text]
+    assert missing == []

@@ -130,7 +130,7 @@ def _countries(text: str, lang: str) -> str:
 def _error(text: str, lang: str) -> str:
     """A message or a hint carried inside an error (a member list's first problem, what a
     policy key means): said by the error and issue templates, else as a fragment."""
-    for part in ("message", "hint"):
+    for part in ("message", "hint", "policy"):
         said = _say(_compiled(lang, "error", "", part), text, lang)
         if said is not None:
             return said
