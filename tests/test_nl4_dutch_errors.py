@@ -56,7 +56,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("args, stdin, code, dutch", CASES, ids=[" ".join(c[0][:1] + [str(i)]) for i, c in enumerate(CASES)])
+@pytest.mark.parametrize("args, stdin, code, dutch", CASES, ids=[" ".join([*c[0][:1], str(i)]) for i, c in enumerate(CASES)])
 def test_the_error_that_stops_a_command_reads_in_dutch(tmp_path, args, stdin, code, dutch):
     tmp = _files(tmp_path)
     argv = [a.replace("{tmp}", str(tmp)) for a in args]
