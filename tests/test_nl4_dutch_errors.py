@@ -118,3 +118,25 @@ def test_internal_error_and_interrupt_lines_speak_the_command_language(tmp_path)
     r = runner.invoke(_mini(stop), ["go", "--lang", "nl"])
     assert r.exit_code == 130
     assert r.stderr == "imvo: onderbroken; er is geen uitvoer geschreven\n"
+
+
+def test_an_error_carried_as_a_reason_reads_in_dutch_and_keeps_its_english_text():
+    import pickle
+
+    import orjson
+
+    from imvo_cli.i18n import say as plain_say
+    from imvo_cli.i18n.messages import ErrorText, say
+    from imvo_cli.model import ImvoError
+
+    error = ImvoError("the file is empty (0 bytes)", file="a.xlsx", code="empty-file",
+                      hint="export the supplier list again from its source")
+    reason = ErrorText(error)
+    assert reason == str(error) == "a.xlsx: the file is empty (0 bytes) (export the supplier list again from its source)"
+    dutch = "a.xlsx: het bestand is leeg (0 bytes) (exporteer de leverancierslijst opnieuw uit de bron)"
+    assert say(reason, "nl") == plain_say(reason, "nl") == dutch
+    assert say(reason, "en") == str(error)
+    back = pickle.loads(pickle.dumps(reason))  # from a worker process of check --jobs
+    assert isinstance(back, ErrorText) and back.say("nl") == dutch
+    assert orjson.loads(orjson.dumps([reason])) == [str(error)]
+    assert reason.replaced("a.xlsx", "<stdin>").say("nl").startswith("<stdin>: het bestand is leeg")

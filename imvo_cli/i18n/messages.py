@@ -12,6 +12,7 @@ Nothing here runs for English output, nor while a list is read: only renderers c
 
 from __future__ import annotations
 
+import copy
 import re
 import string
 import tomllib
@@ -258,6 +259,33 @@ def error_line(error: Any, lang: str = DEFAULT_LANG) -> str:
     return issue_line(error.as_issue(), lang)
 
 
+class ErrorText(Phrase):
+    """An error that stopped one file (a reason of `imvo check`) as a text: `str(error)` in
+    English, so JSON, JUnit and GitHub keep their strings, and its line said in another
+    language (`error_line`) wherever a reason is said."""
+
+    __slots__ = ("error",)
+    error: Any
+
+    def __new__(cls, error: Any) -> ErrorText:
+        self = str.__new__(cls, str(error))
+        self.key, self.values, self.error = "", {}, error
+        return self
+
+    def __reduce__(self):  # worker processes send results back pickled
+        return (ErrorText, (self.error,))
+
+    def say(self, lang: str = DEFAULT_LANG) -> str:
+        return error_line(self.error, lang)
+
+    def replaced(self, old: str, new: str) -> ErrorText:
+        """The same error naming `new` where it named the file `old` (stdin's temporary file)."""
+        error = copy.copy(self.error)
+        if error.file == old:
+            error.file = new
+        return ErrorText(error)
+
+
 def column_note(note: str | None, lang: str = DEFAULT_LANG) -> str | None:
     """A note of `imvo validate` on a column ("ignored as the column map says") in `lang`."""
     if lang == DEFAULT_LANG or not note:
@@ -353,7 +381,7 @@ _ISSUE_VALUES = {"check_reason.new_errors": ("errors", "issues")}
 def say(text: str, lang: str = DEFAULT_LANG) -> str:
     """`i18n.say`, with the evidence and the issues inside a reason of `imvo check` said in
     `lang` too."""
-    if lang == DEFAULT_LANG or not isinstance(text, Phrase):
+    if lang == DEFAULT_LANG or not isinstance(text, Phrase) or isinstance(text, ErrorText):
         return i18n_say(text, lang)
     values = {k: _said_value(text.key, k, v, lang) for k, v in text.values.items()}
     if text.key in _ISSUE_VALUES:
