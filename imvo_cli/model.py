@@ -117,8 +117,8 @@ LEVEL_COLOURS = {lvl: _LOOKS[lvl].fill for lvl in ALL_LEVELS}
 LEVEL_FONT_COLOURS = {lvl: _LOOKS[lvl].font for lvl in ALL_LEVELS}
 LEVEL_STYLES = {lvl: _LOOKS[lvl].style for lvl in ALL_LEVELS}
 # (level, threshold) -> at_least of the two, for the level texts: one dict read per call.
-_AT_LEAST = {(lvl, threshold): Level(lvl).at_least(threshold)
-             for lvl in ALL_LEVELS for threshold in ALL_LEVELS}
+_AT_LEAST: dict[tuple[str | None, str], bool] = {
+    (lvl, threshold): Level(lvl).at_least(threshold) for lvl in ALL_LEVELS for threshold in ALL_LEVELS}
 
 
 def level_rank(level: str | None) -> int:

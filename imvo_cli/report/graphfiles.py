@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as _xml_escape
@@ -173,7 +174,7 @@ def _write_items(fh, items) -> None:
     fh.write("[]" if first else "\n ]")
 
 
-_json_str = json.encoder.encode_basestring  # type: ignore[attr-defined]  # C, ensure_ascii=False
+_json_str = json.encoder.encode_basestring  # C; the form json.dumps uses with ensure_ascii=False
 
 
 def _json_float(value: float) -> str:
@@ -185,7 +186,7 @@ def _json_float(value: float) -> str:
 
 
 # A scalar as json.dumps writes it, by its exact type (NaN and infinities included).
-_JSON_SCALAR = {str: _json_str, int: int.__repr__, float: _json_float,
+_JSON_SCALAR: dict[type, Callable[[Any], str]] = {str: _json_str, int: int.__repr__, float: _json_float,
                 bool: lambda v: "true" if v else "false", type(None): lambda v: "null"}
 
 
