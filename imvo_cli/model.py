@@ -116,6 +116,9 @@ LEVEL_LABELS = {lvl: _LOOKS[lvl].label for lvl in ALL_LEVELS}
 LEVEL_COLOURS = {lvl: _LOOKS[lvl].fill for lvl in ALL_LEVELS}
 LEVEL_FONT_COLOURS = {lvl: _LOOKS[lvl].font for lvl in ALL_LEVELS}
 LEVEL_STYLES = {lvl: _LOOKS[lvl].style for lvl in ALL_LEVELS}
+# (level, threshold) -> at_least of the two, for the level texts: one dict read per call.
+_AT_LEAST: dict[tuple[str | None, str], bool] = {
+    (lvl, threshold): Level(lvl).at_least(threshold) for lvl in ALL_LEVELS for threshold in ALL_LEVELS}
 
 
 def level_rank(level: str | None) -> int:
@@ -125,7 +128,8 @@ def level_rank(level: str | None) -> int:
 
 def at_least(level: str | None, threshold: str) -> bool:
     """True when a known `level` is at or above `threshold` (unknown never is)."""
-    return Level.of(level).at_least(threshold)
+    known = _AT_LEAST.get((level, threshold))
+    return Level.of(level).at_least(threshold) if known is None else known
 
 
 # Level text (or Level member) -> (rank, the level's plain text): `worst` is called per theme
@@ -421,6 +425,11 @@ class RiskAssessment:
                 for (_, evidence), themes in list(groups.items())[:limit]]
 
     def theme_levels(self) -> dict[str, str]:
+        # Themes shared by suppliers assessed alike know their levels without making their
+        # per-supplier reasons.
+        levels = getattr(self.themes, "levels", None)
+        if levels is not None:
+            return levels()
         return {k: t.level for k, t in sorted(self.themes.items())}
 
     def to_dict(self) -> dict[str, Any]:

@@ -10,7 +10,9 @@ text passes the XML 1.0 policy of textsafe, labels of drawings its DOT and Merma
 
 from __future__ import annotations
 
+import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as _xml_escape
@@ -45,7 +47,8 @@ def write_graph(chain_map, path: str | Path) -> str:
         with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as fh:
             writer(chain_map, fh)
     elif fmt == "json":
-        write_text_atomic(path, node_link_json(chain_map))
+        with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+            write_node_link_stream(chain_map, fh)
     elif fmt == "dot":
         write_text_atomic(path, to_dot(chain_map))
     else:
@@ -141,19 +144,85 @@ _GRAPHML_HEAD = ("<?xml version='1.0' encoding='utf-8'?>\n"
 
 
 def node_link_json(chain_map) -> str:
-    data = nx.node_link_data(attributed_graph(chain_map), edges="edges")
-    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    """The node-link JSON of the attributed graph, as one text (small maps, tests)."""
+    out = io.StringIO()
+    write_node_link_stream(chain_map, out)
+    return out.getvalue()
+
+
+def write_node_link_stream(chain_map, fh) -> None:
+    """networkx's node-link JSON (`nx.node_link_data(..., edges="edges")` dumped with keys
+    sorted, indent 1), written node by node: the same bytes without a copy of the graph."""
+    order = {node_id: i for i, (node_id, _) in enumerate(_node_ids(chain_map))}
+    # networkx lists edges by source in node order, each source's targets as they were added
+    edges = sorted(chain_map.graph.edges(), key=lambda e: (order[e[0]], e[1]))
+    fh.write('{\n "directed": true,\n "edges": ')
+    _write_items(fh, (f'{{\n   "source": {_json_str(u)},\n   "target": {_json_str(v)}\n  }}'
+                      for u, v in edges))
+    fh.write(f',\n "graph": {_json_flat({"name": chain_map.company.name}, 1)},\n'
+             ' "multigraph": false,\n "nodes": ')
+    _write_items(fh, (_json_flat({**attrs, "id": node_id}, 2) for node_id, attrs in _nodes(chain_map)))
+    fh.write("\n}\n")
+
+
+def _write_items(fh, items) -> None:
+    """A JSON list at depth 1 of items already indented for depth 2."""
+    first = True
+    for item in items:
+        fh.write(("[\n  " if first else ",\n  ") + item)
+        first = False
+    fh.write("[]" if first else "\n ]")
+
+
+_json_str = json.encoder.encode_basestring  # C; the form json.dumps uses with ensure_ascii=False
+
+
+def _json_float(value: float) -> str:
+    if value != value:
+        return "NaN"
+    if value in (float("inf"), float("-inf")):
+        return "Infinity" if value > 0 else "-Infinity"
+    return float.__repr__(value)
+
+
+# A scalar as json.dumps writes it, by its exact type (NaN and infinities included).
+_JSON_SCALAR: dict[type, Callable[[Any], str]] = {str: _json_str, int: int.__repr__, float: _json_float,
+                bool: lambda v: "true" if v else "false", type(None): lambda v: "null"}
+
+
+def _json_flat(attrs: dict[str, Any], depth: int) -> str:
+    """A dict of scalars as json.dumps(indent=1, sort_keys=True) writes it at `depth`."""
+    if not attrs:
+        return "{}"
+    pad = " " * (depth + 1)
+    try:
+        body = f",\n{pad}".join([f"{_json_str(k)}: {_JSON_SCALAR[type(v)](v)}"
+                                for k, v in sorted(attrs.items())])
+    except KeyError:  # a value that is not a scalar: the library writes it
+        return json.dumps(attrs, ensure_ascii=False, indent=1, sort_keys=True).replace(
+            "\n", "\n" + " " * depth)
+    return f"{{\n{pad}{body}\n{' ' * depth}}}"
 
 
 # ---------------------------------------------------------------- streamed XML
 
 
+def _node_ids(chain_map):
+    """(id, is the company) of every node in file order: the company, then suppliers by id."""
+    yield chain_map.company.id, True
+    for sid in sorted(chain_map.suppliers):
+        yield sid, False
+
+
 def _nodes(chain_map):
     """(id, attributes) of the company and every supplier, in id order, one at a time."""
     company = chain_map.company
-    yield company.id, {"label": company.name, "kind": "company", "name": company.name, "tier": 0}
-    for sid in sorted(chain_map.suppliers):
-        yield sid, supplier_attributes(chain_map, sid)
+    for node_id, is_company in _node_ids(chain_map):
+        if is_company:
+            yield node_id, {"label": company.name, "kind": "company", "name": company.name,
+                            "tier": 0}
+        else:
+            yield node_id, supplier_attributes(chain_map, node_id)
 
 
 def _attribute_types(chain_map) -> dict[str, str]:
@@ -190,7 +259,21 @@ def _text(value: Any) -> str:
 
 
 def _attr(value: Any) -> str:
-    return _xml_quoteattr(textsafe.xml_text(value), {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
+    text = value if type(value) is str else str(value)
+    # printable text has no character XML forbids; without & < > " nothing is escaped
+    if text.isprintable() and "&" not in text and "<" not in text and ">" not in text \
+            and '"' not in text:
+        return f'"{text}"'
+    return _xml_quoteattr(textsafe.xml_text(text), {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
+
+
+def _element_text(value: str) -> str:
+    """XML element text of a string: forbidden characters replaced, & < > escaped."""
+    if not value.isprintable():  # printable text has no character XML forbids
+        value = textsafe.xml_text(value)
+    if "&" in value or "<" in value or ">" in value:
+        return _xml_escape(value)
+    return value
 
 
 def write_graphml_stream(chain_map, fh) -> None:
@@ -207,11 +290,17 @@ def write_graphml_stream(chain_map, fh) -> None:
         fh.write(f'  <key id="{ids[key]}" for="node" attr.name={_attr(key)} attr.type="{kind}" />\n')
     fh.write('  <graph edgedefault="directed">\n'
              f'    <data key="d0">{_text(chain_map.company.name)}</data>\n')
+    # per key: the text before and after its value, and how the value is written
+    data = {key: (f'      <data key="{ids[key]}">', _VALUE_TEXT.get(kind)) for key, kind in types.items()}
     for node_id, attrs in _nodes(chain_map):
-        fh.write(f"    <node id={_attr(node_id)}>\n")
+        parts = [f"    <node id={_attr(node_id)}>\n"]
         for key, value in attrs.items():
-            fh.write(f'      <data key="{ids[key]}">{_escape_value(value, types[key])}</data>\n')
-        fh.write("    </node>\n")
+            start, write = data[key]
+            text = write(value) if write is not None else \
+                _element_text(value if type(value) is str else str(value))
+            parts.append(f"{start}{text}</data>\n")
+        parts.append("    </node>\n")
+        fh.write("".join(parts))
     for u, v in sorted(chain_map.graph.edges()):
         fh.write(f"    <edge source={_attr(u)} target={_attr(v)} />\n")
     fh.write("  </graph>\n</graphml>\n")
@@ -219,6 +308,12 @@ def write_graphml_stream(chain_map, fh) -> None:
 
 def _escape_value(value: Any, kind: str) -> str:
     return _xml_escape(_xml_value(value, kind))
+
+
+# How a value of a non-text attribute is written (text goes through _element_text).
+_VALUE_TEXT = {"boolean": lambda v: "true" if v else "false",
+               "double": lambda v: repr(float(v)),
+               "long": lambda v: str(int(v))}
 
 
 def write_gexf_stream(chain_map, fh) -> None:
@@ -235,14 +330,16 @@ def write_gexf_stream(chain_map, fh) -> None:
     for key, kind in types.items():
         fh.write(f'      <attribute id="{ids[key]}" title={_attr(key)} type="{kind}" />\n')
     fh.write("    </attributes>\n    <nodes>\n")
+    starts = {key: f'          <attvalue for="{ids[key]}" value=' for key in types}
     for node_id, attrs in _nodes(chain_map):
         label = attrs.get("label", node_id)
-        fh.write(f"      <node id={_attr(node_id)} label={_attr(label)}>\n        <attvalues>\n")
+        parts = [f"      <node id={_attr(node_id)} label={_attr(label)}>\n        <attvalues>\n"]
         for key, value in attrs.items():
             if key == "label":
                 continue
-            fh.write(f'          <attvalue for="{ids[key]}" value={_attr(_xml_value(value, types[key]))} />\n')
-        fh.write("        </attvalues>\n      </node>\n")
+            parts.append(f"{starts[key]}{_attr(_xml_value(value, types[key]))} />\n")
+        parts.append("        </attvalues>\n      </node>\n")
+        fh.write("".join(parts))
     fh.write("    </nodes>\n    <edges>\n")
     for i, (u, v) in enumerate(sorted(chain_map.graph.edges())):
         fh.write(f'      <edge source={_attr(u)} target={_attr(v)} id="{i}" />\n')

@@ -931,6 +931,10 @@ class SiteThemes(Mapping[str, ThemeRisk]):
     def values(self) -> ValuesView[ThemeRisk]:
         return self._themes().values()
 
+    def levels(self) -> dict[str, str]:
+        """Theme -> level, in theme order: the plan's, so no reason is made for them."""
+        return {k: t.level for k, t in sorted(self._plan.template.themes.items())}
+
     def __repr__(self) -> str:
         return repr(self._themes())
 
