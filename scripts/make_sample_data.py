@@ -20,7 +20,7 @@ import unicodedata
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 # Workbook properties and zip entry times are pinned so the files never change by themselves.
@@ -1054,6 +1054,33 @@ def write_xlsx_fast(rows: list[dict], path: str | Path, *, headers: dict[str, st
     return path
 
 
+def benchmark_year2(table: list[dict], seed: int = 13) -> list[dict]:
+    """The benchmark list a year later: 5% of the suppliers gone, 5% new, 5% of the names
+    typed otherwise, a fifth audited again and a tenth with another workforce."""
+    rng = random.Random(seed)
+    later = []
+    for row in table:
+        roll = rng.random()
+        if roll < 0.05:
+            continue  # gone
+        row = dict(row)
+        if roll < 0.10:
+            row["name"] = row["name"].upper()
+        if rng.random() < 0.2 and isinstance(row.get("audit_date"), date):
+            row["audit_date"] = row["audit_date"] + timedelta(days=rng.randint(200, 400))
+        if rng.random() < 0.1 and isinstance(row.get("workers"), int):
+            row["workers"] = max(1, round(row["workers"] * rng.uniform(0.7, 1.3)))
+        later.append(row)
+    later.extend(supplier_rows(max(1, len(table) // 20), seed=seed, company=None, id_prefix="W"))
+    return later
+
+
+def write_benchmark_year2(table: list[dict], folder: Path) -> Path:
+    path = folder / "suppliers-year2.xlsx"
+    write_xlsx_fast(benchmark_year2(table), path)
+    return path
+
+
 def write_benchmark_inputs(folder: str | Path, *, rows: int, member_files: int = 300) -> None:
     """One list of `rows` rows (xlsx + csv twin) and `member_files` member lists holding
     `rows` rows in total, about 20% of them near-duplicates across members."""
@@ -1064,6 +1091,7 @@ def write_benchmark_inputs(folder: str | Path, *, rows: int, member_files: int =
     table = supplier_rows(rows, seed=11, company=None)
     write_xlsx_fast(table, folder / "suppliers.xlsx")
     write_csv(table, folder / "suppliers.csv")
+    write_benchmark_year2(table, folder)
     members = folder / "members"
     members.mkdir(exist_ok=True)
     for i, m in enumerate(member_lists(member_files, rows, shared_fraction=0.2, seed=12)):

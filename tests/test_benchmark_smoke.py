@@ -29,7 +29,9 @@ def test_benchmark_runs_at_200_rows_and_writes_its_json(tmp_path):
     assert {"openpyxl_read", "calamine_read", "csv_read", "openpyxl_write", "xlsxwriter_write",
             "openpyxl_load_save", "import_typer"} <= set(result["floors"])
     assert {"validate", "map_json", "map_export", "check_300_files", "aggregate_300_files",
-            "version"} <= set(result["imvo"])
+            "version", "map_graph_json", "map_graphml", "map_html", "diff_two_years"} \
+        <= set(result["imvo"])
+    assert (tmp_path / "work" / "r200-m3" / "suppliers-year2.xlsx").is_file()
     assert len(list((tmp_path / "work" / "r200-m3" / "members").glob("*.xlsx"))) == 3
     assert set(result["peak_rss_mb"]) == set(result["imvo"])
     for group in ("floors", "imvo", "ratios", "peak_rss_mb"):
@@ -42,7 +44,7 @@ def test_benchmark_runs_at_200_rows_and_writes_its_json(tmp_path):
     assert set(result["ratios_cpu"]) == set(result["ratios"])
     assert all(v > 0 for v in result["imvo_cpu"].values())
     # progress as it goes: one line per run, naming the step and the size
-    assert "imvo 1/6 validate (200 rows): run 1/1" in proc.stderr
+    assert "imvo 1/10 validate (200 rows): run 1/1" in proc.stderr
     # the CPU ratio lines, each against its target
     assert "validate / calamine_read" in proc.stdout and "<= 2.0" in proc.stdout
     assert proc.stderr.count("run 1/1") == len(result["floors"]) + len(result["imvo"])
