@@ -129,24 +129,58 @@ def _sheet_by_name_or_number(path: Path, sheets: list[Sheet], wanted) -> Sheet:
                     hint=f"sheets in this file: {listed}; use a name or a number from 1")
 
 
+MAX_HEADER_TEXT = 60  # characters: a longer cell is a title or a note, not a column title
+
+
+def _could_be_header(cell) -> bool:
+    """Could this cell title a column? Text, short, and not a 'Label: value' metadata cell."""
+    if not isinstance(cell, str):
+        return False
+    text = nz.clean_text(cell)
+    if not text or len(text) > MAX_HEADER_TEXT or not any(c.isalpha() for c in text):
+        return False
+    label, colon, rest = text.partition(":")
+    return not (colon and rest.strip())
+
+
+def _header_candidate(head: list[list]) -> tuple[int, list] | None:
+    """The row most like a header (most cells that could title a column, at least two; the
+    earliest on a tie): the row the 'did you mean' hints come from. A row of one cell is a
+    title or a metadata line, never a candidate."""
+    best: tuple[int, list] | None = None
+    best_count = 1
+    for i, row in enumerate(head):
+        count = sum(1 for c in row if _could_be_header(c))
+        if count > best_count:
+            best, best_count = (i, row), count
+    return best
+
+
 def _no_header(path: Path, looked: list[tuple[Sheet, list[list]]]) -> ImvoError:
     sheet, head = looked[0] if looked else (None, [])
     first = next((r for r in head if any(c not in (None, "") for c in r)), None)
     if first is None:
         return ImvoError("the sheet is empty", file=path, sheet=sheet.name if sheet else None,
                          code="empty-sheet", hint="add a header row and supplier rows")
-    seen = [nz.clean_text(c) for c in first if c not in (None, "")][:12]
+    candidate = _header_candidate(head)
     hints = []
-    for h in seen:
-        close = closest_alias(h)
-        if close:
-            hints.append(f"{h!r} -> {close[0]!r} ({close[1]})")
+    if candidate is None:  # titles and metadata only: nothing there could be a column title
+        seen = [nz.clean_text(c) for c in first if c not in (None, "")][:12]
+        found = f"first row found: {', '.join(seen)}"
+    else:
+        r, row = candidate
+        seen = [nz.clean_text(c) for c in row if c not in (None, "")][:12]
+        found = f"the row most like a header (row {r + 1}): {', '.join(seen)}"
+        for h in (nz.clean_text(c) for c in row if _could_be_header(c)):
+            close = closest_alias(h)
+            if close:
+                hints.append(f"{h!r} -> {close[0]!r} ({close[1]})")
     hint = ("did you mean " + "; ".join(hints[:4]) + "? " if hints else "") + \
         'name the columns (at least name and country) or map them with --map "Header=field"'
     sheets = ", ".join(repr(s.name) for s, _ in looked if s.name is not None)
     where = f" of sheet(s) {sheets}" if sheets else ""
     return ImvoError(f"no recognisable header row in the first {HEADER_SCAN_ROWS} rows{where}; "
-                     f"first row found: {', '.join(seen)}", file=path,
+                     f"{found}", file=path,
                      sheet=sheet.name if sheet else None, code="header-not-found", hint=hint)
 
 
