@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import write_xlsx
+from imvo_cli.countries import read_country, to_iso2
 from imvo_cli.ingest import read_suppliers
 from imvo_cli.model import ImvoError
 
@@ -33,3 +34,84 @@ def test_header_hint_gives_no_guess_for_a_sheet_of_titles_only(tmp_path):
     assert exc.value.code == "header-not-found"
     assert "did you mean" not in (exc.value.hint or "")
     assert "--map" in exc.value.hint
+
+
+# --------------------------------------------------------------------------- countries
+
+@pytest.mark.parametrize("text", ["N/A", "n/a", "N.A.", "n.a.", "#N/A", " N / A "])
+def test_not_available_is_no_country(text):
+    # regression: 'N/A' (and Excel's '#N/A') read silently as Namibia (NA)
+    reading = read_country(text)
+    assert reading.code is None and reading.status == "unknown"
+    assert "not available" in reading.message
+
+
+@pytest.mark.parametrize("text", ["NA", "na"])
+def test_a_bare_na_is_namibia_with_a_warning(text):
+    reading = read_country(text)
+    assert reading.code == "NA" and reading.status == "ambiguous"
+    assert "Namibia" in reading.message and "not available" in reading.message
+
+
+@pytest.mark.parametrize("text", ["China/Hong Kong", "China & Hong Kong", "Hong Kong / China",
+                                  "China and Taiwan", "Hong Kong + Macao", "China/Taiwan"])
+def test_two_places_listed_are_never_read_as_one(text):
+    # regression: any text with 'Hong Kong' in it became HK, even 'China/Hong Kong'
+    reading = read_country(text)
+    assert reading.code is None and reading.status == "ambiguous"
+    assert len(reading.candidates) == 2
+
+
+@pytest.mark.parametrize("text,code", [
+    ("China, Hong Kong SAR", "HK"), ("Taiwan/ROC", "TW"), ("Hong Kong SAR (China)", "HK"),
+    ("Bosnia and Herzegovina", "BA"), ("Trinidad & Tobago", "TT"), ("Taipei, Taiwan", "TW")])
+def test_one_place_with_its_qualifiers_still_reads(text, code):
+    assert to_iso2(text) == code
+
+
+@pytest.mark.parametrize("text,code", [
+    ("🇧🇩", "BD"), ("🇨🇳", "CN"), ("🇹🇷 Turkey", "TR"), ("Vietnam 🇻🇳", "VN"),
+    ("\U0001F3F4\U000E0067\U000E0062\U000E0065\U000E006E\U000E0067\U000E007F", "GB")])
+def test_emoji_flags(text, code):
+    reading = read_country(text)
+    assert (reading.code, reading.status) == (code, "ok")
+
+
+def test_a_flag_and_a_name_that_disagree_are_refused():
+    reading = read_country("🇧🇩 Pakistan")
+    assert reading.code is None and set(reading.candidates) == {"BD", "PK"}
+
+
+@pytest.mark.parametrize("text,candidates", [
+    ("Czechoslovakia", {"CZ", "SK"}), ("Tsjechoslowakije", {"CZ", "SK"}),
+    ("Yugoslavia", {"RS", "HR", "SI", "BA", "ME", "MK", "XK"}),
+    ("Serbia and Montenegro", {"RS", "ME"}), ("USSR", None), ("Soviet Union", None),
+    ("Netherlands Antilles", {"CW", "SX", "BQ"}), ("Nederlandse Antillen", {"CW", "SX", "BQ"})])
+def test_a_former_country_names_its_successors(text, candidates):
+    reading = read_country(text)
+    assert reading.code is None and reading.status == "ambiguous"
+    if candidates:
+        assert set(reading.candidates) == candidates
+    assert "former" in reading.message
+
+
+@pytest.mark.parametrize("text,code", [
+    ("Korea DPR", "KP"), ("DPR Korea", "KP"), ("Sao Tome", "ST"), ("FYR Macedonia", "MK"),
+    ("Great Britain and Northern Ireland", "GB"), ("Bonaire", "BQ"), ("Hellas", "GR"),
+    ("Nippon", "JP"), ("Bharat", "IN"), ("East Germany", "DE"), ("West Germany", "DE"),
+    ("Dahomey", "BJ"), ("Upper Volta", "BF")])
+def test_more_names_people_write(text, code):
+    assert to_iso2(text) == code
+
+
+def test_the_new_country_messages_read_in_dutch(tmp_path):
+    from test_dutch_messages import assert_said_in_dutch
+
+    path = write_xlsx(tmp_path / "l.xlsx", [
+        ["Name", "Address", "Country"], ["Alpha", "1 Road", "N/A"], ["Beta", "2 Road", "NA"],
+        ["Gamma", "3 Road", "Czechoslovakia"], ["Delta", "4 Road", "China/Hong Kong"]])
+    issues = [i for i in read_suppliers(path).issues if "country" in i.code]
+    assert [(i.row, i.code, i.severity) for i in issues] == [
+        (2, "unknown-country", "error"), (3, "ambiguous-country", "warning"),
+        (4, "ambiguous-country", "error"), (5, "ambiguous-country", "error")]
+    assert_said_in_dutch(issues, ("former", "not for", "short for", "can mean", "names more"))
