@@ -115,3 +115,40 @@ def test_the_new_country_messages_read_in_dutch(tmp_path):
         (2, "unknown-country", "error"), (3, "ambiguous-country", "warning"),
         (4, "ambiguous-country", "error"), (5, "ambiguous-country", "error")]
     assert_said_in_dutch(issues, ("former", "not for", "short for", "can mean", "names more"))
+
+
+# --------------------------------------------------------------------------- headers
+
+def test_a_second_column_with_the_same_header_is_shown_as_not_used(tmp_path):
+    # regression: validate showed both 'Supplier name' columns as the name field, and the
+    # warning said "'Supplier name' ... 'Supplier name' is used" without saying which
+    from imvo_cli.validate import validate_file
+
+    path = write_xlsx(tmp_path / "l.xlsx", [
+        ["Supplier name", "Supplier name", "Country", "Address"],
+        ["Alpha", "Alpha Two", "BD", "1 Road"]])
+    report = validate_file(path)
+    cols = [(c.column, c.header, c.field) for c in report.columns]
+    assert cols[:2] == [("A", "Supplier name", "name"), ("B", "Supplier name", None)]
+    assert report.columns[1].note and "again" in report.columns[1].note
+    dup = next(i for i in report.issues if i.code == "duplicate-column")
+    assert dup.message == ("columns A and B are both headed 'Supplier name' ('name'); column A "
+                           "is used, B is kept as an extra column")
+    from imvo_cli.i18n.messages import issue_message
+    assert issue_message(dup, "nl").startswith("de kolommen A en B hebben beide de kop")
+
+
+def test_a_header_written_over_two_rows_is_read_as_one(tmp_path):
+    # regression: 'Supplies' over 'to' left the links unread (the column was 'not used',
+    # closest 'city') and every supplier was drawn at tier 1
+    path = write_xlsx(tmp_path / "l.xlsx", [
+        ["Supplier", "Supplier", "Number of", "Supplies", "Street +"],
+        ["name", "country", "workers", "to", "house number"],
+        ["Alpha", "BD", 100, "Company", "1 Road"],
+        ["Beta", "BD", 50, "Alpha", "2 Road"]])
+    sl = read_suppliers(path)
+    assert sl.columns["supplies_to"] == "Supplies to"
+    assert sl.columns["address"] == "Street + house number"
+    assert sl.columns["name"] == "name"  # a cell recognised alone keeps its own text
+    beta = next(s for s in sl.suppliers if s.name == "Beta")
+    assert beta.supplies_to == ["Alpha"]

@@ -25,8 +25,10 @@ from .headers import (
     closest_alias,
     find_header_row,
     header_key,
+    header_text,
     is_mapped,
     is_weak_alias,
+    joined_header,
     mapped_fields,
     validate_column_map,
 )
@@ -129,20 +131,6 @@ def _sheet_by_name_or_number(path: Path, sheets: list[Sheet], wanted) -> Sheet:
                     hint=f"sheets in this file: {listed}; use a name or a number from 1")
 
 
-MAX_HEADER_TEXT = 60  # characters: a longer cell is a title or a note, not a column title
-
-
-def _could_be_header(cell) -> bool:
-    """Could this cell title a column? Text, short, and not a 'Label: value' metadata cell."""
-    if not isinstance(cell, str):
-        return False
-    text = nz.clean_text(cell)
-    if not text or len(text) > MAX_HEADER_TEXT or not any(c.isalpha() for c in text):
-        return False
-    label, colon, rest = text.partition(":")
-    return not (colon and rest.strip())
-
-
 def _header_candidate(head: list[list]) -> tuple[int, list] | None:
     """The row most like a header (most cells that could title a column, at least two; the
     earliest on a tie): the row the 'did you mean' hints come from. A row of one cell is a
@@ -150,7 +138,7 @@ def _header_candidate(head: list[list]) -> tuple[int, list] | None:
     best: tuple[int, list] | None = None
     best_count = 1
     for i, row in enumerate(head):
-        count = sum(1 for c in row if _could_be_header(c))
+        count = sum(1 for c in row if header_text(c))
         if count > best_count:
             best, best_count = (i, row), count
     return best
@@ -171,7 +159,7 @@ def _no_header(path: Path, looked: list[tuple[Sheet, list[list]]]) -> ImvoError:
         r, row = candidate
         seen = [nz.clean_text(c) for c in row if c not in (None, "")][:12]
         found = f"the row most like a header (row {r + 1}): {', '.join(seen)}"
-        for h in (nz.clean_text(c) for c in row if _could_be_header(c)):
+        for h in (nz.clean_text(c) for c in row if header_text(c)):
             close = closest_alias(h)
             if close:
                 hints.append(f"{h!r} -> {close[0]!r} ({close[1]})")
@@ -271,9 +259,13 @@ def _map_columns(path, sheet_name, header: list, column_map, issues: list[Issue]
                                 f"map it with --map \"{text}=...\" if it holds another field"))
             field = None
         if field and field in taken and field not in MULTI_FIELDS:
-            issues.append(Issue("warning", "duplicate-column",
-                                f"column {text!r} names {field!r} again; "
-                                f"{taken[field]!r} is used, this one is kept as an extra column",
+            message = (f"column {text!r} names {field!r} again; "
+                       f"{taken[field]!r} is used, this one is kept as an extra column")
+            if taken[field] == text:  # the same header twice: say which column is which
+                a, b = nz.column_letter(texts.index(text)), nz.column_letter(i)
+                message = (f"columns {a} and {b} are both headed {text!r} ({field!r}); "
+                           f"column {a} is used, {b} is kept as an extra column")
+            issues.append(Issue("warning", "duplicate-column", message,
                                 path, sheet_name, None, text,
                                 f"rename one of the two columns or map it with --map \"{text}=...\""))
             field = None
@@ -609,8 +601,9 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
     sheet_name = chosen.name
     rows = chosen.load(None)
     issues: list[Issue] = []
-    _mapped_headers_present(fname, sheet_name, rows[h], h, column_map)
-    fields, texts, taken, extras = _map_columns(fname, sheet_name, rows[h], cmap, issues)
+    header = joined_header(rows, h, cmap)
+    _mapped_headers_present(fname, sheet_name, header, h, column_map)
+    fields, texts, taken, extras = _map_columns(fname, sheet_name, header, cmap, issues)
     _missing_required(fname, sheet_name, taken, texts)
     if "address" not in taken:
         issues.append(Issue("warning", "missing-address-column",

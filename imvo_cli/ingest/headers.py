@@ -251,23 +251,60 @@ def _readable_alias() -> dict[str, tuple[str, str]]:
     return out
 
 
-def score_header_row(cells: list, column_map: dict[str, str] | None) -> tuple[int, bool]:
-    """(number of recognised distinct fields, whether name or country is among them)."""
-    fields = {canonical_field(c, column_map) for c in cells if c not in (None, "")}
-    fields.discard(None)
-    fields.discard("ignore")
-    return len(fields), bool(fields & {"name", "country"})
+MAX_HEADER_TEXT = 60  # characters: a longer cell is a title or a note, not a column title
+
+
+def header_text(cell) -> str | None:
+    """The text of a cell that could title a column (short text, not a 'Label: value'
+    metadata cell), or None."""
+    if not isinstance(cell, str):
+        return None
+    text = " ".join(cell.split())
+    if not text or len(text) > MAX_HEADER_TEXT or not any(c.isalpha() for c in text):
+        return None
+    _label, colon, rest = text.partition(":")
+    return None if colon and rest.strip() else text
+
+
+def joined_header(rows: list[list], i: int, column_map: dict[str, str] | None = None) -> list:
+    """Row i as a header, a title written over two rows read as one: a cell no field knows
+    ('to') under a word ('Supplies') that together name one ('Supplies to') becomes the two
+    together; every other cell stays as it is."""
+    row = rows[i]
+    if i == 0 or not row:
+        return row
+    above = rows[i - 1]
+    out = None
+    for j, cell in enumerate(row):
+        if j >= len(above) or cell in (None, "") or not isinstance(cell, str):
+            continue
+        word = header_text(above[j])
+        if word is None or canonical_field(cell, column_map) is not None:
+            continue
+        both = f"{word} {' '.join(cell.split())}"
+        if canonical_field(both, column_map) not in (None, "ignore"):
+            if out is None:
+                out = list(row)
+            out[j] = both
+    return row if out is None else out
 
 
 def find_header_row(rows: list[list], column_map: dict[str, str] | None = None) -> int | None:
     """Index (0-based) of the header among the first rows, or None when none is recognised.
 
-    A header needs at least two recognised fields, one of them name or country; the row
-    with the most recognised fields wins, the earliest on a tie.
+    A header needs at least two recognised fields, one of them name or country (a title over
+    two rows counts as one: `joined_header`); a row with both name and country wins over one
+    without, then the row with the most recognised fields, the earliest on a tie.
     """
-    best, best_score = None, 1
-    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        score, core = score_header_row(row, column_map)
-        if core and score > best_score:
+    best, best_score = None, (False, 1)
+    for i in range(min(len(rows), HEADER_SCAN_ROWS)):
+        cells = joined_header(rows, i, column_map)
+        fields = {canonical_field(c, column_map) for c in cells if c not in (None, "")}
+        fields.discard(None)
+        fields.discard("ignore")
+        if not fields & {"name", "country"}:
+            continue
+        score = ({"name", "country"} <= fields, len(fields))
+        if score > best_score:
             best, best_score = i, score
     return best
