@@ -152,3 +152,58 @@ def test_a_header_written_over_two_rows_is_read_as_one(tmp_path):
     assert sl.columns["name"] == "name"  # a cell recognised alone keeps its own text
     beta = next(s for s in sl.suppliers if s.name == "Beta")
     assert beta.supplies_to == ["Alpha"]
+
+
+# --------------------------------------------------------------------------- chain links
+
+LINK_HEADER = ["ID", "Name", "Country", "Address", "Supplies to", "Tier"]
+
+
+def _chain(tmp_path, rows):
+    from imvo_cli.graph import build_chain_graph
+
+    sl = read_suppliers(write_xlsx(tmp_path / "l.xlsx", [LINK_HEADER, *rows]))
+    chain = build_chain_graph(sl, "Tulpveld B.V.")
+    return sl, chain
+
+
+def test_customers_joined_by_and_or_slash_are_each_linked_when_each_is_known(tmp_path):
+    # regression: '4 & 5' and 'Alpha Ltd / Beta Ltd' matched nobody, so the supplier was
+    # drawn as a direct supplier of the company with an 'unknown-reference' warning
+    from imvo_cli.graph import chain_issues
+
+    rows = [[1, "Alpha Ltd", "BD", "1 Rd", "Tulpveld", 1],
+            [2, "Beta & Sons Ltd", "BD", "2 Rd", "Tulpveld", 1],
+            [3, "Gamma Mill", "BD", "3 Rd", "1 & 2", 2],
+            [4, "Delta Dye", "BD", "4 Rd", "Alpha Ltd / Beta & Sons Ltd", 2],
+            [5, "Eps Spin", "BD", "5 Rd", "Gamma Mill and Delta Dye", 3],
+            [6, "Zeta Knit", "BD", "6 Rd", "Alpha Ltd & Nobody Ltd", 2]]
+    sl, chain = _chain(tmp_path, rows)
+    ids = {s.name: s.id for s in sl.suppliers}
+    succ = chain.graph.succ
+    assert set(succ[ids["Gamma Mill"]]) == {ids["Alpha Ltd"], ids["Beta & Sons Ltd"]}
+    assert set(succ[ids["Delta Dye"]]) == {ids["Alpha Ltd"], ids["Beta & Sons Ltd"]}
+    assert set(succ[ids["Eps Spin"]]) == {ids["Gamma Mill"], ids["Delta Dye"]}
+    unknown = [i for i in chain_issues(sl, "Tulpveld B.V.") if i.code == "unknown-reference"]
+    assert [i.row for i in unknown] == [7]  # one part unknown: the whole stays unknown
+
+
+def test_a_link_to_a_rejected_row_says_so(tmp_path):
+    # regression: a customer whose row was rejected (here: a misspelt country) was
+    # reported as "matches no supplier id or name", sending the user to look for a typo
+    from imvo_cli.graph import chain_issues
+    from imvo_cli.i18n.messages import issue_message
+
+    rows = [[1, "Alpha Ltd", "Bangaldesh", "1 Rd", "Tulpveld", 1],
+            [2, "Gamma Mill", "BD", "3 Rd", "Alpha Ltd", 2],
+            [3, "Delta Dye", "BD", "4 Rd", "1", 2]]
+    sl, _chain_ = _chain(tmp_path, rows)
+    unknown = [i for i in chain_issues(sl, "Tulpveld B.V.") if i.code == "unknown-reference"]
+    assert [(i.row, i.message) for i in unknown] == [
+        (3, "'Gamma Mill' supplies to 'Alpha Ltd', the supplier of row 2, which was rejected "
+            "(see the error on that row); it is shown as supplying the company directly"),
+        (4, "'Delta Dye' supplies to '1', the supplier of row 2, which was rejected "
+            "(see the error on that row); it is shown as supplying the company directly")]
+    assert unknown[0].hint == "correct row 2; the link then holds"
+    assert issue_message(unknown[0], "nl").startswith(
+        "'Gamma Mill' levert aan 'Alpha Ltd', de leverancier van regel 2, die is afgewezen")

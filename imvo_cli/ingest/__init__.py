@@ -682,6 +682,7 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
     by_source_id: dict[str, list[str]] = {}  # the user's id -> the suppliers that carry it
     by_key: dict[tuple, str] = {}
     rejected: list[int] = []
+    rejected_suppliers: list[tuple[int, str | None, str | None]] = []
     examples = 0
     n_rows = sum(filled)
     empty = n - n_rows
@@ -708,6 +709,7 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
             issues.extend(_row_errors(fname, sheet_name, row_no, taken, name, country_text,
                                       policy))
             rejected.append(row_no)
+            rejected_suppliers.append((row_no, name, source_id))
             continue
         issues.extend(row_issues)
         if country_note is not None:
@@ -794,6 +796,7 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
         rows=n_rows, empty_rows=empty, rejected_rows=rejected,
         company=company or policy.company or _metadata_company(rows[:h]),
         extra_columns=extras, example_rows=examples, sector=sector,
+        rejected_suppliers=rejected_suppliers,
     )
 
 
