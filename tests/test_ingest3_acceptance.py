@@ -207,3 +207,45 @@ def test_a_link_to_a_rejected_row_says_so(tmp_path):
     assert unknown[0].hint == "correct row 2; the link then holds"
     assert issue_message(unknown[0], "nl").startswith(
         "'Gamma Mill' levert aan 'Alpha Ltd', de leverancier van regel 2, die is afgewezen")
+
+
+# --------------------------------------------------------------------------- nothing is lost
+
+def test_a_name_of_no_letter_or_digit_is_rejected_not_merged(tmp_path):
+    # regression: '=' and '—' in the name column both keyed to '' and merged into one
+    # supplier named '=' ('same supplier as row 2')
+    from imvo_cli.i18n.messages import issue_message
+
+    sl = read_suppliers(write_xlsx(tmp_path / "l.xlsx", [
+        ["Name", "Country", "Address"], ["=", "BD", "1 Rd"], ["\u2014", "BD", "1 Rd"],
+        ["Alpha", "BD", "2 Rd"]]))
+    assert [s.name for s in sl.suppliers] == ["Alpha"]
+    assert sl.rejected_rows == [2, 3] and sl.accounted_rows() == sl.rows == 3
+    errors = [(i.row, i.code, i.message) for i in sl.issues if i.severity == "error"]
+    assert errors == [(2, "missing-name", "the supplier name '=' has no letter or digit"),
+                      (3, "missing-name", "the supplier name '\u2014' has no letter or digit")]
+    assert issue_message(sl.issues[0], "nl") == \
+        "de naam van de leverancier '=' bevat geen letter of cijfer"
+
+
+def test_tricky_rows_each_end_up_in_a_supplier_or_an_error(tmp_path):
+    rows = [["List 2024"], ["Bedrijf: X"], [],
+            ["Nr.", "Naam", "Land", "Adres", None, "Opmerking"],
+            [1, "Alpha", "BD", "1 Rd", None, None],
+            [None, None, None, None, "stray", None],
+            [None, None, None, None, None, "note only"],
+            ["", " ", "\t", None, None, None],
+            ["Subtotal", None, None, None, None, None],
+            [None, "Totaal", None, None, None, None],
+            [2, "Alpha", "BD", "1 Rd", None, None],
+            [3, "Beta", "N/A", "2 Rd", None, None],
+            [4, "-", "BD", None, None, None],
+            ["* all figures 2024", None, None, None, None, None],
+            [8, "Delta", 4, "x", None, None]]
+    sl = read_suppliers(write_xlsx(tmp_path / "l.xlsx", rows))
+    data_rows = {r for r in range(5, 5 + len(rows) - 4)} - {8}  # row 8: blanks only
+    in_suppliers = {r for s in sl.suppliers for r in s.rows}
+    in_errors = {i.row for i in sl.issues if i.severity == "error"}
+    assert sl.empty_rows == 1 and sl.rows == len(data_rows)
+    assert in_suppliers | in_errors == data_rows and not in_suppliers & in_errors
+    assert set(sl.rejected_rows) == in_errors

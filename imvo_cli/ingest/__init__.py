@@ -655,6 +655,12 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
     address_keys = dict(zip(distinct_addresses, nz.name_keys(distinct_addresses)))
     codes = list(map({t: c[0] for t, c in countries.items()}.get, country_texts))
     name_keys = nz.name_keys(names if all(names) else [nm or "" for nm in names])
+    # A name of no letter or digit ('—', '=', '*') names nobody: the row is rejected as one
+    # without a name (such rows would otherwise all merge into one supplier).
+    nameless = {i: nm for i, nm in enumerate(names) if nm and not name_keys[i]} \
+        if "" in name_keys else {}
+    for i in nameless:
+        names[i] = None
     if references:
         # a part naming one supplier whose name or id has a comma is one reference
         known = _Known(name_keys, vectors[2])
@@ -707,7 +713,7 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
         if not name or country is None:
             issues.extend(row_issues)
             issues.extend(_row_errors(fname, sheet_name, row_no, taken, name, country_text,
-                                      policy))
+                                      policy, nameless.get(i)))
             rejected.append(row_no)
             rejected_suppliers.append((row_no, name, source_id))
             continue
@@ -950,10 +956,12 @@ def _country_error(reading: CountryReading) -> tuple[str, str]:
 
 
 def _row_errors(fname, sheet_name, row_no, taken, name, country_text,
-                policy: Policy) -> list[Issue]:
+                policy: Policy, nameless: str | None = None) -> list[Issue]:
     errors = []
     if not name:
-        errors.append(Issue("error", "missing-name", "the supplier name is empty", fname,
+        said = f"the supplier name {nameless!r} has no letter or digit" if nameless else \
+            "the supplier name is empty"
+        errors.append(Issue("error", "missing-name", said, fname,
                             sheet_name, row_no, taken["name"],
                             "fill in the production location's name"))
     if not country_text:
