@@ -542,10 +542,28 @@ def read_country(text: str | None) -> CountryReading:
     code = _exact(raw, key)
     if code:
         return CountryReading(raw, code, "ok")
-    found = _from_parts(raw)
+    found = _from_parts(raw) or _code_and_name(raw)
     if found:
         return found
     return _suggestion(raw, key)
+
+
+# 'TR Turkey', 'BD-Bangladesh', 'Bangladesh BD': an ISO code written beside its own name.
+_CODE_FIRST = re.compile(r"([A-Z]{2,3})\s*[-\u2013:]?\s*(\S.*)")
+_CODE_LAST = re.compile(r"(.*\S)\s*[-\u2013:]?\s*\b([A-Z]{2,3})")
+
+
+def _code_and_name(raw: str) -> CountryReading | None:
+    """A cell holding an ISO code and the name of the same country, in either order."""
+    for pattern, code_at, name_at in ((_CODE_FIRST, 1, 2), (_CODE_LAST, 2, 1)):
+        m = pattern.fullmatch(raw)
+        if m is None:
+            continue
+        code = _codes().get(m.group(code_at).lower())
+        if code and read_country(m.group(name_at)).code == code \
+                and read_country(m.group(name_at)).certain:
+            return CountryReading(raw, code, "ok")
+    return None
 
 
 @lru_cache(maxsize=4096)

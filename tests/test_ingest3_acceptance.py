@@ -249,3 +249,15 @@ def test_tricky_rows_each_end_up_in_a_supplier_or_an_error(tmp_path):
     assert sl.empty_rows == 1 and sl.rows == len(data_rows)
     assert in_suppliers | in_errors == data_rows and not in_suppliers & in_errors
     assert set(sl.rejected_rows) == in_errors
+
+
+@pytest.mark.parametrize("text,code", [
+    ("TR Turkey", "TR"), ("BGD Bangladesh", "BD"), ("BD-Bangladesh", "BD"),
+    ("Bangladesh BD", "BD"), ("Viet Nam - VN", "VN")])
+def test_an_iso_code_beside_its_own_name(text, code):
+    assert (read_country(text).code, read_country(text).status) == (code, "ok")
+
+
+@pytest.mark.parametrize("text", ["BD Pakistan", "NL Antilles", "TR Bangladesh"])
+def test_an_iso_code_beside_another_country_is_not_read(text):
+    assert read_country(text).code is None
