@@ -261,3 +261,36 @@ def test_an_iso_code_beside_its_own_name(text, code):
 @pytest.mark.parametrize("text", ["BD Pakistan", "NL Antilles", "TR Bangladesh"])
 def test_an_iso_code_beside_another_country_is_not_read(text):
     assert read_country(text).code is None
+
+
+def test_a_number_sign_in_a_header_is_a_word(tmp_path):
+    # regression: 'Supplier #' read as the name column (the sign was dropped), so the real
+    # 'Supplier name' column was kept as an extra one and the names were numbers
+    from imvo_cli.ingest.headers import canonical_field
+
+    sl = read_suppliers(write_xlsx(tmp_path / "l.xlsx", [
+        ["Supplier #", "Supplier name", "Country", "Address", "# of workers", "% inkoop"],
+        ["V-01", "Alpha", "BD", "1 Rd", 120, "40%"]]))
+    assert sl.columns["id"] == "Supplier #" and sl.columns["name"] == "Supplier name"
+    assert sl.columns["workers"] == "# of workers"
+    assert sl.columns["purchase_share"] == "% inkoop"
+    assert [(s.name, s.source_id) for s in sl.suppliers] == [("Alpha", "V-01")]
+    assert canonical_field("Employees (#)") == "workers" and canonical_field("% female") is None
+
+
+def test_a_bare_number_sign_next_to_a_real_id_is_a_row_number(tmp_path):
+    sl = read_suppliers(write_xlsx(tmp_path / "l.xlsx", [
+        ["#", "Vendor No", "Name", "Country", "Address"], [1, "V-01", "Alpha", "BD", "1 Rd"]]))
+    assert sl.columns["id"] == "Vendor No"
+
+
+@pytest.mark.parametrize("header,field", [
+    ("No. of employees", "workers"), ("Total number of workers", "workers"),
+    ("Naam van leverancier", "name"), ("Production site", "name"),
+    ("Street address line 1", "address"), ("Levert aan leverancier nr.", "supplies_to"),
+    ("Aandeel in inkoop (%)", "purchase_share"),
+    ("Male workers", None), ("Number of female workers", None), ("Migrant workers", None)])
+def test_more_headers_as_people_write_them(header, field):
+    from imvo_cli.ingest.headers import canonical_field
+
+    assert canonical_field(header) == field

@@ -20,11 +20,11 @@ ALIASES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "nummer", "code", "nr", "nummer", "leverancier nr", "leveranciersnr", "lev nr", "code leverancier", "nr leverancier", "fabrieksnummer", "volgnummer", "kenmerk", "referentie")),
     "name": (("name", "supplier name", "supplier", "factory name", "factory", "facility name",
               "facility", "production location", "production location name", "company name",
-              "vendor", "vendor name", "site name", "manufacturer", "company", "company name", "supplier company", "producer", "maker", "mill", "mill name", "site", "plant", "plant name", "name of supplier", "name of factory", "name of the supplier", "name of facility", "name of production location", "factory / supplier name", "supplier / factory name"),
+              "vendor", "vendor name", "site name", "manufacturer", "company", "company name", "supplier company", "producer", "maker", "mill", "mill name", "site", "plant", "plant name", "name of supplier", "name of factory", "name of the supplier", "name of facility", "name of production location", "factory / supplier name", "supplier / factory name", "production site", "production site name"),
              ("naam", "naam leverancier", "leveranciersnaam", "leverancier", "bedrijfsnaam",
-              "productielocatie", "naam productielocatie", "fabriek", "naam fabriek", "bedrijf", "naam bedrijf", "firma", "producent", "fabrikant", "naam producent", "naam van de leverancier", "naam van de fabriek", "naam van de productielocatie")),
+              "productielocatie", "naam productielocatie", "fabriek", "naam fabriek", "bedrijf", "naam bedrijf", "firma", "producent", "fabrikant", "naam producent", "naam van de leverancier", "naam van de fabriek", "naam van de productielocatie", "naam van leverancier")),
     "address": (("address", "street address", "street", "full address", "facility address",
-                 "address line 1", "street + house number", "street and house number", "street and number", "street name and number", "street name", "address line", "address 1", "street address 1", "location address", "site address", "full street address", "factory address", "supplier address", "production address", "site address line", "address of production location", "production site address"),
+                 "address line 1", "street + house number", "street and house number", "street and number", "street name and number", "street name", "address line", "address 1", "street address 1", "location address", "site address", "full street address", "factory address", "supplier address", "production address", "site address line", "address of production location", "production site address", "street address line 1"),
                 ("adres", "straat", "straatnaam", "vestigingsadres", "straat + huisnummer", "straat en huisnummer", "straat huisnummer", "adres + huisnummer", "adresgegevens", "bezoekadres", "straatnaam + huisnummer", "adres productielocatie", "adres fabriek", "adres leverancier")),
     "city": (("city", "town", "city town", "locality", "municipality", "city name", "factory city", "supplier city"), ("plaats", "stad", "woonplaats", "vestigingsplaats", "gemeente", "plaatsnaam")),
     "region": (("region", "state", "province", "state province", "district", "county", "prefecture", "governorate", "department"),
@@ -44,12 +44,12 @@ ALIASES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                 ("producttype", "productgroep", "productcategorie", "goederen", "materiaal", "producten", "artikel", "artikelen", "artikelgroep", "productsoort", "geleverde producten", "product(en)", "hoofdproduct")),
     "sector": (("sector", "sectors", "industry"), ("branche", "sector")),
     "workers": (("workers", "number of workers", "no of workers", "employees",
-                 "number of employees", "workforce", "headcount", "staff", "number of staff", "fte", "total workers", "workers total", "employees total"),
+                 "number of employees", "workforce", "headcount", "staff", "number of staff", "fte", "total workers", "workers total", "employees total", "no of employees", "total number of workers", "total number of employees", "total employees"),
                 ("aantal werknemers", "werknemers", "aantal medewerkers", "medewerkers",
                  "personeel", "aantal arbeiders", "aantal fte", "aantal werkenden", "aantal personeelsleden")),
     "supplies_to": (("supplies to", "customer", "customers", "supplies", "buyer", "delivers to",
                      "sells to", "parent supplier", "next tier", "customer(s)", "buyers", "buyer(s)", "sold to", "ships to", "supplier of", "next tier supplier", "supplies to (id)", "delivers to (id)", "client", "clients", "customer id", "customer no"),
-                    ("levert aan", "afnemer", "klant", "afnemers", "levert aan (nr.)", "levert aan nr", "klanten", "klant(en)", "afnemer(s)", "levert aan (naam)", "volgende schakel", "leverancier van")),
+                    ("levert aan", "afnemer", "klant", "afnemers", "levert aan (nr.)", "levert aan nr", "klanten", "klant(en)", "afnemer(s)", "levert aan (naam)", "volgende schakel", "leverancier van", "levert aan leverancier", "levert aan leverancier nr")),
     "parent_company": (("parent company", "parent", "group", "holding", "owner", "parent group", "group name", "holding company", "parent name"),
                        ("moederbedrijf", "concern", "eigenaar", "holding", "moedermaatschappij", "groep")),
     "audit_standard": (("audit standard", "audit type", "audit scheme", "audit"),
@@ -64,7 +64,7 @@ ALIASES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                        ("certificeringen", "certificering", "certificaten", "keurmerken", "certificaten en keurmerken", "keurmerk")),
     "purchase_share": (("purchase share", "share of purchases", "purchase volume",
                         "percentage of purchases", "share", "spend share", "volume share"),
-                       ("inkoopaandeel", "aandeel inkoop", "inkoopvolume", "percentage inkoop")),
+                       ("inkoopaandeel", "aandeel inkoop", "inkoopvolume", "percentage inkoop", "aandeel in inkoop")),
     "os_id": (("os id", "osid", "open supply hub id", "oar id", "open apparel registry id"),
               ("os id",)),
     "lat": (("lat", "latitude"), ("breedtegraad",)),
@@ -163,7 +163,12 @@ def canonical_field(header: object, column_map: dict[str, str] | None = None) ->
 @lru_cache(maxsize=4096)
 def _alias_field(header: str) -> str | None:
     idx = alias_index()
-    found = idx.get(header_key(header))
+    found = None
+    if "#" in header or "%" in header:
+        # 'Supplier #', '# of workers', '% inkoop': the sign is a word ('Supplier #' holds
+        # numbers, never the names 'Supplier' would read)
+        found = idx.get(header_key(header.replace("#", " no ").replace("%", " percentage ")))
+    found = found or idx.get(header_key(header))
     if found is None and ("(" in header or "[" in header):
         # 'Supplier name (factory)', 'Land [ISO]': the words outside the brackets
         bare = re.sub(r"\([^)]*\)?|\[[^\]]*\]?", " ", header)
@@ -207,7 +212,7 @@ def is_weak_alias(header: object, column_map: dict[str, str] | None = None) -> b
     """True for a header that names `id` only weakly (a row number), unless mapped on purpose."""
     if is_mapped(header, column_map):
         return False
-    return header_key(header) in _WEAK_ID
+    return header_key(header) in _WEAK_ID or str(header).strip() == "#"
 
 
 def validate_column_map(column_map: dict[str, str]) -> None:
