@@ -294,3 +294,53 @@ def test_more_headers_as_people_write_them(header, field):
     from imvo_cli.ingest.headers import canonical_field
 
     assert canonical_field(header) == field
+
+
+def test_a_blank_row_inside_a_merged_range_is_an_empty_row(tmp_path):
+    # regression: 'Land' merged over B2:B5 with row 4 left blank as a separator: the merged
+    # value filled row 4, which then failed as a row without a name (exit 1)
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for row in (["Naam", "Land", "Adres"], ["Alpha", "Bangladesh", "1 Rd"],
+                ["Beta", None, "2 Rd"], [None, None, None], ["Gamma", None, "3 Rd"]):
+        ws.append(row)
+    ws.merge_cells("B2:B5")
+    path = tmp_path / "l.xlsx"
+    wb.save(path)
+    sl = read_suppliers(path)
+    assert sorted((s.name, s.country) for s in sl.suppliers) == [
+        ("Alpha", "BD"), ("Beta", "BD"), ("Gamma", "BD")]
+    assert sl.errors == [] and sl.empty_rows == 1 and sl.rows == 3
+    assert sl.accounted_rows() == sl.rows
+
+
+def test_a_heading_merged_across_the_list_is_skipped_with_a_note(tmp_path):
+    # regression: 'Tier 2 - stof' merged across the row filled every column and failed as a
+    # supplier in the country 'Tier 2 - stof' (exit 1)
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for row in (["Naam", "Land", "Adres", "Levert aan"], ["Tier 1 - confectie"],
+                ["Alpha", "Bangladesh", "1 Rd", "Tulpveld"], ["Tier 2 - stof"],
+                ["Beta", "Bangladesh", "2 Rd", "Alpha"], ["Totaal: 2 leveranciers"],
+                ["Gamma", "India", "3 Rd"]):
+        ws.append(row)
+    for cells in ("A2:D2", "A4:D4", "A6:C6", "C7:D7"):  # the last one: in a supplier's row
+        ws.merge_cells(cells)
+    path = tmp_path / "l.xlsx"
+    wb.save(path)
+    sl = read_suppliers(path)
+    assert sorted(s.name for s in sl.suppliers) == ["Alpha", "Beta", "Gamma"]
+    assert sl.errors == [] and sl.rows == 3 and sl.empty_rows == 3
+    notes = [(i.row, i.message) for i in sl.issues if i.code == "section-heading"]
+    assert notes == [
+        (2, "row 2 is a heading merged across columns A-D ('Tier 1 - confectie'), not a "
+            "supplier; it was skipped"),
+        (4, "row 4 is a heading merged across columns A-D ('Tier 2 - stof'), not a supplier; "
+            "it was skipped"),
+        (6, "row 6 is a heading merged across columns A-C ('Totaal: 2 leveranciers'), not a "
+            "supplier; it was skipped")]
+    assert [i.row for i in sl.issues if i.code == "merged-cell"] == [7]

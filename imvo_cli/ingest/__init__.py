@@ -32,7 +32,7 @@ from .headers import (
     mapped_fields,
     validate_column_map,
 )
-from .merged import fill_merged, merged_cell_issues
+from .merged import fill_merged, merged_cell_issues, merged_only_rows, section_headings
 from .readers import Sheet, read_sheets
 
 __all__ = ["gc_paused", "read_suppliers", "select_sheet", "supplier_id"]
@@ -614,7 +614,25 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
     merged = getattr(chosen, "merged", None) or ()
     if merged:
         rows = fill_merged(rows, merged)
-        issues.extend(merged_cell_issues(merged, rows, first, fields, texts, fname, sheet_name))
+        headings = section_headings(rows, merged, first, fields)
+        issues.extend(merged_cell_issues([m for m in merged if m not in headings], rows, first,
+                                         fields, texts, fname, sheet_name))
+        # Rows that hold only what a merged range puts there are no suppliers: a blank row
+        # inside a range is an empty row, a heading across the list is skipped with a note.
+        blank = merged_only_rows(rows, merged, first)
+        if blank or headings:
+            rows = list(rows)
+        for r in blank:
+            rows[r] = []
+        for r, c1, _r2, c2 in headings:
+            used = next(c for c in range(c1, c2 + 1) if fields[c])
+            issues.append(Issue(
+                "warning", "section-heading",
+                f"row {r + 1} is a heading merged across columns {nz.column_letter(c1)}-"
+                f"{nz.column_letter(c2)} ({nz.clean_text(rows[r][c1])!r}), not a supplier; "
+                "it was skipped", fname, sheet_name, r + 1, texts[used],
+                "nothing to do if it is a heading; unmerge it if the row is a supplier"))
+            rows[r] = []
     data = rows[first:]
     width = len(fields)
     # Column by column: each column's distinct values are resolved once, rows look them up.
