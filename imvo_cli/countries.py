@@ -500,6 +500,35 @@ def _listed_places(raw: str) -> CountryReading | None:
                           f"{raw!r} names more than one country: {listed}")
 
 
+# Words around Taiwan, Hong Kong or Macao that name no other place ('Province of China').
+_OWN_CONTEXT = frozenset({t for q in _QUALIFIERS for t in q.split()} | {
+    "china", "chinese", "prc", "peoples", "roc", "zhongguo", "zhonghua"})
+_PARTS = re.compile(r"[,()/;\[\]&+]|\s-\s|\b(?:and|en|und|et)\b", re.IGNORECASE)
+
+
+def _own_with_places(raw: str, own: str) -> CountryReading:
+    """Taiwan, Hong Kong or Macao with the words around them: 'China, Hong Kong SAR' is HK;
+    a place beside it ('Hong Kong/Shenzhen': a factory may be across the border) is read
+    with a warning, another country refuses the cell."""
+    loose: list[str] = []
+    for part in _PARTS.split(raw):
+        key = _key(part)
+        if not key or _own_code(key) == own or set(key.split()) <= _OWN_CONTEXT:
+            continue
+        other = _exact(part.strip(), key)
+        if other and other not in (own, "CN"):
+            return CountryReading(raw, None, "ambiguous", (own, other),
+                                  f"{raw!r} names more than one country: {_label(own)} and "
+                                  f"{_label(other)} ({part.strip()!r})")
+        if other is None:
+            loose.append(part.strip())
+    if not loose:
+        return CountryReading(raw, own, "ok")
+    return CountryReading(raw, own, "partial", (own,),
+                          f"{raw!r} read as {_label(own)}; "
+                          f"{', '.join(repr(p) for p in loose)} is not a country and was ignored")
+
+
 @lru_cache(maxsize=1)
 def _former_index() -> dict[str, tuple[str, ...]]:
     return {_key(name): successors for name, successors in FORMER.items()}
@@ -538,7 +567,7 @@ def read_country(text: str | None) -> CountryReading:
         return found
     own = _own_code(key)
     if own:
-        return _listed_places(raw) or CountryReading(raw, own, "ok")
+        return _listed_places(raw) or _own_with_places(raw, own)
     code = _exact(raw, key)
     if code:
         return CountryReading(raw, code, "ok")

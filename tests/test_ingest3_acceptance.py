@@ -344,3 +344,18 @@ def test_a_heading_merged_across_the_list_is_skipped_with_a_note(tmp_path):
         (6, "row 6 is a heading merged across columns A-C ('Totaal: 2 leveranciers'), not a "
             "supplier; it was skipped")]
     assert [i.row for i in sl.issues if i.code == "merged-cell"] == [7]
+
+
+@pytest.mark.parametrize("text,code,place", [
+    ("Hong Kong/Shenzhen", "HK", "Shenzhen"), ("Hong Kong, Dongguan", "HK", "Dongguan"),
+    ("Taiwan (Kunshan)", "TW", "Kunshan")])
+def test_a_place_beside_hong_kong_or_taiwan_is_read_with_a_warning(text, code, place):
+    # regression: any text holding 'Hong Kong' was read as HK without a word, also when it
+    # names a mainland town the factory may be in
+    reading = read_country(text)
+    assert (reading.code, reading.status) == (code, "partial") and place in reading.message
+
+
+def test_hong_kong_beside_another_country_is_refused():
+    reading = read_country("Hong Kong, Japan")
+    assert reading.code is None and set(reading.candidates) == {"HK", "JP"}
