@@ -105,6 +105,18 @@ ALIASES: dict[str, str] = {
     "great britain and northern ireland": "GB", "bonaire": "BQ", "hellas": "GR",
     "nippon": "JP", "nihon": "JP", "bharat": "IN", "east germany": "DE", "west germany": "DE",
     "oost duitsland": "DE", "west duitsland": "DE", "dahomey": "BJ", "upper volta": "BF",
+    # short and usual names of territories the catalogues give only in full (CLDR's names)
+    "caribisch nederland": "BQ", "caribbean netherlands": "BQ", "bes eilanden": "BQ",
+    "bes islands": "BQ", "karibische niederlande": "BQ", "pays bas caribeens": "BQ",
+    "caribe neerlandes": "BQ", "caraibi olandesi": "BQ", "paises baixos caribenhos": "BQ",
+    "ciudad del vaticano": "VA", "citta del vaticano": "VA", "cidade do vaticano": "VA",
+    "etat de la cite du vatican": "VA", "falklandeilanden": "FK", "falklandinseln": "FK",
+    "islas malvinas": "FK", "ilhas malvinas": "FK", "iles malouines": "FK",
+    "isole falkland": "FK", "comoras": "KM", "seicheles": "SC", "quiribati": "KI",
+    "essuatini": "SZ", "salomonen": "SB", "kaimaninseln": "KY", "faroer": "FO",
+    "franzosisch guayana": "GF", "palastinensische autonomiegebiete": "PS",
+    "sint helena": "SH", "st helena": "SH", "saint helena": "SH", "sainte helene": "SH",
+    "aland": "AX",
 }
 
 # Countries that no longer exist and split into several: refused with their successors.
