@@ -42,7 +42,7 @@ READER_CODES = {
     "invalid-purchase-share", "invalid-os-id", "invalid-lat", "invalid-lng",
     "ambiguous-country", "country-part-ignored", "country-typo", "unknown-country",
     "missing-address", "conflicting-id", "duplicate-supplier", "missing-name", "missing-country",
-    "unknown-sector", "section-heading",
+    "unknown-sector", "section-heading", "description-row",
 }
 CHAIN_CODES = {"unknown-reference", "self-reference", "ambiguous-reference", "unreachable",
                "tier-mismatch", "cycle"}
@@ -136,6 +136,10 @@ def issues(listed, tmp_path_factory) -> list[Issue]:
     sector.write_text("Sector: Spaceships\nName,Address,Country\nAlpha,Street 1,India\n",
                       encoding="utf-8")  # unknown-sector
     found += validate_file(sector).issues
+    described = folder / "described.csv"
+    described.write_text("Name,Address,Country\n(legal name),(street),(name or ISO code)\n"
+                         "Alpha,Street 1,India\n", encoding="utf-8")  # description-row
+    found += validate_file(described).issues
     return found
 
 

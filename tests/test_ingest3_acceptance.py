@@ -359,3 +359,26 @@ def test_a_place_beside_hong_kong_or_taiwan_is_read_with_a_warning(text, code, p
 def test_hong_kong_beside_another_country_is_refused():
     reading = read_country("Hong Kong, Japan")
     assert reading.code is None and set(reading.candidates) == {"HK", "JP"}
+
+
+def test_a_row_that_describes_the_columns_is_skipped_with_a_note(tmp_path):
+    # regression: '(name or ISO code)' under 'Country' failed as a supplier row (exit 1)
+    sl = read_suppliers(write_xlsx(tmp_path / "l.xlsx", [
+        ["Name", "Country", "Address", "Workers"],
+        ["(legal name)", "(name or ISO code)", "(street, city)", "(number)"],
+        ["e.g. Alpha Garments Ltd", "e.g. Bangladesh", None, None],
+        ["Alpha", "BD", "1 Rd", 10], ["(Beta)", "BD", "2 Rd", 5]]))
+    assert [s.name for s in sl.suppliers] == ["Alpha", "(Beta)"]  # a later row is data
+    assert sl.errors == [] and sl.empty_rows == 2
+    notes = [(i.row, i.message) for i in sl.issues if i.code == "description-row"]
+    assert notes == [
+        (2, "row 2 describes the columns ((legal name), (name or ISO code), (street, city), "
+            "...), it is no supplier; it was skipped"),
+        (3, "row 3 describes the columns (e.g. Alpha Garments Ltd, e.g. Bangladesh), it is no "
+            "supplier; it was skipped")]
+
+
+def test_a_first_row_with_one_bracketed_name_is_a_supplier(tmp_path):
+    sl = read_suppliers(write_xlsx(tmp_path / "l.xlsx", [
+        ["Name", "Country", "Address"], ["(Alpha) Ltd", "BD", "1 Rd"]]))
+    assert [s.name for s in sl.suppliers] == ["(Alpha) Ltd"]

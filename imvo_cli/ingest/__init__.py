@@ -144,6 +144,31 @@ def _header_candidate(head: list[list]) -> tuple[int, list] | None:
     return best
 
 
+# How a cell under the header explains its column: '(ISO code)', '[number]', 'e.g. Dhaka'.
+_DESCRIBES = re.compile(r"\s*(?:\(.*\)|\[.*\]|(?:e\.\s?g\.?|eg\.|bijv\.?|bv\.|z\.\s?b\.|ex\.)\s.*)\s*",
+                        re.IGNORECASE | re.DOTALL)
+
+
+def _description_rows(rows: list[list], first: int, fields: list) -> list[int]:
+    """The rows right under the header (at most two) that only explain the columns: two or
+    more read cells, each in brackets or an example ('e.g. ...', 'bijv. ...'), nothing else."""
+    out = []
+    for r in range(first, min(first + 2, len(rows))):
+        cells = [(c, v) for c, v in enumerate(rows[r]) if v not in (None, "")]
+        read = [v for c, v in cells if c < len(fields) and fields[c]]
+        if len(read) < 2 or not all(isinstance(v, str) and _DESCRIBES.fullmatch(v)
+                                    for _c, v in cells):
+            break
+        out.append(r)
+    return out
+
+
+def _shown(row: list) -> str:
+    cells = [nz.clean_text(v) for v in row if v not in (None, "")]
+    text = ", ".join(cells[:3]) + (", ..." if len(cells) > 3 else "")
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 def _no_header(path: Path, looked: list[tuple[Sheet, list[list]]]) -> ImvoError:
     sheet, head = looked[0] if looked else (None, [])
     first = next((r for r in head if any(c not in (None, "") for c in r)), None)
@@ -632,6 +657,16 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
                 f"{nz.column_letter(c2)} ({nz.clean_text(rows[r][c1])!r}), not a supplier; "
                 "it was skipped", fname, sheet_name, r + 1, texts[used],
                 "nothing to do if it is a heading; unmerge it if the row is a supplier"))
+            rows[r] = []
+    described = _description_rows(rows, first, fields)
+    if described:
+        rows = list(rows)
+        for r in described:
+            issues.append(Issue(
+                "warning", "description-row",
+                f"row {r + 1} describes the columns ({_shown(rows[r])}), it is no supplier; "
+                "it was skipped", fname, sheet_name, r + 1, None,
+                "nothing to do if it explains the columns; otherwise remove the brackets"))
             rows[r] = []
     data = rows[first:]
     width = len(fields)
