@@ -553,6 +553,10 @@ def _customers(s: Supplier, index: _Index, supplier_list: SupplierList,
     targets: list[str] = []
     for ref in s.supplies_to:
         found = index.resolve(ref)
+        if found is None and _NO_CUSTOMER.fullmatch(ref):
+            continue  # '-', 'n.v.t.': written for an empty cell, the company as for one
+        if found is None and (number := _NUMBERED.fullmatch(ref)):
+            found = index.resolve(number.group(1))  # '#12', 'Nr. 12', '12.': the id 12
         if found is None:
             found = _joined_customers(ref, index)
             if found is not None:  # 'Alpha Ltd / Beta Ltd', '4 & 5': each part one customer
@@ -597,6 +601,13 @@ def _customers(s: Supplier, index: _Index, supplier_list: SupplierList,
             file, sheet, row, column, "refer to the customer by its id instead of its name"))
         targets.extend(t for t in found if t != sid and t not in targets)
     return targets
+
+
+# A 'Supplies to' cell saying there is no supplier in between: '-', 'n.v.t.', 'n/a', 'none'.
+_NO_CUSTOMER = re.compile(r"[\s\-\u2013\u2014.]*|n\.?\s?v\.?\s?t\.?|n\s?/\s?a|none|geen|nvt",
+                          re.IGNORECASE)
+# An id written with a number sign or word: '#12', 'Nr. 12', 'No 12', 'ID 12', '12.'.
+_NUMBERED = re.compile(r"(?:#|n[or]\.?|nummer|number|id)?\s*#?\s*(\d+)\.?", re.IGNORECASE)
 
 
 # What joins two customers written in one reference, strongest first: a part may hold a

@@ -382,3 +382,28 @@ def test_a_first_row_with_one_bracketed_name_is_a_supplier(tmp_path):
     sl = read_suppliers(write_xlsx(tmp_path / "l.xlsx", [
         ["Name", "Country", "Address"], ["(Alpha) Ltd", "BD", "1 Rd"]]))
     assert [s.name for s in sl.suppliers] == ["(Alpha) Ltd"]
+
+
+def test_a_dash_or_n_v_t_in_supplies_to_is_an_empty_cell(tmp_path):
+    # regression: '-' and 'n.v.t.' were unknown references with a warning each
+    from imvo_cli.graph import chain_issues
+
+    rows = [[1, "Alpha Ltd", "BD", "1 Rd", "-", 1], [2, "Beta Ltd", "BD", "2 Rd", "n.v.t.", 1],
+            [3, "Gamma Ltd", "BD", "3 Rd", "\u2014", 1], [4, "Delta Ltd", "BD", "4 Rd", "N/A", 1]]
+    sl, chain = _chain(tmp_path, rows)
+    assert chain_issues(sl, "Tulpveld B.V.") == []
+    assert all(set(chain.graph.succ[s.id]) == {"COMPANY"} for s in sl.suppliers)
+
+
+def test_an_id_written_with_a_number_sign_or_word(tmp_path):
+    from imvo_cli.graph import chain_issues
+
+    rows = [[12, "Alpha Ltd", "BD", "1 Rd", "Tulpveld", 1],
+            [2, "Beta Ltd", "BD", "2 Rd", "#12", 2], [3, "Gamma Ltd", "BD", "3 Rd", "Nr. 12", 2],
+            [4, "Delta Ltd", "BD", "4 Rd", "12.", 2], [5, "Eps Ltd", "BD", "5 Rd", "#99", 2]]
+    sl, chain = _chain(tmp_path, rows)
+    ids = {s.name: s.id for s in sl.suppliers}
+    for name in ("Beta Ltd", "Gamma Ltd", "Delta Ltd"):
+        assert set(chain.graph.succ[ids[name]]) == {ids["Alpha Ltd"]}, name
+    assert [(i.code, i.row) for i in chain_issues(sl, "Tulpveld B.V.")
+            if i.code == "unknown-reference"] == [("unknown-reference", 6)]
