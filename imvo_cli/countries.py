@@ -99,6 +99,40 @@ ALIASES: dict[str, str] = {
     "tadzjikistan": "TJ", "kazachstan": "KZ", "verenigde arabische emiraten": "AE",
     "saoedi arabie": "SA", "jordanie": "JO", "tsjaad": "TD",
     "zuid soedan": "SS", "nieuw zeeland": "NZ", "australie": "AU",
+    # UN and ISO spellings the catalogues lack, local names in Latin letters, former names
+    # of one country today
+    "korea dpr": "KP", "dpr korea": "KP", "sao tome": "ST", "fyr macedonia": "MK",
+    "great britain and northern ireland": "GB", "bonaire": "BQ", "hellas": "GR",
+    "nippon": "JP", "nihon": "JP", "bharat": "IN", "east germany": "DE", "west germany": "DE",
+    "oost duitsland": "DE", "west duitsland": "DE", "dahomey": "BJ", "upper volta": "BF",
+    # short and usual names of territories the catalogues give only in full (CLDR's names)
+    "caribisch nederland": "BQ", "caribbean netherlands": "BQ", "bes eilanden": "BQ",
+    "bes islands": "BQ", "karibische niederlande": "BQ", "pays bas caribeens": "BQ",
+    "caribe neerlandes": "BQ", "caraibi olandesi": "BQ", "paises baixos caribenhos": "BQ",
+    "ciudad del vaticano": "VA", "citta del vaticano": "VA", "cidade do vaticano": "VA",
+    "etat de la cite du vatican": "VA", "falklandeilanden": "FK", "falklandinseln": "FK",
+    "islas malvinas": "FK", "ilhas malvinas": "FK", "iles malouines": "FK",
+    "isole falkland": "FK", "comoras": "KM", "seicheles": "SC", "quiribati": "KI",
+    "essuatini": "SZ", "salomonen": "SB", "kaimaninseln": "KY", "faroer": "FO",
+    "franzosisch guayana": "GF", "palastinensische autonomiegebiete": "PS",
+    "sint helena": "SH", "st helena": "SH", "saint helena": "SH", "sainte helene": "SH",
+    "aland": "AX",
+}
+
+# Countries that no longer exist and split into several: refused with their successors.
+FORMER: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("czechoslovakia", "tsjechoslowakije", "tschechoslowakei",
+                     "tchecoslovaquie", "checoslovaquia", "cecoslovacchia"), ("CZ", "SK")),
+    **dict.fromkeys(("yugoslavia", "joegoslavie", "jugoslawien", "yougoslavie",
+                     "jugoslavia"), ("BA", "HR", "ME", "MK", "RS", "SI", "XK")),
+    **dict.fromkeys(("serbia and montenegro", "servie en montenegro",
+                     "serbien und montenegro"), ("ME", "RS")),
+    **dict.fromkeys(("ussr", "soviet union", "sovjet unie", "sowjetunion", "udssr", "urss",
+                     "cccp"), ("AM", "AZ", "BY", "EE", "GE", "KG", "KZ", "LT", "LV", "MD",
+                               "RU", "TJ", "TM", "UA", "UZ")),
+    **dict.fromkeys(("netherlands antilles", "nederlandse antillen", "antilles",
+                     "niederlandische antillen", "antilles neerlandaises"),
+                    ("BQ", "CW", "SX")),
 }
 
 # Names that mean more than one country: (code chosen, or None when choosing would be a guess;
@@ -425,26 +459,152 @@ def _suggestion(text: str, key: str) -> CountryReading:
     return CountryReading(text, None, "unknown", close, f"{text!r} is not a recognised country")
 
 
+# 'N/A', 'n.a.', Excel's '#N/A': not available, never Namibia (whose code is a bare 'NA').
+_NOT_AVAILABLE = re.compile(r"#?\s*n\s*[/.]\s*a\s*\.?", re.IGNORECASE)
+# What joins two places in one cell ('China/Hong Kong', 'China & Taiwan').
+_LISTING = re.compile(r"\s*(?:/|&|\+|\b(?:and|en|und|et|y|e)\b)\s*", re.IGNORECASE)
+# Emoji flags: two regional indicator letters ('🇧🇩'), or a black flag with tag letters
+# whose first two name the country ('🏴' + 'gbeng' for England).
+_FLAG = re.compile("[\U0001F1E6-\U0001F1FF]{2}|\U0001F3F4([\U000E0061-\U000E007A]{2})"
+                   "[\U000E0030-\U000E007A]*\U000E007F")
+
+
+def _flag_code(match: re.Match) -> str:
+    letters = match.group(1) or match.group(0)
+    base = 0xE0061 if match.group(1) else 0x1F1E6
+    return "".join(chr(ord(c) - base + ord("A")) for c in letters)
+
+
+def _with_flags(raw: str) -> CountryReading | None:
+    """A cell with emoji flags: the country they show, if the rest of the cell agrees."""
+    matches = list(_FLAG.finditer(raw))
+    if not matches:
+        return None
+    codes = {_codes().get(_flag_code(m).lower()): _flag_code(m) for m in matches}
+    rest = _FLAG.sub(" ", raw).strip()
+    if rest:
+        reading = read_country(rest)
+        if reading.code:
+            codes.setdefault(reading.code, rest)
+    if None in codes or len(codes) != 1:
+        known = tuple(c for c in codes if c)
+        return CountryReading(raw, None, "ambiguous" if len(known) > 1 else "unknown", known,
+                              f"{raw!r} names more than one country: "
+                              f"{' and '.join(_label(c) for c in known)}" if len(known) > 1
+                              else f"{raw!r} is not a recognised country")
+    return CountryReading(raw, next(iter(codes)), "ok")
+
+
+def _listed_places(raw: str) -> CountryReading | None:
+    """'China/Hong Kong', 'Hong Kong + Macao': two places joined, refused with both."""
+    parts = [p for p in _LISTING.split(raw) if _key(p)]
+    if len(parts) < 2:
+        return None
+    codes: dict[str, str] = {}
+    for part in parts:
+        reading = read_country(part)
+        if reading.code:
+            codes.setdefault(reading.code, part.strip())
+    if len(codes) < 2:
+        return None
+    listed = " and ".join(f"{_label(c)} ({t!r})" for c, t in codes.items())
+    return CountryReading(raw, None, "ambiguous", tuple(codes),
+                          f"{raw!r} names more than one country: {listed}")
+
+
+# Words around Taiwan, Hong Kong or Macao that name no other place ('Province of China').
+_OWN_CONTEXT = frozenset({t for q in _QUALIFIERS for t in q.split()} | {
+    "china", "chinese", "prc", "peoples", "roc", "zhongguo", "zhonghua"})
+_PARTS = re.compile(r"[,()/;\[\]&+]|\s-\s|\b(?:and|en|und|et)\b", re.IGNORECASE)
+
+
+def _own_with_places(raw: str, own: str) -> CountryReading:
+    """Taiwan, Hong Kong or Macao with the words around them: 'China, Hong Kong SAR' is HK;
+    a place beside it ('Hong Kong/Shenzhen': a factory may be across the border) is read
+    with a warning, another country refuses the cell."""
+    loose: list[str] = []
+    for part in _PARTS.split(raw):
+        key = _key(part)
+        if not key or _own_code(key) == own or set(key.split()) <= _OWN_CONTEXT:
+            continue
+        other = _exact(part.strip(), key)
+        if other and other not in (own, "CN"):
+            return CountryReading(raw, None, "ambiguous", (own, other),
+                                  f"{raw!r} names more than one country: {_label(own)} and "
+                                  f"{_label(other)} ({part.strip()!r})")
+        if other is None:
+            loose.append(part.strip())
+    if not loose:
+        return CountryReading(raw, own, "ok")
+    return CountryReading(raw, own, "partial", (own,),
+                          f"{raw!r} read as {_label(own)}; "
+                          f"{', '.join(repr(p) for p in loose)} is not a country and was ignored")
+
+
+@lru_cache(maxsize=1)
+def _former_index() -> dict[str, tuple[str, ...]]:
+    return {_key(name): successors for name, successors in FORMER.items()}
+
+
+def _former(raw: str, key: str) -> CountryReading | None:
+    successors = _former_index().get(key)
+    if successors is None:
+        return None
+    listed = ", ".join(_label(c) for c in successors)
+    return CountryReading(raw, None, "ambiguous", successors,
+                          f"{raw!r} is a former country, now {listed}; choosing would be a "
+                          "guess")
+
+
 @lru_cache(maxsize=8192)
 def read_country(text: str | None) -> CountryReading:
     """Read one country cell: a certain code, a choice with a warning, or why not."""
     raw = "" if text is None else str(text).strip()
+    if not raw.isascii():
+        found = _with_flags(raw)
+        if found:
+            return found
+    if _NOT_AVAILABLE.fullmatch(raw):
+        return CountryReading(raw, None, "unknown", (),
+                              f"{raw!r} stands for 'not available', not for a country")
+    if raw.casefold() == "na":
+        return CountryReading(raw, "NA", "ambiguous", ("NA",),
+                              f"{raw!r} read as Namibia (NA); it is also short for 'not "
+                              "available': write 'Namibia' to be sure")
     key = _key(raw)
     if not key:
         return CountryReading(raw, None, "unknown", (), "the country is empty")
-    found = _ambiguous(raw, key)
+    found = _ambiguous(raw, key) or _former(raw, key)
     if found:
         return found
     own = _own_code(key)
     if own:
-        return CountryReading(raw, own, "ok")
+        return _listed_places(raw) or _own_with_places(raw, own)
     code = _exact(raw, key)
     if code:
         return CountryReading(raw, code, "ok")
-    found = _from_parts(raw)
+    found = _from_parts(raw) or _code_and_name(raw)
     if found:
         return found
     return _suggestion(raw, key)
+
+
+# 'TR Turkey', 'BD-Bangladesh', 'Bangladesh BD': an ISO code written beside its own name.
+_CODE_FIRST = re.compile(r"([A-Z]{2,3})\s*[-\u2013:]?\s*(\S.*)")
+_CODE_LAST = re.compile(r"(.*\S)\s*[-\u2013:]?\s*\b([A-Z]{2,3})")
+
+
+def _code_and_name(raw: str) -> CountryReading | None:
+    """A cell holding an ISO code and the name of the same country, in either order."""
+    for pattern, code_at, name_at in ((_CODE_FIRST, 1, 2), (_CODE_LAST, 2, 1)):
+        m = pattern.fullmatch(raw)
+        if m is None:
+            continue
+        code = _codes().get(m.group(code_at).lower())
+        if code and read_country(m.group(name_at)).code == code \
+                and read_country(m.group(name_at)).certain:
+            return CountryReading(raw, code, "ok")
+    return None
 
 
 @lru_cache(maxsize=4096)

@@ -13,6 +13,7 @@ of 100,000 production locations costs about as much as reading it.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -139,6 +140,7 @@ class _Index:
     resolved: dict[str, list[str] | None] = field(default_factory=dict)
     choices: dict[str, str] | None = None  # suggestion candidates, built on the first unknown reference
     suggestions: dict[str, list[str]] = field(default_factory=dict)  # unknown reference -> closest
+    rejected: dict[str, int] | None = None  # rejected rows' names and ids -> row, on first need
 
     def resolve(self, ref: str, key: str | None = None) -> list[str] | None:
         """Supplier ids (or [COMPANY_ID]) a reference names, None when it names nothing;
@@ -551,7 +553,24 @@ def _customers(s: Supplier, index: _Index, supplier_list: SupplierList,
     targets: list[str] = []
     for ref in s.supplies_to:
         found = index.resolve(ref)
+        if found is None and _NO_CUSTOMER.fullmatch(ref):
+            continue  # '-', 'n.v.t.': written for an empty cell, the company as for one
+        if found is None and (number := _NUMBERED.fullmatch(ref)):
+            found = index.resolve(number.group(1))  # '#12', 'Nr. 12', '12.': the id 12
         if found is None:
+            found = _joined_customers(ref, index)
+            if found is not None:  # 'Alpha Ltd / Beta Ltd', '4 & 5': each part one customer
+                targets.extend(t for t in found if t != sid and t not in targets)
+                continue
+            rejected = _rejected_row(ref, index, supplier_list)
+            if rejected is not None:
+                issues.append(Issue(
+                    "warning", "unknown-reference",
+                    f"{s.name!r} supplies to {ref!r}, the supplier of row {rejected}, which was "
+                    "rejected (see the error on that row); it is shown as supplying the "
+                    "company directly", file, sheet, row, column,
+                    f"correct row {rejected}; the link then holds"))
+                continue
             close = _suggest(ref, index, index.suggestions)
             issues.append(Issue(
                 "warning", "unknown-reference",
@@ -582,6 +601,52 @@ def _customers(s: Supplier, index: _Index, supplier_list: SupplierList,
             file, sheet, row, column, "refer to the customer by its id instead of its name"))
         targets.extend(t for t in found if t != sid and t not in targets)
     return targets
+
+
+# A 'Supplies to' cell saying there is no supplier in between: '-', 'n.v.t.', 'n/a', 'none'.
+_NO_CUSTOMER = re.compile(r"[\s\-\u2013\u2014.]*|n\.?\s?v\.?\s?t\.?|n\s?/\s?a|none|geen|nvt",
+                          re.IGNORECASE)
+# An id written with a number sign or word: '#12', 'Nr. 12', 'No 12', 'ID 12', '12.'.
+_NUMBERED = re.compile(r"(?:#|n[or]\.?|nummer|number|id)?\s*#?\s*(\d+)\.?", re.IGNORECASE)
+
+
+# What joins two customers written in one reference, strongest first: a part may hold a
+# weaker one ('Alpha Ltd / Beta & Sons Ltd').
+_JOINERS = (re.compile(r"\s*/\s*"), re.compile(r"\s*\+\s*"), re.compile(r"\s*&\s*"),
+            re.compile(r"\s+(?:and|en|und|et)\s+", re.IGNORECASE))
+
+
+def _joined_customers(ref: str, index: _Index) -> list[str] | None:
+    """The customers of a reference that names nobody as a whole but whose parts, joined by
+    '/', '+', '&' or 'and', each name exactly one; None when any part names nobody."""
+    for joiner in _JOINERS:
+        parts = [p for p in joiner.split(ref) if p.strip()]
+        if len(parts) < 2:
+            continue
+        found = [index.resolve(p.strip()) for p in parts]
+        if all(f is not None and len(f) == 1 for f in found):
+            return [f[0] for f in found if f]
+    return None
+
+
+def _rejected_row(ref: str, index: _Index, supplier_list: SupplierList) -> int | None:
+    """The row of a rejected supplier this reference names (by its id or name), or None."""
+    if not supplier_list.rejected_suppliers:
+        return None
+    if index.rejected is None:
+        keys: dict[str, int] = {}
+        for row_no, name, own_id in supplier_list.rejected_suppliers:
+            if own_id:
+                keys.setdefault(f"id:{own_id}", row_no)
+                keys.setdefault(f"id:{own_id.casefold()}", row_no)
+            if name:
+                keys.setdefault(_match_key(name), row_no)
+                keys.setdefault(_bare_key(name), row_no)
+        keys.pop("", None)
+        index.rejected = keys
+    found = index.rejected
+    return (found.get(f"id:{ref}") or found.get(f"id:{ref.casefold()}")
+            or found.get(_match_key(ref)) or found.get(_bare_key(ref)))
 
 
 def _adjacency(names: list[str], out: list[tuple[int, ...]], company_name: str | None,

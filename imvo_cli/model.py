@@ -273,6 +273,8 @@ class SupplierList:
     extra_columns: list[str] = field(default_factory=list)
     example_rows: int = 0  # template example rows, skipped on purpose
     sector: str | None = None  # the profile a 'Sector:' cell above the header names, if any
+    # (row, name, own id) of each rejected row, so a link to one can say why it holds nothing
+    rejected_suppliers: list[tuple[int, str | None, str | None]] = field(default_factory=list)
 
     def accounted_rows(self) -> int:
         """Rows that became suppliers, errors or skipped examples; always equals `rows`."""

@@ -94,8 +94,8 @@ def column_reports(supplier_list: SupplierList,
             out.append(ColumnReport(letter, "", None, note="no header: the column is not read"))
             continue
         named = canonical_field(text, column_map)
-        if text in used:
-            out.append(ColumnReport(letter, text, used[text]))
+        if text in used:  # the first column of a header text is the one read
+            out.append(ColumnReport(letter, text, used.pop(text)))
             continue
         if named in MULTI_FIELDS:  # a second column of a list field is read too
             out.append(ColumnReport(letter, text, named))

@@ -42,7 +42,7 @@ READER_CODES = {
     "invalid-purchase-share", "invalid-os-id", "invalid-lat", "invalid-lng",
     "ambiguous-country", "country-part-ignored", "country-typo", "unknown-country",
     "missing-address", "conflicting-id", "duplicate-supplier", "missing-name", "missing-country",
-    "unknown-sector",
+    "unknown-sector", "section-heading", "description-row",
 }
 CHAIN_CODES = {"unknown-reference", "self-reference", "ambiguous-reference", "unreachable",
                "tier-mismatch", "cycle"}
@@ -101,11 +101,13 @@ def _list_workbook(path: Path) -> Path:
         ["A24", "Phi Mill", "Street 24", "India", 1, None, None],  # formula-without-value
         ["A25", "Chi Mill", "Street 25", "Vietnam", 1],  # merged-cell (with the next row)
         ["A26", "Psi Mill", None, None, 1],
+        ["Tier 2"],  # section-heading (merged across the row below)
     ]
     for row in rows:
         ws.append(row)
     ws.cell(row=25, column=7).value = "=1+1"  # saved without a result
     ws.merge_cells("C26:D27")
+    ws.merge_cells("A28:F28")
     wb.save(path)
     return path
 
@@ -134,6 +136,10 @@ def issues(listed, tmp_path_factory) -> list[Issue]:
     sector.write_text("Sector: Spaceships\nName,Address,Country\nAlpha,Street 1,India\n",
                       encoding="utf-8")  # unknown-sector
     found += validate_file(sector).issues
+    described = folder / "described.csv"
+    described.write_text("Name,Address,Country\n(legal name),(street),(name or ISO code)\n"
+                         "Alpha,Street 1,India\n", encoding="utf-8")  # description-row
+    found += validate_file(described).issues
     return found
 
 

@@ -25,12 +25,14 @@ from .headers import (
     closest_alias,
     find_header_row,
     header_key,
+    header_text,
     is_mapped,
     is_weak_alias,
+    joined_header,
     mapped_fields,
     validate_column_map,
 )
-from .merged import fill_merged, merged_cell_issues
+from .merged import fill_merged, merged_cell_issues, merged_only_rows, section_headings
 from .readers import Sheet, read_sheets
 
 __all__ = ["gc_paused", "read_suppliers", "select_sheet", "supplier_id"]
@@ -129,24 +131,69 @@ def _sheet_by_name_or_number(path: Path, sheets: list[Sheet], wanted) -> Sheet:
                     hint=f"sheets in this file: {listed}; use a name or a number from 1")
 
 
+def _header_candidate(head: list[list]) -> tuple[int, list] | None:
+    """The row most like a header (most cells that could title a column, at least two; the
+    earliest on a tie): the row the 'did you mean' hints come from. A row of one cell is a
+    title or a metadata line, never a candidate."""
+    best: tuple[int, list] | None = None
+    best_count = 1
+    for i, row in enumerate(head):
+        count = sum(1 for c in row if header_text(c))
+        if count > best_count:
+            best, best_count = (i, row), count
+    return best
+
+
+# How a cell under the header explains its column: '(ISO code)', '[number]', 'e.g. Dhaka'.
+_DESCRIBES = re.compile(r"\s*(?:\(.*\)|\[.*\]|(?:e\.\s?g\.?|eg\.|bijv\.?|bv\.|z\.\s?b\.|ex\.)\s.*)\s*",
+                        re.IGNORECASE | re.DOTALL)
+
+
+def _description_rows(rows: list[list], first: int, fields: list) -> list[int]:
+    """The rows right under the header (at most two) that only explain the columns: two or
+    more read cells, each in brackets or an example ('e.g. ...', 'bijv. ...'), nothing else."""
+    out = []
+    for r in range(first, min(first + 2, len(rows))):
+        cells = [(c, v) for c, v in enumerate(rows[r]) if v not in (None, "")]
+        read = [v for c, v in cells if c < len(fields) and fields[c]]
+        if len(read) < 2 or not all(isinstance(v, str) and _DESCRIBES.fullmatch(v)
+                                    for _c, v in cells):
+            break
+        out.append(r)
+    return out
+
+
+def _shown(row: list) -> str:
+    cells = [nz.clean_text(v) for v in row if v not in (None, "")]
+    text = ", ".join(cells[:3]) + (", ..." if len(cells) > 3 else "")
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 def _no_header(path: Path, looked: list[tuple[Sheet, list[list]]]) -> ImvoError:
     sheet, head = looked[0] if looked else (None, [])
     first = next((r for r in head if any(c not in (None, "") for c in r)), None)
     if first is None:
         return ImvoError("the sheet is empty", file=path, sheet=sheet.name if sheet else None,
                          code="empty-sheet", hint="add a header row and supplier rows")
-    seen = [nz.clean_text(c) for c in first if c not in (None, "")][:12]
+    candidate = _header_candidate(head)
     hints = []
-    for h in seen:
-        close = closest_alias(h)
-        if close:
-            hints.append(f"{h!r} -> {close[0]!r} ({close[1]})")
+    if candidate is None:  # titles and metadata only: nothing there could be a column title
+        seen = [nz.clean_text(c) for c in first if c not in (None, "")][:12]
+        found = f"first row found: {', '.join(seen)}"
+    else:
+        r, row = candidate
+        seen = [nz.clean_text(c) for c in row if c not in (None, "")][:12]
+        found = f"the row most like a header (row {r + 1}): {', '.join(seen)}"
+        for h in (nz.clean_text(c) for c in row if header_text(c)):
+            close = closest_alias(h)
+            if close:
+                hints.append(f"{h!r} -> {close[0]!r} ({close[1]})")
     hint = ("did you mean " + "; ".join(hints[:4]) + "? " if hints else "") + \
         'name the columns (at least name and country) or map them with --map "Header=field"'
     sheets = ", ".join(repr(s.name) for s, _ in looked if s.name is not None)
     where = f" of sheet(s) {sheets}" if sheets else ""
     return ImvoError(f"no recognisable header row in the first {HEADER_SCAN_ROWS} rows{where}; "
-                     f"first row found: {', '.join(seen)}", file=path,
+                     f"{found}", file=path,
                      sheet=sheet.name if sheet else None, code="header-not-found", hint=hint)
 
 
@@ -237,9 +284,13 @@ def _map_columns(path, sheet_name, header: list, column_map, issues: list[Issue]
                                 f"map it with --map \"{text}=...\" if it holds another field"))
             field = None
         if field and field in taken and field not in MULTI_FIELDS:
-            issues.append(Issue("warning", "duplicate-column",
-                                f"column {text!r} names {field!r} again; "
-                                f"{taken[field]!r} is used, this one is kept as an extra column",
+            message = (f"column {text!r} names {field!r} again; "
+                       f"{taken[field]!r} is used, this one is kept as an extra column")
+            if taken[field] == text:  # the same header twice: say which column is which
+                a, b = nz.column_letter(texts.index(text)), nz.column_letter(i)
+                message = (f"columns {a} and {b} are both headed {text!r} ({field!r}); "
+                           f"column {a} is used, {b} is kept as an extra column")
+            issues.append(Issue("warning", "duplicate-column", message,
                                 path, sheet_name, None, text,
                                 f"rename one of the two columns or map it with --map \"{text}=...\""))
             field = None
@@ -575,8 +626,9 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
     sheet_name = chosen.name
     rows = chosen.load(None)
     issues: list[Issue] = []
-    _mapped_headers_present(fname, sheet_name, rows[h], h, column_map)
-    fields, texts, taken, extras = _map_columns(fname, sheet_name, rows[h], cmap, issues)
+    header = joined_header(rows, h, cmap)
+    _mapped_headers_present(fname, sheet_name, header, h, column_map)
+    fields, texts, taken, extras = _map_columns(fname, sheet_name, header, cmap, issues)
     _missing_required(fname, sheet_name, taken, texts)
     if "address" not in taken:
         issues.append(Issue("warning", "missing-address-column",
@@ -587,7 +639,35 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
     merged = getattr(chosen, "merged", None) or ()
     if merged:
         rows = fill_merged(rows, merged)
-        issues.extend(merged_cell_issues(merged, rows, first, fields, texts, fname, sheet_name))
+        headings = section_headings(rows, merged, first, fields)
+        issues.extend(merged_cell_issues([m for m in merged if m not in headings], rows, first,
+                                         fields, texts, fname, sheet_name))
+        # Rows that hold only what a merged range puts there are no suppliers: a blank row
+        # inside a range is an empty row, a heading across the list is skipped with a note.
+        blank = merged_only_rows(rows, merged, first)
+        if blank or headings:
+            rows = list(rows)
+        for r in blank:
+            rows[r] = []
+        for r, c1, _r2, c2 in headings:
+            used = next(c for c in range(c1, c2 + 1) if fields[c])
+            issues.append(Issue(
+                "warning", "section-heading",
+                f"row {r + 1} is a heading merged across columns {nz.column_letter(c1)}-"
+                f"{nz.column_letter(c2)} ({nz.clean_text(rows[r][c1])!r}), not a supplier; "
+                "it was skipped", fname, sheet_name, r + 1, texts[used],
+                "nothing to do if it is a heading; unmerge it if the row is a supplier"))
+            rows[r] = []
+    described = _description_rows(rows, first, fields)
+    if described:
+        rows = list(rows)
+        for r in described:
+            issues.append(Issue(
+                "warning", "description-row",
+                f"row {r + 1} describes the columns ({_shown(rows[r])}), it is no supplier; "
+                "it was skipped", fname, sheet_name, r + 1, None,
+                "nothing to do if it explains the columns; otherwise remove the brackets"))
+            rows[r] = []
     data = rows[first:]
     width = len(fields)
     # Column by column: each column's distinct values are resolved once, rows look them up.
@@ -628,6 +708,12 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
     address_keys = dict(zip(distinct_addresses, nz.name_keys(distinct_addresses)))
     codes = list(map({t: c[0] for t, c in countries.items()}.get, country_texts))
     name_keys = nz.name_keys(names if all(names) else [nm or "" for nm in names])
+    # A name of no letter or digit ('—', '=', '*') names nobody: the row is rejected as one
+    # without a name (such rows would otherwise all merge into one supplier).
+    nameless = {i: nm for i, nm in enumerate(names) if nm and not name_keys[i]} \
+        if "" in name_keys else {}
+    for i in nameless:
+        names[i] = None
     if references:
         # a part naming one supplier whose name or id has a comma is one reference
         known = _Known(name_keys, vectors[2])
@@ -655,6 +741,7 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
     by_source_id: dict[str, list[str]] = {}  # the user's id -> the suppliers that carry it
     by_key: dict[tuple, str] = {}
     rejected: list[int] = []
+    rejected_suppliers: list[tuple[int, str | None, str | None]] = []
     examples = 0
     n_rows = sum(filled)
     empty = n - n_rows
@@ -679,8 +766,9 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
         if not name or country is None:
             issues.extend(row_issues)
             issues.extend(_row_errors(fname, sheet_name, row_no, taken, name, country_text,
-                                      policy))
+                                      policy, nameless.get(i)))
             rejected.append(row_no)
+            rejected_suppliers.append((row_no, name, source_id))
             continue
         issues.extend(row_issues)
         if country_note is not None:
@@ -767,6 +855,7 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
         rows=n_rows, empty_rows=empty, rejected_rows=rejected,
         company=company or policy.company or _metadata_company(rows[:h]),
         extra_columns=extras, example_rows=examples, sector=sector,
+        rejected_suppliers=rejected_suppliers,
     )
 
 
@@ -920,10 +1009,12 @@ def _country_error(reading: CountryReading) -> tuple[str, str]:
 
 
 def _row_errors(fname, sheet_name, row_no, taken, name, country_text,
-                policy: Policy) -> list[Issue]:
+                policy: Policy, nameless: str | None = None) -> list[Issue]:
     errors = []
     if not name:
-        errors.append(Issue("error", "missing-name", "the supplier name is empty", fname,
+        said = f"the supplier name {nameless!r} has no letter or digit" if nameless else \
+            "the supplier name is empty"
+        errors.append(Issue("error", "missing-name", said, fname,
                             sheet_name, row_no, taken["name"],
                             "fill in the production location's name"))
     if not country_text:

@@ -20,11 +20,11 @@ ALIASES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "nummer", "code", "nr", "nummer", "leverancier nr", "leveranciersnr", "lev nr", "code leverancier", "nr leverancier", "fabrieksnummer", "volgnummer", "kenmerk", "referentie")),
     "name": (("name", "supplier name", "supplier", "factory name", "factory", "facility name",
               "facility", "production location", "production location name", "company name",
-              "vendor", "vendor name", "site name", "manufacturer", "company", "company name", "supplier company", "producer", "maker", "mill", "mill name", "site", "plant", "plant name", "name of supplier", "name of factory", "name of the supplier", "name of facility", "name of production location", "factory / supplier name", "supplier / factory name"),
+              "vendor", "vendor name", "site name", "manufacturer", "company", "company name", "supplier company", "producer", "maker", "mill", "mill name", "site", "plant", "plant name", "name of supplier", "name of factory", "name of the supplier", "name of facility", "name of production location", "factory / supplier name", "supplier / factory name", "production site", "production site name"),
              ("naam", "naam leverancier", "leveranciersnaam", "leverancier", "bedrijfsnaam",
-              "productielocatie", "naam productielocatie", "fabriek", "naam fabriek", "bedrijf", "naam bedrijf", "firma", "producent", "fabrikant", "naam producent", "naam van de leverancier", "naam van de fabriek", "naam van de productielocatie")),
+              "productielocatie", "naam productielocatie", "fabriek", "naam fabriek", "bedrijf", "naam bedrijf", "firma", "producent", "fabrikant", "naam producent", "naam van de leverancier", "naam van de fabriek", "naam van de productielocatie", "naam van leverancier")),
     "address": (("address", "street address", "street", "full address", "facility address",
-                 "address line 1", "street + house number", "street and house number", "street and number", "street name and number", "street name", "address line", "address 1", "street address 1", "location address", "site address", "full street address", "factory address", "supplier address", "production address", "site address line", "address of production location", "production site address"),
+                 "address line 1", "street + house number", "street and house number", "street and number", "street name and number", "street name", "address line", "address 1", "street address 1", "location address", "site address", "full street address", "factory address", "supplier address", "production address", "site address line", "address of production location", "production site address", "street address line 1"),
                 ("adres", "straat", "straatnaam", "vestigingsadres", "straat + huisnummer", "straat en huisnummer", "straat huisnummer", "adres + huisnummer", "adresgegevens", "bezoekadres", "straatnaam + huisnummer", "adres productielocatie", "adres fabriek", "adres leverancier")),
     "city": (("city", "town", "city town", "locality", "municipality", "city name", "factory city", "supplier city"), ("plaats", "stad", "woonplaats", "vestigingsplaats", "gemeente", "plaatsnaam")),
     "region": (("region", "state", "province", "state province", "district", "county", "prefecture", "governorate", "department"),
@@ -44,12 +44,12 @@ ALIASES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                 ("producttype", "productgroep", "productcategorie", "goederen", "materiaal", "producten", "artikel", "artikelen", "artikelgroep", "productsoort", "geleverde producten", "product(en)", "hoofdproduct")),
     "sector": (("sector", "sectors", "industry"), ("branche", "sector")),
     "workers": (("workers", "number of workers", "no of workers", "employees",
-                 "number of employees", "workforce", "headcount", "staff", "number of staff", "fte", "total workers", "workers total", "employees total"),
+                 "number of employees", "workforce", "headcount", "staff", "number of staff", "fte", "total workers", "workers total", "employees total", "no of employees", "total number of workers", "total number of employees", "total employees"),
                 ("aantal werknemers", "werknemers", "aantal medewerkers", "medewerkers",
                  "personeel", "aantal arbeiders", "aantal fte", "aantal werkenden", "aantal personeelsleden")),
     "supplies_to": (("supplies to", "customer", "customers", "supplies", "buyer", "delivers to",
                      "sells to", "parent supplier", "next tier", "customer(s)", "buyers", "buyer(s)", "sold to", "ships to", "supplier of", "next tier supplier", "supplies to (id)", "delivers to (id)", "client", "clients", "customer id", "customer no"),
-                    ("levert aan", "afnemer", "klant", "afnemers", "levert aan (nr.)", "levert aan nr", "klanten", "klant(en)", "afnemer(s)", "levert aan (naam)", "volgende schakel", "leverancier van")),
+                    ("levert aan", "afnemer", "klant", "afnemers", "levert aan (nr.)", "levert aan nr", "klanten", "klant(en)", "afnemer(s)", "levert aan (naam)", "volgende schakel", "leverancier van", "levert aan leverancier", "levert aan leverancier nr")),
     "parent_company": (("parent company", "parent", "group", "holding", "owner", "parent group", "group name", "holding company", "parent name"),
                        ("moederbedrijf", "concern", "eigenaar", "holding", "moedermaatschappij", "groep")),
     "audit_standard": (("audit standard", "audit type", "audit scheme", "audit"),
@@ -64,7 +64,7 @@ ALIASES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                        ("certificeringen", "certificering", "certificaten", "keurmerken", "certificaten en keurmerken", "keurmerk")),
     "purchase_share": (("purchase share", "share of purchases", "purchase volume",
                         "percentage of purchases", "share", "spend share", "volume share"),
-                       ("inkoopaandeel", "aandeel inkoop", "inkoopvolume", "percentage inkoop")),
+                       ("inkoopaandeel", "aandeel inkoop", "inkoopvolume", "percentage inkoop", "aandeel in inkoop")),
     "os_id": (("os id", "osid", "open supply hub id", "oar id", "open apparel registry id"),
               ("os id",)),
     "lat": (("lat", "latitude"), ("breedtegraad",)),
@@ -163,7 +163,12 @@ def canonical_field(header: object, column_map: dict[str, str] | None = None) ->
 @lru_cache(maxsize=4096)
 def _alias_field(header: str) -> str | None:
     idx = alias_index()
-    found = idx.get(header_key(header))
+    found = None
+    if "#" in header or "%" in header:
+        # 'Supplier #', '# of workers', '% inkoop': the sign is a word ('Supplier #' holds
+        # numbers, never the names 'Supplier' would read)
+        found = idx.get(header_key(header.replace("#", " no ").replace("%", " percentage ")))
+    found = found or idx.get(header_key(header))
     if found is None and ("(" in header or "[" in header):
         # 'Supplier name (factory)', 'Land [ISO]': the words outside the brackets
         bare = re.sub(r"\([^)]*\)?|\[[^\]]*\]?", " ", header)
@@ -207,7 +212,7 @@ def is_weak_alias(header: object, column_map: dict[str, str] | None = None) -> b
     """True for a header that names `id` only weakly (a row number), unless mapped on purpose."""
     if is_mapped(header, column_map):
         return False
-    return header_key(header) in _WEAK_ID
+    return header_key(header) in _WEAK_ID or str(header).strip() == "#"
 
 
 def validate_column_map(column_map: dict[str, str]) -> None:
@@ -251,23 +256,60 @@ def _readable_alias() -> dict[str, tuple[str, str]]:
     return out
 
 
-def score_header_row(cells: list, column_map: dict[str, str] | None) -> tuple[int, bool]:
-    """(number of recognised distinct fields, whether name or country is among them)."""
-    fields = {canonical_field(c, column_map) for c in cells if c not in (None, "")}
-    fields.discard(None)
-    fields.discard("ignore")
-    return len(fields), bool(fields & {"name", "country"})
+MAX_HEADER_TEXT = 60  # characters: a longer cell is a title or a note, not a column title
+
+
+def header_text(cell) -> str | None:
+    """The text of a cell that could title a column (short text, not a 'Label: value'
+    metadata cell), or None."""
+    if not isinstance(cell, str):
+        return None
+    text = " ".join(cell.split())
+    if not text or len(text) > MAX_HEADER_TEXT or not any(c.isalpha() for c in text):
+        return None
+    _label, colon, rest = text.partition(":")
+    return None if colon and rest.strip() else text
+
+
+def joined_header(rows: list[list], i: int, column_map: dict[str, str] | None = None) -> list:
+    """Row i as a header, a title written over two rows read as one: a cell no field knows
+    ('to') under a word ('Supplies') that together name one ('Supplies to') becomes the two
+    together; every other cell stays as it is."""
+    row = rows[i]
+    if i == 0 or not row:
+        return row
+    above = rows[i - 1]
+    out = None
+    for j, cell in enumerate(row):
+        if j >= len(above) or cell in (None, "") or not isinstance(cell, str):
+            continue
+        word = header_text(above[j])
+        if word is None or canonical_field(cell, column_map) is not None:
+            continue
+        both = f"{word} {' '.join(cell.split())}"
+        if canonical_field(both, column_map) not in (None, "ignore"):
+            if out is None:
+                out = list(row)
+            out[j] = both
+    return row if out is None else out
 
 
 def find_header_row(rows: list[list], column_map: dict[str, str] | None = None) -> int | None:
     """Index (0-based) of the header among the first rows, or None when none is recognised.
 
-    A header needs at least two recognised fields, one of them name or country; the row
-    with the most recognised fields wins, the earliest on a tie.
+    A header needs at least two recognised fields, one of them name or country (a title over
+    two rows counts as one: `joined_header`); a row with both name and country wins over one
+    without, then the row with the most recognised fields, the earliest on a tie.
     """
-    best, best_score = None, 1
-    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        score, core = score_header_row(row, column_map)
-        if core and score > best_score:
+    best, best_score = None, (False, 1)
+    for i in range(min(len(rows), HEADER_SCAN_ROWS)):
+        cells = joined_header(rows, i, column_map)
+        fields = {canonical_field(c, column_map) for c in cells if c not in (None, "")}
+        fields.discard(None)
+        fields.discard("ignore")
+        if not fields & {"name", "country"}:
+            continue
+        score = ({"name", "country"} <= fields, len(fields))
+        if score > best_score:
             best, best_score = i, score
     return best

@@ -50,6 +50,38 @@ def fill_merged(rows: list[list], merged) -> list[list]:
     return out
 
 
+def merged_only_rows(rows: list[list], merged, first: int) -> list[int]:
+    """Data rows (indices into `rows`, from `first`) whose every value comes from a range
+    merged down from a row above: a blank row the user left inside a merged range. They are
+    empty rows, not rows without a name."""
+    covered: dict[int, set[int]] = {}  # row -> columns filled from a range starting above
+    for r1, c1, r2, c2 in merged:
+        if r2 <= r1 or r1 < first:
+            continue
+        for r in range(r1 + 1, min(r2, len(rows) - 1) + 1):
+            covered.setdefault(r, set()).update(range(c1, c2 + 1))
+    return sorted(r for r, cols in covered.items()
+                  if all(c in cols for c, v in enumerate(rows[r]) if v not in (None, "")))
+
+
+def section_headings(rows: list[list], merged, first: int, fields: list
+                     ) -> list[tuple[int, int, int, int]]:
+    """Ranges that make a data row a heading: one row high, over two or more read columns,
+    and the row holds nothing outside it ('Tier 2 - fabric mills' across the list)."""
+    out = []
+    for r1, c1, r2, c2 in merged:
+        if r1 != r2 or r1 < first or r1 >= len(rows) or c2 <= c1:
+            continue
+        if sum(1 for c in range(c1, min(c2, len(fields) - 1) + 1) if fields[c]) < 2:
+            continue
+        row = rows[r1]
+        value = row[c1] if c1 < len(row) else None
+        if value not in (None, "") and all(c1 <= c <= c2 for c, v in enumerate(row)
+                                           if v not in (None, "")):
+            out.append((r1, c1, r2, c2))
+    return out
+
+
 def merged_cell_issues(merged, rows: list[list], first: int, fields: list, texts: list,
                        file: str, sheet: str | None) -> list[Issue]:
     """One warning per merged range covering several data rows or several read columns."""
