@@ -444,6 +444,7 @@ def _row_signals(s: Supplier, policy: Policy, as_of: date, columns: frozenset | 
 def _audit_signals(audit_date: date | None, standard: str | None, result: str | None,
                    policy: Policy, as_of: date, listed: bool) -> tuple[RowSignal, ...]:
     """The row signals of the audit columns (`listed`: the list has audit columns)."""
+    standard, result = _given(standard), _given(result)
     sig: list[RowSignal] = []
     if not listed:
         sig.append(("data-gap", "labour", "gap", "audit data: not in this list", _SRC))
@@ -981,6 +982,26 @@ def _iso(country) -> str | None:
     return to_iso2(text)
 
 
+# What people write in a cell for "nothing here": no data, never a value (an audit standard
+# 'n/a' is no audit recorded, a product '?' no product). Compared as phrase keys, so
+# punctuation-only cells ('-', '?', '--') are placeholders too.
+PLACEHOLDERS = frozenset({"", "n a", "na", "n v t", "nvt", "nil", "null", "none", "geen",
+                          "unknown", "onbekend", "unk", "tbd", "tba", "not available",
+                          "niet beschikbaar", "not applicable", "niet van toepassing",
+                          "no audit", "geen audit", "not audited", "niet geaudit"})
+
+
+@lru_cache(maxsize=65536)
+def is_placeholder(text: str) -> bool:
+    """True for a cell that only says there is no data ('n/a', '-', '?', 'onbekend')."""
+    return phrase_key(text) in PLACEHOLDERS
+
+
+def _given(text: str | None) -> str | None:
+    """The cell's text, or None where it is empty or a placeholder."""
+    return text if text and not is_placeholder(text) else None
+
+
 def _cells(values) -> tuple[str, ...]:
     if not values:
         return ()
@@ -988,8 +1009,9 @@ def _cells(values) -> tuple[str, ...]:
         values = [values]
     if len(values) == 1:  # the usual case: one product or process per cell
         v = values[0].strip() if values[0] else ""
-        return (v,) if v else ()
-    return tuple(sorted({v.strip() for v in values if v and v.strip()}))
+        return (v,) if v and not is_placeholder(v) else ()
+    return tuple(sorted({v.strip() for v in values
+                         if v and v.strip() and not is_placeholder(v)}))
 
 
 def _region_text(country: str | None, *texts) -> str:
