@@ -79,6 +79,10 @@ def _dol_phrases(good: str) -> list[str]:
     return [p for p in out if p.strip()]
 
 
+# DOL good words that, after the name of another good, name a part of that good: 'coffee
+# beans' are coffee, not the beans (green, soy, yellow) DOL lists.
+GENERIC_HEADS = frozenset({"bean"})
+
 # Parenthesised DOL qualifiers too generic to stand for the good on their own.
 _GENERIC_PAREN = {"mineral", "gems", "hybrid", "crushed", "steel", "textiles", "fish", "clay",
                   "sandals", "legumes"}
@@ -156,13 +160,25 @@ def match_terms(profile: Profile, text: str) -> list[Term]:
     ws = words(text)
     found: list[Term] = []
     seen = set()
+    ends: dict[int, list[Term]] = {}  # word position -> the terms ending just before it
+    heads: list[tuple[int, Term]] = []  # generic head words found, with their position
     for n in range(min(MAX_PHRASE, len(ws)), 0, -1):
         for i in range(len(ws) - n + 1):
             k = " ".join(ws[i:i + n])
             term = profile.vocabulary.get(k)
-            if term is not None and k not in seen:
+            if term is None:
+                continue
+            ends.setdefault(i + n, []).append(term)
+            if n == 1 and k in GENERIC_HEADS:
+                heads.append((i, term))
+            if k not in seen:
                 seen.add(k)
                 found.append(term)
+    # 'coffee beans', 'cocoa beans': the beans of another listed good, not DOL's beans.
+    if heads:
+        kept = {id(h) for i, h in heads
+                if not any(t.goods and not (t.goods & h.goods) for t in ends.get(i, ()))}
+        found = [t for t in found if t.phrase not in GENERIC_HEADS or id(t) in kept]
     whole = " ".join(ws)
     if any(not t.raw for t in found if t.goods or t.tags):
         # A farm-level word next to a made product describes the material, not the stage:
