@@ -28,6 +28,8 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+from anyascii import anyascii
+
 from ..collector import gc_paused
 from ..countries import to_iso2
 from ..model import UNKNOWN, Evidence, Flag, RiskAssessment, Supplier, ThemeRisk, level_rank, worst
@@ -1031,10 +1033,34 @@ def _region_text(country: str | None, *texts) -> str:
         # without the first word of an alias as one of its words, no alias can be found.
         if probe.search(" ".join(present).lower()) is None:
             return ""
-    key = " " + " ".join(phrase_key(t) for t in present) + " "
+    key = " " + " ".join(_region_words(t) for t in present) + " "
     found = sorted({a for r in tables.region_rules() if r.country == country
-                    for a in r.aliases if f" {a} " in key})
+                    for a in r.aliases if f" {a} " in key and _as_place(a, key)})
     return " | ".join(found)
+
+
+# A street word after a region's name makes it a street named after the region ('Urumqi
+# Middle Road' in Shanghai, 'Xinjiang Lu' in Qingdao), not the place itself.
+_STREET_AFTER = re.compile(
+    r" (?:(?:middle|mid|central|east|west|north|south|upper|lower|zhong|dong|xi|bei|nan"
+    r"|[0-9]+(?:st|nd|rd|th)?) )?(?:road|rd|lu|street|st|avenue|ave|jie|dajie|lane|ln|alley"
+    r"|hutong|xiang|boulevard|blvd|dadao|highway|hwy|expressway|dao)(?= )")
+_SYLLABLES = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+def _region_words(text: str) -> str:
+    """A cell's words as region aliases are found in them. Chinese script is also read one
+    syllable a word ('新疆乌鲁木齐' -> 'xin jiang wu lu mu qi'), as it is written unspaced."""
+    key = phrase_key(text)
+    if text.isascii():
+        return key
+    return key + " " + phrase_key(_SYLLABLES.sub(" ", anyascii(text)))
+
+
+def _as_place(alias: str, key: str) -> bool:
+    """True where the alias occurs in the key at least once not as the name of a street."""
+    return any(_STREET_AFTER.match(key, m.end()) is None
+               for m in re.finditer(f"(?<= ){re.escape(alias)}(?= )", key))
 
 
 @lru_cache(maxsize=1)
