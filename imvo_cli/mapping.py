@@ -31,7 +31,7 @@ from .model import (
 from .policy import Policy, load_policy
 from .report.jsonout import dumps, dumps_compact
 from .risk import assess_suppliers, load_profile
-from .risk.engine import _cells, _given, unrecognised_cells
+from .risk.engine import _cells, _given, source_list, unrecognised_cells
 from .sectors import chosen_sector
 
 SCHEMA = "imvo.map/3"
@@ -614,6 +614,7 @@ def _document_head(chain_map: ChainMap) -> dict[str, Any]:
         "company": {"id": chain_map.company.id, "name": chain_map.company.name},
         "source": {"file": src.file, "sheet": src.sheet, "rows": src.rows},
         "summary": {k: chain_map.summary[k] for k in SUMMARY_KEYS},
+        "sources": source_list(),
     }
 
 

@@ -17,8 +17,8 @@ def test_json_schema_and_parity():
     r = runner.invoke(app, ["risk", "India", "--product", "yarn", "--process", "spinning", "--format", "json"])
     assert r.exit_code == 0, r.output
     doc = json.loads(r.output)
-    assert list(doc) == ["schema", "country", "region", "product", "process", "sector", "evidence",
-                         "themes"]
+    assert list(doc) == ["schema", "country", "region", "product", "process", "sector", "sources",
+                         "evidence", "themes"]
     assert doc["schema"] == "imvo.risk/2" and doc["country"] == "IN" and doc["sector"] == "textile"
     assert doc["product"] == "yarn" and doc["process"] == "spinning"
     lib = assess_location("IN", ["yarn"], ["spinning"], load_profile("textile"), Policy())

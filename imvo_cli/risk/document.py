@@ -7,7 +7,7 @@ from typing import Any
 from ..countries import read_country, suggest, to_iso2
 from ..model import ImvoError, RiskAssessment, evidence_id
 from ..policy import Policy
-from .engine import assess_place
+from .engine import assess_place, source_list
 from .profiles import load_profile
 
 SCHEMA = "imvo.risk/2"
@@ -50,6 +50,7 @@ def risk_document(country: str, product: str | None, process: str | None, sector
         "product": product,
         "process": process,
         "sector": sector,
+        "sources": source_list(),
         "evidence": [ev.to_dict(evidence_id(i)) for i, ev in enumerate(assessment.evidence)],
         "themes": [{"theme": t.theme, "label": labels.get(t.theme, t.theme), "level": t.level,
                     "score": t.score, "severity": t.severity, "likelihood": t.likelihood,

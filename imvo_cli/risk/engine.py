@@ -1340,3 +1340,11 @@ def _recognised(cells: tuple[str, ...], profile_key: str) -> bool:
 def sources() -> list[dict]:
     """Name, edition, URL, licence and file of every embedded data source."""
     return [dict(v) for _, v in sorted(tables.source_info().items())]
+
+
+def source_list() -> list[dict]:
+    """The embedded sources as the JSON documents list them: name, edition, URL, licence and
+    `cited_as`, the text an evidence item's `source` cites it by (name and edition)."""
+    return [{"name": v["name"], "edition": v["edition"], "url": v["url"],
+             "licence": v["licence"], "cited_as": tables.citation(k)}
+            for k, v in sorted(tables.source_info().items())]
