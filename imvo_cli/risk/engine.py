@@ -332,7 +332,11 @@ def _place(country: str | None, region_text: str, products: tuple[str, ...],
     active_keys = {t.key for t in active}
     for fld, cell, term in matches:
         by_text: dict = {}
-        for prule in rules.get(term.phrase, ()):
+        own = rules.get(term.phrase, ())
+        if term.like:  # a synonym: its word's entries, for the themes it has none of its own
+            covered = {r.theme for r in own}
+            own = own + tuple(r for r in rules.get(term.like, ()) if r.theme not in covered)
+        for prule in own:
             if prule.theme not in active_keys or (prule.sectors and profile.key not in prule.sectors):
                 continue
             if prule.countries and country not in prule.countries:

@@ -42,6 +42,7 @@ class Term:
     goods: frozenset[str] = frozenset()
     tags: frozenset[str] = frozenset()
     raw: bool = False
+    like: str | None = None  # the phrase whose process-table entries it also reads
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,10 +107,14 @@ def _build_vocabulary(raw: dict[str, Any], key: str) -> dict[str, Term]:
         if unknown:
             raise ImvoError(f"profile {key}: {phrase!r} names goods not on the DOL list: "
                             f"{', '.join(sorted(unknown))}", code="profile-invalid")
+        like = phrase_key(spec["like"]) if spec.get("like") else None
+        if like is not None and like not in process_rules():
+            raise ImvoError(f"profile {key}: {phrase!r} is like {spec['like']!r}, which is not "
+                            "a word of the process table", code="profile-invalid")
         k = phrase_key(phrase)
         prev = vocab.get(k)
         vocab[k] = Term(k, frozenset(spec.get("goods", ())) | (prev.goods if prev else frozenset()),
-                        frozenset(spec.get("tags", ())), raw=spec.get("stage") == "raw")
+                        frozenset(spec.get("tags", ())), raw=spec.get("stage") == "raw", like=like)
     # Words of the process x theme table are recognised too ("sandblasting").
     for phrase, rules in process_rules().items():
         if phrase not in vocab and any(not r.sectors or key in r.sectors for r in rules):
@@ -185,5 +190,6 @@ def match_terms(profile: Profile, text: str) -> list[Term]:
         # keep its welfare tags (wool, down) but not its DOL goods or farm-stage tags. A cell
         # that is exactly the farm word ("Silk Cocoons") keeps everything.
         found = [t if not t.raw or t.phrase == whole else
-                 Term(t.phrase, frozenset(), t.tags - FARM_STAGE_TAGS, raw=True) for t in found]
+                 Term(t.phrase, frozenset(), t.tags - FARM_STAGE_TAGS, raw=True, like=t.like)
+                 for t in found]
     return found
