@@ -31,7 +31,7 @@ from .model import (
 from .policy import Policy, load_policy
 from .report.jsonout import dumps, dumps_compact
 from .risk import assess_suppliers, load_profile
-from .risk.engine import _cells, unrecognised_cells
+from .risk.engine import _cells, _given, source_list, unrecognised_cells
 from .sectors import chosen_sector
 
 SCHEMA = "imvo.map/3"
@@ -373,7 +373,8 @@ def data_coverage(supplier_list: SupplierList, sector: str) -> dict[str, Any]:
     groups: dict[tuple[tuple[str, ...], ...], int] = {}
     for s in supplier_list.suppliers:
         n = len(s.rows)
-        if s.audit_date or s.audit_standard or s.audit_result:
+        if s.audit_date or (s.audit_standard and _given(s.audit_standard)) or (
+                s.audit_result and _given(s.audit_result)):
             audit_rows += n
         key = (tuple(s.product), tuple(s.sector), tuple(s.process))
         groups[key] = groups.get(key, 0) + n
@@ -613,6 +614,7 @@ def _document_head(chain_map: ChainMap) -> dict[str, Any]:
         "company": {"id": chain_map.company.id, "name": chain_map.company.name},
         "source": {"file": src.file, "sheet": src.sheet, "rows": src.rows},
         "summary": {k: chain_map.summary[k] for k in SUMMARY_KEYS},
+        "sources": source_list(),
     }
 
 

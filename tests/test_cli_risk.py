@@ -17,8 +17,8 @@ def test_json_schema_and_parity():
     r = runner.invoke(app, ["risk", "India", "--product", "yarn", "--process", "spinning", "--format", "json"])
     assert r.exit_code == 0, r.output
     doc = json.loads(r.output)
-    assert list(doc) == ["schema", "country", "region", "product", "process", "sector", "evidence",
-                         "themes"]
+    assert list(doc) == ["schema", "country", "region", "product", "process", "sector", "sources",
+                         "evidence", "themes"]
     assert doc["schema"] == "imvo.risk/2" and doc["country"] == "IN" and doc["sector"] == "textile"
     assert doc["product"] == "yarn" and doc["process"] == "spinning"
     lib = assess_location("IN", ["yarn"], ["spinning"], load_profile("textile"), Policy())
@@ -102,3 +102,14 @@ def test_lang_nl_and_the_policy_language_give_the_table_in_dutch(tmp_path):
     assert by_policy.stdout == dutch.stdout
     as_json = runner.invoke(app, ["risk", "Bangladesh", "--lang", "nl", "--format", "json"])
     assert as_json.stdout == runner.invoke(app, ["risk", "Bangladesh", "--format", "json"]).stdout
+
+
+def test_an_ambiguous_country_is_read_with_a_warning_naming_the_others():
+    r = runner.invoke(app, ["risk", "Korea", "-f", "json"])
+    assert r.exit_code == 0
+    assert json.loads(r.stdout)["country"] == "KR"
+    assert "warning" in r.stderr and "North Korea (KP)" in r.stderr
+    nl = runner.invoke(app, ["risk", "Korea", "-f", "json", "--lang", "nl"])
+    assert "waarschuwing" in nl.stderr.lower() and "KP" in nl.stderr
+    assert runner.invoke(app, ["risk", "KR", "-f", "json"]).stderr == ""
+    assert runner.invoke(app, ["risk", "Korea", "-f", "json", "--quiet"]).stderr == ""

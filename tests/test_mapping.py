@@ -108,8 +108,8 @@ def test_upstream_unknown_when_no_level_known(supplier_list, monkeypatch):
 def test_map_document_shape(supplier_list):
     cm = build_chain_map(supplier_list, company="Acme BV")
     doc = map_document(cm)
-    assert list(doc) == ["schema", "company", "source", "summary", "evidence", "assessments",
-                         "nodes", "edges", "issues"]
+    assert list(doc) == ["schema", "company", "source", "summary", "sources", "evidence",
+                         "assessments", "nodes", "edges", "issues"]
     assert doc["schema"] == "imvo.map/3"
     assert doc["company"] == {"id": "COMPANY", "name": "Acme BV"}
     assert doc["source"] == {"file": str(SAMPLE), "sheet": None, "rows": 11}

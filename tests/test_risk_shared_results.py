@@ -15,7 +15,6 @@ from imvo_cli.model import ALL_LEVELS, Level, worst
 from imvo_cli.policy import Policy
 from imvo_cli.risk import assess_suppliers, engine, load_profile, tables
 from imvo_cli.risk.engine import Assessor, SiteThemes, _region_text, _site_themes
-from imvo_cli.risk.words import phrase_key
 
 TEXTILE = load_profile("textile")
 AS_OF = date(2026, 6, 1)
@@ -24,9 +23,9 @@ SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "suppliers.xlsx"
 
 def _full_region_text(country, *texts):
     """The region key by the plain scan of every alias (no shortcut)."""
-    key = " " + " ".join(phrase_key(t) for t in texts if t) + " "
+    key = " " + " ".join(engine._region_words(t) for t in texts if t) + " "
     return " | ".join(sorted({a for r in tables.region_rules() if r.country == country
-                              for a in r.aliases if f" {a} " in key}))
+                              for a in r.aliases if f" {a} " in key and engine._as_place(a, key)}))
 
 
 @pytest.mark.parametrize("texts", [

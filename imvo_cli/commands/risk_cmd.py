@@ -34,7 +34,7 @@ def register(app: typer.Typer) -> None:
         from ..i18n import t  # deferred: start-up
         from ..policy import load_policy  # deferred: start-up
         from ..risk import load_profile  # deferred: start-up
-        from ..risk.document import country_risk  # deferred: start-up
+        from ..risk.document import country_risk, country_warning  # deferred: start-up
 
         common.guard_outputs([common.file_output(output)], [p for p in (policy,) if p])
         pol = load_policy(policy)
@@ -42,6 +42,13 @@ def register(app: typer.Typer) -> None:
                            sector=plain(sector))
         profile = load_profile(doc["sector"])
         language = common.resolve_language(plain(lang), pol)
+        warning = country_warning(country)
+        if warning and not quiet:
+            from ..i18n.messages import issue_message  # deferred: start-up
+
+            code = "ambiguous-country" if "can mean" in warning else "country-part-ignored"
+            common.stderr(f"{t('stderr.warning', language)} "
+                          f"{issue_message(_Said(code, warning), language)}")
         if format == TableOrJson.json:
             from ..report.jsonout import dumps  # deferred: start-up
 
@@ -52,6 +59,13 @@ def register(app: typer.Typer) -> None:
             common.stderr(t("check.wrote", language, what=t("check.report", language), path=output))
 
     return None
+
+
+class _Said:
+    """A warning as the message catalogue reads an issue: its code and English message."""
+
+    def __init__(self, code: str, message: str) -> None:
+        self.code, self.message = code, message
 
 
 def _render(doc: dict, profile, notes: bool = True, lang: str = "en") -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..countries import suggest, to_iso2
+from ..countries import read_country, suggest, to_iso2
 from ..model import ImvoError, RiskAssessment, evidence_id
 from ..policy import Policy
-from .engine import assess_place
+from .engine import assess_place, source_list
 from .profiles import load_profile
 
 SCHEMA = "imvo.risk/2"
@@ -22,6 +22,16 @@ def check_country(text: str) -> str:
                         hint=("did you mean: " + ", ".join(near)) if near
                         else "give an ISO code such as IN or an English name")
     return iso
+
+
+def country_warning(text: str) -> str | None:
+    """What `imvo risk` warns about a country it reads with a choice ('Korea': South Korea, not
+    North Korea) or with a part it ignores ('Bangladesh (Dhaka)'), as a list's cell warns;
+    None when the name is certain."""
+    reading = read_country(text)
+    if reading.code is None or reading.status not in ("ambiguous", "partial"):
+        return None
+    return reading.message
 
 
 def risk_document(country: str, product: str | None, process: str | None, sector: str,
@@ -40,6 +50,7 @@ def risk_document(country: str, product: str | None, process: str | None, sector
         "product": product,
         "process": process,
         "sector": sector,
+        "sources": source_list(),
         "evidence": [ev.to_dict(evidence_id(i)) for i, ev in enumerate(assessment.evidence)],
         "themes": [{"theme": t.theme, "label": labels.get(t.theme, t.theme), "level": t.level,
                     "score": t.score, "severity": t.severity, "likelihood": t.likelihood,

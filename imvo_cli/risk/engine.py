@@ -28,6 +28,8 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+from anyascii import anyascii
+
 from ..collector import gc_paused
 from ..countries import to_iso2
 from ..model import UNKNOWN, Evidence, Flag, RiskAssessment, Supplier, ThemeRisk, level_rank, worst
@@ -330,7 +332,11 @@ def _place(country: str | None, region_text: str, products: tuple[str, ...],
     active_keys = {t.key for t in active}
     for fld, cell, term in matches:
         by_text: dict = {}
-        for prule in rules.get(term.phrase, ()):
+        own = rules.get(term.phrase, ())
+        if term.like:  # a synonym: its word's entries, for the themes it has none of its own
+            covered = {r.theme for r in own}
+            own = own + tuple(r for r in rules.get(term.like, ()) if r.theme not in covered)
+        for prule in own:
             if prule.theme not in active_keys or (prule.sectors and profile.key not in prule.sectors):
                 continue
             if prule.countries and country not in prule.countries:
@@ -444,6 +450,7 @@ def _row_signals(s: Supplier, policy: Policy, as_of: date, columns: frozenset | 
 def _audit_signals(audit_date: date | None, standard: str | None, result: str | None,
                    policy: Policy, as_of: date, listed: bool) -> tuple[RowSignal, ...]:
     """The row signals of the audit columns (`listed`: the list has audit columns)."""
+    standard, result = _given(standard), _given(result)
     sig: list[RowSignal] = []
     if not listed:
         sig.append(("data-gap", "labour", "gap", "audit data: not in this list", _SRC))
@@ -985,6 +992,26 @@ def _iso(country) -> str | None:
     return to_iso2(text)
 
 
+# What people write in a cell for "nothing here": no data, never a value (an audit standard
+# 'n/a' is no audit recorded, a product '?' no product). Compared as phrase keys, so
+# punctuation-only cells ('-', '?', '--') are placeholders too.
+PLACEHOLDERS = frozenset({"", "n a", "na", "n v t", "nvt", "nil", "null", "none", "geen",
+                          "unknown", "onbekend", "unk", "tbd", "tba", "not available",
+                          "niet beschikbaar", "not applicable", "niet van toepassing",
+                          "no audit", "geen audit", "not audited", "niet geaudit"})
+
+
+@lru_cache(maxsize=65536)
+def is_placeholder(text: str) -> bool:
+    """True for a cell that only says there is no data ('n/a', '-', '?', 'onbekend')."""
+    return phrase_key(text) in PLACEHOLDERS
+
+
+def _given(text: str | None) -> str | None:
+    """The cell's text, or None where it is empty or a placeholder."""
+    return text if text and not is_placeholder(text) else None
+
+
 def _cells(values) -> tuple[str, ...]:
     if not values:
         return ()
@@ -992,8 +1019,9 @@ def _cells(values) -> tuple[str, ...]:
         values = [values]
     if len(values) == 1:  # the usual case: one product or process per cell
         v = values[0].strip() if values[0] else ""
-        return (v,) if v else ()
-    return tuple(sorted({v.strip() for v in values if v and v.strip()}))
+        return (v,) if v and not is_placeholder(v) else ()
+    return tuple(sorted({v.strip() for v in values
+                         if v and v.strip() and not is_placeholder(v)}))
 
 
 def _region_text(country: str | None, *texts) -> str:
@@ -1013,10 +1041,34 @@ def _region_text(country: str | None, *texts) -> str:
         # without the first word of an alias as one of its words, no alias can be found.
         if probe.search(" ".join(present).lower()) is None:
             return ""
-    key = " " + " ".join(phrase_key(t) for t in present) + " "
+    key = " " + " ".join(_region_words(t) for t in present) + " "
     found = sorted({a for r in tables.region_rules() if r.country == country
-                    for a in r.aliases if f" {a} " in key})
+                    for a in r.aliases if f" {a} " in key and _as_place(a, key)})
     return " | ".join(found)
+
+
+# A street word after a region's name makes it a street named after the region ('Urumqi
+# Middle Road' in Shanghai, 'Xinjiang Lu' in Qingdao), not the place itself.
+_STREET_AFTER = re.compile(
+    r" (?:(?:middle|mid|central|east|west|north|south|upper|lower|zhong|dong|xi|bei|nan"
+    r"|[0-9]+(?:st|nd|rd|th)?) )?(?:road|rd|lu|street|st|avenue|ave|jie|dajie|lane|ln|alley"
+    r"|hutong|xiang|boulevard|blvd|dadao|highway|hwy|expressway|dao)(?= )")
+_SYLLABLES = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+def _region_words(text: str) -> str:
+    """A cell's words as region aliases are found in them. Chinese script is also read one
+    syllable a word ('新疆乌鲁木齐' -> 'xin jiang wu lu mu qi'), as it is written unspaced."""
+    key = phrase_key(text)
+    if text.isascii():
+        return key
+    return key + " " + phrase_key(_SYLLABLES.sub(" ", anyascii(text)))
+
+
+def _as_place(alias: str, key: str) -> bool:
+    """True where the alias occurs in the key at least once not as the name of a street."""
+    return any(_STREET_AFTER.match(key, m.end()) is None
+               for m in re.finditer(f"(?<= ){re.escape(alias)}(?= )", key))
 
 
 @lru_cache(maxsize=1)
@@ -1296,3 +1348,11 @@ def _recognised(cells: tuple[str, ...], profile_key: str) -> bool:
 def sources() -> list[dict]:
     """Name, edition, URL, licence and file of every embedded data source."""
     return [dict(v) for _, v in sorted(tables.source_info().items())]
+
+
+def source_list() -> list[dict]:
+    """The embedded sources as the JSON documents list them: name, edition, URL, licence and
+    `cited_as`, the text an evidence item's `source` cites it by (name and edition)."""
+    return [{"name": v["name"], "edition": v["edition"], "url": v["url"],
+             "licence": v["licence"], "cited_as": tables.citation(k)}
+            for k, v in sorted(tables.source_info().items())]

@@ -42,6 +42,7 @@ class Term:
     goods: frozenset[str] = frozenset()
     tags: frozenset[str] = frozenset()
     raw: bool = False
+    like: str | None = None  # the phrase whose process-table entries it also reads
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +80,10 @@ def _dol_phrases(good: str) -> list[str]:
     return [p for p in out if p.strip()]
 
 
+# DOL good words that, after the name of another good, name a part of that good: 'coffee
+# beans' are coffee, not the beans (green, soy, yellow) DOL lists.
+GENERIC_HEADS = frozenset({"bean"})
+
 # Parenthesised DOL qualifiers too generic to stand for the good on their own.
 _GENERIC_PAREN = {"mineral", "gems", "hybrid", "crushed", "steel", "textiles", "fish", "clay",
                   "sandals", "legumes"}
@@ -102,10 +107,14 @@ def _build_vocabulary(raw: dict[str, Any], key: str) -> dict[str, Term]:
         if unknown:
             raise ImvoError(f"profile {key}: {phrase!r} names goods not on the DOL list: "
                             f"{', '.join(sorted(unknown))}", code="profile-invalid")
+        like = phrase_key(spec["like"]) if spec.get("like") else None
+        if like is not None and like not in process_rules():
+            raise ImvoError(f"profile {key}: {phrase!r} is like {spec['like']!r}, which is not "
+                            "a word of the process table", code="profile-invalid")
         k = phrase_key(phrase)
         prev = vocab.get(k)
         vocab[k] = Term(k, frozenset(spec.get("goods", ())) | (prev.goods if prev else frozenset()),
-                        frozenset(spec.get("tags", ())), raw=spec.get("stage") == "raw")
+                        frozenset(spec.get("tags", ())), raw=spec.get("stage") == "raw", like=like)
     # Words of the process x theme table are recognised too ("sandblasting").
     for phrase, rules in process_rules().items():
         if phrase not in vocab and any(not r.sectors or key in r.sectors for r in rules):
@@ -156,18 +165,31 @@ def match_terms(profile: Profile, text: str) -> list[Term]:
     ws = words(text)
     found: list[Term] = []
     seen = set()
+    ends: dict[int, list[Term]] = {}  # word position -> the terms ending just before it
+    heads: list[tuple[int, Term]] = []  # generic head words found, with their position
     for n in range(min(MAX_PHRASE, len(ws)), 0, -1):
         for i in range(len(ws) - n + 1):
             k = " ".join(ws[i:i + n])
             term = profile.vocabulary.get(k)
-            if term is not None and k not in seen:
+            if term is None:
+                continue
+            ends.setdefault(i + n, []).append(term)
+            if n == 1 and k in GENERIC_HEADS:
+                heads.append((i, term))
+            if k not in seen:
                 seen.add(k)
                 found.append(term)
+    # 'coffee beans', 'cocoa beans': the beans of another listed good, not DOL's beans.
+    if heads:
+        kept = {id(h) for i, h in heads
+                if not any(t.goods and not (t.goods & h.goods) for t in ends.get(i, ()))}
+        found = [t for t in found if t.phrase not in GENERIC_HEADS or id(t) in kept]
     whole = " ".join(ws)
     if any(not t.raw for t in found if t.goods or t.tags):
         # A farm-level word next to a made product describes the material, not the stage:
         # keep its welfare tags (wool, down) but not its DOL goods or farm-stage tags. A cell
         # that is exactly the farm word ("Silk Cocoons") keeps everything.
         found = [t if not t.raw or t.phrase == whole else
-                 Term(t.phrase, frozenset(), t.tags - FARM_STAGE_TAGS, raw=True) for t in found]
+                 Term(t.phrase, frozenset(), t.tags - FARM_STAGE_TAGS, raw=True, like=t.like)
+                 for t in found]
     return found
