@@ -36,7 +36,7 @@ def _files(tmp_path):
 CASES = [
     (["map", "{tmp}/nope.xlsx"], None, 2, "nope.xlsx: bestand niet gevonden (controleer het pad en de bestandsnaam)"),
     (["map", str(LIST), "--sheet", "X"], None, 2, "werkblad 'X' niet gevonden (werkbladen in dit bestand: 'Toelichting', 'Leveranciers'; gebruik een naam of een nummer vanaf 1)"),
-    (["validate", "{tmp}/noheader.csv"], None, 2, "noheader.csv: geen herkenbare kopregel in de eerste 20 regels; eerste gevonden regel: a, b (geef de kolommen een kop (minstens naam en land) of wijs ze toe met --map \"Kop=veld\")"),
+    (["validate", "{tmp}/noheader.csv"], None, 2, "noheader.csv: geen herkenbare kopregel in de eerste 20 regels; de regel die het meest op een kopregel lijkt (regel 1): a, b (geef de kolommen een kop (minstens naam en land) of wijs ze toe met --map \"Kop=veld\")"),
     (["map", "{tmp}/empty.xlsx"], None, 2, "empty.xlsx: het bestand is leeg (0 bytes) (exporteer de leverancierslijst opnieuw uit de bron)"),
     (["map", "{tmp}/fake.xlsx"], None, 2, "fake.xlsx: geen Excel-werkmap (het bestand is geen .xlsx-zipcontainer)"),
     (["map", str(LIST), "--export", str(LIST)], None, 2, "het uitvoerpad is het invoerbestand"),
