@@ -66,3 +66,35 @@ def test_cell_value_drops_what_xml_cannot_hold():
     from imvo_cli.export.xlsx import cell_value
     assert cell_value("a\ufffe\uffffb\x01c\x0bd") == "abcd"
     assert cell_value("tab\tand\nnewline") == "tab\tand\nnewline"
+
+
+def test_export_into_a_missing_folder_names_the_folder_not_a_temporary_file(tmp_path):
+    src = _hostile_csv(tmp_path)
+    r = run("map", src, "--export", tmp_path / "nowhere" / "annotated.xlsx")
+    assert r.exit_code == 2
+    assert "output folder does not exist" in r.stderr and "nowhere" in r.stderr, r.stderr
+    assert ".imvo-" not in r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["list.csv"]
+
+
+def test_a_full_stream_output_names_the_stream(tmp_path, monkeypatch):
+    # `-o /dev/full` said "a file: No space left on device": the stream was not named.
+    target = tmp_path / "stream"
+    monkeypatch.setattr(atomic, "is_stream", lambda p: Path(p) == target)
+
+    def full(*_a, **_k):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with pytest.raises(Exception) as info:
+        with atomic.atomic_path(target):
+            full()
+    assert info.value.code == "output-os-error"
+    assert str(target) in str(info.value) and "disk is full" in str(info.value)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_json_report_to_dev_full_names_it():
+    src = Path(__file__).resolve().parent / "data" / "chains.csv"
+    r = run("map", src, "--format", "json", "--output", "/dev/full")
+    assert r.exit_code == 2
+    assert "/dev/full" in r.stderr and "a file" not in r.stderr, r.stderr
