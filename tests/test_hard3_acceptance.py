@@ -98,3 +98,56 @@ def test_json_report_to_dev_full_names_it():
     r = run("map", src, "--format", "json", "--output", "/dev/full")
     assert r.exit_code == 2
     assert "/dev/full" in r.stderr and "a file" not in r.stderr, r.stderr
+
+
+_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+def _xlsx_with_strings(path: Path, unique_count: str) -> Path:
+    """A one-sheet workbook whose shared strings part declares `unique_count` strings."""
+    sheet = (f'<worksheet xmlns="{_NS}"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c>'
+             '<c r="B1" t="s"><v>1</v></c></row><row r="2"><c r="A2" t="s"><v>2</v></c>'
+             '<c r="B2" t="s"><v>3</v></c></row></sheetData></worksheet>')
+    strings = (f'<sst xmlns="{_NS}" count="4" uniqueCount="{unique_count}"><si><t>Name</t></si>'
+               "<si><t>Country</t></si><si><t>Dhaka Knit</t></si><si><t>Bangladesh</t></si></sst>")
+    parts = {
+        "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+        'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-'
+        'package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+        "</Types>",
+        "_rels/.rels": f'<Relationships xmlns="{_PKG}"><Relationship Id="r1" '
+        f'Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'<workbook xmlns="{_NS}" xmlns:r="{_REL}"><sheets><sheet name="S" '
+        'sheetId="1" r:id="r1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{_PKG}"><Relationship Id="r1" '
+        f'Type="{_REL}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="r2" '
+        f'Type="{_REL}/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+        "xl/worksheets/sheet1.xml": sheet,
+        "xl/sharedStrings.xml": strings,
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, text in parts.items():
+            zf.writestr(name, text)
+    return path
+
+
+def test_shared_strings_that_declare_billions_are_refused_before_reading(tmp_path):
+    # calamine reserves room for uniqueCount strings: 4 billion aborted the reader.
+    from imvo_cli.ingest import precheck
+    from imvo_cli.model import ImvoError
+    from imvo_cli.policy import Limits
+    bad = _xlsx_with_strings(tmp_path / "strings.xlsx", "4294967295")
+    with pytest.raises(ImvoError) as info:
+        precheck.check_zip(bad, Limits(), "xlsx")
+    assert info.value.code == "too-large"
+    assert "4,294,967,295" in str(info.value) and "max_cells" in str(info.value)
+    r = run("validate", bad)
+    assert r.exit_code == 2 and "crashed" not in r.stderr and "4,294,967,295" in r.stderr, r.stderr
+
+
+def test_shared_strings_with_an_honest_count_read(tmp_path):
+    good = _xlsx_with_strings(tmp_path / "strings.xlsx", "4")
+    r = run("validate", good)
+    assert r.exit_code == 0, r.stderr

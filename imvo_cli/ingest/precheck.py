@@ -49,6 +49,8 @@ _SHEET_HINT = re.compile(rb"<(?:\w+:)?(?:sheetData|worksheet|dialogsheet|macrosh
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _SHEET_REL = re.compile(r"/(?:worksheet|dialogsheet|macrosheet|chartsheet)$")
 _STRINGS_REL = re.compile(r"/sharedStrings$")
+# The count a shared-strings part declares; the reader reserves room for that many strings.
+_UNIQUE_COUNT = re.compile(rb"""<(?:\w{1,32}:)?sst\b[^>]{0,2048}?\suniqueCount\s*=\s*["'](\d{1,30})""")
 
 
 @dataclass(slots=True)
@@ -331,7 +333,7 @@ def _check_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: 
     strings = 0
     try:
         with zf.open(info) as fh:
-            first = True
+            first = first_strings = True
             while chunk := fh.read(_CHUNK):
                 size += len(chunk)
                 budget[0] += len(chunk)
@@ -355,6 +357,9 @@ def _check_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: 
                     extent = extents.setdefault(name, Extent())  # cells under any name
                 first = False
                 if is_strings:
+                    if first_strings:
+                        _check_declared_strings(path, chunk, shown, limits)
+                        first_strings = False
                     strings += chunk.count(b"<si")
                     if size > MAX_SHARED_STRINGS_BYTES or strings > limits.max_cells:
                         raise fail(path, f"the shared strings ({shown}) unpack beyond "
@@ -377,6 +382,15 @@ def _check_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: 
         detail = str(exc).encode("unicode_escape").decode("ascii")[:160]
         raise fail(path, f"the workbook is damaged ({shown}: {detail})",
                    "open it in Excel or LibreOffice and save it again", "corrupt") from None
+
+
+def _check_declared_strings(path: Path, head: bytes, shown: str, limits: Limits) -> None:
+    m = _UNIQUE_COUNT.search(head, 0, 4096)
+    if m is not None and int(m.group(1)) > limits.max_cells:
+        raise fail(path, f"the shared strings ({shown}) declare {int(m.group(1)):,} strings, "
+                   f"above the limit of {limits.max_cells:,} (limits.max_cells)",
+                   "open it in Excel or LibreOffice and save it again, or save it as .csv",
+                   "too-large")
 
 
 # ---------------------------------------------------------------- OLE2 / CFB (.xls)
