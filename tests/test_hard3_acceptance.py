@@ -151,3 +151,43 @@ def test_shared_strings_with_an_honest_count_read(tmp_path):
     good = _xlsx_with_strings(tmp_path / "strings.xlsx", "4")
     r = run("validate", good)
     assert r.exit_code == 0, r.stderr
+
+
+def _xlsx_with_sheet(path: Path, sheet_data: str) -> Path:
+    parts = {
+        "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+        'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-'
+        'package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+        "</Types>",
+        "_rels/.rels": f'<Relationships xmlns="{_PKG}"><Relationship Id="r1" '
+        f'Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'<workbook xmlns="{_NS}" xmlns:r="{_REL}"><sheets><sheet name="S" '
+        'sheetId="1" r:id="r1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{_PKG}"><Relationship Id="r1" '
+        f'Type="{_REL}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+        "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{_NS}"><sheetData>{sheet_data}'
+        "</sheetData></worksheet>",
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, text in parts.items():
+            zf.writestr(name, text)
+    return path
+
+
+_HEAD_ROWS = ('<row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c><c r="B1" '
+              't="inlineStr"><is><t>Country</t></is></c></row><row r="2"><c r="A2" t="inlineStr">'
+              '<is><t>Dhaka Knit</t></is></c><c r="B2" t="inlineStr"><is><t>BD</t></is></c></row>')
+
+
+@pytest.mark.parametrize("far", [
+    '<row r="9999999999999"><c r="A9999999999999"><v>1</v></c></row>',  # 13 digits
+    '<row r="99999999999999999999"><c><v>1</v></c></row>',  # the row tag only
+    '<row><c r="A99999999999999999999"><v>1</v></c></row>',  # the cell reference only
+])
+def test_row_numbers_past_twelve_digits_are_refused_by_the_precheck(tmp_path, far):
+    # The scan read at most 12 digits: longer row numbers were not seen, and the reader
+    # crashed on them (contained, but a 1 GiB worker and an unclear message).
+    bad = _xlsx_with_sheet(tmp_path / "far.xlsx", _HEAD_ROWS + far)
+    r = run("validate", bad)
+    assert r.exit_code == 2
+    assert "reaches row" in r.stderr and "crashed" not in r.stderr, r.stderr

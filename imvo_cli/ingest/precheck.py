@@ -34,7 +34,7 @@ _LOOK_BACK = 256  # bytes searched back from a cell reference for its tag
 
 # The first row number of each row tag; `[^<>]` stops at the tag's end, so each tag is
 # walked once and the pattern after it has a fixed length: linear in the input.
-_ROW_NUMBER = re.compile(rb'<row\b[^<>]*?\br="(\d{1,12})"')
+_ROW_NUMBER = re.compile(rb'<row\b[^<>]*?\br="(\d{1,40})"')  # any length a reader overflows on
 _LAST_ROW_TRIES = 4  # row tags tried back from a chunk's end for its last row number
 _STALE_MATCHES = 256  # matches below the extent before the reference pattern is recompiled
 # A formula cell with no (or an empty) cached value, as written by programs that never calculate.
@@ -91,7 +91,7 @@ def _above(text: str, alphabet: str, max_len: int | None) -> str:
     """Regex for strings over `alphabet` (digits or column letters, no leading zero) that
     are greater than `text`: longer ones, or as long and larger at the first difference."""
     cls = f"[{alphabet[0]}-{alphabet[-1]}]"
-    longer = f"{cls}{{{len(text) + 1},{'12' if max_len is None else max_len}}}"
+    longer = f"{cls}{{{len(text) + 1},{'' if max_len is None else max_len}}}"
     if max_len is not None and len(text) >= max_len:
         longer = "(?!)"
     options = [longer]
