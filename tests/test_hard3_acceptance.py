@@ -191,3 +191,19 @@ def test_row_numbers_past_twelve_digits_are_refused_by_the_precheck(tmp_path, fa
     r = run("validate", bad)
     assert r.exit_code == 2
     assert "reaches row" in r.stderr and "crashed" not in r.stderr, r.stderr
+
+
+def test_junit_names_and_messages_show_bidi_controls_escaped(tmp_path):
+    # A file name with U+202E reordered the test name shown by a CI's JUnit page.
+    src = Path(__file__).resolve().parent / "data" / "chains.csv"
+    folder = tmp_path / "lists"
+    folder.mkdir()
+    (folder / "r\u202egpj.csv").write_bytes(src.read_bytes())
+    r = run("check", folder, "--format", "junit", "--fail-on", "medium")
+    suite = ET.fromstring(r.stdout.encode())
+    case = suite.find("testcase")
+    assert case is not None and "\\u202e" in case.get("name")
+    assert "\u202e" not in case.get("name")
+    failure = case.find("failure")
+    assert failure is not None and "\u202e" not in failure.get("message") + (failure.text or "")
+    assert case.get("file") == str(folder / "r\u202egpj.csv")  # the path itself, for links
