@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import csv
 import errno
-import io
-import zipfile
 import xml.etree.ElementTree as ET
+import zipfile
 from pathlib import Path
 
 import openpyxl
