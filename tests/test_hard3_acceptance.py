@@ -206,3 +206,17 @@ def test_junit_names_and_messages_show_bidi_controls_escaped(tmp_path):
     failure = case.find("failure")
     assert failure is not None and "\u202e" not in failure.get("message") + (failure.text or "")
     assert case.get("file") == str(folder / "r\u202egpj.csv")  # the path itself, for links
+
+
+def test_markdown_prose_cannot_mention_anyone():
+    # diff --format markdown goes to pull-request comments: "@everyone" in a supplier name
+    # pinged people.
+    from imvo_cli import textsafe
+    assert textsafe.markdown_text("Mill @everyone @org/team") == "Mill \\@everyone \\@org/team"
+
+
+def test_markdown_prose_shows_bidi_and_escape_characters_escaped():
+    from imvo_cli import textsafe
+    out = textsafe.markdown_text("r\u202egpj\x1b[31m\nnext")
+    assert "\u202e" not in out and "\x1b" not in out and "\n" not in out
+    assert "u202e" in out and "x1b" in out
