@@ -220,3 +220,41 @@ def test_markdown_prose_shows_bidi_and_escape_characters_escaped():
     out = textsafe.markdown_text("r\u202egpj\x1b[31m\nnext")
     assert "\u202e" not in out and "\x1b" not in out and "\n" not in out
     assert "u202e" in out and "x1b" in out
+
+
+def _ods(path: Path, first_cell: str) -> Path:
+    cell = '<table:table-cell office:value-type="string"><text:p>{}</text:p></table:table-cell>'
+    content = (
+        '<?xml version="1.0"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body>'
+        '<office:spreadsheet><table:table table:name="S"><table:table-row>'
+        + cell.format("Name") + cell.format("Country") + "</table:table-row><table:table-row>"
+        + cell.format(first_cell) + cell.format("Bangladesh")
+        + "</table:table-row></table:table></office:spreadsheet></office:body>"
+        "</office:document-content>")
+    manifest = ('<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:'
+                'opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" '
+                'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+                '</manifest:manifest>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("META-INF/manifest.xml", manifest)
+        zf.writestr("content.xml", content)
+    return path
+
+
+def test_ods_space_run_of_billions_is_refused_before_reading(tmp_path):
+    # <text:s text:c="2000000000"/> is two billion spaces from 30 bytes: the reader aborted.
+    bad = _ods(tmp_path / "spaces.ods", 'Dhaka<text:s text:c="2000000000"/>Knit')
+    r = run("validate", bad)
+    assert r.exit_code == 2
+    assert "2,000,000,000 spaces" in r.stderr and "crashed" not in r.stderr, r.stderr
+
+
+def test_ods_with_ordinary_space_runs_reads(tmp_path):
+    good = _ods(tmp_path / "spaces.ods", 'Dhaka<text:s text:c="3"/>Knit')
+    r = run("map", good, "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    assert "Dhaka    Knit" in r.stdout or "Dhaka Knit" in r.stdout

@@ -49,6 +49,11 @@ _SHEET_HINT = re.compile(rb"<(?:\w+:)?(?:sheetData|worksheet|dialogsheet|macrosh
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _SHEET_REL = re.compile(r"/(?:worksheet|dialogsheet|macrosheet|chartsheet)$")
 _STRINGS_REL = re.compile(r"/sharedStrings$")
+# ODS spells a run of spaces as <text:s text:c="N"/>: N spaces from a few bytes, like a zip
+# bomb. No cell holds more than limits.max_cell_chars characters, so a run beyond this is
+# never genuine.
+_SPACE_RUN = re.compile(rb""":c\s*=\s*["'](\d{1,40})""")
+MAX_SPACE_RUN = 1 << 20
 # The count a shared-strings part declares; the reader reserves room for that many strings.
 _UNIQUE_COUNT = re.compile(rb"""<(?:\w{1,32}:)?sst\b[^>]{0,2048}?\suniqueCount\s*=\s*["'](\d{1,30})""")
 
@@ -352,6 +357,8 @@ def _check_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: 
                     raise fail(path, f"{shown} declares an XML DTD/entities, which spreadsheets "
                                "never need (possible entity-expansion attack)",
                                "save the file again from Excel or LibreOffice", "xml-dtd")
+                if not sniff_sheet and b":c" in seam + chunk:
+                    _check_space_runs(path, tail + chunk, shown)
                 tail = chunk[-16:]
                 if first and extent is None and sniff_sheet and _SHEET_HINT.search(chunk[:1 << 16]):
                     extent = extents.setdefault(name, Extent())  # cells under any name
@@ -382,6 +389,14 @@ def _check_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: 
         detail = str(exc).encode("unicode_escape").decode("ascii")[:160]
         raise fail(path, f"the workbook is damaged ({shown}: {detail})",
                    "open it in Excel or LibreOffice and save it again", "corrupt") from None
+
+
+def _check_space_runs(path: Path, buf: bytes, shown: str) -> None:
+    for m in _SPACE_RUN.finditer(buf):
+        if int(m.group(1)) > MAX_SPACE_RUN:
+            raise _bomb(path, f"{shown} spells a run of {int(m.group(1)):,} spaces in one cell, "
+                        f"more than any cell holds (possible zip bomb)",
+                        "open it in LibreOffice and save it again, or save it as .csv")
 
 
 def _check_declared_strings(path: Path, head: bytes, shown: str, limits: Limits) -> None:
