@@ -258,3 +258,17 @@ def test_ods_with_ordinary_space_runs_reads(tmp_path):
     r = run("map", good, "--format", "json")
     assert r.exit_code == 0, r.stderr
     assert "Dhaka    Knit" in r.stdout or "Dhaka Knit" in r.stdout
+
+
+def test_an_xlsx_saved_with_the_xls_extension_is_read(tmp_path):
+    # The checks treated it as the .xlsx it is, then the reader opened it by its extension
+    # and failed with "Cfb error: Invalid OLE (signature PK...)".
+    workbook = _xlsx_with_strings(tmp_path / "list.xlsx", "4")
+    misnamed = tmp_path / "list.xls"
+    misnamed.write_bytes(workbook.read_bytes())
+    r = run("map", misnamed, "--format", "json", "--export", tmp_path / "out.xlsx")
+    assert r.exit_code == 0, r.stderr
+    assert "Dhaka Knit" in r.stdout
+    wb = openpyxl.load_workbook(tmp_path / "out.xlsx")
+    assert "Dhaka Knit" in [c.value for c in wb.worksheets[0]["A"]]
+    assert misnamed.read_bytes() == workbook.read_bytes()
