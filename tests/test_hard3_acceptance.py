@@ -272,3 +272,16 @@ def test_an_xlsx_saved_with_the_xls_extension_is_read(tmp_path):
     wb = openpyxl.load_workbook(tmp_path / "out.xlsx")
     assert "Dhaka Knit" in [c.value for c in wb.worksheets[0]["A"]]
     assert misnamed.read_bytes() == workbook.read_bytes()
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("'quoted'", "quoted"),        # Excel refuses a name that starts or ends with '
+    ("History", "History_"),       # a name Excel reserves (any case)
+    ("history", "history_"),
+    ("tab\there\nand\x01", "tab_here_and_"),  # control characters
+    ("\ufffe", "Suppliers"),       # nothing usable left
+    ("A/B", "A_B"),
+])
+def test_rebuilt_sheet_titles_are_titles_excel_opens(name, expected):
+    from imvo_cli.export.plan import safe_title
+    assert safe_title(name, "Suppliers") == expected
