@@ -285,3 +285,17 @@ def test_an_xlsx_saved_with_the_xls_extension_is_read(tmp_path):
 def test_rebuilt_sheet_titles_are_titles_excel_opens(name, expected):
     from imvo_cli.export.plan import safe_title
     assert safe_title(name, "Suppliers") == expected
+
+
+@pytest.mark.parametrize("args", [
+    ("map", "{src}", "--html", "-"),
+    ("check", "{src}", "--export", "-"),
+])
+def test_dash_for_an_artefact_is_refused_not_a_file_named_dash(tmp_path, monkeypatch, args):
+    # '-' means stdout for --output only; `--html -` wrote a file called '-'.
+    src = Path(__file__).resolve().parent / "data" / "chains.csv"
+    monkeypatch.chdir(tmp_path)
+    r = run(*[a.format(src=src) for a in args])
+    assert r.exit_code == 2, r.stderr
+    assert "stdout" in r.stderr and "--output" in r.stderr, r.stderr
+    assert not (tmp_path / "-").exists()

@@ -59,7 +59,11 @@ def is_stream(target: Path) -> bool:
 
 def writable_target(given: Path) -> Path:
     """The regular file an output path stands for (a symlink's target), after checking that
-    it can be created there: not a folder, in a folder that exists."""
+    it can be created there: not '-', not a folder, in a folder that exists."""
+    if str(given) == "-":
+        raise ImvoError("'-' (stdout) is not a file name for this output", file=given,
+                        code="output-dash", hint="give a file name; only --output/-o takes '-' "
+                        "for stdout")
     target = resolve_target(given)
     if target.is_dir():
         raise ImvoError("the output path is a folder", file=given, code="output-is-folder",
