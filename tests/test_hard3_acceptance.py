@@ -299,3 +299,22 @@ def test_dash_for_an_artefact_is_refused_not_a_file_named_dash(tmp_path, monkeyp
     assert r.exit_code == 2, r.stderr
     assert "stdout" in r.stderr and "--output" in r.stderr, r.stderr
     assert not (tmp_path / "-").exists()
+
+
+@pytest.mark.parametrize(("columns", "width"), [
+    ("abc", 100), ("", 100), ("0", 100), ("-5", 100),  # exit 70, or no output at all
+    ("99999999", 1000),  # a table that wide took minutes
+    ("1", 20), ("80", 80), ("400", 400),
+])
+def test_console_width_from_any_columns_value(monkeypatch, columns, width):
+    from imvo_cli.report.console import console
+    monkeypatch.setenv("COLUMNS", columns)
+    assert console().width == width
+
+
+def test_map_prints_its_table_with_a_nonsense_columns_value(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "abc")
+    src = Path(__file__).resolve().parent / "data" / "chains.csv"
+    r = run("map", src)
+    assert r.exit_code == 0, r.stderr
+    assert "Alpha Garments" in r.stdout
