@@ -9,7 +9,7 @@ own way to make them inert:
 - XML 1.0: characters XML forbids (most C0 controls, surrogates, U+FFFE, U+FFFF) replaced by
   U+FFFD; the XML writer escapes the rest;
 - markdown: text as a code span (no links, images, mentions, emphasis or HTML), `|` escaped
-  for tables;
+  for tables, or as prose with every metacharacter (`@` included) backslash-escaped;
 - DOT and Mermaid labels: delimiters and Mermaid's `%%{...}%%` directives neutralised.
 """
 
@@ -57,12 +57,13 @@ def markdown_code(text: object) -> str:
     return f"{fence}{pad}{body}{pad}{fence}"
 
 
-_MD_SPECIAL = frozenset("\\`*_{}[]()#+-.!|<>~&=:\"'$^")
+_MD_SPECIAL = frozenset("\\`*_{}[]()#+-.!|<>~&=:\"'$^@")  # @: no mentions
 
 
 def markdown_text(text: object) -> str:
-    """Untrusted text as markdown prose: one line, every metacharacter backslash-escaped."""
-    line = " ".join(str("" if text is None else text).split())
+    """Untrusted text as markdown prose: one line, control and bidi characters shown
+    escaped, every metacharacter backslash-escaped."""
+    line = plain_label(" ".join(str("" if text is None else text).split()))
     return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in line)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 from types import SimpleNamespace
 
@@ -164,3 +165,12 @@ def test_public_aggregate_report_names_no_member():
         assert name not in page
     assert "Member 1" in page and "3 members" in page
     assert "Dhaka Stitch Ltd" in page  # production locations stay public
+
+
+def test_html_escape_replaces_characters_html_forbids():
+    # U+FFFE/U+FFFF and C1 controls pass ingest; in HTML they are parse errors.
+    assert report.esc("a\ufffe\uffff\x85\x01b") == "a\ufffd\ufffd\ufffd\ufffdb"
+    assert report.esc("tab\tnew\nline") == "tab\tnew\nline"
+    js = report.script_json({"name": "a\ufffe\uffffb"})
+    assert "\ufffe" not in js and "\uffff" not in js
+    assert json.loads(js)["name"] == "a\ufffe\uffffb"  # the data stays exact

@@ -57,6 +57,24 @@ def is_stream(target: Path) -> bool:
     return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
+def writable_target(given: Path) -> Path:
+    """The regular file an output path stands for (a symlink's target), after checking that
+    it can be created there: not '-', not a folder, in a folder that exists."""
+    if str(given) == "-":
+        raise ImvoError("'-' (stdout) is not a file name for this output", file=given,
+                        code="output-dash", hint="give a file name; only --output/-o takes '-' "
+                        "for stdout")
+    target = resolve_target(given)
+    if target.is_dir():
+        raise ImvoError("the output path is a folder", file=given, code="output-is-folder",
+                        hint="give a file name inside the folder")
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise ImvoError("output folder does not exist", file=folder, code="output-folder",
+                        hint="create the folder or choose another output path")
+    return target
+
+
 @contextlib.contextmanager
 def atomic_path(target: str | Path, suffix: str | None = None):
     """Yield a path to write; it becomes `target` only on success.
@@ -67,17 +85,16 @@ def atomic_path(target: str | Path, suffix: str | None = None):
     """
     given = Path(target)
     if is_stream(given):
-        yield given
+        try:
+            yield given
+        except OSError as exc:
+            if _is_write_error(exc, str(given)):
+                raise os_error(exc, given) from None
+            raise
         WRITTEN.append(given)
         return
-    target = resolve_target(given)
-    if target.is_dir():
-        raise ImvoError("the output path is a folder", file=given, code="output-is-folder",
-                        hint="give a file name inside the folder")
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise ImvoError("output folder does not exist", file=folder, code="output-folder",
-                        hint="create the folder or choose another output path")
+    target = writable_target(given)
+    folder = target.parent
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix or ".tmp", dir=folder)
     except OSError as exc:

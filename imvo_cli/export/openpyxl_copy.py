@@ -20,7 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, range_boundaries
 
 from ..model import ImvoError
-from .atomic import atomic_path
+from .atomic import atomic_path, is_stream, writable_target
 from .parts import text_chunks
 from .plan import AddedColumns, ExportPlan, check_room, safe_title, unique_title
 from .safety import is_dangerous
@@ -66,6 +66,9 @@ def write_rebuilt_copy(plan: ExportPlan, sheets: list[tuple[str, bool, list[list
     (name, visible, rows) and the suppliers sheet is `plan.sheet` (else the first). The rows
     are streamed into a plain workbook which the zip-level copy then annotates; returns why
     openpyxl wrote it instead, if it did."""
+    # The scratch folder goes beside the target (checked first), or in the temporary
+    # folder when the target is a stream.
+    scratch = None if is_stream(out_path) else writable_target(out_path).parent
     wb = Workbook(write_only=True)
     titles: list[str] = []
     target = 0
@@ -84,7 +87,7 @@ def write_rebuilt_copy(plan: ExportPlan, sheets: list[tuple[str, bool, list[list
     wb.active = target
     stable_properties(wb, plan.as_of)
     rebuilt_plan = replace(plan, sheet=titles[target])
-    with tempfile.TemporaryDirectory(dir=out_path.parent, prefix=".imvo-rebuild-") as folder:
+    with tempfile.TemporaryDirectory(dir=scratch, prefix=".imvo-rebuild-") as folder:
         plain = Path(folder) / "rebuilt.xlsx"
         with plain.open("wb") as fh:
             write_skeleton(wb, fh)

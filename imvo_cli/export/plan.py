@@ -15,6 +15,9 @@ from ..model import ImvoError
 from .xlsx import TableSheet
 
 SHEET_TITLE_BAD = re.compile(r"[\[\]:*?/\\]")
+# Characters an XML part cannot hold, and controls, which Excel does not take in a name.
+SHEET_TITLE_DROP = re.compile("[\x00-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+SHEET_TITLE_RESERVED = "history"  # Excel keeps this name for its change history
 SHEET_TITLE_MAX = 31
 EXCEL_MAX_COLUMNS = 16_384  # XFD
 
@@ -89,8 +92,14 @@ class ExportPlan:
 
 
 def safe_title(name: str, default: str) -> str:
-    """A sheet title Excel accepts: no [ ] : * ? / \\, at most 31 characters."""
-    return SHEET_TITLE_BAD.sub("_", str(name))[:SHEET_TITLE_MAX] or default
+    """A sheet title Excel accepts: no [ ] : * ? / \\ or control characters, no ' at either
+    end, not 'History', at most 31 characters."""
+    title = SHEET_TITLE_BAD.sub("_", str(name))
+    title = SHEET_TITLE_DROP.sub(lambda m: "_" if m.group(0) < "\ud800" else "", title)
+    title = title[:SHEET_TITLE_MAX].strip("'")
+    if title.lower() == SHEET_TITLE_RESERVED:
+        title += "_"
+    return title or default
 
 
 def unique_title(taken: Iterable[str], title: str) -> str:

@@ -21,7 +21,6 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO, Any
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
@@ -57,8 +56,8 @@ DEFAULT_FOOTER = "Page &P of &N"
 FIXED_TIME = (2000, 1, 1)  # document properties carry no clock time: same input, same bytes
 # Characters XML 1.0 cannot hold are dropped; & < > are escaped and CR kept as a reference
 # (a parser would turn a raw CR into LF).
-_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_XML_WORK = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_XML_WORK = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _SHEET_NS = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
              'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">')
 SPOOL_BYTES = 64 << 20  # an openpyxl skeleton held in memory up to this size
@@ -155,13 +154,13 @@ def apply_style(cell: Any, style: dict[str, Any]) -> None:
 
 def cell_value(value: Any) -> Any:
     """A Python value a cell can store: lists joined, None kept, and the control characters
-    that the xlsx format cannot hold removed (ingest already warned about them)."""
+    and the other characters XML 1.0 cannot hold (U+FFFE, U+FFFF, which pass ingest) removed."""
     if isinstance(value, (list, tuple, set)):
         value = " | ".join(str(v) for v in value)
     elif isinstance(value, dict):
         value = "; ".join(f"{k}: {v}" for k, v in value.items())
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        value = _XML_BAD.sub("", value)
     return value
 
 

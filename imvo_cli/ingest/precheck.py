@@ -34,7 +34,7 @@ _LOOK_BACK = 256  # bytes searched back from a cell reference for its tag
 
 # The first row number of each row tag; `[^<>]` stops at the tag's end, so each tag is
 # walked once and the pattern after it has a fixed length: linear in the input.
-_ROW_NUMBER = re.compile(rb'<row\b[^<>]*?\br="(\d{1,12})"')
+_ROW_NUMBER = re.compile(rb'<row\b[^<>]*?\br="(\d{1,40})"')  # any length a reader overflows on
 _LAST_ROW_TRIES = 4  # row tags tried back from a chunk's end for its last row number
 _STALE_MATCHES = 256  # matches below the extent before the reference pattern is recompiled
 # A formula cell with no (or an empty) cached value, as written by programs that never calculate.
@@ -49,6 +49,13 @@ _SHEET_HINT = re.compile(rb"<(?:\w+:)?(?:sheetData|worksheet|dialogsheet|macrosh
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _SHEET_REL = re.compile(r"/(?:worksheet|dialogsheet|macrosheet|chartsheet)$")
 _STRINGS_REL = re.compile(r"/sharedStrings$")
+# ODS spells a run of spaces as <text:s text:c="N"/>: N spaces from a few bytes, like a zip
+# bomb. No cell holds more than limits.max_cell_chars characters, so a run beyond this is
+# never genuine.
+_SPACE_RUN = re.compile(rb""":c\s*=\s*["'](\d{1,40})""")
+MAX_SPACE_RUN = 1 << 20
+# The count a shared-strings part declares; the reader reserves room for that many strings.
+_UNIQUE_COUNT = re.compile(rb"""<(?:\w{1,32}:)?sst\b[^>]{0,2048}?\suniqueCount\s*=\s*["'](\d{1,30})""")
 
 
 @dataclass(slots=True)
@@ -89,7 +96,7 @@ def _above(text: str, alphabet: str, max_len: int | None) -> str:
     """Regex for strings over `alphabet` (digits or column letters, no leading zero) that
     are greater than `text`: longer ones, or as long and larger at the first difference."""
     cls = f"[{alphabet[0]}-{alphabet[-1]}]"
-    longer = f"{cls}{{{len(text) + 1},{'12' if max_len is None else max_len}}}"
+    longer = f"{cls}{{{len(text) + 1},{'' if max_len is None else max_len}}}"
     if max_len is not None and len(text) >= max_len:
         longer = "(?!)"
     options = [longer]
@@ -331,7 +338,7 @@ def _check_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: 
     strings = 0
     try:
         with zf.open(info) as fh:
-            first = True
+            first = first_strings = True
             while chunk := fh.read(_CHUNK):
                 size += len(chunk)
                 budget[0] += len(chunk)
@@ -350,11 +357,16 @@ def _check_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: 
                     raise fail(path, f"{shown} declares an XML DTD/entities, which spreadsheets "
                                "never need (possible entity-expansion attack)",
                                "save the file again from Excel or LibreOffice", "xml-dtd")
+                if not sniff_sheet and b":c" in seam + chunk:
+                    _check_space_runs(path, tail + chunk, shown)
                 tail = chunk[-16:]
                 if first and extent is None and sniff_sheet and _SHEET_HINT.search(chunk[:1 << 16]):
                     extent = extents.setdefault(name, Extent())  # cells under any name
                 first = False
                 if is_strings:
+                    if first_strings:
+                        _check_declared_strings(path, chunk, shown, limits)
+                        first_strings = False
                     strings += chunk.count(b"<si")
                     if size > MAX_SHARED_STRINGS_BYTES or strings > limits.max_cells:
                         raise fail(path, f"the shared strings ({shown}) unpack beyond "
@@ -377,6 +389,23 @@ def _check_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: 
         detail = str(exc).encode("unicode_escape").decode("ascii")[:160]
         raise fail(path, f"the workbook is damaged ({shown}: {detail})",
                    "open it in Excel or LibreOffice and save it again", "corrupt") from None
+
+
+def _check_space_runs(path: Path, buf: bytes, shown: str) -> None:
+    for m in _SPACE_RUN.finditer(buf):
+        if int(m.group(1)) > MAX_SPACE_RUN:
+            raise _bomb(path, f"{shown} spells a run of {int(m.group(1)):,} spaces in one cell, "
+                        f"more than any cell holds (possible zip bomb)",
+                        "open it in LibreOffice and save it again, or save it as .csv")
+
+
+def _check_declared_strings(path: Path, head: bytes, shown: str, limits: Limits) -> None:
+    m = _UNIQUE_COUNT.search(head, 0, 4096)
+    if m is not None and int(m.group(1)) > limits.max_cells:
+        raise fail(path, f"the shared strings ({shown}) declare {int(m.group(1)):,} strings, "
+                   f"above the limit of {limits.max_cells:,} (limits.max_cells)",
+                   "open it in Excel or LibreOffice and save it again, or save it as .csv",
+                   "too-large")
 
 
 # ---------------------------------------------------------------- OLE2 / CFB (.xls)

@@ -9,6 +9,7 @@ is decoded (utf-8, BOM, utf-16, cp1252) and its delimiter sniffed.
 from __future__ import annotations
 
 import csv
+import io
 import itertools
 import os
 import posixpath
@@ -312,6 +313,10 @@ def _isolated(path: Path, run: Callable[..., Parsed], *args) -> Parsed:
 def _open_calamine(path: Path):
 
     try:
+        if path.suffix.lower() == ".xls" and _sniff_kind(path) == "zip":
+            # An .xlsx saved with the old extension (checked as one): the reader tells the
+            # format from the content only when it is given the bytes.
+            return pc.CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
         return pc.CalamineWorkbook.from_path(str(path))
     except pc.PasswordError:
         raise _fail(path, "the workbook is encrypted or password-protected",

@@ -15,6 +15,7 @@ import base64
 import hashlib
 import json
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
@@ -63,16 +64,24 @@ LEVEL_GLYPH = {
 }
 
 
+# Characters HTML calls parse errors (controls other than whitespace, noncharacters); they
+# can reach here from a list (ingest keeps U+FFFE and U+FFFF).
+_HTML_BAD = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff]")
+
+
 def esc(value: Any) -> str:
-    """Text for HTML content and quoted attributes: & < > " ' all escaped."""
-    return _escape("" if value is None else str(value), quote=True)
+    """Text for HTML content and quoted attributes: & < > " ' all escaped, characters HTML
+    forbids shown as U+FFFD."""
+    return _HTML_BAD.sub("\ufffd", _escape("" if value is None else str(value), quote=True))
 
 
 def script_json(data: Any) -> str:
-    """JSON safe inside <script>: no `</script>`, `<!--` or `]]>` can form from user text."""
+    """JSON safe inside <script>: no `</script>`, `<!--` or `]]>` can form from user text,
+    and characters HTML forbids are JSON escapes (the data stays exact)."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+    text = (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return _HTML_BAD.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
 @lru_cache(maxsize=4)
