@@ -64,7 +64,7 @@ LEGAL_FORMS: tuple[str, ...] = (
 # Words that say what a factory does rather than which factory it is: they count, but less.
 GENERIC_WORDS: frozenset[str] = frozenset("""
 apparel apparels garment garments clothing clothes fashion fashions textile textiles tekstil
-textil textiles textilwerk knit knits knitting knitwear knitted weaving spinning dyeing mills
+textil textiles textilwerk knit knits knitting knitwear knitwears knitted weaving spinning dyeing mills
 mill manufacturing manufacturer manufacturers manufactory mfg factory factories fabrik fabrika
 industry industries industrial industria industrias industrie sanayi ticaret trading traders
 trade exports export exporters import imports group international intl global enterprise
@@ -316,7 +316,7 @@ def trade_words(normalised: str) -> frozenset[str]:
 TRADE_FAMILIES: dict[str, str] = {
     **dict.fromkeys("apparel apparels garment garments clothing clothes fashion fashions wear "
                     "sportswear".split(), "clothing"),
-    **dict.fromkeys("knit knits knitting knitwear knitted".split(), "knit"),
+    **dict.fromkeys("knit knits knitting knitwear knitwears knitted".split(), "knit"),
     **dict.fromkeys("textile textiles tekstil textil textilwerk".split(), "textile"),
     "weaving": "weaving", "spinning": "spinning", "dyeing": "dyeing", "denim": "denim",
 }
