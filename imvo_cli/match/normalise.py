@@ -302,6 +302,9 @@ def trade_words(normalised: str) -> frozenset[str]:
     {"clothing"}, {"knit"}, {"textile", "dyeing"}, ... Empty when it says nothing."""
     out = set()
     for t in normalised.split():
+        if t in PRODUCT_FAMILIES:  # a distinctive word, so never glued: "Huiyuan Plastic"
+            out.add(PRODUCT_FAMILIES[t])
+            continue
         if t not in GENERIC_WORDS:
             glued = unglue_trade_word(t)
             if glued == t:
@@ -310,6 +313,39 @@ def trade_words(normalised: str) -> frozenset[str]:
         if t in TRADE_FAMILIES:
             out.add(TRADE_FAMILIES[t])
     return frozenset(out)
+
+
+# What a factory makes besides clothing ("Huiyuan Plastic", "Hecheng Bags", "Colep Packaging"),
+# in English, Dutch and the other languages of the lists. Unlike the clothing words these stay
+# in the distinctive name; as trade words they tell one brand's plastics plant from its textile
+# mill at one address, and a name that adds one to the other ("Gallant" / "Gallant Plastics")
+# is for a person to see (score.py: product-differs).
+PRODUCT_FAMILIES: dict[str, str] = {
+    **dict.fromkeys("plastic plastics plastik plasticos plastique plastiques kunststof "
+                    "kunststoffen kunststoffe".split(), "plastic"),
+    **dict.fromkeys("packaging packagings packing package packages verpakking verpakkingen "
+                    "verpackung verpackungen emballage emballages embalajes embalagens carton "
+                    "cartons".split(), "packaging"),
+    **dict.fromkeys("bag bags handbag handbags luggage tassen bolsas".split(), "bag"),
+    **dict.fromkeys("shoe shoes footwear footwears schoen schoenen schuh schuhe calzado calzados "
+                    "zapatos chaussures".split(), "shoe"),
+    **dict.fromkeys("sock socks hosiery sokken kousen calcetines".split(), "sock"),
+    **dict.fromkeys("leather leathers leder leer lederwaren cuero cuir couro tannery tanneries "
+                    "looierij".split(), "leather"),
+    **dict.fromkeys("metal metals metaal metall metalen steel staal".split(), "metal"),
+    **dict.fromkeys("paper papers papier papel".split(), "paper"),
+    **dict.fromkeys("printing print prints printers drukkerij imprenta".split(), "printing"),
+    **dict.fromkeys("glass glasses glas".split(), "glass"),
+    **dict.fromkeys("toy toys speelgoed juguetes".split(), "toy"),
+    **dict.fromkeys("furniture meubel meubelen muebles".split(), "furniture"),
+    **dict.fromkeys("chemical chemicals chemie quimica quimicas".split(), "chemical"),
+    **dict.fromkeys("rubber caucho".split(), "rubber"),
+    **dict.fromkeys("glove gloves handschoenen guantes".split(), "glove"),
+    **dict.fromkeys("label labels etiketten".split(), "label"),
+    **dict.fromkeys("ceramic ceramics keramiek".split(), "ceramic"),
+    **dict.fromkeys("sweater sweaters".split(), "knit"),
+}
+PRODUCTS: frozenset[str] = frozenset(PRODUCT_FAMILIES.values()) - {"knit"}
 
 
 # Trade words by what they make; words like "industry" or "factory" say nothing of the kind.
