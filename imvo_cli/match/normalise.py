@@ -219,10 +219,8 @@ _COMPACT_LEGAL = sorted({f.replace(" ", "") for f in LEGAL_FORMS if len(f.replac
 _SPACED_TRADE_WORDS = sorted((w for w in GENERIC_WORDS if len(w) >= 4), key=len, reverse=True)
 
 
-def despaced_name(tokens: Sequence[str]) -> str:
-    """A letter-spaced name as one word, legal forms cut off its end ('mercuryapparelltd' ->
-    'mercuryapparel'); digits stay separate tokens so unit numbers are kept."""
-    letters = "".join(t for t in tokens if not t.isdigit())
+def _cut_legal_end(letters: str) -> str:
+    """Legal forms cut off the end of glued letters while 4 letters or more stay."""
     cut = True
     while cut:
         cut = False
@@ -230,6 +228,27 @@ def despaced_name(tokens: Sequence[str]) -> str:
             if letters.endswith(form) and len(letters) - len(form) >= 4:
                 letters, cut = letters[:-len(form)], True
                 break
+    return letters
+
+
+def despaced_name(tokens: Sequence[str]) -> str:
+    """A letter-spaced name as one word, legal forms cut off its end ('mercuryapparelltd' ->
+    'mercuryapparel'); digits stay separate tokens so unit numbers are kept."""
+    words = [t for t in tokens if not t.isdigit()]
+    letters = _cut_legal_end("".join(words))
+    # A legal form typed as whole words ends the name, however short the rest: "L.E.K. Inc"
+    # and "L.E.K. Co. Ltd" are "lek", as "LEK Inc." is (the cut above keeps 4 letters).
+    short = list(words)
+    ended = True
+    while ended:
+        ended = False
+        for form in _LEGAL_SEQS:
+            size = len(form)
+            if size < len(short) and tuple(short[-size:]) == form and all(len(t) > 1 for t in form):
+                short, ended = short[:-size], True
+                break
+    if len(short) < len(words):
+        letters = min(letters, _cut_legal_end("".join(short)), key=len)
     # Trade words at the end go back to being words ("mercuryapparel" -> "mercury apparel"),
     # so the name compares as the plainly typed one does.
     tail: list[str] = []
