@@ -286,13 +286,21 @@ def member_files(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
-def _member_name(sl: SupplierList | None, path: Path, taken: set[str]) -> str:
+def _member_name(sl: SupplierList | None, path: Path, taken: dict[str, str],
+                 issues: list[Issue]) -> str:
+    """The member's name, made unique; a name another file already gave is warned, since the
+    two lists' facilities would otherwise look shared by two members in silence."""
     base = (sl.company if sl and sl.company else path.stem).strip() or path.name
     name, n = base, 2
     while name.casefold() in taken:
         name = f"{base} ({n})"
         n += 1
-    taken.add(name.casefold())
+    taken[name.casefold()] = str(path)
+    if name != base:
+        issues.append(Issue(
+            "warning", "member-name-repeated",
+            f"member {base} is named by {taken[base.casefold()]} too; this list counts as member {name}",
+            str(path), hint="give each member one file (or its own name in the Company: cell)"))
     return name
 
 
@@ -420,7 +428,7 @@ def read_members(files: list[Path], policy: Policy, *, sheet=None,
                  column_map: dict[str, str] | None = None, on_progress=None) -> MemberLists:
     """Read each member file; an unreadable one becomes an error issue and the rest go on."""
     out = MemberLists([], [], [], [])
-    taken: set[str] = set()
+    taken: dict[str, str] = {}  # member name (folded) -> the file that gave it
     for path in files:
         if on_progress is not None:
             on_progress(Path(path).name)
@@ -430,9 +438,9 @@ def read_members(files: list[Path], policy: Policy, *, sheet=None,
             out.issues.append(exc.as_issue() if exc.file else Issue(
                 "error", exc.code, exc.message, str(path), hint=exc.hint))
             out.unreadable.append(str(path))
-            out.members.append(MemberSummary(_member_name(None, path, taken), str(path), False))
+            out.members.append(MemberSummary(_member_name(None, path, taken, out.issues), str(path), False))
             continue
-        m = MemberSummary(_member_name(sl, path, taken), sl.file, True, rows=sl.rows,
+        m = MemberSummary(_member_name(sl, path, taken, out.issues), sl.file, True, rows=sl.rows,
                           suppliers=len(sl.suppliers), rejected_rows=len(sl.rejected_rows),
                           example_rows=sl.example_rows)
         out.issues.extend(sl.issues)

@@ -54,7 +54,8 @@ def test_a_trade_word_glued_to_the_name_leaves_the_core():
 def test_trade_words_come_in_families():
     assert trade_words(normalise_name("Yi Jun Knitwear")) == trade_words("yi jun knitting") == {"knit"}
     assert trade_words("meghna apparels") == trade_words("meghnagarments") == {"clothing"}
-    assert trade_words("baina shoes factory industry") == frozenset()
+    assert trade_words("baina shoes factory industry") == {"shoe"}  # a product word
+    assert trade_words("baina factory industry") == frozenset()
 
 
 def test_address_numbers_ignore_postal_codes():

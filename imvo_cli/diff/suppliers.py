@@ -322,9 +322,26 @@ def _same(field_name: str, a: Any, b: Any) -> bool:
     return a == b
 
 
-def field_changes(old: Supplier, old_tier, new: Supplier, new_tier) -> list[FieldChange]:
+# The columns each compared field is read from; tier is always known (declared or derived).
+FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
+    "name": ("name",), "address": ("address", "postal_code", "city"), "country": ("country",),
+    "process": ("process",), "product": ("product",), "workers": ("workers",),
+    "audit": ("audit_standard", "audit_date", "audit_result"),
+}
+
+
+def comparable_fields(old_columns, new_columns) -> tuple[str, ...]:
+    """The compared fields both years' lists have a column for: a column one year lacks says
+    nothing about its suppliers (the coverage figures show what is missing)."""
+    return tuple(f for f in COMPARED_FIELDS
+                 if f not in FIELD_COLUMNS or all(any(c in cols for c in FIELD_COLUMNS[f])
+                                                  for cols in (old_columns, new_columns)))
+
+
+def field_changes(old: Supplier, old_tier, new: Supplier, new_tier,
+                  fields: tuple[str, ...] = COMPARED_FIELDS) -> list[FieldChange]:
     a, b = field_values(old, old_tier), field_values(new, new_tier)
-    return [FieldChange(f, a[f], b[f]) for f in COMPARED_FIELDS if not _same(f, a[f], b[f])]
+    return [FieldChange(f, a[f], b[f]) for f in fields if not _same(f, a[f], b[f])]
 
 
 def exit_reason(s: Supplier) -> str | None:
@@ -413,6 +430,7 @@ def diff_maps(old_map, new_map, *, policy: Policy | None = None,
     pairing = match_suppliers(old, new, threshold=threshold, review_threshold=review_threshold,
                               decisions=decisions)
     old_keys, new_keys = pairing.record_ids
+    fields = comparable_fields(old_map.source.columns, new_map.source.columns)
     entries: list[SupplierChange] = []
     for loc, oi, ni in pairing.groups:
         pairs, old_left, new_left = _pair_within(oi, ni, old, new)
@@ -421,7 +439,7 @@ def diff_maps(old_map, new_map, *, policy: Policy | None = None,
             ta, tb = old_map.tiers.get(a.id, a.declared_tier), new_map.tiers.get(b.id, b.declared_tier)
             entries.append(SupplierChange(
                 loc, "kept", _side(old_map, a, old_keys[i]), _side(new_map, b, new_keys[j]),
-                field_changes(a, ta, b, tb), compare_risk(old_map.risk[a.id], new_map.risk[b.id])))
+                field_changes(a, ta, b, tb, fields), compare_risk(old_map.risk[a.id], new_map.risk[b.id])))
         for i in old_left:
             status = "merged" if pairs else "gone"
             entries.append(SupplierChange(loc, status, _side(old_map, old[i], old_keys[i]), None,

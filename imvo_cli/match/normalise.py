@@ -64,7 +64,7 @@ LEGAL_FORMS: tuple[str, ...] = (
 # Words that say what a factory does rather than which factory it is: they count, but less.
 GENERIC_WORDS: frozenset[str] = frozenset("""
 apparel apparels garment garments clothing clothes fashion fashions textile textiles tekstil
-textil textiles textilwerk knit knits knitting knitwear knitted weaving spinning dyeing mills
+textil textiles textilwerk knit knits knitting knitwear knitwears knitted weaving spinning dyeing mills
 mill manufacturing manufacturer manufacturers manufactory mfg factory factories fabrik fabrika
 industry industries industrial industria industrias industrie sanayi ticaret trading traders
 trade exports export exporters import imports group international intl global enterprise
@@ -219,10 +219,8 @@ _COMPACT_LEGAL = sorted({f.replace(" ", "") for f in LEGAL_FORMS if len(f.replac
 _SPACED_TRADE_WORDS = sorted((w for w in GENERIC_WORDS if len(w) >= 4), key=len, reverse=True)
 
 
-def despaced_name(tokens: Sequence[str]) -> str:
-    """A letter-spaced name as one word, legal forms cut off its end ('mercuryapparelltd' ->
-    'mercuryapparel'); digits stay separate tokens so unit numbers are kept."""
-    letters = "".join(t for t in tokens if not t.isdigit())
+def _cut_legal_end(letters: str) -> str:
+    """Legal forms cut off the end of glued letters while 4 letters or more stay."""
     cut = True
     while cut:
         cut = False
@@ -230,6 +228,27 @@ def despaced_name(tokens: Sequence[str]) -> str:
             if letters.endswith(form) and len(letters) - len(form) >= 4:
                 letters, cut = letters[:-len(form)], True
                 break
+    return letters
+
+
+def despaced_name(tokens: Sequence[str]) -> str:
+    """A letter-spaced name as one word, legal forms cut off its end ('mercuryapparelltd' ->
+    'mercuryapparel'); digits stay separate tokens so unit numbers are kept."""
+    words = [t for t in tokens if not t.isdigit()]
+    letters = _cut_legal_end("".join(words))
+    # A legal form typed as whole words ends the name, however short the rest: "L.E.K. Inc"
+    # and "L.E.K. Co. Ltd" are "lek", as "LEK Inc." is (the cut above keeps 4 letters).
+    short = list(words)
+    ended = True
+    while ended:
+        ended = False
+        for form in _LEGAL_SEQS:
+            size = len(form)
+            if size < len(short) and tuple(short[-size:]) == form and all(len(t) > 1 for t in form):
+                short, ended = short[:-size], True
+                break
+    if len(short) < len(words):
+        letters = min(letters, _cut_legal_end("".join(short)), key=len)
     # Trade words at the end go back to being words ("mercuryapparel" -> "mercury apparel"),
     # so the name compares as the plainly typed one does.
     tail: list[str] = []
@@ -302,6 +321,9 @@ def trade_words(normalised: str) -> frozenset[str]:
     {"clothing"}, {"knit"}, {"textile", "dyeing"}, ... Empty when it says nothing."""
     out = set()
     for t in normalised.split():
+        if t in PRODUCT_FAMILIES:  # a distinctive word, so never glued: "Huiyuan Plastic"
+            out.add(PRODUCT_FAMILIES[t])
+            continue
         if t not in GENERIC_WORDS:
             glued = unglue_trade_word(t)
             if glued == t:
@@ -312,11 +334,44 @@ def trade_words(normalised: str) -> frozenset[str]:
     return frozenset(out)
 
 
+# What a factory makes besides clothing ("Huiyuan Plastic", "Hecheng Bags", "Colep Packaging"),
+# in English, Dutch and the other languages of the lists. Unlike the clothing words these stay
+# in the distinctive name; as trade words they tell one brand's plastics plant from its textile
+# mill at one address, and a name that adds one to the other ("Gallant" / "Gallant Plastics")
+# is for a person to see (score.py: product-differs).
+PRODUCT_FAMILIES: dict[str, str] = {
+    **dict.fromkeys("plastic plastics plastik plasticos plastique plastiques kunststof "
+                    "kunststoffen kunststoffe".split(), "plastic"),
+    **dict.fromkeys("packaging packagings packing package packages verpakking verpakkingen "
+                    "verpackung verpackungen emballage emballages embalajes embalagens carton "
+                    "cartons".split(), "packaging"),
+    **dict.fromkeys("bag bags handbag handbags luggage tassen bolsas".split(), "bag"),
+    **dict.fromkeys("shoe shoes footwear footwears schoen schoenen schuh schuhe calzado calzados "
+                    "zapatos chaussures".split(), "shoe"),
+    **dict.fromkeys("sock socks hosiery sokken kousen calcetines".split(), "sock"),
+    **dict.fromkeys("leather leathers leder leer lederwaren cuero cuir couro tannery tanneries "
+                    "looierij".split(), "leather"),
+    **dict.fromkeys("metal metals metaal metall metalen steel staal".split(), "metal"),
+    **dict.fromkeys("paper papers papier papel".split(), "paper"),
+    **dict.fromkeys("printing print prints printers drukkerij imprenta".split(), "printing"),
+    **dict.fromkeys("glass glasses glas".split(), "glass"),
+    **dict.fromkeys("toy toys speelgoed juguetes".split(), "toy"),
+    **dict.fromkeys("furniture meubel meubelen muebles".split(), "furniture"),
+    **dict.fromkeys("chemical chemicals chemie quimica quimicas".split(), "chemical"),
+    **dict.fromkeys("rubber caucho".split(), "rubber"),
+    **dict.fromkeys("glove gloves handschoenen guantes".split(), "glove"),
+    **dict.fromkeys("label labels etiketten".split(), "label"),
+    **dict.fromkeys("ceramic ceramics keramiek".split(), "ceramic"),
+    **dict.fromkeys("sweater sweaters".split(), "knit"),
+}
+PRODUCTS: frozenset[str] = frozenset(PRODUCT_FAMILIES.values()) - {"knit"}
+
+
 # Trade words by what they make; words like "industry" or "factory" say nothing of the kind.
 TRADE_FAMILIES: dict[str, str] = {
     **dict.fromkeys("apparel apparels garment garments clothing clothes fashion fashions wear "
                     "sportswear".split(), "clothing"),
-    **dict.fromkeys("knit knits knitting knitwear knitted".split(), "knit"),
+    **dict.fromkeys("knit knits knitting knitwear knitwears knitted".split(), "knit"),
     **dict.fromkeys("textile textiles tekstil textil textilwerk".split(), "textile"),
     "weaving": "weaving", "spinning": "spinning", "dyeing": "dyeing", "denim": "denim",
 }

@@ -12,8 +12,11 @@ The rules, in order:
 4. two countries: only a (near-)identical name at a (near-)identical address can be one site
    filed under two neighbouring countries (a border industrial zone); such a pair is capped
    at 0.80, so a person decides, and any other pair across countries scores 0;
-5. one brand with two different trade words ("Apex Spinning" / "Apex Denim", sister mills of
-   one group often share a compound) is capped at 0.80;
+5. one brand with two different trade words ("Apex Spinning" / "Apex Denim", "Huiyuan Plastic"
+   / "Huiyuan Textile": sister plants of one group often share a compound) is capped at 0.80,
+   and so is a name that adds a product word to the other ("Gallant" / "Gallant Plastics"), or
+   that is alike only because the other's words are a subset of its own and its extra words
+   are neither trade, place nor alias words ("Daiwabo" / "Daiwabo Sheetec");
 6. two cities that are not spellings of one (and neither named in the other's address) cap
    the pair at 0.80: the same name on the same street in two towns is for a person to see;
 7. otherwise name, address and city are averaged with weights 0.55 / 0.35 / 0.10; a missing
@@ -27,6 +30,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from ..countries import to_iso2
+from .normalise import GENERIC_WORDS, PRODUCT_FAMILIES, PRODUCTS, core_name, normalise_name
 from .records import MatchRecord
 
 W_NAME, W_ADDRESS, W_CITY = 0.55, 0.35, 0.10
@@ -199,6 +204,10 @@ def _cap(a: MatchRecord, b: MatchRecord, name: float | None, address: float | No
         rule, cap = "city-differs", SISTER_CAP
     elif a.trades and b.trades and not a.trades & b.trades:
         rule, cap = "trade-differs", SISTER_CAP
+    elif _adds_product(a, b) or _adds_product(b, a):
+        rule, cap = "product-differs", SISTER_CAP
+    elif name is not None and name >= NAME_FLOOR and _adds_word(a, b):
+        rule, cap = "word-differs", SISTER_CAP
     if name is None:
         cap = max(cap, NAME_FLOOR)
     if same_os is False:
@@ -219,6 +228,8 @@ RULES: dict[str, str] = {
     "number-differs": "another house or plot number in the address",
     "city-differs": "in two different towns: a person decides",
     "trade-differs": "one brand with two trades (spinning / denim): a person decides",
+    "product-differs": "one name adds a product (plastics, bags): a person decides",
+    "word-differs": "alike only as one name inside the other, which adds a word: a person decides",
     "name-too-different": "names too different",
     "country-differs": "filed under two countries: a person decides",
     "same-spelling": "spelled the same",
@@ -269,6 +280,83 @@ def _cities_differ(a: MatchRecord, b: MatchRecord) -> bool:
     if x in b.norm_address.replace(" ", "") or y in a.norm_address.replace(" ", ""):
         return False
     return fuzz.ratio(x, y) < 100 * OTHER_CITY
+
+
+def _adds_product(a: MatchRecord, b: MatchRecord) -> bool:
+    """a names a product b does not, in any spelling ("Gallant Plastics" / "Gallant")."""
+    extra = a.trades - b.trades
+    if not extra & PRODUCTS or b.trades & PRODUCTS:
+        return False  # (two products, or a product and a trade: trade-differs decides)
+    glued = b.name_compact
+    return not any(PRODUCT_FAMILIES[w] in extra and w in glued for w in a.norm_name.split()
+                   if w in PRODUCT_FAMILIES)
+
+
+# Words that add no site to a name: an alias introduced ("Val d'Or (aka Valdor)").
+_ALIAS_WORDS = frozenset({"aka", "alias", "dba", "formerly", "former", "also", "known", "as",
+                          "ta", "ex"})
+_TRADE_SPELLINGS = tuple(w for w in GENERIC_WORDS if len(w) >= 5)
+_SAME_WORD = 80  # rapidfuzz ratio at which two words are one word typed twice
+_TYPO_OF_TRADE = 85
+
+
+def _adds_word(a: MatchRecord, b: MatchRecord) -> bool:
+    """The names are alike only because one's distinctive words are all in the other, which
+    adds a word that is no trade, place or alias word: "Daiwabo" inside "Daiwabo Sheetec" is
+    one group's other plant as often as the same one. A word of either address or city (a
+    town, "Shaowu"), a trade word typed wrongly ("kniting"), another spelling of the shorter
+    name ("Valdor") or an alias word explain the extra words."""
+    short, long_ = sorted((a.core, b.core), key=len)
+    if short == long_:
+        return False
+    if short.count(" ") >= 1:
+        credit = SUBSET_CREDIT
+    elif len(short) >= 4:
+        credit = SINGLE_WORD_SUBSET_CREDIT
+    else:
+        return False
+    subset = credit * fuzz.token_set_ratio(short, long_)
+    if subset <= max(fuzz.token_sort_ratio(short, long_),
+                     fuzz.ratio(short.replace(" ", ""), long_.replace(" ", ""))):
+        return False  # the names are alike as wholes, not only as a subset
+    longer = a if a.core == long_ else b
+    if "/" in longer.name and any(
+            fuzz.token_sort_ratio(core_name(normalise_name(part)), short) >= 100 * SAME_NAME
+            for part in longer.name.split("/")):
+        return False  # "Mata Textiles S.A. / El Trazo S.A.": one site under its two names
+    short_words, glued = short.split(), short.replace(" ", "")
+    places = set(a.norm_address.split()) | set(b.norm_address.split())
+    where = a.norm_address.replace(" ", "") + " " + b.norm_address.replace(" ", "") + " " \
+        + a.norm_city + " " + b.norm_city
+    words = long_.split()
+    extra = [k for k, w in enumerate(words)
+             if not (w.isdigit() or w in glued or any(fuzz.ratio(w, v) >= _SAME_WORD
+                                                     for v in short_words))]
+    place = [k for k in extra if words[k] in places or (len(words[k]) >= 4 and words[k] in where)
+             or (len(words[k]) >= 4 and to_iso2(words[k]) == a.country)]
+    # Chinese names open with province, city and district ("Guangzhou Panyu ..."): a leading
+    # run of extra words that holds a place is a place.
+    lead = next((k for k in range(len(words)) if k not in extra), len(words))
+    if any(k < lead for k in place):
+        place += range(lead)
+    for k in extra:
+        w = words[k]
+        if k in place or w in _ALIAS_WORDS:
+            continue
+        if len(w) >= 5 and any(fuzz.ratio(w, t) >= _TYPO_OF_TRADE for t in _TRADE_SPELLINGS):
+            continue
+        if any(_abbreviates(w, t) for t in _TRADE_SPELLINGS):
+            continue  # "fty" for factory, "mfy" for manufactory
+        return True
+    return False
+
+
+def _abbreviates(short: str, word: str) -> bool:
+    """'fty' abbreviates 'factory': its first letter, then the rest in order, and shorter."""
+    if len(short) < 2 or len(short) >= len(word) or short[0] != word[0]:
+        return False
+    rest = iter(word[1:])
+    return all(c in rest for c in short[1:])
 
 
 def _numbers_conflict(a: MatchRecord, b: MatchRecord) -> bool:
