@@ -100,6 +100,14 @@ def _theme_key(t) -> tuple:
     return (t.level, getattr(t, "inherent_level", None), tuple(getattr(t, "evidence_ids", ()) or ()))
 
 
+def _shared_themes(assessment):
+    """The themes as the risk model shares them between suppliers assessed alike (levels and
+    evidence references, without each supplier's reasons), else the themes themselves."""
+    themes = assessment.themes
+    shared = getattr(themes, "shared", None)
+    return shared() if shared is not None else themes
+
+
 def _same_assessment(old, new) -> bool:
     """Equal levels and equal evidence: most suppliers of a year-on-year list, checked fast
     (the risk model hands equal assessments the same flag objects)."""
@@ -108,7 +116,13 @@ def _same_assessment(old, new) -> bool:
     if old.level != new.level or old.themes.keys() != new.themes.keys():
         return False
     if getattr(old, "evidence", None) or getattr(new, "evidence", None):
-        return False  # evidence recorded apart from the flags: compare theme by theme
+        # evidence recorded apart from the flags: the same items, referred to by each theme
+        # alike, give every theme the same evidence texts (no supplier's reasons are made)
+        if old.evidence != new.evidence:
+            return False
+        old_themes, new_themes = _shared_themes(old), _shared_themes(new)
+        return all((t.level, t.inherent_level, t.evidence) == (n.level, n.inherent_level, n.evidence)
+                   for t, n in ((t, new_themes[k]) for k, t in old_themes.items()))
     old_flags, new_flags = getattr(old, "flags", ()), getattr(new, "flags", ())
     return (old_flags is new_flags or old_flags == new_flags) and all(
         _theme_key(t) == _theme_key(new.themes[k]) for k, t in old.themes.items())

@@ -938,6 +938,11 @@ class SiteThemes(Mapping[str, ThemeRisk]):
     def values(self) -> ValuesView[ThemeRisk]:
         return self._themes().values()
 
+    def shared(self) -> Mapping[str, ThemeRisk]:
+        """The plan's themes: the same levels, scores and evidence references, with the
+        placeholder reasons every supplier of the plan shares (no reason is made)."""
+        return self._plan.template.themes
+
     def levels(self) -> dict[str, str]:
         """Theme -> level, in theme order: the plan's, so no reason is made for them."""
         return {k: t.level for k, t in sorted(self._plan.template.themes.items())}
