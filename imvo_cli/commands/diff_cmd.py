@@ -98,6 +98,8 @@ def register(app: typer.Typer) -> None:
             if not (quiet and report_file is None):
                 common.emit(output, lambda: diff_view.render_table(result, lang=language,
                                                                    verbose=verbose))
+        elif format == DiffFormat.json:  # written in parts: the whole text never exists at once
+            common.emit(output, lambda: _echo_chunks(diff_view.json_chunks(result)))
         else:
             common.emit(output, lambda: typer.echo(
                 diff_view.render(str(format), result, language, verbose), nl=False))
@@ -129,3 +131,8 @@ def _compare(old: Path, new: Path, sector_level: bool, pol, decided, *, as_of, o
                       old_as_of=common.parse_as_of(old_as_of), sheet=sheet,
                       column_map=common.parse_column_map(column_map), threshold=threshold,
                       review_threshold=review_threshold, decisions=decided)
+
+
+def _echo_chunks(chunks) -> None:
+    for chunk in chunks:
+        typer.echo(chunk, nl=False)

@@ -193,3 +193,14 @@ def make_record(ref: int, name: str, country: str | None, address: str | None = 
         core=n.core, core_compact=n.core_compact, name_compact=n.name_compact,
         norm_address=addr, numbers=numbers, norm_city=norm_city, marks=n.marks,
         trades=n.trades)
+
+
+def forget_spellings() -> None:
+    """Let go of the worked-out spellings (names, addresses, cities) the matcher keeps for
+    the next list: a command that matched once and goes on to other work frees them."""
+    from . import normalise
+
+    for cached in (name_marks, _name_parts, _address_parts, _city, normalise._raw_tokens,
+                   normalise._tokens_of, normalise.normalise_name, normalise.unglue_trade_word,
+                   normalise.core_name, normalise.trade_words, normalise.normalise_address):
+        cached.cache_clear()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Iterator
 from html import escape as _html_escape
 from importlib import resources
 from typing import Any
@@ -19,14 +20,14 @@ from rich.table import Table
 from rich.text import Text
 
 from .. import __version__, textsafe
-from ..diff import change_text, headline, summary_lines, visible
+from ..diff import ListDiff, change_text, headline, summary_lines, visible
 from ..diff import display as _fmt
 from ..export.atomic import write_text_atomic
 from ..i18n import DEFAULT_LANG, label, say, t
 from ..i18n.messages import issue_location, issue_message
 from ..model import ALL_LEVELS, LEVEL_COLOURS, LEVEL_FONT_COLOURS  # the one palette
 from .console import LEVEL_STYLE, console
-from .jsonout import dumps
+from .jsonout import dumps, dumps_chunks
 
 NARROW = 72  # below this terminal width the changes are a list, not a five-column table
 SHOWN = 200  # rows in the terminal and markdown views; the JSON and workbook hold all
@@ -34,6 +35,13 @@ SHOWN = 200  # rows in the terminal and markdown views; the JSON and workbook ho
 
 def to_json(result) -> str:
     return dumps(result.to_dict())
+
+
+def json_chunks(result) -> Iterator[str]:
+    """to_json's text in parts: a list comparison's entries are written one by one."""
+    if isinstance(result, ListDiff):
+        return dumps_chunks(result.to_dict(streamed=True))
+    return iter([to_json(result)])
 
 
 # ---------------------------------------------------------------- terminal
