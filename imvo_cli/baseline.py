@@ -87,7 +87,10 @@ def compare(new_path: str | Path, baseline_path: str | Path,
                 else:
                     cmp.known += 1
             elif e.old is not None and at_least(was, fail_on):
-                cmp.resolved.append(f"{e.old.name} ({was} -> {now or 'gone'})")
+                if e.kind == "data gap":
+                    cmp.known += 1  # lower only because the list says less: not resolved
+                else:
+                    cmp.resolved.append(f"{e.old.name} ({was} -> {now or 'gone'})")
     cmp.worse.sort(key=lambda f: (-level_rank(f.level), f.tier or 99, f.supplier))
     cmp.new_errors = new_errors(d.issues["old"], d.issues["new"])
     if cmp.worse:

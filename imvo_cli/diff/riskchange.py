@@ -11,7 +11,7 @@ SCHEMA = "imvo.diff/1"
 HIGH = "high"
 # Order of kinds at one level in "worst first" views: a rise before a new supplier, etc.
 KIND_ORDER = {"risk up": 0, "new": 1, "disengagement": 2, "gone": 3, "changed": 4,
-              "merged": 5, "split": 6, "risk down": 7, "unchanged": 8}
+              "merged": 5, "split": 6, "data gap": 7, "risk down": 8, "unchanged": 9}
 
 
 @dataclass(slots=True)

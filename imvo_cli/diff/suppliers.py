@@ -161,6 +161,9 @@ class SupplierChange:
     # Gone here and new in another country with the company's own supplier id and the same
     # name: production moved abroad. The other side's country (both stay gone / new).
     relocated: str | None = None
+    # Evidence fields (process, product, workers, audit) the old year gave and the new one
+    # does not (no column, or an empty cell): a fall in risk with them is a data gap.
+    data_gap: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -188,7 +191,9 @@ class SupplierChange:
         if self.status in ("new", "merged", "split"):
             return self.status
         if self.risk is not None and self.risk.direction != "same":
-            return "risk " + self.risk.direction
+            # less data is not less risk: a fall that comes with missing data is no improvement
+            return "data gap" if self.risk.direction == "down" and self.data_gap \
+                else "risk " + self.risk.direction
         # A priority is a rank within its own list: it moves when other suppliers come or go,
         # so on its own it is not a change of this supplier.
         risk_moved = self.risk is not None and bool(self.risk.themes)
@@ -208,7 +213,8 @@ class SupplierChange:
                 "changes": [c.to_dict() for c in self.changes],
                 "risk": self.risk.to_dict() if self.risk else None,
                 "disengagement": self.disengagement, "exit_reason": self.exit_reason,
-                "relocated": self.relocated}
+                "relocated": self.relocated,
+                **({"data_gap": list(self.data_gap)} if self.data_gap else {})}
 
 
 @dataclass(slots=True)
@@ -338,6 +344,15 @@ FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
+EVIDENCE_FIELDS = ("process", "product", "workers", "audit")
+
+
+def _data_gap(old: Supplier, new: Supplier) -> tuple[str, ...]:
+    """The evidence fields the old year gave for a supplier and the new year leaves empty."""
+    was, now = field_values(old, None), field_values(new, None)
+    return tuple(f for f in EVIDENCE_FIELDS if was[f] not in (None, "") and now[f] in (None, ""))
+
+
 def comparable_fields(old_columns, new_columns) -> tuple[str, ...]:
     """The compared fields both years' lists have a column for: a column one year lacks says
     nothing about its suppliers (the coverage figures show what is missing)."""
@@ -443,7 +458,8 @@ def diff_maps(old_map, new_map, *, policy: Policy | None = None,
             ta, tb = old_map.tiers.get(a.id, a.declared_tier), new_map.tiers.get(b.id, b.declared_tier)
             entries.append(SupplierChange(
                 loc, "kept", _side(old_map, a, old_keys[i]), _side(new_map, b, new_keys[j]),
-                field_changes(a, ta, b, tb, fields), compare_risk(old_map.risk[a.id], new_map.risk[b.id])))
+                field_changes(a, ta, b, tb, fields), compare_risk(old_map.risk[a.id], new_map.risk[b.id]),
+                data_gap=_data_gap(a, b)))
         for i in old_left:
             status = "merged" if pairs else "gone"
             entries.append(SupplierChange(loc, status, _side(old_map, old[i], old_keys[i]), None,
@@ -469,6 +485,7 @@ def diff_maps(old_map, new_map, *, policy: Policy | None = None,
                    "merged": statuses["merged"], "split": statuses["split"],
                    "changed": sum(1 for e in entries if e.status == "kept" and e.changes),
                    "risk_up": kinds["risk up"], "risk_down": kinds["risk down"],
+                   "data_gap": kinds["data gap"],
                    "unchanged": kinds["unchanged"],
                    "disengagements": len(diff.disengagements),
                    "exit_reasons_missing": sum(1 for e in diff.disengagements if not e.exit_reason),

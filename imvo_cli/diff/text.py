@@ -143,6 +143,8 @@ def headline(result, lang: str = DEFAULT_LANG) -> str:
             text += _t("headline_merged", lang, merged=c["merged"], split=c["split"])
         if c["review_pairs"]:
             text += _t("headline_review", lang, n=c["review_pairs"])
+        if c.get("data_gap"):
+            text += _t("headline_data_gap", lang, n=c["data_gap"])
         return text
     text = _t("sector_headline", lang, kept=c["kept"], new=c["new"], gone=c["gone"],
               gained=c["shared_gained"], lost=c["shared_lost"])

@@ -141,7 +141,7 @@ def _sector_sheets(wb, result, w: _Words) -> None:
     add_streamed_table(wb, w("sheet_changed"), headers(FACILITY_CHANGED, w.lang), changed)
     risk = [[f.facility_id, f.name, f.country, w.level(f.old.level), w.level(f.new.level),
              w.direction(f.kind.split()[-1])]
-            for f in facs if f.kind in ("risk up", "risk down")]
+            for f in facs if f.kind in ("risk up", "risk down", "data gap")]
     add_streamed_table(wb, w("sheet_risk"), headers(FACILITY_RISK, w.lang), risk,
                        level_column=w("new_level"), level_labels=_level_labels(w))
 

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from . import normalise
 from .normalise import (
     UNIT_WORDS,
     address_numbers,
@@ -198,8 +199,6 @@ def make_record(ref: int, name: str, country: str | None, address: str | None = 
 def forget_spellings() -> None:
     """Let go of the worked-out spellings (names, addresses, cities) the matcher keeps for
     the next list: a command that matched once and goes on to other work frees them."""
-    from . import normalise
-
     for cached in (name_marks, _name_parts, _address_parts, _city, normalise._raw_tokens,
                    normalise._tokens_of, normalise.normalise_name, normalise.unglue_trade_word,
                    normalise.core_name, normalise.trade_words, normalise.normalise_address):
