@@ -318,3 +318,14 @@ def test_map_prints_its_table_with_a_nonsense_columns_value(monkeypatch):
     r = run("map", src)
     assert r.exit_code == 0, r.stderr
     assert "Alpha Garments" in r.stdout
+
+
+def test_risk_command_shows_the_product_text_inert_on_the_terminal():
+    from typer.testing import CliRunner
+
+    from imvo_cli.cli import app
+    hostile = "garments\x1b]8;;http://example.invalid\x1b\\click\u202e"
+    result = CliRunner().invoke(app, ["risk", "India", "--product", hostile])
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\u202e" not in result.output
+    assert "\\x1b" in result.output

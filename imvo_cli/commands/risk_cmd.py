@@ -73,6 +73,7 @@ def _render(doc: dict, profile, notes: bool = True, lang: str = "en") -> None:
     from rich.markup import escape  # deferred: start-up
     from rich.table import Table  # deferred: start-up
 
+    from .. import textsafe  # deferred: start-up
     from ..countries import country_name  # deferred: start-up
     from ..i18n import country_label, label, rule_label, t  # deferred: start-up
     from ..i18n.messages import evidence_source, evidence_value  # deferred: start-up
@@ -80,7 +81,9 @@ def _render(doc: dict, profile, notes: bool = True, lang: str = "en") -> None:
     from ..report.map_view import theme_names  # deferred: start-up
 
     labels = {**{d.key: d.label for d in profile.theme_defs}, **theme_names(profile.key, lang)}
-    what = ", ".join(x for x in (doc["product"], doc["process"]) if x) or t("risk_cmd.any_product", lang)
+    # the product and process are the user's own text: shown inert on the terminal
+    what = textsafe.terminal(", ".join(x for x in (doc["product"], doc["process"]) if x)) \
+        or t("risk_cmd.any_product", lang)
     code = doc["country"]
     place = country_label(code, country_name(code), lang)
     table = Table(title=escape(t("risk_cmd.title", lang, country=place, code=code, what=what,
@@ -91,8 +94,8 @@ def _render(doc: dict, profile, notes: bool = True, lang: str = "en") -> None:
     table.add_column(escape(t("risk_cmd.col_evidence", lang)))
     evidence = {e["id"]: e for e in doc["evidence"]}
     for theme in doc["themes"]:
-        reasons = "\n".join(escape(f"{rule_label(e['rule'], e['evidence'], lang) if lang != 'en' else e['rule']}: "
-                                   f"{evidence_value(e['rule'], e['evidence'], lang)} [{evidence_source(e['source'], lang)}]")
+        reasons = "\n".join(escape(textsafe.terminal(f"{rule_label(e['rule'], e['evidence'], lang) if lang != 'en' else e['rule']}: "
+                                   f"{evidence_value(e['rule'], e['evidence'], lang)} [{evidence_source(e['source'], lang)}]"))
                             for e in (evidence[i] for i in theme["evidence"]))
         table.add_row(escape(labels.get(theme["theme"], theme["theme"])),
                       f"[{LEVEL_STYLE.get(theme['level'], '')}]{escape(label('level', theme['level'], lang))}[/]",
