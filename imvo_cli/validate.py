@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .collector import keep_until_exit
 from .graph import COMPANY_ID, chain_issues, company_name
 from .ingest import gc_paused, read_suppliers
 from .ingest.headers import canonical_field, closest_alias, header_key, is_mapped, is_weak_alias
@@ -161,6 +162,7 @@ def _validate_file(path, policy: Policy, sheet, column_map) -> FileReport:
         supplier_list = read_suppliers(path, sheet=sheet, column_map=column_map, policy=policy)
     except ImvoError as exc:
         return FileReport(str(path), exc.sheet, issues=[exc.as_issue()], readable=False)
+    keep_until_exit(supplier_list)  # one list: the process ends without freeing it
     cmap = {**policy.columns, **(column_map or {})}
     return report_for(supplier_list, column_map=cmap, policy=policy)
 

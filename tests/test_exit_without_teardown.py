@@ -115,3 +115,28 @@ def test_imvo_map_through_the_entry_point_writes_the_same_document_and_codes(tmp
     missing = _imvo("map", str(tmp_path / "missing.xlsx"))
     assert missing.returncode == 2
     assert "file not found" in missing.stderr
+
+
+def test_imvo_validate_of_one_list_keeps_the_list_read_and_of_two_keeps_nothing():
+    # the process would otherwise free 100,000 suppliers one by one just before it ends
+    done = _python(f"""
+        import atexit
+        from imvo_cli import collector
+        from imvo_cli.cli import app
+        from imvo_cli.model import SupplierList
+        def kept():
+            print(sorted(type(v).__name__ for v in collector._KEPT), flush=True)
+        atexit.register(kept)
+        collector.exit_without_teardown(lambda: app(["validate", {str(SAMPLE)!r}, "-q"]))
+    """)
+    assert done.returncode == 1, done.stderr  # the sample has a row with an error, on purpose
+    assert done.stdout.splitlines()[-1] == "['SupplierList']"
+    two = _python(f"""
+        import atexit
+        from imvo_cli import collector
+        from imvo_cli.cli import app
+        atexit.register(lambda: print(len(collector._KEPT), flush=True))
+        collector.exit_without_teardown(lambda: app(["validate", {str(SAMPLE)!r}, {str(SAMPLE)!r}, "-q"]))
+    """)
+    assert two.returncode == 1, two.stderr
+    assert two.stdout.splitlines()[-1] == "0"
