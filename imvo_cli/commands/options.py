@@ -56,6 +56,7 @@ class TemplateSector(StrEnum):
     metals = "metals"
     natural_stone = "natural_stone"
     food = "food"
+    floriculture = "floriculture"
 
 
 class FailOn(StrEnum):

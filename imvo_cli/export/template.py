@@ -24,7 +24,7 @@ from ..ingest.normalise import MAX_WORKERS  # the workers check allows what the 
 from ..model import FIELDS, REQUIRED_FIELDS, ImvoError
 from .xlsx import HEADER_STYLE, LABEL_STYLE, TITLE_STYLE, apply_print_setup, apply_style, save_workbook, set_value
 
-SECTORS = ("textile", "metals", "natural_stone", "food")
+SECTORS = ("textile", "metals", "natural_stone", "food", "floriculture")
 
 # Geometry of the input sheet: the company cell above the header (ingest reads a
 # "Company: ..." pair there and names the list after it), then the header, the example row
@@ -84,6 +84,12 @@ EXAMPLES: dict[str, dict[str, Any]] = {
              "parent_company": "Ashanti Agro Holdings", "audit_standard": "SMETA",
              "audit_result": "no major non-conformities",
              "certifications": "Rainforest Alliance; Fairtrade", "lat": 6.6885, "lng": -1.6244},
+    "floriculture": {"name": "Naivasha Highland Roses Ltd", "address": "Moi South Lake Road, Plot 412",
+                     "city": "Naivasha", "region": "Nakuru County", "postal_code": "20117",
+                     "country": "Kenya", "process": "growing", "product": "roses",
+                     "workers": 650, "parent_company": "Rift Valley Flower Group",
+                     "audit_standard": "MPS-SQ", "audit_result": "certified",
+                     "certifications": "Fairtrade; MPS-ABC", "lat": -0.7833, "lng": 36.4167},
 }
 EXAMPLE_COMMON: dict[str, Any] = {"tier": 1, "audit_date": date(2024, 3, 15),
                                   "purchase_share": 0.35}
