@@ -76,6 +76,8 @@ def _pairs(lang: str) -> dict[tuple[str, str, str], tuple[tuple[str, str], ...]]
         out["error", "", part] = tuple((en, said) for en, said in pairs)
     for part, pairs in data.get("usage", {}).items():  # the command-line parser's messages
         out["usage", "", part] = tuple((en, said) for en, said in pairs)
+    out["progress", "", "value"] = tuple((en, said) for en, said in
+                                         data.get("progress", {}).get("value", ()))
     return out
 
 
@@ -315,6 +317,15 @@ def usage_message(text: str, lang: str = DEFAULT_LANG) -> str:
     if lang == DEFAULT_LANG or not text:
         return text
     said = _say(_compiled(lang, "usage", "", "message"), text, lang)
+    return text if said is None else said
+
+
+def progress_label(text: str, lang: str = DEFAULT_LANG) -> str:
+    """How far a long step has come ("scoring 1,234 pairs"), as the library tells a progress
+    bar, in `lang`; a file's name (imvo check) stays as it is."""
+    if lang == DEFAULT_LANG or not text:
+        return text
+    said = _say(_compiled(lang, "progress", "", "value"), text, lang)
     return text if said is None else said
 
 
