@@ -364,4 +364,23 @@ def stdin_file(path: Path):
     with tempfile.TemporaryDirectory(prefix="imvo-stdin-") as folder:
         target = Path(folder) / f"stdin{stdin_suffix(data)}"
         target.write_bytes(data)
-        yield target
+        try:
+            yield target
+        except ImvoError as exc:  # an unreadable list: the message names <stdin>
+            stdin_named(exc, target)
+            raise
+
+
+def stdin_named(error, saved: Path):
+    """An error about the file stdin was saved to, naming `<stdin>` instead (same input,
+    same message); an error about another file as it is."""
+    old = str(saved)
+    if error.file == old:
+        error.file = STDIN_LABEL
+    for name in ("message", "hint"):
+        text = getattr(error, name, None)
+        if isinstance(text, str) and old in text:
+            setattr(error, name, text.replace(old, STDIN_LABEL))
+    if error.args and isinstance(error.args[0], str):
+        error.args = (error.args[0].replace(old, STDIN_LABEL), *error.args[1:])
+    return error
