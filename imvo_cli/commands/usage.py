@@ -20,13 +20,17 @@ from typer.core import TyperCommand, TyperGroup
 
 try:  # typer 0.20+ carries its own copy of click
     from typer._click.exceptions import NoArgsIsHelpError, UsageError
+    from typer._click.globals import get_current_context
 except ImportError:  # pragma: no cover - a typer built on click
+    from click import get_current_context  # type: ignore[no-redef]
     from click.exceptions import NoArgsIsHelpError, UsageError  # type: ignore[no-redef]
 
 ENV_LANG = "IMVO_LANG"
 LANGS = ("en", "nl")
 _META_LANG = "imvo.usage_lang"  # where a context keeps the language of its command line
 POLICY_FILENAME = "imvo.toml"
+# What a list can be (as check.SPREADSHEET_EXTS): a missing one still names its folder.
+LIST_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv")
 
 
 # ---- the language of a command line ---------------------------------------------------------
@@ -74,6 +78,8 @@ def _policy_near(args: Sequence[str]) -> Path | None:
             if path.exists():
                 folder = path if path.is_dir() else path.parent
                 return folder / POLICY_FILENAME
+            if path.suffix.lower() in LIST_SUFFIXES and path.parent.is_dir():
+                return path.parent / POLICY_FILENAME  # a list not found: its folder's policy
         except (OSError, ValueError):  # a name too long or with a NUL byte
             continue
     return Path.cwd() / POLICY_FILENAME
@@ -91,6 +97,13 @@ def command_line_lang(args: Sequence[str], environ: Any = None) -> str:
         return from_env
     policy = _policy_near(args)
     return (_policy_lang(policy) if policy is not None and policy.is_file() else None) or "en"
+
+
+def context_lang() -> str | None:
+    """The language the running command's line asks for (see command_line_lang), None
+    outside a command: for an error raised before the command knows its own."""
+    ctx = get_current_context(silent=True)
+    return ctx.meta.get(_META_LANG) if ctx is not None else None
 
 
 # ---- usage lines ----------------------------------------------------------------------------

@@ -13,6 +13,8 @@ Nothing here runs for English output, nor while a list is read: only renderers c
 from __future__ import annotations
 
 import copy
+import errno
+import os
 import re
 import string
 import tomllib
@@ -23,7 +25,7 @@ from importlib import resources
 from typing import Any
 
 from .. import countries
-from . import DEFAULT_LANG, Phrase, country_label, has, label, number, t
+from . import DEFAULT_LANG, Phrase, catalogue, country_label, has, label, number, t
 from . import say as i18n_say
 
 # The codes whose messages a column's parser writes: "invalid-" and the field.
@@ -219,9 +221,30 @@ def _reason(text: str, lang: str) -> str:
     return text if said is None else said
 
 
+@cache
+def _os_errors() -> dict[str, str]:
+    """This system's text of each operating-system error the catalogue names -> its name."""
+    return {os.strerror(getattr(errno, name)): name
+            for name in (k.partition(".")[2] for k in _catalogue_keys("os_error."))
+            if hasattr(errno, name)}
+
+
+def _catalogue_keys(prefix: str) -> list[str]:
+    return [k for k in catalogue(DEFAULT_LANG) if k.startswith(prefix)]
+
+
+def os_reason(text: str, lang: str = DEFAULT_LANG) -> str:
+    """An operating-system error's text ("Permission denied") in `lang`; another text as it is."""
+    name = _os_errors().get(text)
+    if lang == DEFAULT_LANG or name is None or not has(f"os_error.{name}", lang):
+        return text
+    return t(f"os_error.{name}", lang)
+
+
 _KINDS: dict[str, Callable[[str, str], str]] = {
     "text": _fragment, "countries": _countries, "level": _level, "number": _number,
     "cycle": _cycle, "wgi": _wgi, "error": _error, "param": _param, "reason": _reason,
+    "oserror": os_reason,
 }
 
 
