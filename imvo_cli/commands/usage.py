@@ -27,7 +27,8 @@ except ImportError:  # pragma: no cover - a typer built on click
 
 ENV_LANG = "IMVO_LANG"
 LANGS = ("en", "nl")
-_META_LANG = "imvo.usage_lang"  # where a context keeps the language of its command line
+_META_ARGS = "imvo.command_line"  # where a context keeps its command line, as given
+_META_LANG = "imvo.command_line_lang"  # ... and the language it asks for, once worked out
 POLICY_FILENAME = "imvo.toml"
 # What a list can be (as check.SPREADSHEET_EXTS): a missing one still names its folder.
 LIST_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv")
@@ -103,7 +104,15 @@ def context_lang() -> str | None:
     """The language the running command's line asks for (see command_line_lang), None
     outside a command: for an error raised before the command knows its own."""
     ctx = get_current_context(silent=True)
-    return ctx.meta.get(_META_LANG) if ctx is not None else None
+    return _lang_of(ctx) if ctx is not None and _META_ARGS in ctx.meta else None
+
+
+def _lang_of(ctx: Any) -> str:
+    """The language of a context's command line, worked out once, when it is first needed
+    (a command that goes well reads no imvo.toml for it)."""
+    if _META_LANG not in ctx.meta:
+        ctx.meta[_META_LANG] = command_line_lang(ctx.meta.get(_META_ARGS, []))
+    return ctx.meta[_META_LANG]
 
 
 # ---- usage lines ----------------------------------------------------------------------------
@@ -228,22 +237,22 @@ class ImvoGroup(TyperGroup):
 
     def make_context(self, info_name: str | None, args: list[str], parent: Any = None,
                      **extra: Any) -> Any:
-        lang = command_line_lang(args)  # before parsing, which consumes the list
+        given = list(args)  # before parsing, which consumes the list
         try:
             ctx = super().make_context(info_name, args, parent, **extra)
         except UsageError as error:
-            converted = said(error, lang)
+            converted = said(error, command_line_lang(given))
             if converted is error:
                 raise
             raise converted from error
-        ctx.meta[_META_LANG] = lang
+        ctx.meta[_META_ARGS] = given
         return ctx
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except UsageError as error:
-            converted = said(error, ctx.meta.get(_META_LANG, "en"))
+            converted = said(error, _lang_of(ctx))
             if converted is error:
                 raise
             raise converted from error
