@@ -26,6 +26,8 @@ except ImportError:  # pragma: no cover - a typer built on click
     from click.exceptions import NoArgsIsHelpError, UsageError  # type: ignore[no-redef]
 
 ENV_LANG = "IMVO_LANG"
+# As i18n.LANGS and policy.POLICY_FILENAME, which are not imported here: this module loads
+# with every command line, `imvo --help` included, and those packages take time to load.
 LANGS = ("en", "nl")
 _META_ARGS = "imvo.command_line"  # where a context keeps its command line, as given
 _META_LANG = "imvo.command_line_lang"  # ... and the language it asks for, once worked out
