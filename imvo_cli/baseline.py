@@ -21,6 +21,7 @@ from typing import Any
 from .check import CheckOptions, CheckResult, FileResult, Finding, discover, gate
 from .diff import diff_lists
 from .i18n import Phrase, label_phrase
+from .i18n.messages import ErrorText
 from .model import ImvoError, Issue, at_least, level_rank
 from .policy import load_policy
 
@@ -133,7 +134,7 @@ def apply_baseline(result: FileResult, baseline_path: str | Path,
         cmp = compare(result.file, baseline_path, options)
     except ImvoError as exc:
         issue = exc.as_issue()
-        return FileResult(result.file, "error", [Phrase("check_reason.baseline_error", error=str(exc))], result.summary,
+        return FileResult(result.file, "error", [Phrase("check_reason.baseline_error", error=ErrorText(exc))], result.summary,
                           [*result.issues, issue], result.findings), None
     status = "fail" if cmp.reasons else "pass"
     return replace(result, status=status, reasons=list(cmp.reasons), findings=list(cmp.worse)), cmp

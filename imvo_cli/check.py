@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .i18n import Phrase, label_phrase
+from .i18n.messages import ErrorText
 from .mapping import read_and_map
 from .model import ImvoError, Issue, at_least, level_rank
 from .policy import load_policy
@@ -223,7 +224,8 @@ def check_file(path: str | Path, options: CheckOptions = CheckOptions()) -> File
         fail_on, max_errors, min_vis, min_addr = gate(options, policy)
         chain_map = read_and_map(path, policy=policy, sector=options.sector, as_of=options.as_of)
     except ImvoError as exc:
-        return FileResult(str(path), "error", [str(exc)], {}, [exc.as_issue()])
+        # The reason reads as str(exc) (JSON, JUnit); a report says it in its language.
+        return FileResult(str(path), "error", [ErrorText(exc)], {}, [exc.as_issue()])
     if options.basis not in RISK_BASIS_CHOICES:
         raise ImvoError(f"unknown risk basis {options.basis!r}", code="usage",
                         hint=f"choose one of {', '.join(RISK_BASIS_CHOICES)}")

@@ -7,9 +7,11 @@ import typer
 from . import __version__
 from .collector import exit_without_teardown, skip_collection_at_exit
 from .commands import register_all
+from .commands.usage import ImvoGroup, use_imvo_commands
 
 app = typer.Typer(
     name="imvo",
+    cls=ImvoGroup,
     help="Map production chains and flag due-diligence risks (IMVO / OECD) from supplier "
          "spreadsheets.\n\nExample: imvo map sample_data/suppliers.xlsx",
     no_args_is_help=True,
@@ -35,6 +37,7 @@ def _root(
 
 
 register_all(app)
+use_imvo_commands(app)
 
 
 def main() -> None:

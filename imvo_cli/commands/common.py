@@ -18,7 +18,7 @@ from typing import Any
 
 import typer
 
-from . import options
+from . import options, usage
 
 EXIT_OK, EXIT_POLICY, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_INTERNAL = 70  # EX_SOFTWARE (sysexits.h): a bug in imvo, not a problem with the input
@@ -55,7 +55,7 @@ def error_prefix(lang: str | None = None) -> str:
     """The start of an error line in the command's language: "imvo: error:", "imvo: fout:"."""
     from ..i18n import t  # deferred: start-up
 
-    return t("stderr.error", lang or _LANGUAGE[0] or "en")
+    return t("stderr.error", lang or _language())
 
 
 def stderr(message: str) -> None:
@@ -136,9 +136,10 @@ def _in_main_thread() -> bool:
 
 
 def _language() -> str:
-    """The command's language where it is known (--lang, or [report] lang once the policy is
-    read), else English."""
-    return _LANGUAGE[0] or "en"
+    """The command's language where it is known (--lang, IMVO_LANG, or [report] lang once the
+    policy is read); before that, what its command line asks for (the imvo.toml beside its
+    input included), else English."""
+    return _LANGUAGE[0] or usage.context_lang() or "en"
 
 
 def _say(key: str, **values: Any) -> str:
@@ -201,8 +202,10 @@ def handle_errors(fn: Callable) -> Callable:
         except OSError as exc:  # permission denied, disk full, a folder where a file was meant
             if debug:
                 traceback.print_exc()
+            from ..i18n.messages import os_reason  # deferred: start-up
+
             where = exc.filename or _say("a_file")
-            what = exc.strerror or type(exc).__name__
+            what = os_reason(exc.strerror, _language()) if exc.strerror else type(exc).__name__
             stderr(f"{error_prefix()} {_say('os_error', where=where, what=what)}")
             raise typer.Exit(EXIT_INPUT) from exc
         except Exception as exc:  # a bug, not bad input: still one line unless --debug
@@ -364,4 +367,23 @@ def stdin_file(path: Path):
     with tempfile.TemporaryDirectory(prefix="imvo-stdin-") as folder:
         target = Path(folder) / f"stdin{stdin_suffix(data)}"
         target.write_bytes(data)
-        yield target
+        try:
+            yield target
+        except ImvoError as exc:  # an unreadable list: the message names <stdin>
+            stdin_named(exc, target)
+            raise
+
+
+def stdin_named(error, saved: Path):
+    """An error about the file stdin was saved to, naming `<stdin>` instead (same input,
+    same message); an error about another file as it is."""
+    old = str(saved)
+    if error.file == old:
+        error.file = STDIN_LABEL
+    for name in ("message", "hint"):
+        text = getattr(error, name, None)
+        if isinstance(text, str) and old in text:
+            setattr(error, name, text.replace(old, STDIN_LABEL))
+    if error.args and isinstance(error.args[0], str):
+        error.args = (error.args[0].replace(old, STDIN_LABEL), *error.args[1:])
+    return error

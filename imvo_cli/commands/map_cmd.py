@@ -30,16 +30,28 @@ def collector_paused() -> Iterator[None]:
         yield
 
 
-def _stage_lines(name: str) -> None:
-    common.stderr(f"imvo: {name}")
+def stage_name(name: str, lang: str = "en") -> str:
+    """A step of the map in `lang` ("reading" -> "lezen"); a step without a text as it is."""
+    from ..i18n import has, t  # deferred: start-up
+
+    key = f"map.stage.{name}"
+    return t(key, lang) if has(key, lang) else name
+
+
+def _stage_lines(lang: str) -> Callable[[str], None]:
+    def on_stage(name: str) -> None:
+        common.stderr(f"imvo: {stage_name(name, lang)}")
+
+    return on_stage
 
 
 @contextlib.contextmanager
-def stage_progress(enabled: bool, verbose: bool = False) -> Iterator[Callable[[str], None] | None]:
+def stage_progress(enabled: bool, verbose: bool = False,
+                   lang: str = "en") -> Iterator[Callable[[str], None] | None]:
     """A rich progress bar on stderr (only on a terminal); yields an on_stage callback. Without
-    a terminal, --verbose names each stage on stderr instead."""
+    a terminal, --verbose names each stage on stderr instead. Stages are said in `lang`."""
     if not enabled:
-        yield _stage_lines if verbose else None
+        yield _stage_lines(lang) if verbose else None
         return
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn  # deferred: start-up
 
@@ -47,14 +59,14 @@ def stage_progress(enabled: bool, verbose: bool = False) -> Iterator[Callable[[s
 
     with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
                   console=console(stderr=True), transient=True) as progress:
-        task = progress.add_task("mapping", total=len(STAGES))
+        task = progress.add_task(stage_name("mapping", lang), total=len(STAGES))
         seen: list[str] = []
 
         def on_stage(name: str) -> None:
             if seen:
                 progress.advance(task)
             seen.append(name)
-            progress.update(task, description=name)
+            progress.update(task, description=stage_name(name, lang))
 
         yield on_stage
 
@@ -123,7 +135,7 @@ def register(app: typer.Typer) -> None:
         with keeping_until_exit(), collector_paused():
             with common.stdin_file(file) as source:
                 language = common.resolve_language(plain(lang), pol)
-                with stage_progress(sys.stderr.isatty(), verbose) as on_stage:
+                with stage_progress(sys.stderr.isatty(), verbose, language) as on_stage:
                     chain_map = read_and_map(source, sheet=sheet, column_map=column_map, policy=pol,
                                              company=company, sector=plain(sector),
                                              as_of=reference_date, on_stage=on_stage)

@@ -90,9 +90,9 @@ def plain(choice: StrEnum | str | None) -> str | None:
 
 
 LangOpt = typer.Option(
-    None, "--lang", case_sensitive=False,
+    None, "--lang", case_sensitive=False, envvar="IMVO_LANG",
     help="Language of labels, sheet names, headers and console texts "
-         "(default: [report] lang in imvo.toml, else en).")
+         "(default: IMVO_LANG, else [report] lang in imvo.toml, else en).")
 SectorOpt = typer.Option(None, "--sector", case_sensitive=False,
                          help="Risk profile (default: [sector] of the policy, else textile).")
 FormatOpt = typer.Option(TableOrJson.table, "--format", "-f", case_sensitive=False,

@@ -46,7 +46,7 @@ def register(app: typer.Typer) -> None:
         """
         from ..export.osh_upload import output_kind, write_match_table, write_upload  # deferred: start-up
         from ..i18n import number, t, tn  # deferred: start-up
-        from ..i18n.messages import issue_line  # deferred: start-up
+        from ..i18n.messages import issue_line, progress_label  # deferred: start-up
         from ..ingest import read_suppliers  # deferred: start-up
         from ..model import ImvoError  # deferred: start-up
         from ..osh import match_supplier_list  # deferred: start-up
@@ -86,7 +86,8 @@ def register(app: typer.Typer) -> None:
                 suppliers, facilities,
                 threshold=pol.match_threshold if threshold is None else threshold,
                 review_threshold=pol.review_threshold if review_threshold is None else review_threshold,
-                decisions=decided, on_progress=lambda label: step(description=label))
+                decisions=decided,
+                on_progress=lambda label: step(description=progress_label(label, language)))
         if out is not None:
             result.issues.extend(write_match_table(result, out, language))
         upload_lines: list[str] = []

@@ -74,24 +74,29 @@ class _Words:
         return t("sector_workbook.yes" if value else "sector_workbook.no", self.lang)
 
 
+def _table(wb, title: str, columns: list[str], rows, lang: str = DEFAULT_LANG, **kw):
+    """A table sheet of this workbook, its page footer in `lang` ("Pagina 3 van 12")."""
+    return add_streamed_table(wb, title, columns, rows, footer=t("print.footer", lang), **kw)
+
+
 def _supplier_sheets(wb, result, w: _Words) -> None:
     entries = result.entries
     level = w("level")
     new = [[e.location_id, w.kind(e.status), e.new.name, e.new.country, e.new.tier,
             w.level(e.new.level), _rows(e.new), e.new.record_id]
            for e in entries if e.status in ("new", "split")]
-    add_streamed_table(wb, w("sheet_new"), headers(SUPPLIER_NEW, w.lang), new, level_column=level,
-                       level_labels=_level_labels(w))
+    _table(wb, w("sheet_new"), headers(SUPPLIER_NEW, w.lang), new, level_column=level,
+           level_labels=_level_labels(w), lang=w.lang)
     gone = [[e.location_id, w.kind(e.status), e.old.name, e.old.country, e.old.tier,
              w.level(e.old.level), _rows(e.old), w.yes_no(bool(e.disengagement)), e.exit_reason,
              e.old.record_id]
             for e in entries if e.status in ("gone", "merged")]
-    add_streamed_table(wb, w("sheet_gone"), headers(SUPPLIER_GONE, w.lang), gone,
-                       level_column=level, level_labels=_level_labels(w))
+    _table(wb, w("sheet_gone"), headers(SUPPLIER_GONE, w.lang), gone,
+           level_column=level, level_labels=_level_labels(w), lang=w.lang)
     changed = [[e.location_id, e.name, e.country, label("diff_field", c.field, w.lang), c.old,
                 c.new, _rows(e.old), _rows(e.new)]
                for e in entries if e.status == "kept" for c in e.changes]
-    add_streamed_table(wb, w("sheet_changed"), headers(SUPPLIER_CHANGED, w.lang), changed)
+    _table(wb, w("sheet_changed"), headers(SUPPLIER_CHANGED, w.lang), changed, lang=w.lang)
     risk = []
     for e in entries:
         if e.risk is None:
@@ -105,8 +110,8 @@ def _supplier_sheets(wb, result, w: _Words) -> None:
                          w.level(th.old_level), w.level(th.new_level), w.direction(th.direction),
                          w.level(th.old_inherent), w.level(th.new_inherent),
                          w.evidence(th.evidence_added), w.evidence(th.evidence_removed)])
-    add_streamed_table(wb, w("sheet_risk"), headers(SUPPLIER_RISK, w.lang), risk,
-                       level_column=w("new_level"), level_labels=_level_labels(w))
+    _table(wb, w("sheet_risk"), headers(SUPPLIER_RISK, w.lang), risk,
+           level_column=w("new_level"), level_labels=_level_labels(w), lang=w.lang)
 
 
 def _level_labels(w: _Words) -> dict[str, str]:
@@ -117,7 +122,7 @@ def _level_labels(w: _Words) -> dict[str, str]:
 def _review_sheet(wb, result, w: _Words) -> None:
     rows = [[r.old.record_id, r.old.name, r.old.address, _rows(r.old), r.new.record_id,
              r.new.name, r.new.address, _rows(r.new), r.score, None] for r in result.review]
-    add_streamed_table(wb, t("sheet.review", w.lang), headers(REVIEW, w.lang), rows)
+    _table(wb, t("sheet.review", w.lang), headers(REVIEW, w.lang), rows, lang=w.lang)
 
 
 def _facility_row(f, w: _Words) -> list:
@@ -127,23 +132,23 @@ def _facility_row(f, w: _Words) -> list:
 def _sector_sheets(wb, result, w: _Words) -> None:
     facs = result.facilities
     level = w("level")
-    add_streamed_table(wb, w("sheet_new"), headers(FACILITY, w.lang),
-                       [_facility_row(f.new, w) for f in facs if f.status == "new"],
-                       level_column=level, level_labels=_level_labels(w))
-    add_streamed_table(wb, w("sheet_gone"), headers(FACILITY, w.lang),
-                       [_facility_row(f.old, w) for f in facs if f.status == "gone"],
-                       level_column=level, level_labels=_level_labels(w))
+    _table(wb, w("sheet_new"), headers(FACILITY, w.lang),
+           [_facility_row(f.new, w) for f in facs if f.status == "new"],
+           level_column=level, level_labels=_level_labels(w), lang=w.lang)
+    _table(wb, w("sheet_gone"), headers(FACILITY, w.lang),
+           [_facility_row(f.old, w) for f in facs if f.status == "gone"],
+           level_column=level, level_labels=_level_labels(w), lang=w.lang)
     changed = [[f.facility_id, f.name, f.country, f.old.member_count, f.new.member_count,
                 f.members_joined, f.members_left,
                 label("diff_shared", f.shared, w.lang) if f.shared else f.shared,
                 w.level(f.old.level), w.level(f.new.level)]
                for f in facs if f.status == "kept" and f.kind != "unchanged"]
-    add_streamed_table(wb, w("sheet_changed"), headers(FACILITY_CHANGED, w.lang), changed)
+    _table(wb, w("sheet_changed"), headers(FACILITY_CHANGED, w.lang), changed, lang=w.lang)
     risk = [[f.facility_id, f.name, f.country, w.level(f.old.level), w.level(f.new.level),
              w.direction(f.kind.split()[-1])]
             for f in facs if f.kind in ("risk up", "risk down", "data gap")]
-    add_streamed_table(wb, w("sheet_risk"), headers(FACILITY_RISK, w.lang), risk,
-                       level_column=w("new_level"), level_labels=_level_labels(w))
+    _table(wb, w("sheet_risk"), headers(FACILITY_RISK, w.lang), risk,
+           level_column=w("new_level"), level_labels=_level_labels(w), lang=w.lang)
 
 
 def build_diff_workbook(result, lang: str = DEFAULT_LANG):
@@ -160,15 +165,15 @@ def build_diff_workbook(result, lang: str = DEFAULT_LANG):
             [w("item_headline"), headline(result, lang), None]] + \
         [[i, a, b] for i, a, b in summary_lines(result, lang)] + counts + \
         [[w("item_policy"), say(r, lang), None] for r in result.policy_reasons]
-    add_streamed_table(wb, t("sheet.summary", lang), headers(SUMMARY, lang), rows,
-                       widths=[34, 60, 14])
+    _table(wb, t("sheet.summary", lang), headers(SUMMARY, lang), rows,
+           widths=[34, 60, 14], lang=lang)
     if result.kind == "suppliers":
         _review_sheet(wb, result, w)
     else:
-        add_streamed_table(wb, t("sheet.members", lang), headers(MEMBERS, lang), [
+        _table(wb, t("sheet.members", lang), headers(MEMBERS, lang), [
             [m.member, label("cli_diff_member", m.status, lang), m.old_score, m.new_score,
              m.old_facilities, m.new_facilities]
-            for m in result.members])
+            for m in result.members], lang=lang)
     return wb
 
 

@@ -64,13 +64,15 @@ def write_csv_table(path: str | Path, headers: Sequence[str], rows: Iterable[Seq
 
 
 def write_xlsx_table(path: str | Path, sheet: str, headers: Sequence[str],
-                     rows: Sequence[Sequence[Any]], more: Sequence[tuple] = ()) -> None:
-    """A workbook through the shared streamed writer: the first sheet is `sheet`."""
+                     rows: Sequence[Sequence[Any]], more: Sequence[tuple] = (),
+                     footer: str | None = None) -> None:
+    """A workbook through the shared streamed writer: the first sheet is `sheet`; `footer`
+    is the page footer of every sheet (default: the English one)."""
     wb = Workbook()
     wb.remove(wb.active)
-    add_streamed_table(wb, sheet, list(headers), rows)
+    add_streamed_table(wb, sheet, list(headers), rows, footer=footer)
     for title, more_headers, more_rows in more:
-        add_streamed_table(wb, title, list(more_headers), more_rows)
+        add_streamed_table(wb, title, list(more_headers), more_rows, footer=footer)
     save_workbook(wb, path)
 
 
@@ -182,5 +184,6 @@ def write_match_table(result, path: str | Path, lang: str = DEFAULT_LANG) -> lis
                      more=[(t("sheet.review", lang), headers(REVIEW_COLUMNS, lang),
                             review_rows(result, lang)),
                            (t("sheet.issues", lang), headers(ISSUE_COLUMNS, lang),
-                            issue_rows(result.issues, lang))])
+                            issue_rows(result.issues, lang))],
+                     footer=t("print.footer", lang))
     return []

@@ -13,6 +13,8 @@ Nothing here runs for English output, nor while a list is read: only renderers c
 from __future__ import annotations
 
 import copy
+import errno
+import os
 import re
 import string
 import tomllib
@@ -23,7 +25,7 @@ from importlib import resources
 from typing import Any
 
 from .. import countries
-from . import DEFAULT_LANG, Phrase, country_label, label, number, t
+from . import DEFAULT_LANG, Phrase, catalogue, country_label, has, label, number, t
 from . import say as i18n_say
 
 # The codes whose messages a column's parser writes: "invalid-" and the field.
@@ -74,6 +76,10 @@ def _pairs(lang: str) -> dict[tuple[str, str, str], tuple[tuple[str, str], ...]]
                                           data.get(section, {}).get("value", ()))
     for part, pairs in data.get("error", {}).items():  # the errors that stop a command
         out["error", "", part] = tuple((en, said) for en, said in pairs)
+    for part, pairs in data.get("usage", {}).items():  # the command-line parser's messages
+        out["usage", "", part] = tuple((en, said) for en, said in pairs)
+    out["progress", "", "value"] = tuple((en, said) for en, said in
+                                         data.get("progress", {}).get("value", ()))
     return out
 
 
@@ -194,9 +200,51 @@ def _wgi(text: str, lang: str) -> str:
     return _OLDER.sub(lambda m: _fragment(m.group(0), lang), text)
 
 
+# A word of a usage line: FILE, PATHS, OPTIONS (the parser's own words in capitals).
+_METAVAR = re.compile(r"\b[A-Z][A-Z_]*\b")
+
+
+def metavar(text: str, lang: str) -> str:
+    """The words of a usage line in `lang`: '[OPTIONS] FILE' -> '[OPTIES] BESTAND'; a word
+    the catalogue has no text for stays as it is."""
+    return _METAVAR.sub(lambda m: t(f"usage.metavar.{m.group()}", lang)
+                        if has(f"usage.metavar.{m.group()}", lang) else m.group(), text)
+
+
+def _param(text: str, lang: str) -> str:
+    """An option or argument as the parser names it ("'FILE'", "'--format' / '-f'")."""
+    return metavar(text, lang)
+
+
+def _reason(text: str, lang: str) -> str:
+    said = _say(_compiled(lang, "usage", "", "reason"), text, lang)
+    return text if said is None else said
+
+
+@cache
+def _os_errors() -> dict[str, str]:
+    """This system's text of each operating-system error the catalogue names -> its name."""
+    return {os.strerror(getattr(errno, name)): name
+            for name in (k.partition(".")[2] for k in _catalogue_keys("os_error."))
+            if hasattr(errno, name)}
+
+
+def _catalogue_keys(prefix: str) -> list[str]:
+    return [k for k in catalogue(DEFAULT_LANG) if k.startswith(prefix)]
+
+
+def os_reason(text: str, lang: str = DEFAULT_LANG) -> str:
+    """An operating-system error's text ("Permission denied") in `lang`; another text as it is."""
+    name = _os_errors().get(text)
+    if lang == DEFAULT_LANG or name is None or not has(f"os_error.{name}", lang):
+        return text
+    return t(f"os_error.{name}", lang)
+
+
 _KINDS: dict[str, Callable[[str, str], str]] = {
     "text": _fragment, "countries": _countries, "level": _level, "number": _number,
-    "cycle": _cycle, "wgi": _wgi, "error": _error,
+    "cycle": _cycle, "wgi": _wgi, "error": _error, "param": _param, "reason": _reason,
+    "oserror": os_reason,
 }
 
 
@@ -284,6 +332,24 @@ class ErrorText(Phrase):
         if error.file == old:
             error.file = new
         return ErrorText(error)
+
+
+def usage_message(text: str, lang: str = DEFAULT_LANG) -> str:
+    """What the command-line parser says about a wrong command line ("No such option: --x",
+    "Missing argument 'FILE'.") in `lang`; the English text where no template matches."""
+    if lang == DEFAULT_LANG or not text:
+        return text
+    said = _say(_compiled(lang, "usage", "", "message"), text, lang)
+    return text if said is None else said
+
+
+def progress_label(text: str, lang: str = DEFAULT_LANG) -> str:
+    """How far a long step has come ("scoring 1,234 pairs"), as the library tells a progress
+    bar, in `lang`; a file's name (imvo check) stays as it is."""
+    if lang == DEFAULT_LANG or not text:
+        return text
+    said = _say(_compiled(lang, "progress", "", "value"), text, lang)
+    return text if said is None else said
 
 
 def column_note(note: str | None, lang: str = DEFAULT_LANG) -> str | None:
