@@ -121,3 +121,16 @@ def test_values_keep_their_text_in_the_dutch_osh_messages(issues):
     [duplicate] = by_code["osh-duplicate-row"]
     assert issue_message(duplicate, "nl") == ("S9: dezelfde naam, hetzelfde adres en hetzelfde land "
                                               "als S1; OSH leest beide regels als één productielocatie")
+
+
+def test_the_issues_sheet_of_a_dutch_osh_match_workbook_says_messages_and_hints_in_dutch(issues):
+    """Regression: the Issues sheet of `osh-match --export x.xlsx --lang nl` had the English
+    message and hint of every issue."""
+    from imvo_cli.export.osh_upload import issue_rows
+
+    rows = issue_rows(issues, "nl")
+    assert [r[5] for r in rows] == [issue_message(i, "nl") for i in issues]
+    translated = [(r, i) for r, i in zip(rows, issues, strict=True) if r[5] != i.message]
+    assert len(translated) == len(issues)  # every osh issue has a Dutch message
+    assert [r[5] for r in issue_rows(issues, "en")] == [i.message for i in issues]
+    assert [r[6] for r in issue_rows(issues, "en")] == [i.hint for i in issues]

@@ -18,7 +18,7 @@ from typing import Any
 from openpyxl import Workbook
 
 from ..i18n import DEFAULT_LANG, has, label, number, t
-from ..i18n.messages import issue_line
+from ..i18n.messages import issue_hint, issue_line, issue_message
 from ..model import ImvoError, Issue
 from ..osh.upload import upload_from_aggregate, upload_from_chain_map
 from .atomic import atomic_path
@@ -167,8 +167,8 @@ def _closed(value: bool | None, lang: str = DEFAULT_LANG) -> str | None:
 
 
 def issue_rows(issues: Sequence[Issue], lang: str = DEFAULT_LANG) -> list[list[Any]]:
-    return [[label("severity", i.severity, lang), i.code, i.file, i.row, i.column, i.message,
-             i.hint] for i in issues]
+    return [[label("severity", i.severity, lang), i.code, i.file, i.row, i.column,
+             issue_message(i, lang), issue_hint(i, lang)] for i in issues]
 
 
 def write_match_table(result, path: str | Path, lang: str = DEFAULT_LANG) -> list[Issue]:
