@@ -52,7 +52,10 @@ _CONT = "".join(re.escape(ch) for ch, b in sorted(_TO_BYTE.items()) if 0x80 <= b
 # A UTF-8 lead byte read as a Latin-1 letter, and the continuation bytes after it.
 _MOJIBAKE_RE = re.compile(f"[\u00c2-\u00df][{_CONT}]|[\u00e0-\u00ef][{_CONT}]{{2}}"
                           f"|[\u00f0-\u00f4][{_CONT}]{{3}}")
-_SUSPECT_RE = re.compile(f"{_MOJIBAKE_RE.pattern}|[{_INVISIBLE}\ufffd]")
+# What a cell must hold for a closer look, as two patterns that each start with one
+# character class (a fast scan): invisible code points or U+FFFD, and a mojibake pair.
+_SUSPECT_CHAR_RE = re.compile(f"[{_INVISIBLE}\ufffd]")
+_SUSPECT_PAIR_RE = re.compile(f"[\u00c2-\u00f4][{_CONT}]")
 
 _INVISIBLE_HINT = ("retype the cell or remove the characters; they often come from text "
                    "copied out of web pages, PDFs or other programs")
@@ -76,8 +79,18 @@ def has_suspect_cells(rows: list[list]) -> bool:
     """Does any cell hold text this module would change or note? (One pass over the
     cells, a search over the non-ASCII ones only.)"""
     wide = [v for row in rows for v in row if type(v) is str and not v.isascii()]
-    # "\n" is ASCII: no sequence searched for can run across two cells.
-    return bool(wide) and _SUSPECT_RE.search("\n".join(wide)) is not None
+    if not wide:
+        return False
+    # A space is ASCII: no pair searched for can run across two cells.
+    return _suspect(" ".join(wide))
+
+
+def _suspect(text: str) -> bool:
+    """Might the text hold damage? Every invisible code point is unprintable, so printable
+    text (nearly all) needs no search for them."""
+    if "\ufffd" in text or _SUSPECT_PAIR_RE.search(text) is not None:
+        return True
+    return not text.isprintable() and _SUSPECT_CHAR_RE.search(text) is not None
 
 
 def check_cells(rows: list[list], merged=()) -> list[ReadNote]:
@@ -91,7 +104,7 @@ def check_cells(rows: list[list], merged=()) -> list[ReadNote]:
     notes: list[ReadNote] = []
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
-            if type(value) is not str or value.isascii() or not _SUSPECT_RE.search(value):
+            if type(value) is not str or value.isascii() or not _suspect(value):
                 continue
             fixed, found = check_text(value)
             row[c] = fixed
