@@ -43,11 +43,15 @@ READER_CODES = {
     "ambiguous-country", "country-part-ignored", "country-typo", "unknown-country",
     "missing-address", "conflicting-id", "duplicate-supplier", "missing-name", "missing-country",
     "unknown-sector", "section-heading", "description-row",
+    # what the file readers note (ingest/notes.py)
+    "nul-bytes", "incomplete-file", "encoding-guessed", "mixed-encoding", "mojibake",
+    "invisible-characters", "lost-characters", "hidden-rows", "hidden-column",
 }
 CHAIN_CODES = {"unknown-reference", "self-reference", "ambiguous-reference", "unreachable",
                "tier-mismatch", "cycle"}
 SOURCES = [REPO / "imvo_cli" / "ingest" / "__init__.py", REPO / "imvo_cli" / "ingest" / "merged.py",
-           REPO / "imvo_cli" / "graph.py"]
+           REPO / "imvo_cli" / "graph.py"] + [
+    REPO / "imvo_cli" / "ingest" / f"{m}.py" for m in ("celltext", "textfile", "hidden")]
 # How the sources name an issue's code: Issue("warning", "code", ...), a cell problem
 # ("code", f"message", ...) and a country note ("code", reading.message, ...).
 CODE_IN_SOURCE = re.compile(r'Issue\(\s*"(?:error|warning)",\s*"([a-z-]+)"'
@@ -108,6 +112,8 @@ def _list_workbook(path: Path) -> Path:
     ws.cell(row=25, column=7).value = "=1+1"  # saved without a result
     ws.merge_cells("C26:D27")
     ws.merge_cells("A28:F28")
+    ws.row_dimensions[3].hidden = True  # hidden-rows
+    ws.column_dimensions["M"].hidden = True  # hidden-column
     wb.save(path)
     return path
 
@@ -140,6 +146,15 @@ def issues(listed, tmp_path_factory) -> list[Issue]:
     described.write_text("Name,Address,Country\n(legal name),(street),(name or ISO code)\n"
                          "Alpha,Street 1,India\n", encoding="utf-8")  # description-row
     found += validate_file(described).issues
+    damaged = folder / "damaged.csv"  # what the readers note, one row each
+    damaged.write_bytes("Name,Address,Country\nMÃ¼ller GmbH,Street 1,Germany\n"
+                        "Ze\u200bta,Street 2,India\nM\ufffdller,Street 3,India\n"
+                        "Nu\x00ll,Street 4,India\n".encode() + "Société,Street 5,France\n"
+                        .encode("cp1252") + b"\0" * 8)
+    found += validate_file(damaged).issues
+    utf16 = folder / "utf16.csv"  # encoding-guessed
+    utf16.write_bytes("Name,Address,Country\nAlpha,Street 1,India\n".encode("utf-16-le"))
+    found += validate_file(utf16).issues
     return found
 
 

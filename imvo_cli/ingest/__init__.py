@@ -33,6 +33,7 @@ from .headers import (
     validate_column_map,
 )
 from .merged import fill_merged, merged_cell_issues, merged_only_rows, section_headings
+from .notes import note_issues
 from .readers import Sheet, read_sheets
 
 __all__ = ["gc_paused", "read_suppliers", "select_sheet", "supplier_id"]
@@ -629,6 +630,7 @@ def _read_suppliers(path, sheet, column_map, policy, company) -> SupplierList:
     header = joined_header(rows, h, cmap)
     _mapped_headers_present(fname, sheet_name, header, h, column_map)
     fields, texts, taken, extras = _map_columns(fname, sheet_name, header, cmap, issues)
+    issues.extend(note_issues(getattr(chosen, "notes", ()), fname, sheet_name, texts))
     _missing_required(fname, sheet_name, taken, texts)
     if "address" not in taken:
         issues.append(Issue("warning", "missing-address-column",

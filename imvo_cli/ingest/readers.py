@@ -3,7 +3,11 @@
 Workbooks go through python-calamine (fast, values only, never formulas) in a child process
 with memory and time limits (isolate.py); their rows are used only once their containers
 passed the checks in precheck.py (the first sheet's parse runs beside those checks). CSV text
-is decoded (utf-8, BOM, utf-16, cp1252) and its delimiter sniffed.
+is decoded (utf-8, BOM, utf-16, cp1252; textfile.py) and its delimiter sniffed.
+
+What a reader finds damaged or out of sight on the way (NUL bytes, mojibake, invisible code
+points, hidden rows and columns) is cleaned where that is safe and kept as the sheet's
+`notes`, which the list reader reports as warnings.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import python_calamine as pc  # imported once here, not again in every parse worker
@@ -24,6 +28,8 @@ from defusedxml import ElementTree as ET  # the DTD check already ran; this is b
 
 from ..model import ImvoError
 from ..policy import Limits
+from .celltext import check_cells
+from .hidden import Hidden, hidden_notes, ods_hidden, xlsx_hidden
 from .isolate import (
     Parsed,
     ParseFailed,
@@ -32,8 +38,10 @@ from .isolate import (
     run_parser,
     start_parser,
 )
+from .notes import ReadNote, capped
 from .ods_merged import ods_merged_ranges
 from .precheck import Extent, check_ole, check_zip, col_letters
+from .textfile import check_csv_cells, decode_csv
 
 __all__ = ["Extent", "Sheet", "decode_text", "fill_merged", "read_sheets", "sniff_delimiter",
            "start_reading"]
@@ -60,6 +68,8 @@ class Sheet:
     # merged ranges (first_row, first_col, last_row, last_col), 0-based inclusive; known once
     # the sheet is loaded, and their top-left value is then in every cell they cover
     merged: tuple[tuple[int, int, int, int], ...] = ()
+    # what reading the sheet found damaged or hidden (notes.py); known once it is loaded
+    notes: list[ReadNote] = field(default_factory=list)
 
 
 def _fail(path: Path, message: str, hint: str, code: str = "unreadable", sheet=None) -> ImvoError:
@@ -193,7 +203,13 @@ def read_workbook(path: Path, limits: Limits) -> list[Sheet]:
     if early is not None and (blocked or unknown_blocked):
         early.cancel()
         early = None
+    hidden: dict[str, Hidden] = {}
     if early is not None:
+        # While the worker parses, this process looks for the hidden rows and columns of the
+        # sheet it parses (a pass over its XML that would otherwise follow the parse).
+        part = parts.get(_first_shown_sheet(path) or "")
+        if part is not None:
+            hidden[part] = xlsx_hidden(path, part)
         opened = _isolated(path, early.result)
     else:
         opened = _isolated(path, run_parser, _open_workbook, path, limits, blocked,
@@ -201,19 +217,49 @@ def read_workbook(path: Path, limits: Limits) -> list[Sheet]:
     infos, first = opened.meta["sheets"], opened.meta["first"]
     cache: dict = {}
     if first is not None:
-        cache[first] = (opened.rows, opened.meta["merged"])
+        cache[first] = (opened.rows, opened.meta["merged"], opened.meta["notes"])
     sheets: list[Sheet] = []
     for name, visible, kind_name in infos:
         extent = extent_of(name)
         sheet = Sheet(name, _not_loaded, visible, kind_name,
                       frozenset(extent.uncached_formulas) if extent else frozenset(),
                       dict(extent.error_cells) if extent else {})
-        sheet.load = _sheet_loader(path, sheet, limits, extent, cache)
+        sheet.load = _sheet_loader(path, sheet, limits, extent, cache,
+                                   _hidden_finder(path, parts.get(name), hidden))
         sheets.append(sheet)
     if not sheets:
         raise _fail(path, "the workbook has no sheets", "add a sheet with the supplier list",
                     "no-sheets")
     return sheets
+
+
+def _first_shown_sheet(path: Path) -> str | None:
+    """The name of the workbook's first sheet not marked hidden, from its workbook.xml
+    (the sheet the early parse reads, unless it is a chart sheet)."""
+    ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = {i.filename.lower(): i.filename for i in zf.infolist()}
+            wb = ET.fromstring(zf.read(names["xl/workbook.xml"]))
+    except Exception:
+        return None
+    return next((sheet.get("name") for sheet in wb.iter(f"{ns_main}sheet")
+                 if sheet.get("state") not in ("hidden", "veryHidden")), None)
+
+
+def _hidden_finder(path: Path, part: str | None, found: dict[str, Hidden]
+                   ) -> Callable[[str | None, list[list]], Hidden]:
+    """A function (sheet name, its rows) -> its hidden rows and columns: from the xlsx part
+    (looked at once, or taken from `found`), from content.xml for ods, none for .xls."""
+    def find(name: str | None, rows: list[list]) -> Hidden:
+        if part is not None:
+            if part not in found:
+                found[part] = xlsx_hidden(path, part)
+            return found[part]
+        if path.suffix.lower() == ".ods" and name is not None and rows:
+            return ods_hidden(path, name, len(rows), max(map(len, rows)))
+        return Hidden()
+    return find
 
 
 def _not_loaded(nrows: int | None = None) -> list[list]:
@@ -356,7 +402,7 @@ def _open_workbook(path: Path, limits: Limits, blocked: frozenset, known: frozen
             kind_name = "chart" if "chart" in str(meta.typ).lower() else "worksheet"
         infos.append((name, visible, kind_name))
     first = next((n for n, v, k in infos if v and k == "worksheet"), None)
-    rows, merged = None, ()
+    rows, merged, notes = None, (), []
     if first is not None and (first in blocked or (unknown_blocked and first not in known)):
         first = None  # refused by its extent when (and if) it is read
     if first is not None:
@@ -364,15 +410,19 @@ def _open_workbook(path: Path, limits: Limits, blocked: frozenset, known: frozen
             rows, merged = _parse_sheet(path, wb, first, limits)
         except ImvoError:
             first = None  # raised again when (and if) the sheet is read
-    return Parsed({"sheets": infos, "first": first, "merged": merged}, rows)
+        else:
+            notes = check_cells(rows, merged)
+    return Parsed({"sheets": infos, "first": first, "merged": merged, "notes": notes}, rows)
 
 
 def _sheet_loader(path: Path, sheet: Sheet, limits: Limits, extent: Extent | None,
-                  cache: dict) -> Callable[[int | None], list[list]]:
+                  cache: dict, find_hidden: Callable[[str | None, list[list]], Hidden]
+                  ) -> Callable[[int | None], list[list]]:
     """Rows load only when a sheet is looked at (first 20 rows) or chosen (all rows).
 
     The reader parses the whole sheet even for its first rows, so one parsed sheet is kept
-    (in `cache`) until the full read takes it.
+    (in `cache`) until the full read takes it; the full read also notes its hidden rows and
+    columns.
     """
     name = sheet.name
 
@@ -380,22 +430,23 @@ def _sheet_loader(path: Path, sheet: Sheet, limits: Limits, extent: Extent | Non
         if extent is not None:
             _check_extent(path, name, extent, limits)
         if name in cache:
-            rows, merged = cache.pop(name)
+            rows, merged, notes = cache.pop(name)
         else:
             cache.clear()
             parsed = _isolated(path, run_parser, _parse_sheet_child, path, name, limits)
-            rows, merged = parsed.rows, parsed.meta
+            rows, (merged, notes) = parsed.rows, parsed.meta
         sheet.merged = merged
         if nrows is None:
+            sheet.notes = capped(notes + hidden_notes(rows, find_hidden(name, rows)))
             return rows
-        cache[name] = (rows, merged)
+        cache[name] = (rows, merged, notes)
         return rows[:nrows]
     return load
 
 
 def _parse_sheet_child(path: Path, name: str, limits: Limits) -> Parsed:
     rows, merged = _parse_sheet(path, _open_calamine(path), name, limits)
-    return Parsed(merged, rows)
+    return Parsed((merged, check_cells(rows, merged)), rows)
 
 
 def _check_extent(path: Path, name: str | None, extent: Extent, limits: Limits) -> None:
@@ -491,25 +542,11 @@ def fill_merged(rows: list[list], ranges, budget: int) -> tuple | None:
     return tuple(sorted(out))
 
 
-def decode_text(data: bytes, path: Path) -> str:
-    """utf-8 (with or without BOM), utf-16 with BOM, else cp1252 (Excel's Western export)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise _fail(path, "the file claims UTF-16 but does not decode as UTF-16",
-                        "save it again as UTF-8 CSV", "encoding") from None
-    if b"\x00" in data[:4096] and data[1:2] == b"\x00":
-        try:
-            return data.decode("utf-16-le")
-        except UnicodeDecodeError:
-            pass
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+def decode_text(data: bytes, path: Path | None = None) -> str:
+    """utf-8 (with or without BOM), utf-16 (by BOM or NUL pattern), else cp1252 (Excel's
+    Western export); see textfile.py. Bytes it could not read are U+FFFD."""
+    decoded = decode_csv(data)
+    return decoded.text if decoded.marker is None else decoded.text.replace(decoded.marker, "")
 
 
 SNIFF_CHARS = 1 << 16  # the delimiter is decided on this prefix (the first lines)
@@ -600,9 +637,10 @@ def read_text_table(path: Path, limits: Limits) -> list[Sheet]:
     if data.startswith((ZIP_MAGIC, OLE_MAGIC)):
         raise _fail(path, "this is a workbook saved with a text extension",
                     f"rename it to .xlsx/.xls (it is not {path.suffix} text)", "wrong-extension")
-    text = decode_text(data, path)
-    if "\x00" in text:
-        text = text.replace("\x00", "")
+    decoded = decode_csv(data)
+    text = decoded.text
+    decoded.text = ""  # the one copy of the text is `text`, let go below
+    nul = "\x00" in text  # left in for the cells to note (csv reads NUL as any character)
     delimiter = sniff_delimiter(text, path.suffix.lower())
     del data
     # Normalise stray CR line endings so csv sees one kind of line break.
@@ -618,9 +656,11 @@ def read_text_table(path: Path, limits: Limits) -> list[Sheet]:
     if rows is None:  # a limit or a malformed line: read again row by row for its error
         rows = _checked_rows(text, delimiter, limits, path)
     del text
+    notes = capped(decoded.notes + check_csv_cells(rows, decoded, nul) + check_cells(rows))
+
     def load(nrows: int | None = None) -> list[list]:
         return rows if nrows is None else rows[:nrows]
-    return [Sheet(None, load)]
+    return [Sheet(None, load, notes=notes)]
 
 
 def read_sheets(path: str | Path, limits: Limits | None = None) -> list[Sheet]:
