@@ -52,15 +52,17 @@ def xlsx_hidden(path: Path, part: str) -> Hidden:
                 cut = buf.rfind(b"<")
                 if cut < 0:
                     cut = len(buf)
-                _scan_xlsx(buf[:cut], found)
+                scan_xlsx_chunk(buf[:cut], found)
                 carry = buf[cut:][-_TAG_BACK:] if cut < len(buf) else b""
-            _scan_xlsx(carry, found)
+            scan_xlsx_chunk(carry, found)
     except (KeyError, OSError, zipfile.BadZipFile, EOFError, ValueError):
         return Hidden()  # the reader itself reports a damaged part
     return found
 
 
-def _scan_xlsx(buf: bytes, found: Hidden) -> None:
+def scan_xlsx_chunk(buf: bytes, found: Hidden) -> None:
+    """Add the hidden rows and columns whose tags are whole in `buf` (a chunk of sheet XML
+    cut before a tag) to `found`: the container check calls it on the chunks it reads anyway."""
     if b"hidden" not in buf:
         return
     for m in _HIDDEN_ATTR.finditer(buf):

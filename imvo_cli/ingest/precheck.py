@@ -23,6 +23,7 @@ from defusedxml import ElementTree as ET
 
 from ..model import ImvoError
 from ..policy import Limits
+from .hidden import Hidden, scan_xlsx_chunk
 from .normalise import column_letter
 
 # Shared strings beyond this unpacked size are refused: the reader holds them all at once.
@@ -66,6 +67,8 @@ class Extent:
     max_col: int = 0
     uncached_formulas: set = field(default_factory=set)
     error_cells: dict = field(default_factory=dict)
+    # its hidden rows and columns (hidden.py), found in the same pass over its XML
+    hidden: Hidden = field(default_factory=Hidden)
 
     @property
     def cells(self) -> int:
@@ -136,6 +139,8 @@ def scan_sheet_chunk(buf: bytes, extent: Extent, limits: Limits) -> None:
     """Grow `extent` by the rows and cells in `buf` (whole tags; linear time)."""
     if not _reaches_last_row_only(buf, extent):
         _scan_refs(buf, extent, limits)
+    if b"hidden" in buf:
+        scan_xlsx_chunk(buf, extent.hidden)
     if b"<f" in buf and len(extent.uncached_formulas) < _MAX_FORMULA_REFS:
         for attrs in _UNCACHED.findall(buf):
             ref = _R_ATTR.search(attrs)

@@ -203,13 +203,9 @@ def read_workbook(path: Path, limits: Limits) -> list[Sheet]:
     if early is not None and (blocked or unknown_blocked):
         early.cancel()
         early = None
-    hidden: dict[str, Hidden] = {}
+    # The container check found each sheet part's hidden rows and columns on its way.
+    hidden: dict[str, Hidden] = {part: e.hidden for part, e in extents.items()}
     if early is not None:
-        # While the worker parses, this process looks for the hidden rows and columns of the
-        # sheet it parses (a pass over its XML that would otherwise follow the parse).
-        part = parts.get(_first_shown_sheet(path) or "")
-        if part is not None:
-            hidden[part] = xlsx_hidden(path, part)
         opened = _isolated(path, early.result)
     else:
         opened = _isolated(path, run_parser, _open_workbook, path, limits, blocked,
@@ -231,20 +227,6 @@ def read_workbook(path: Path, limits: Limits) -> list[Sheet]:
         raise _fail(path, "the workbook has no sheets", "add a sheet with the supplier list",
                     "no-sheets")
     return sheets
-
-
-def _first_shown_sheet(path: Path) -> str | None:
-    """The name of the workbook's first sheet not marked hidden, from its workbook.xml
-    (the sheet the early parse reads, unless it is a chart sheet)."""
-    ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = {i.filename.lower(): i.filename for i in zf.infolist()}
-            wb = ET.fromstring(zf.read(names["xl/workbook.xml"]))
-    except Exception:
-        return None
-    return next((sheet.get("name") for sheet in wb.iter(f"{ns_main}sheet")
-                 if sheet.get("state") not in ("hidden", "veryHidden")), None)
 
 
 def _hidden_finder(path: Path, part: str | None, found: dict[str, Hidden]
