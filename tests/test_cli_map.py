@@ -236,3 +236,25 @@ def test_console_names_the_rows_not_read_and_counts_the_other_warnings(runner, t
     clean = write_csv(tmp_path / "c.csv", head, [["Alpha Ltd", "1 Road", "Dhaka", "Bangladesh", 1]])
     out = runner.invoke(app, ["map", str(clean)], env={"COLUMNS": "200"}).stdout
     assert "Rows not read" not in out and "warning(s) about rows" not in out
+
+
+def test_main_reasons_name_the_themes_by_their_labels_in_running_text(tmp_path):
+    """Regression: the reasons column wrote theme keys with their underscores replaced
+    ('pesticides chemicals', 'discrimination gender') instead of the profile's labels."""
+    from typer.testing import CliRunner
+
+    from imvo_cli.cli import app
+
+    listed = tmp_path / "flowers.csv"
+    listed.write_text("Name,Country,Address,City,Product,Process\n"
+                      "Rosa Farm Ltd,Ecuador,Km 5 Via Cayambe,Cayambe,roses,growing\n",
+                      encoding="utf-8")
+    out = CliRunner().invoke(app, ["map", str(listed), "--sector", "floriculture"],
+                             env={"COLUMNS": "200"})
+    assert out.exit_code == 0, out.output
+    text = " ".join(out.stdout.split())
+    assert "pesticides and chemicals" in text
+    assert "pesticides chemicals" not in text
+    nl = CliRunner().invoke(app, ["map", str(listed), "--sector", "floriculture", "--lang", "nl"],
+                            env={"COLUMNS": "200"})
+    assert "bestrijdingsmiddelen en chemicaliën" in " ".join(nl.stdout.split())

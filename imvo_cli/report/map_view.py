@@ -73,6 +73,18 @@ def theme_names(sector: str | None, lang: str = "en") -> dict[str, str]:
     return {k: t(f"theme.{k}", lang) for k in theme_labels(sector) if has(f"theme.{k}", lang)}
 
 
+def reason_theme_names(sector: str | None, lang: str = "en") -> dict[str, str]:
+    """Theme key -> label inside a line of reasons ('pesticides and chemicals'): the profile's
+    label in English, the catalogue's in Dutch, first letter in lower case."""
+    names = {**theme_labels(sector), **theme_names(sector, lang)}
+    return {k: _in_text(v) for k, v in names.items()}
+
+
+def _in_text(name: str) -> str:
+    """A label as it reads inside a sentence: its first letter in lower case."""
+    return name[:1].lower() + name[1:]
+
+
 def flag_label(flag, lang: str = "en") -> str:
     """The rule behind a flag as a short label in `lang` ("DOL list: Cotton", "no audit");
     the full evidence is in --format json and --export."""
@@ -222,7 +234,7 @@ def suppliers_table(chain_map, ids: list[str], lang: str = "en", width: int = 80
     table.add_column(_m("col_process", lang), overflow="fold", width=process_w)
     table.add_column(_m("col_risk", lang), no_wrap=True, width=risk_width)
     table.add_column(_m("col_reasons", lang), overflow="fold", width=reasons_w)
-    names = theme_names(chain_map.sector, lang)
+    names = reason_theme_names(chain_map.sector, lang)
     for sid in ids:
         s = chain_map.suppliers[sid]
         tier = chain_map.tiers.get(sid)
