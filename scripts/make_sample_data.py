@@ -638,6 +638,9 @@ def member_lists(n_members: int, total_rows: int, shared_fraction: float = 0.2,
                 "workers": _workers_cell(f.workers, rng), "parent_company": f.parent_company,
                 "certifications": _join(f.certs, rng) if f.certs else None,
             })
+            if f.audit:  # the factory's last social audit, as each member has it on file
+                standard, when, result = f.audit
+                rows[-1].update(audit_standard=standard, audit_date=when, audit_result=result)
         out.append(MemberList(member_names[i], rows, len(per_member[i]), truth))
     return out
 

@@ -108,7 +108,7 @@ def test_policy_language_applies_when_no_option(tmp_path):
 # English phrases of check's reasons and findings that must not be left in Dutch output.
 CHECK_ENGLISH = ("supplier(s) at or above", " and 1 more", "first:", "row(s) with errors",
                  "is below the minimum", "visibility", "address completeness", "at the site:",
-                 "Child labour, Forced labour: US DOL")
+                 "Child labour, Forced labour: US DOL", "Forced labour: located in")
 
 
 def test_check_reasons_and_findings_in_dutch(tmp_path):
@@ -126,7 +126,7 @@ def test_check_reasons_and_findings_in_dutch(tmp_path):
         assert "leverancier(s) met risico hoog of hoger" in text
         assert "(kritiek)" in text and " en nog " in text and "eerste: " in text
         assert "zichtbaarheid " in text and "ligt onder het minimum van 99%" in text
-        assert "Kinderarbeid, Dwangarbeid: US DOL" in text and "op de productielocatie: " in text
+        assert "Dwangarbeid: gevestigd in Xinjiang" in text and "op de productielocatie: " in text
         for english in CHECK_ENGLISH:
             assert english not in text, english
     json_out = runner.invoke(app, ["check", str(folder), *gate, "--format", "json"]).stdout
