@@ -293,6 +293,24 @@ def said(error: Exception, lang: str) -> Exception:
     return SaidUsageError(error, lang)
 
 
+def group_help_line(args: list[str], help_names: Sequence[str]) -> list[str]:
+    """A line that asks for the group's own help in a language (`imvo --help --lang nl`):
+    without its --lang, which only the commands take; any other line as it is."""
+    rest: list[str] = []
+    value_next = False
+    for arg in args:
+        if value_next:
+            value_next = False
+        elif arg == "--lang":
+            value_next = True
+        elif not arg.startswith("--lang="):
+            rest.append(arg)
+    if len(rest) < len(args) and all(arg.startswith("-") and arg != "--" for arg in rest) \
+            and any(arg in help_names for arg in rest):
+        return rest
+    return args
+
+
 class ImvoGroup(TyperGroup):
     """The `imvo` command group: the parser's errors and --help in the language of the
     command line."""
@@ -311,7 +329,7 @@ class ImvoGroup(TyperGroup):
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         # Kept before parsing: --help is drawn while the line is parsed (an eager option).
         ctx.meta[_META_ARGS] = list(args)
-        return super().parse_args(ctx, args)
+        return super().parse_args(ctx, group_help_line(args, ctx.help_option_names))
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         lang = help_lang(ctx)
