@@ -10,6 +10,7 @@ import sys
 
 import pytest
 import typer
+from conftest import REPO
 from typer.testing import CliRunner
 
 from imvo_cli.cli import app
@@ -17,8 +18,6 @@ from imvo_cli.commands import COMMANDS
 from imvo_cli.commands import help_texts as ht
 from imvo_cli.commands.usage import group_help_line, write_said_help
 from imvo_cli.i18n import catalogue
-
-from conftest import REPO
 
 runner = CliRunner()
 GROUP = typer.main.get_command(app)
