@@ -1,5 +1,5 @@
-"""The command line's own words: usage lines that name FILE and PATHS..., and the parser's
-errors (a wrong option, a missing argument) in the command's language.
+"""The command line's own words: usage lines that name FILE and PATHS..., the parser's
+errors (a wrong option, a missing argument) and --help in the command's language.
 
 typer and click write those errors in English before any command runs, so the language is
 read from the command line itself (--lang, wherever it stands), else IMVO_LANG, else the
@@ -17,6 +17,8 @@ from typing import IO, Any
 
 import typer
 from typer.core import TyperCommand, TyperGroup
+
+from . import help_texts
 
 try:  # typer 0.20+ carries its own copy of click
     from typer._click.exceptions import NoArgsIsHelpError, UsageError
@@ -109,6 +111,12 @@ def context_lang() -> str | None:
     return _lang_of(ctx) if ctx is not None and _META_ARGS in ctx.meta else None
 
 
+def help_lang(ctx: Any) -> str:
+    """The language of a help page: its command line's; English for a command shown
+    outside the imvo group (no command line to read it from)."""
+    return _lang_of(ctx) if _META_ARGS in ctx.meta else "en"
+
+
 def _lang_of(ctx: Any) -> str:
     """The language of a context's command line, worked out once, when it is first needed
     (a command that goes well reads no imvo.toml for it)."""
@@ -142,14 +150,19 @@ def usage_pieces(command: Any, ctx: Any) -> list[str]:
     return pieces
 
 
-def said_usage(ctx: Any, lang: str) -> str:
+def write_said_usage(ctx: Any, formatter: Any, lang: str) -> None:
     """The usage line of a context's command in `lang` ("Gebruik: imvo map [OPTIES] BESTAND")."""
     from ..i18n import t  # deferred: start-up
     from ..i18n.messages import metavar  # deferred: start-up
 
-    formatter = ctx.make_formatter()
     formatter.write_usage(ctx.command_path, metavar(" ".join(usage_pieces(ctx.command, ctx)), lang),
                           prefix=t("usage.usage", lang) + " ")
+
+
+def said_usage(ctx: Any, lang: str) -> str:
+    """The usage line alone, as an error shows it above its message."""
+    formatter = ctx.make_formatter()
+    write_said_usage(ctx, formatter, lang)
     return formatter.getvalue().rstrip("\n")
 
 
@@ -160,24 +173,64 @@ def _with_arguments_named(command: Any) -> None:
             param.metavar = param.name.upper()
 
 
-def _format_parameters(command: Any, ctx: Any, formatter: Any) -> None:
-    """The Arguments and Options sections of --help; an argument named as on the usage line."""
+def _format_parameters(command: Any, ctx: Any, formatter: Any, lang: str | None = None) -> None:
+    """The Arguments and Options sections of --help; an argument named as on the usage line.
+    With `lang`, said in it from the catalogue; without, typer's English as it is."""
     arguments, options = [], []
+    key = _help_key(command)
     for param in command.get_params(ctx):
         record = param.get_help_record(ctx)
         if record is None:
             continue
+        if lang is not None:
+            record = help_texts.said_record(record, param, key, lang)
         if param.param_type_name == "argument":
             name = param.metavar or (param.name or "").upper()
-            arguments.append((name + ("..." if param.nargs != 1 else ""), record[1]))
+            name += "..." if param.nargs != 1 else ""
+            if lang is not None:
+                from ..i18n.messages import metavar  # deferred: start-up
+
+                name = metavar(name, lang)
+            arguments.append((name, record[1]))
         else:
             options.append(record)
-    if arguments:
-        with formatter.section("Arguments"):
-            formatter.write_dl(arguments)
-    if options:
-        with formatter.section("Options"):
-            formatter.write_dl(options)
+    for title, rows in (("Arguments", arguments), ("Options", options)):
+        if rows:
+            with formatter.section(title if lang is None else
+                                   help_texts.section_title(title.lower(), lang)):
+                formatter.write_dl(rows)
+
+
+def _help_key(command: Any) -> str:
+    """The name a command's help texts stand under in the catalogue (help.param.map.tree)."""
+    return help_texts.GROUP if isinstance(command, TyperGroup) else command.name or ""
+
+
+def _format_commands(group: Any, ctx: Any, formatter: Any, lang: str) -> None:
+    """The Commands section of a group's --help in `lang`, laid out as typer does it."""
+    commands = [(name, cmd) for name in group.list_commands(ctx)
+                if (cmd := group.get_command(ctx, name)) is not None and not cmd.hidden]
+    if not commands:
+        return
+    limit = formatter.width - 6 - max(len(name) for name, _ in commands)
+    with formatter.section(help_texts.section_title("commands", lang)):
+        formatter.write_dl([(name, help_texts.short_help(cmd, _help_key(cmd), limit, lang))
+                            for name, cmd in commands])
+
+
+def write_said_help(command: Any, ctx: Any, formatter: Any, lang: str) -> None:
+    """A command's whole --help in `lang`: usage line, text, arguments, options (and, for a
+    group, its commands), in typer's layout. Choices and option names stay as they are."""
+    write_said_usage(ctx, formatter, lang)
+    text = help_texts.command_text(command, _help_key(command), lang)
+    if text:
+        formatter.write_paragraph()
+        with formatter.indentation():
+            formatter.write_text(text)
+    _format_parameters(command, ctx, formatter, lang)
+    if isinstance(command, TyperGroup):
+        _format_commands(command, ctx, formatter, lang)
+    command.format_epilog(ctx, formatter)
 
 
 class ImvoCommand(TyperCommand):
@@ -192,6 +245,12 @@ class ImvoCommand(TyperCommand):
 
     def format_options(self, ctx: Any, formatter: Any) -> None:
         _format_parameters(self, ctx, formatter)
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        lang = help_lang(ctx)
+        if lang == "en":
+            return super().format_help(ctx, formatter)
+        return write_said_help(self, ctx, formatter, lang)
 
 
 # ---- the parser's errors --------------------------------------------------------------------
@@ -234,21 +293,49 @@ def said(error: Exception, lang: str) -> Exception:
     return SaidUsageError(error, lang)
 
 
+def group_help_line(args: list[str], help_names: Sequence[str]) -> list[str]:
+    """A line that asks for the group's own help in a language (`imvo --help --lang nl`):
+    without its --lang, which only the commands take; any other line as it is."""
+    rest: list[str] = []
+    value_next = False
+    for arg in args:
+        if value_next:
+            value_next = False
+        elif arg == "--lang":
+            value_next = True
+        elif not arg.startswith("--lang="):
+            rest.append(arg)
+    if len(rest) < len(args) and all(arg.startswith("-") and arg != "--" for arg in rest) \
+            and any(arg in help_names for arg in rest):
+        return rest
+    return args
+
+
 class ImvoGroup(TyperGroup):
-    """The `imvo` command group: the parser's errors in the language of the command line."""
+    """The `imvo` command group: the parser's errors and --help in the language of the
+    command line."""
 
     def make_context(self, info_name: str | None, args: list[str], parent: Any = None,
                      **extra: Any) -> Any:
         given = list(args)  # before parsing, which consumes the list
         try:
-            ctx = super().make_context(info_name, args, parent, **extra)
+            return super().make_context(info_name, args, parent, **extra)
         except UsageError as error:
             converted = said(error, command_line_lang(given))
             if converted is error:
                 raise
             raise converted from error
-        ctx.meta[_META_ARGS] = given
-        return ctx
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        # Kept before parsing: --help is drawn while the line is parsed (an eager option).
+        ctx.meta[_META_ARGS] = list(args)
+        return super().parse_args(ctx, group_help_line(args, ctx.help_option_names))
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        lang = help_lang(ctx)
+        if lang == "en":
+            return super().format_help(ctx, formatter)
+        return write_said_help(self, ctx, formatter, lang)
 
     def invoke(self, ctx: Any) -> Any:
         try:
