@@ -21,6 +21,16 @@ from xml.parsers import expat
 
 from .normalise import column_letter
 from .notes import ReadNote, row_ranges
+from .ods_merged import (
+    LAST_COLUMN,
+    LAST_ROW,
+    TABLE_NS,
+    Done,
+    content_parser,
+    content_part,
+    parse_content,
+    repeat_count,
+)
 
 _CHUNK = 1 << 20
 _MAX_SPANS = 100_000  # hidden spans collected per sheet; a sheet has at most this many rows noted
@@ -92,25 +102,11 @@ def _add(spans: list[tuple[int, int]], first: int, last: int) -> None:
 
 # ---------------------------------------------------------------- ods
 
-_TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
-_TABLE, _ROW, _COL = (f"{_TABLE_NS} {n}" for n in ("table", "table-row", "table-column"))
-_NAME, _VISIBILITY = f"{_TABLE_NS} name", f"{_TABLE_NS} visibility"
-_ROWS_REPEATED = f"{_TABLE_NS} number-rows-repeated"
-_COLS_REPEATED = f"{_TABLE_NS} number-columns-repeated"
-_CELL_NAMES = (f"{_TABLE_NS} table-cell", f"{_TABLE_NS} covered-table-cell")
-_LAST_ROW, _LAST_COL = 1_048_576, 16_384
-
-
-class _Stop(Exception):
-    """The sheet is read: stop the parse."""
-
-
-class _Refused(ValueError):
-    """A DTD or an entity: XML a spreadsheet never needs."""
-
-
-def _refuse(*_args):
-    raise _Refused("content.xml declares a DTD or entities")
+_TABLE, _ROW, _COL = (f"{TABLE_NS} {n}" for n in ("table", "table-row", "table-column"))
+_NAME, _VISIBILITY = f"{TABLE_NS} name", f"{TABLE_NS} visibility"
+_ROWS_REPEATED = f"{TABLE_NS} number-rows-repeated"
+_COLS_REPEATED = f"{TABLE_NS} number-columns-repeated"
+_CELL_NAMES = (f"{TABLE_NS} table-cell", f"{TABLE_NS} covered-table-cell")
 
 
 class _OdsHidden:
@@ -137,14 +133,14 @@ class _OdsHidden:
         elif self.in_cell:
             return
         elif name == _ROW:
-            n = _repeat(attrs.get(_ROWS_REPEATED), _LAST_ROW)
+            n = min(repeat_count(attrs, _ROWS_REPEATED), LAST_ROW)
             if attrs.get(_VISIBILITY) in ("collapse", "filter") and self.row < self.height:
                 _add(self.found.rows, self.row, min(self.row + n, self.height) - 1)
             self.row += n
             if self.row >= self.height and self.col >= self.width:
-                raise _Stop
+                raise Done
         elif name == _COL:
-            n = _repeat(attrs.get(_COLS_REPEATED), _LAST_COL)
+            n = min(repeat_count(attrs, _COLS_REPEATED), LAST_COLUMN)
             if attrs.get(_VISIBILITY) in ("collapse", "filter") and self.col < self.width:
                 _add(self.found.cols, self.col, min(self.col + n, self.width) - 1)
             self.col += n
@@ -153,43 +149,23 @@ class _OdsHidden:
         if name == _TABLE and self.depth:
             self.depth -= 1
             if not self.depth:
-                raise _Stop
+                raise Done
         elif self.depth == 1 and name in _CELL_NAMES:
             self.in_cell -= 1
-
-
-def _repeat(text: str | None, most: int) -> int:
-    try:
-        n = int(text) if text is not None else 1
-    except ValueError:
-        return 1
-    return min(max(n, 1), most)
 
 
 def ods_hidden(path: Path, name: str, height: int, width: int) -> Hidden:
     """The hidden rows and columns of the sheet `name` of an ods file, within its data."""
     try:
         with zipfile.ZipFile(path) as zf:
-            info = next((i for i in zf.infolist() if i.filename.lower() == "content.xml"), None)
+            info = content_part(zf)
             if info is None:
                 return Hidden()
             with zf.open(info) as fh:
                 if not _mentions(fh, b"visibility"):
                     return Hidden()
             collector = _OdsHidden(name, height, width)
-            parser = expat.ParserCreate(namespace_separator=" ")
-            parser.StartElementHandler = collector.start
-            parser.EndElementHandler = collector.end
-            parser.StartDoctypeDeclHandler = _refuse
-            parser.EntityDeclHandler = _refuse
-            parser.ExternalEntityRefHandler = _refuse
-            with zf.open(info) as fh:
-                try:
-                    while chunk := fh.read(_CHUNK):
-                        parser.Parse(chunk, False)
-                    parser.Parse(b"", True)
-                except _Stop:
-                    pass
+            parse_content(content_parser(collector.start, collector.end), zf, info)
             return collector.found
     except (OSError, zipfile.BadZipFile, EOFError, ValueError, expat.ExpatError):
         return Hidden()  # the reader itself reports a damaged file

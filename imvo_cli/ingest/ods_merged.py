@@ -45,8 +45,8 @@ LAST_ROW, LAST_COLUMN = 1_048_576, 16_384
 Range = tuple[tuple[int, int], tuple[int, int]]  # ((first_row, first_col), (last_row, last_col))
 
 
-class _Done(Exception):
-    """The sheet is read as far as it matters: stop the parse."""
+class Done(Exception):
+    """The sheet is read as far as it matters: a handler raises it to stop the parse."""
 
 
 class _Refused(ValueError):
@@ -61,7 +61,7 @@ def _refuse_external(*_args) -> int:
     raise _Refused("content.xml refers to an external entity")
 
 
-def _count(attrs, key) -> int:
+def repeat_count(attrs, key) -> int:
     """A repeat or span count; absent, malformed or below 1 counts as 1."""
     text = attrs.get(key)
     if text is None:
@@ -90,7 +90,7 @@ class _MergedCells:
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         if self.parser is not None and self.parser.CurrentByteIndex > self.last:
-            raise _Done  # after the file's last span: nothing further is merged
+            raise Done  # after the file's last span: nothing further is merged
         if name == _TABLE:
             if self.depth:
                 self.depth += 1  # a table inside a cell: not the sheet's rows
@@ -100,11 +100,11 @@ class _MergedCells:
         if self.depth != 1:
             return
         if name == _ROW and not self.cell_depth:
-            self.repeat, self.col = _count(attrs, _ROWS_REPEATED), 0
+            self.repeat, self.col = repeat_count(attrs, _ROWS_REPEATED), 0
         elif name in (_CELL, _COVERED):
             self.cell_depth += 1
             if self.cell_depth == 1:
-                repeat = _count(attrs, _COLUMNS_REPEATED)
+                repeat = repeat_count(attrs, _COLUMNS_REPEATED)
                 if name == _CELL:
                     self._span(attrs, repeat)
                 self.col += repeat
@@ -113,7 +113,7 @@ class _MergedCells:
         if name == _TABLE and self.depth:
             self.depth -= 1
             if not self.depth:
-                raise _Done
+                raise Done
             return
         if self.depth != 1:
             return
@@ -122,10 +122,10 @@ class _MergedCells:
         elif name == _ROW and not self.cell_depth:
             self.row += self.repeat
             if self.row >= self.height:
-                raise _Done  # below the data: nothing further can fill or be noted
+                raise Done  # below the data: nothing further can fill or be noted
 
     def _span(self, attrs, repeat: int) -> None:
-        rows, cols = _count(attrs, _ROWS_SPANNED), _count(attrs, _COLUMNS_SPANNED)
+        rows, cols = repeat_count(attrs, _ROWS_SPANNED), repeat_count(attrs, _COLUMNS_SPANNED)
         if rows == cols == 1 or self.col >= self.width:
             return
         # A repeated row or cell stands for identical copies: each copy is a range.
@@ -134,10 +134,10 @@ class _MergedCells:
                 self.ranges.append(((r, c), (min(r + rows, LAST_ROW) - 1, min(c + cols, LAST_COLUMN) - 1)))
                 self.work += 1 + min(rows, self.height - r) * min(cols, self.width - c)
                 if self.work > self.budget:
-                    raise _Done  # the filling refuses the sheet for its merged cells
+                    raise Done  # the filling refuses the sheet for its merged cells
 
 
-def _content_part(zf: zipfile.ZipFile) -> zipfile.ZipInfo | None:
+def content_part(zf: zipfile.ZipFile) -> zipfile.ZipInfo | None:
     return next((i for i in zf.infolist() if i.filename.lower() == "content.xml"), None)
 
 
@@ -181,7 +181,7 @@ def _table_prefix(data: bytes) -> tuple[bytes, int]:
     def root(name: str, attrs: dict[str, str]) -> None:
         found.update(attrs)
         at[0] = parser.CurrentByteIndex  # where the root's start tag begins
-        raise _Done
+        raise Done
 
     parser = expat.ParserCreate()
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
@@ -190,7 +190,7 @@ def _table_prefix(data: bytes) -> tuple[bytes, int]:
     parser.StartElementHandler = root
     try:
         parser.Parse(data[:1 << 20], False)
-    except _Done:
+    except Done:
         pass
     except expat.ExpatError:
         raise _Unusual from None
@@ -348,7 +348,7 @@ def ods_merged_ranges(path: Path, sheet: str, height: int, width: int,
     if height <= 0 or width <= 0:
         return []
     with zipfile.ZipFile(path) as zf:
-        info = _content_part(zf)
+        info = content_part(zf)
         if info is None:
             return []
         last = -2  # not searched yet
@@ -375,20 +375,32 @@ def _streamed_ranges(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, hei
                      width: int, budget: int, last: int) -> list[Range]:
     """The ranges by a streaming parse of content.xml (the form the fast path does not read)."""
     handler = _MergedCells(sheet, height, width, budget, last)
+    handler.parser = content_parser(handler.start, handler.end)
+    parse_content(handler.parser, zf, info)
+    return handler.ranges
+
+
+def content_parser(start, end) -> expat.XMLParserType:
+    """An expat parser for content.xml with these element handlers (names as "<namespace
+    uri> <local name>"); a DTD, entity declarations and external entities are refused as
+    defusedxml refuses them."""
     parser = expat.ParserCreate(namespace_separator=" ")
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     parser.StartDoctypeDeclHandler = _refuse
     parser.EntityDeclHandler = _refuse
     parser.UnparsedEntityDeclHandler = _refuse
     parser.ExternalEntityRefHandler = _refuse_external
-    parser.StartElementHandler = handler.start
-    parser.EndElementHandler = handler.end
-    handler.parser = parser
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    return parser
+
+
+def parse_content(parser: expat.XMLParserType, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Stream content.xml through `parser`, to its end or until a handler raises Done."""
     try:
         with zf.open(info) as fh:
             while chunk := fh.read(_CHUNK):
                 parser.Parse(chunk, False)
         parser.Parse(b"", True)
-    except _Done:
+    except Done:
         pass
-    return handler.ranges

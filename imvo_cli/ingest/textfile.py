@@ -17,11 +17,13 @@ import codecs
 import re
 from dataclasses import dataclass, field
 
+from .celltext import shown
 from .notes import ReadNote
 
 _SAMPLE = 1 << 16  # bytes looked at for a UTF-16 pattern of NUL bytes
 _MARKERS = "\ufdd0\ufdd1\ufdd2\ufdd3"  # noncharacters: one no file holds marks the guessed bytes
 _REENCODE_HINT = "export the list again as UTF-8 CSV and check the text"
+_INCOMPLETE_HINT = "download or export the list again and compare its last rows"
 
 
 @dataclass(slots=True)
@@ -65,7 +67,7 @@ def decode_csv(data: bytes) -> Decoded:
         out.notes.append(ReadNote(
             "incomplete-file", f"the file ends in {tail:,} NUL byte(s), as an incomplete "
             "download or copy does; they were dropped, and the last row may be cut short",
-            "download or export the list again and compare its last rows"))
+            _INCOMPLETE_HINT))
     return out
 
 
@@ -93,7 +95,7 @@ def _utf16(data: bytes, encoding: str, guessed: str | None) -> Decoded:
         data = data[:-1]
         notes.append(ReadNote("incomplete-file", "the file's UTF-16 text ends in half a "
                               "character, which was dropped; the last row may be cut short",
-                              "download or export the list again and compare its last rows"))
+                              _INCOMPLETE_HINT))
     text = data.decode(encoding, errors="replace")
     return Decoded(text.removeprefix("\ufeff") if encoding != "utf-16" else text, notes)
 
@@ -125,9 +127,8 @@ def unmark(text: str, marker: str) -> tuple[str, str]:
 def mixed_encoding_note(text: str, marker: str, row: int, col: int) -> tuple[str, ReadNote]:
     """The cell's text without markers and the note that says which bytes were guessed."""
     clean, marked = unmark(text, marker)
-    shown = repr(clean if len(clean) <= 60 else clean[:57] + "...")
     return clean, ReadNote(
-        "mixed-encoding", f"cell {shown} holds {len(marked)} byte(s) that are not UTF-8 while "
+        "mixed-encoding", f"cell {shown(clean)} holds {len(marked)} byte(s) that are not UTF-8 while "
         f"the rest of the file is; read as Windows-1252 ({', '.join(map(repr, dict.fromkeys(marked)))})",
         _REENCODE_HINT, row, col)
 
