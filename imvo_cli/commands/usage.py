@@ -127,11 +127,15 @@ def _lang_of(ctx: Any) -> str:
 
 # ---- usage lines ----------------------------------------------------------------------------
 
+def argument_name(param: Any) -> str:
+    """An argument's name on the usage line and in --help: FILE, PATHS..."""
+    name = param.metavar or (param.name or "").upper()
+    return name + "..." if param.nargs != 1 else name
+
+
 def argument_usage(param: Any) -> str:
     """An argument as a usage line shows it: FILE, PATHS..., [OUT] (optional)."""
-    name = param.metavar or (param.name or "").upper()
-    if param.nargs != 1:
-        name += "..."
+    name = argument_name(param)
     return name if param.required else f"[{name}]"
 
 
@@ -185,8 +189,7 @@ def _format_parameters(command: Any, ctx: Any, formatter: Any, lang: str | None 
         if lang is not None:
             record = help_texts.said_record(record, param, key, lang)
         if param.param_type_name == "argument":
-            name = param.metavar or (param.name or "").upper()
-            name += "..." if param.nargs != 1 else ""
+            name = argument_name(param)
             if lang is not None:
                 from ..i18n.messages import metavar  # deferred: start-up
 

@@ -217,8 +217,7 @@ def _param(text: str, lang: str) -> str:
 
 
 def _reason(text: str, lang: str) -> str:
-    said = _say(_compiled(lang, "usage", "", "reason"), text, lang)
-    return text if said is None else said
+    return _said("usage", "", "reason", text, lang)
 
 
 @cache
@@ -339,8 +338,7 @@ def usage_message(text: str, lang: str = DEFAULT_LANG) -> str:
     "Missing argument 'FILE'.") in `lang`; the English text where no template matches."""
     if lang == DEFAULT_LANG or not text:
         return text
-    said = _say(_compiled(lang, "usage", "", "message"), text, lang)
-    return text if said is None else said
+    return _said("usage", "", "message", text, lang)
 
 
 def progress_label(text: str, lang: str = DEFAULT_LANG) -> str:
@@ -348,8 +346,7 @@ def progress_label(text: str, lang: str = DEFAULT_LANG) -> str:
     bar, in `lang`; a file's name (imvo check) stays as it is."""
     if lang == DEFAULT_LANG or not text:
         return text
-    said = _say(_compiled(lang, "progress", "", "value"), text, lang)
-    return text if said is None else said
+    return _said("progress", "", "value", text, lang)
 
 
 def column_note(note: str | None, lang: str = DEFAULT_LANG) -> str | None:
